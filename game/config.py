@@ -36,7 +36,13 @@ PHASE_WEIGHTS: Final = (
 # Weights of the rarer choices, scaled by personality in the flux.
 DISPUTE_WEIGHT: Final = 0.12  # × (1 − patience) × 2
 TEACH_WEIGHT: Final = 0.10  # × curiosity × 2
-WALK_WEIGHT: Final = 0.18  # × (curiosity + ambition)
+WALK_WEIGHT: Final = 0.06  # × (curiosity + ambition)
+# A free partner is chosen with weight exp(this × relationship): friends seek friends (a
+# dispute picks with exp(−this × relationship)). Neighbours bond through repetition.
+PARTNER_PREFERENCE: Final = 4.0
+# With no free partner in the region: walk elsewhere, or linger (another idle pause) for one.
+LONELY_WALK_WEIGHT: Final = 0.12
+LINGER_WEIGHT: Final = 0.5  # × (0.5 + patience)
 # Location bonus: (region, op) → multiplier of that op's weight.
 LOCATION_BONUS: Final = {
     ("market", "trade"): 2.5,
@@ -62,8 +68,8 @@ DURATION: Final = {
     "teach": 80,
     "celebrate": 100,
 }
-SOLO_MIN: Final = 80
-SOLO_MAX: Final = 200
+SOLO_MIN: Final = 60
+SOLO_MAX: Final = 140
 TICKS_PER_ROAD_TILE: Final = 8
 IDLE_MIN: Final = 10
 IDLE_MAX: Final = 40

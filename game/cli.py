@@ -1,0 +1,224 @@
+"""Command line: argument parsing and the headless commands (`run`, and the window by default).
+
+Errors a person can read: bad input exits 2 with one line `agent-town: …`, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from pydantic import TypeAdapter, ValidationError
+
+from game import config
+from game.sim import social
+from game.sim.cards import Perturbation
+from game.sim.events import Event
+from game.sim.flux import TownFlux
+from game.storage import atomic_writer
+
+PROG = "agent-town"
+
+
+class CliError(Exception):
+    """A problem with the user's input: printed as one line, exit status 2."""
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative, got {value}")
+    return value
+
+
+def _ticks_list(text: str) -> list[int]:
+    try:
+        ticks = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected ticks like 100,200, got {text!r}") from None
+    if not ticks or any(t < 0 for t in ticks):
+        raise argparse.ArgumentTypeError(f"expected non-negative ticks, got {text!r}")
+    return sorted(set(ticks))
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise CliError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="Agent Town: a living, rewindable town.")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    run = sub.add_parser("run", help="run the town headless and print a summary")
+    run.add_argument("--scenario", default="town", help="mpp, village, town or city:N")
+    run.add_argument("--seed", type=_count, default=7)
+    length = run.add_mutually_exclusive_group()
+    length.add_argument("--days", type=_count, help="days to run (default 1)")
+    length.add_argument("--ticks", type=_count, help="ticks to run instead of days")
+    run.add_argument("--events", metavar="OUT.jsonl", help="write every event as a JSON line")
+    run.add_argument("--perturb", metavar="CARDS.json",
+                     help='a JSON list of {"tick": T, "card": "festival", "targets": [...]}')
+    run.add_argument("--hash-at", type=_ticks_list, default=[], metavar="T1,T2,...",
+                     help="print the state hash after these ticks")
+    return parser
+
+
+def load_perturbations(path: str) -> list[Perturbation]:
+    """Read a perturbation file; a CliError names the file and the problem."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as err:
+        raise CliError(f"cannot read {path}: {err.strerror}") from None
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise CliError(f"{path}: line {err.lineno}: {err.msg}") from None
+    try:
+        return TypeAdapter(list[Perturbation]).validate_python(raw)
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise CliError(f"{path}: item {where}: {message}") from None
+
+
+class Progress:
+    """A one-line progress bar on a terminal; silent when output is not a terminal."""
+
+    def __init__(self, total: int, stream: TextIO) -> None:
+        self.total = max(total, 1)
+        self.stream = stream
+        self.enabled = stream.isatty() and total >= 20000
+        self.shown = -1
+
+    def update(self, done: int) -> None:
+        if not self.enabled:
+            return
+        pct = done * 100 // self.total
+        if pct != self.shown:
+            self.shown = pct
+            bar = "#" * (pct // 4) + "-" * (25 - pct // 4)
+            self.stream.write(f"\r[{bar}] {pct:3d}%")
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\r" + " " * 40 + "\r")
+            self.stream.flush()
+
+
+def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
+    flux = _make_flux(args.scenario, args.seed)
+    ticks = args.ticks if args.ticks is not None else (args.days or 1) * config.DAY_TICKS
+    for p in load_perturbations(args.perturb) if args.perturb else []:
+        try:
+            flux.inject(p)
+        except ValueError as err:
+            raise CliError(f"{args.perturb}: {err}") from None
+    hash_at = [t for t in args.hash_at if t <= ticks]
+    if 0 in hash_at:
+        out.write(f"tick 0: {flux.state_hash()}\n")
+    progress = Progress(ticks, sys.stderr)
+    all_events: list[Event] = []
+    sink: Callable[[Event], None] = all_events.append
+    with _event_sink(args.events) as write:
+        for t in range(1, ticks + 1):
+            for event in flux.tick():
+                sink(event)
+                write(event)
+            if hash_at and hash_at[0] == t:
+                out.write(f"tick {t}: {flux.state_hash()}\n")
+                hash_at.pop(0)
+            if t % 1000 == 0:
+                progress.update(t)
+    progress.close()
+    out.write(summary(flux, all_events))
+    return 0
+
+
+class _event_sink:  # noqa: N801 - used as a context manager, reads like `with`
+    """Writes events as JSON lines to a file atomically, or nowhere."""
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+        self._cm: object = None
+
+    def __enter__(self) -> Callable[[Event], None]:
+        if self.path is None:
+            return lambda event: None
+        cm = atomic_writer(self.path)
+        self._cm = cm
+        fh = cm.__enter__()
+        return lambda event: fh.write(event.model_dump_json() + "\n") and None
+
+    def __exit__(self, *exc: object) -> None:
+        if self._cm is not None:
+            self._cm.__exit__(*exc)  # type: ignore[attr-defined]
+
+
+def _make_flux(scenario_name: str, seed: int) -> TownFlux:
+    try:
+        return TownFlux(scenario_name, seed)
+    except ValueError as err:
+        raise CliError(str(err)) from None
+
+
+def summary(flux: TownFlux, events: Sequence[Event]) -> str:
+    """A readable summary of a run: time, events per op, coalitions, bonds, metrics, hash."""
+    s = flux.state
+    lines = [
+        f"scenario {flux.scenario.name} · seed {flux.seed} · {len(flux.citizens)} citizens",
+        f"ran {s.tick} ticks: day {flux.day}, {flux.phase}",
+        f"events: {len(events)}",
+    ]
+    per_op = Counter(e.op for e in events)
+    failed = Counter(e.op for e in events if not e.success)
+    for op, count in sorted(per_op.items(), key=lambda kv: (-kv[1], kv[0])):
+        extra = f" ({failed[op]} failed)" if failed[op] else ""
+        lines.append(f"  {op:<20} {count:>6}{extra}")
+    cards = Counter(e.card for e in events if e.perturbation and e.card)
+    lines.append(f"perturbations: {sum(cards.values())} events"
+                 + (f" ({', '.join(f'{c} {n}' for c, n in sorted(cards.items()))})"
+                    if cards else ""))
+    lines.append(f"coalitions: {len(s.coalitions)}")
+    for c in s.coalitions:
+        names = ", ".join(flux.name(i) for i in sorted(c.members))
+        lines.append(f"  {c.id}: {names}")
+    lines.append("strongest bonds:")
+    for i, j, w in social.strongest_pairs(s.rel, 5):
+        lines.append(f"  {flux.name(i)} – {flux.name(j)}: {w:+.2f}")
+    m = flux.metrics()
+    lines.append(f"metrics: tension {m['tension']:.4f} · cooperation {m['cooperation']:.3f} · "
+                 f"surplus {m['surplus']:.0f} · drama {m['drama']:.2f} · "
+                 f"tokens {s.tokens}")
+    lines.append(f"state hash: {flux.state_hash()}")
+    return "\n".join(lines) + "\n"
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {"run": cmd_run}
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    stream = out or sys.stdout
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command is None:
+            build_parser().print_help(stream)
+            return 0
+        return COMMANDS[args.command](args, stream)
+    except CliError as err:
+        sys.stderr.write(f"{PROG}: {err}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write(f"{PROG}: interrupted\n")
+        return 130

@@ -1,0 +1,75 @@
+"""Perturbation cards: the table of cards and the `Perturbation` record the flux runs.
+
+A card never touches state: a click (or a line of a perturbation file) becomes a `Perturbation`,
+the flux queues it and runs it inside the tick it names. Pure: never imports pygame or the view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+
+@dataclass(frozen=True)
+class CardSpec:
+    name: str
+    title: str
+    op: str  # the operation (or flux event) the card runs
+    max_targets: int
+    target_roles: tuple[str, ...]  # what each clicked citizen is, in order
+    hotkey: str
+    blurb: str
+
+
+CARDS: dict[str, CardSpec] = {
+    c.name: c
+    for c in (
+        CardSpec("greet", "Greet", "greet", 2, ("first", "second"), "G",
+                 "Two citizens greet: warmth grows both ways."),
+        CardSpec("gossip", "Gossip", "gossip", 3, ("speaker", "listener", "subject"), "O",
+                 "A speaker tells a listener what it thinks of someone."),
+        CardSpec("trade", "Trade", "trade", 2, ("first", "second"), "T",
+                 "A trade: trust grows, both gain surplus."),
+        CardSpec("solo", "Solo", "solo", 1, ("citizen",), "L",
+                 "A citizen works, reflects or creates alone."),
+        CardSpec("festival", "Festival", "festival", 0, (), "F",
+                 "Everyone free walks to the square and celebrates together."),
+        CardSpec("storm", "Storm", "storm", 0, (), "S",
+                 "Outdoor citizens shelter indoors; outdoor life pauses for a phase."),
+        CardSpec("rumor", "Rumor", "rumor", 2, ("subject", "speaker"), "R",
+                 "A negative story about someone starts to spread."),
+        CardSpec("dispute", "Dispute", "dispute", 2, ("first", "second"), "D",
+                 "Two citizens quarrel: relations sour, less so for the patient."),
+        CardSpec("teach", "Teach", "teach", 2, ("teacher", "learner"), "E",
+                 "A teacher passes on curiosity and creativity."),
+        CardSpec("wake", "Wake", "wake", 1, ("sleeper",), "W",
+                 "Wake a resting citizen (the only thing a sleeper accepts)."),
+    )
+}
+
+
+class Perturbation(BaseModel):
+    """A card played at a tick, with optional targets (citizen ids)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    tick: int = Field(ge=1)
+    card: str
+    targets: tuple[str, ...] = ()
+
+    @field_validator("card")
+    @classmethod
+    def _known_card(cls, card: str) -> str:
+        if card not in CARDS:
+            raise ValueError(f"unknown card {card!r} (cards: {', '.join(CARDS)})")
+        return card
+
+    @model_validator(mode="after")
+    def _not_too_many_targets(self) -> Perturbation:
+        spec = CARDS[self.card]
+        if len(self.targets) > spec.max_targets:
+            roles = ", ".join(spec.target_roles) or "none"
+            raise ValueError(f"card {self.card!r} takes at most {spec.max_targets} targets "
+                             f"({roles}), got {len(self.targets)}")
+        return self

@@ -1,0 +1,75 @@
+"""Template dialogue: what each archetype says in each operation, filled with real names.
+
+No language model: a line is picked with the town's own random generator, so dialogue replays
+exactly. Pure: never imports pygame or the view.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# (archetype, op) → lines. {listener} and {subject} are citizens' first names.
+LINES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("Builder", "greet"): ("Morning, {listener}! Walls are up, spirits too.",
+                           "{listener}, good to see you on solid ground."),
+    ("Builder", "gossip"): ("Between us, {listener}: {subject} builds on sand.",
+                            "{subject}? Steady hands, {listener}. I'd build with them."),
+    ("Builder", "trade"): ("Timber for your trouble, {listener}?",
+                           "A fair beam for a fair price, {listener}."),
+    ("Builder", "dispute"): ("That's not how it's built, {listener}!",
+                             "You knocked down my work, {listener}."),
+    ("Builder", "teach"): ("Measure twice, {listener}. Then once more.",
+                           "See this joint, {listener}? It holds because it gives."),
+    ("Builder", "celebrate"): ("Raise a roof and a cup!",),
+    ("Builder", "solo"): ("One more course of bricks.", "Plumb, level, square."),
+    ("Trader", "greet"): ("{listener}! What's the news worth today?",
+                          "Ah, {listener}, my favourite customer."),
+    ("Trader", "gossip"): ("Word is {subject} owes half the market, {listener}.",
+                           "I'd trust {subject} with my ledger, {listener}. Almost."),
+    ("Trader", "trade"): ("Let's call it even, {listener}. Nearly even.",
+                          "For you, {listener}, a special price."),
+    ("Trader", "dispute"): ("You short-changed me, {listener}!",
+                            "That was not the deal, {listener}."),
+    ("Trader", "teach"): ("Never open with your best offer, {listener}.",),
+    ("Trader", "celebrate"): ("Drinks are on the house. Which house, who can say.",),
+    ("Trader", "solo"): ("Counting, counting.", "The ledger balances. Today."),
+    ("Healer", "greet"): ("How are you really, {listener}?",
+                          "{listener}, you look rested. Good."),
+    ("Healer", "gossip"): ("I worry about {subject}, {listener}.",
+                           "{subject} has a kind heart, {listener}, whatever they say."),
+    ("Healer", "trade"): ("Herbs for bread, {listener}? Both of us eat well.",),
+    ("Healer", "dispute"): ("That hurt, {listener}, and you know it.",),
+    ("Healer", "teach"): ("Listen first, {listener}. Mend after.",),
+    ("Healer", "celebrate"): ("Look at everyone, together!",),
+    ("Healer", "solo"): ("Tending the beds.", "Grinding willow bark."),
+    ("Scholar", "greet"): ("{listener}! Did you notice the light today?",
+                           "Hello, {listener}. A question for you, later."),
+    ("Scholar", "gossip"): ("Curious thing about {subject}, {listener}...",
+                            "{subject} asked me something clever, {listener}."),
+    ("Scholar", "trade"): ("A book for your map, {listener}?",),
+    ("Scholar", "dispute"): ("Your premise is wrong, {listener}.",
+                             "Cite your sources, {listener}!"),
+    ("Scholar", "teach"): ("Here is how the stars keep time, {listener}.",
+                           "Try it yourself, {listener}: what do you see?"),
+    ("Scholar", "celebrate"): ("A festival! For science, of course.",),
+    ("Scholar", "solo"): ("Taking notes.", "One more chapter."),
+    ("Watcher", "greet"): ("I saw you coming, {listener}.",
+                           "Evening, {listener}. All quiet."),
+    ("Watcher", "gossip"): ("I saw {subject} at the edge of town, {listener}.",
+                            "{subject} keeps their word, {listener}. I have watched."),
+    ("Watcher", "trade"): ("A fair exchange, {listener}. I'll remember it.",),
+    ("Watcher", "dispute"): ("I saw what you did, {listener}.",),
+    ("Watcher", "teach"): ("Watch the small things, {listener}.",),
+    ("Watcher", "celebrate"): ("I'll remember this night.",),
+    ("Watcher", "solo"): ("Keeping watch.", "Writing it all down."),
+}
+
+
+def line(rng: np.random.Generator, archetype: str, op: str, listener: str = "",
+         subject: str = "") -> str | None:
+    """A line for `archetype` doing `op`, or None when that op has no words."""
+    options = LINES.get((archetype, op))
+    if not options:
+        return None
+    pick = options[int(rng.integers(len(options)))] if len(options) > 1 else options[0]
+    return pick.format(listener=listener, subject=subject)

@@ -1,0 +1,226 @@
+"""The town's data: archetypes, citizens' fixed identity, and the mutable `TownState`.
+
+State is data first: numpy arrays indexed by citizen number plus small plain records, so a
+snapshot is a copy and a hash is a digest of bytes. Pure: never imports pygame, view or trace.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from game import config
+from game.sim.cards import Perturbation
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+NEVER = np.iinfo(np.int64).max
+
+
+class Activity(IntEnum):
+    """What a citizen is doing; WALKING while on a path."""
+
+    IDLE = 0
+    SOCIALIZING = 1
+    WORKING = 2
+    REFLECTING = 3
+    RESTING = 4
+    WALKING = 5
+
+
+@dataclass(frozen=True)
+class Archetype:
+    name: str
+    worldview: str
+    metaphor: str
+    opacity: str
+    biases: dict[str, float]
+
+
+ARCHETYPES: dict[str, Archetype] = {
+    a.name: a
+    for a in (
+        Archetype("Builder", "Architecture", "Life is architecture",
+                  "I never say which of my walls are only there to be admired.",
+                  {"creativity": 0.20, "patience": 0.20, "resilience": 0.10, "ambition": 0.15}),
+        Archetype("Trader", "Negotiation", "Life is negotiation",
+                  "I keep one price in my head that nobody will ever be offered.",
+                  {"curiosity": 0.20, "trust": -0.10, "ambition": 0.25, "resilience": 0.10}),
+        Archetype("Healer", "Mending", "Life is mending",
+                  "Some wounds I tend are my own, and I will not name them.",
+                  {"warmth": 0.25, "patience": 0.20, "trust": 0.15, "resilience": 0.15}),
+        Archetype("Scholar", "Discovery", "Life is discovery",
+                  "I have a question I am afraid to have answered.",
+                  {"curiosity": 0.30, "patience": 0.20, "creativity": 0.10, "ambition": 0.10}),
+        Archetype("Watcher", "Testimony", "Life is testimony",
+                  "I have seen things in this town I have promised to forget.",
+                  {"patience": 0.25, "trust": 0.20, "resilience": 0.20, "warmth": 0.10}),
+    )
+}
+ARCHETYPE_ORDER: tuple[str, ...] = tuple(ARCHETYPES)
+
+
+def mood(activity: int, personality: FloatArray) -> str:
+    """Mood is derived, never stored (DESIGN.md §1)."""
+    warmth, curiosity = personality[0], personality[1]
+    match Activity(activity):
+        case Activity.RESTING:
+            return "resting"
+        case Activity.REFLECTING:
+            return "contemplative"
+        case Activity.WORKING:
+            return "focused"
+        case Activity.SOCIALIZING:
+            return "warm" if warmth > 0.7 else "engaged"
+        case _:
+            return "curious" if curiosity > 0.7 else "calm"
+
+
+@dataclass(frozen=True)
+class Citizen:
+    """A citizen's identity: what never changes during a run."""
+
+    id: str
+    name: str
+    archetype: str
+    home: int
+    evolving: bool
+
+    @property
+    def worldview(self) -> Archetype:
+        return ARCHETYPES[self.archetype]
+
+
+@dataclass
+class Pending:
+    """What a walking citizen does on arrival (a card aimed across regions, a festival)."""
+
+    op: str
+    partner: int = -1
+    subject: int = -1
+    card: str | None = None
+    perturbation: bool = False
+    event_id: str | None = None
+
+
+@dataclass
+class Coalition:
+    id: str
+    members: frozenset[int]
+
+
+@dataclass
+class Rumor:
+    """A planted negative story; `reached` grows as gossip about `subject` spreads it."""
+
+    id: str
+    subject: int
+    origin: str
+    reached: set[int]
+
+
+@dataclass
+class Festival:
+    """A festival in progress: guests gather in the square and celebrate together at `tick`."""
+
+    tick: int
+    guests: list[int]
+    event_id: str
+
+
+@dataclass
+class TownState:
+    """Everything that changes while the town runs. Index i is citizen i of `citizens`."""
+
+    tick: int
+    personality: FloatArray  # (N, 7)
+    rel: FloatArray  # (N, N) directed weights in [-1, 1]
+    rel0: FloatArray  # (N, N) initial weights; phase ends relax toward them
+    surplus: FloatArray  # (N,)
+    reputation: FloatArray  # (N,)
+    trust_counts: FloatArray  # (N, N) interaction outcomes for EigenTrust
+    region: IntArray  # (N,) region index; while walking, the destination
+    spot: IntArray  # (N, 2) tile where a citizen stands in its region
+    activity: IntArray  # (N,) Activity
+    busy_until: IntArray  # (N,) tick at which the current activity ends
+    partner: IntArray  # (N,) partner of a binary op, -1 if none
+    walk_origin: IntArray  # (N,) region a walk left from, -1 if not walking
+    walk_from_spot: IntArray  # (N, 2) tile a walk left from
+    walk_from: IntArray  # (N,) departure tick of the current walk
+    last_event_tick: IntArray  # (N,)
+    rng_state: dict[str, Any]
+    seq: int = 0
+    drama: float = 0.0
+    drama_tick: int = 0
+    storm_until: int = -1
+    tokens: int = 0
+    memories: list[list[tuple[int, str, str]]] = field(default_factory=list)
+    heard: list[list[int]] = field(default_factory=list)
+    pending: dict[int, Pending] = field(default_factory=dict)
+    coalitions: list[Coalition] = field(default_factory=list)
+    coalition_counter: int = 0
+    rumors: list[Rumor] = field(default_factory=list)
+    festival: Festival | None = None
+    queue: list[Perturbation] = field(default_factory=list)
+    events_per_day: dict[int, int] = field(default_factory=dict)
+    op_counts: dict[str, int] = field(default_factory=dict)
+    perturbations: int = 0
+
+    @property
+    def n(self) -> int:
+        return int(self.rel.shape[0])
+
+    def copy(self) -> TownState:
+        """A complete, independent copy (arrays copied, records deep-copied)."""
+        return copy.deepcopy(self)
+
+    def digest(self) -> str:
+        """Short blake2b of the canonical state, RNG included."""
+        h = hashlib.blake2b(digest_size=8)
+        for arr in (self.personality, self.rel, self.rel0, self.surplus, self.reputation,
+                    self.trust_counts, self.region, self.spot, self.activity, self.busy_until,
+                    self.partner, self.walk_origin, self.walk_from_spot, self.walk_from, self.last_event_tick):
+            h.update(np.ascontiguousarray(arr).tobytes())
+        rest = {
+            "tick": self.tick, "seq": self.seq, "rng": self.rng_state,
+            "drama": self.drama.hex(), "drama_tick": self.drama_tick,
+            "storm_until": self.storm_until, "tokens": self.tokens,
+            "memories": self.memories, "heard": self.heard,
+            "pending": sorted((k, vars(v)) for k, v in self.pending.items()),
+            "coalitions": [(c.id, sorted(c.members)) for c in self.coalitions],
+            "coalition_counter": self.coalition_counter,
+            "rumors": [(r.id, r.subject, r.origin, sorted(r.reached)) for r in self.rumors],
+            "festival": vars(self.festival) if self.festival else None,
+            "queue": [p.model_dump() for p in self.queue],
+            "events_per_day": sorted(self.events_per_day.items()),
+            "op_counts": sorted(self.op_counts.items()), "perturbations": self.perturbations,
+        }
+        h.update(json.dumps(rest, sort_keys=True, default=str).encode())
+        return h.hexdigest()
+
+
+def personality_for(archetype: str, jitter: FloatArray) -> FloatArray:
+    """0.5 + the archetype's biases + a jitter of at most ±PERSONALITY_JITTER, in [0, 1]."""
+    base = np.full(len(config.DIMENSIONS), config.PERSONALITY_BASE)
+    for dim, bias in ARCHETYPES[archetype].biases.items():
+        base[config.DIMENSIONS.index(dim)] += bias
+    return np.clip(base + jitter * config.PERSONALITY_JITTER, 0.0, 1.0)
+
+
+def initial_relationships(personality: FloatArray) -> FloatArray:
+    """0.3 × cosine similarity of centred personalities; nobody relates to themselves."""
+    centred = personality - config.PERSONALITY_BASE
+    norms = np.linalg.norm(centred, axis=1)
+    norms[norms == 0] = 1.0
+    unit = centred / norms[:, None]
+    rel: FloatArray = config.INITIAL_REL_SCALE * (unit @ unit.T)
+    np.fill_diagonal(rel, 0.0)
+    return np.clip(rel, -1.0, 1.0)

@@ -1,0 +1,149 @@
+"""The operad: each operation's arity, duration, cost, activity and effect on the town's arrays.
+
+Effects are plain functions over `TownState`; the flux checks the laws, then calls them.
+Pure: never imports pygame or the view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from game import config
+from game.sim.model import Activity, FloatArray, TownState
+
+WARMTH, CURIOSITY, TRUST, CREATIVITY, PATIENCE, RESILIENCE, AMBITION = range(7)
+
+
+def saturate(w: FloatArray | float, delta: FloatArray | float) -> FloatArray:
+    """Apply a change to weights so they approach ±1 without piling up, clamped to [-1, 1]."""
+    w_arr = np.asarray(w, dtype=np.float64)
+    d_arr = np.asarray(delta, dtype=np.float64)
+    scaled = np.where(d_arr >= 0, d_arr * (1.0 - w_arr), d_arr * (1.0 + w_arr))
+    out: FloatArray = np.clip(w_arr + scaled, -1.0, 1.0)
+    return out
+
+
+def _bump(state: TownState, i: int, j: int, delta: float) -> None:
+    state.rel[i, j] = float(saturate(state.rel[i, j], delta))
+
+
+def _greet(state: TownState, a: int, b: int, subject: int) -> dict[str, object]:
+    gain = config.GREET_GAIN * float(state.personality[[a, b], WARMTH].mean())
+    _bump(state, a, b, gain)
+    _bump(state, b, a, gain)
+    return {"gain": round(gain, 4)}
+
+
+def _gossip(state: TownState, a: int, b: int, subject: int) -> dict[str, object]:
+    opinion = float(state.rel[a, subject])
+    _bump(state, b, subject, config.GOSSIP_TRANSFER * opinion)
+    heard = state.heard[b]
+    if subject in heard:
+        heard.remove(subject)
+    heard.insert(0, subject)
+    del heard[config.HEARD_LIMIT:]
+    return {"opinion": round(opinion, 4)}
+
+
+def _trade(state: TownState, a: int, b: int, subject: int) -> dict[str, object]:
+    gain = config.TRADE_GAIN * float(state.personality[[a, b], TRUST].mean())
+    _bump(state, a, b, gain)
+    _bump(state, b, a, gain)
+    state.surplus[[a, b]] += config.TRADE_SURPLUS
+    return {"gain": round(gain, 4)}
+
+
+def _solo(state: TownState, a: int, b: int, subject: int) -> dict[str, object]:
+    state.surplus[a] += config.SOLO_SURPLUS
+    return {}
+
+
+def _dispute(state: TownState, a: int, b: int, subject: int) -> dict[str, object]:
+    loss = config.DISPUTE_LOSS * (1.0 - float(state.personality[[a, b], PATIENCE].mean()))
+    _bump(state, a, b, -loss)
+    _bump(state, b, a, -loss)
+    return {"loss": round(loss, 4)}
+
+
+def _teach(state: TownState, a: int, b: int, subject: int) -> dict[str, object]:
+    dims = [CURIOSITY, CREATIVITY]
+    gap = state.personality[a, dims] - state.personality[b, dims]
+    drift = np.clip(gap, -config.TEACH_DRIFT, config.TEACH_DRIFT)
+    state.personality[b, dims] = np.clip(state.personality[b, dims] + drift, 0.0, 1.0)
+    return {"drift": [round(float(d), 4) for d in drift]}
+
+
+def celebrate(state: TownState, members: Sequence[int]) -> dict[str, object]:
+    """Everyone present grows closer; each spends part of its surplus."""
+    idx = np.asarray(members)
+    block = np.ix_(idx, idx)
+    grown = saturate(state.rel[block], config.CELEBRATE_GAIN)
+    np.fill_diagonal(grown, 0.0)
+    state.rel[block] = grown
+    spent = state.surplus[idx] * config.CELEBRATE_SPEND
+    state.surplus[idx] -= spent
+    return {"spent": round(float(spent.sum()), 2)}
+
+
+Effect = Callable[[TownState, int, int, int], dict[str, object]]
+
+
+@dataclass(frozen=True)
+class OpSpec:
+    name: str
+    arity: int  # 1, 2 (a subject may come on top), or 0 for n-ary
+    activity: Activity
+    effect: Effect | None
+    evolve: tuple[int, float]  # dimension an evolving citizen drifts along, toward this value
+    trust: float  # what the interaction adds to each side's local trust of the other
+    message: str  # {a} does it with {b} about {s}
+
+    @property
+    def duration(self) -> int:
+        return config.DURATION.get(self.name, 0)
+
+    @property
+    def tokens(self) -> int:
+        return config.TOKENS[self.name]
+
+    @property
+    def drama(self) -> float:
+        return config.DRAMA[self.name]
+
+
+OPS: dict[str, OpSpec] = {
+    o.name: o
+    for o in (
+        OpSpec("greet", 2, Activity.SOCIALIZING, _greet, (WARMTH, 1.0), 1.0,
+               "{a} greeted {b}"),
+        OpSpec("gossip", 2, Activity.SOCIALIZING, _gossip, (CURIOSITY, 1.0), 0.5,
+               "{a} told {b} about {s}"),
+        OpSpec("trade", 2, Activity.SOCIALIZING, _trade, (AMBITION, 1.0), 1.5,
+               "{a} traded with {b}"),
+        OpSpec("solo", 1, Activity.WORKING, _solo, (CREATIVITY, 1.0), 0.0,
+               "{a} {s}"),
+        OpSpec("walk", 1, Activity.WALKING, None, (CURIOSITY, 1.0), 0.0,
+               "{a} set off for the {s}"),
+        OpSpec("dispute", 2, Activity.SOCIALIZING, _dispute, (PATIENCE, 0.0), -1.0,
+               "{a} quarrelled with {b}"),
+        OpSpec("celebrate", 0, Activity.SOCIALIZING, None, (WARMTH, 1.0), 0.5,
+               "{a} celebrated together"),
+        OpSpec("teach", 2, Activity.SOCIALIZING, _teach, (CURIOSITY, 1.0), 1.0,
+               "{a} taught {b}"),
+    )
+}
+
+# Solo work by region: what a citizen does alone there, and the activity it shows.
+SOLO_KIND: dict[str, tuple[str, Activity]] = {
+    "workshop": ("worked at the bench", Activity.WORKING),
+    "market": ("minded a stall", Activity.WORKING),
+    "garden": ("tended the garden", Activity.WORKING),
+    "library": ("read in the library", Activity.REFLECTING),
+    "archive": ("sorted old records", Activity.REFLECTING),
+    "observatory": ("watched the sky", Activity.REFLECTING),
+    "inn": ("sat by the fire, thinking", Activity.REFLECTING),
+    "square": ("sketched the square", Activity.WORKING),
+}

@@ -1,0 +1,1281 @@
+"""Asset generator for Agent Town: every image of the game, drawn from code.
+
+Holds the ENDESGA 32 palette, a tiny indexed-pixel canvas with a zlib PNG writer, and the
+drawing code for terrain tiles, props, buildings, citizen sheets, activity glyphs, HUD pieces,
+card icons and the pixel font (glyph bitmaps as data). Writes PNGs plus ``manifest.json``
+(sizes, anchors, 9-slice borders, sheet layout, font metrics, palette).
+
+Run ``python tools/make_assets.py [--out DIR]`` (default ``assets/``). Output is deterministic:
+the same code gives the same bytes. Must never import from ``game``: the art has no rules in it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import struct
+import zlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+# --------------------------------------------------------------------------------------------
+# Palette: ENDESGA 32, in its published order, with the names this file uses for them.
+# --------------------------------------------------------------------------------------------
+
+PALETTE: tuple[tuple[str, str], ...] = (
+    ("rust", "be4a2f"),
+    ("clay", "d77643"),
+    ("sand", "ead4aa"),
+    ("tan", "e4a672"),
+    ("brown", "b86f50"),
+    ("umber", "733e39"),
+    ("soot", "3e2731"),
+    ("wine", "a22633"),
+    ("red", "e43b44"),
+    ("orange", "f77622"),
+    ("gold", "feae34"),
+    ("yellow", "fee761"),
+    ("leaf", "63c74d"),
+    ("green", "3e8948"),
+    ("pine", "265c42"),
+    ("moss", "193c3e"),
+    ("navy", "124e89"),
+    ("sky", "0099db"),
+    ("cyan", "2ce8f5"),
+    ("white", "ffffff"),
+    ("silver", "c0cbdc"),
+    ("grey", "8b9bb4"),
+    ("slate", "5a6988"),
+    ("steel", "3a4466"),
+    ("night", "262b44"),
+    ("ink", "181425"),
+    ("neon", "ff0044"),
+    ("plum", "68386c"),
+    ("rose", "b55088"),
+    ("salmon", "f6757a"),
+    ("skin", "e8b796"),
+    ("tawny", "c28569"),
+)
+C: dict[str, int] = {name: i for i, (name, _) in enumerate(PALETTE)}
+CLEAR = 255
+INK = C["ink"]
+
+# One letter per colour for hand-drawn pixel strings; '.' and ' ' are transparent.
+LEGEND: dict[str, int] = {
+    "k": C["ink"], "n": C["night"], "S": C["steel"], "l": C["slate"], "g": C["grey"],
+    "v": C["silver"], "w": C["white"], "r": C["red"], "R": C["wine"], "o": C["orange"],
+    "y": C["yellow"], "G": C["gold"], "u": C["umber"], "b": C["brown"], "t": C["tan"],
+    "s": C["sand"], "e": C["leaf"], "E": C["green"], "p": C["pine"], "i": C["moss"],
+    "c": C["cyan"], "B": C["sky"], "N": C["navy"], "m": C["rose"], "M": C["plum"],
+    "q": C["salmon"], "f": C["skin"], "F": C["tawny"], "x": C["rust"], "z": C["clay"],
+    "d": C["soot"], "h": C["neon"],
+}
+
+Pixels = NDArray[np.uint8]
+Shader = Callable[[float, float], int | None]
+
+
+def _rgba_table() -> NDArray[np.uint8]:
+    table = np.zeros((256, 4), np.uint8)
+    for i, (_, hexcode) in enumerate(PALETTE):
+        table[i] = (*bytes.fromhex(hexcode), 255)
+    return table
+
+
+RGBA = _rgba_table()
+
+
+def hash01(*values: int) -> float:
+    """A stable pseudo-random number in [0, 1) from integers (no global random state)."""
+    x = 0x811C9DC5
+    for v in values:
+        x = ((x ^ (v & 0xFFFFFFFF)) * 0x01000193) & 0xFFFFFFFF
+        x ^= x >> 13
+        x = (x * 0x5BD1E995) & 0xFFFFFFFF
+        x ^= x >> 15
+    return x / 2**32
+
+
+# --------------------------------------------------------------------------------------------
+# Canvas: palette indices, CLEAR for transparent.
+# --------------------------------------------------------------------------------------------
+
+
+class Canvas:
+    """A grid of palette indices with the few drawing operations pixel art needs."""
+
+    def __init__(self, w: int, h: int) -> None:
+        self.px: Pixels = np.full((h, w), CLEAR, np.uint8)
+
+    @property
+    def w(self) -> int:
+        return int(self.px.shape[1])
+
+    @property
+    def h(self) -> int:
+        return int(self.px.shape[0])
+
+    def put(self, x: int, y: int, c: int) -> None:
+        if 0 <= x < self.w and 0 <= y < self.h:
+            self.px[y, x] = c
+
+    def get(self, x: int, y: int) -> int:
+        if 0 <= x < self.w and 0 <= y < self.h:
+            return int(self.px[y, x])
+        return CLEAR
+
+    def rect(self, x: int, y: int, w: int, h: int, c: int) -> None:
+        for yy in range(y, y + h):
+            for xx in range(x, x + w):
+                self.put(xx, yy, c)
+
+    def line(self, x0: int, y0: int, x1: int, y1: int, c: int) -> None:
+        dx, dy = abs(x1 - x0), -abs(y1 - y0)
+        sx, sy = (1 if x0 < x1 else -1), (1 if y0 < y1 else -1)
+        err = dx + dy
+        while True:
+            self.put(x0, y0, c)
+            if x0 == x1 and y0 == y1:
+                return
+            e2 = 2 * err
+            if e2 >= dy:
+                err += dy
+                x0 += sx
+            if e2 <= dx:
+                err += dx
+                y0 += sy
+
+    def stamp(self, x: int, y: int, rows: Sequence[str], legend: Mapping[str, int] = LEGEND) -> None:
+        for dy, row in enumerate(rows):
+            for dx, ch in enumerate(row):
+                if ch not in ". ":
+                    self.put(x + dx, y + dy, legend[ch])
+
+    def blit(self, other: Canvas, x: int, y: int) -> None:
+        for yy in range(other.h):
+            for xx in range(other.w):
+                c = int(other.px[yy, xx])
+                if c != CLEAR:
+                    self.put(x + xx, y + yy, c)
+
+    def ellipse(self, cx: float, cy: float, rx: float, ry: float, c: int) -> None:
+        for y in range(math.floor(cy - ry), math.ceil(cy + ry) + 1):
+            for x in range(math.floor(cx - rx), math.ceil(cx + rx) + 1):
+                if ((x + 0.5 - cx) / rx) ** 2 + ((y + 0.5 - cy) / ry) ** 2 <= 1.0:
+                    self.put(x, y, c)
+
+    def outline(self, c: int = INK, diagonal: bool = False) -> None:
+        """Ring every opaque shape with a 1-px border of `c` on its transparent side."""
+        solid = self.px != CLEAR
+        ring = np.zeros_like(solid)
+        steps = [(1, 0), (-1, 0), (0, 1), (0, -1)]
+        if diagonal:
+            steps += [(1, 1), (1, -1), (-1, 1), (-1, -1)]
+        h, w = solid.shape
+        for dx, dy in steps:
+            shifted = np.zeros_like(solid)
+            shifted[max(dy, 0) : h + min(dy, 0), max(dx, 0) : w + min(dx, 0)] = solid[
+                max(-dy, 0) : h + min(-dy, 0), max(-dx, 0) : w + min(-dx, 0)
+            ]
+            ring |= shifted
+        self.px[ring & ~solid] = c
+
+    def flipped(self) -> Canvas:
+        out = Canvas(self.w, self.h)
+        out.px = self.px[:, ::-1].copy()
+        return out
+
+    def recolor(self, mapping: Mapping[int, int]) -> Canvas:
+        out = Canvas(self.w, self.h)
+        out.px = self.px.copy()
+        for src, dst in mapping.items():
+            out.px[self.px == src] = dst
+        return out
+
+    def poly_pixels(self, pts: Sequence[tuple[float, float]]) -> list[tuple[int, int]]:
+        """Pixels whose centres lie inside the polygon (half-open, so shared edges never
+        double-fill: two iso faces sharing an edge partition their pixels exactly)."""
+        out: list[tuple[int, int]] = []
+        ys = [p[1] for p in pts]
+        n = len(pts)
+        for y in range(max(0, math.floor(min(ys))), min(self.h, math.ceil(max(ys)) + 1)):
+            yc = y + 0.5
+            xs: list[float] = []
+            for i in range(n):
+                (x0, y0), (x1, y1) = pts[i], pts[(i + 1) % n]
+                if (y0 <= yc < y1) or (y1 <= yc < y0):
+                    xs.append(x0 + (yc - y0) * (x1 - x0) / (y1 - y0))
+            xs.sort()
+            for a, b in zip(xs[::2], xs[1::2], strict=False):
+                for x in range(max(0, math.ceil(a - 0.5)), min(self.w, math.ceil(b - 0.5))):
+                    out.append((x, y))
+        return out
+
+    def poly(self, pts: Sequence[tuple[float, float]], c: int) -> None:
+        for x, y in self.poly_pixels(pts):
+            self.px[y, x] = c
+
+    def crop_top(self) -> int:
+        """Drop fully transparent rows at the top; returns how many were dropped."""
+        rows = np.nonzero((self.px != CLEAR).any(axis=1))[0]
+        top = int(rows[0]) if len(rows) else 0
+        self.px = self.px[top:].copy()
+        return top
+
+
+def write_png(path: Path, canvas: Canvas) -> None:
+    """Write RGBA 8-bit PNG with fixed zlib settings, so equal pixels give equal bytes."""
+    rgba = RGBA[canvas.px]
+    h, w = canvas.px.shape
+    raw = b"".join(b"\x00" + rgba[y].tobytes() for y in range(h))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0)
+    png = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw, 9))
+        + chunk(b"IEND", b"")
+    )
+    path.write_bytes(png)
+
+
+# --------------------------------------------------------------------------------------------
+# Isometric geometry. Grid (gx, gy, z) → pixel: x = ox + (gx − gy)·16, y = oy + (gx + gy)·8 − z.
+# --------------------------------------------------------------------------------------------
+
+TILE_W, TILE_H = 32, 16
+Point3 = tuple[float, float, float]
+
+
+@dataclass(frozen=True)
+class Iso:
+    """Projection for one image: (ox, oy) is the pixel of grid point (0, 0, 0)."""
+
+    ox: float
+    oy: float
+
+    def __call__(self, gx: float, gy: float, z: float = 0.0) -> tuple[float, float]:
+        return (self.ox + (gx - gy) * 16, self.oy + (gx + gy) * 8 - z)
+
+
+def paint_plane(
+    cv: Canvas,
+    iso: Iso,
+    outline: Sequence[Point3],
+    origin: Point3,
+    u_axis: Point3,
+    v_axis: Point3,
+    shader: Shader,
+) -> None:
+    """Fill a planar polygon; each pixel gets shader(a, b), where pixel ≈ origin + a·u + b·v.
+
+    Axes are 3-D vectors in grid units (z in pixels), so shaders think in face coordinates
+    (tiles along a wall, pixels up it) instead of screen pixels.
+    """
+    o = iso(*origin)
+    pu, pv = iso(*(origin[i] + u_axis[i] for i in range(3))), iso(
+        *(origin[i] + v_axis[i] for i in range(3))
+    )
+    ux, uy, vx, vy = pu[0] - o[0], pu[1] - o[1], pv[0] - o[0], pv[1] - o[1]
+    det = ux * vy - uy * vx
+    for x, y in cv.poly_pixels([iso(*p) for p in outline]):
+        dx, dy = x + 0.5 - o[0], y + 0.5 - o[1]
+        a = (dx * vy - dy * vx) / det
+        b = (ux * dy - uy * dx) / det
+        c = shader(a, b)
+        if c is not None:
+            cv.px[y, x] = c
+
+
+def solid(c: int) -> Shader:
+    return lambda a, b: c
+
+
+# --------------------------------------------------------------------------------------------
+# Terrain tiles: 32×16 diamonds. Patterns are functions of the tile's own (u, v) in [0, 1)²,
+# so anything that touches an edge continues seamlessly into the neighbouring tile.
+# --------------------------------------------------------------------------------------------
+
+TileShader = Callable[[int, int, float, float], int]
+
+
+def diamond(shader: TileShader) -> Canvas:
+    cv = Canvas(TILE_W, TILE_H)
+    for x, y in cv.poly_pixels([(16, 0), (32, 8), (16, 16), (0, 8)]):
+        xc, yc = x + 0.5 - 16, y + 0.5
+        u, v = xc / 32 + yc / 16, -xc / 32 + yc / 16
+        cv.px[y, x] = shader(x, y, u, v)
+    return cv
+
+
+def interior(u: float, v: float, margin: float = 0.12) -> bool:
+    return margin < u < 1 - margin and margin < v < 1 - margin
+
+
+def decorate(cv: Canvas, seed: int, density: float, marks: Sequence[Sequence[str]]) -> None:
+    """Scatter small pixel marks over a tile's interior, deterministically from `seed`."""
+    base = cv.px.copy()
+    for y in range(TILE_H):
+        for x in range(TILE_W):
+            if hash01(seed, x, y) >= density:
+                continue
+            mark = marks[int(hash01(seed + 1, x, y) * len(marks))]
+            cells = [
+                (x + dx, y + dy, ch)
+                for dy, row in enumerate(mark)
+                for dx, ch in enumerate(row)
+                if ch not in ". "
+            ]
+            if all(_tile_interior_pixel(base, cx, cy) for cx, cy, _ in cells):
+                for cx, cy, ch in cells:
+                    cv.px[cy, cx] = LEGEND[ch]
+
+
+def _tile_interior_pixel(base: Pixels, x: int, y: int) -> bool:
+    if not (0 <= x < TILE_W and 0 <= y < TILE_H) or base[y, x] == CLEAR:
+        return False
+    xc, yc = x + 0.5 - 16, y + 0.5
+    return interior(xc / 32 + yc / 16, -xc / 32 + yc / 16, 0.14)
+
+
+GRASS_MARKS = (("e", "E"), ("e.e", ".E."), ("p",), ("e", "p"), (".e", "ep"))
+FLOWER_MARKS = (("y",), ("w",), ("e.e", ".E."), ("q",))
+
+
+def tile_grass(variant: int) -> Canvas:
+    cv = diamond(lambda x, y, u, v: C["green"])
+    densities = (0.05, 0.08, 0.06)
+    decorate(cv, 10 + variant, densities[variant], GRASS_MARKS)
+    if variant == 2:
+        decorate(cv, 40, 0.02, FLOWER_MARKS)
+    return cv
+
+
+def tile_road() -> Canvas:
+    def dirt(x: int, y: int, u: float, v: float) -> int:
+        n = hash01(7, x // 2, y)
+        return C["brown"] if n < 0.10 else C["tan"]
+
+    cv = diamond(dirt)
+    decorate(cv, 21, 0.05, (("s", "b"), ("sb", "bu"), ("u",), ("s",)))
+    return cv
+
+
+def tile_water(frame: int) -> Canvas:
+    cv = diamond(lambda x, y, u, v: C["sky"] if (u * 4 + v * 2) % 1.0 < 0.08 else C["navy"])
+    shift = 2 * frame
+    for x0, y0, w in ((8, 5, 4), (17, 8, 5), (11, 11, 3), (20, 4, 3)):
+        for dx in range(w):
+            cv.put(x0 + dx + shift - (frame * 4 if x0 + w + shift > 26 else 0), y0, C["cyan"])
+    cv.put(13 - frame, 6 + frame, C["white"])
+    cv.put(22 - frame * 2, 10, C["white"])
+    return _clip_to_diamond(cv)
+
+
+def _clip_to_diamond(cv: Canvas) -> Canvas:
+    mask = Canvas(TILE_W, TILE_H)
+    for x, y in mask.poly_pixels([(16, 0), (32, 8), (16, 16), (0, 8)]):
+        mask.px[y, x] = 0
+    cv.px[mask.px == CLEAR] = CLEAR
+    return cv
+
+
+def tile_plaza() -> Canvas:
+    def slabs(x: int, y: int, u: float, v: float) -> int:
+        fu, fv = (u * 2) % 1.0, (v * 2) % 1.0
+        if fu < 0.07 or fv < 0.07:
+            return C["grey"]
+        if fu < 0.16 or fv < 0.16:
+            return C["white"]
+        return C["silver"]
+
+    cv = diamond(slabs)
+    decorate(cv, 31, 0.02, (("g",), ("w",)))
+    return cv
+
+
+def tile_garden() -> Canvas:
+    def furrows(x: int, y: int, u: float, v: float) -> int:
+        f = (v * 4) % 1.0
+        return C["umber"] if f < 0.3 else C["brown"] if f < 0.55 else C["clay"]
+
+    cv = diamond(furrows)
+    for i in range(4):
+        for j in range(3):
+            u, v = 0.2 + 0.3 * j, 0.14 + 0.25 * i
+            x, y = round(16 + (u - v) * 16), round((u + v) * 8) - 1
+            pick = (i + j) % 3
+            sprout = (("e", "E"), ("r", "E"), ("eG", "E."))[pick]
+            if _tile_interior_pixel(cv.px, x, y + 1):
+                cv.stamp(x, y, sprout)
+    return _clip_to_diamond(cv)
+
+
+def tile_market() -> Canvas:
+    def boards(x: int, y: int, u: float, v: float) -> int:
+        f = (u * 4) % 1.0
+        seam = (v * 2 + (0.5 if int(u * 4) % 2 else 0.0)) % 1.0
+        if f < 0.12 or seam < 0.05:
+            return C["umber"]
+        return C["tan"] if f < 0.3 else C["brown"]
+
+    return diamond(boards)
+
+
+def tile_dirt() -> Canvas:
+    cv = diamond(lambda x, y, u, v: C["umber"] if hash01(5, x // 2, y) < 0.12 else C["brown"])
+    decorate(cv, 51, 0.04, (("t",), ("tu",), ("u",)))
+    return cv
+
+
+def tile_yard() -> Canvas:
+    def gravel(x: int, y: int, u: float, v: float) -> int:
+        n = hash01(61, x, y)
+        return C["silver"] if n < 0.12 else C["slate"] if n < 0.26 else C["grey"]
+
+    return diamond(gravel)
+
+
+# --------------------------------------------------------------------------------------------
+# Props: one tile each. Drawn on a tall canvas with the tile's top vertex at (16, H − 16),
+# then cropped at the top; anchor = that vertex.
+# --------------------------------------------------------------------------------------------
+
+PROP_H = 64
+PROP_BASE = (16, PROP_H - 8)  # the tile centre, where props stand
+
+
+def shade_ball(
+    cv: Canvas, cx: float, cy: float, rx: float, ry: float, tones: Sequence[int], seed: int
+) -> None:
+    """A lit blob: tones[0] lightest (top-left) … tones[-1] darkest, dithered at the bands."""
+    for y in range(math.floor(cy - ry), math.ceil(cy + ry) + 1):
+        for x in range(math.floor(cx - rx), math.ceil(cx + rx) + 1):
+            nx, ny = (x + 0.5 - cx) / rx, (y + 0.5 - cy) / ry
+            d = nx * nx + ny * ny
+            if d > 1.0:
+                continue
+            light = 0.55 - (nx * -0.55 + ny * -0.75) * 0.7 + d * 0.25
+            light += (hash01(seed, x, y) - 0.5) * 0.18
+            idx = min(len(tones) - 1, max(0, int(light * len(tones))))
+            cv.put(x, y, tones[idx])
+
+
+def prop_canvas() -> Canvas:
+    return Canvas(TILE_W, PROP_H)
+
+
+def prop_tree_round() -> Canvas:
+    cv = prop_canvas()
+    bx, by = PROP_BASE
+    cv.rect(bx - 2, by - 12, 4, 13, C["umber"])
+    cv.rect(bx - 2, by - 12, 1, 13, C["brown"])
+    cv.put(bx - 3, by, C["umber"])
+    cv.put(bx + 2, by, C["soot"])
+    tones = (C["leaf"], C["green"], C["green"], C["pine"], C["moss"])
+    shade_ball(cv, bx, by - 22, 11.5, 10.5, tones, 1)
+    shade_ball(cv, bx - 5, by - 17, 6.5, 5.5, tones, 2)
+    shade_ball(cv, bx + 5, by - 16, 6.5, 5.5, tones[1:], 3)
+    shade_ball(cv, bx - 2, by - 27, 6, 5, tones, 4)
+    cv.outline()
+    return cv
+
+
+def prop_tree_pine() -> Canvas:
+    cv = prop_canvas()
+    bx, by = PROP_BASE
+    cv.rect(bx - 1, by - 6, 3, 7, C["umber"])
+    cv.put(bx - 1, by - 6, C["brown"])
+    for tier, (top, half) in enumerate(((-38, 6), (-30, 9), (-21, 11))):
+        for dy in range(13 - tier):
+            w = 1 + (half * (dy + 1)) // (13 - tier)
+            for dx in range(-w, w + 1):
+                lit = dx < -w // 3 and (dy + dx) % 3 != 0
+                dark = dx > w // 2
+                c = C["green"] if lit else C["moss"] if dark else C["pine"]
+                cv.put(bx + dx, by + top + dy, c)
+        for dx in range(-half, half + 1, 3):
+            cv.put(bx + dx, by + top + 12 - tier, C["moss"])
+    cv.put(bx, by - 39, C["pine"])
+    cv.outline()
+    return cv
+
+
+def prop_bush() -> Canvas:
+    cv = prop_canvas()
+    bx, by = PROP_BASE
+    tones = (C["leaf"], C["green"], C["pine"], C["moss"])
+    shade_ball(cv, bx - 4, by - 4, 6, 5, tones, 5)
+    shade_ball(cv, bx + 4, by - 3, 6, 4.5, tones[1:], 6)
+    shade_ball(cv, bx, by - 7, 6, 5, tones, 7)
+    for x, y in ((bx - 3, by - 9), (bx + 3, by - 5), (bx - 6, by - 4)):
+        cv.put(x, y, C["red"])
+    cv.outline()
+    return cv
+
+
+LAMP = (
+    "..kkk..",
+    ".kgvgk.",
+    "kvyyyGk",
+    "kvyGyGk",
+    "kgyyyGk",
+    ".kSSSk.",
+    "..kSk..",
+)
+
+
+def prop_lamp(lit: bool) -> Canvas:
+    cv = prop_canvas()
+    bx, by = PROP_BASE
+    cv.rect(bx - 1, by - 22, 2, 22, C["steel"])
+    cv.rect(bx - 1, by - 22, 1, 22, C["slate"])
+    cv.rect(bx - 2, by - 2, 4, 2, C["steel"])
+    glass = {"y": C["yellow"], "G": C["gold"]} if lit else {"y": C["slate"], "G": C["steel"]}
+    cv.stamp(bx - 4, by - 29, LAMP, {**LEGEND, **glass})
+    if lit:
+        cv.put(bx - 1, by - 26, C["white"])
+    cv.outline()
+    if lit:
+        for y in range(by - 36, by - 17):
+            for x in range(bx - 9, bx + 9):
+                d = math.hypot(x + 0.5 - bx, (y + 0.5 - (by - 25)) * 1.1)
+                if cv.get(x, y) == CLEAR and d < 8.5 and (x + y) % 2 == 0:
+                    cv.put(x, y, C["gold"] if d < 6 else C["orange"])
+    return cv
+
+
+def prop_stall(awning: tuple[int, int], goods: Sequence[int]) -> Canvas:
+    cv = Canvas(TILE_W, PROP_H)
+    iso = Iso(16, PROP_H - 16)
+    a0, a1, b0, b1 = 0.15, 0.85, 0.2, 0.8
+    for gx, gy in ((a0, b1), (a1, b1), (a1, b0)):
+        x, y = iso(gx, gy)
+        cv.rect(round(x) - 1, round(y) - 18, 2, 18, C["umber"])
+    paint_plane(cv, iso, [(a0, b0, 7), (a1, b0, 7), (a1, b1, 7), (a0, b1, 7)],
+                (a0, b0, 7), (1, 0, 0), (0, 1, 0), solid(C["brown"]))
+    paint_plane(cv, iso, [(a0, b1, 0), (a1, b1, 0), (a1, b1, 7), (a0, b1, 7)],
+                (a0, b1, 0), (1, 0, 0), (0, 0, 1),
+                lambda a, b: C["tan"] if b > 5 else C["clay"])
+    paint_plane(cv, iso, [(a1, b0, 0), (a1, b1, 0), (a1, b1, 7), (a1, b0, 7)],
+                (a1, b0, 0), (0, 1, 0), (0, 0, 1),
+                lambda a, b: C["brown"] if b > 5 else C["umber"])
+    for i, g in enumerate(goods):
+        x, y = iso(a0 + 0.15 + 0.17 * i, b0 + 0.35 + 0.08 * (i % 2), 7)
+        cv.rect(round(x) - 1, round(y) - 3, 3, 3, g)
+        cv.put(round(x) - 1, round(y) - 3, C["white"])
+    stripe_a, stripe_b = awning
+
+    def cloth(a: float, b: float) -> int:
+        return stripe_a if int(a * 6) % 2 == 0 else stripe_b
+
+    top = [(a0 - 0.1, b0 - 0.1, 22), (a1 + 0.1, b0 - 0.1, 22),
+           (a1 + 0.1, b1 + 0.15, 15), (a0 - 0.1, b1 + 0.15, 15)]
+    paint_plane(cv, iso, top, (a0 - 0.1, b0, 22), (1, 0, 0), (0, 1, -7), cloth)
+    paint_plane(cv, iso, [(a0 - 0.1, b1 + 0.15, 15), (a1 + 0.1, b1 + 0.15, 15),
+                          (a1 + 0.1, b1 + 0.15, 12), (a0 - 0.1, b1 + 0.15, 12)],
+                (a0 - 0.1, b1 + 0.15, 12), (1, 0, 0), (0, 0, 1),
+                lambda a, b: cloth(a, b) if int(a * 12) % 2 == 0 or b > 1 else None)
+    cv.outline()
+    return cv
+
+
+def prop_fountain() -> Canvas:
+    cv = prop_canvas()
+    bx, by = PROP_BASE
+    cv.ellipse(bx, by - 2, 14, 6.5, C["grey"])
+    cv.ellipse(bx, by - 4, 14, 6.5, C["silver"])
+    cv.ellipse(bx, by - 4, 11.5, 4.8, C["slate"])
+    cv.ellipse(bx, by - 3.5, 11, 4.3, C["sky"])
+    for x in range(bx - 8, bx + 8, 3):
+        cv.put(x, by - 3 + (x % 2), C["cyan"])
+    cv.rect(bx - 2, by - 14, 4, 11, C["silver"])
+    cv.rect(bx + 1, by - 14, 1, 11, C["grey"])
+    cv.ellipse(bx, by - 14, 5, 2.2, C["grey"])
+    cv.ellipse(bx, by - 15, 5, 2.2, C["silver"])
+    cv.rect(bx - 1, by - 21, 2, 6, C["cyan"])
+    cv.put(bx - 1, by - 21, C["white"])
+    for dx, dy in ((-3, -19), (-5, -17), (3, -19), (5, -17), (-6, -15), (6, -15)):
+        cv.put(bx + dx, by + dy, C["cyan"])
+    cv.outline()
+    return cv
+
+
+def prop_bench() -> Canvas:
+    cv = prop_canvas()
+    iso = Iso(16, PROP_H - 16)
+    for gx in (0.2, 0.8):
+        x, y = iso(gx, 0.55)
+        cv.rect(round(x) - 1, round(y) - 5, 2, 5, C["steel"])
+    paint_plane(cv, iso, [(0.15, 0.35, 5), (0.85, 0.35, 5), (0.85, 0.6, 5), (0.15, 0.6, 5)],
+                (0.15, 0.35, 5), (1, 0, 0), (0, 1, 0),
+                lambda a, b: C["umber"] if (b * 16) % 4 < 1 else C["tan"])
+    paint_plane(cv, iso, [(0.15, 0.35, 5), (0.85, 0.35, 5), (0.85, 0.35, 12), (0.15, 0.35, 12)],
+                (0.15, 0.35, 5), (1, 0, 0), (0, 0, 1),
+                lambda a, b: C["umber"] if 2.5 < b < 4 else C["brown"])
+    cv.outline()
+    return cv
+
+
+def prop_flowers() -> Canvas:
+    cv = prop_canvas()
+    bx, by = PROP_BASE
+    for i in range(9):
+        x = bx - 8 + (i * 7) % 17
+        y = by - 2 - (i * 5) % 6
+        h = 3 + i % 3
+        cv.rect(x, y - h, 1, h + 1, C["green"])
+        bloom = (C["red"], C["yellow"], C["white"], C["salmon"], C["rose"])[i % 5]
+        cv.put(x, y - h - 1, bloom)
+        cv.put(x - 1, y - h, bloom)
+        cv.put(x + 1, y - h, bloom)
+        cv.put(x, y - h, C["gold"] if bloom != C["yellow"] else C["orange"])
+        cv.put(x + 1, y - 1, C["leaf"])
+    cv.outline()
+    return cv
+
+
+ROCK = (
+    "....gvvg....",
+    "..gvwvvggl..",
+    ".gvvvgggglS.",
+    "gvvgggglllS.",
+    "gvgggglllSS.",
+    ".glllllSSS..",
+)
+
+
+def prop_rock() -> Canvas:
+    cv = prop_canvas()
+    bx, by = PROP_BASE
+    cv.stamp(bx - 6, by - 5, ROCK)
+    cv.outline()
+    return cv
+
+
+TELESCOPE = (
+    "......kk",
+    ".....kvgk",
+    "....kvgSk",
+    "...kvgSk.",
+    "..kGGSk..",
+    ".kvgSk...",
+    "kvgSk....",
+    ".kSk.....",
+)
+
+
+def prop_telescope() -> Canvas:
+    cv = prop_canvas()
+    bx, by = PROP_BASE
+    cv.line(bx, by - 8, bx - 4, by, C["umber"])
+    cv.line(bx, by - 8, bx + 4, by, C["umber"])
+    cv.line(bx, by - 8, bx + 1, by + 1, C["brown"])
+    cv.stamp(bx - 4, by - 16, TELESCOPE)
+    cv.outline()
+    return cv
+
+
+def prop_well() -> Canvas:
+    cv = prop_canvas()
+    bx, by = PROP_BASE
+    cv.ellipse(bx, by - 4, 9, 5, C["grey"])
+    cv.ellipse(bx, by - 6, 9, 4.5, C["silver"])
+    cv.ellipse(bx, by - 6.5, 6.5, 3, C["night"])
+    for x in range(bx - 9, bx + 9, 3):
+        cv.put(x, by - 3 + abs(x - bx) // 4 - 1, C["slate"])
+    cv.rect(bx - 9, by - 20, 2, 14, C["umber"])
+    cv.rect(bx + 7, by - 20, 2, 14, C["umber"])
+    cv.rect(bx - 9, by - 20, 1, 14, C["brown"])
+    cv.poly([(bx - 12, by - 19), (bx, by - 27), (bx + 12, by - 19)], C["red"])
+    cv.poly([(bx, by - 27), (bx + 12, by - 19), (bx + 6, by - 19)], C["wine"])
+    cv.rect(bx, by - 13, 1, 6, C["grey"])
+    cv.rect(bx - 1, by - 9, 3, 3, C["brown"])
+    cv.outline()
+    return cv
+
+
+# --------------------------------------------------------------------------------------------
+# Buildings: 3-D boxes and roofs painted plane by plane, back to front. Left (SW-facing)
+# planes take the light, right (SE-facing) planes the shadow. Night only changes the glass.
+# --------------------------------------------------------------------------------------------
+
+Tones = tuple[int, int, int]  # light, mid, dark
+
+
+def glass(night: bool, a: float, b: float, height: float) -> int:
+    """Window pane colour at face coords; warm and bright at night (it survives the tint)."""
+    if night:
+        return C["yellow"] if b > height * 0.45 else C["gold"] if b > 1.5 else C["orange"]
+    return C["sky"] if b > height * 0.7 and (a * 16) % 3 < 1.2 else C["navy"]
+
+
+@dataclass(frozen=True)
+class Window:
+    """A window on a wall: span along the wall (grid) and up it (pixels)."""
+
+    a0: float
+    a1: float
+    b0: float
+    b1: float
+    arched: bool = False
+
+    def hit(self, a: float, b: float, pad: float = 0.0) -> bool:
+        inside = self.a0 - pad / 16 <= a < self.a1 + pad / 16 and self.b0 - pad <= b < self.b1 + pad
+        if inside and self.arched:
+            mid, half = (self.a0 + self.a1) / 2, (self.a1 - self.a0) / 2 + pad / 16
+            top = self.b1 + pad - half * 16 * 0.5 * (1 - ((a - mid) / half) ** 2) ** 0.5
+            return b < top + half * 16 * 0.5 - half * 8
+        return inside
+
+
+def wall(
+    tones: tuple[int, int],
+    windows: Sequence[Window],
+    night: bool,
+    frame: int,
+    detail: Callable[[float, float], int | None] | None = None,
+) -> Shader:
+    """Wall shader: base tone, optional detail (beams, bricks), framed windows."""
+    base, line = tones
+
+    def shade(a: float, b: float) -> int | None:
+        for w in windows:
+            if w.hit(a, b):
+                return glass(night, a - w.a0, b - w.b0, w.b1 - w.b0)
+            if w.hit(a, b, 1.0):
+                return frame
+        if detail is not None:
+            d = detail(a, b)
+            if d is not None:
+                return d
+        return base if line == base else base
+
+    return shade
+
+
+def along(axis: str, s: float, t: float, z: float) -> Point3:
+    """Grid point from (along-ridge, across-ridge, z) for a roof whose ridge runs on `axis`."""
+    return (s, t, z) if axis == "x" else (t, s, z)
+
+
+def box(
+    cv: Canvas,
+    iso: Iso,
+    span: tuple[float, float, float, float],
+    z: tuple[float, float],
+    left: Shader,
+    right: Shader,
+    top: Shader | None = None,
+) -> None:
+    a0, a1, b0, b1 = span
+    z0, z1 = z
+    paint_plane(cv, iso, [(a0, b1, z0), (a1, b1, z0), (a1, b1, z1), (a0, b1, z1)],
+                (a0, b1, z0), (1, 0, 0), (0, 0, 1), left)
+    paint_plane(cv, iso, [(a1, b0, z0), (a1, b1, z0), (a1, b1, z1), (a1, b0, z1)],
+                (a1, b0, z0), (0, 1, 0), (0, 0, 1), right)
+    if top is not None:
+        paint_plane(cv, iso, [(a0, b0, z1), (a1, b0, z1), (a1, b1, z1), (a0, b1, z1)],
+                    (a0, b0, z1), (1, 0, 0), (0, 1, 0), top)
+
+
+def shingles(tones: Tones, rows: float, seed: int) -> Callable[[float, float, float], int]:
+    """Roof-tile pattern over (along, up-slope fraction, slope depth)."""
+    light, mid, dark = tones
+
+    def shade(a: float, f: float, depth: float) -> int:
+        r = f * rows
+        row, within = int(r), r % 1.0
+        stagger = 0.5 if row % 2 else 0.0
+        col = (a * 5 + stagger) % 1.0
+        if within < 0.22:
+            return dark
+        if col < 0.09:
+            return dark
+        if within > 0.8 and hash01(seed, int(a * 5 + stagger), row) < 0.6:
+            return light
+        return mid
+
+    return shade
+
+
+def gable(
+    cv: Canvas,
+    iso: Iso,
+    axis: str,
+    span: tuple[float, float, float, float],
+    z: float,
+    rise: float,
+    eave: float,
+    front: Tones,
+    back: int,
+    end: Shader,
+    rows: float = 6,
+) -> None:
+    """Gable roof, ridge along `axis`. span = (s0, s1, t0, t1) along / across the ridge."""
+    s0, s1, t0, t1 = span
+    mid, d = (t0 + t1) / 2, (t1 - t0) / 2 + eave
+    lo, hi = s0 - eave, s1 + eave
+
+    def p(s: float, t: float, zz: float) -> Point3:
+        return along(axis, s, t, zz)
+
+    ridge = z + rise
+    paint_plane(cv, iso, [p(lo, t0 - eave, z), p(hi, t0 - eave, z), p(hi, mid, ridge),
+                          p(lo, mid, ridge)], p(lo, mid, 0), p(1, 0, 0), p(0, 1, 0), solid(back))
+    wall_top = z + rise * eave / d
+    paint_plane(cv, iso, [p(s1, t0, z), p(s1, t1, z), p(s1, t1, wall_top), p(s1, mid, ridge),
+                          p(s1, t0, wall_top)], p(s1, t0, z), p(0, 1, 0), p(0, 0, 1), end)
+    for t_end in (t0 - eave, t1 + eave):
+        paint_plane(cv, iso, [p(hi, t_end, z), p(hi, mid, ridge), p(hi, mid, ridge - 3),
+                              p(hi, t_end, z - 3)], p(hi, mid, 0), p(0, 1, 0), p(0, 0, 1),
+                    solid(front[2]))
+    pattern = shingles(front, rows, 3)
+    paint_plane(cv, iso, [p(lo, t1 + eave, z), p(hi, t1 + eave, z), p(hi, mid, ridge),
+                          p(lo, mid, ridge)], p(lo, t1 + eave, z), p(1, 0, 0),
+                p(0, -d, rise), lambda a, b: pattern(a, b, d))
+    paint_plane(cv, iso, [p(lo, mid, ridge - 1), p(hi, mid, ridge - 1), p(hi, mid, ridge + 1),
+                          p(lo, mid, ridge + 1)], p(lo, mid, ridge), p(1, 0, 0), p(0, 0, 1),
+                solid(front[2]))
+
+
+def hip_roof(
+    cv: Canvas,
+    iso: Iso,
+    span: tuple[float, float, float, float],
+    z: float,
+    rise: float,
+    eave: float,
+    tones: Tones,
+) -> None:
+    """Hip roof with its ridge along gx: a lit SW slope and a shaded SE hip."""
+    a0, a1, b0, b1 = span[0] - eave, span[1] + eave, span[2] - eave, span[3] + eave
+    mid, d = (b0 + b1) / 2, (b1 - b0) / 2
+    r0, r1 = a0 + d, a1 - d
+    top = z + rise
+    light, mid_t, dark = tones
+    paint_plane(cv, iso, [(a0, b0, z), (a1, b0, z), (r1, mid, top), (r0, mid, top)],
+                (a0, b0, z), (1, 0, 0), (0, 1, 0), solid(dark))
+    paint_plane(cv, iso, [(a0, b0, z), (r0, mid, top), (a0, b1, z)],
+                (a0, b0, z), (1, 0, 0), (0, 1, 0), solid(dark))
+    front = shingles((light, mid_t, dark), 6, 5)
+    paint_plane(cv, iso, [(a0, b1, z), (a1, b1, z), (r1, mid, top), (r0, mid, top)],
+                (a0, b1, z), (1, 0, 0), (0, -d, rise), lambda a, b: front(a, b, d))
+    side = shingles((mid_t, dark, C["ink"]), 6, 6)
+    paint_plane(cv, iso, [(a1, b0, z), (a1, b1, z), (r1, mid, top)],
+                (a1, b1, z), (0, -1, 0), (-d, 0, rise), lambda a, b: side(a * 0.7, b, d))
+
+
+def building_canvas(w: int, h: int, extra: int) -> tuple[Canvas, Iso]:
+    base = (w + h) * 8
+    cv = Canvas((w + h) * 16, base + extra)
+    return cv, Iso(h * 16, cv.h - base)
+
+
+def finish(cv: Canvas) -> Canvas:
+    cv.outline()
+    cv.crop_top()
+    return cv
+
+
+def timber(beam: int, bays: float, floors: Sequence[float]) -> Callable[[float, float], int | None]:
+    def detail(a: float, b: float) -> int | None:
+        if (a * bays) % 1.0 < 0.12 or any(f <= b < f + 2 for f in floors):
+            return beam
+        return None
+
+    return detail
+
+
+def bricks(mortar: int, dark: int) -> Callable[[float, float], int | None]:
+    def detail(a: float, b: float) -> int | None:
+        row = int(b // 3)
+        if b % 3 < 1:
+            return mortar
+        if (a * 16 + (4 if row % 2 else 0)) % 8 < 1:
+            return mortar
+        return dark if hash01(9, int(a * 2 + row), row) < 0.2 else None
+
+    return detail
+
+
+def building_inn(night: bool) -> Canvas:
+    cv, iso = building_canvas(4, 4, 110)
+    span = (0.3, 3.7, 0.5, 3.5)
+    hw = 40
+    front_w = [Window(0.3 + 0.8 * i, 0.58 + 0.8 * i, 24, 34) for i in range(4)]
+    front_w += [Window(0.3, 0.58, 6, 15), Window(2.5, 2.78, 6, 15)]
+    side_w = [Window(0.35 + 0.85 * i, 0.63 + 0.85 * i, 24, 34) for i in range(3)]
+    side_w += [Window(0.4, 0.68, 6, 15), Window(2.1, 2.38, 6, 15)]
+    door = Window(1.45, 1.95, 0, 17, arched=True)
+
+    def front(a: float, b: float) -> int | None:
+        if door.hit(a, b):
+            return C["umber"] if (a * 16) % 3 > 0.8 else C["soot"]
+        if door.hit(a, b, 1):
+            return C["brown"]
+        return wall((C["sand"], C["tan"]), front_w, night, C["brown"],
+                    timber(C["brown"], 1.25, (0, 19, hw - 2)))(a, b)
+
+    box(cv, iso, span, (0, hw), front,
+        wall((C["tan"], C["tan"]), side_w, night, C["umber"], timber(C["umber"], 1.18, (0, 19))))
+    gable(cv, iso, "x", span, hw, 30, 0.25, (C["salmon"], C["red"], C["wine"]), C["wine"],
+          wall((C["tan"], C["tan"]), [Window(1.25, 1.75, 8, 17, arched=True)], night,
+               C["umber"], timber(C["umber"], 1.0, ())))
+    box(cv, iso, (0.8, 1.2, 1.4, 1.8), (hw + 10, hw + 40),
+        solid(C["grey"]), solid(C["slate"]), solid(C["steel"]))
+    box(cv, iso, (0.75, 1.25, 1.35, 1.85), (hw + 38, hw + 41),
+        solid(C["silver"]), solid(C["grey"]), solid(C["ink"]))
+    sx, sy = iso(2.0, 3.7, 26)
+    cv.rect(round(sx) - 1, round(sy) - 1, 9, 1, C["umber"])
+    cv.stamp(round(sx) + 1, round(sy), ("kkkkk", "kGGGk", "kGsGk", "kGGGk", "kkkkk"))
+    return finish(cv)
+
+
+def building_library(night: bool) -> Canvas:
+    cv, iso = building_canvas(4, 4, 100)
+    span = (0.3, 3.7, 0.6, 3.4)
+    hw = 38
+    tall = [Window(0.35 + 0.72 * i, 0.6 + 0.72 * i, 8, 30, arched=True) for i in range(5)]
+    tall = [w for i, w in enumerate(tall) if i != 2]
+    side = [Window(0.45 + 0.9 * i, 0.7 + 0.9 * i, 8, 30, arched=True) for i in range(3)]
+    door = Window(1.5, 2.05, 0, 20, arched=True)
+
+    def stone(a: float, b: float) -> int | None:
+        if b < 4:
+            return C["grey"] if b >= 3 else C["slate"]
+        if hw - 5 <= b < hw - 3:
+            return C["grey"]
+        row = int(b // 6)
+        if b % 6 < 1 or (a * 16 + (8 if row % 2 else 0)) % 16 < 1:
+            return C["grey"]
+        return None
+
+    def front(a: float, b: float) -> int | None:
+        if door.hit(a, b):
+            return C["navy"] if night is False and (a * 16) % 4 < 1 else C["umber"]
+        if door.hit(a, b, 1.5):
+            return C["slate"]
+        return wall((C["silver"], C["silver"]), tall, night, C["slate"], stone)(a, b)
+
+    def side_stone(a: float, b: float) -> int | None:
+        s = stone(a, b)
+        return C["slate"] if s == C["grey"] else s
+
+    box(cv, iso, span, (0, hw), front,
+        wall((C["grey"], C["grey"]), side, night, C["steel"], side_stone))
+    hip_roof(cv, iso, span, hw, 30, 0.2, (C["sky"], C["navy"], C["night"]))
+    box(cv, iso, (1.7, 2.3, 1.7, 2.3), (hw + 22, hw + 40),
+        wall((C["silver"], C["silver"]), [Window(0.2, 0.42, 4, 12, arched=True)], night,
+             C["slate"]),
+        wall((C["grey"], C["grey"]), [Window(0.2, 0.42, 4, 12, arched=True)], night,
+             C["steel"]))
+    paint_plane(cv, iso, [(1.6, 2.4, hw + 40), (2.4, 2.4, hw + 40), (2.0, 2.0, hw + 56)],
+                (1.6, 2.4, 0), (1, 0, 0), (0, 0, 1), solid(C["sky"]))
+    paint_plane(cv, iso, [(2.4, 1.6, hw + 40), (2.4, 2.4, hw + 40), (2.0, 2.0, hw + 56)],
+                (2.4, 1.6, 0), (0, 1, 0), (0, 0, 1), solid(C["navy"]))
+    tx, ty = iso(2.0, 2.0, hw + 56)
+    cv.rect(round(tx) - 1, round(ty) - 5, 1, 5, C["gold"])
+    cv.put(round(tx) - 2, round(ty) - 4, C["gold"])
+    cv.put(round(tx), round(ty) - 4, C["gold"])
+    bx, by = iso(2.3, 3.4, 34)
+    cv.rect(round(bx), round(by), 5, 10, C["red"])
+    cv.rect(round(bx) + 3, round(by), 2, 10, C["wine"])
+    cv.stamp(round(bx) + 1, round(by) + 3, ("G.", "GG", "G."))
+    return finish(cv)
+
+
+def building_observatory(night: bool) -> Canvas:
+    cv, iso = building_canvas(3, 3, 100)
+    span = (0.35, 2.65, 0.35, 2.65)
+    hw = 26
+    wins = [Window(0.35 + 0.75 * i, 0.55 + 0.75 * i, 8, 20, arched=True) for i in range(3)]
+    door = Window(0.95, 1.35, 0, 15, arched=True)
+
+    def stars(a: float, b: float) -> int | None:
+        if b < 3 or hw - 3 <= b:
+            return C["gold"] if hw - 2 <= b < hw - 1 else C["soot"]
+        return None
+
+    def front(a: float, b: float) -> int | None:
+        if door.hit(a, b):
+            return C["night"]
+        if door.hit(a, b, 1):
+            return C["gold"]
+        return wall((C["rose"], C["rose"]), [wins[0], wins[2]], night, C["soot"], stars)(a, b)
+
+    box(cv, iso, span, (0, hw), front,
+        wall((C["plum"], C["plum"]), wins, night, C["soot"], stars), solid(C["grey"]))
+    cx, cy = iso(1.5, 1.5, hw)
+    rx, ry = 29.0, 30.0
+    base_c = Canvas(cv.w, cv.h)
+    for y in range(round(cy - ry) - 1, round(cy + rx / 2) + 1):
+        for x in range(round(cx - rx) - 1, round(cx + rx) + 1):
+            nx = (x + 0.5 - cx) / rx
+            ny = (y + 0.5 - cy) / (ry if y + 0.5 < cy else rx / 2)
+            d = nx * nx + ny * ny
+            if d > 1:
+                continue
+            if y + 0.5 >= cy:
+                base_c.put(x, y, C["slate"] if ny < 0.6 else C["steel"])
+                continue
+            lit = -nx * 0.6 - ny * 0.7 + 0.25 * (1 - d)
+            dither = (x + y) % 2 == 0
+            if lit > 0.55 or (lit > 0.45 and dither):
+                c = C["white"]
+            elif lit > 0.05 or (lit > -0.05 and dither):
+                c = C["silver"]
+            elif lit > -0.45 or (lit > -0.55 and dither):
+                c = C["grey"]
+            else:
+                c = C["slate"]
+            if 4 <= x - cx < 10 and y < cy - 4:
+                c = C["night"] if x - cx < 9 else C["ink"]
+            if abs(ny) < 0.06 and y + 0.5 < cy:
+                c = C["grey"]
+            base_c.put(x, y, c)
+    cv.blit(base_c, 0, 0)
+    tube = ("....kk", "...kgvk", "..kgvwk", ".kSgvk.", "kSSgk..", "kSSk...", ".kk....")
+    cv.stamp(round(cx) + 6, round(cy - ry) - 2, tube)
+    cv.rect(round(cx) + 4, round(cy - 4), 6, 4, C["gold"] if night else C["steel"])
+    cv.put(round(cx) - 1, round(cy - ry) - 1, C["gold"])
+    cv.rect(round(cx) - 1, round(cy - ry) - 3, 1, 2, C["gold"])
+    return finish(cv)
+
+
+def building_workshop(night: bool) -> Canvas:
+    cv, iso = building_canvas(4, 4, 100)
+    span = (0.3, 3.7, 0.5, 3.3)
+    hw = 28
+    wins = [Window(0.35, 0.75, 8, 18), Window(2.75, 3.15, 8, 18)]
+    side = [Window(0.5, 0.9, 8, 18), Window(1.7, 2.1, 8, 18)]
+    door = Window(1.2, 2.3, 0, 22)
+
+    def planks(a: float, b: float) -> int | None:
+        if b < 4:
+            return C["slate"] if b < 3 else C["grey"]
+        return C["brown"] if b % 5 < 1 else None
+
+    def front(a: float, b: float) -> int | None:
+        if door.hit(a, b):
+            if abs((a - door.a0) / (door.a1 - door.a0) * 22 - b) < 1.2 or (
+                abs((door.a1 - a) / (door.a1 - door.a0) * 22 - b) < 1.2
+            ):
+                return C["brown"]
+            return C["umber"] if (a * 16) % 4 < 1 else C["clay"]
+        if door.hit(a, b, 1.5):
+            return C["soot"]
+        return wall((C["tan"], C["tan"]), wins, night, C["umber"], planks)(a, b)
+
+    def side_planks(a: float, b: float) -> int | None:
+        s = planks(a, b)
+        return C["umber"] if s == C["brown"] else s
+
+    box(cv, iso, span, (0, hw), front,
+        wall((C["clay"], C["clay"]), side, night, C["soot"], side_planks))
+    gable(cv, iso, "x", span, hw, 26, 0.25, (C["grey"], C["slate"], C["steel"]), C["steel"],
+          wall((C["clay"], C["clay"]), [], night, C["soot"], side_planks), rows=5)
+    box(cv, iso, (2.7, 3.2, 1.0, 1.5), (hw + 6, hw + 46),
+        wall((C["red"], C["red"]), [], night, C["wine"], bricks(C["wine"], C["rust"])),
+        wall((C["rust"], C["rust"]), [], night, C["wine"], bricks(C["wine"], C["wine"])),
+        solid(C["ink"]))
+    sx, sy = iso(2.95, 1.25, hw + 46)
+    smoke = (".....vv.", "...vwwv.", "..vwvvv.", "...vv...", "..v.....", "..vv....")
+    cv.stamp(round(sx) - 3, round(sy) - 9, smoke)
+    gx, gy = iso(3.7, 2.3, 20)
+    gear = (".G.G.", "GGGGG", ".GoG.", "GGGGG", ".G.G.")
+    cv.stamp(round(gx) - 2, round(gy) - 4, gear)
+    ax, ay = iso(2.9, 3.55, 0)
+    cv.stamp(round(ax) - 4, round(ay) - 6, ("kkkkkkk", "kvgggSk", ".kkSSk.", "..kSk..", ".kSSSk."))
+    return finish(cv)
+
+
+def building_archive(night: bool) -> Canvas:
+    cv, iso = building_canvas(3, 3, 90)
+    box(cv, iso, (0.2, 2.8, 0.2, 2.8), (0, 4), solid(C["silver"]), solid(C["grey"]),
+        solid(C["white"]))
+    span = (0.35, 2.65, 0.4, 2.6)
+    hw = 30
+    door = Window(0.95, 1.4, 4, 20)
+    side = [Window(0.5, 0.7, 12, 22), Window(1.5, 1.7, 12, 22)]
+
+    def colonnade(a: float, b: float) -> int | None:
+        if b >= hw - 4:
+            return C["white"] if b >= hw - 2 else C["silver"]
+        col = (a * 16 - 3) % 9
+        if 1 <= col < 5:
+            return C["white"] if col < 2.5 else C["silver"]
+        if door.hit(a, b):
+            return C["gold"] if (a * 16) % 3 < 1 else C["umber"]
+        if b < 6:
+            return C["silver"]
+        return C["tan"] if col >= 6 else C["brown"]
+
+    def side_wall(a: float, b: float) -> int | None:
+        if b >= hw - 4:
+            return C["silver"] if b >= hw - 2 else C["grey"]
+        if b % 6 < 1:
+            return C["brown"]
+        return wall((C["tan"], C["tan"]), side, night, C["umber"])(a, b)
+
+    box(cv, iso, span, (4, hw), colonnade, side_wall)
+
+    def pediment(a: float, b: float) -> int | None:
+        rel = a / (span[1] - span[0])
+        if b < 2 or b > 11.5 - abs(rel - 0.5) * 22:
+            return C["silver"]
+        return C["gold"] if abs(rel - 0.5) < 0.05 and 3 < b < 7 else C["sand"]
+
+    gable(cv, iso, "y", (span[2], span[3], span[0], span[1]), hw, 13, 0.15,
+          (C["green"], C["pine"], C["moss"]), C["moss"], pediment, rows=4)
+    return finish(cv)
+
+
+# --------------------------------------------------------------------------------------------
+# Citizens: 12×20 frames; sheet rows SE, SW, NE, NW; columns idle0, idle1, walk0..walk3.
+# Each archetype has a front (SE) and back (NE) upper body drawn as data with role letters;
+# SW/NW are mirrors. Legs are shared frames; the body bobs down one pixel on some frames.
+# Roles: 1-3 main cloth, 4-6 accent, h hair, s/t skin, p/P trousers, b/B boots.
+# --------------------------------------------------------------------------------------------
+
+FRAME_W, FRAME_H = 12, 20
+FACINGS = ("SE", "SW", "NE", "NW")
+POSES = ("idle0", "idle1", "walk0", "walk1", "walk2", "walk3")
+BOB = {"idle0": 0, "idle1": 1, "walk0": 1, "walk1": 0, "walk2": 1, "walk3": 0}
+LEGS: dict[str, tuple[str, str, str]] = {
+    "idle0": ("...ppPP...", "...ppPP...", "...bbBB..."),
+    "idle1": ("...ppPP...", "...ppPP...", "...bbBB..."),
+    "walk0": ("...ppPP...", "..pp..PP..", "..bb...BB."),
+    "walk1": ("...ppPP...", "...ppBB...", "...bb....."),
+    "walk2": ("...ppPP...", "..pp..PP..", ".bb...BB.."),
+    "walk3": ("...ppPP...", "...bbPP...", ".....BB..."),
+}
+
+
+@dataclass(frozen=True)
+class Archetype:
+    """How one archetype looks: body art for front and back, and its colours per role."""
+
+    front: tuple[str, ...]
+    back: tuple[str, ...]
+    colors: Mapping[str, str]
+
+
+def roles(main: Tones, accent: Tones, hair: str, pants: tuple[str, str]) -> dict[str, str]:
+    names = [PALETTE[i][0] for i in (*main, *accent)]
+    return {
+        "1": names[0], "2": names[1], "3": names[2], "4": names[3], "5": names[4],
+        "6": names[5], "h": hair, "s": "skin", "t": "tawny", "p": pants[0], "P": pants[1],
+        "b": "umber", "B": "soot", "k": "ink", "w": "white", "y": "yellow", "G": "gold",
+        "o": "orange", "r": "red", "R": "wine",
+    }
+
+
+ARCHETYPES: dict[str, Archetype] = {
+    "builder": Archetype(
+        front=(
+            "..........", "...4445...", "..444455..", "..445556..", ".45555566.",
+            "..hsssst..", "..hskskt..", "..tsssst..", "...tsst...", "..1y22y3..",
+            ".11y22y33.", ".11yyyy33.", ".s122223s.", "..pppPPP..", "..pppPPP..",
+        ),
+        back=(
+            "..........", "...4445...", "..444455..", "..445556..", ".45555566.",
+            "..hhhhhh..", "..hhhhhh..", "..thhhht..", "...tsst...", "..1y22y3..",
+            ".11y22y33.", ".11yyyy33.", ".s122223s.", "..pppPPP..", "..pppPPP..",
+        ),
+        colors=roles((C["orange"], C["rust"], C["umber"]), (C["yellow"], C["gold"], C["clay"]),
+                     "umber", ("navy", "night")),
+    ),
+    "trader": Archetype(
+        front=(
+            "..........", ".4445.....", "4555556...", "456rrrR...", "45rrrrrRR.",
+            "45hsssst..", "45hskskt..", "56tsssst..", "56.tsst...", "56122223..",
+            "56122223s.", "5612G223s.", "66122223..", "..pppPPP..", "..pppPPP..",
+        ),
+        back=(
+            "..........", "..4444445.", ".455555556", ".456666665", ".4rrrrrR65",
+            ".4445555656", ".4455555656"[:10], ".4555555665"[:10], ".4544445665"[:10],
+            ".4555555665"[:10], ".4555555665"[:10], ".s55555566s"[:10], "..566666...",
+            "..pppPPP..", "..pppPPP..",
+        ),
+        colors=roles((C["leaf"], C["green"], C["pine"]), (C["tan"], C["brown"], C["umber"]),
+                     "soot", ("brown", "umber")),
+    ),
+    "healer": Archetype(
+        front=(
+            "..........", "....11....", "...1112...", "..111122..", "..1tsst2..",
+            ".11sssst23", ".11skskt23", ".12tsst223", ".11211222.", ".1121r2223",
+            ".112rrr223", ".s121r222s", ".11122222.", ".11122223.", ".11122223.",
+            ".12222233.", "..222333..",
+        ),
+        back=(
+            "..........", "....11....", "...1112...", "..111122..", "..111122..",
+            ".11111223.", ".11111223.", ".11211223.", ".11222223.", ".11122223.",
+            ".11122223.", ".s122222s.", ".11122223.", ".11122223.", ".11122223.",
+            ".12222233.", "..222333..",
+        ),
+        colors=roles((C["white"], C["silver"], C["grey"]), (C["red"], C["wine"], C["soot"]),
+                     "tan", ("grey", "slate")),
+    ),
+    "scholar": Archetype(
+        front=(
+            "...4445...", "...4445...", "...4445...", "...GGGo...", "..455556..",
+            "..hsssst..", "..hkskkt..", "..tsssst..", "...tsst...", "..122223..",
+            ".1122223r.", ".1122223rR", ".s12222srR", ".1122223..", ".12222233.",
+            "..222333..",
+        ),
+        back=(
+            "...4445...", "...4445...", "...4445...", "...GGGo...", "..455556..",
+            "..hhhhhh..", "..hhhhhh..", "..thhhht..", "...tsst...", "..122223..",
+            ".1122223r.", ".1122223rR", ".s122223rR", ".1122223..", ".12222233.",
+            "..222333..",
+        ),
+        colors=roles((C["sky"], C["navy"], C["night"]), (C["navy"], C["night"], C["ink"]),
+                     "brown", ("night", "ink")),
+    ),
+    "watcher": Archetype(
+        front=(
+            "..........", "..........", "...333....", "..32223...", "..2hhhh3..",
+            "..hsssst..", "..hskskt..", "..tsssst..", ".213tt312.", ".1122223..",
+            "11122223kk", "11122223sk", "1112222kyGk", "1112222kGok"[:10], "11122223k.",
+            "1122222333", ".12222333.",
+        ),
+        back=(
+            "..........", "..........", "...333....", "..32223...", "..2hhhh3..",
+            "..hhhhhh..", "..hhhhhh..", "..thhhht..", ".21222312.", ".1122223..",
+            "11122223..", "11122223s.", "1112222333", "1112222333", "11122223k.",
+            "1122222333", ".12222333.",
+        ),
+        colors=roles((C["rose"], C["plum"], C["soot"]), (C["gold"], C["yellow"], C["orange"]),
+                     "night", ("night", "ink")),
+    ),
+}
+
+
+def citizen_frame(arch: Archetype, back: bool, pose: str) -> Canvas:
+    legend = {k: C[v] for k, v in arch.colors.items()}
+    cv = Canvas(FRAME_W, FRAME_H)
+    cv.stamp(1, 16, LEGS[pose], legend)
+    cv.stamp(1, 1 + BOB[pose], arch.back if back else arch.front, legend)
+    cv.outline()
+    return cv
+
+
+def citizen_sheet(arch: Archetype) -> Canvas:
+    sheet = Canvas(FRAME_W * len(POSES), FRAME_H * len(FACINGS))
+    for row, facing in enumerate(FACINGS):
+        for col, pose in enumerate(POSES):
+            frame = citizen_frame(arch, facing.startswith("N"), pose)
+            if facing.endswith("W"):
+                frame = frame.flipped()
+            sheet.blit(frame, col * FRAME_W, row * FRAME_H)
+    return sheet
