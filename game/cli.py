@@ -6,10 +6,11 @@ Errors a person can read: bad input exits 2 with one line `agent-town: …`, nev
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -125,9 +126,9 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
             flux.inject(p)
         except ValueError as err:
             raise CliError(f"{args.perturb}: {err}") from None
-    hash_at = [t for t in args.hash_at if t <= ticks]
-    if 0 in hash_at:
+    if 0 in args.hash_at:
         out.write(f"tick 0: {flux.state_hash()}\n")
+    hash_at = [t for t in args.hash_at if 0 < t <= ticks]
     progress = Progress(ticks, sys.stderr)
     all_events: list[Event] = []
     sink: Callable[[Event], None] = all_events.append
@@ -146,24 +147,18 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-class _event_sink:  # noqa: N801 - used as a context manager, reads like `with`
+@contextlib.contextmanager
+def _event_sink(path: str | None) -> Iterator[Callable[[Event], None]]:
     """Writes events as JSON lines to a file atomically, or nowhere."""
+    if path is None:
+        yield lambda event: None
+        return
+    with atomic_writer(path) as fh:
 
-    def __init__(self, path: str | None) -> None:
-        self.path = path
-        self._cm: object = None
+        def write(event: Event) -> None:
+            fh.write(event.model_dump_json() + "\n")
 
-    def __enter__(self) -> Callable[[Event], None]:
-        if self.path is None:
-            return lambda event: None
-        cm = atomic_writer(self.path)
-        self._cm = cm
-        fh = cm.__enter__()
-        return lambda event: fh.write(event.model_dump_json() + "\n") and None
-
-    def __exit__(self, *exc: object) -> None:
-        if self._cm is not None:
-            self._cm.__exit__(*exc)  # type: ignore[attr-defined]
+        yield write
 
 
 def _make_flux(scenario_name: str, seed: int) -> TownFlux:

@@ -150,7 +150,9 @@ class Canvas:
                 err += dx
                 y0 += sy
 
-    def stamp(self, x: int, y: int, rows: Sequence[str], legend: Mapping[str, int] = LEGEND) -> None:
+    def stamp(
+        self, x: int, y: int, rows: Sequence[str], legend: Mapping[str, int] = LEGEND
+    ) -> None:
         for dy, row in enumerate(rows):
             for dx, ch in enumerate(row):
                 if ch not in ". ":
@@ -220,12 +222,11 @@ class Canvas:
         for x, y in self.poly_pixels(pts):
             self.px[y, x] = c
 
-    def crop_top(self) -> int:
-        """Drop fully transparent rows at the top; returns how many were dropped."""
+    def crop_top(self, keep: int = 0) -> None:
+        """Drop fully transparent rows at the top, but always keep the bottom `keep` rows."""
         rows = np.nonzero((self.px != CLEAR).any(axis=1))[0]
-        top = int(rows[0]) if len(rows) else 0
+        top = min(int(rows[0]) if len(rows) else 0, self.h - keep)
         self.px = self.px[top:].copy()
-        return top
 
 
 def write_png(path: Path, canvas: Canvas) -> None:
@@ -733,21 +734,19 @@ class Window:
         inside = self.a0 - pad / 16 <= a < self.a1 + pad / 16 and self.b0 - pad <= b < self.b1 + pad
         if inside and self.arched:
             mid, half = (self.a0 + self.a1) / 2, (self.a1 - self.a0) / 2 + pad / 16
-            top = self.b1 + pad - half * 16 * 0.5 * (1 - ((a - mid) / half) ** 2) ** 0.5
-            return b < top + half * 16 * 0.5 - half * 8
+            r = min(1.0, abs(a - mid) / half)
+            return b < self.b1 + pad - half * 16 * (1 - math.sqrt(1 - r * r))
         return inside
 
 
 def wall(
-    tones: tuple[int, int],
+    base: int,
     windows: Sequence[Window],
     night: bool,
     frame: int,
     detail: Callable[[float, float], int | None] | None = None,
 ) -> Shader:
     """Wall shader: base tone, optional detail (beams, bricks), framed windows."""
-    base, line = tones
-
     def shade(a: float, b: float) -> int | None:
         for w in windows:
             if w.hit(a, b):
@@ -758,7 +757,7 @@ def wall(
             d = detail(a, b)
             if d is not None:
                 return d
-        return base if line == base else base
+        return base
 
     return shade
 
@@ -835,10 +834,9 @@ def gable(
     wall_top = z + rise * eave / d
     paint_plane(cv, iso, [p(s1, t0, z), p(s1, t1, z), p(s1, t1, wall_top), p(s1, mid, ridge),
                           p(s1, t0, wall_top)], p(s1, t0, z), p(0, 1, 0), p(0, 0, 1), end)
-    for t_end in (t0 - eave, t1 + eave):
-        paint_plane(cv, iso, [p(hi, t_end, z), p(hi, mid, ridge), p(hi, mid, ridge - 3),
-                              p(hi, t_end, z - 3)], p(hi, mid, 0), p(0, 1, 0), p(0, 0, 1),
-                    solid(front[2]))
+    paint_plane(cv, iso, [p(hi, t1 + eave, z), p(hi, mid, ridge), p(hi, mid, ridge - 3),
+                          p(hi, t1 + eave, z - 3)], p(hi, mid, 0), p(0, 1, 0), p(0, 0, 1),
+                solid(front[2]))
     pattern = shingles(front, rows, 3)
     paint_plane(cv, iso, [p(lo, t1 + eave, z), p(hi, t1 + eave, z), p(hi, mid, ridge),
                           p(lo, mid, ridge)], p(lo, t1 + eave, z), p(1, 0, 0),
@@ -923,13 +921,13 @@ def building_inn(night: bool) -> Canvas:
             return C["umber"] if (a * 16) % 3 > 0.8 else C["soot"]
         if door.hit(a, b, 1):
             return C["brown"]
-        return wall((C["sand"], C["tan"]), front_w, night, C["brown"],
+        return wall(C["sand"], front_w, night, C["brown"],
                     timber(C["brown"], 1.25, (0, 19, hw - 2)))(a, b)
 
     box(cv, iso, span, (0, hw), front,
-        wall((C["tan"], C["tan"]), side_w, night, C["umber"], timber(C["umber"], 1.18, (0, 19))))
+        wall(C["tan"], side_w, night, C["umber"], timber(C["umber"], 1.18, (0, 19))))
     gable(cv, iso, "x", span, hw, 30, 0.25, (C["salmon"], C["red"], C["wine"]), C["wine"],
-          wall((C["tan"], C["tan"]), [Window(1.25, 1.75, 8, 17, arched=True)], night,
+          wall(C["tan"], [Window(1.25, 1.75, 8, 17, arched=True)], night,
                C["umber"], timber(C["umber"], 1.0, ())))
     box(cv, iso, (0.8, 1.2, 1.4, 1.8), (hw + 10, hw + 40),
         solid(C["grey"]), solid(C["slate"]), solid(C["steel"]))
@@ -965,19 +963,19 @@ def building_library(night: bool) -> Canvas:
             return C["navy"] if night is False and (a * 16) % 4 < 1 else C["umber"]
         if door.hit(a, b, 1.5):
             return C["slate"]
-        return wall((C["silver"], C["silver"]), tall, night, C["slate"], stone)(a, b)
+        return wall(C["silver"], tall, night, C["slate"], stone)(a, b)
 
     def side_stone(a: float, b: float) -> int | None:
         s = stone(a, b)
         return C["slate"] if s == C["grey"] else s
 
     box(cv, iso, span, (0, hw), front,
-        wall((C["grey"], C["grey"]), side, night, C["steel"], side_stone))
+        wall(C["grey"], side, night, C["steel"], side_stone))
     hip_roof(cv, iso, span, hw, 30, 0.2, (C["sky"], C["navy"], C["night"]))
     box(cv, iso, (1.7, 2.3, 1.7, 2.3), (hw + 22, hw + 40),
-        wall((C["silver"], C["silver"]), [Window(0.2, 0.42, 4, 12, arched=True)], night,
+        wall(C["silver"], [Window(0.2, 0.42, 4, 12, arched=True)], night,
              C["slate"]),
-        wall((C["grey"], C["grey"]), [Window(0.2, 0.42, 4, 12, arched=True)], night,
+        wall(C["grey"], [Window(0.2, 0.42, 4, 12, arched=True)], night,
              C["steel"]))
     paint_plane(cv, iso, [(1.6, 2.4, hw + 40), (2.4, 2.4, hw + 40), (2.0, 2.0, hw + 56)],
                 (1.6, 2.4, 0), (1, 0, 0), (0, 0, 1), solid(C["sky"]))
@@ -1011,10 +1009,10 @@ def building_observatory(night: bool) -> Canvas:
             return C["night"]
         if door.hit(a, b, 1):
             return C["gold"]
-        return wall((C["rose"], C["rose"]), [wins[0], wins[2]], night, C["soot"], stars)(a, b)
+        return wall(C["rose"], [wins[0], wins[2]], night, C["soot"], stars)(a, b)
 
     box(cv, iso, span, (0, hw), front,
-        wall((C["plum"], C["plum"]), wins, night, C["soot"], stars), solid(C["grey"]))
+        wall(C["plum"], wins, night, C["soot"], stars), solid(C["grey"]))
     cx, cy = iso(1.5, 1.5, hw)
     rx, ry = 29.0, 30.0
     base_c = Canvas(cv.w, cv.h)
@@ -1074,19 +1072,19 @@ def building_workshop(night: bool) -> Canvas:
             return C["umber"] if (a * 16) % 4 < 1 else C["clay"]
         if door.hit(a, b, 1.5):
             return C["soot"]
-        return wall((C["tan"], C["tan"]), wins, night, C["umber"], planks)(a, b)
+        return wall(C["tan"], wins, night, C["umber"], planks)(a, b)
 
     def side_planks(a: float, b: float) -> int | None:
         s = planks(a, b)
         return C["umber"] if s == C["brown"] else s
 
     box(cv, iso, span, (0, hw), front,
-        wall((C["clay"], C["clay"]), side, night, C["soot"], side_planks))
+        wall(C["clay"], side, night, C["soot"], side_planks))
     gable(cv, iso, "x", span, hw, 26, 0.25, (C["grey"], C["slate"], C["steel"]), C["steel"],
-          wall((C["clay"], C["clay"]), [], night, C["soot"], side_planks), rows=5)
+          wall(C["clay"], [], night, C["soot"], side_planks), rows=5)
     box(cv, iso, (2.7, 3.2, 1.0, 1.5), (hw + 6, hw + 46),
-        wall((C["red"], C["red"]), [], night, C["wine"], bricks(C["wine"], C["rust"])),
-        wall((C["rust"], C["rust"]), [], night, C["wine"], bricks(C["wine"], C["wine"])),
+        wall(C["red"], [], night, C["wine"], bricks(C["wine"], C["rust"])),
+        wall(C["rust"], [], night, C["wine"], bricks(C["wine"], C["wine"])),
         solid(C["ink"]))
     sx, sy = iso(2.95, 1.25, hw + 46)
     smoke = (".....vv.", "...vwwv.", "..vwvvv.", "...vv...", "..v.....", "..vv....")
@@ -1125,7 +1123,7 @@ def building_archive(night: bool) -> Canvas:
             return C["silver"] if b >= hw - 2 else C["grey"]
         if b % 6 < 1:
             return C["brown"]
-        return wall((C["tan"], C["tan"]), side, night, C["umber"])(a, b)
+        return wall(C["tan"], side, night, C["umber"])(a, b)
 
     box(cv, iso, span, (4, hw), colonnade, side_wall)
 
@@ -1202,10 +1200,9 @@ ARCHETYPES: dict[str, Archetype] = {
             "56122223s.", "5612G223s.", "66122223..", "..pppPPP..", "..pppPPP..",
         ),
         back=(
-            "..........", "..4444445.", ".455555556", ".456666665", ".4rrrrrR65",
-            ".4445555656", ".4455555656"[:10], ".4555555665"[:10], ".4544445665"[:10],
-            ".4555555665"[:10], ".4555555665"[:10], ".s55555566s"[:10], "..566666...",
-            "..pppPPP..", "..pppPPP..",
+            "..........", "..........", "...rrrR...", "..rrrrrR..", "..hhhhhh..",
+            ".44444445.", "4555555556", ".45555556.", ".45444456.", ".45566556.",
+            ".45555556.", "s45555556s", ".45555556.", "..666666..", "..pppPPP..",
         ),
         colors=roles((C["leaf"], C["green"], C["pine"]), (C["tan"], C["brown"], C["umber"]),
                      "soot", ("brown", "umber")),
@@ -1214,13 +1211,13 @@ ARCHETYPES: dict[str, Archetype] = {
         front=(
             "..........", "....11....", "...1112...", "..111122..", "..1tsst2..",
             ".11sssst23", ".11skskt23", ".12tsst223", ".11211222.", ".1121r2223",
-            ".112rrr223", ".s121r222s", ".11122222.", ".11122223.", ".11122223.",
+            ".112rrr223", ".s121r222s", ".RRRRRRRR.", ".11122223.", ".11122223.",
             ".12222233.", "..222333..",
         ),
         back=(
             "..........", "....11....", "...1112...", "..111122..", "..111122..",
-            ".11111223.", ".11111223.", ".11211223.", ".11222223.", ".11122223.",
-            ".11122223.", ".s122222s.", ".11122223.", ".11122223.", ".11122223.",
+            ".11111223.", ".11111223.", ".11211223.", ".11222223.", ".1121r223.",
+            ".112rrr23.", ".s121r22s.", ".RRRRRRRR.", ".11122223.", ".11122223.",
             ".12222233.", "..222333..",
         ),
         colors=roles((C["white"], C["silver"], C["grey"]), (C["red"], C["wine"], C["soot"]),
@@ -1246,7 +1243,7 @@ ARCHETYPES: dict[str, Archetype] = {
         front=(
             "..........", "..........", "...333....", "..32223...", "..2hhhh3..",
             "..hsssst..", "..hskskt..", "..tsssst..", ".213tt312.", ".1122223..",
-            "11122223kk", "11122223sk", "1112222kyGk", "1112222kGok"[:10], "11122223k.",
+            "11122223kk", "11122223sk", "111222kyGk", "111222kGok", "11122223k.",
             "1122222333", ".12222333.",
         ),
         back=(
@@ -1279,3 +1276,517 @@ def citizen_sheet(arch: Archetype) -> Canvas:
                 frame = frame.flipped()
             sheet.blit(frame, col * FRAME_W, row * FRAME_H)
     return sheet
+
+
+# --------------------------------------------------------------------------------------------
+# Activity glyphs (9×9, drawn above a head) and HUD pieces.
+# --------------------------------------------------------------------------------------------
+
+GLYPHS: dict[str, tuple[str, ...]] = {
+    "rest": ("wwww...", "..ww...", ".ww....", "wwww...", "....vvv", ".....v.", "....vvv"),
+    "talk": (".wwwww.", "wwwwwww", "wkwkwkw", "wwwwwww", ".wwwww.", ".ww....", ".w....."),
+    "work": (".vvvvv.", "vwgggSS", ".vvSSS.", "...b...", "...b...", "...t...", "...t..."),
+    "think": (".ww.ww.", "wwwwwww", "wwwwwww", ".wwwww.", ".......", "..ww...", "w......"),
+    "walk": ("....ww.", "...www.", "....ww.", "....w..", "ww.....", "www....", ".w....."),
+}
+
+
+def glyph(rows: Sequence[str]) -> Canvas:
+    cv = Canvas(9, 9)
+    cv.stamp(1, 1, rows)
+    cv.outline()
+    return cv
+
+
+def ring() -> Canvas:
+    cv = Canvas(16, 8)
+    for y in range(8):
+        for x in range(16):
+            nx, ny = (x + 0.5 - 8) / 8, (y + 0.5 - 4) / 4
+            inner = (x + 0.5 - 8) ** 2 / 5.5**2 + (y + 0.5 - 4) ** 2 / 2.2**2
+            if nx * nx + ny * ny <= 1 and inner > 1:
+                cv.put(x, y, C["yellow"] if y < 4 else C["gold"])
+    return cv
+
+
+BUBBLE = (
+    "..kkkkkkkk..",
+    ".kwwwwwwwwk.",
+    "kwwwwwwwwwwk",
+    "kwwwwwwwwwwk",
+    "kwwwwwwwwwwk",
+    "kwwwwwwwwwwk",
+    "kwwwwwwwwwwk",
+    "kwwwwwwwwwwk",
+    "kwwwwwwwwwwk",
+    "kvvvvvvvvvvk",
+    ".kvvvvvvvvk.",
+    "..kkkkkkkk..",
+)
+BUBBLE_TAIL = ("kvvvvk", ".kvvk.", ".kvk..", ".kk...", ".k....")
+
+
+def bevel_frame(w: int, h: int, bands: Sequence[tuple[int, int, int]], fill: int) -> Canvas:
+    """A rectangle of concentric bands; each band is (light, mid, dark) for the top/left edge,
+    the straight middle and the bottom/right edge. The outermost corners are cut round."""
+    cv = Canvas(w, h)
+    for y in range(h):
+        for x in range(w):
+            d = min(x, y, w - 1 - x, h - 1 - y)
+            if d < len(bands):
+                light, mid, dark = bands[d]
+                near_tl = min(x, y) == d
+                near_br = min(w - 1 - x, h - 1 - y) == d
+                cv.px[y, x] = light if near_tl and not near_br else dark if near_br else mid
+            else:
+                cv.px[y, x] = fill
+    for x, y in ((0, 0), (w - 1, 0), (0, h - 1), (w - 1, h - 1)):
+        cv.px[y, x] = CLEAR
+    return cv
+
+
+def panel() -> Canvas:
+    k, wood = C["ink"], (C["tan"], C["brown"], C["umber"])
+    cv = bevel_frame(24, 24, [(k, k, k), wood, (C["brown"],) * 3, wood,
+                              (C["soot"], C["soot"], C["steel"])], C["night"])
+    for x, y in ((2, 2), (21, 2), (2, 21), (21, 21)):
+        cv.put(x, y, C["gold"])
+    return cv
+
+
+def button(state: str) -> Canvas:
+    k = C["ink"]
+    faces = {
+        "up": ((C["sand"], C["tan"], C["umber"]), C["tan"]),
+        "hover": ((C["white"], C["sand"], C["brown"]), C["sand"]),
+        "down": ((C["umber"], C["brown"], C["brown"]), C["brown"]),
+    }
+    edge, fill = faces[state]
+    return bevel_frame(16, 16, [(k, k, k), edge, (fill, fill, edge[2])], fill)
+
+
+def card() -> Canvas:
+    k = C["ink"]
+    cv = bevel_frame(40, 56, [(k, k, k), (C["tan"], C["brown"], C["umber"]),
+                              (C["brown"], C["brown"], C["brown"]),
+                              (C["white"], C["sand"], C["tan"])], C["sand"])
+    cv.rect(10, 6, 20, 20, C["umber"])
+    cv.rect(11, 7, 18, 18, C["night"])
+    for y in (32, 36, 40, 44):
+        cv.rect(8, y, 24, 1, C["tan"])
+    return cv
+
+
+# --------------------------------------------------------------------------------------------
+# Card icons, 16×16, drawn with the same outline and palette as the sprites.
+# --------------------------------------------------------------------------------------------
+
+
+def icon_greet(cv: Canvas) -> None:
+    cv.rect(4, 7, 7, 6, C["skin"])
+    for i, top in enumerate((3, 2, 2, 3)):
+        cv.rect(4 + 2 * i, top, 1, 6, C["skin"] if i % 2 else C["tawny"])
+        cv.rect(5 + 2 * i, top, 1, 6, C["skin"])
+    cv.rect(10, 7, 1, 6, C["tawny"])
+    cv.stamp(11, 7, ("ff", "fF", "F."))
+    cv.rect(5, 13, 5, 1, C["tawny"])
+    cv.stamp(12, 1, ("y.", ".y", "y.", ".."))
+    cv.stamp(1, 2, (".y", "y.", ".y"))
+
+
+def icon_gossip(cv: Canvas) -> None:
+    cv.ellipse(6, 5.5, 5.5, 4.5, C["white"])
+    cv.stamp(3, 9, ("ww", "w."))
+    cv.ellipse(10.5, 9.5, 4.5, 3.5, C["salmon"])
+    cv.stamp(11, 12, (".qq", "..q"))
+    cv.stamp(3, 5, ("k.k.k",))
+    cv.stamp(8, 9, ("w.w.w",))
+
+
+def icon_trade(cv: Canvas) -> None:
+    for cx, cy in ((5.5, 10.5), (10.5, 6.5)):
+        cv.ellipse(cx, cy + 1, 4.5, 4, C["orange"])
+        cv.ellipse(cx, cy, 4.5, 4, C["gold"])
+        cv.ellipse(cx - 0.5, cy - 0.5, 2.5, 2, C["yellow"])
+        cv.put(int(cx), int(cy), C["orange"])
+    cv.stamp(1, 1, (".G", "GG", ".G"))
+    cv.stamp(13, 12, ("G.", "GG", "G."))
+
+
+def icon_solo(cv: Canvas) -> None:
+    cv.ellipse(8, 4.5, 3.5, 3.5, C["skin"])
+    cv.rect(5, 2, 6, 2, C["umber"])
+    cv.ellipse(8, 13, 5, 5, C["sky"])
+    cv.rect(3, 14, 10, 2, C["sky"])
+    cv.rect(9, 10, 3, 6, C["navy"])
+    cv.put(6, 5, C["ink"])
+    cv.put(9, 5, C["ink"])
+
+
+def icon_festival(cv: Canvas) -> None:
+    cv.line(0, 3, 15, 6, C["umber"])
+    for i, c in enumerate((C["red"], C["yellow"], C["sky"], C["leaf"])):
+        x = 1 + 4 * i
+        y = 3 + i
+        cv.poly([(x, y + 1), (x + 3, y + 1), (x + 1.5, y + 6)], c)
+    cv.stamp(5, 10, ("..y..", ".yGy.", "yGwGy", ".yGy.", "..y.."))
+    cv.put(1, 12, C["rose"])
+    cv.put(13, 11, C["cyan"])
+    cv.put(12, 14, C["salmon"])
+
+
+def icon_storm(cv: Canvas) -> None:
+    cv.ellipse(5, 5.5, 4, 3.5, C["grey"])
+    cv.ellipse(10, 4.5, 5, 4, C["silver"])
+    cv.rect(2, 6, 12, 3, C["grey"])
+    cv.rect(2, 8, 12, 1, C["slate"])
+    cv.stamp(7, 8, ("yyy", ".yy", "yyy.", "..yy", "..y", ".y"))
+    cv.stamp(2, 11, ("c..", ".c.", "...", "c.."))
+    cv.stamp(12, 11, ("c.", ".c", "..", "c."))
+
+
+def icon_rumor(cv: Canvas) -> None:
+    cv.ellipse(8, 6.5, 7, 5.5, C["rose"])
+    cv.stamp(3, 11, ("mm", "m."))
+    cv.stamp(6, 3, (".www.", "w...w", "...w.", "..w..", ".....", "..w.."))
+
+
+def icon_dispute(cv: Canvas) -> None:
+    cv.poly([(1, 14), (9, 1), (11, 3), (3, 15)], C["silver"])
+    cv.poly([(15, 14), (7, 1), (5, 3), (13, 15)], C["grey"])
+    cv.rect(2, 11, 4, 2, C["umber"])
+    cv.rect(10, 11, 4, 2, C["umber"])
+    cv.stamp(7, 6, ("rr", "rr"))
+
+
+def icon_wake(cv: Canvas) -> None:
+    cv.ellipse(8, 11, 5, 5, C["gold"])
+    cv.ellipse(7, 10, 3, 3, C["yellow"])
+    rays = ((8, 1, 8, 3), (2, 4, 3, 5), (14, 4, 13, 5), (0, 9, 1, 9), (15, 9, 14, 9))
+    for x0, y0, x1, y1 in rays:
+        cv.line(x0, y0, x1, y1, C["orange"])
+    cv.rect(0, 12, 16, 4, CLEAR)
+    cv.rect(1, 12, 14, 1, C["green"])
+    cv.rect(2, 13, 12, 1, C["pine"])
+
+
+def icon_teach(cv: Canvas) -> None:
+    cv.poly([(1, 4), (8, 6), (8, 15), (1, 13)], C["white"])
+    cv.poly([(8, 6), (15, 4), (15, 13), (8, 15)], C["silver"])
+    cv.rect(8, 6, 1, 9, C["umber"])
+    for i in range(3):
+        cv.line(3, 7 + 2 * i, 6, 8 + 2 * i, C["grey"])
+        cv.line(10, 8 + 2 * i, 13, 7 + 2 * i, C["slate"])
+    cv.line(1, 14, 8, 16, C["brown"])
+    cv.line(8, 16, 15, 14, C["umber"])
+
+
+ICONS: dict[str, Callable[[Canvas], None]] = {
+    "greet": icon_greet, "gossip": icon_gossip, "trade": icon_trade, "solo": icon_solo,
+    "festival": icon_festival, "storm": icon_storm, "rumor": icon_rumor,
+    "dispute": icon_dispute, "wake": icon_wake, "teach": icon_teach,
+}
+
+
+def icon(draw: Callable[[Canvas], None]) -> Canvas:
+    cv = Canvas(16, 16)
+    inner = Canvas(14, 14)
+    art = Canvas(16, 16)
+    draw(art)
+    inner.px = art.px[1:15, 1:15].copy()
+    cv.blit(inner, 1, 1)
+    cv.outline()
+    return cv
+
+
+def app_icon() -> Canvas:
+    cv = Canvas(32, 32)
+    cv.blit(tile_grass(1), 0, 16)
+    iso = Iso(16, 16)
+    house = (0.2, 0.8, 0.25, 0.75)
+    box(cv, iso, house, (0, 9),
+        wall(C["sand"], [Window(0.2, 0.4, 1, 7)], True, C["umber"]),
+        wall(C["tan"], [], True, C["umber"]))
+    gable(cv, iso, "x", house, 9, 9, 0.1, (C["salmon"], C["red"], C["wine"]), C["wine"],
+          solid(C["tan"]), rows=3)
+    cv.stamp(23, 2, (".yy", "y..", "y..", ".yy"))
+    cv.outline()
+    return cv
+
+
+def scaled(cv: Canvas, k: int) -> Canvas:
+    out = Canvas(cv.w * k, cv.h * k)
+    out.px = np.repeat(np.repeat(cv.px, k, axis=0), k, axis=1)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Pixel font: cap height 7, descenders 2, proportional. Each glyph is rows of '#'/'.'
+# separated by spaces; rows 0–6 sit on the baseline, rows 7–8 hang below it.
+# --------------------------------------------------------------------------------------------
+
+FONT_CELL_H = 9
+FONT_BASELINE = 7
+FONT_LINE_HEIGHT = 10
+FONT: dict[str, str] = {
+    " ": "... ... ... ... ... ... ...",
+    "!": "# # # # # . #",
+    '"': "#.# #.# ... ... ... ... ...",
+    "#": ".#.#. .#.#. ##### .#.#. ##### .#.#. .#.#.",
+    "$": "..#.. .#### #.#.. .###. ..#.# ####. ..#..",
+    "%": "##..# ##..# ...#. ..#.. .#... #..## #..##",
+    "&": ".##.. #..#. #.#.. .#... #.#.# #..#. .##.#",
+    "'": "# # . . . . .",
+    "(": ".# #. #. #. #. #. .#",
+    ")": "#. .# .# .# .# .# #.",
+    "*": "..... #.#.# .###. ##### .###. #.#.# .....",
+    "+": "..... ..#.. ..#.. ##### ..#.. ..#.. .....",
+    ",": ".. .. .. .. .. .# .# #.",
+    "-": ".... .... .... #### .... .... ....",
+    ".": ". . . . . . #",
+    "/": "....# ...#. ...#. ..#.. .#... .#... #....",
+    "0": ".###. #...# #..## #.#.# ##..# #...# .###.",
+    "1": ".#. ##. .#. .#. .#. .#. ###",
+    "2": ".###. #...# ....# ...#. ..#.. .#... #####",
+    "3": ".###. #...# ....# ..##. ....# #...# .###.",
+    "4": "...#. ..##. .#.#. #..#. ##### ...#. ...#.",
+    "5": "##### #.... ####. ....# ....# #...# .###.",
+    "6": "..##. .#... #.... ####. #...# #...# .###.",
+    "7": "##### ....# ...#. ..#.. .#... .#... .#...",
+    "8": ".###. #...# #...# .###. #...# #...# .###.",
+    "9": ".###. #...# #...# .#### ....# ...#. .##..",
+    ":": ". . # . . # .",
+    ";": ".. .. .# .. .. .# .# #.",
+    "<": "...# ..#. .#.. #... .#.. ..#. ...#",
+    "=": ".... .... #### .... #### .... ....",
+    ">": "#... .#.. ..#. ...# ..#. .#.. #...",
+    "?": ".###. #...# ....# ...#. ..#.. ..... ..#..",
+    "@": ".###. #...# #.### #.#.# #.##. #.... .####",
+    "A": ".###. #...# #...# ##### #...# #...# #...#",
+    "B": "####. #...# #...# ####. #...# #...# ####.",
+    "C": ".###. #...# #.... #.... #.... #...# .###.",
+    "D": "####. #...# #...# #...# #...# #...# ####.",
+    "E": "##### #.... #.... ####. #.... #.... #####",
+    "F": "##### #.... #.... ####. #.... #.... #....",
+    "G": ".###. #...# #.... #.### #...# #...# .####",
+    "H": "#...# #...# #...# ##### #...# #...# #...#",
+    "I": "### .#. .#. .#. .#. .#. ###",
+    "J": "..### ...#. ...#. ...#. ...#. #..#. .##..",
+    "K": "#...# #..#. #.#.. ##... #.#.. #..#. #...#",
+    "L": "#.... #.... #.... #.... #.... #.... #####",
+    "M": "#...# ##.## #.#.# #.#.# #...# #...# #...#",
+    "N": "#...# #...# ##..# #.#.# #..## #...# #...#",
+    "O": ".###. #...# #...# #...# #...# #...# .###.",
+    "P": "####. #...# #...# ####. #.... #.... #....",
+    "Q": ".###. #...# #...# #...# #.#.# #..#. .##.#",
+    "R": "####. #...# #...# ####. #.#.. #..#. #...#",
+    "S": ".#### #.... #.... .###. ....# ....# ####.",
+    "T": "##### ..#.. ..#.. ..#.. ..#.. ..#.. ..#..",
+    "U": "#...# #...# #...# #...# #...# #...# .###.",
+    "V": "#...# #...# #...# #...# #...# .#.#. ..#..",
+    "W": "#...# #...# #...# #.#.# #.#.# #.#.# .#.#.",
+    "X": "#...# #...# .#.#. ..#.. .#.#. #...# #...#",
+    "Y": "#...# #...# .#.#. ..#.. ..#.. ..#.. ..#..",
+    "Z": "##### ....# ...#. ..#.. .#... #.... #####",
+    "[": "## #. #. #. #. #. ##",
+    "\\": "#.... .#... .#... ..#.. ...#. ...#. ....#",
+    "]": "## .# .# .# .# .# ##",
+    "^": "..#.. .#.#. #...# ..... ..... ..... .....",
+    "_": "..... ..... ..... ..... ..... ..... ..... #####",
+    "`": "#. .# .. .. .. .. ..",
+    "a": "..... ..... .###. ....# .#### #...# .####",
+    "b": "#.... #.... ####. #...# #...# #...# ####.",
+    "c": ".... .... .### #... #... #... .###",
+    "d": "....# ....# .#### #...# #...# #...# .####",
+    "e": "..... ..... .###. #...# ##### #.... .###.",
+    "f": "..## .#.. #### .#.. .#.. .#.. .#..",
+    "g": ".... .... .### #..# #..# #..# .### ...# .##.",
+    "h": "#... #... ###. #..# #..# #..# #..#",
+    "i": "# . # # # # #",
+    "j": "..# ... ..# ..# ..# ..# ..# #.# .#.",
+    "k": "#... #... #..# #.#. ##.. #.#. #..#",
+    "l": "#. #. #. #. #. #. .#",
+    "m": "..... ..... ####. #.#.# #.#.# #.#.# #.#.#",
+    "n": ".... .... ###. #..# #..# #..# #..#",
+    "o": "..... ..... .###. #...# #...# #...# .###.",
+    "p": ".... .... ###. #..# #..# #..# ###. #... #...",
+    "q": ".... .... .### #..# #..# #..# .### ...# ...#",
+    "r": ".... .... #.## ##.. #... #... #...",
+    "s": ".... .... .### #... .##. ...# ###.",
+    "t": ".#.. .#.. ###. .#.. .#.. .#.. ..##",
+    "u": ".... .... #..# #..# #..# #..# .###",
+    "v": "..... ..... #...# #...# #...# .#.#. ..#..",
+    "w": "..... ..... #...# #...# #.#.# #.#.# .#.#.",
+    "x": ".... .... #..# #..# .##. #..# #..#",
+    "y": ".... .... #..# #..# #..# #..# .### ...# .##.",
+    "z": ".... .... #### ...# .##. #... ####",
+    "{": "..# .#. .#. #.. .#. .#. ..#",
+    "|": "# # # # # # #",
+    "}": "#.. .#. .#. ..# .#. .#. #..",
+    "~": "..... ..... .#... #.#.# ...#. ..... .....",
+    "·": ". . . # . . .",
+    "×": "..... ..... #...# .#.#. ..#.. .#.#. #...#",
+    "→": "..... ..#.. ...#. ##### ...#. ..#.. .....",
+    "←": "..... ..#.. .#... ##### .#... ..#.. .....",
+    "—": "...... ...... ...... ###### ...... ...... ......",
+    "…": "..... ..... ..... ..... ..... ..... #.#.#",
+    "°": ".#. #.# .#. ... ... ... ...",
+    "±": "..#.. ..#.. ##### ..#.. ..#.. ..... #####",
+}
+
+
+def font_sheet() -> tuple[Canvas, dict[str, list[int]]]:
+    """All glyphs in one row, white on transparent; rects are [x, y, w, h, advance]."""
+    rows_of = {ch: spec.split(" ") for ch, spec in FONT.items()}
+    total = sum(len(rows[0]) for rows in rows_of.values())
+    cv = Canvas(total, FONT_CELL_H)
+    rects: dict[str, list[int]] = {}
+    x = 0
+    for ch, rows in rows_of.items():
+        w = len(rows[0])
+        cv.stamp(x, 0, rows, {"#": C["white"]})
+        rects[ch] = [x, 0, w, FONT_CELL_H, w + 1]
+        x += w
+    return cv, rects
+
+
+# --------------------------------------------------------------------------------------------
+# The catalogue: every file, how to draw it and where its anchor is; then the writer.
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Asset:
+    """One image and its manifest entry (anchor plus any extra layout fields)."""
+
+    image: Canvas
+    anchor: tuple[int, int]
+    extra: Mapping[str, object]
+
+
+def ground_anchor(cv: Canvas, w: int = 1, h: int = 1) -> tuple[int, int]:
+    """Top vertex of the origin tile for an image whose base diamond ends at the bottom row."""
+    return (h * 16, cv.h - (w + h) * 8)
+
+
+def tile(cv: Canvas) -> Asset:
+    return Asset(cv, (16, 0), {})
+
+
+def standing(cv: Canvas, w: int = 1, h: int = 1) -> Asset:
+    if w == h == 1:
+        cv.crop_top(keep=TILE_H)
+    return Asset(cv, ground_anchor(cv, w, h), {"footprint": [w, h]})
+
+
+def flat(cv: Canvas, anchor: tuple[int, int] = (0, 0), **extra: object) -> Asset:
+    return Asset(cv, anchor, extra)
+
+
+BUILDINGS: dict[str, tuple[Callable[[bool], Canvas], int, int]] = {
+    "inn": (building_inn, 4, 4),
+    "library": (building_library, 4, 4),
+    "observatory": (building_observatory, 3, 3),
+    "workshop": (building_workshop, 4, 4),
+    "archive": (building_archive, 3, 3),
+}
+
+
+def catalogue() -> dict[str, Asset]:
+    assets: dict[str, Asset] = {}
+    for i in range(3):
+        assets[f"tile_grass_{i}.png"] = tile(tile_grass(i))
+    for i in range(2):
+        assets[f"tile_water_{i}.png"] = tile(tile_water(i))
+    flat_tiles = {
+        "road": tile_road, "plaza": tile_plaza, "garden": tile_garden, "market": tile_market,
+        "dirt": tile_dirt, "yard": tile_yard,
+    }
+    for name, make_tile in flat_tiles.items():
+        assets[f"tile_{name}.png"] = tile(make_tile())
+    props: dict[str, Callable[[], Canvas]] = {
+        "tree_0": prop_tree_round, "tree_1": prop_tree_pine, "bush": prop_bush,
+        "lamp": lambda: prop_lamp(False), "lamp_night": lambda: prop_lamp(True),
+        "stall_0": lambda: prop_stall((C["red"], C["white"]), (C["red"], C["leaf"], C["gold"])),
+        "stall_1": lambda: prop_stall((C["sky"], C["sand"]), (C["rose"], C["orange"], C["tan"])),
+        "fountain": prop_fountain, "bench": prop_bench, "flowers": prop_flowers,
+        "rock": prop_rock, "telescope": prop_telescope, "well": prop_well,
+    }
+    for name, make_prop in props.items():
+        assets[f"prop_{name}.png"] = standing(make_prop())
+    for name, (make_building, w, h) in BUILDINGS.items():
+        assets[f"building_{name}.png"] = standing(make_building(False), w, h)
+        assets[f"building_{name}_night.png"] = standing(make_building(True), w, h)
+    for name, arch in ARCHETYPES.items():
+        assets[f"citizen_{name}.png"] = flat(
+            citizen_sheet(arch), (6, 19), frame=[FRAME_W, FRAME_H], rows=list(FACINGS),
+            cols=list(POSES),
+        )
+    for name, rows in GLYPHS.items():
+        assets[f"glyph_{name}.png"] = flat(glyph(rows), (4, 8))
+    assets["ring.png"] = flat(ring(), (8, 4))
+    bubble = Canvas(12, 12)
+    bubble.stamp(0, 0, BUBBLE)
+    tail = Canvas(6, 5)
+    tail.stamp(0, 0, BUBBLE_TAIL)
+    assets["bubble.png"] = flat(bubble, slice=[4, 4, 4, 4])
+    assets["bubble_tail.png"] = flat(tail, (1, 4))
+    assets["panel.png"] = flat(panel(), slice=[8, 8, 8, 8])
+    for state, suffix in (("up", ""), ("hover", "_hover"), ("down", "_down")):
+        assets[f"button{suffix}.png"] = flat(button(state), slice=[4, 4, 4, 4])
+    assets["card.png"] = flat(card(), slice=[4, 4, 4, 4], icon_at=[12, 8])
+    for name, draw in ICONS.items():
+        assets[f"icon_{name}.png"] = flat(icon(draw))
+    small = app_icon()
+    assets["app_icon.png"] = flat(small)
+    assets["app_icon_256.png"] = flat(scaled(small, 8))
+    font, _ = font_sheet()
+    assets["font.png"] = flat(font)
+    return assets
+
+
+def manifest(assets: Mapping[str, Asset]) -> dict[str, object]:
+    _, rects = font_sheet()
+    images = {
+        name: {"size": [a.image.w, a.image.h], "anchor": list(a.anchor), **a.extra}
+        for name, a in assets.items()
+    }
+    return {
+        "palette": [f"#{hexcode}" for _, hexcode in PALETTE],
+        "tile": [TILE_W, TILE_H],
+        "images": images,
+        "font": {
+            "file": "font.png",
+            "line_height": FONT_LINE_HEIGHT,
+            "baseline": FONT_BASELINE,
+            "glyphs": rects,
+        },
+    }
+
+
+def generate(out: Path) -> list[Path]:
+    """Draw every asset into `out`; returns the files written."""
+    out.mkdir(parents=True, exist_ok=True)
+    assets = catalogue()
+    written: list[Path] = []
+    for name, asset in assets.items():
+        write_png(out / name, asset.image)
+        written.append(out / name)
+    path = out / "manifest.json"
+    path.write_text(json.dumps(manifest(assets), indent=1, sort_keys=True, ensure_ascii=False)
+                    + "\n", encoding="utf-8")
+    written.append(path)
+    return written
+
+
+def main(argv: Iterable[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent
+                        / "assets", help="output directory (default: assets/)")
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    files = generate(args.out)
+    print(f"make_assets: wrote {len(files)} files to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -23,9 +23,9 @@ from game.sim.model import (
     NEVER,
     Activity,
     Citizen,
-    IntArray,
     Coalition,
     Festival,
+    IntArray,
     Pending,
     Rumor,
     TownState,
@@ -167,7 +167,7 @@ class TownFlux:
         return events
 
     def snapshot(self) -> Snapshot:
-        self.state.rng_state = self.rng.bit_generator.state
+        self.state.rng_state = dict(self.rng.bit_generator.state)
         return Snapshot(self.state.copy())
 
     def restore(self, snap: Snapshot) -> None:
@@ -176,7 +176,7 @@ class TownFlux:
         self._next_due = int(self.state.busy_until.min())
 
     def state_hash(self) -> str:
-        self.state.rng_state = self.rng.bit_generator.state
+        self.state.rng_state = dict(self.rng.bit_generator.state)
         return self.state.digest()
 
     def metrics(self) -> dict[str, float]:
@@ -364,7 +364,7 @@ class TownFlux:
             if not self._wander(i, t):
                 self._solo(i, t, None)
         else:
-            partner = self._pick_partner(i, partners, hostile=choice == "dispute")
+            partner = self._pick_partner(partners)
             subject = self._pick_subject(i, partner) if choice == "gossip" else -1
             if choice == "gossip" and subject < 0:
                 choice = "greet"
@@ -379,14 +379,11 @@ class TownFlux:
         """Citizens other than i who are free (idle, not walking) in `region`."""
         s = self.state
         free = np.flatnonzero((s.region == region) & (s.activity == Activity.IDLE))
-        return free[free != i]
+        others: IntArray = free[free != i]
+        return others
 
-    def _pick_partner(self, i: int, free: IntArray, hostile: bool) -> int:
-        rel = self.state.rel[i, free]
-        weights = np.exp((-rel if hostile else rel) * config.PARTNER_PREFERENCE)
-        x = self.rng.random() * float(weights.sum())
-        k = int(np.searchsorted(np.cumsum(weights), x, side="right"))
-        return int(free[min(k, free.size - 1)])
+    def _pick_partner(self, free: IntArray) -> int:
+        return int(free[int(self.rng.integers(free.size))])
 
     def _pick_subject(self, speaker: int, listener: int) -> int:
         s = self.state
@@ -591,18 +588,20 @@ class TownFlux:
         matched, dissolved = social.match_coalitions(old, found)
         by_id = {c.id: c for c in s.coalitions}
         for cid in dissolved:
-            members = sorted(by_id[cid].members)
-            self._emit("coalition_dissolved", members, t, message=f"coalition {cid} dissolved",
-                       drama=0.3, metadata={"coalition": cid})
+            self._emit("coalition_dissolved", sorted(by_id[cid].members), t,
+                       message=f"coalition {cid} dissolved", drama=0.3,
+                       metadata={"coalition": cid})
         kept: list[Coalition] = []
-        for cid, members in matched:
-            if cid is None:
+        for known, members in matched:
+            if known is None:
                 s.coalition_counter += 1
                 cid = f"c{s.coalition_counter}"
                 names = ", ".join(self.name(i) for i in sorted(members))
                 self._emit("coalition_formed", sorted(members), t, drama=0.5,
                            message=f"coalition {cid} formed: {names}",
                            metadata={"coalition": cid, "size": len(members)})
+            else:
+                cid = known
             kept.append(Coalition(cid, members))
         s.coalitions = kept
 
@@ -806,7 +805,7 @@ class TownFlux:
         free = self._free_in(speaker, int(s.region[speaker]))
         free = free[free != subject]
         if s.walk_origin[speaker] < 0 and free.size:
-            listener = self._pick_partner(speaker, free, hostile=False)
+            listener = self._pick_partner(free)
             self._binary("gossip", speaker, listener, subject, t, "rumor")
 
 

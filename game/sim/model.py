@@ -187,7 +187,8 @@ class TownState:
         h = hashlib.blake2b(digest_size=8)
         for arr in (self.personality, self.rel, self.rel0, self.surplus, self.reputation,
                     self.trust_counts, self.region, self.spot, self.activity, self.busy_until,
-                    self.partner, self.walk_origin, self.walk_from_spot, self.walk_from, self.last_event_tick):
+                    self.partner, self.walk_origin, self.walk_from_spot, self.walk_from,
+                    self.last_event_tick):
             h.update(np.ascontiguousarray(arr).tobytes())
         rest = {
             "tick": self.tick, "seq": self.seq, "rng": self.rng_state,

@@ -8,6 +8,7 @@ position is a pure function of (path, departure tick). Pure: never imports pygam
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections import deque
 from dataclasses import dataclass
 from enum import IntEnum
@@ -118,7 +119,7 @@ def _gate(spec: RegionSpec) -> Tile:
 
 def _polyline(points: list[Tile]) -> list[Tile]:
     tiles: list[Tile] = [points[0]]
-    for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+    for (x0, y0), (x1, y1) in itertools.pairwise(points):
         x, y = x0, y0
         while (x, y) != (x1, y1):
             x += (x1 > x) - (x1 < x)
@@ -172,8 +173,8 @@ def build_map() -> TownMap:
             blocked[bx:bx + w, by:by + h] = True
 
     for a_name, b_name in ADJACENCY:
-        a, b = REGIONS[REGION_INDEX[a_name]], REGIONS[REGION_INDEX[b_name]]
-        for x, y in _polyline(_road_waypoints(a, b)):
+        spec_a, spec_b = REGIONS[REGION_INDEX[a_name]], REGIONS[REGION_INDEX[b_name]]
+        for x, y in _polyline(_road_waypoints(spec_a, spec_b)):
             if terrain[x, y] != Terrain.PLAZA:
                 terrain[x, y] = Terrain.ROAD
 

@@ -1,0 +1,39 @@
+"""Test helpers: set a scene up directly in the state (tests only; the app never does this)."""
+
+from __future__ import annotations
+
+from game.sim.flux import TownFlux
+from game.sim.model import NEVER, Activity
+from game.sim.townmap import REGION_INDEX
+
+
+def place(flux: TownFlux, citizen: str, region: str, *, busy_for: int = 1000) -> int:
+    """Stand a citizen in `region`, idle but not due to decide for `busy_for` ticks."""
+    s = flux.state
+    i = flux.index[citizen]
+    r = REGION_INDEX[region]
+    s.region[i] = r
+    s.spot[i] = flux.map.spots[r][0]
+    s.walk_origin[i] = -1
+    s.activity[i] = Activity.IDLE
+    s.partner[i] = -1
+    s.busy_until[i] = s.tick + busy_for
+    s.pending.pop(i, None)
+    flux.restore(flux.snapshot())  # refresh the flux's cached next-due tick
+    return i
+
+
+def put_to_rest(flux: TownFlux, citizen: str) -> int:
+    i = flux.index[citizen]
+    flux.state.activity[i] = Activity.RESTING
+    flux.state.busy_until[i] = NEVER
+    flux.restore(flux.snapshot())
+    return i
+
+
+def freeze_everyone(flux: TownFlux, ticks: int = 5000) -> None:
+    """Make every citizen busy so that only what a test does happens."""
+    s = flux.state
+    s.busy_until[:] = s.tick + ticks
+    s.activity[:] = Activity.WORKING
+    flux.restore(flux.snapshot())

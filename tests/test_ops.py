@@ -1,0 +1,168 @@
+"""Each operation's effect, run through the flux by a card (the same path as the town's own)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from game import config
+from game.sim.cards import Perturbation
+from game.sim.events import Event
+from game.sim.flux import TownFlux
+from game.sim.model import Activity
+from game.sim.ops import saturate
+from tests.helpers import freeze_everyone, place
+
+
+@pytest.fixture
+def flux() -> TownFlux:
+    f = TownFlux("town", seed=3)
+    freeze_everyone(f)
+    return f
+
+
+def play(flux: TownFlux, card: str, *targets: str) -> list[Event]:
+    flux.inject(Perturbation(tick=flux.state.tick + 1, card=card, targets=targets))
+    return flux.tick()
+
+
+def only(events: list[Event], op: str) -> Event:
+    found = [e for e in events if e.op == op]
+    assert len(found) == 1, events
+    return found[0]
+
+
+def test_saturation_scales_gains_by_distance_to_the_bound() -> None:
+    assert saturate(0.5, 0.2) == pytest.approx(0.6)
+    assert saturate(-0.5, -0.2) == pytest.approx(-0.6)
+    assert saturate(0.5, -0.2) == pytest.approx(0.2)
+    assert saturate(0.99, 5.0) <= 1.0
+
+
+def test_greet_raises_both_directions_by_mean_warmth(flux: TownFlux) -> None:
+    a, b = place(flux, "ada", "inn"), place(flux, "bruno", "inn")
+    s = flux.state
+    before_ab, before_ba = s.rel[a, b], s.rel[b, a]
+    gain = config.GREET_GAIN * s.personality[[a, b], 0].mean()
+    event = only(play(flux, "greet", "ada", "bruno"), "greet")
+    assert event.success and event.perturbation and event.card == "greet"
+    assert s.rel[a, b] == pytest.approx(before_ab + gain * (1 - before_ab))
+    assert s.rel[b, a] == pytest.approx(before_ba + gain * (1 - before_ba))
+    assert s.activity[a] == s.activity[b] == Activity.SOCIALIZING
+    assert s.busy_until[a] == s.tick + config.DURATION["greet"]
+    assert event.tokens == config.TOKENS["greet"] and event.dialogue
+
+
+def test_gossip_moves_listener_toward_speakers_opinion(flux: TownFlux) -> None:
+    a, b = place(flux, "rosa", "market"), place(flux, "quinn", "market")
+    subject = flux.index["igor"]
+    s = flux.state
+    s.rel[a, subject] = -0.8
+    before = s.rel[b, subject]
+    event = only(play(flux, "gossip", "rosa", "quinn", "igor"), "gossip")
+    delta = config.GOSSIP_TRANSFER * -0.8
+    assert s.rel[b, subject] == pytest.approx(before + delta * (1 + before))
+    assert event.subject == "igor"
+    assert event.drama == config.GOSSIP_NEGATIVE_DRAMA
+    assert s.heard[b][0] == subject
+    assert any(op == "gossip" for _, op, _ in s.memories[a])
+    assert any(op == "gossip" for _, op, _ in s.memories[b])
+
+
+def test_trade_bonds_by_trust_and_adds_surplus(flux: TownFlux) -> None:
+    a, b = place(flux, "rosa", "market"), place(flux, "silas", "market")
+    s = flux.state
+    before = s.rel[a, b]
+    gain = config.TRADE_GAIN * s.personality[[a, b], 2].mean()
+    only(play(flux, "trade", "rosa", "silas"), "trade")
+    assert s.rel[a, b] == pytest.approx(before + gain * (1 - before))
+    assert s.surplus[a] == pytest.approx(config.TRADE_SURPLUS)
+    assert s.surplus[b] == pytest.approx(config.TRADE_SURPLUS)
+
+
+def test_solo_adds_surplus_and_keeps_one_busy(flux: TownFlux) -> None:
+    a = place(flux, "bruno", "workshop")
+    event = only(play(flux, "solo", "bruno"), "solo")
+    s = flux.state
+    assert s.surplus[a] == pytest.approx(config.SOLO_SURPLUS)
+    assert s.activity[a] == Activity.WORKING
+    assert config.SOLO_MIN <= s.busy_until[a] - s.tick <= config.SOLO_MAX
+    assert event.participants == ("bruno",)
+
+
+def test_dispute_sours_both_directions_less_for_the_patient(flux: TownFlux) -> None:
+    a, b = place(flux, "ada", "garden"), place(flux, "mira", "garden")
+    s = flux.state
+    before = s.rel[a, b]
+    loss = config.DISPUTE_LOSS * (1 - s.personality[[a, b], 4].mean())
+    event = only(play(flux, "dispute", "ada", "mira"), "dispute")
+    assert s.rel[a, b] == pytest.approx(before - loss * (1 + before))
+    assert event.drama == config.DRAMA["dispute"]
+
+
+def test_teach_drifts_learner_toward_teacher_by_at_most_005(flux: TownFlux) -> None:
+    t, learner = place(flux, "quinn", "library"), place(flux, "ivo", "library")
+    s = flux.state
+    s.personality[t, 1] = 1.0
+    s.personality[learner, 1] = 0.2
+    s.personality[t, 3] = 0.52
+    s.personality[learner, 3] = 0.5
+    only(play(flux, "teach", "quinn", "ivo"), "teach")
+    assert s.personality[learner, 1] == pytest.approx(0.25)
+    assert s.personality[learner, 3] == pytest.approx(0.52)
+
+
+def test_walk_moves_a_citizen_to_the_partners_region_then_runs_the_card(
+        flux: TownFlux) -> None:
+    a, b = place(flux, "ada", "inn"), place(flux, "rosa", "market", busy_for=5000)
+    walk = only(play(flux, "greet", "ada", "rosa"), "walk")
+    s = flux.state
+    assert walk.perturbation and walk.card == "greet"
+    arrive = walk.metadata["arrive"]
+    assert s.activity[a] == Activity.WALKING and s.busy_until[a] == arrive
+    events = flux.run(arrive - s.tick)
+    assert [e.op for e in events] == ["arrive", "greet"]
+    assert events[1].tick == arrive and events[1].region == "market"
+    assert s.activity[b] == Activity.SOCIALIZING
+
+
+def test_festival_gathers_everyone_free_and_celebrates(flux: TownFlux) -> None:
+    for citizen in ("ada", "bruno", "rosa"):
+        place(flux, citizen, "inn")
+    s = flux.state
+    before = s.rel.copy()
+    events = play(flux, "festival")
+    assert events[0].op == "festival" and events[0].perturbation
+    walks = [e for e in events if e.op == "walk" and e.success]
+    assert walks
+    assert s.festival is not None
+    later = flux.run(s.festival.tick - s.tick)
+    party = only(later, "celebrate")
+    assert party.card == "festival" and party.region == "square"
+    idx = [flux.index[c] for c in party.participants]
+    assert len(idx) >= 2
+    grown = s.rel[np.ix_(idx, idx)] - before[np.ix_(idx, idx)]
+    assert (grown[~np.eye(len(idx), dtype=bool)] > 0).all()
+
+
+def test_storm_sends_outdoor_citizens_indoors(flux: TownFlux) -> None:
+    a = place(flux, "ada", "garden")
+    events = play(flux, "storm")
+    storm = only(events, "storm")
+    assert "ada" in storm.participants
+    walk = next(e for e in events if e.op == "walk" and e.participants == ("ada",))
+    assert walk.metadata["to"] in ("inn", "library", "observatory")
+    assert not flux.map.is_outdoor(int(flux.state.region[a]))
+
+
+def test_rumor_plants_a_negative_opinion_that_gossip_spreads(flux: TownFlux) -> None:
+    a, b = place(flux, "rosa", "market"), place(flux, "silas", "market")
+    subject = flux.index["igor"]
+    events = play(flux, "rumor", "igor", "rosa")
+    assert only(events, "rumor").subject == "igor"
+    gossip = only(events, "gossip")
+    assert gossip.participants == ("rosa", "silas") and gossip.card == "rumor"
+    s = flux.state
+    assert s.rel[a, subject] <= config.RUMOR_OPINION
+    assert s.rumors[0].reached == {a, b}
+    assert gossip.metadata["reached"] == 2

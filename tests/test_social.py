@@ -1,0 +1,126 @@
+"""Coalitions by k-clique percolation, EigenTrust, metrics and the town's calibration."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from game import config
+from game.sim import social
+from game.sim.flux import TownFlux
+from game.sim.model import initial_relationships, personality_for
+
+
+def graph(n: int, edges: list[tuple[int, int]]) -> np.ndarray:
+    adj = np.zeros((n, n), dtype=bool)
+    for a, b in edges:
+        adj[a, b] = adj[b, a] = True
+    return adj
+
+
+def test_clique_percolation_finds_the_known_communities() -> None:
+    # Two triangles sharing an edge (0-1-2, 1-2-3) form one community; 4-5-6 another;
+    # 3-4 alone joins nothing (no shared edge); 7-8 is an edge without a triangle.
+    adj = graph(9, [(0, 1), (0, 2), (1, 2), (1, 3), (2, 3), (3, 4), (4, 5), (4, 6), (5, 6),
+                    (7, 8)])
+    assert social.clique_percolation(adj) == [frozenset({0, 1, 2, 3}), frozenset({4, 5, 6})]
+
+
+def test_triangles_sharing_only_a_node_stay_apart_and_the_node_is_a_bridge() -> None:
+    adj = graph(5, [(0, 1), (0, 2), (1, 2), (2, 3), (2, 4), (3, 4)])
+    found = social.clique_percolation(adj)
+    assert found == [frozenset({0, 1, 2}), frozenset({2, 3, 4})]
+    assert social.bridges(found) == {2}
+
+
+def test_affinity_is_the_mean_of_both_directions() -> None:
+    rel = np.array([[0.0, 0.5, 0.0], [0.1, 0.0, 0.0], [0.0, 0.0, 0.0]])
+    assert social.affinity_graph(rel, 0.3)[0, 1]
+    assert not social.affinity_graph(rel, 0.31)[0, 1]
+
+
+def test_eigentrust_matches_the_direct_eigenvector() -> None:
+    rng = np.random.default_rng(0)
+    counts = rng.integers(-2, 6, size=(12, 12)).astype(float)
+    np.fill_diagonal(counts, 0)
+    alpha = 0.15
+    got = social.eigentrust(counts, alpha=alpha, max_iter=500, tol=1e-12)
+    local = np.maximum(counts, 0)
+    c = local / local.sum(axis=1, keepdims=True)
+    n = len(c)
+    m = (1 - alpha) * c.T + alpha * np.full((n, n), 1 / n)  # columns sum to 1
+    values, vectors = np.linalg.eig(m)
+    v = np.real(vectors[:, np.argmax(np.real(values))])
+    v /= v.sum()
+    np.testing.assert_allclose(got, v, atol=1e-9)
+    assert got.sum() == pytest.approx(1.0)
+
+
+def test_eigentrust_with_no_interactions_is_uniform() -> None:
+    np.testing.assert_allclose(social.eigentrust(np.zeros((4, 4))), np.full(4, 0.25))
+
+
+def test_matching_keeps_a_coalitions_id_while_its_members_shift() -> None:
+    old = [("c1", frozenset({1, 2, 3, 4})), ("c2", frozenset({7, 8, 9}))]
+    new = [frozenset({1, 2, 3, 5}), frozenset({10, 11, 12})]
+    matched, dissolved = social.match_coalitions(old, new)
+    assert matched == [("c1", frozenset({1, 2, 3, 5})), (None, frozenset({10, 11, 12}))]
+    assert dissolved == ["c2"]
+
+
+def test_metrics_tension_and_cooperation() -> None:
+    rel = np.array([[0.0, 0.4, -0.2], [0.2, 0.0, 0.0], [0.6, -0.4, 0.0]])
+    m = social.metrics(rel, np.array([1.0, 2.0, 3.0]))
+    off = np.array([0.4, -0.2, 0.2, 0.0, 0.6, -0.4])
+    assert m["tension"] == pytest.approx(off.var())
+    assert m["cooperation"] == pytest.approx(0.4)
+    assert m["surplus"] == 6.0
+
+
+def test_personalities_follow_archetype_biases_within_the_jitter() -> None:
+    p = personality_for("Scholar", np.ones(7))
+    assert p[1] == pytest.approx(0.5 + 0.30 + config.PERSONALITY_JITTER)
+    flux = TownFlux("town", seed=11)
+    for c, vec in zip(flux.citizens, flux.state.personality, strict=True):
+        exact = personality_for(c.archetype, np.zeros(7))
+        assert np.abs(vec - exact).max() <= config.PERSONALITY_JITTER + 1e-12
+
+
+def test_initial_relationships_use_centred_similarity() -> None:
+    flux = TownFlux("town", seed=11)
+    rel = initial_relationships(flux.state.personality)
+    assert np.allclose(np.diag(rel), 0)
+    assert rel.max() <= 0.3 + 1e-12
+    # Same archetype bonds, different archetypes less: centring makes them differ.
+    bruno, marta, rosa = (flux.index[c] for c in ("bruno", "marta", "rosa"))
+    assert rel[bruno, marta] > 0.2 > rel[bruno, rosa]
+
+
+def test_the_default_town_has_two_to_six_coalitions_after_one_day() -> None:
+    flux = TownFlux("town", seed=7)
+    flux.run(config.DAY_TICKS)
+    sizes = [len(c.members) for c in flux.state.coalitions]
+    assert 2 <= len(sizes) <= 6
+    assert max(sizes) <= len(flux.citizens) // 2
+
+
+def test_across_seeds_coalitions_after_one_day_stay_meaningful() -> None:
+    counts, largest = [], []
+    for seed in range(1, 9):
+        flux = TownFlux("town", seed=seed)
+        flux.run(config.DAY_TICKS)
+        counts.append(len(flux.state.coalitions))
+        largest.append(max((len(c.members) for c in flux.state.coalitions), default=0))
+    assert 1.5 <= float(np.mean(counts)) <= 6
+    assert max(largest) <= 12
+
+
+def test_coalition_events_name_formed_and_dissolved_coalitions() -> None:
+    flux = TownFlux("town", seed=7)
+    events = flux.run(3 * config.DAY_TICKS)
+    formed = [e for e in events if e.op == "coalition_formed"]
+    assert formed and all(e.tick % config.PHASE_TICKS == 0 for e in formed)
+    ids = {c.id for c in flux.state.coalitions}
+    announced = {e.metadata["coalition"] for e in formed}
+    dissolved = {e.metadata["coalition"] for e in events if e.op == "coalition_dissolved"}
+    assert ids <= announced and not ids & dissolved
