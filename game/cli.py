@@ -21,7 +21,12 @@ from game.sim import social
 from game.sim.cards import Perturbation
 from game.sim.events import Event
 from game.sim.flux import TownFlux
+from game.sim.model import Activity
+from game.sim.townmap import REGION_NAMES
 from game.storage import atomic_writer
+from game.trace import store
+from game.trace.monoid import TraceIndex
+from game.trace.timeline import Timeline
 
 PROG = "agent-town"
 
@@ -71,6 +76,27 @@ def build_parser() -> argparse.ArgumentParser:
                      help='a JSON list of {"tick": T, "card": "festival", "targets": [...]}')
     run.add_argument("--hash-at", type=_ticks_list, default=[], metavar="T1,T2,...",
                      help="print the state hash after these ticks")
+    run.add_argument("--out", metavar="FILE.town", help="save the history to a .town file")
+
+    verify = sub.add_parser("verify", help="re-simulate a .town file and check its hashes")
+    verify.add_argument("file", metavar="FILE.town")
+
+    seek = sub.add_parser("seek", help="the town at a tick of a saved history")
+    seek.add_argument("file", metavar="FILE.town")
+    seek.add_argument("--tick", type=_count, required=True)
+    seek.add_argument("--branch", help="branch name (default: the file's current branch)")
+
+    events = sub.add_parser("events", help="a saved history's events as JSON lines")
+    events.add_argument("file", metavar="FILE.town")
+    events.add_argument("--branch", help="branch name (default: the file's current branch)")
+    events.add_argument("--from", dest="start", type=_count, default=0, metavar="T0")
+    events.add_argument("--to", dest="end", type=_count, metavar="T1")
+
+    why = sub.add_parser("why", help="why a citizen is as it is: the chain from a perturbation")
+    why.add_argument("file", metavar="FILE.town")
+    why.add_argument("--citizen", required=True, help="citizen id or name")
+    why.add_argument("--tick", type=_count, required=True)
+    why.add_argument("--branch", help="branch name (default: the file's current branch)")
     return parser
 
 
@@ -119,31 +145,96 @@ class Progress:
 
 
 def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
-    flux = _make_flux(args.scenario, args.seed)
     ticks = args.ticks if args.ticks is not None else (args.days or 1) * config.DAY_TICKS
+    # Keyframes are only worth their memory when the history is saved (the save seeks).
+    timeline = _make_timeline(args.scenario, args.seed, keep_keyframes=bool(args.out))
     for p in load_perturbations(args.perturb) if args.perturb else []:
         try:
-            flux.inject(p)
+            timeline.add_perturbation(p)
         except ValueError as err:
             raise CliError(f"{args.perturb}: {err}") from None
     if 0 in args.hash_at:
-        out.write(f"tick 0: {flux.state_hash()}\n")
+        out.write(f"tick 0: {timeline.flux.state_hash()}\n")
     hash_at = [t for t in args.hash_at if 0 < t <= ticks]
     progress = Progress(ticks, sys.stderr)
     all_events: list[Event] = []
-    sink: Callable[[Event], None] = all_events.append
     with _event_sink(args.events) as write:
         for t in range(1, ticks + 1):
-            for event in flux.tick():
-                sink(event)
+            for event in timeline.advance():
+                all_events.append(event)
                 write(event)
             if hash_at and hash_at[0] == t:
-                out.write(f"tick {t}: {flux.state_hash()}\n")
+                out.write(f"tick {t}: {timeline.flux.state_hash()}\n")
                 hash_at.pop(0)
             if t % 1000 == 0:
                 progress.update(t)
     progress.close()
-    out.write(summary(flux, all_events))
+    if args.out:
+        store.save(timeline, args.out)
+    out.write(run_summary(timeline.flux, all_events))
+    if args.out:
+        out.write(f"saved: {args.out}\n")
+    return 0
+
+
+def _load(path: str) -> tuple[Timeline, store.SaveFile, dict[str, str]]:
+    try:
+        return store.load(path)
+    except store.SaveError as err:
+        raise CliError(str(err)) from None
+
+
+def _branch(timeline: Timeline, record: store.SaveFile, name: str | None) -> str:
+    name = name or record.current
+    if name not in timeline.branches:
+        raise CliError(f"no branch {name!r} (branches: {', '.join(timeline.branches)})")
+    return name
+
+
+def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        record = store.read(args.file)
+        timeline = store.build(record, args.file)
+        finals = store.verify(record, timeline, args.file)
+    except store.SaveError as err:
+        out.write(f"MISMATCH {err}\n" if "state hash" in str(err) else "")
+        raise CliError(str(err)) from None
+    out.write(f"OK {args.file}: {record.scenario}, seed {record.seed}, "
+              f"{len(record.branches)} branch(es)\n")
+    for b in record.branches:
+        out.write(f"  {b.name}: head tick {b.head}, state hash {finals[b.name]}\n")
+    return 0
+
+
+def cmd_seek(args: argparse.Namespace, out: TextIO) -> int:
+    timeline, record, _ = _load(args.file)
+    name = _branch(timeline, record, args.branch)
+    timeline.seek(args.tick, name)
+    out.write(f"branch {name} · tick {args.tick}\n")
+    out.write(town_summary(timeline.flux))
+    return 0
+
+
+def cmd_events(args: argparse.Namespace, out: TextIO) -> int:
+    timeline, record, _ = _load(args.file)
+    name = _branch(timeline, record, args.branch)
+    for event in timeline.events(name, args.start, args.end):
+        out.write(event.model_dump_json() + "\n")
+    return 0
+
+
+def cmd_why(args: argparse.Namespace, out: TextIO) -> int:
+    timeline, record, _ = _load(args.file)
+    name = _branch(timeline, record, args.branch)
+    flux = timeline.flux
+    wanted = args.citizen.lower()
+    citizen = next((c for c in flux.citizens if wanted in (c.id, c.name.lower())), None)
+    if citizen is None:
+        raise CliError(f"no citizen {args.citizen!r} in {args.file}")
+    chain = TraceIndex(timeline.events(name, 0, args.tick)).why(citizen.id, args.tick)
+    out.write(f"why is {citizen.name} as they are at tick {args.tick} (branch {name})?\n")
+    for line in chain.lines():
+        out.write(f"  {line}\n")
     return 0
 
 
@@ -161,19 +252,18 @@ def _event_sink(path: str | None) -> Iterator[Callable[[Event], None]]:
         yield write
 
 
-def _make_flux(scenario_name: str, seed: int) -> TownFlux:
+def _make_timeline(scenario_name: str, seed: int, keep_keyframes: bool) -> Timeline:
+    budget = config.KEYFRAME_BUDGET_MB if keep_keyframes else 0.0
     try:
-        return TownFlux(scenario_name, seed)
+        return Timeline(scenario_name, seed, keyframe_budget_mb=budget)
     except ValueError as err:
         raise CliError(str(err)) from None
 
 
-def summary(flux: TownFlux, events: Sequence[Event]) -> str:
-    """A readable summary of a run: time, events per op, coalitions, bonds, metrics, hash."""
-    s = flux.state
+def run_summary(flux: TownFlux, events: Sequence[Event]) -> str:
+    """A readable summary of a run: its events per op and perturbations, then the town."""
     lines = [
         f"scenario {flux.scenario.name} · seed {flux.seed} · {len(flux.citizens)} citizens",
-        f"ran {s.tick} ticks: day {flux.day}, {flux.phase}",
         f"events: {len(events)}",
     ]
     per_op = Counter(e.op for e in events)
@@ -185,6 +275,17 @@ def summary(flux: TownFlux, events: Sequence[Event]) -> str:
     lines.append(f"perturbations: {sum(cards.values())} events"
                  + (f" ({', '.join(f'{c} {n}' for c, n in sorted(cards.items()))})"
                     if cards else ""))
+    return "\n".join(lines) + "\n" + town_summary(flux)
+
+
+def town_summary(flux: TownFlux) -> str:
+    """The town now: time, where everyone is, coalitions, bonds, metrics, and its hash."""
+    s = flux.state
+    lines = [f"time: tick {s.tick}, day {flux.day}, {flux.phase}"]
+    where = Counter(REGION_NAMES[int(r)] for r in s.region)
+    lines.append("regions: " + ", ".join(f"{r} {n}" for r, n in sorted(where.items())))
+    doing = Counter(Activity(int(a)).name.lower() for a in s.activity)
+    lines.append("activities: " + ", ".join(f"{a} {n}" for a, n in sorted(doing.items())))
     lines.append(f"coalitions: {len(s.coalitions)}")
     for c in s.coalitions:
         names = ", ".join(flux.name(i) for i in sorted(c.members))
@@ -200,7 +301,9 @@ def summary(flux: TownFlux, events: Sequence[Event]) -> str:
     return "\n".join(lines) + "\n"
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {"run": cmd_run}
+COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
+    "run": cmd_run, "verify": cmd_verify, "seek": cmd_seek, "events": cmd_events, "why": cmd_why,
+}
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:

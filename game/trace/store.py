@@ -1,0 +1,169 @@
+"""Save files (`.town`): a versioned JSON record of seed + branches + perturbations + hashes.
+
+A save holds no events and no state: loading re-simulates every branch and checks each stored
+hash, so a file is tiny and either replays bit for bit or says exactly where it does not.
+Writes are atomic. Never pickle. Pure: never imports pygame or the view.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from game import __version__, config
+from game.sim.cards import Perturbation
+from game.storage import atomic_write_text
+from game.trace.timeline import MAIN, Timeline
+
+FORMAT = "agent-town"
+VERSION = 1
+
+
+class SaveError(Exception):
+    """A save file that cannot be used; the message names the file and the problem."""
+
+
+class SavedBranch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1)
+    parent: str | None = None
+    fork_tick: int = Field(ge=0)
+    label: str = ""
+    head: int = Field(ge=0)
+    perturbations: list[Perturbation] = Field(default_factory=list)
+    hashes: dict[int, str] = Field(default_factory=dict)  # tick → state hash after that tick
+
+
+class SaveFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    format: Literal["agent-town"]
+    version: int
+    app_version: str
+    scenario: str
+    seed: int = Field(ge=0)
+    title: str | None = None
+    notes: str | None = None
+    current: str = MAIN
+    cursor: int = Field(default=0, ge=0)
+    branches: list[SavedBranch]
+
+
+def checkpoints(head: int, fork_tick: int) -> list[int]:
+    """Ticks whose hashes a save stores for a branch: each day's end after the fork, the head."""
+    days = range(config.DAY_TICKS, head, config.DAY_TICKS)
+    return [t for t in days if t > fork_tick] + [head]
+
+
+def to_save(timeline: Timeline, title: str | None = None, notes: str | None = None) -> SaveFile:
+    """Record a timeline: its branches, their perturbations and hashes at checkpoints."""
+    here, current = timeline.cursor, timeline.current
+    branches = []
+    for b in timeline.branches.values():
+        hashes = {t: timeline.hash_at(t, b.name) for t in checkpoints(b.head, b.fork_tick)}
+        branches.append(SavedBranch(name=b.name, parent=b.parent, fork_tick=b.fork_tick,
+                                    label=b.label, head=b.head,
+                                    perturbations=list(b.perturbations), hashes=hashes))
+    timeline.seek(here, current)
+    return SaveFile(format=FORMAT, version=VERSION, app_version=__version__,
+                    scenario=timeline.scenario, seed=timeline.seed, title=title, notes=notes,
+                    current=current, cursor=here, branches=branches)
+
+
+def save(timeline: Timeline, path: str | Path, title: str | None = None) -> SaveFile:
+    record = to_save(timeline, title)
+    atomic_write_text(path, record.model_dump_json(indent=1) + "\n")
+    return record
+
+
+def read(path: str | Path) -> SaveFile:
+    """Parse and validate a save file (no simulation yet)."""
+    where = Path(path)
+    try:
+        text = where.read_text(encoding="utf-8")
+    except OSError as err:
+        raise SaveError(f"cannot open {where}: {err.strerror}") from None
+    except UnicodeDecodeError:
+        raise SaveError(f"cannot open {where}: not a text file") from None
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise SaveError(f"cannot open {where}: line {err.lineno}: {err.msg}") from None
+    if not isinstance(raw, dict) or raw.get("format") != FORMAT:
+        raise SaveError(f"cannot open {where}: not an Agent Town save file")
+    if raw.get("version") != VERSION:
+        raise SaveError(f"cannot open {where}: unsupported version {raw.get('version')!r} "
+                        f"(this app reads version {VERSION})")
+    try:
+        return SaveFile.model_validate(raw)
+    except ValidationError as err:
+        first = err.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"])
+        msg = str(first["msg"]).removeprefix("Value error, ")
+        raise SaveError(f"cannot open {where}: {loc}: {msg}") from None
+
+
+def build(record: SaveFile, where: str | Path = "save") -> Timeline:
+    """A timeline with the file's branches declared (nothing simulated yet)."""
+    try:
+        timeline = Timeline(record.scenario, record.seed)
+    except ValueError as err:
+        raise SaveError(f"cannot open {where}: {err}") from None
+    names = {b.name for b in record.branches}
+    if MAIN not in names:
+        raise SaveError(f"cannot open {where}: no branch named {MAIN!r}")
+    for b in record.branches:
+        try:
+            if b.name == MAIN:
+                if b.parent is not None:
+                    raise ValueError("the main branch has no parent")
+                timeline.branches[MAIN].perturbations = list(b.perturbations)
+                timeline.branches[MAIN].label = b.label or MAIN
+            else:
+                if b.parent is None:
+                    raise ValueError(f"branch {b.name!r} needs a parent")
+                timeline.add_branch(b.name, b.parent, b.fork_tick, b.perturbations, b.label)
+            for p in b.perturbations:
+                for target in p.targets:
+                    if target not in timeline.flux.index:
+                        raise ValueError(f"branch {b.name!r}: card {p.card!r} at tick {p.tick}: "
+                                         f"unknown citizen {target!r}")
+                if b.parent is not None and p.tick <= b.fork_tick:
+                    raise ValueError(f"branch {b.name!r}: card {p.card!r} at tick {p.tick} is "
+                                     f"before its fork at tick {b.fork_tick}")
+        except ValueError as err:
+            raise SaveError(f"cannot open {where}: {err}") from None
+    if record.current not in names:
+        raise SaveError(f"cannot open {where}: current branch {record.current!r} is unknown")
+    return timeline
+
+
+def verify(record: SaveFile, timeline: Timeline, where: str | Path = "save") -> dict[str, str]:
+    """Re-simulate every branch to its head, checking each stored hash; the heads' hashes.
+
+    Builds the keyframes on the way, so seeking afterwards is fast.
+    """
+    finals: dict[str, str] = {}
+    for b in record.branches:
+        timeline.seek(b.fork_tick, b.name)
+        for tick in sorted(b.hashes):
+            got = timeline.hash_at(tick, b.name)
+            if got != b.hashes[tick]:
+                raise SaveError(f"{where}: branch {b.name!r}: state hash at tick {tick} is "
+                                f"{got}, the file says {b.hashes[tick]}")
+        timeline.seek(b.head, b.name)
+        timeline.branches[b.name].head = b.head
+        finals[b.name] = timeline.flux.state_hash()
+    timeline.seek(min(record.cursor, timeline.branches[record.current].head), record.current)
+    return finals
+
+
+def load(path: str | Path) -> tuple[Timeline, SaveFile, dict[str, str]]:
+    """Read, rebuild and verify a save file: (timeline at the saved cursor, record, hashes)."""
+    record = read(path)
+    timeline = build(record, path)
+    return timeline, record, verify(record, timeline, path)

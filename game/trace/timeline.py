@@ -1,0 +1,295 @@
+"""The timeline: branches of perturbations, keyframes, and exact seeking over a town's history.
+
+A branch is (parent, fork tick, its own perturbations). The state at (branch, tick) is fully
+determined by the seed and the perturbations that branch sees: its parent's up to the fork tick,
+then its own. The log is the truth; keyframes (snapshots every K ticks) are a bounded cache that
+may be dropped and rebuilt. Perturbations enter the flux just before the tick they name, so the
+state at a tick never depends on what is scheduled after it.
+
+Pure: never imports pygame or the view.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from game import config
+from game.sim.cards import Perturbation
+from game.sim.events import Event
+from game.sim.flux import Snapshot, TownFlux
+
+MAIN = "main"
+
+
+@dataclass
+class Branch:
+    name: str
+    parent: str | None
+    fork_tick: int
+    perturbations: list[Perturbation] = field(default_factory=list)
+    head: int = 0  # furthest tick simulated on this branch
+    label: str = ""
+
+
+def snapshot_bytes(snap: Snapshot) -> int:
+    """An estimate of a keyframe's memory: its arrays plus its small records."""
+    s = snap.state
+    arrays = sum(a.nbytes for a in (s.personality, s.rel, s.rel0, s.surplus, s.reputation,
+                                    s.trust_counts, s.region, s.spot, s.activity, s.busy_until,
+                                    s.partner, s.walk_origin, s.walk_from_spot, s.walk_from,
+                                    s.last_event_tick))
+    records = 120 * sum(len(m) for m in s.memories) + 40 * sum(len(h) for h in s.heard)
+    return arrays + records + 2048
+
+
+class Timeline:
+    """A town's history on every branch, with a cursor where the live flux stands."""
+
+    def __init__(self, scenario: str = "town", seed: int = 7,
+                 keyframe_interval: int = config.KEYFRAME_INTERVAL,
+                 keyframe_budget_mb: float = config.KEYFRAME_BUDGET_MB) -> None:
+        self.scenario = scenario
+        self.seed = seed
+        self.interval = keyframe_interval
+        self.budget = int(keyframe_budget_mb * 1024 * 1024)
+        self.flux = TownFlux(scenario, seed)
+        self.branches: dict[str, Branch] = {MAIN: Branch(MAIN, None, 0, label="main")}
+        self.current = MAIN
+        self._origin = self.flux.snapshot()
+        self._keyframes: OrderedDict[tuple[str, int], Snapshot] = OrderedDict()
+        self._keyframe_bytes = 0
+        self._events: dict[str, list[Event]] = {MAIN: []}
+        self._event_ticks: dict[str, list[int]] = {MAIN: []}
+        self._known: dict[str, int] = {MAIN: 0}  # how far each branch's own events are recorded
+        self._schedules: dict[str, dict[int, list[Perturbation]]] = {}
+
+    # --- reading -------------------------------------------------------------------------------
+
+    @property
+    def cursor(self) -> int:
+        return self.flux.state.tick
+
+    @property
+    def branch(self) -> Branch:
+        return self.branches[self.current]
+
+    def lineage(self, name: str) -> list[Branch]:
+        """The branch and its ancestors, nearest first."""
+        out = [self.branches[name]]
+        while out[-1].parent is not None:
+            out.append(self.branches[out[-1].parent])
+        return out
+
+    def perturbations(self, name: str | None = None) -> list[Perturbation]:
+        """Every perturbation a branch sees, in tick order (inherited ones first at a tie)."""
+        chain = self.lineage(name or self.current)
+        seen: list[Perturbation] = []
+        limit = None
+        for b in chain:
+            own = [p for p in b.perturbations if limit is None or p.tick <= limit]
+            seen = own + seen
+            limit = b.fork_tick if limit is None else min(limit, b.fork_tick)
+        return sorted(seen, key=lambda p: p.tick)
+
+    def events(self, name: str | None = None, start: int = 0, end: int | None = None
+               ) -> list[Event]:
+        """Events of a branch with start ≤ tick ≤ end, simulating what is not known yet."""
+        name = name or self.current
+        stop = self.branches[name].head if end is None else end
+        self._ensure_events(name, stop)
+        out: list[Event] = []
+        for b, upto in self._segments(name, stop):
+            ticks = self._event_ticks[b]
+            lo = bisect_left(ticks, start)
+            hi = bisect_right(ticks, upto)
+            out.extend(self._events[b][lo:hi])
+        return out
+
+    def keyframe_memory(self) -> int:
+        return self._keyframe_bytes
+
+    def keyframe_count(self) -> int:
+        return len(self._keyframes)
+
+    # --- moving --------------------------------------------------------------------------------
+
+    def advance(self, ticks: int = 1) -> list[Event]:
+        """Play forward from the cursor on the current branch (re-simulated, same events)."""
+        out: list[Event] = []
+        for _ in range(ticks):
+            out.extend(self._step())
+        return out
+
+    def seek(self, tick: int, branch: str | None = None) -> None:
+        """Stand the flux at `tick` on `branch` (default: the current one), exactly."""
+        if tick < 0:
+            raise ValueError(f"cannot seek to a negative tick ({tick})")
+        if branch is not None and branch != self.current:
+            if branch not in self.branches:
+                raise KeyError(f"no branch named {branch!r}")
+            self.current = branch
+            self.flux.restore(self._nearest_keyframe(tick)[1])
+        else:
+            at, snap = self._nearest_keyframe(tick)
+            if tick < self.cursor or at > self.cursor:
+                self.flux.restore(snap)
+        while self.cursor < tick:
+            self._step()
+
+    def switch(self, name: str) -> None:
+        """Show another branch at the same cursor tick."""
+        self.seek(self.cursor, name)
+
+    def step_event(self, direction: int) -> int:
+        """Move the cursor to the next (+1) or previous (−1) tick with an event; returns it."""
+        if direction > 0:
+            head = max(self.branch.head, self.cursor)
+            upcoming = [e.tick for e in self.events(start=self.cursor + 1, end=head)]
+            target = upcoming[0] if upcoming else head
+        else:
+            past = [e.tick for e in self.events(start=0, end=self.cursor - 1)]
+            target = past[-1] if past else 0
+        self.seek(target)
+        return target
+
+    def play(self, perturbation: Perturbation | str, targets: Sequence[str] = ()) -> str:
+        """Play a card at the cursor: it runs in the next tick. Returns the branch it lands on.
+
+        At the head of the branch it joins the branch; in the past it forks a new branch at the
+        cursor, and the old future stays selectable.
+        """
+        card = perturbation.card if isinstance(perturbation, Perturbation) else perturbation
+        if isinstance(perturbation, Perturbation):
+            targets = perturbation.targets
+        p = Perturbation(tick=self.cursor + 1, card=card, targets=tuple(targets))
+        if self.cursor < self.branch.head:
+            for target in p.targets:
+                if target not in self.flux.index:
+                    raise ValueError(f"card {card!r}: unknown citizen {target!r}")
+            self.current = self._fork(self.cursor, f"{card} at tick {p.tick}")
+        self.add_perturbation(p)
+        return self.current
+
+    def add_perturbation(self, p: Perturbation) -> None:
+        """Schedule a perturbation on the current branch at its own tick (not in the past)."""
+        if p.tick <= self.cursor:
+            raise ValueError(f"card {p.card!r} at tick {p.tick}: that tick has already run")
+        for target in p.targets:
+            if target not in self.flux.index:
+                raise ValueError(f"card {p.card!r}: unknown citizen {target!r}")
+        self.branch.perturbations.append(p)
+        self.branch.perturbations.sort(key=lambda q: q.tick)
+        self._schedules.clear()
+
+    def add_branch(self, name: str, parent: str, fork_tick: int,
+                   perturbations: Sequence[Perturbation], label: str = "") -> Branch:
+        """Declare a branch (used when loading a save file)."""
+        if name in self.branches:
+            raise ValueError(f"branch {name!r} is declared twice")
+        if parent not in self.branches:
+            raise ValueError(f"branch {name!r}: its parent {parent!r} is not declared before it")
+        branch = Branch(name, parent, fork_tick, list(perturbations), fork_tick, label)
+        self.branches[name] = branch
+        self._events[name] = []
+        self._event_ticks[name] = []
+        self._known[name] = fork_tick
+        self._schedules.clear()
+        return branch
+
+    def hash_at(self, tick: int, branch: str | None = None) -> str:
+        self.seek(tick, branch)
+        return self.flux.state_hash()
+
+    # --- internals -----------------------------------------------------------------------------
+
+    def _fork(self, tick: int, label: str) -> str:
+        n = len(self.branches)
+        while f"b{n}" in self.branches:
+            n += 1
+        self.add_branch(f"b{n}", self.current, tick, [], label)
+        return f"b{n}"
+
+    def _step(self) -> list[Event]:
+        t = self.cursor + 1
+        for p in self._schedule(self.current).get(t, ()):
+            self.flux.inject(p)
+        events = self.flux.tick()
+        branch = self.branch
+        branch.head = max(branch.head, t)
+        own = self._owner(self.current, t)
+        if t > self._known[own]:
+            self._events[own].extend(events)
+            self._event_ticks[own].extend(e.tick for e in events)
+            self._known[own] = t
+        if t % self.interval == 0:
+            self._store_keyframe(own, t)
+        return events
+
+    def _schedule(self, name: str) -> dict[int, list[Perturbation]]:
+        cached = self._schedules.get(name)
+        if cached is None:
+            cached = {}
+            for p in self.perturbations(name):
+                cached.setdefault(p.tick, []).append(p)
+            self._schedules[name] = cached
+        return cached
+
+    def _owner(self, name: str, tick: int) -> str:
+        """The branch in `name`'s lineage whose own history holds `tick`."""
+        for b in self.lineage(name):
+            if b.parent is None or tick > b.fork_tick:
+                return b.name
+        return MAIN
+
+    def _segments(self, name: str, end: int) -> list[tuple[str, int]]:
+        """(owner branch, last tick) pieces of a branch's history up to `end`, oldest first."""
+        pieces: list[tuple[str, int]] = []
+        upto = end
+        for b in self.lineage(name):
+            pieces.append((b.name, upto))
+            if b.parent is None:
+                break
+            upto = min(upto, b.fork_tick)
+        return list(reversed(pieces))
+
+    def _ensure_events(self, name: str, end: int) -> None:
+        for owner, upto in self._segments(name, end):
+            if self._known[owner] < upto:
+                here, branch = self.cursor, self.current
+                self.seek(self._known[owner], owner)
+                self.seek(upto)
+                self.seek(here, branch)
+
+    def _store_keyframe(self, owner: str, tick: int) -> None:
+        if self.budget <= 0:
+            return
+        key = (owner, tick)
+        if key in self._keyframes:
+            self._keyframes.move_to_end(key)
+            return
+        snap = self.flux.snapshot()
+        self._keyframes[key] = snap
+        self._keyframe_bytes += snapshot_bytes(snap)
+        while self._keyframe_bytes > self.budget and self._keyframes:
+            _, dropped = self._keyframes.popitem(last=False)
+            self._keyframe_bytes -= snapshot_bytes(dropped)
+
+    def _nearest_keyframe(self, tick: int) -> tuple[int, Snapshot]:
+        """The latest snapshot at or before `tick` that lies on the current branch's history."""
+        best_tick, best = 0, self._origin
+        limit = tick
+        for b in self.lineage(self.current):
+            start = 0 if b.parent is None else b.fork_tick + 1
+            k = (limit // self.interval) * self.interval
+            while k >= start and k > best_tick:
+                snap = self._keyframes.get((b.name, k))
+                if snap is not None:
+                    self._keyframes.move_to_end((b.name, k))
+                    best_tick, best = k, snap
+                    break
+                k -= self.interval
+            limit = min(limit, b.fork_tick)
+        return best_tick, best
