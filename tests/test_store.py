@@ -65,7 +65,8 @@ def test_an_hour_of_play_with_a_hundred_cards_is_a_few_tens_of_kb(tmp_path: Path
     assert path.stat().st_size < 40_000
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=8, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.integers(1, 600), st.sampled_from(sorted(CARDS))), max_size=6),
        st.integers(0, 2**31))
 def test_save_and_load_round_trip_any_history(tmp_path: Path, cards: list[tuple[int, str]],
