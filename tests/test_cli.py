@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from game.cli import main
+from game.cli import Progress, main
 from game.sim.events import Event
 
 
@@ -96,3 +96,22 @@ def test_a_failed_run_leaves_no_partial_events_file(tmp_path: Path) -> None:
     assert code == 2
     assert target.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["events.jsonl"]
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_long_runs_show_progress_on_a_terminal_and_stay_quiet_otherwise() -> None:
+    tty = FakeTerminal()
+    bar = Progress(40000, tty)
+    for t in range(0, 40001, 1000):
+        bar.update(t)
+    bar.close()
+    assert "100%" in tty.getvalue() and "[" in tty.getvalue()
+    piped = io.StringIO()
+    quiet = Progress(40000, piped)
+    quiet.update(20000)
+    quiet.close()
+    assert piped.getvalue() == ""
