@@ -124,5 +124,6 @@ EIGENTRUST_TOL: Final = 1e-4
 # --- Keyframes and screen (used by the timeline and the view) ----------------------------------
 KEYFRAME_INTERVAL: Final = 200
 KEYFRAME_BUDGET_MB: Final = 50.0
+METRIC_SAMPLE_TICKS: Final = 100  # the timeline samples town metrics this often
 WINDOW_SIZE: Final = (1280, 720)
 SPEEDS: Final = (0, 1, 2, 4, 8, 16, -1)  # ticks-per-tick multipliers; -1 = max

@@ -124,3 +124,22 @@ def test_coalition_events_name_formed_and_dissolved_coalitions() -> None:
     announced = {e.metadata["coalition"] for e in formed}
     dissolved = {e.metadata["coalition"] for e in events if e.op == "coalition_dissolved"}
     assert ids <= announced and not ids & dissolved
+
+
+def test_pca_separates_archetypes_and_keeps_its_orientation() -> None:
+    flux = TownFlux("town", seed=7)
+    points = social.pca_2d(flux.state.personality)
+    assert points.shape == (25, 2)
+    by_type: dict[str, list[np.ndarray]] = {}
+    for c, pt in zip(flux.citizens, points, strict=True):
+        by_type.setdefault(c.archetype, []).append(pt)
+    centres = {a: np.mean(pts, axis=0) for a, pts in by_type.items()}
+    spread = max(float(np.linalg.norm(p - centres[a])) for a, pts in by_type.items()
+                 for p in pts)
+    gaps = [float(np.linalg.norm(centres[a] - centres[b])) for a in centres for b in centres
+            if a < b]
+    assert min(gaps) > spread  # each archetype is its own cluster in the plane
+    nudged = flux.state.personality.copy()
+    nudged[0, 0] += 0.01
+    moved = social.pca_2d(nudged)
+    assert np.abs(moved - points).max() < 0.05

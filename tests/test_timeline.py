@@ -141,3 +141,10 @@ def test_a_card_with_an_unknown_citizen_is_refused_and_changes_nothing() -> None
     assert tl.branches[MAIN].perturbations == [] and list(tl.branches) == [MAIN]
     with pytest.raises(ValueError, match="already run"):
         tl.add_perturbation(Perturbation(tick=5, card="storm"))
+
+
+def test_metrics_are_sampled_along_a_branch_for_sparklines(played: Timeline) -> None:
+    series = played.metrics_series(MAIN, 2400)
+    assert [t for t, _ in series] == list(range(100, 2401, 100))
+    played.seek(1000)
+    assert series[9][1]["tension"] == pytest.approx(played.flux.metrics()["tension"])

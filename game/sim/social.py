@@ -150,3 +150,22 @@ def strongest_pairs(rel: FloatArray, count: int) -> list[tuple[int, int, float]]
     order = np.argsort(-vals, kind="stable")[:count]
     return [(int(iu[0][o]), int(iu[1][o]), float(vals[o])) for o in order]
 
+
+
+def pca_2d(personality: FloatArray) -> FloatArray:
+    """Project 7-D personalities to their two main axes (N × 2), with a stable orientation.
+
+    Each axis is signed so its largest loading is positive, so the picture does not flip when
+    a citizen drifts a little.
+    """
+    centred = personality - personality.mean(axis=0)
+    if personality.shape[0] < 2 or not centred.any():
+        return np.zeros((personality.shape[0], 2))
+    _, _, vt = np.linalg.svd(centred, full_matrices=False)
+    axes = vt[:2]
+    signs = np.sign(axes[np.arange(axes.shape[0]), np.abs(axes).argmax(axis=1)])
+    axes = axes * signs[:, None]
+    out: FloatArray = centred @ axes.T
+    if out.shape[1] < 2:
+        out = np.hstack([out, np.zeros((out.shape[0], 2 - out.shape[1]))])
+    return out

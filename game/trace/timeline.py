@@ -64,6 +64,7 @@ class Timeline:
         self._events: dict[str, list[Event]] = {MAIN: []}
         self._event_ticks: dict[str, list[int]] = {MAIN: []}
         self._known: dict[str, int] = {MAIN: 0}  # how far each branch's own events are recorded
+        self._metrics: dict[str, list[tuple[int, dict[str, float]]]] = {MAIN: []}
         self._schedules: dict[str, dict[int, list[Perturbation]]] = {}
 
     # --- reading -------------------------------------------------------------------------------
@@ -106,6 +107,19 @@ class Timeline:
             lo = bisect_left(ticks, start)
             hi = bisect_right(ticks, upto)
             out.extend(self._events[b][lo:hi])
+        return out
+
+    def metrics_series(self, name: str | None = None, end: int | None = None
+                       ) -> list[tuple[int, dict[str, float]]]:
+        """Town metrics sampled every METRIC_SAMPLE_TICKS along a branch (for sparklines)."""
+        name = name or self.current
+        stop = self.branches[name].head if end is None else end
+        self._ensure_events(name, stop)
+        out: list[tuple[int, dict[str, float]]] = []
+        start = 0
+        for owner, upto in self._segments(name, stop):
+            out.extend(m for m in self._metrics[owner] if start < m[0] <= upto)
+            start = upto
         return out
 
     def keyframe_memory(self) -> int:
@@ -196,6 +210,7 @@ class Timeline:
         self._events[name] = []
         self._event_ticks[name] = []
         self._known[name] = fork_tick
+        self._metrics[name] = []
         self._schedules.clear()
         return branch
 
@@ -224,6 +239,8 @@ class Timeline:
             self._events[own].extend(events)
             self._event_ticks[own].extend(e.tick for e in events)
             self._known[own] = t
+            if t % config.METRIC_SAMPLE_TICKS == 0:
+                self._metrics[own].append((t, self.flux.metrics()))
         if t % self.interval == 0:
             self._store_keyframe(own, t)
         return events
