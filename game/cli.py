@@ -16,7 +16,7 @@ from typing import TextIO
 
 from pydantic import TypeAdapter, ValidationError
 
-from game import config
+from game import __version__, config
 from game.sim import social
 from game.sim.cards import Perturbation
 from game.sim.events import Event
@@ -56,13 +56,31 @@ def _ticks_list(text: str) -> list[int]:
     return sorted(set(ticks))
 
 
+def _speed(text: str) -> int:
+    speed = int(text) if text.lstrip("-").isdigit() else None
+    if speed not in config.SPEEDS:
+        raise argparse.ArgumentTypeError(
+            f"expected one of {', '.join(map(str, config.SPEEDS))}, got {text!r}")
+    return speed
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         raise CliError(message)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog=PROG, description="Agent Town: a living, rewindable town.")
+    parser = _Parser(prog=PROG, description="Agent Town: a living, rewindable town. "
+                     "With no command it opens the window.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("--scenario", default="town", help="mpp, village, town or city:N")
+    parser.add_argument("--seed", type=_count, default=7)
+    parser.add_argument("--speed", type=_speed, default=1,
+                        help="0 (pause), 1, 2, 4, 8, 16 or -1 (max)")
+    parser.add_argument("--start-tick", type=_count, default=0,
+                        help="run the town headless this far before the window opens")
+    parser.add_argument("--frames", type=_count, help="run exactly N frames (1/60 s each), exit")
+    parser.add_argument("--screenshot", metavar="OUT.png", help="save the last frame as a PNG")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     run = sub.add_parser("run", help="run the town headless and print a summary")
@@ -301,6 +319,18 @@ def town_summary(flux: TownFlux) -> str:
     return "\n".join(lines) + "\n"
 
 
+def cmd_window(args: argparse.Namespace) -> int:
+    """Open the window (imported here: the headless commands never load pygame)."""
+    from game.view.app import run_app
+    from game.view.assets import AssetError
+
+    try:
+        return run_app(args.scenario, args.seed, args.frames, args.screenshot, args.speed,
+                       args.start_tick)
+    except (ValueError, AssetError) as err:
+        raise CliError(str(err)) from None
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "run": cmd_run, "verify": cmd_verify, "seek": cmd_seek, "events": cmd_events, "why": cmd_why,
 }
@@ -311,8 +341,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.command is None:
-            build_parser().print_help(stream)
-            return 0
+            return cmd_window(args)
         return COMMANDS[args.command](args, stream)
     except CliError as err:
         sys.stderr.write(f"{PROG}: {err}\n")

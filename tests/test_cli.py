@@ -115,3 +115,22 @@ def test_long_runs_show_progress_on_a_terminal_and_stay_quiet_otherwise() -> Non
     quiet.update(20000)
     quiet.close()
     assert piped.getvalue() == ""
+
+
+def test_no_command_opens_the_window_and_can_screenshot(tmp_path: Path) -> None:
+    import pygame
+
+    shot = tmp_path / "shot.png"
+    assert main(["--frames", "5", "--screenshot", str(shot), "--seed", "3"]) == 0
+    image = pygame.image.load(str(shot))
+    assert image.get_size() == (1280, 720)
+    colours = {tuple(image.get_at((x, y)))[:3] for x in range(0, 1280, 64)
+               for y in range(0, 720, 48)}
+    assert len(colours) > 8  # a town, not a blank frame
+
+
+def test_window_options_are_checked_before_the_window_opens() -> None:
+    proc = subprocess.run([sys.executable, "-m", "game", "--scenario", "moon", "--frames", "1"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and proc.stderr.strip() == (
+        "agent-town: unknown scenario 'moon' (choose mpp, village, town, city:N)")

@@ -1,0 +1,64 @@
+"""Render speed: time of one app frame without the display flip, at 1280×720, dummy driver.
+
+A frame is what the window does every 1/60 s at 1× speed: input, the ticks due, drawing the
+world, speech bubbles and HUD. Prints the median and 95th percentile over 200 frames for `town`
+(25 citizens) and `city:2500`, at the default zoom (×2) and zoomed out (×1, every citizen on
+screen). Goals: ≤ 4 ms town, ≤ 12 ms city:2500 (median, default zoom).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+import pygame  # after the driver is chosen above
+
+from game import config
+from game.sim.flux import TownFlux
+from game.view.app import FIXED_DT, App
+from game.view.assets import Assets
+
+FRAMES = 200
+WARMUP = 20
+START_TICK = 200  # past the first decisions, with citizens walking
+
+
+def frame_times(scenario: str, zoom: int, assets: Assets) -> list[float]:
+    flux = TownFlux(scenario, seed=7)
+    flux.run(START_TICK)
+    app = App(flux, speed=1, reproducible=True, assets=assets)
+    w, h = app.camera.viewport
+    app.camera.zoom_at(zoom - app.camera.zoom, (w // 2, h // 2))
+    times = []
+    for k in range(WARMUP + FRAMES):
+        start = time.perf_counter()
+        app.frame(FIXED_DT)
+        if k >= WARMUP:
+            times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def report(name: str, times: list[float]) -> None:
+    p95 = statistics.quantiles(times, n=20)[-1]
+    print(f"{name}: {statistics.median(times):.2f} ms")
+    print(f"{name} p95: {p95:.2f} ms")
+
+
+def main() -> None:
+    pygame.display.init()
+    pygame.display.set_mode(config.WINDOW_SIZE)
+    assets = Assets.load()
+    report("town frame", frame_times("town", 2, assets))
+    report("city:2500 frame", frame_times("city:2500", 2, assets))
+    report("town frame zoom 1", frame_times("town", 1, assets))
+    report("city:2500 frame zoom 1", frame_times("city:2500", 1, assets))
+    pygame.quit()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+"""Speech bubbles: the template line (Event.dialogue) over the speaker's head for a few seconds.
+
+Holds which citizen says what until when, and the bubble surfaces (built once per line and text
+scale). Time here is the app's clock in seconds, so a run with fixed frame times replays exactly.
+Reads events; never imports the flux's internals, the app or input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import pygame
+
+from game.sim.events import Event
+from game.view.assets import Assets, nine_slice
+from game.view.world import CitizenLayout, text_scale
+
+SECONDS = 3.0
+MAX_SHOWN = 12  # newest first; more would bury the town in text
+WRAP_PX = 96  # native text width before a line wraps
+PAD = 3
+TEXT_COLOUR = (24, 20, 37)
+BUBBLE = "bubble.png"
+TAIL = "bubble_tail.png"
+
+
+@dataclass
+class _Line:
+    text: str
+    until: float
+    said: float
+    surface: pygame.Surface | None = None
+    scale: int = 0
+
+
+class Speech:
+    """Lines currently spoken, by citizen index."""
+
+    def __init__(self, assets: Assets, index: Mapping[str, int]) -> None:
+        self.assets = assets
+        self.index = index
+        self.lines: dict[int, _Line] = {}
+
+    def hear(self, events: Iterable[Event], now: float) -> None:
+        """Start a bubble for every successful event with dialogue (its first participant)."""
+        for event in events:
+            if event.dialogue and event.success and event.participants:
+                speaker = self.index[event.participants[0]]
+                self.lines[speaker] = _Line(event.dialogue, now + SECONDS, now)
+
+    def draw(self, surface: pygame.Surface, layout: CitizenLayout, now: float) -> None:
+        for i in [i for i, line in self.lines.items() if line.until <= now]:
+            del self.lines[i]
+        shown = sorted((i for i in self.lines if layout.visible[i]),
+                       key=lambda i: self.lines[i].said, reverse=True)[:MAX_SHOWN]
+        w = surface.get_width()
+        blits = []
+        for i in reversed(shown):
+            bubble = self._surface(self.lines[i], text_scale(layout.zoom))
+            x, y = layout.head(i)
+            bw, bh = bubble.get_size()
+            left = min(max(x - bw // 2, 0), max(w - bw, 0))
+            blits.append((bubble, (left, y - bh)))
+        surface.fblits(blits)
+
+    def _surface(self, line: _Line, scale: int) -> pygame.Surface:
+        if line.surface is None or line.scale != scale:
+            line.surface, line.scale = self._render(line.text, scale), scale
+        return line.surface
+
+    def _render(self, text: str, scale: int) -> pygame.Surface:
+        """Bubble at native size (9-slice body, tail under the middle), then scaled whole."""
+        font = self.assets.font
+        rows = font.wrap(text, WRAP_PX)
+        body_w = max(font.width(r) for r in rows) + 2 * PAD + 2
+        body_h = len(rows) * font.line_height + 2 * PAD - 1
+        entry = self.assets.entry(BUBBLE)
+        assert entry.slice is not None
+        body = nine_slice(self.assets.image(BUBBLE), entry.slice, (body_w, body_h))
+        tail = self.assets.image(TAIL)
+        tw, th = tail.get_size()
+        native = pygame.Surface((body_w, body_h + th - 1), pygame.SRCALPHA)
+        native.blit(body, (0, 0))
+        native.blit(tail, ((body_w - tw) // 2, body_h - 1))
+        native.fblits([(font.render(row, TEXT_COLOUR), (PAD + 1, PAD + k * font.line_height))
+                       for k, row in enumerate(rows)])
+        return pygame.transform.scale_by(native, scale)

@@ -1,0 +1,393 @@
+"""The world on screen: terrain pre-rendered per zoom, props, buildings and citizens depth-sorted
+and drawn with `fblits`, activity glyphs, region signs, and picking a citizen under the mouse.
+
+Reads the flux (state, map, positions) and never changes it. What the view alone remembers —
+which way each citizen last faced — lives here. Never imports the app, input or HUD modules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pygame
+
+from game import config
+from game.sim.flux import TownFlux
+from game.sim.model import ARCHETYPE_ORDER, Activity
+from game.sim.townmap import REGION_NAMES, REGIONS, SIZE, Terrain
+from game.view import iso
+from game.view.assets import Assets, Colour
+from game.view.camera import Camera
+from game.view.daylight import Light
+from game.view.sprites import FACINGS, SpriteBank, night_name
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+Blit = tuple[pygame.Surface, tuple[int, int]]
+
+BACKGROUND: Colour = (24, 20, 37)
+SIGN_COLOUR: Colour = (234, 212, 170)
+NAME_COLOUR: Colour = (255, 255, 255)
+OUTLINE: Colour = (24, 20, 37)
+TERRAIN_TILES: dict[Terrain, tuple[str, ...]] = {
+    Terrain.GRASS: ("tile_grass_0.png", "tile_grass_1.png", "tile_grass_2.png"),
+    Terrain.ROAD: ("tile_road.png",),
+    Terrain.WATER: ("tile_water_0.png",),
+    Terrain.PLAZA: ("tile_plaza.png",),
+    Terrain.GARDEN: ("tile_garden.png",),
+    Terrain.MARKET: ("tile_market.png",),
+    Terrain.DIRT: ("tile_dirt.png",),
+    Terrain.YARD: ("tile_yard.png",),
+}
+WATER_FRAMES = ("tile_water_0.png", "tile_water_1.png")
+WATER_FRAME_SECONDS = 0.7
+GLYPHS: dict[int, str] = {
+    Activity.RESTING: "glyph_rest.png",
+    Activity.SOCIALIZING: "glyph_talk.png",
+    Activity.WORKING: "glyph_work.png",
+    Activity.REFLECTING: "glyph_think.png",
+}
+RING = "ring.png"
+SE, SW, NE, NW = (FACINGS.index(f) for f in ("SE", "SW", "NE", "NW"))
+IDLE_POSES, WALK_POSE0, WALK_POSES = 2, 2, 4
+IDLE_FPS = 1.6  # idle breathing, in real time so a paused town still breathes
+FRAME_W, FRAME_H = 12, 20
+FEET_X, FEET_Y = 6, 19  # the feet anchor inside a citizen frame
+HEAD_GAP = 10  # native px from the feet to just above the glyph, on top of the frame height
+# Citizens standing on one tile stand side by side, this far apart (in tiles, along the tile's
+# horizontal axis, so their depth is unchanged): otherwise two sprites would cover each other.
+SHARED_TILE_SPREAD = 0.3
+
+
+def text_scale(zoom: int) -> int:
+    """World text (signs, names, bubbles): crisp 1× when zoomed out, 2× otherwise."""
+    return 1 if zoom == 1 else 2
+
+
+@dataclass(frozen=True)
+class CitizenLayout:
+    """Where each citizen is on screen this frame and which frame of its sheet it shows."""
+
+    zoom: int
+    feet_x: IntArray
+    feet_y: IntArray
+    depth: FloatArray  # gx + gy of the feet: larger is nearer the viewer
+    facing: IntArray
+    pose: IntArray
+    visible: BoolArray
+
+    def head(self, i: int) -> tuple[int, int]:
+        """Screen point just above citizen i's activity glyph."""
+        return int(self.feet_x[i]), int(self.feet_y[i]) - (FRAME_H + HEAD_GAP) * self.zoom
+
+
+@dataclass(frozen=True)
+class _Statics:
+    """Props and buildings at one zoom and daylight: surfaces and their unshifted positions."""
+
+    version: int
+    surfaces: list[pygame.Surface]
+    x: IntArray
+    y: IntArray
+    w: IntArray
+    h: IntArray
+
+
+class World:
+    """Draws the town of one flux; `layout` then `draw` once per frame."""
+
+    def __init__(self, flux: TownFlux, assets: Assets, bank: SpriteBank) -> None:
+        self.flux = flux
+        self.assets = assets
+        self.bank = bank
+        n = len(flux.citizens)
+        self.archetype = np.array([ARCHETYPE_ORDER.index(c.archetype) for c in flux.citizens],
+                                  dtype=np.int64)
+        self.facing = np.zeros(n, dtype=np.int64)
+        self.layout: CitizenLayout | None = None
+        self._last_pos: FloatArray | None = None
+        self._terrain_native = self._render_terrain()
+        self._terrain: tuple[int, pygame.Surface] | None = None
+        self._water = [iso.to_screen(gx, gy) for gx, gy in
+                       zip(*np.nonzero(flux.map.terrain == Terrain.WATER), strict=True)]
+        self._static_names, self._static_points, depth = self._static_items()
+        self._static_depth = np.array(depth, dtype=np.float64)
+        self._statics: _Statics | None = None
+        self._signs = self._sign_points()
+        self._text: dict[tuple[str, int], pygame.Surface] = {}
+
+    # --- construction --------------------------------------------------------------------------
+
+    def _render_terrain(self) -> pygame.Surface:
+        """Every ground tile at native size, once; zoom levels are scaled copies of it."""
+        x0, y0, x1, y1 = iso.map_bounds(SIZE)
+        surface = pygame.Surface((x1 - x0, y1 - y0), pygame.SRCALPHA)
+        terrain = self.flux.map.terrain
+        blits: list[Blit] = []
+        for gx in range(SIZE):
+            for gy in range(SIZE):
+                names = TERRAIN_TILES[Terrain(int(terrain[gx, gy]))]
+                name = names[_scenery_hash(gx, gy) % len(names)]
+                x, y = iso.to_screen(gx, gy)
+                ax, ay = self.assets.entry(name).anchor
+                blits.append((self.assets.image(name), (int(x) - ax - x0, int(y) - ay - y0)))
+        surface.fblits(blits)
+        return surface.convert_alpha() if pygame.display.get_surface() else surface
+
+    def _static_items(self) -> tuple[list[tuple[str, str]], list[tuple[float, float]],
+                                     list[float]]:
+        """(day, night) image names, ground points and depths of every prop and building."""
+        names: list[tuple[str, str]] = []
+        points: list[tuple[float, float]] = []
+        depth: list[float] = []
+        images = self.assets.images
+        for prop in self.flux.map.props:
+            name = f"prop_{prop.kind}.png"
+            names.append((name, night_name(name) if night_name(name) in images else name))
+            points.append(iso.to_screen(prop.gx, prop.gy))
+            depth.append(prop.gx + prop.gy + 1.0)
+        for region, (bx, by, w, h) in self.flux.map.buildings.items():
+            name = f"building_{REGION_NAMES[region]}.png"
+            names.append((name, night_name(name) if night_name(name) in images else name))
+            points.append(iso.to_screen(bx, by))
+            # The footprint's centre, not its front tile: for a square footprint this orders it
+            # right against a citizen on any of its four sides (a front-tile depth would draw the
+            # building over citizens standing beside its right and left walls).
+            depth.append(bx + by + (w + h) / 2)
+        return names, points, depth
+
+    def _sign_points(self) -> list[tuple[str, float, float]]:
+        """Region names and the native point their sign's bottom centre sits at."""
+        signs: list[tuple[str, float, float]] = []
+        region_of = self.flux.map.region_of
+        for r, spec in enumerate(REGIONS):
+            building = self.flux.map.buildings.get(r)
+            if building is not None:
+                bx, by, w, h = building
+                x, _ = iso.to_screen(bx + w / 2, by + h / 2)
+                _, top = iso.to_screen(bx, by)
+                top -= self.assets.entry(f"building_{spec.name}.png").anchor[1]
+                signs.append((spec.name.title(), x, top - 2))
+            else:
+                gxs, gys = np.nonzero(region_of == r)
+                x, y = iso.to_screen(float(gxs.mean()) + 0.5, float(gys.min()) + 1.0)
+                signs.append((spec.name.title(), x, y))
+        return signs
+
+    # --- per frame -----------------------------------------------------------------------------
+
+    def lay_out(self, at: float, now: float, camera: Camera) -> CitizenLayout:
+        """Place every citizen for fractional tick `at` (positions interpolated between ticks)."""
+        s = self.flux.state
+        pos = s.spot.astype(np.float64)
+        walking = s.walk_origin >= 0
+        for i in np.flatnonzero(walking).tolist():
+            pos[i] = self.flux.position(i, at)
+        self._turn(pos, walking)
+        shift = _side_by_side(s.spot, walking) * SHARED_TILE_SPREAD
+        pos[:, 0] += shift
+        pos[:, 1] -= shift
+        gx, gy = pos[:, 0] + 0.5, pos[:, 1] + 0.5
+        x, y = iso.to_screen_arrays(gx, gy)
+        z = camera.zoom
+        ox, oy = camera.origin
+        feet_x = np.rint(x * z).astype(np.int64) + ox
+        feet_y = np.rint(y * z).astype(np.int64) + oy
+        walk_pose = WALK_POSE0 + ((at - s.walk_from) * WALK_POSES
+                                  / config.TICKS_PER_ROAD_TILE).astype(np.int64) % WALK_POSES
+        phase = np.arange(len(pos)) * 0.37 + now * IDLE_FPS
+        idle_pose = phase.astype(np.int64) % IDLE_POSES
+        pose = np.where(walking, walk_pose,
+                        np.where(s.activity == Activity.RESTING, 0, idle_pose))
+        w, h = camera.viewport
+        margin = (FRAME_H + HEAD_GAP) * z
+        visible = ((feet_x > -margin) & (feet_x < w + margin)
+                   & (feet_y > -margin) & (feet_y < h + margin))
+        self.layout = CitizenLayout(z, feet_x, feet_y, gx + gy, self.facing.copy(), pose,
+                                    visible)
+        return self.layout
+
+    def _turn(self, pos: FloatArray, walking: BoolArray) -> None:
+        """Face the way a walker moves, and a citizen talking or trading faces its partner."""
+        s = self.flux.state
+        if self._last_pos is not None:
+            delta = pos - self._last_pos
+            moving = walking & (np.abs(delta).sum(axis=1) > 1e-9)
+            self.facing[moving] = _facing(delta[moving])
+        self._last_pos = pos
+        paired = ~walking & (s.partner >= 0)
+        if paired.any():
+            toward = (s.spot[s.partner[paired]] - s.spot[paired]).astype(np.float64)
+            apart = np.abs(toward).sum(axis=1) > 0
+            idx = np.flatnonzero(paired)[apart]
+            self.facing[idx] = _facing(toward[apart])
+
+    def draw(self, surface: pygame.Surface, camera: Camera, light: Light, now: float,
+             selected: int | None, hover: int | None) -> None:
+        self.bank.configure(camera.zoom, light)
+        layout = self.layout
+        assert layout is not None, "lay_out() before draw()"
+        surface.fill(BACKGROUND)
+        self._draw_ground(surface, camera, now)
+        if not light.plain:
+            surface.fill(light.tint, special_flags=pygame.BLEND_RGB_MULT)
+        self._draw_sprites(surface, camera, layout, selected)
+        self._draw_glyphs(surface, layout)
+        self._draw_signs(surface, camera)
+        for i in dict.fromkeys((selected, hover)):
+            if i is not None and layout.visible[i]:
+                self._draw_name(surface, layout, i)
+
+    def _draw_ground(self, surface: pygame.Surface, camera: Camera, now: float) -> None:
+        z = camera.zoom
+        if self._terrain is None or self._terrain[0] != z:
+            self._terrain = (z, pygame.transform.scale_by(self._terrain_native, z))
+        x0, y0, _, _ = iso.map_bounds(SIZE)
+        ox, oy = camera.origin
+        surface.blit(self._terrain[1], (x0 * z + ox, y0 * z + oy))
+        frame = int(now / WATER_FRAME_SECONDS) % len(WATER_FRAMES)
+        if frame:
+            water = self.bank.scaled(WATER_FRAMES[frame])
+            ax, ay = self.bank.anchor(WATER_FRAMES[frame])
+            w, h = surface.get_size()
+            tw, th = water.get_size()
+            spots = [(int(x * z) - ax + ox, int(y * z) - ay + oy) for x, y in self._water]
+            surface.fblits([(water, p) for p in spots
+                            if -tw < p[0] < w and -th < p[1] < h])
+
+    def _statics_now(self) -> _Statics:
+        if self._statics is None or self._statics.version != self.bank.version:
+            z, lit = self.bank.zoom, self.bank.light.lit
+            surfaces, xs, ys = [], [], []
+            for (day, night), (px, py) in zip(self._static_names, self._static_points,
+                                              strict=True):
+                name = night if lit else day
+                image = self.bank.tinted(name)
+                ax, ay = self.bank.anchor(name)
+                surfaces.append(image)
+                xs.append(int(px * z) - ax)
+                ys.append(int(py * z) - ay)
+            self._statics = _Statics(
+                self.bank.version, surfaces, np.array(xs, dtype=np.int64),
+                np.array(ys, dtype=np.int64),
+                np.array([s.get_width() for s in surfaces], dtype=np.int64),
+                np.array([s.get_height() for s in surfaces], dtype=np.int64))
+        return self._statics
+
+    def _draw_sprites(self, surface: pygame.Surface, camera: Camera, layout: CitizenLayout,
+                      selected: int | None) -> None:
+        """Props, buildings and citizens back to front in one depth-sorted `fblits`."""
+        statics = self._statics_now()
+        ox, oy = camera.origin
+        w, h = camera.viewport
+        sx, sy = statics.x + ox, statics.y + oy
+        shown = np.flatnonzero((sx < w) & (sx + statics.w > 0) & (sy < h) & (sy + statics.h > 0))
+        who = np.flatnonzero(layout.visible)
+        z = layout.zoom
+        frames = self.bank.citizen_frames()
+        arch, facing, pose = self.archetype[who], layout.facing[who], layout.pose[who]
+        surfaces = [statics.surfaces[k] for k in shown.tolist()]
+        surfaces += [frames[a][f][p] for a, f, p in
+                     zip(arch.tolist(), facing.tolist(), pose.tolist(), strict=True)]
+        xs = np.concatenate((sx[shown], layout.feet_x[who] - FEET_X * z))
+        ys = np.concatenate((sy[shown], layout.feet_y[who] - FEET_Y * z))
+        depth = np.concatenate((self._static_depth[shown], layout.depth[who]))
+        if selected is not None and layout.visible[selected]:
+            rx, ry = self.bank.anchor(RING)
+            surfaces.append(self.bank.scaled(RING))
+            xs = np.append(xs, layout.feet_x[selected] - rx)
+            ys = np.append(ys, layout.feet_y[selected] - ry)
+            depth = np.append(depth, layout.depth[selected] - 1e-3)
+        order = np.argsort(depth, kind="stable").tolist()
+        x_list, y_list = xs.tolist(), ys.tolist()
+        surface.fblits([(surfaces[k], (x_list[k], y_list[k])) for k in order])
+
+    def _draw_glyphs(self, surface: pygame.Surface, layout: CitizenLayout) -> None:
+        activity = self.flux.state.activity
+        blits: list[Blit] = []
+        for activity_value, name in GLYPHS.items():
+            who = np.flatnonzero(layout.visible & (activity == activity_value))
+            if not who.size:
+                continue
+            glyph = self.bank.scaled(name)
+            ax, ay = self.bank.anchor(name)
+            top = (FRAME_H + 1) * layout.zoom
+            blits += [(glyph, (x - ax, y - top - ay)) for x, y in
+                      zip(layout.feet_x[who].tolist(), layout.feet_y[who].tolist(), strict=True)]
+        surface.fblits(blits)
+
+    def _draw_signs(self, surface: pygame.Surface, camera: Camera) -> None:
+        scale = text_scale(camera.zoom)
+        blits: list[Blit] = []
+        for text, x, y in self._signs:
+            label = self._label(text, SIGN_COLOUR, scale)
+            sx, sy = camera.to_screen(x, y)
+            blits.append((label, (round(sx) - label.get_width() // 2,
+                                  round(sy) - label.get_height())))
+        surface.fblits(blits)
+
+    def _draw_name(self, surface: pygame.Surface, layout: CitizenLayout, i: int) -> None:
+        label = self._label(self.flux.name(i), NAME_COLOUR, text_scale(layout.zoom))
+        x, y = layout.head(i)
+        surface.blit(label, (x - label.get_width() // 2, y - label.get_height()))
+
+    def _label(self, text: str, colour: Colour, scale: int) -> pygame.Surface:
+        key = (text, scale)
+        label = self._text.get(key)
+        if label is None:
+            if len(self._text) > 256:
+                self._text.clear()
+            label = pygame.transform.scale_by(self.assets.font.outlined(text, colour, OUTLINE),
+                                              scale)
+            self._text[key] = label
+        return label
+
+    # --- picking -------------------------------------------------------------------------------
+
+    def citizen_at(self, pos: tuple[int, int]) -> int | None:
+        """The frontmost citizen whose sprite covers screen pixel `pos`, if any."""
+        layout = self.layout
+        if layout is None:
+            return None
+        z = layout.zoom
+        x, y = pos
+        left = layout.feet_x - FEET_X * z
+        top = layout.feet_y - FEET_Y * z
+        hit = (layout.visible & (left <= x) & (x < left + FRAME_W * z)
+               & (top <= y) & (y < top + FRAME_H * z))
+        idx = np.flatnonzero(hit)
+        if not idx.size:
+            return None
+        return int(idx[np.argmax(layout.depth[idx])])
+
+
+def _facing(delta: FloatArray) -> IntArray:
+    """Sheet row for a grid direction: +gx is SE on screen, +gy SW, −gx NW, −gy NE."""
+    dx, dy = delta[:, 0], delta[:, 1]
+    return np.where(np.abs(dx) >= np.abs(dy), np.where(dx > 0, SE, NW),
+                    np.where(dy > 0, SW, NE)).astype(np.int64)
+
+
+def _side_by_side(spot: IntArray, walking: BoolArray) -> FloatArray:
+    """For citizens standing on a shared tile: −(m−1)/2 … (m−1)/2 across the m of them; else 0."""
+    n = len(spot)
+    keys = spot[:, 0] * SIZE + spot[:, 1]
+    keys = np.where(walking, -1 - np.arange(n), keys)  # a walker shares with nobody
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    starts = np.r_[True, ordered[1:] != ordered[:-1]]
+    first = np.maximum.accumulate(np.where(starts, np.arange(n), 0))
+    rank = np.empty(n, dtype=np.float64)
+    rank[order] = np.arange(n) - first
+    _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    spread: FloatArray = rank - (counts[inverse] - 1) / 2
+    return spread
+
+
+def _scenery_hash(gx: int, gy: int) -> int:
+    """A fixed per-tile number, so grass variants never depend on the seed."""
+    h = (gx * 92821) ^ (gy * 68917) ^ 0x5BD1
+    return (h ^ (h >> 7)) & 0xFFFF

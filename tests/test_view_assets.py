@@ -1,0 +1,72 @@
+"""Loading the art: one resource path, clear errors naming the file, the bitmap font."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pygame
+import pytest
+
+from game.view.assets import AssetError, Assets, resource_path
+
+
+@pytest.fixture(scope="module", autouse=True)
+def display() -> Iterator[None]:
+    pygame.display.init()
+    pygame.display.set_mode((64, 64))
+    yield
+    pygame.display.quit()
+
+
+@pytest.fixture
+def asset_copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "assets"
+    shutil.copytree(resource_path("assets"), folder)
+    return folder
+
+
+def test_every_asset_loads_from_the_resource_path() -> None:
+    assets = Assets.load()
+    assert assets.image("tile_road.png").get_size() == (32, 16)
+    assert resource_path("assets", "font.png").is_file()
+
+
+def test_a_missing_asset_is_an_error_naming_the_file(asset_copy: Path) -> None:
+    (asset_copy / "tile_road.png").unlink()
+    with pytest.raises(AssetError, match=r"^missing asset: assets/tile_road\.png$"):
+        Assets.load(asset_copy)
+
+
+def test_a_broken_image_is_an_error_naming_the_file(asset_copy: Path) -> None:
+    (asset_copy / "ring.png").write_bytes(b"not a png")
+    with pytest.raises(AssetError, match=r"^broken asset: assets/ring\.png: "):
+        Assets.load(asset_copy)
+
+
+def test_a_broken_manifest_is_an_error_naming_it(asset_copy: Path) -> None:
+    (asset_copy / "manifest.json").write_text('{"images": ', encoding="utf-8")
+    with pytest.raises(AssetError, match=r"^broken asset: assets/manifest\.json: line 1"):
+        Assets.load(asset_copy)
+
+
+def test_inside_a_bundle_resources_come_from_meipass(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    assert resource_path("assets", "font.png") == tmp_path / "assets" / "font.png"
+
+
+def test_the_font_measures_renders_and_wraps() -> None:
+    font = Assets.load().font
+    text = "Morning, Ada!"
+    surface = font.render(text, (255, 0, 0))
+    assert surface.get_size() == (font.width(text), font.line_height)
+    colours = {tuple(surface.get_at((x, y))) for x in range(surface.get_width())
+               for y in range(surface.get_height())}
+    assert (255, 0, 0, 255) in colours
+    assert font.width("\u2603") == font.width("?")  # a character the sheet lacks
+    lines = font.wrap("Between us, Ivo: Greta builds on sand.", 60)
+    assert len(lines) > 1 and all(font.width(line) <= 60 for line in lines)

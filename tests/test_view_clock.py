@@ -1,0 +1,62 @@
+"""The fixed-timestep clock: ticks due for real-time deltas and speeds, and the time budget."""
+
+from __future__ import annotations
+
+import pytest
+
+from game.view.clock import MAX_BURST, MAX_FRAME_DT, MAX_SPEED, TickBudget, TickClock
+
+
+@pytest.mark.parametrize(("speed", "ticks"), [(0, 0), (1, 20), (2, 40), (4, 80), (8, 160),
+                                              (16, 320)])
+def test_one_second_of_frames_runs_twenty_ticks_per_speed_step(speed: int, ticks: int) -> None:
+    clock = TickClock()
+    assert sum(clock.due(1 / 60, speed) for _ in range(60)) == ticks
+
+
+def test_uneven_frames_add_up_to_the_same_ticks() -> None:
+    clock = TickClock()
+    deltas = [0.010, 0.033, 0.007, 0.050, 0.016, 0.034, 0.100, 0.250, 0.500]
+    # 0.5 s is clamped to MAX_FRAME_DT: a stalled frame does not owe a burst of ticks.
+    real = sum(min(d, MAX_FRAME_DT) for d in deltas)
+    assert sum(clock.due(d, 1) for d in deltas) == int(real * 20 + 1e-9)
+
+
+def test_the_alpha_is_the_fraction_of_the_next_tick() -> None:
+    clock = TickClock()
+    assert clock.due(0.025, 1) == 0
+    assert clock.alpha == pytest.approx(0.5)
+    assert clock.due(0.025, 1) == 1
+    assert clock.alpha == pytest.approx(0.0, abs=1e-9)
+
+
+def test_pause_keeps_the_alpha_and_runs_nothing() -> None:
+    clock = TickClock()
+    clock.due(0.02, 1)
+    alpha = clock.alpha
+    assert clock.due(1.0, 0) == 0
+    assert clock.alpha == alpha
+
+
+def test_max_speed_asks_for_a_capped_burst() -> None:
+    clock = TickClock()
+    assert clock.due(1 / 60, MAX_SPEED) == MAX_BURST
+    assert clock.due(10.0, MAX_SPEED) == MAX_BURST
+
+
+def test_falling_behind_drops_the_backlog() -> None:
+    clock = TickClock()
+    clock.due(0.049, 1)
+    clock.fell_behind()
+    assert clock.alpha == 0.0
+
+
+def test_the_budget_runs_out_after_its_seconds() -> None:
+    now = [0.0]
+    budget = TickBudget(0.010, now=lambda: now[0])
+    budget.start()
+    assert budget.left()
+    now[0] = 0.0099
+    assert budget.left()
+    now[0] = 0.0101
+    assert not budget.left()
