@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import logging
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -16,7 +17,7 @@ from typing import TextIO
 
 from pydantic import TypeAdapter, ValidationError
 
-from game import __version__, config
+from game import __version__, config, logs
 from game.sim import social
 from game.sim.cards import Perturbation
 from game.sim.events import Event
@@ -324,6 +325,7 @@ def cmd_window(args: argparse.Namespace) -> int:
     from game.view.app import run_app
     from game.view.assets import AssetError
 
+    logs.setup()
     try:
         return run_app(args.scenario, args.seed, args.frames, args.screenshot, args.speed,
                        args.start_tick)
@@ -344,8 +346,15 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             return cmd_window(args)
         return COMMANDS[args.command](args, stream)
     except CliError as err:
-        sys.stderr.write(f"{PROG}: {err}\n")
+        _complain(f"{PROG}: {err}")
         return 2
     except KeyboardInterrupt:
-        sys.stderr.write(f"{PROG}: interrupted\n")
+        _complain(f"{PROG}: interrupted")
         return 130
+
+
+def _complain(line: str) -> None:
+    """One line for the person: on stderr when there is one (a windowed app has none)."""
+    if sys.stderr is not None:
+        sys.stderr.write(line + "\n")
+    logging.getLogger(PROG).error(line)

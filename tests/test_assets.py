@@ -98,3 +98,12 @@ def test_each_archetype_has_its_own_silhouette(manifest: dict[str, Any]) -> None
     for i, a in enumerate(names):
         for b in names[i + 1 :]:
             assert (masks[a] != masks[b]).sum() >= 6, (a, b)
+
+
+def test_app_icon_containers_are_regenerated_byte_for_byte(generated: Path) -> None:
+    for name in ("app_icon.ico", "app_icon.icns"):
+        assert (ASSETS / name).read_bytes() == (generated / name).read_bytes(), name
+    ico = (ASSETS / "app_icon.ico").read_bytes()
+    assert ico[:6] == b"\x00\x00\x01\x00\x02\x00"  # an icon directory of two images
+    icns = (ASSETS / "app_icon.icns").read_bytes()
+    assert icns[:4] == b"icns" and int.from_bytes(icns[4:8], "big") == len(icns)

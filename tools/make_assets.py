@@ -1745,6 +1745,29 @@ def catalogue() -> dict[str, Asset]:
     return assets
 
 
+def write_app_icons(out: Path, pngs: list[Path]) -> list[Path]:
+    """Pack the app icon's PNGs into the containers packagers want: .ico (Windows), .icns (macOS).
+
+    Both formats may hold PNG data directly, so no image library is needed.
+    """
+    images = [p.read_bytes() for p in pngs]
+    sizes = [struct.unpack(">II", data[16:24]) for data in images]
+    header = struct.pack("<HHH", 0, 1, len(images))
+    offset = len(header) + 16 * len(images)
+    entries = b""
+    for (w, h), data in zip(sizes, images, strict=True):
+        entries += struct.pack("<BBBBHHII", w % 256, h % 256, 0, 0, 1, 32, len(data), offset)
+        offset += len(data)
+    ico = out / "app_icon.ico"
+    ico.write_bytes(header + entries + b"".join(images))
+    icns_types = {32: b"icp5", 256: b"ic08"}
+    body = b"".join(icns_types[w] + struct.pack(">I", len(data) + 8) + data
+                    for (w, _), data in zip(sizes, images, strict=True))
+    icns = out / "app_icon.icns"
+    icns.write_bytes(b"icns" + struct.pack(">I", len(body) + 8) + body)
+    return [ico, icns]
+
+
 def manifest(assets: Mapping[str, Asset]) -> dict[str, object]:
     _, rects = font_sheet()
     images = {
@@ -1772,6 +1795,7 @@ def generate(out: Path) -> list[Path]:
     for name, asset in assets.items():
         write_png(out / name, asset.image)
         written.append(out / name)
+    written += write_app_icons(out, [out / "app_icon.png", out / "app_icon_256.png"])
     path = out / "manifest.json"
     path.write_text(json.dumps(manifest(assets), indent=1, sort_keys=True, ensure_ascii=False)
                     + "\n", encoding="utf-8")
