@@ -357,4 +357,5 @@ def _complain(line: str) -> None:
     """One line for the person: on stderr when there is one (a windowed app has none)."""
     if sys.stderr is not None:
         sys.stderr.write(line + "\n")
-    logging.getLogger(PROG).error(line)
+    if logging.getLogger().handlers:  # the window set up its log file
+        logging.getLogger(PROG).error(line)
