@@ -449,7 +449,7 @@ class TownFlux:
         else:
             s.pending.pop(i, None)
         then = f" to {pending.op}" if pending and pending.op != "festival" else ""
-        self._emit("walk", [i], t, region=origin, subject=-1,
+        self._emit("walk", [i], t, region=origin,
                    message=f"{self.name(i)} set off for the {REGION_NAMES[dest]}{then}",
                    card=card, metadata={"to": REGION_NAMES[dest], "arrive": t + max(ticks, 1)})
         return True

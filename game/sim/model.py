@@ -108,7 +108,6 @@ class Pending:
     subject: int = -1
     card: str | None = None
     perturbation: bool = False
-    event_id: str | None = None
 
 
 @dataclass
