@@ -112,6 +112,10 @@ SHARE_FRACTION: Final = 0.5
 # --- Perturbations -----------------------------------------------------------------------------
 RUMOR_OPINION: Final = -0.6  # the planted speaker's opinion of the rumor's subject, at most
 STORM_TICKS: Final = PHASE_TICKS
+# Whoever carries a fresh rumor gossips more and tells that rumor first, for a day.
+RUMOR_TICKS: Final = DAY_TICKS
+RUMOR_GOSSIP_BOOST: Final = 6.0
+RUMOR_TELL_P: Final = 0.8
 
 # --- Social structure --------------------------------------------------------------------------
 COALITION_K: Final = 3

@@ -336,17 +336,19 @@ class TownFlux:
         bonus = config.LOCATION_BONUS
         wander = config.WALK_WEIGHT * (p[1] + p[6]) * self._homesick(i, phase)
         weights: tuple[tuple[str, float], ...]
+        # A fresh rumor itches: its carrier gossips more, and goes looking for listeners.
+        itch = config.RUMOR_GOSSIP_BOOST if self._rumor_held(i, t) >= 0 else 1.0
         if partners.size:
             weights = (
                 ("greet", pw[0] * (0.5 + p[0]) * bonus.get((where, "greet"), 1.0)),
-                ("gossip", pw[1] * (0.5 + p[1]) * bonus.get((where, "gossip"), 1.0)),
+                ("gossip", pw[1] * (0.5 + p[1]) * bonus.get((where, "gossip"), 1.0) * itch),
                 ("trade", pw[2] * (0.5 + p[6]) * bonus.get((where, "trade"), 1.0)),
                 ("dispute", config.DISPUTE_WEIGHT * 2.0 * (1.0 - p[PATIENCE])),
                 ("teach", config.TEACH_WEIGHT * 2.0 * p[1] * bonus.get((where, "teach"), 1.0)),
             )
         else:  # nobody free here: walk to an adjacent region, or wait a little for someone
             weights = (("linger", config.LINGER_WEIGHT * (0.5 + p[PATIENCE])),
-                       ("walk", config.LONELY_WALK_WEIGHT))
+                       ("walk", config.LONELY_WALK_WEIGHT * itch))
         weights += (("solo", pw[3] * (0.5 + p[PATIENCE]) * bonus.get((where, "solo"), 1.0)),
                     ("walk", wander))
         x = self.rng.random() * sum(w for _, w in weights)
@@ -385,8 +387,18 @@ class TownFlux:
     def _pick_partner(self, free: IntArray) -> int:
         return int(free[int(self.rng.integers(free.size))])
 
+    def _rumor_held(self, i: int, t: int) -> int:
+        """The subject of a fresh rumor citizen i carries (it itches to tell it), or −1."""
+        for rumor in reversed(self.state.rumors):
+            if t - rumor.tick <= config.RUMOR_TICKS and i in rumor.reached:
+                return rumor.subject
+        return -1
+
     def _pick_subject(self, speaker: int, listener: int) -> int:
         s = self.state
+        rumor = self._rumor_held(speaker, s.tick)
+        if rumor >= 0 and rumor != listener and self.rng.random() < config.RUMOR_TELL_P:
+            return rumor
         heard = [h for h in s.heard[speaker] if h not in (speaker, listener)]
         if heard and self.rng.random() < config.GOSSIP_REPEAT_P:
             return heard[0]
@@ -797,16 +809,21 @@ class TownFlux:
             heard.remove(subject)
         heard.insert(0, subject)
         rumor_id = f"r{len(s.rumors) + 1}"
-        s.rumors.append(Rumor(rumor_id, subject, Event.make_id(t, s.seq + 1), {speaker}))
+        s.rumors.append(Rumor(rumor_id, subject, Event.make_id(t, s.seq + 1), {speaker}, t))
         self._emit("rumor", [speaker], t, subject=subject, region=int(s.region[speaker]),
                    card="rumor", drama=0.5,
                    message=f"a rumor about {self.name(subject)} starts with {self.name(speaker)}",
                    metadata={"rumor": rumor_id})
         free = self._free_in(speaker, int(s.region[speaker]))
         free = free[free != subject]
-        if s.walk_origin[speaker] < 0 and free.size:
-            listener = self._pick_partner(free)
-            self._binary("gossip", speaker, listener, subject, t, "rumor")
+        if s.walk_origin[speaker] >= 0:
+            return  # on the road: the rumor waits for arrival
+        if free.size:
+            self._binary("gossip", speaker, self._pick_partner(free), subject, t, "rumor")
+        else:  # nobody to tell here: the speaker drops what it does and goes looking
+            self._free_partner(speaker)
+            self._idle(speaker, t)
+            s.busy_until[speaker] = t + 1
 
 
 def _tile(a: Any) -> Tile:

@@ -124,6 +124,7 @@ class Rumor:
     subject: int
     origin: str
     reached: set[int]
+    tick: int  # when it was planted; it is told eagerly for RUMOR_TICKS after that
 
 
 @dataclass
@@ -197,7 +198,8 @@ class TownState:
             "pending": sorted((k, vars(v)) for k, v in self.pending.items()),
             "coalitions": [(c.id, sorted(c.members)) for c in self.coalitions],
             "coalition_counter": self.coalition_counter,
-            "rumors": [(r.id, r.subject, r.origin, sorted(r.reached)) for r in self.rumors],
+            "rumors": [(r.id, r.subject, r.origin, sorted(r.reached), r.tick)
+                       for r in self.rumors],
             "festival": vars(self.festival) if self.festival else None,
             "queue": [p.model_dump() for p in self.queue],
             "events_per_day": sorted(self.events_per_day.items()),

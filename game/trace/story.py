@@ -1,0 +1,76 @@
+"""The story of a history: markers for the moments worth jumping to, and captions in words.
+
+Story markers are added automatically from events: a coalition formed or dissolved, a rumor
+that reached N citizens, a dispute, a festival. Captions name what just happened ("Rosa told
+Quinn about Igor · a rumor spreads"). Pure: never imports pygame or the view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from game.sim.events import Event
+
+RUMOR_REACH = 4  # a rumor becomes a story once this many citizens have heard it
+
+
+@dataclass(frozen=True)
+class StoryMarker:
+    tick: int
+    kind: str
+    text: str
+    event_id: str
+
+
+def _name(names: Mapping[str, str], cid: str | None) -> str:
+    return names.get(cid, cid) if cid else "someone"
+
+
+def caption(event: Event, names: Mapping[str, str]) -> str:
+    """One line saying what happened, for presentation captions."""
+    who = [_name(names, c) for c in event.participants]
+    subject = _name(names, event.subject)
+    if not event.success:
+        return f"{event.message} ({event.reason})" if event.reason else event.message
+    match event.op:
+        case "gossip" if "rumor" in event.metadata:
+            return f"{who[0]} told {who[1]} about {subject} · a rumor spreads"
+        case "gossip":
+            return f"{who[0]} told {who[1]} about {subject}"
+        case "rumor":
+            return f"a rumor about {subject} starts with {who[0]}"
+        case "dispute":
+            return f"{who[0]} and {who[1]} quarrel"
+        case "coalition_formed":
+            return f"a coalition forms: {', '.join(who)}"
+        case "coalition_dissolved":
+            return f"a coalition falls apart: {', '.join(who)}"
+        case "celebrate":
+            return f"{len(who)} citizens celebrate in the square"
+        case _:
+            return event.message
+
+
+def story_markers(events: Iterable[Event], names: Mapping[str, str],
+                  rumor_reach: int = RUMOR_REACH) -> list[StoryMarker]:
+    """The moments of a history worth a marker on the timeline, in time order."""
+    out: list[StoryMarker] = []
+    told: set[str] = set()
+    for e in events:
+        if not e.success:
+            continue
+        kind: str | None = None
+        if e.op in ("coalition_formed", "coalition_dissolved", "dispute", "festival"):
+            kind = e.op
+        elif e.op == "gossip" and int(e.metadata.get("reached", 0)) >= rumor_reach:
+            rumor = str(e.metadata["rumor"])
+            if rumor not in told:
+                told.add(rumor)
+                kind = "rumor"
+        if kind is None:
+            continue
+        text = (f"the rumor about {_name(names, e.subject)} reached "
+                f"{e.metadata['reached']} citizens" if kind == "rumor" else caption(e, names))
+        out.append(StoryMarker(e.tick, kind, text, e.id))
+    return out
