@@ -55,5 +55,5 @@ def test_without_the_record_extra_the_message_says_what_to_install(
 
 
 def test_an_unknown_format_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(video.VideoError, match="choose a .mp4 or .gif"):
+    with pytest.raises(video.VideoError, match=r"choose a \.mp4 or \.gif"):
         video.open_writer(tmp_path / "clip.avi", SIZE)

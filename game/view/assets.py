@@ -43,6 +43,7 @@ class ImageEntry(BaseModel):
     rows: tuple[str, ...] | None = None
     cols: tuple[str, ...] | None = None
     slice: tuple[int, int, int, int] | None = None
+    icon_at: tuple[int, int] | None = None  # where a card's icon sits on the card art
 
 
 class FontEntry(BaseModel):

@@ -1,40 +1,54 @@
-"""HUD widgets, each owning a rectangle: the top bar (day, phase, speed, selection) and the quit
-prompt. `layout(rect)`, `draw(surface, status)`, and `handle(event) -> Intent | None` for a widget
-that takes input (the prompt, while it is open).
+"""The HUD's common pieces and its small widgets: cached text, 9-slice panels and buttons, the
+top bar, the quit prompt, toasts and the first-run hint.
 
+Every widget owns a rectangle: `layout(rect)`, `draw(surface, view)` from a `ViewState`, and
+`handle(event) -> Intent | None`; `hit(pos)` says whether a mouse position belongs to it.
 Drawn in the pixel language of the art: 9-slice panels and the bitmap font, scaled by a whole
-number. Widgets read a `Status` record; they never import the flux, the world or each other.
+number. Widgets never import the timeline, the flux, the world or each other.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 import pygame
 
 from game.view.assets import Assets, Colour, nine_slice
 from game.view.input import Dismiss, Intent, Quit, key_intent
+from game.view.viewstate import ViewState
 
 UI_SCALE = 2
 PANEL = "panel.png"
+BUTTON = "button.png"
+BUTTON_HOVER = "button_hover.png"
+BUTTON_DOWN = "button_down.png"
 TEXT: Colour = (234, 212, 170)
 DIM: Colour = (139, 155, 180)
 BRIGHT: Colour = (254, 231, 97)
+INK: Colour = (24, 20, 37)
+WARN: Colour = (228, 59, 68)
+GOOD: Colour = (99, 199, 77)
+LINE_H = 11 * UI_SCALE  # one line of HUD text with its leading
+PAD = 6 * UI_SCALE
 
 
-@dataclass(frozen=True)
-class Status:
-    """What the HUD shows this frame, prepared by the app from the flux and the view."""
+class Widget(Protocol):
+    rect: pygame.Rect
 
-    day: int
-    phase: str
-    speed: str
-    tick: int
-    selection: str
+    def layout(self, rect: pygame.Rect) -> None: ...
+
+    def draw(self, surface: pygame.Surface, view: ViewState) -> None: ...
+
+    def handle(self, event: pygame.event.Event) -> Intent | None: ...
+
+    def hit(self, pos: tuple[int, int]) -> bool: ...
 
 
-class _Texts:
+class Texts:
     """Scaled text surfaces, cached by (text, colour): HUD strings repeat frame after frame."""
+
+    LIMIT = 512
 
     def __init__(self, assets: Assets) -> None:
         self.font = assets.font
@@ -44,61 +58,122 @@ class _Texts:
         key = (text, colour)
         surface = self._cache.get(key)
         if surface is None:
-            if len(self._cache) > 128:
+            if len(self._cache) > self.LIMIT:
                 self._cache.clear()
             surface = pygame.transform.scale_by(self.font.render(text, colour), UI_SCALE)
             self._cache[key] = surface
         return surface
 
+    def width(self, text: str) -> int:
+        return self.font.width(text) * UI_SCALE
 
-class _Panel:
-    """A 9-slice panel scaled by UI_SCALE, rebuilt only when its size changes."""
+    def fit(self, text: str, width: int) -> str:
+        """The text, cut with an ellipsis if it is wider than `width` screen pixels."""
+        if self.width(text) <= width:
+            return text
+        while text and self.width(text + "…") > width:
+            text = text[:-1]
+        return text.rstrip() + "…"
+
+    def wrap(self, text: str, width: int) -> list[str]:
+        return self.font.wrap(text, width // UI_SCALE)
+
+
+class Faces:
+    """9-slice images (panels, buttons) scaled by UI_SCALE, cached per image and size."""
+
+    LIMIT = 64
 
     def __init__(self, assets: Assets) -> None:
-        self.image = assets.image(PANEL)
-        entry = assets.entry(PANEL)
-        assert entry.slice is not None
-        self.border = entry.slice
-        self._surface: pygame.Surface | None = None
+        self.assets = assets
+        self._cache: dict[tuple[str, tuple[int, int]], pygame.Surface] = {}
 
-    def at(self, size: tuple[int, int]) -> pygame.Surface:
+    def get(self, name: str, size: tuple[int, int]) -> pygame.Surface:
         w, h = size
-        native = (-(-w // UI_SCALE), -(-h // UI_SCALE))
-        if self._surface is None or self._surface.get_size() != (native[0] * UI_SCALE,
-                                                                   native[1] * UI_SCALE):
-            self._surface = pygame.transform.scale_by(
-                nine_slice(self.image, self.border, native), UI_SCALE)
-        return self._surface
+        native = (max(1, -(-w // UI_SCALE)), max(1, -(-h // UI_SCALE)))
+        key = (name, native)
+        surface = self._cache.get(key)
+        if surface is None:
+            if len(self._cache) > self.LIMIT:
+                self._cache.clear()
+            entry = self.assets.entry(name)
+            assert entry.slice is not None, f"{name} has no 9-slice border"
+            surface = pygame.transform.scale_by(
+                nine_slice(self.assets.image(name), entry.slice, native), UI_SCALE)
+            self._cache[key] = surface
+        return surface
+
+    def panel(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        surface.blit(self.get(PANEL, rect.size), rect.topleft, pygame.Rect(0, 0, rect.w, rect.h))
+
+    def button(self, surface: pygame.Surface, rect: pygame.Rect, hover: bool = False,
+               down: bool = False) -> None:
+        name = BUTTON_DOWN if down else BUTTON_HOVER if hover else BUTTON
+        surface.blit(self.get(name, rect.size), rect.topleft, pygame.Rect(0, 0, rect.w, rect.h))
+
+
+def glyph(rows: tuple[str, ...], colour: Colour) -> pygame.Surface:
+    """A tiny icon from rows of '#' and '.', scaled by UI_SCALE (play, pause, step…)."""
+    surface = pygame.Surface((len(rows[0]), len(rows)), pygame.SRCALPHA)
+    for y, row in enumerate(rows):
+        for x, ch in enumerate(row):
+            if ch == "#":
+                surface.set_at((x, y), colour)
+    return pygame.transform.scale_by(surface, UI_SCALE)
+
+
+def shade(surface: pygame.Surface, rect: pygame.Rect, alpha: int = 160) -> None:
+    """Darken a rectangle (behind modal boxes, over cooling cards)."""
+    veil = pygame.Surface(rect.size, pygame.SRCALPHA)
+    veil.fill((*INK, alpha))
+    surface.blit(veil, rect.topleft)
 
 
 class TopBar:
-    """Day · phase · speed · tick on the left, the selected citizen on the right."""
+    """Day · phase · clock · speed, the town's metrics and events, the branch and state hash."""
 
     HEIGHT = 40
 
     def __init__(self, assets: Assets) -> None:
-        self.texts = _Texts(assets)
-        self.panel = _Panel(assets)
+        self.texts = Texts(assets)
+        self.faces = Faces(assets)
         self.rect = pygame.Rect(0, 0, 0, self.HEIGHT)
 
     def layout(self, rect: pygame.Rect) -> None:
         self.rect = pygame.Rect(rect.x, rect.y, rect.w, self.HEIGHT)
 
-    def draw(self, surface: pygame.Surface, status: Status) -> None:
+    def hit(self, pos: tuple[int, int]) -> bool:
+        return self.rect.collidepoint(pos)
+
+    def handle(self, event: pygame.event.Event) -> Intent | None:
+        return None
+
+    def draw(self, surface: pygame.Surface, view: ViewState) -> None:
         r = self.rect
-        surface.blit(self.panel.at(r.size), r.topleft, pygame.Rect(0, 0, r.w, r.h))
-        pad = 8 * UI_SCALE
+        self.faces.panel(surface, r)
+        t = view.town
         y = r.y + (r.h - 9 * UI_SCALE) // 2 + UI_SCALE
-        parts = [(f"Day {status.day}", TEXT), (status.phase.title(), BRIGHT),
-                 (status.speed, TEXT), (f"tick {status.tick}", DIM)]
-        x = r.x + pad
+        right = [(t.branch, BRIGHT), (t.hash[:8], DIM)]
+        right_w = sum(self.texts.width(s) for s, _ in right) + 6 * UI_SCALE * len(right)
+        when = "live" if t.live else "past"
+        parts = [(f"Day {t.day}", TEXT), (t.phase.title(), BRIGHT), (t.clock, TEXT),
+                 (view.speed, TEXT if view.speed != "paused" else WARN),
+                 (when, GOOD if t.live else BRIGHT),
+                 (f"tension {t.tension:.3f}", DIM), (f"coop {t.cooperation:.2f}", DIM),
+                 (f"surplus {t.surplus:.0f}", DIM), (f"{t.events} events", DIM)]
+        x = r.x + PAD
+        limit = r.right - PAD - right_w
         for text, colour in parts:
+            label = self.texts.get(text, colour)
+            if x + label.get_width() > limit:
+                break
+            surface.blit(label, (x, y))
+            x += label.get_width() + 6 * UI_SCALE
+        x = r.right - PAD - right_w + 6 * UI_SCALE
+        for text, colour in right:
             label = self.texts.get(text, colour)
             surface.blit(label, (x, y))
             x += label.get_width() + 6 * UI_SCALE
-        if status.selection:
-            label = self.texts.get(status.selection, TEXT)
-            surface.blit(label, (max(x, r.right - pad - label.get_width()), y))
 
 
 class QuitPrompt:
@@ -108,20 +183,22 @@ class QuitPrompt:
              ("any other key to stay", DIM))
 
     def __init__(self, assets: Assets) -> None:
-        self.texts = _Texts(assets)
-        self.panel = _Panel(assets)
+        self.texts = Texts(assets)
+        self.faces = Faces(assets)
         self.rect = pygame.Rect(0, 0, 0, 0)
 
     def layout(self, rect: pygame.Rect) -> None:
-        line_h = 12 * UI_SCALE
         w = max(self.texts.get(t, c).get_width() for t, c in self.LINES) + 24 * UI_SCALE
-        h = line_h * len(self.LINES) + 16 * UI_SCALE
+        h = 12 * UI_SCALE * len(self.LINES) + 16 * UI_SCALE
         self.rect = pygame.Rect(0, 0, w, h)
         self.rect.center = rect.center
 
-    def draw(self, surface: pygame.Surface, status: Status) -> None:
+    def hit(self, pos: tuple[int, int]) -> bool:
+        return True
+
+    def draw(self, surface: pygame.Surface, view: ViewState) -> None:
         r = self.rect
-        surface.blit(self.panel.at(r.size), r.topleft, pygame.Rect(0, 0, r.w, r.h))
+        self.faces.panel(surface, r)
         y = r.y + 9 * UI_SCALE
         for text, colour in self.LINES:
             label = self.texts.get(text, colour)
@@ -136,3 +213,88 @@ class QuitPrompt:
         if event.type == pygame.MOUSEBUTTONDOWN:
             return Dismiss()
         return None
+
+
+@dataclass
+class _Toast:
+    lines: list[str]
+    colour: Colour
+    until: float
+
+
+class Toasts:
+    """Short messages under the top bar ("saved …", "forked b2 at tick 812", load errors)."""
+
+    SECONDS = 3.5
+    ERROR_SECONDS = 9.0
+    FADE = 0.6
+    SHOWN = 3
+
+    def __init__(self, assets: Assets) -> None:
+        self.texts = Texts(assets)
+        self.faces = Faces(assets)
+        self.rect = pygame.Rect(0, 0, 0, 0)
+        self.shown: list[_Toast] = []
+
+    def layout(self, rect: pygame.Rect) -> None:
+        self.rect = rect
+
+    def say(self, text: str, now: float, error: bool = False) -> None:
+        width = min(self.rect.w - 8 * PAD, 900) if self.rect.w else 900
+        self.shown.append(_Toast(self.texts.wrap(text, width), WARN if error else BRIGHT,
+                                 now + (self.ERROR_SECONDS if error else self.SECONDS)))
+        del self.shown[:-self.SHOWN]
+
+    def texts_shown(self) -> list[str]:
+        return [" ".join(t.lines) for t in self.shown]
+
+    def draw(self, surface: pygame.Surface, now: float) -> None:
+        self.shown = [t for t in self.shown if t.until > now]
+        y = self.rect.y
+        for toast in self.shown:
+            labels = [self.texts.get(line, toast.colour) for line in toast.lines]
+            w = max(label.get_width() for label in labels) + 2 * PAD
+            h = LINE_H * len(labels) + PAD
+            box = pygame.Rect(self.rect.centerx - w // 2, y, w, h)
+            self.faces.panel(surface, box)
+            for k, label in enumerate(labels):
+                surface.blit(label, (box.x + PAD, box.y + PAD // 2 + UI_SCALE + k * LINE_H))
+            y += h + UI_SCALE * 2
+
+
+class Hint:
+    """The first-run hint line; it fades out once the person has done something."""
+
+    TEXT = "click a card · drag the timeline · F1 for help"
+    FADE_SECONDS = 1.5
+
+    def __init__(self, assets: Assets, seen: bool) -> None:
+        self.texts = Texts(assets)
+        self.faces = Faces(assets)
+        self.rect = pygame.Rect(0, 0, 0, 0)
+        self.fading_since: float | None = None
+        self.gone = seen
+
+    def layout(self, rect: pygame.Rect) -> None:
+        label = self.texts.get(self.TEXT, TEXT)
+        self.rect = pygame.Rect(0, 0, label.get_width() + 2 * PAD, LINE_H + PAD)
+        self.rect.midbottom = rect.midbottom
+
+    def dismiss(self, now: float) -> None:
+        if self.fading_since is None and not self.gone:
+            self.fading_since = now
+
+    def draw(self, surface: pygame.Surface, now: float) -> None:
+        if self.gone:
+            return
+        alpha = 255
+        if self.fading_since is not None:
+            alpha = int(255 * (1 - (now - self.fading_since) / self.FADE_SECONDS))
+            if alpha <= 0:
+                self.gone = True
+                return
+        box = pygame.Surface(self.rect.size, pygame.SRCALPHA)
+        self.faces.panel(box, box.get_rect())
+        box.blit(self.texts.get(self.TEXT, TEXT), (PAD, PAD // 2 + UI_SCALE))
+        box.set_alpha(alpha)
+        surface.blit(box, self.rect.topleft)

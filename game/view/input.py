@@ -1,9 +1,9 @@
 """Input: raw pygame events → intents. A key table, and handlers that only *return* intents.
 
-Intents are small frozen records the app applies to the camera, the speed or the selection; a
-handler never touches the app, the world or the flux. `TownInput` is the normal mode (keys,
-clicks, drags, wheel); modal widgets (the quit prompt) have their own `handle`. Never imports
-the simulation or other view modules.
+Intents are small frozen records the app applies in one place (camera, speed, selection, cards,
+the timeline, files); a handler never touches the app, the world or the timeline. `TownInput` is
+the normal mode on the map (keys, clicks, drags, wheel); each HUD widget and modal has its own
+`handle`. Card hotkeys come from the card table. Never imports other view modules.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import pygame
+
+from game.sim.cards import CARDS
 
 Point = tuple[int, int]
 
@@ -79,12 +81,134 @@ class Hover:
 
 
 @dataclass(frozen=True)
+class AltTap:
+    """Right click released without dragging: plays an armed card with the targets so far."""
+
+    at: Point
+
+
+@dataclass(frozen=True)
 class Resize:
     size: Point
 
 
+@dataclass(frozen=True)
+class CycleSpeed:
+    """The speed button: the next speed up, wrapping round (pause is Space)."""
+
+
+@dataclass(frozen=True)
+class ArmCard:
+    """Take a card in hand: it plays at once or, if it takes targets, asks for them."""
+
+    card: str
+
+
+@dataclass(frozen=True)
+class Confirm:
+    """Enter: play the armed card with the targets chosen so far (the flux picks the rest)."""
+
+
+@dataclass(frozen=True)
+class Scrub:
+    """Drag the timeline knob to `tick`; `done` on release (play continues from there)."""
+
+    tick: int
+    done: bool = False
+
+
+@dataclass(frozen=True)
+class JumpTo:
+    """Stand the town at `tick` of the current branch (a marker, a click on the track)."""
+
+    tick: int
+
+
+@dataclass(frozen=True)
+class StepEvent:
+    direction: int  # +1 next event, −1 previous
+
+
+@dataclass(frozen=True)
+class JumpLive:
+    """Back to the head of the current branch."""
+
+
+@dataclass(frozen=True)
+class SwitchBranch:
+    name: str
+
+
+@dataclass(frozen=True)
+class ToggleBranches:
+    """Open or close the branch list."""
+
+
+@dataclass(frozen=True)
+class Select:
+    """Select a citizen by index (the scatter), or clear the selection with None."""
+
+    citizen: int | None
+
+
+@dataclass(frozen=True)
+class ChangeDetail:
+    """More (+1) or less (−1) detail on the citizen card."""
+
+    delta: int
+
+
+@dataclass(frozen=True)
+class AskWhy:
+    """Show the why chain of the selected citizen (or close it)."""
+
+
+@dataclass(frozen=True)
+class JumpToEvent:
+    event_id: str
+    tick: int
+
+
+@dataclass(frozen=True)
+class ToggleCoalitions:
+    pass
+
+
+@dataclass(frozen=True)
+class ToggleInspector:
+    pass
+
+
+@dataclass(frozen=True)
+class ToggleHelp:
+    pass
+
+
+@dataclass(frozen=True)
+class ToggleHud:
+    pass
+
+
+@dataclass(frozen=True)
+class SaveTown:
+    pass
+
+
+@dataclass(frozen=True)
+class OpenPicker:
+    pass
+
+
+@dataclass(frozen=True)
+class OpenSave:
+    path: str
+
+
 Intent = (SetSpeed | TogglePause | Cancel | Quit | Dismiss | Recentre | ZoomAt | PanBy | Pick
-          | Tap | Hover | Resize)
+          | Tap | AltTap | Hover | Resize | CycleSpeed | ArmCard | Confirm | Scrub | JumpTo
+          | StepEvent | JumpLive | SwitchBranch | ToggleBranches | Select | ChangeDetail | AskWhy
+          | JumpToEvent | ToggleCoalitions | ToggleInspector | ToggleHelp | ToggleHud | SaveTown
+          | OpenPicker | OpenSave)
 
 KEY_TABLE: dict[int, Intent] = {
     pygame.K_SPACE: TogglePause(),
@@ -96,14 +220,30 @@ KEY_TABLE: dict[int, Intent] = {
     pygame.K_KP_PLUS: ZoomAt(1, None),
     pygame.K_MINUS: ZoomAt(-1, None),
     pygame.K_KP_MINUS: ZoomAt(-1, None),
+    pygame.K_RETURN: Confirm(),
+    pygame.K_KP_ENTER: Confirm(),
+    pygame.K_COMMA: StepEvent(-1),
+    pygame.K_PERIOD: StepEvent(1),
+    pygame.K_END: JumpLive(),
+    pygame.K_b: ToggleBranches(),
+    pygame.K_c: ToggleCoalitions(),
+    pygame.K_TAB: ToggleInspector(),
+    pygame.K_y: AskWhy(),
+    pygame.K_h: ToggleHud(),
+    pygame.K_F1: ToggleHelp(),
+    pygame.K_LEFTBRACKET: ChangeDetail(-1),
+    pygame.K_RIGHTBRACKET: ChangeDetail(1),
+    # Card hotkeys come from the card table (G greet, O gossip, …); SDL letter keys are ASCII.
+    **{ord(spec.hotkey.lower()): ArmCard(name) for name, spec in CARDS.items()},
 }
-CTRL_KEY_TABLE: dict[int, Intent] = {pygame.K_q: Quit()}
-# Held keys pan the view: direction the view moves, in screen axes.
+CTRL_KEY_TABLE: dict[int, Intent] = {
+    pygame.K_q: Quit(), pygame.K_s: SaveTown(), pygame.K_o: OpenPicker(),
+}
+SHIFT_KEY_TABLE: dict[int, Intent] = {pygame.K_SLASH: ToggleHelp()}  # "?"
+# Held keys pan the view: direction the view moves, in screen axes. Only the arrows: letters
+# are card hotkeys (S storm, D dispute, W wake).
 PAN_KEYS: dict[int, tuple[int, int]] = {
-    pygame.K_LEFT: (-1, 0), pygame.K_a: (-1, 0),
-    pygame.K_RIGHT: (1, 0), pygame.K_d: (1, 0),
-    pygame.K_UP: (0, -1), pygame.K_w: (0, -1),
-    pygame.K_DOWN: (0, 1), pygame.K_s: (0, 1),
+    pygame.K_LEFT: (-1, 0), pygame.K_RIGHT: (1, 0), pygame.K_UP: (0, -1), pygame.K_DOWN: (0, 1),
 }
 EDGE_PX = 6  # the mouse this close to a window edge pans the view
 DRAG_START_PX = 4  # a left press moving further than this is a drag, not a click
@@ -124,8 +264,13 @@ def window_intent(event: pygame.event.Event) -> Intent | None:
 
 
 def key_intent(event: pygame.event.Event) -> Intent | None:
-    if event.mod & pygame.KMOD_CTRL:
+    mod = getattr(event, "mod", 0)
+    if mod & pygame.KMOD_CTRL:
         return CTRL_KEY_TABLE.get(event.key)
+    if mod & pygame.KMOD_SHIFT and event.key in SHIFT_KEY_TABLE:
+        return SHIFT_KEY_TABLE[event.key]
+    if getattr(event, "unicode", "") == "?":
+        return ToggleHelp()
     return KEY_TABLE.get(event.key)
 
 
@@ -140,6 +285,7 @@ class TownInput:
         self._press: Point | None = None
         self._dragging = False
         self._panning = False  # right or middle button held
+        self._alt_press: Point | None = None  # a right press not yet dragged
 
     def handle(self, event: pygame.event.Event) -> Intent | None:
         if event.type == pygame.KEYDOWN:
@@ -175,6 +321,7 @@ class TownInput:
             return Pick(pos)
         if button not in WHEEL_BUTTONS:
             self._panning = True
+            self._alt_press = pos if button == 3 else None
         return None
 
     def _up(self, button: int, pos: Point) -> Intent | None:
@@ -185,10 +332,15 @@ class TownInput:
             return Tap(pos) if tapped else None
         if button not in WHEEL_BUTTONS:
             self._panning = False
+            tapped, self._alt_press = self._alt_press is not None, None
+            if tapped and button == 3:
+                return AltTap(pos)
         return None
 
     def _motion(self, pos: Point) -> Intent | None:
         last, self.mouse = self.mouse, pos
+        if self._alt_press is not None and math.dist(pos, self._alt_press) > DRAG_START_PX:
+            self._alt_press = None
         if self._press is not None and not self._dragging:
             if math.dist(pos, self._press) <= DRAG_START_PX:
                 return None
