@@ -11,6 +11,7 @@ import pytest
 from game.sim.events import Event
 from game.sim.flux import TownFlux
 from game.sim.townmap import REGION_INDEX
+from game.trace.timeline import Timeline
 from game.view import iso
 from game.view.app import App
 from game.view.assets import Assets
@@ -32,7 +33,7 @@ def assets() -> Iterator[Assets]:
 @pytest.fixture
 def app(assets: Assets) -> App:
     pygame.event.clear()
-    return App(TownFlux("town", 7), reproducible=True, assets=assets)
+    return App(Timeline("town", 7), reproducible=True, assets=assets)
 
 
 def post(kind: int, **attrs: object) -> None:
@@ -109,7 +110,8 @@ def test_clicking_a_citizen_selects_it_and_clicking_ground_clears(app: App) -> N
     post(pygame.MOUSEBUTTONUP, pos=(x, y - 8 * z), button=1)
     app.frame(0.0)
     assert app.selected == i
-    assert app.status().selection.startswith("Ada · Healer")
+    citizen = app.view_state().citizen
+    assert citizen is not None and (citizen.name, citizen.archetype) == ("Ada", "Healer")
     post(pygame.MOUSEBUTTONDOWN, pos=(x + 40 * z, y), button=1)
     post(pygame.MOUSEBUTTONUP, pos=(x + 40 * z, y), button=1)
     app.frame(0.0)
@@ -129,12 +131,11 @@ def test_a_citizen_in_front_of_a_building_covers_it_and_one_behind_is_hidden(app
 
 
 def run_with_app(assets: Assets, speed: int, ticks: int) -> tuple[list[Event], int]:
-    flux = TownFlux("town", 7)
-    app = App(flux, speed=speed, reproducible=True, assets=assets)
+    app = App(Timeline("town", 7), speed=speed, reproducible=True, assets=assets)
     events: list[Event] = []
-    while flux.state.tick < ticks:
+    while app.timeline.cursor < ticks:
         events += app.advance(1 / 60)
-    return events, flux.state.tick
+    return events, app.timeline.cursor
 
 
 def test_speed_never_changes_the_events(assets: Assets) -> None:

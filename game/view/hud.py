@@ -29,6 +29,20 @@ BRIGHT: Colour = (254, 231, 97)
 INK: Colour = (24, 20, 37)
 WARN: Colour = (228, 59, 68)
 GOOD: Colour = (99, 199, 77)
+# One colour per kind of event: timeline marks, feed chips and perturbation markers agree.
+OP_COLOURS: dict[str, Colour] = {
+    "greet": (99, 199, 77), "gossip": (246, 117, 122), "trade": (254, 174, 52),
+    "solo": (0, 153, 219), "walk": (90, 105, 136), "arrive": (58, 68, 102),
+    "dispute": (228, 59, 68), "celebrate": (247, 118, 34), "festival": (247, 118, 34),
+    "teach": (44, 232, 245), "rest": (104, 56, 108), "wake": (254, 231, 97),
+    "share": (228, 166, 114), "storm": (192, 203, 220), "rumor": (181, 80, 136),
+    "coalition_formed": (255, 255, 255), "coalition_dissolved": (115, 62, 57),
+}
+# Coalition colours, by slot (a coalition's number modulo their count).
+COALITION_COLOURS: tuple[Colour, ...] = (
+    (228, 59, 68), (0, 153, 219), (99, 199, 77), (254, 174, 52), (181, 80, 136),
+    (44, 232, 245), (247, 118, 34), (246, 117, 122),
+)
 LINE_H = 11 * UI_SCALE  # one line of HUD text with its leading
 PAD = 6 * UI_SCALE
 
@@ -153,7 +167,7 @@ class TopBar:
         self.faces.panel(surface, r)
         t = view.town
         y = r.y + (r.h - 9 * UI_SCALE) // 2 + UI_SCALE
-        right = [(t.branch, BRIGHT), (t.hash[:8], DIM)]
+        right = [(t.branch, BRIGHT), (view.hash[:8] or "#…", DIM)]
         right_w = sum(self.texts.width(s) for s, _ in right) + 6 * UI_SCALE * len(right)
         when = "live" if t.live else "past"
         parts = [(f"Day {t.day}", TEXT), (t.phase.title(), BRIGHT), (t.clock, TEXT),

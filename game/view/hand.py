@@ -1,0 +1,217 @@
+"""The card hand: one pixel-art card per perturbation card (icon, name, hotkey), a tooltip with
+what it does and what the flux charges for it, the armed card's target prompt, and cooldowns.
+
+`METABOLICS` states the tokens and drama each card's events really carry: the operation table
+in config for operations, and the flux's own events for festival, storm, rumor and wake (a test
+plays every card and checks the numbers). The hand only returns intents; the app plays cards
+through the timeline. Never imports the timeline or the flux.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pygame
+
+from game import config
+from game.sim.cards import CARDS
+from game.view.assets import Assets
+from game.view.hud import BRIGHT, DIM, INK, LINE_H, PAD, TEXT, UI_SCALE, Faces, Texts, shade
+from game.view.input import ArmCard, Cancel, Intent
+from game.view.viewstate import ViewState
+
+CARD = "card.png"
+# The card art is 40×56 with a 20×20 icon window; hand cards are widened to fit the longest
+# name and cut down to the window plus one line for it.
+WIDEN = 4  # native columns added on each side of the window
+NAME_ROWS = 10
+TOP_ROWS = 28  # border, icon window and a little paper below it
+BOTTOM_ROWS = 4
+NATIVE_W = 40 + 2 * WIDEN
+NATIVE_H = TOP_ROWS + NAME_ROWS + BOTTOM_ROWS
+CARD_W, CARD_H = NATIVE_W * UI_SCALE, NATIVE_H * UI_SCALE
+HOVER_RISE = 4 * UI_SCALE
+ARMED_RISE = 10 * UI_SCALE
+GAP = 2 * UI_SCALE
+HOTKEY_INK = (115, 62, 57)
+TOOLTIP_W = 150 * UI_SCALE
+
+
+@dataclass(frozen=True)
+class Charge:
+    """What one event of a card costs the town: tokens (each, if `per_head`) and drama."""
+
+    op: str
+    tokens: int
+    drama: float
+    per_head: bool = False
+    note: str = ""
+
+    def text(self) -> str:
+        tokens = f"{self.tokens} × guests" if self.per_head else str(self.tokens)
+        note = f" ({self.note})" if self.note else ""
+        return f"{self.op}: {tokens} tokens, drama {self.drama:g}{note}"
+
+
+# Cards whose op is not an operation: the flux records its own event for them (flux.py's
+# _festival, _storm, _rumor, _wake), then any operations they lead to.
+FLUX_EVENT_CHARGES: dict[str, tuple[Charge, ...]] = {
+    "festival": (Charge("festival", 0, 0.5),
+                 Charge("celebrate", config.TOKENS["celebrate"], config.DRAMA["celebrate"],
+                        per_head=True, note="when the guests arrive")),
+    "storm": (Charge("storm", 0, 0.6),),
+    "rumor": (Charge("rumor", 0, 0.5),
+              Charge("gossip", config.TOKENS["gossip"], config.GOSSIP_NEGATIVE_DRAMA,
+                     note="if a listener is free")),
+    "wake": (Charge("wake", 0, 0.0),),
+}
+
+
+def charges(card: str) -> tuple[Charge, ...]:
+    op = CARDS[card].op
+    if op in FLUX_EVENT_CHARGES:
+        return FLUX_EVENT_CHARGES[op]
+    note = f"{config.GOSSIP_NEGATIVE_DRAMA:g} if the opinion is negative" if op == "gossip" else ""
+    return (Charge(op, config.TOKENS[op], config.DRAMA[op], note=note),)
+
+
+def card_face(assets: Assets, card: str, font_colour: tuple[int, int, int] = INK
+              ) -> pygame.Surface:
+    """A hand card at native size: the card art widened, its window holding the card's icon."""
+    art = assets.image(CARD)
+    w = art.get_width()
+    wide = pygame.Surface((NATIVE_W, art.get_height()), pygame.SRCALPHA)
+    left, right = 6, w - 5  # columns 5 and w−5 are plain paper between border and window
+    wide.blit(art, (0, 0), pygame.Rect(0, 0, left, art.get_height()))
+    for k in range(WIDEN):
+        wide.blit(art, (left + k, 0), pygame.Rect(left - 1, 0, 1, art.get_height()))
+    wide.blit(art, (left + WIDEN, 0), pygame.Rect(left, 0, right - left, art.get_height()))
+    for k in range(WIDEN):
+        wide.blit(art, (right + WIDEN + k, 0), pygame.Rect(right, 0, 1, art.get_height()))
+    wide.blit(art, (right + 2 * WIDEN, 0), pygame.Rect(right, 0, w - right, art.get_height()))
+    face = pygame.Surface((NATIVE_W, NATIVE_H), pygame.SRCALPHA)
+    face.blit(wide, (0, 0), pygame.Rect(0, 0, NATIVE_W, TOP_ROWS))
+    for k in range(NAME_ROWS):
+        face.blit(wide, (0, TOP_ROWS + k), pygame.Rect(0, TOP_ROWS - 1, NATIVE_W, 1))
+    h = art.get_height()
+    face.blit(wide, (0, TOP_ROWS + NAME_ROWS),
+              pygame.Rect(0, h - BOTTOM_ROWS, NATIVE_W, BOTTOM_ROWS))
+    icon_at = assets.entry(CARD).icon_at or (12, 8)
+    face.blit(assets.image(f"icon_{card}.png"), (icon_at[0] + WIDEN, icon_at[1]))
+    spec = CARDS[card]
+    font = assets.font
+    name = font.render(spec.title, font_colour)
+    face.blit(name, ((NATIVE_W - name.get_width()) // 2, TOP_ROWS))
+    face.blit(font.render(spec.hotkey, HOTKEY_INK), (6, 7))
+    return pygame.transform.scale_by(face, UI_SCALE)
+
+
+class CardHand:
+    """The cards along the bottom; hover for what a card does, click (or its key) to arm it."""
+
+    HEIGHT = CARD_H + ARMED_RISE
+
+    def __init__(self, assets: Assets) -> None:
+        self.texts = Texts(assets)
+        self.faces = Faces(assets)
+        self.names = list(CARDS)
+        self.cards = {name: card_face(assets, name) for name in self.names}
+        self.rect = pygame.Rect(0, 0, 0, self.HEIGHT)
+        self.step = CARD_W + GAP
+        self.hover: int | None = None
+
+    def layout(self, rect: pygame.Rect) -> None:
+        self.rect = rect
+        n = len(self.names)
+        self.step = min(CARD_W + GAP, max(12 * UI_SCALE, (rect.w - CARD_W) // max(n - 1, 1)))
+
+    def card_rect(self, k: int, armed: bool = False) -> pygame.Rect:
+        rise = ARMED_RISE if armed else HOVER_RISE if k == self.hover else 0
+        return pygame.Rect(self.rect.x + k * self.step, self.rect.bottom - CARD_H - rise,
+                           CARD_W, CARD_H)
+
+    def card_at(self, pos: tuple[int, int]) -> int | None:
+        """The card under `pos`: later cards lie on top of earlier ones where they overlap."""
+        if self.hover is not None and self.card_rect(self.hover).collidepoint(pos):
+            return self.hover
+        for k in range(len(self.names) - 1, -1, -1):
+            if self.card_rect(k).collidepoint(pos):
+                return k
+        return None
+
+    def hit(self, pos: tuple[int, int]) -> bool:
+        return self.card_at(pos) is not None
+
+    def handle(self, event: pygame.event.Event) -> Intent | None:
+        if event.type == pygame.MOUSEMOTION:
+            self.hover = self.card_at(event.pos)
+        elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            k = self.card_at(event.pos)
+            if k is not None:
+                return ArmCard(self.names[k])
+        elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 3:
+            return Cancel()
+        return None
+
+    def draw(self, surface: pygame.Surface, view: ViewState) -> None:
+        hand = view.hand
+        order = [k for k in range(len(self.names)) if k != self.hover]
+        order += [self.hover] if self.hover is not None else []
+        for k in order:
+            name = self.names[k]
+            armed = name == hand.armed
+            r = self.card_rect(k, armed)
+            surface.blit(self.cards[name], r.topleft)
+            cooling = hand.cooling.get(name, 0.0)
+            if cooling > 0:
+                shade(surface, pygame.Rect(r.x, r.y, r.w, max(UI_SCALE, int(r.h * cooling))))
+            if armed:
+                pygame.draw.rect(surface, BRIGHT, r.inflate(2 * UI_SCALE, 2 * UI_SCALE),
+                                 UI_SCALE, border_radius=2 * UI_SCALE)
+        if hand.armed is not None and CARDS[hand.armed].max_targets:
+            self._draw_prompt(surface, view)
+        elif self.hover is not None:
+            self._draw_tooltip(surface, self.names[self.hover])
+
+    def tooltip_lines(self, card: str) -> list[tuple[str, tuple[int, int, int]]]:
+        spec = CARDS[card]
+        width = TOOLTIP_W - 2 * PAD
+        lines = [(f"{spec.title} [{spec.hotkey}]", BRIGHT)]
+        lines += [(row, TEXT) for row in self.texts.wrap(spec.blurb, width)]
+        for charge in charges(card):
+            lines += [(row, DIM) for row in self.texts.wrap(charge.text(), width)]
+        if spec.max_targets:
+            roles = "targets (optional): " + ", ".join(spec.target_roles)
+            lines += [(row, TEXT) for row in self.texts.wrap(roles, width)]
+        else:
+            lines.append(("plays at once", TEXT))
+        return lines
+
+    def _draw_tooltip(self, surface: pygame.Surface, card: str) -> None:
+        assert self.hover is not None
+        lines = self.tooltip_lines(card)
+        anchor = self.card_rect(self.hover)
+        self._box(surface, lines, anchor.x, anchor.y - UI_SCALE * 2)
+
+    def _draw_prompt(self, surface: pygame.Surface, view: ViewState) -> None:
+        hand = view.hand
+        assert hand.armed is not None
+        spec = CARDS[hand.armed]
+        chosen = len(hand.targets)
+        lines = [(f"{spec.title}: click the {spec.target_roles[chosen]} "
+                  f"({chosen + 1} of {spec.max_targets})", BRIGHT)]
+        lines += [(f"{role}: {name}", TEXT)
+                  for role, name in zip(spec.target_roles, hand.targets, strict=False)]
+        lines.append(("right-click or Enter plays · Esc cancels", DIM))
+        self._box(surface, lines, self.rect.x, self.rect.bottom - CARD_H - ARMED_RISE - UI_SCALE)
+
+    def _box(self, surface: pygame.Surface, lines: list[tuple[str, tuple[int, int, int]]],
+             x: int, bottom: int) -> None:
+        labels = [self.texts.get(text, colour) for text, colour in lines]
+        w = max(label.get_width() for label in labels) + 2 * PAD
+        h = LINE_H * len(labels) + PAD
+        box = pygame.Rect(x, bottom - h, w, h)
+        box.clamp_ip(surface.get_rect())
+        self.faces.panel(surface, box)
+        for k, label in enumerate(labels):
+            surface.blit(label, (box.x + PAD, box.y + PAD // 2 + UI_SCALE + k * LINE_H))

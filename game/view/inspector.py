@@ -1,0 +1,288 @@
+"""The inspector column: the selected citizen's card (levels of detail 0–5 and its why chain),
+the personality scatter (PCA, coalition colours, bridges) and the event feed.
+
+Each is a widget owning its rectangle; the app stacks them in the right-hand column. They read
+the `ViewState` and return intents (select, more or less detail, why, jump to an event); the
+card's rows are rebuilt only when the citizen, the detail or the width changes.
+Never imports the timeline or the flux.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import pygame
+
+from game import config
+from game.view.assets import Assets, Colour
+from game.view.hud import (
+    BRIGHT,
+    COALITION_COLOURS,
+    DIM,
+    GOOD,
+    INK,
+    LINE_H,
+    OP_COLOURS,
+    PAD,
+    TEXT,
+    UI_SCALE,
+    WARN,
+    Faces,
+    Texts,
+)
+from game.view.input import AskWhy, ChangeDetail, Intent, JumpToEvent, Select
+from game.view.viewstate import CitizenInfo, FeedItem, ViewState
+
+MAX_DETAIL = 5
+DIM_LABELS = tuple(d[:3] for d in config.DIMENSIONS)
+SMALL_BUTTON = 12 * UI_SCALE
+BAR_BG: Colour = (38, 43, 68)
+Row = tuple[str, Colour, float | None]  # text, its colour, and a bar's value for a bar row
+
+
+def detail_rows(c: CitizenInfo, detail: int, texts: Texts, width: int) -> list[Row]:
+    """The card's rows for a level of detail (DESIGN.md §4): each level adds to the last."""
+    def text(line: str, colour: Colour) -> list[Row]:
+        return [(row, colour, None) for row in texts.wrap(line, width)]
+
+    rows = text(c.doing, TEXT)
+    if detail >= 1:
+        rows += text(f"{c.archetype} · {c.mood}", TEXT)
+    if detail >= 2:
+        rows += text(f"{c.worldview}: {c.metaphor}", BRIGHT)
+        for line in c.lines:
+            rows += text(f'"{line}"', DIM)
+    if detail >= 3:
+        rows += text("memories", BRIGHT)
+        for memory in c.memories or ("none yet",):
+            rows += text(f"· {memory}", TEXT)
+        rows += text("closest", BRIGHT)
+        for name, weight in c.bonds:
+            rows += text(f"· {name} {weight:+.2f}", TEXT)
+    if detail >= 4:
+        rows += [(label, DIM, value) for value, label in zip(c.personality, DIM_LABELS,
+                                                              strict=True)]
+        rows += text(f"surplus {c.surplus:.0f} · reputation {c.reputation:.3f}", TEXT)
+    if detail >= 5:
+        rows += text(f"keeps to itself: {c.opacity}", DIM)
+    return rows
+
+
+class CitizenCard:
+    """The selected citizen: wheel or −/+ change the detail, "why?" shows the why chain."""
+
+    def __init__(self, assets: Assets) -> None:
+        self.texts = Texts(assets)
+        self.faces = Faces(assets)
+        self.rect = pygame.Rect(0, 0, 0, 0)
+        self.buttons: dict[str, pygame.Rect] = {}
+        self._rows: tuple[object, list[Row]] | None = None
+
+    def layout(self, rect: pygame.Rect) -> None:
+        self.rect = rect
+        y = rect.y + PAD // 2
+        x = rect.right - PAD // 2
+        self.buttons = {}
+        for name, w in (("why", 26 * UI_SCALE), ("more", SMALL_BUTTON), ("less", SMALL_BUTTON)):
+            x -= w
+            self.buttons[name] = pygame.Rect(x, y, w, SMALL_BUTTON)
+            x -= UI_SCALE
+
+    def rows(self, view: ViewState) -> list[Row]:
+        c = view.citizen
+        if c is None:
+            return []
+        width = self.rect.w - 2 * PAD
+        key = (c, view.detail, view.why, width)
+        if self._rows is None or self._rows[0] != key:
+            rows = detail_rows(c, view.detail, self.texts, width)
+            if view.why is not None:
+                rows.append(("why?", BRIGHT, None))
+                for line in view.why:
+                    rows += [(row, TEXT, None) for row in self.texts.wrap(line, width)]
+            self._rows = (key, rows)
+        return self._rows[1]
+
+    def wanted_height(self, view: ViewState) -> int:
+        return (len(self.rows(view)) + 1) * LINE_H + PAD + UI_SCALE * 2
+
+    def hit(self, pos: tuple[int, int]) -> bool:
+        return self.rect.collidepoint(pos)
+
+    def handle(self, event: pygame.event.Event) -> Intent | None:
+        if event.type == pygame.MOUSEWHEEL and event.y:
+            return ChangeDetail(1 if event.y > 0 else -1)
+        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            actions: dict[str, Intent] = {"why": AskWhy(), "more": ChangeDetail(1),
+                                          "less": ChangeDetail(-1)}
+            for name, rect in self.buttons.items():
+                if rect.collidepoint(event.pos):
+                    return actions[name]
+        return None
+
+    def draw(self, surface: pygame.Surface, view: ViewState) -> None:
+        c = view.citizen
+        if c is None:
+            return
+        r = self.rect
+        self.faces.panel(surface, r)
+        title_w = self.buttons["less"].x - r.x - PAD - UI_SCALE
+        title = self.texts.fit(f"{c.name} · {view.detail}/{MAX_DETAIL}", title_w)
+        surface.blit(self.texts.get(title, BRIGHT), (r.x + PAD, r.y + PAD // 2 + UI_SCALE * 2))
+        for name, rect in self.buttons.items():
+            self.faces.button(surface, rect, down=name == "why" and view.why is not None)
+            label = self.texts.get({"why": "why?", "more": "+", "less": "-"}[name], INK)
+            surface.blit(label, (rect.centerx - label.get_width() // 2, rect.y + UI_SCALE * 2))
+        clip = surface.get_clip()
+        surface.set_clip(r.inflate(-2 * UI_SCALE, -2 * UI_SCALE).clip(clip))
+        y = r.y + PAD // 2 + LINE_H + UI_SCALE * 2
+        x = r.x + PAD
+        bar_w = r.w - 2 * PAD - 44 * UI_SCALE  # room for the label and the value
+        for text, colour, value in self.rows(view):
+            if value is None:
+                surface.blit(self.texts.get(self.texts.fit(text, r.w - 2 * PAD), colour), (x, y))
+            else:
+                surface.blit(self.texts.get(text, colour), (x, y))
+                bar = pygame.Rect(x + 20 * UI_SCALE, y + UI_SCALE, bar_w, 6 * UI_SCALE)
+                surface.fill(BAR_BG, bar)
+                filled = int(bar.w * max(0.0, min(1.0, value))) // UI_SCALE * UI_SCALE
+                surface.fill(GOOD, (bar.x, bar.y, filled, bar.h))
+                surface.blit(self.texts.get(f"{value:.2f}", TEXT),
+                             (bar.right + UI_SCALE * 2, y))
+            y += LINE_H
+        surface.set_clip(clip)
+
+
+class Scatter:
+    """Personalities in 2-D: one square per citizen in its coalition's colour, bridges ringed."""
+
+    DOT = 3 * UI_SCALE
+    TITLE = "personality · PCA"
+
+    def __init__(self, assets: Assets) -> None:
+        self.texts = Texts(assets)
+        self.faces = Faces(assets)
+        self.rect = pygame.Rect(0, 0, 0, 0)
+        self.plot = pygame.Rect(0, 0, 0, 0)
+        self.hover: int | None = None
+        self._points: list[tuple[int, int]] = []
+
+    def layout(self, rect: pygame.Rect) -> None:
+        self.rect = rect
+        top = rect.y + LINE_H + PAD // 2 + self.DOT
+        self.plot = pygame.Rect(rect.x + PAD, top, rect.w - 2 * PAD,
+                                max(rect.bottom - PAD // 2 - top - self.DOT, 1))
+
+    def hit(self, pos: tuple[int, int]) -> bool:
+        return self.rect.collidepoint(pos)
+
+    def point_at(self, pos: tuple[int, int]) -> int | None:
+        best, best_d = None, (6 * UI_SCALE) ** 2
+        for i, (x, y) in enumerate(self._points):
+            d = (x - pos[0]) ** 2 + (y - pos[1]) ** 2
+            if d <= best_d:
+                best, best_d = i, d
+        return best
+
+    def handle(self, event: pygame.event.Event) -> Intent | None:
+        if event.type == pygame.MOUSEMOTION:
+            self.hover = self.point_at(event.pos)
+        elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            i = self.point_at(event.pos)
+            if i is not None:
+                return Select(i)
+        return None
+
+    def draw(self, surface: pygame.Surface, view: ViewState) -> None:
+        r, p = self.rect, self.plot
+        self.faces.panel(surface, r)
+        surface.blit(self.texts.get(self.TITLE, BRIGHT), (r.x + PAD, r.y + PAD // 2 + UI_SCALE))
+        sc = view.scatter
+        self._points = [(p.x + int(x * p.w) // UI_SCALE * UI_SCALE,
+                         p.bottom - int(y * p.h) // UI_SCALE * UI_SCALE) for x, y in sc.points]
+        d = self.DOT
+        selected = view.citizen.index if view.citizen is not None else None
+        for i, (x, y) in enumerate(self._points):
+            slot = sc.coalition[i]
+            colour = COALITION_COLOURS[slot % len(COALITION_COLOURS)] if slot >= 0 else DIM
+            dot = pygame.Rect(x - d // 2, y - d // 2, d, d)
+            if i in sc.bridges:
+                pygame.draw.rect(surface, (255, 255, 255), dot.inflate(2 * UI_SCALE, 2 * UI_SCALE))
+            surface.fill(INK, dot.inflate(UI_SCALE, UI_SCALE))
+            surface.fill(colour, dot)
+        for marked, colour in ((self.hover, TEXT), (selected, BRIGHT)):
+            if marked is None or marked >= len(self._points):
+                continue
+            x, y = self._points[marked]
+            pygame.draw.rect(surface, colour, (x - d, y - d, 2 * d, 2 * d), UI_SCALE)
+            label = self.texts.get(sc.names[marked], colour)
+            lx = min(max(x - label.get_width() // 2, r.x + PAD), r.right - PAD - label.get_width())
+            ly = y - d - LINE_H if y - d - LINE_H > p.y else y + d
+            surface.blit(label, (lx, ly))
+
+
+class EventFeed:
+    """Recent events, newest first, with op icons; click one to jump to it and its causes."""
+
+    TITLE = "events"
+    ICONS: ClassVar[dict[str, str]] = {
+        "greet": "icon_greet.png", "gossip": "icon_gossip.png", "trade": "icon_trade.png",
+        "solo": "icon_solo.png", "dispute": "icon_dispute.png", "teach": "icon_teach.png",
+        "celebrate": "icon_festival.png", "festival": "icon_festival.png",
+        "storm": "icon_storm.png", "rumor": "icon_rumor.png", "wake": "icon_wake.png",
+        "share": "icon_trade.png", "walk": "glyph_walk.png", "arrive": "glyph_walk.png",
+        "rest": "glyph_rest.png", "coalition_formed": "glyph_talk.png",
+        "coalition_dissolved": "glyph_talk.png",
+    }
+
+    def __init__(self, assets: Assets) -> None:
+        self.texts = Texts(assets)
+        self.faces = Faces(assets)
+        self.icons = {op: assets.image(name) for op, name in self.ICONS.items()}
+        self.rect = pygame.Rect(0, 0, 0, 0)
+        self.rows: list[tuple[pygame.Rect, FeedItem]] = []
+        self.hover: str | None = None
+
+    def layout(self, rect: pygame.Rect) -> None:
+        self.rect = rect
+
+    def hit(self, pos: tuple[int, int]) -> bool:
+        return self.rect.collidepoint(pos)
+
+    def handle(self, event: pygame.event.Event) -> Intent | None:
+        if event.type == pygame.MOUSEMOTION:
+            self.hover = next((item.event_id for row, item in self.rows
+                               if row.collidepoint(event.pos)), None)
+        elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            for row, item in self.rows:
+                if row.collidepoint(event.pos):
+                    return JumpToEvent(item.event_id, item.tick)
+        return None
+
+    def draw(self, surface: pygame.Surface, view: ViewState) -> None:
+        r = self.rect
+        self.faces.panel(surface, r)
+        surface.blit(self.texts.get(self.TITLE, BRIGHT), (r.x + PAD, r.y + PAD // 2 + UI_SCALE))
+        y = r.y + PAD // 2 + LINE_H
+        self.rows = []
+        text_x = r.x + PAD + 18 * UI_SCALE // 2 + 3 * UI_SCALE
+        for item in view.feed:
+            if y + LINE_H > r.bottom - PAD // 2:
+                break
+            row = pygame.Rect(r.x + UI_SCALE * 3, y, r.w - UI_SCALE * 6, LINE_H)
+            self.rows.append((row, item))
+            if item.event_id in view.focus:
+                surface.fill((58, 68, 102), row)
+            elif item.event_id == self.hover:
+                surface.fill((38, 43, 68), row)
+            surface.fill(OP_COLOURS.get(item.op, TEXT), (row.x, y + UI_SCALE * 2, UI_SCALE,
+                                                         LINE_H - UI_SCALE * 4))
+            icon = self.icons.get(item.op)
+            if icon is not None:
+                surface.blit(icon, (r.x + PAD, y + (LINE_H - icon.get_height()) // 2))
+            colour = (BRIGHT if item.perturbation else WARN if not item.success else TEXT)
+            text = self.texts.fit(item.text, r.right - PAD - text_x)
+            surface.blit(self.texts.get(text, colour), (text_x, y + UI_SCALE * 2))
+            y += LINE_H
+        if not view.feed:
+            surface.blit(self.texts.get("nothing yet", DIM), (r.x + PAD, y))

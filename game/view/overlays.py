@@ -1,0 +1,257 @@
+"""Modal boxes and drawings over the map: the help overlay, the save-file picker, coalition lines
+and the rings that mark a card's candidate targets or a focused event's participants.
+
+The modals are widgets (`layout`, `draw`, `handle`); the map drawings are functions over the
+world's citizen layout. Never imports the timeline or the flux.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+import pygame
+
+from game.sim.cards import CARDS
+from game.view.assets import Assets, Colour
+from game.view.hud import BRIGHT, DIM, INK, LINE_H, PAD, TEXT, UI_SCALE, Faces, Texts, shade
+from game.view.input import Dismiss, Intent, OpenSave, ToggleHelp
+from game.view.viewstate import ViewState
+from game.view.world import FRAME_H, CitizenLayout
+
+MOUSE_HELP: tuple[tuple[str, str], ...] = (
+    ("left click", "select a citizen"),
+    ("drag, right drag", "move the view"),
+    ("wheel", "zoom the map"),
+    ("wheel on the card", "more or less detail"),
+    ("click a card", "arm it"),
+    ("then click citizens", "its targets, in order"),
+    ("right click", "play with the targets so far"),
+    ("drag the knob", "scrub through time"),
+    ("click the track", "jump to that tick"),
+    ("click a flag", "jump to that card"),
+    ("click an event", "jump to it, light its causes"),
+    ("click a scatter dot", "select that citizen"),
+    ("timeline buttons", "step, play, speed, live, branch"),
+)
+KEY_HELP: tuple[tuple[str, str], ...] = (
+    ("Space", "play or pause"),
+    ("1 … 7", "pause, 1×, 2×, 4×, 8×, 16×, max"),
+    (", and .", "previous or next event"),
+    ("End", "back to the live head"),
+    ("B", "branches"),
+    ("Enter", "play the armed card"),
+    ("Esc", "cancel, deselect, then quit"),
+    ("[ and ]", "less or more detail"),
+    ("Y", "why? for the selected citizen"),
+    ("C", "coalition lines"),
+    ("Tab", "inspector column"),
+    ("H", "hide the HUD"),
+    ("arrows, + -, Home", "move, zoom, recentre"),
+    ("Ctrl+S, Ctrl+O", "save, open a town"),
+    ("Ctrl+Q", "quit"),
+    ("F1 or ?", "this help"),
+)
+_SPECS = list(CARDS.values())
+_HALF = (len(_SPECS) + 1) // 2
+CARD_HELP: tuple[tuple[str, str], ...] = tuple(
+    (" ".join(s.hotkey for s in part),
+     ("cards: " if k == 0 else "") + ", ".join(s.name for s in part))
+    for k, part in enumerate((_SPECS[:_HALF], _SPECS[_HALF:])))
+
+
+class HelpOverlay:
+    """Every mouse action and key, and where the log file is. Any key or click closes it."""
+
+    def __init__(self, assets: Assets, log_path: str) -> None:
+        self.texts = Texts(assets)
+        self.faces = Faces(assets)
+        self.log_path = log_path
+        self.rect = pygame.Rect(0, 0, 0, 0)
+        self.screen = pygame.Rect(0, 0, 0, 0)
+        self._columns: list[tuple[str, tuple[tuple[str, str], ...]]] = []
+
+    def layout(self, rect: pygame.Rect) -> None:
+        self.screen = rect
+        self._columns = [("mouse", MOUSE_HELP), ("keys", (*KEY_HELP, *CARD_HELP))]
+        rows = max(len(rows) for _, rows in self._columns)
+        h = min(rect.h - 2 * PAD, (rows + 4) * LINE_H + 2 * PAD)
+        w = min(rect.w - 2 * PAD, 620 * UI_SCALE)
+        self.rect = pygame.Rect(0, 0, w, h)
+        self.rect.center = rect.center
+
+    def hit(self, pos: tuple[int, int]) -> bool:
+        return True
+
+    def handle(self, event: pygame.event.Event) -> Intent | None:
+        if event.type in (pygame.KEYDOWN, pygame.MOUSEBUTTONDOWN):
+            return ToggleHelp()
+        return None
+
+    def draw(self, surface: pygame.Surface, view: ViewState) -> None:
+        shade(surface, self.screen, 120)
+        r = self.rect
+        self.faces.panel(surface, r)
+        surface.blit(self.texts.get("Agent Town — help", BRIGHT), (r.x + PAD, r.y + PAD))
+        col_w = (r.w - 3 * PAD) // 2
+        top = r.y + PAD + LINE_H + UI_SCALE * 4
+        clip = surface.get_clip()
+        surface.set_clip(r.inflate(-2 * UI_SCALE, -2 * UI_SCALE))
+        for k, (title, rows) in enumerate(self._columns):
+            x = r.x + PAD + k * (col_w + PAD)
+            surface.blit(self.texts.get(title, DIM), (x, top))
+            key_w = max(self.texts.width(key) for key, _ in rows) + 6 * UI_SCALE
+            y = top + LINE_H
+            for key, what in rows:
+                surface.blit(self.texts.get(self.texts.fit(key, key_w - UI_SCALE * 4), BRIGHT),
+                             (x, y))
+                surface.blit(self.texts.get(self.texts.fit(what, col_w - key_w), TEXT),
+                             (x + key_w, y))
+                y += LINE_H
+        log = self.texts.fit(f"log file: {self.log_path}", r.w - 2 * PAD)
+        surface.blit(self.texts.get(log, DIM), (r.x + PAD, r.bottom - PAD - LINE_H))
+        surface.set_clip(clip)
+
+
+class FilePicker:
+    """Ctrl+O: the saved towns, newest first. Click one (or ↑ ↓ Enter) to open; Esc closes."""
+
+    TITLE = "open a town"
+
+    def __init__(self, assets: Assets) -> None:
+        self.texts = Texts(assets)
+        self.faces = Faces(assets)
+        self.rect = pygame.Rect(0, 0, 0, 0)
+        self.screen = pygame.Rect(0, 0, 0, 0)
+        self.folder = ""
+        self.files: list[Path] = []
+        self.rows: list[tuple[pygame.Rect, Path]] = []
+        self.chosen = 0
+
+    def open(self, folder: Path) -> None:
+        self.folder = str(folder)
+        found = list(folder.glob("*.town")) if folder.is_dir() else []
+        self.files = sorted(found, key=lambda p: (-p.stat().st_mtime, p.name))
+        self.chosen = 0
+
+    def layout(self, rect: pygame.Rect) -> None:
+        self.screen = rect
+        w = min(rect.w - 2 * PAD, 300 * UI_SCALE)
+        h = min(rect.h - 2 * PAD, (max(len(self.files), 1) + 4) * LINE_H + 2 * PAD)
+        self.rect = pygame.Rect(0, 0, w, h)
+        self.rect.center = rect.center
+
+    def hit(self, pos: tuple[int, int]) -> bool:
+        return True
+
+    def handle(self, event: pygame.event.Event) -> Intent | None:
+        if event.type == pygame.KEYDOWN:
+            if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER) and self.files:
+                return OpenSave(str(self.files[self.chosen]))
+            if event.key in (pygame.K_DOWN, pygame.K_UP) and self.files:
+                step = 1 if event.key == pygame.K_DOWN else -1
+                self.chosen = (self.chosen + step) % len(self.files)
+                return None
+            return Dismiss() if event.key == pygame.K_ESCAPE else None
+        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            for row, path in self.rows:
+                if row.collidepoint(event.pos):
+                    return OpenSave(str(path))
+            return None if self.rect.collidepoint(event.pos) else Dismiss()
+        if event.type == pygame.MOUSEMOTION:
+            for k, (row, _) in enumerate(self.rows):
+                if row.collidepoint(event.pos):
+                    self.chosen = k
+        return None
+
+    def draw(self, surface: pygame.Surface, view: ViewState) -> None:
+        self.layout(self.screen)
+        shade(surface, self.screen, 120)
+        r = self.rect
+        self.faces.panel(surface, r)
+        surface.blit(self.texts.get(self.TITLE, BRIGHT), (r.x + PAD, r.y + PAD))
+        folder = self.texts.fit(self.folder, r.w - 2 * PAD)
+        surface.blit(self.texts.get(folder, DIM), (r.x + PAD, r.y + PAD + LINE_H))
+        y = r.y + PAD + 2 * LINE_H + UI_SCALE * 2
+        self.rows = []
+        for k, path in enumerate(self.files):
+            if y + LINE_H > r.bottom - PAD - LINE_H:
+                break
+            row = pygame.Rect(r.x + UI_SCALE * 3, y, r.w - UI_SCALE * 6, LINE_H)
+            self.rows.append((row, path))
+            if k == self.chosen:
+                surface.fill((58, 68, 102), row)
+            name = self.texts.fit(path.name, r.w - 2 * PAD)
+            surface.blit(self.texts.get(name, TEXT), (r.x + PAD, y + UI_SCALE * 2))
+            y += LINE_H
+        if not self.files:
+            surface.blit(self.texts.get("no saved towns yet (Ctrl+S saves)", TEXT),
+                         (r.x + PAD, y))
+        hint = "click or Enter opens · Esc closes"
+        surface.blit(self.texts.get(hint, DIM), (r.x + PAD, r.bottom - PAD - LINE_H))
+
+
+def draw_coalitions(surface: pygame.Surface, layout: CitizenLayout,
+                    coalitions: Iterable[tuple[Colour, Sequence[int]]]) -> None:
+    """Each coalition's members joined by the shortest tree over their screen positions."""
+    width = max(1, layout.zoom)
+    for colour, members in coalitions:
+        points = [(int(layout.feet_x[i]), int(layout.feet_y[i]) - 4 * layout.zoom)
+                  for i in members]
+        for a, b in _spanning_tree(points):
+            pygame.draw.line(surface, INK, points[a], points[b], width + 2)
+            pygame.draw.line(surface, colour, points[a], points[b], width)
+        for x, y in points:
+            pygame.draw.rect(surface, colour, (x - width, y - width, 2 * width + 1, 2 * width + 1))
+
+
+def draw_rings(surface: pygame.Surface, layout: CitizenLayout, who: Iterable[int],
+               colour: Colour) -> None:
+    """An ellipse at the feet of each citizen in `who` that is on screen."""
+    z = layout.zoom
+    for i in who:
+        if not layout.visible[i]:
+            continue
+        x, y = int(layout.feet_x[i]), int(layout.feet_y[i])
+        ring = pygame.Rect(x - 8 * z, y - 4 * z, 16 * z, 8 * z)
+        pygame.draw.ellipse(surface, INK, ring.inflate(2, 2), max(1, z) + 2)
+        pygame.draw.ellipse(surface, colour, ring, max(1, z))
+
+
+def draw_labels(surface: pygame.Surface, layout: CitizenLayout, texts: Texts,
+                labels: Iterable[tuple[int, str]], colour: Colour = BRIGHT) -> None:
+    """A label over a citizen's head (a chosen target's role)."""
+    for i, text in labels:
+        if not layout.visible[i]:
+            continue
+        label = texts.get(text, colour)
+        x = int(layout.feet_x[i]) - label.get_width() // 2
+        y = int(layout.feet_y[i]) - (FRAME_H + 18) * layout.zoom - label.get_height()
+        box = pygame.Rect(x - UI_SCALE * 2, y - UI_SCALE, label.get_width() + UI_SCALE * 4,
+                          label.get_height() + UI_SCALE * 2)
+        surface.fill(INK, box)
+        surface.blit(label, (x, y + UI_SCALE))
+
+
+def _spanning_tree(points: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Prim's minimum spanning tree over screen points: (a, b) index pairs."""
+    n = len(points)
+    if n < 2:
+        return []
+    xy = np.array(points, dtype=np.float64)
+    dist = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
+    inside = np.zeros(n, dtype=bool)
+    inside[0] = True
+    best = dist[0].copy()
+    parent = np.zeros(n, dtype=np.int64)
+    edges: list[tuple[int, int]] = []
+    for _ in range(n - 1):
+        candidates = np.where(inside, np.inf, best)
+        j = int(np.argmin(candidates))
+        edges.append((int(parent[j]), j))
+        inside[j] = True
+        closer = dist[j] < best
+        best = np.where(closer, dist[j], best)
+        parent = np.where(closer, j, parent)
+    return edges

@@ -1,0 +1,340 @@
+"""The timeline bar and the branch list.
+
+The bar spans the current branch from tick 0 to its head: phase and day bands, one mark per
+event coloured by its operation, perturbation markers (click to jump), the fork point, a metrics
+sparkline above, and the knob at the cursor (drag to scrub). Buttons: step back one event,
+play/pause, step forward, speed, jump to the live head, and the branch switcher.
+
+Marks are drawn once onto a cached surface and only new ones are added as the head grows; the
+cache is rebuilt when the span (a whole number of phases) or the size changes, so a frame while
+scrubbing blits two surfaces and a knob. Never imports the timeline or the flux.
+"""
+
+from __future__ import annotations
+
+import pygame
+
+from game import config
+from game.view.assets import Assets, Colour
+from game.view.hud import (
+    BRIGHT,
+    GOOD,
+    INK,
+    LINE_H,
+    OP_COLOURS,
+    PAD,
+    TEXT,
+    UI_SCALE,
+    Faces,
+    Texts,
+    glyph,
+)
+from game.view.input import (
+    CycleSpeed,
+    Intent,
+    JumpLive,
+    JumpTo,
+    Scrub,
+    StepEvent,
+    SwitchBranch,
+    ToggleBranches,
+    TogglePause,
+)
+from game.view.viewstate import BranchEntry, Track, ViewState, clock_text
+
+PHASE_BANDS: tuple[Colour, ...] = ((228, 166, 114), (234, 212, 170), (184, 111, 80),
+                                   (58, 68, 102))
+TRACK_BG: Colour = (38, 43, 68)
+FUTURE: Colour = (24, 20, 37)
+SPARK_TENSION: Colour = (228, 59, 68)
+SPARK_COOPERATION: Colour = (99, 199, 77)
+SPARK_DRAMA: Colour = (254, 174, 52)
+BUTTON = 16 * UI_SCALE
+GLYPHS: dict[str, tuple[str, ...]] = {
+    "back": ("#....#", "#...##", "#..###", "#.####", "#..###", "#...##", "#....#"),
+    "play": ("#.....", "###...", "#####.", "######", "#####.", "###...", "#....."),
+    "pause": ("##..##",) * 7,
+    "forward": ("#....#", "##...#", "###..#", "####.#", "###..#", "##...#", "#....#"),
+    "live": ("#..#..#", "##.##.#", "######.", "#######", "######.", "##.##.#", "#..#..#"),
+}
+
+
+class TimelineBar:
+    """Bottom of the screen: buttons on the left, the track with its sparkline on the right."""
+
+    HEIGHT = 38 * UI_SCALE
+    SPARK_H = 9 * UI_SCALE
+    MARKER_H = 5 * UI_SCALE
+    MARKS_H = 12 * UI_SCALE
+    BAND_H = 3 * UI_SCALE
+
+    def __init__(self, assets: Assets) -> None:
+        self.texts = Texts(assets)
+        self.faces = Faces(assets)
+        self.glyphs = {name: glyph(rows, TEXT) for name, rows in GLYPHS.items()}
+        self.rect = pygame.Rect(0, 0, 0, self.HEIGHT)
+        self.buttons: dict[str, pygame.Rect] = {}
+        self.track_rect = pygame.Rect(0, 0, 0, 0)
+        self.spark_rect = pygame.Rect(0, 0, 0, 0)
+        self.dragging = False
+        self.hover_button: str | None = None
+        self.hover_x: int | None = None
+        self._span = config.PHASE_TICKS
+        self._head = 0
+        self._markers: list[tuple[pygame.Rect, int]] = []
+        self._marks_surface: pygame.Surface | None = None
+        self._marks_key: tuple[int, int, tuple[int, int]] | None = None
+        self._marks_drawn = 0
+        self._spark: tuple[tuple[str, int, int, tuple[int, int]], pygame.Surface] | None = None
+
+    # --- layout --------------------------------------------------------------------------------
+
+    def layout(self, rect: pygame.Rect) -> None:
+        self.rect = pygame.Rect(rect.x, rect.bottom - self.HEIGHT, rect.w, self.HEIGHT)
+        r = self.rect
+        y = r.y + (r.h - BUTTON) // 2
+        x = r.x + PAD
+        self.buttons = {}
+        widths = {"back": BUTTON, "play": BUTTON, "forward": BUTTON,
+                  "speed": BUTTON + 12 * UI_SCALE, "live": BUTTON, "branch": 44 * UI_SCALE}
+        for name, w in widths.items():
+            self.buttons[name] = pygame.Rect(x, y, w, BUTTON)
+            x += w + 2 * UI_SCALE
+        left = x + PAD
+        right = r.right - PAD - 2 * UI_SCALE
+        top = r.y + 4 * UI_SCALE
+        self.spark_rect = pygame.Rect(left, top, max(right - left, 1), self.SPARK_H)
+        self.track_rect = pygame.Rect(left, top + self.SPARK_H + UI_SCALE, max(right - left, 1),
+                                      self.MARKER_H + self.MARKS_H + self.BAND_H)
+
+    def branch_anchor(self) -> pygame.Rect:
+        """Where the branch list opens from (the app lays the list out above it)."""
+        return self.buttons.get("branch", self.rect)
+
+    def hit(self, pos: tuple[int, int]) -> bool:
+        return self.rect.collidepoint(pos)
+
+    # --- input ---------------------------------------------------------------------------------
+
+    def tick_at(self, x: int) -> int:
+        t = self.track_rect
+        frac = (x - t.x) / max(t.w, 1)
+        return max(0, min(self._head, round(frac * self._span)))
+
+    def handle(self, event: pygame.event.Event) -> Intent | None:
+        if event.type == pygame.MOUSEMOTION:
+            x = event.pos[0]
+            self.hover_button = next((n for n, b in self.buttons.items()
+                                      if b.collidepoint(event.pos)), None)
+            inside = self.track_rect.inflate(0, 4 * UI_SCALE).collidepoint(event.pos)
+            self.hover_x = x if inside or self.dragging else None
+            if self.dragging:
+                return Scrub(self.tick_at(x))
+            return None
+        if event.type == pygame.MOUSEBUTTONUP and event.button == 1 and self.dragging:
+            self.dragging = False
+            return Scrub(self.tick_at(event.pos[0]), done=True)
+        if event.type != pygame.MOUSEBUTTONDOWN or event.button != 1:
+            return None
+        pos = event.pos
+        for rect, tick in self._markers:
+            if rect.collidepoint(pos):
+                return JumpTo(tick)
+        if self.track_rect.inflate(0, 4 * UI_SCALE).collidepoint(pos):
+            self.dragging = True
+            return Scrub(self.tick_at(pos[0]))
+        clicked = next((n for n, b in self.buttons.items() if b.collidepoint(pos)), None)
+        actions: dict[str, Intent] = {
+            "back": StepEvent(-1), "play": TogglePause(), "forward": StepEvent(1),
+            "speed": CycleSpeed(), "live": JumpLive(), "branch": ToggleBranches(),
+        }
+        return actions.get(clicked) if clicked else None
+
+    # --- drawing -------------------------------------------------------------------------------
+
+    def draw(self, surface: pygame.Surface, view: ViewState) -> None:
+        track = view.track
+        self._span, self._head = track.span, track.head
+        self.faces.panel(surface, self.rect)
+        self._draw_buttons(surface, view)
+        t = self.track_rect
+        surface.fill(TRACK_BG, self.spark_rect)
+        surface.blit(self._spark_surface(track), self.spark_rect.topleft)
+        surface.blit(self._marks(track), (t.x, t.y + self.MARKER_H))
+        head_x = self._x(track.head)
+        future = pygame.Rect(head_x + UI_SCALE, t.y + self.MARKER_H, t.right - head_x - UI_SCALE,
+                             self.MARKS_H + self.BAND_H)
+        if future.w > 0:
+            surface.fill(FUTURE, future)
+        marks_top = t.y + self.MARKER_H
+        for tick in track.chain:
+            surface.fill(BRIGHT, (self._x(tick), marks_top, UI_SCALE, self.MARKS_H))
+        self._draw_markers(surface, track)
+        self._draw_knob(surface, view)
+
+    def _x(self, tick: int) -> int:
+        t = self.track_rect
+        return t.x + min(t.w - UI_SCALE, tick * t.w // max(self._span, 1)) // UI_SCALE * UI_SCALE
+
+    def _draw_buttons(self, surface: pygame.Surface, view: ViewState) -> None:
+        for name, rect in self.buttons.items():
+            self.faces.button(surface, rect, hover=name == self.hover_button,
+                              down=name == "live" and view.town.live)
+            if name == "play":
+                icon = self.glyphs["play" if view.paused else "pause"]
+            elif name in self.glyphs:
+                icon = self.glyphs[name]
+            else:
+                text = view.resume if name == "speed" else f"{view.town.branch} ^"
+                icon = self.texts.get(self.texts.fit(text, rect.w - 6 * UI_SCALE), INK)
+            surface.blit(icon, (rect.centerx - icon.get_width() // 2,
+                                rect.centery - icon.get_height() // 2 + UI_SCALE))
+
+    def _marks(self, track: Track) -> pygame.Surface:
+        """The bands and event marks, drawn incrementally onto a cached surface."""
+        t = self.track_rect
+        size = (t.w, self.MARKS_H + self.BAND_H)
+        key = (track.marks_key, track.span, size)
+        if self._marks_surface is None or self._marks_key != key:
+            self._marks_surface = pygame.Surface(size)
+            self._marks_surface.fill(TRACK_BG)
+            self._marks_key, self._marks_drawn = key, 0
+            self._draw_bands(self._marks_surface, track.span)
+        surface = self._marks_surface
+        marks = track.marks
+        if len(marks) > self._marks_drawn:
+            scale = t.w / max(track.span, 1)
+            h = self.MARKS_H
+            for tick, op in marks[self._marks_drawn:]:
+                x = min(int(tick * scale), t.w - 1) // UI_SCALE * UI_SCALE
+                colour = OP_COLOURS.get(op, TEXT)
+                height = h if op not in ("walk", "arrive", "rest") else h // 2
+                surface.fill(colour, (x, h - height, UI_SCALE, height))
+            self._marks_drawn = len(marks)
+        return surface
+
+    def _draw_bands(self, surface: pygame.Surface, span: int) -> None:
+        w = surface.get_width()
+        y = self.MARKS_H
+        phase = config.PHASE_TICKS
+        for k in range(-(-span // phase)):
+            x0 = k * phase * w // span
+            x1 = min(w, (k + 1) * phase * w // span)
+            surface.fill(PHASE_BANDS[k % len(PHASE_BANDS)], (x0, y, max(x1 - x0, 1), self.BAND_H))
+            if k % len(config.PHASES) == 0 and k:
+                surface.fill(INK, (x0, 0, UI_SCALE, y + self.BAND_H))
+
+    def _spark_surface(self, track: Track) -> pygame.Surface:
+        r = self.spark_rect
+        key = (track.branch, len(track.series), track.span, r.size)
+        if self._spark is None or self._spark[0] != key:
+            surface = pygame.Surface(r.size, pygame.SRCALPHA)
+            for index, colour in ((1, SPARK_TENSION), (2, SPARK_COOPERATION), (3, SPARK_DRAMA)):
+                values = [s[index] for s in track.series]
+                top = max(values, default=0.0)
+                if top <= 0:
+                    continue
+                points = [(min(r.w - 1, s[0] * r.w // max(track.span, 1)),
+                           r.h - 1 - int((v / top) * (r.h - UI_SCALE)))
+                          for s, v in zip(track.series, values, strict=True)]
+                if len(points) >= 2:
+                    pygame.draw.lines(surface, colour, False, points, UI_SCALE)
+            self._spark = (key, surface)
+        return self._spark[1]
+
+    def _draw_markers(self, surface: pygame.Surface, track: Track) -> None:
+        t = self.track_rect
+        self._markers = []
+        if track.fork_tick is not None:
+            x = self._x(track.fork_tick)
+            surface.fill(TEXT, (x, t.y, UI_SCALE, t.h))
+        for tick, card in track.perturbations:
+            x = self._x(tick)
+            colour = OP_COLOURS.get(card, BRIGHT)
+            flag = pygame.Rect(x - UI_SCALE, t.y, 3 * UI_SCALE, self.MARKER_H - UI_SCALE)
+            surface.fill(INK, flag.inflate(2 * UI_SCALE, 2 * UI_SCALE).clip(t.inflate(0, 4)))
+            surface.fill(colour, flag)
+            self._markers.append((flag.inflate(4 * UI_SCALE, 4 * UI_SCALE), tick))
+
+    def _draw_knob(self, surface: pygame.Surface, view: ViewState) -> None:
+        t = self.track_rect
+        track = view.track
+        x = self._x(track.cursor)
+        colour = GOOD if view.town.live else BRIGHT
+        surface.fill(INK, (x - UI_SCALE, t.y - UI_SCALE, 3 * UI_SCALE, t.h + 2 * UI_SCALE))
+        surface.fill(colour, (x, t.y, UI_SCALE, t.h))
+        handle = pygame.Rect(x - 3 * UI_SCALE, t.bottom - 2 * UI_SCALE, 7 * UI_SCALE,
+                             4 * UI_SCALE)
+        pygame.draw.rect(surface, INK, handle.inflate(2 * UI_SCALE, 2 * UI_SCALE))
+        pygame.draw.rect(surface, colour, handle)
+        shown = self.hover_x if self.hover_x is not None and not self.dragging else None
+        tick = self.tick_at(shown) if shown is not None else track.cursor
+        if shown is None and not (self.dragging or view.scrubbing):
+            return
+        label = self.texts.get(f"tick {tick} · day {tick // config.DAY_TICKS + 1} "
+                               f"{clock_text(tick)}", TEXT)
+        lx = min(max(self._x(tick) - label.get_width() // 2, self.rect.x),
+                 self.rect.right - label.get_width() - PAD)
+        box = pygame.Rect(lx - PAD // 2, self.rect.y - LINE_H - PAD // 2,
+                          label.get_width() + PAD, LINE_H + PAD // 2)
+        self.faces.panel(surface, box)
+        surface.blit(label, (lx, box.y + PAD // 4 + UI_SCALE * 2))
+
+
+class BranchList:
+    """The branch switcher: every branch with its fork point; click one to switch to it."""
+
+    ROW = LINE_H + 2 * UI_SCALE
+
+    def __init__(self, assets: Assets) -> None:
+        self.texts = Texts(assets)
+        self.faces = Faces(assets)
+        self.rect = pygame.Rect(0, 0, 0, 0)
+        self.anchor = pygame.Rect(0, 0, 0, 0)
+        self.rows: list[tuple[pygame.Rect, str]] = []
+        self.hover: str | None = None
+        self.shown: tuple[BranchEntry, ...] = ()
+
+    def layout(self, rect: pygame.Rect) -> None:
+        self.anchor = rect
+
+    def describe(self, b: BranchEntry) -> str:
+        if b.parent is None:
+            return f"{b.name} · head {b.head}"
+        return f"{b.name} ← {b.parent} at tick {b.fork_tick} · {b.label}"
+
+    def place(self, branches: tuple[BranchEntry, ...], screen: pygame.Rect) -> None:
+        """Lay the list out above the anchor; with more branches than fit, main and the newest."""
+        fit = max(1, (self.anchor.y - screen.y - PAD) // self.ROW)
+        if len(branches) > fit:
+            branches = branches[:1] + branches[len(branches) - fit + 1:]
+        self.shown = branches
+        widths = [self.texts.width(self.describe(b)) for b in branches]
+        w = min(max(widths, default=0) + 2 * PAD, screen.w - 2 * PAD)
+        h = self.ROW * len(branches) + PAD
+        self.rect = pygame.Rect(self.anchor.x, self.anchor.y - h - UI_SCALE, w, h)
+        self.rect.clamp_ip(screen)
+        self.rows = [(pygame.Rect(self.rect.x + UI_SCALE * 2, self.rect.y + PAD // 2 + k * self.ROW,
+                                  self.rect.w - UI_SCALE * 4, self.ROW), b.name)
+                     for k, b in enumerate(branches)]
+
+    def hit(self, pos: tuple[int, int]) -> bool:
+        return self.rect.collidepoint(pos)
+
+    def handle(self, event: pygame.event.Event) -> Intent | None:
+        if event.type == pygame.MOUSEMOTION:
+            self.hover = next((n for r, n in self.rows if r.collidepoint(event.pos)), None)
+        elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            name = next((n for r, n in self.rows if r.collidepoint(event.pos)), None)
+            return SwitchBranch(name) if name is not None else None
+        return None
+
+    def draw(self, surface: pygame.Surface, view: ViewState) -> None:
+        self.place(view.branches, surface.get_rect())
+        self.faces.panel(surface, self.rect)
+        for (row, _), b in zip(self.rows, self.shown, strict=True):
+            if b.name == self.hover:
+                surface.fill(TRACK_BG, row)
+            colour = BRIGHT if b.current else TEXT
+            text = self.texts.fit(self.describe(b), row.w - PAD)
+            surface.blit(self.texts.get(text, colour), (row.x + PAD // 2, row.y + UI_SCALE * 2))

@@ -1,0 +1,185 @@
+"""Inspectors and overlays end to end: the citizen card's levels of detail and why chain, the
+scatter's shared selection, coalition lines, help, hiding the HUD and the first-run hint."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pygame
+import pytest
+
+from game import logs
+from game.settings import Settings
+from game.sim.cards import Perturbation
+from game.trace.timeline import Timeline
+from game.view.app import App
+from game.view.assets import Assets
+
+
+@pytest.fixture(scope="module")
+def assets() -> Iterator[Assets]:
+    pygame.display.init()
+    pygame.display.set_mode((1280, 720))
+    yield Assets.load()
+    pygame.display.quit()
+
+
+def make_app(assets: Assets, timeline: Timeline | None = None,
+             settings: Settings | None = None) -> App:
+    pygame.event.clear()
+    if timeline is None:
+        timeline = Timeline("town", 7)
+        timeline.advance(2000)
+    app = App(timeline, speed=0, reproducible=True, assets=assets, settings=settings)
+    app.frame(0.0)
+    return app
+
+
+@pytest.fixture
+def app(assets: Assets, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> App:
+    monkeypatch.setenv("AGENT_TOWN_HOME", str(tmp_path))
+    return make_app(assets)
+
+
+def post(kind: int, **attrs: object) -> None:
+    pygame.event.post(pygame.event.Event(kind, attrs))
+
+
+def click(app: App, pos: tuple[int, int]) -> None:
+    post(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0))
+    post(pygame.MOUSEBUTTONDOWN, pos=pos, button=1)
+    post(pygame.MOUSEBUTTONUP, pos=pos, button=1)
+    app.frame(0.0)
+
+
+def key(app: App, k: int, mod: int = 0, unicode: str = "") -> None:
+    post(pygame.KEYDOWN, key=k, mod=mod, unicode=unicode)
+    app.frame(0.0)
+
+
+def test_clicking_a_scatter_point_selects_the_citizen_and_the_card_follows(app: App) -> None:
+    click(app, app.scatter._points[4])
+    assert app.selected == 4
+    citizen = app.view_state().citizen
+    assert citizen is not None and citizen.index == 4
+    assert app.card.rect.h > 0
+
+
+def test_the_wheel_and_buttons_change_the_level_of_detail(app: App) -> None:
+    app.selected = 2
+    app.frame(0.0)
+    view = app.view_state()
+    assert view.detail == 2
+    shown = [text for text, _, _ in app.card.rows(view)]
+    assert any("Life is" in text for text in shown)
+    post(pygame.MOUSEMOTION, pos=app.card.rect.center, rel=(0, 0), buttons=(0, 0, 0))
+    post(pygame.MOUSEWHEEL, x=0, y=1, flipped=False)
+    post(pygame.MOUSEWHEEL, x=0, y=1, flipped=False)
+    app.frame(0.0)
+    view = app.view_state()
+    assert view.detail == 4
+    bars = [value for _, _, value in app.card.rows(view) if value is not None]
+    assert len(bars) == 7 and bars == pytest.approx(list(app.flux.state.personality[2]))
+    click(app, app.card.buttons["more"].center)
+    assert app.detail == 5
+    opacity = app.flux.citizens[2].worldview.opacity
+    assert any(opacity.split()[0] in text for text, _, _ in app.card.rows(app.view_state()))
+    click(app, app.card.buttons["more"].center)
+    assert app.detail == 5
+    for _ in range(7):
+        click(app, app.card.buttons["less"].center)
+    assert app.detail == 0
+    assert app.view_state().town.tick == 2000  # nothing on the card moves time
+
+
+def test_the_card_follows_the_scrubbed_tick(app: App) -> None:
+    app.selected = 0
+    app.detail = 4
+    now = app.view_state().citizen
+    app.timeline.seek(100)
+    app.frame(0.0)
+    then = app.view_state().citizen
+    assert now is not None and then is not None and now != then
+    assert then.surplus == pytest.approx(float(app.flux.state.surplus[0]))
+
+
+def test_why_shows_the_chain_from_a_perturbation(assets: Assets) -> None:
+    timeline = Timeline("town", 7)
+    timeline.advance(100)
+    timeline.play(Perturbation(tick=101, card="greet", targets=("ada", "bruno")))
+    timeline.advance(50)
+    app = make_app(assets, timeline)
+    app.selected = app.flux.index["ada"]
+    app.frame(0.0)
+    click(app, app.card.buttons["why"].center)
+    assert app.why is not None and app.why[0].startswith("greet at tick 101")
+    assert any(text == "why?" for text, _, _ in app.card.rows(app.view_state()))
+    key(app, pygame.K_y)
+    assert app.why is None
+
+
+def test_coalition_lines_draw_over_the_map(app: App) -> None:
+    assert app.flux.state.coalitions
+    before = pygame.surfarray.array3d(app.screen).copy()
+    key(app, pygame.K_c)
+    assert app.coalitions_shown
+    after = pygame.surfarray.array3d(app.screen)
+    assert (before != after).any(axis=-1).sum() > 200
+
+
+def test_help_opens_with_f1_or_question_mark_and_closes_with_any_key(app: App) -> None:
+    key(app, pygame.K_F1)
+    assert app.help_open
+    key(app, pygame.K_a)
+    assert not app.help_open
+    key(app, pygame.K_SLASH, pygame.KMOD_LSHIFT, "?")
+    assert app.help_open
+    assert app.help.log_path == str(logs.log_file())
+    click(app, (10, 10))
+    assert not app.help_open
+
+
+def test_h_hides_the_hud_for_a_clean_picture(app: App) -> None:
+    key(app, pygame.K_h)
+    assert not app.hud_visible and not app.settings.hud_visible
+    bar = app.timebar.rect
+    shot = pygame.surfarray.array3d(app.screen)[bar.x:bar.right, bar.y:bar.bottom]
+    click(app, (bar.centerx, bar.centery))  # no HUD: the click lands on the map
+    assert app.timeline.cursor == 2000
+    key(app, pygame.K_h)
+    assert app.hud_visible
+    shown = pygame.surfarray.array3d(app.screen)[bar.x:bar.right, bar.y:bar.bottom]
+    assert not np.array_equal(shot, shown)
+
+
+def test_the_first_run_hint_fades_after_the_first_action(assets: Assets) -> None:
+    settings = Settings()
+    app = make_app(assets, settings=settings)
+    assert not app.hint.gone
+    post(pygame.MOUSEMOTION, pos=(300, 300), rel=(0, 0), buttons=(0, 0, 0))
+    app.frame(0.1)
+    assert app.hint.fading_since is None
+    key(app, pygame.K_3)
+    assert settings.seen_hint
+    app.frame(2.0)
+    assert app.hint.gone
+    again = make_app(assets, settings=settings)
+    assert again.hint.gone
+
+
+def test_a_smaller_window_still_fits_every_widget(assets: Assets) -> None:
+    pygame.display.set_mode((960, 600))
+    try:
+        app = make_app(assets)
+        app.selected = 1
+        app.detail = 4
+        app.frame(0.0)
+        screen = app.screen.get_rect()
+        for widget in (app.top_bar, app.timebar, app.hand, app.card, app.scatter, app.feed):
+            assert screen.contains(widget.rect)
+        last = app.hand.card_rect(len(app.hand.names) - 1)
+        assert last.right <= app.card.rect.x
+    finally:
+        pygame.display.set_mode((1280, 720))
