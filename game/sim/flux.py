@@ -595,7 +595,8 @@ class TownFlux:
 
     def _update_coalitions(self, t: int) -> None:
         s = self.state
-        found = social.clique_percolation(social.affinity_graph(s.rel))
+        graph = social.affinity_graph(s.rel, keep=[c.members for c in s.coalitions])
+        found = social.clique_percolation(graph)
         old = [(c.id, c.members) for c in s.coalitions]
         matched, dissolved = social.match_coalitions(old, found)
         by_id = {c.id: c for c in s.coalitions}

@@ -6,6 +6,8 @@ pygame or the view.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import numpy.typing as npt
 
@@ -14,11 +16,19 @@ from game import config
 FloatArray = npt.NDArray[np.float64]
 
 
-def affinity_graph(rel: FloatArray, threshold: float = config.COALITION_AFFINITY
-                   ) -> npt.NDArray[np.bool_]:
-    """Edges join two citizens whose mutual affinity (mean of both directions) ≥ threshold."""
+def affinity_graph(rel: FloatArray, threshold: float = config.COALITION_AFFINITY,
+                   keep: Iterable[frozenset[int]] = (),
+                   hysteresis: float = config.COALITION_HYSTERESIS) -> npt.NDArray[np.bool_]:
+    """Edges join two citizens whose mutual affinity (mean of both directions) ≥ threshold.
+
+    Inside the coalitions in `keep` a bond holds down to threshold − hysteresis, so a coalition
+    does not dissolve and re-form each time an affinity wobbles around the threshold.
+    """
     mutual = (rel + rel.T) / 2.0
     adj = mutual >= threshold
+    for members in keep:
+        block = np.ix_(sorted(members), sorted(members))
+        adj[block] |= mutual[block] >= threshold - hysteresis
     np.fill_diagonal(adj, False)
     return adj
 
