@@ -100,6 +100,9 @@ TOKENS: Final = {
 DRAMA: Final = {
     "greet": 0.1, "gossip": 0.4, "trade": 0.3, "solo": 0.1, "walk": 0.0,
     "dispute": 0.8, "celebrate": 0.2, "teach": 0.2,
+    # The flux's own events (not in DESIGN.md's op table): what each adds to the town's drama.
+    "festival": 0.5, "storm": 0.6, "rumor": 0.5, "share": 0.2,
+    "coalition_formed": 0.5, "coalition_dissolved": 0.3,
 }
 GOSSIP_NEGATIVE_DRAMA: Final = 0.6
 # Drama decays by this factor each tick (half-life of 10 simulated seconds).

@@ -602,15 +602,16 @@ class TownFlux:
         by_id = {c.id: c for c in s.coalitions}
         for cid in dissolved:
             self._emit("coalition_dissolved", sorted(by_id[cid].members), t,
-                       message=f"coalition {cid} dissolved", drama=0.3,
-                       metadata={"coalition": cid})
+                       message=f"coalition {cid} dissolved",
+                       drama=config.DRAMA["coalition_dissolved"], metadata={"coalition": cid})
         kept: list[Coalition] = []
         for known, members in matched:
             if known is None:
                 s.coalition_counter += 1
                 cid = f"c{s.coalition_counter}"
                 names = ", ".join(self.name(i) for i in sorted(members))
-                self._emit("coalition_formed", sorted(members), t, drama=0.5,
+                self._emit("coalition_formed", sorted(members), t,
+                           drama=config.DRAMA["coalition_formed"],
                            message=f"coalition {cid} formed: {names}",
                            metadata={"coalition": cid, "size": len(members)})
             else:
@@ -626,7 +627,7 @@ class TownFlux:
             return
         spent = s.surplus * config.SHARE_FRACTION
         s.surplus -= spent
-        self._emit("share", list(range(s.n)), t, drama=0.2,
+        self._emit("share", list(range(s.n)), t, drama=config.DRAMA["share"],
                    message=f"the town spent its surplus: {float(spent.sum()):.0f} in a feast",
                    metadata={"spent": round(float(spent.sum()), 2)})
 
@@ -729,7 +730,8 @@ class TownFlux:
         guests = np.flatnonzero((s.activity != Activity.RESTING)
                                 & (s.walk_origin < 0)).tolist()
         fest_id = Event.make_id(t, s.seq + 1)
-        self._emit("festival", guests, t, region=SQUARE, card="festival", drama=0.5,
+        self._emit("festival", guests, t, region=SQUARE, card="festival",
+                   drama=config.DRAMA["festival"],
                    message=f"a festival! {len(guests)} citizens gather in the square")
         arrivals = [t + 1]
         gathered: list[int] = []
@@ -778,7 +780,7 @@ class TownFlux:
         outdoor = [i for i in range(s.n)
                    if self.map.is_outdoor(int(s.region[i])) and s.walk_origin[i] < 0
                    and s.activity[i] != Activity.RESTING]
-        self._emit("storm", outdoor, t, card="storm", drama=0.6,
+        self._emit("storm", outdoor, t, card="storm", drama=config.DRAMA["storm"],
                    message=f"a storm! {len(outdoor)} citizens run for shelter",
                    metadata={"until": s.storm_until})
         for i in outdoor:
@@ -812,7 +814,7 @@ class TownFlux:
         rumor_id = f"r{len(s.rumors) + 1}"
         s.rumors.append(Rumor(rumor_id, subject, Event.make_id(t, s.seq + 1), {speaker}, t))
         self._emit("rumor", [speaker], t, subject=subject, region=int(s.region[speaker]),
-                   card="rumor", drama=0.5,
+                   card="rumor", drama=config.DRAMA["rumor"],
                    message=f"a rumor about {self.name(subject)} starts with {self.name(speaker)}",
                    metadata={"rumor": rumor_id})
         free = self._free_in(speaker, int(s.region[speaker]))

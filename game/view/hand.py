@@ -56,11 +56,11 @@ class Charge:
 # Cards whose op is not an operation: the flux records its own event for them (flux.py's
 # _festival, _storm, _rumor, _wake), then any operations they lead to.
 FLUX_EVENT_CHARGES: dict[str, tuple[Charge, ...]] = {
-    "festival": (Charge("festival", 0, 0.5),
+    "festival": (Charge("festival", 0, config.DRAMA["festival"]),
                  Charge("celebrate", config.TOKENS["celebrate"], config.DRAMA["celebrate"],
                         per_head=True, note="when the guests arrive")),
-    "storm": (Charge("storm", 0, 0.6),),
-    "rumor": (Charge("rumor", 0, 0.5),
+    "storm": (Charge("storm", 0, config.DRAMA["storm"]),),
+    "rumor": (Charge("rumor", 0, config.DRAMA["rumor"]),
               Charge("gossip", config.TOKENS["gossip"], config.GOSSIP_NEGATIVE_DRAMA,
                      note="if a listener is free")),
     "wake": (Charge("wake", 0, 0.0),),
