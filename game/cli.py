@@ -76,8 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     parser.add_argument("--scenario", default="town", help="mpp, village, town or city:N")
     parser.add_argument("--seed", type=_count, default=7)
-    parser.add_argument("--speed", type=_speed, default=1,
-                        help="0 (pause), 1, 2, 4, 8, 16 or -1 (max)")
+    parser.add_argument("--speed", type=_speed, default=None,
+                        help="0 (pause), 1, 2, 4, 8, 16 or -1 (max); default: the last speed")
+    parser.add_argument("--load", metavar="FILE.town", help="open a saved history")
     parser.add_argument("--start-tick", type=_count, default=0,
                         help="run the town headless this far before the window opens")
     parser.add_argument("--frames", type=_count, help="run exactly N frames (1/60 s each), exit")
@@ -328,7 +329,7 @@ def cmd_window(args: argparse.Namespace) -> int:
     logs.setup()
     try:
         return run_app(args.scenario, args.seed, args.frames, args.screenshot, args.speed,
-                       args.start_tick)
+                       args.start_tick, load=args.load)
     except (ValueError, AssetError) as err:
         raise CliError(str(err)) from None
 

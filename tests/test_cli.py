@@ -134,3 +134,13 @@ def test_window_options_are_checked_before_the_window_opens() -> None:
                           capture_output=True, text=True)
     assert proc.returncode == 2 and proc.stderr.strip() == (
         "agent-town: unknown scenario 'moon' (choose mpp, village, town, city:N)")
+
+
+def test_load_opens_a_saved_history_in_the_window(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AGENT_TOWN_HOME", str(tmp_path / "home"))
+    saved = tmp_path / "two.town"
+    assert main(["run", "--ticks", "900", "--out", str(saved)], out=io.StringIO()) == 0
+    shot = tmp_path / "loaded.png"
+    assert main(["--load", str(saved), "--frames", "3", "--screenshot", str(shot)]) == 0
+    assert shot.exists()
