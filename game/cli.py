@@ -323,7 +323,7 @@ def town_summary(flux: TownFlux) -> str:
 
 def cmd_window(args: argparse.Namespace) -> int:
     """Open the window (imported here: the headless commands never load pygame)."""
-    from game.view.app import run_app
+    from game.view.app import AppCrashed, run_app
     from game.view.assets import AssetError
 
     logs.setup()
@@ -332,6 +332,11 @@ def cmd_window(args: argparse.Namespace) -> int:
                        args.start_tick, load=args.load)
     except (ValueError, AssetError) as err:
         raise CliError(str(err)) from None
+    except AppCrashed as err:
+        saved = f"; history saved to {err.autosave}" if err.autosave else ""
+        _complain(f"{PROG}: stopped on an unexpected error ({err}){saved}; "
+                  f"details in {logs.log_file()}")
+        return 1
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {

@@ -29,7 +29,7 @@ from game.sim.townmap import SIZE
 from game.trace import store
 from game.trace.monoid import TraceIndex
 from game.trace.timeline import Timeline
-from game.view import iso
+from game.view import crash, iso
 from game.view.assets import Assets, resource_path
 from game.view.camera import Camera
 from game.view.clock import MAX_SPEED, TickBudget, TickClock
@@ -103,6 +103,7 @@ PAN_PX_PER_SECOND = 720
 HOME_LIFT = 48
 CARD_COOLDOWN = 1.5  # seconds a played card rests before it can be played again
 AUTOSAVE_SECONDS = 180.0
+CRASH_SCREEN_FRAMES = 2  # how long a counted (scripted) run shows the error screen
 DEFAULT_DETAIL = 2
 INSPECTOR_W = 160 * 2
 INSPECTOR_MIN_W = 130 * 2
@@ -112,6 +113,14 @@ FOCUS_WINDOW = config.PHASE_TICKS  # ticks either side searched for a clicked ev
 FOCUS_CHAIN = 24  # causes and consequences shown, each way
 CANDIDATE: tuple[int, int, int] = (192, 203, 220)
 PASSIVE = (Hover, Resize)  # intents that are not a person's first action
+
+
+class AppCrashed(Exception):
+    """The loop stopped on an unexpected error; the history was saved (to `autosave`)."""
+
+    def __init__(self, summary: str, autosave: Path | None) -> None:
+        super().__init__(summary)
+        self.autosave = autosave
 
 
 def speed_label(speed: int) -> str:
@@ -169,6 +178,8 @@ class App:
         self.feed = EventFeed(self.assets)
         self.help = HelpOverlay(self.assets, str(logs.log_file()))
         self.picker = FilePicker(self.assets)
+        self.reopen = crash.ReopenPrompt(self.assets)
+        self.reopen_open = False
         self.running = True
         self.now = 0.0  # seconds of app time (sum of frame deltas)
         self.hover: int | None = None
@@ -249,8 +260,8 @@ class App:
 
     def _route(self, event: pygame.event.Event) -> Intent | None:
         """Modal boxes first, then the HUD widget under the mouse, then the map."""
-        for is_open, modal in ((self.prompt_open, self.prompt), (self.picker_open, self.picker),
-                               (self.help_open, self.help)):
+        for is_open, modal in ((self.reopen_open, self.reopen), (self.prompt_open, self.prompt),
+                               (self.picker_open, self.picker), (self.help_open, self.help)):
             if is_open:
                 return modal.handle(event)
         if event.type not in (pygame.MOUSEMOTION, pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP,
@@ -307,6 +318,7 @@ class App:
                 self._cancel()
             case Dismiss():
                 self.prompt_open = self.picker_open = False
+                self._answer_reopen()
             case Quit():
                 self.running = False
             case Recentre():
@@ -379,6 +391,7 @@ class App:
                 self.picker_open = True
             case OpenSave(path=path):
                 self.picker_open = False
+                self._answer_reopen()
                 self.load(path)
 
     # --- time ----------------------------------------------------------------------------------
@@ -537,6 +550,17 @@ class App:
         except OSError:
             log.exception("autosave failed")
 
+    def offer_reopen(self, note: crash.CrashNote) -> None:
+        """After a crash: ask whether to reopen the autosave the last session left."""
+        self.reopen.offer(note)
+        self.reopen.layout(self.screen.get_rect())
+        self.reopen_open = True
+
+    def _answer_reopen(self) -> None:
+        if self.reopen_open:
+            self.reopen_open = False
+            crash.forget()
+
     def load(self, path: str) -> bool:
         """Open a .town file; a file that fails leaves the current town and says why."""
         try:
@@ -594,12 +618,13 @@ class App:
             draw_rings(self.screen, layout, self.focus.participants, BRIGHT)
         self.speech.draw(self.screen, layout, self.now)
         view = self.view_state() if self.hud_visible or self.help_open or self.picker_open \
-            or self.prompt_open else None
+            or self.prompt_open or self.reopen_open else None
         if view is not None and self.hud_visible:
             self._draw_hud(view)
         if view is not None:
             for is_open, modal in ((self.help_open, self.help), (self.picker_open, self.picker),
-                                   (self.prompt_open, self.prompt)):
+                                   (self.prompt_open, self.prompt),
+                                   (self.reopen_open, self.reopen)):
                 if is_open:
                     modal.draw(self.screen, view)
         self.toasts.draw(self.screen, self.now)
@@ -623,7 +648,7 @@ class App:
     # --- helpers -------------------------------------------------------------------------------
 
     def _scroll(self, dt: float) -> None:
-        if self.prompt_open or self.picker_open or self.help_open:
+        if self.prompt_open or self.picker_open or self.help_open or self.reopen_open:
             return
         dx, dy = self.input.held_pan(pygame.key.get_pressed(), self.camera.viewport)
         if dx or dy:
@@ -645,6 +670,7 @@ class App:
         self.prompt.layout(rect)
         self.help.layout(rect)
         self.picker.layout(rect)
+        self.reopen.layout(rect)
         right = self._column().x if self.inspector_open else rect.right
         hand_h = CardHand.HEIGHT
         self.hand.layout(pygame.Rect(PAD, self.timebar.rect.y - hand_h, right - 2 * PAD, hand_h))
@@ -712,17 +738,29 @@ def run_app(scenario: str = "town", seed: int = 7, frames: int | None = None,
                   autosave_seconds=None if counted else AUTOSAVE_SECONDS)
         if problem is not None:
             app.toasts.say(problem, app.now, error=True)
+        if not counted and (note := crash.pending()) is not None:
+            app.offer_reopen(note)
         cap = pygame.time.Clock()
         last = time.perf_counter()
         count = 0
-        while app.running and (frames is None or count < frames):
-            now = time.perf_counter()
-            dt, last = (FIXED_DT if frames is not None else now - last), now
-            app.frame(dt)
-            if app.running:
-                pygame.display.flip()
-            cap.tick(FPS_CAP)
-            count += 1
+        try:
+            while app.running and (frames is None or count < frames):
+                now = time.perf_counter()
+                dt, last = (FIXED_DT if frames is not None else now - last), now
+                app.frame(dt)
+                if app.running:
+                    pygame.display.flip()
+                cap.tick(FPS_CAP)
+                count += 1
+        except Exception as error:
+            # Anything unexpected: keep the person's history, say what happened, exit cleanly.
+            autosave = crash.save_history(app.timeline)
+            crash.record(error, autosave)
+            crash.show(app.screen, app.assets, crash.screen_lines(error, autosave),
+                       frames=CRASH_SCREEN_FRAMES if counted else None)
+            if screenshot is not None:
+                pygame.image.save(app.screen, screenshot)
+            raise AppCrashed(crash.summary(error), autosave) from error
         if screenshot is not None:
             pygame.image.save(app.screen, screenshot)
         if not counted:
