@@ -1,4 +1,5 @@
-"""Command line: argument parsing and the headless commands (`run`, and the window by default).
+"""Command line: argument parsing and the headless commands (`run`, `verify`, `seek`, `events`,
+`why`), the window by default, a scripted `demo` in the window and `render` to a video file.
 
 Errors a person can read: bad input exits 2 with one line `agent-town: …`, never a traceback.
 """
@@ -9,6 +10,7 @@ import argparse
 import contextlib
 import json
 import logging
+import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -17,7 +19,7 @@ from typing import TextIO
 
 from pydantic import TypeAdapter, ValidationError
 
-from game import __version__, config, logs
+from game import __version__, config, demo, logs
 from game.sim import social
 from game.sim.cards import Perturbation
 from game.sim.events import Event
@@ -55,6 +57,14 @@ def _ticks_list(text: str) -> list[int]:
     if not ticks or any(t < 0 for t in ticks):
         raise argparse.ArgumentTypeError(f"expected non-negative ticks, got {text!r}")
     return sorted(set(ticks))
+
+
+def _render_speed(text: str) -> int:
+    speed = int(text) if text.isdigit() else None
+    if speed not in config.SPEEDS or speed == 0:
+        shown = ", ".join(str(s) for s in config.SPEEDS if s > 0)
+        raise argparse.ArgumentTypeError(f"expected one of {shown}, got {text!r}")
+    return speed
 
 
 def _speed(text: str) -> int:
@@ -117,6 +127,26 @@ def build_parser() -> argparse.ArgumentParser:
     why.add_argument("--citizen", required=True, help="citizen id or name")
     why.add_argument("--tick", type=_count, required=True)
     why.add_argument("--branch", help="branch name (default: the file's current branch)")
+
+    show = sub.add_parser("demo", help="play a scripted demo in the window, then close it")
+    show.add_argument("script", nargs="?", metavar="SCRIPT.json",
+                      help="a demo script (default: the built-in one-minute demo)")
+
+    render = sub.add_parser("render", help="render a saved history or a demo script to a video "
+                            "(.mp4 or .gif, 1280x720, 60 fps), without a window")
+    render.add_argument("file", nargs="?", metavar="FILE.town",
+                        help="a saved history (without it, a demo script)")
+    render.add_argument("--script", metavar="SCRIPT.json",
+                        help="a demo script, or 'default' for the built-in demo")
+    render.add_argument("--out", required=True, metavar="OUT.mp4")
+    render.add_argument("--from", dest="start", type=_count, metavar="T0",
+                        help="first tick of the history to show (default 0)")
+    render.add_argument("--to", dest="end", type=_count, metavar="T1",
+                        help="last tick (default: the branch's head)")
+    render.add_argument("--speed", type=_render_speed, default=1, help="1, 2, 4, 8 or 16")
+    render.add_argument("--branch", help="branch name (default: the file's current branch)")
+    render.add_argument("--hud", action="store_true",
+                        help="draw the full HUD instead of presentation mode")
     return parser
 
 
@@ -142,10 +172,10 @@ def load_perturbations(path: str) -> list[Perturbation]:
 class Progress:
     """A one-line progress bar on a terminal; silent when output is not a terminal."""
 
-    def __init__(self, total: int, stream: TextIO) -> None:
+    def __init__(self, total: int, stream: TextIO, minimum: int = 20000) -> None:
         self.total = max(total, 1)
         self.stream = stream
-        self.enabled = stream.isatty() and total >= 20000
+        self.enabled = stream.isatty() and total >= minimum
         self.shown = -1
 
     def update(self, done: int) -> None:
@@ -339,8 +369,97 @@ def cmd_window(args: argparse.Namespace) -> int:
         return 1
 
 
+def _script(arg: str | None) -> tuple[demo.DemoScript, str]:
+    """The demo script a command names: a file, or the built-in one for None or 'default'."""
+    try:
+        if arg is None or arg == "default":
+            return demo.default_script(), "built-in demo"
+        return demo.load(arg), arg
+    except demo.DemoError as err:
+        raise CliError(str(err)) from None
+
+
+def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
+    """Play a demo script in the window; the window closes when the script ends."""
+    script, where = _script(args.script)
+    from game.view.playback import play_script
+
+    logs.setup()
+    try:
+        play_script(script, where, window=True)
+    except demo.DemoError as err:
+        raise CliError(str(err)) from None
+    return 0
+
+
+def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
+    """Render frames offscreen, frame-exact at 60 fps, into a video file."""
+    # Before pygame loads: rendering never opens a window, whatever the environment says.
+    os.environ["SDL_VIDEODRIVER"] = "dummy"
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    span_options = (args.start is not None or args.end is not None or args.branch is not None
+                    or args.hud)
+    if args.file is not None and args.script is not None:
+        raise CliError("render either a FILE.town or a --script, not both")
+    if args.file is None and span_options:
+        raise CliError("--from, --to, --branch and --hud go with a FILE.town "
+                       "(a script sets its own)")
+    import pygame
+
+    from game import video
+    from game.view import playback
+
+    play: Callable[[playback.FrameSink], int]
+    if args.file is not None:
+        timeline, record, _ = _load(args.file)
+        timeline.seek(timeline.cursor, _branch(timeline, record, args.branch))
+        start = args.start or 0
+        end = args.end if args.end is not None else timeline.branch.head
+        if end <= start:
+            raise CliError(f"--to ({end}) must be after --from ({start})")
+        fps = 60
+        total = playback.frames_for(end - start, args.speed, fps)
+
+        def play(sink: playback.FrameSink) -> int:
+            return playback.play_span(timeline, start, end, args.speed, hud=args.hud, fps=fps,
+                                      on_frame=sink)
+    else:
+        script, where = _script(args.script)
+        fps, total = script.fps, script.frames
+
+        def play(sink: playback.FrameSink) -> int:
+            return playback.play_script(script, where, window=False, on_frame=sink)
+
+    try:
+        writer = video.open_writer(args.out, config.WINDOW_SIZE, fps)
+    except (video.VideoError, OSError) as err:
+        raise CliError(str(err)) from None
+    progress = Progress(total, sys.stderr, minimum=0)
+
+    def sink(frame: int, surface: pygame.Surface) -> None:
+        writer.write(pygame.image.tobytes(surface, "RGB"))
+        progress.update(frame + 1)
+
+    try:
+        shown = play(sink)
+        writer.close()
+    except BaseException as err:
+        writer.abort()  # an interrupted or failed render leaves no partial file
+        progress.close()
+        if isinstance(err, demo.DemoError | video.VideoError):
+            raise CliError(str(err)) from None
+        if isinstance(err, OSError):
+            raise CliError(f"cannot write {args.out}: {err}") from None
+        raise
+    progress.close()
+    out.write(f"wrote {args.out}: {shown} frames ({shown / fps:.1f} s at {fps} fps)\n")
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "run": cmd_run, "verify": cmd_verify, "seek": cmd_seek, "events": cmd_events, "why": cmd_why,
+    "demo": cmd_demo, "render": cmd_render,
 }
 
 

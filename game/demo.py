@@ -56,7 +56,7 @@ class SpeedStep(_Step):
 class SelectStep(_Step):
     do: Literal["select"]
     citizen: str | None = None  # None clears the selection
-    lod: int = Field(default=0, ge=0, le=5)
+    lod: int | None = Field(default=None, ge=0, le=5)  # None keeps the level of detail
 
 
 class ScrubStep(_Step):
@@ -71,8 +71,15 @@ class BranchStep(_Step):
 
 class OverlayStep(_Step):
     do: Literal["overlay"]
-    name: Literal["coalitions", "hud", "presentation", "help"]
+    name: Literal["coalitions", "hud", "presentation", "help", "branches"]
     on: bool = True
+
+
+class ViewStep(_Step):
+    """Back to the home view at a zoom level (1 shows the whole town, 4 is closest)."""
+
+    do: Literal["view"]
+    zoom: int = Field(default=2, ge=1, le=4)  # the camera's zoom levels
 
 
 class CaptionStep(_Step):
@@ -86,8 +93,8 @@ class WaitStep(_Step):
 
 
 Step = Annotated[
-    CardStep | SpeedStep | SelectStep | ScrubStep | BranchStep | OverlayStep | CaptionStep
-    | WaitStep,
+    CardStep | SpeedStep | SelectStep | ScrubStep | BranchStep | OverlayStep | ViewStep
+    | CaptionStep | WaitStep,
     Field(discriminator="do"),
 ]
 
@@ -124,6 +131,11 @@ def _check(script: DemoScript, where: str) -> DemoScript:
             raise DemoError(f"{label}: starts at {step.at} s, before the step above it "
                             f"({previous} s)")
         previous = step.at
+        if isinstance(step, CardStep) and len(step.targets) > CARDS[step.card].max_targets:
+            most = CARDS[step.card].max_targets
+            takes = ("no targets" if not most else "one target at most" if most == 1
+                     else f"at most {most} targets")
+            raise DemoError(f"{label}: {step.card} takes {takes}")
         names = (step.targets if isinstance(step, CardStep)
                  else (step.citizen,) if isinstance(step, SelectStep) and step.citizen
                  else ())
@@ -164,34 +176,64 @@ def load(path: str | Path) -> DemoScript:
 
 
 def default_script() -> DemoScript:
-    """The product's story in about a minute: the town wakes; a gossip turns into a rumor and a
-    coalition; we scrub back before the gossip, play a festival instead, and compare."""
+    """The product's story in about a minute, tuned for the town of seed 7.
+
+    The town wakes (4×). A Rumor card: Hugo starts a story about Igor at tick 561; it reaches
+    Tomas at once and Elsa at tick 771, and at the phase end (tick 800) the three tellers form a
+    coalition (2×, coalition lines on). The HUD comes back, the knob is dragged back to tick 480,
+    before the rumor, and a Festival is played there instead: branch b1 (4×, back to
+    presentation). Everyone free walks to the square, 16 celebrate at tick 969, and at nightfall
+    (tick 1200) nine of them, Igor among them, form one coalition. Then the whole town, main and
+    b1 at the same tick, with the full HUD and the coalition lines.
+    """
     steps: list[dict[str, object]] = [
         {"at": 0.0, "do": "overlay", "name": "presentation", "on": True},
-        {"at": 0.0, "do": "caption", "text": "Agent Town: 25 citizens wake up", "seconds": 4},
         {"at": 0.0, "do": "speed", "speed": 4},
-        {"at": 6.0, "do": "select", "citizen": "igor", "lod": 2},
-        {"at": 8.0, "do": "caption", "text": "A card: Rosa gossips about Igor", "seconds": 4},
-        {"at": 8.5, "do": "card", "card": "rumor", "targets": ["igor", "rosa"]},
-        {"at": 9.0, "do": "speed", "speed": 8},
-        {"at": 12.0, "do": "overlay", "name": "coalitions", "on": True},
-        {"at": 14.0, "do": "caption", "text": "The rumor spreads; coalitions form", "seconds": 5},
-        {"at": 24.0, "do": "select", "citizen": "igor", "lod": 4},
-        {"at": 27.0, "do": "caption", "text": "Rewind: back before the gossip", "seconds": 4},
-        {"at": 28.0, "do": "speed", "speed": 0},
-        {"at": 28.5, "do": "scrub", "tick": 300},
-        {"at": 31.0, "do": "caption", "text": "Play a festival instead: a new branch",
-         "seconds": 4},
-        {"at": 32.0, "do": "card", "card": "festival"},
-        {"at": 32.5, "do": "speed", "speed": 8},
-        {"at": 44.0, "do": "caption", "text": "Compare: the rumor's town…", "seconds": 3},
-        {"at": 44.0, "do": "speed", "speed": 0},
-        {"at": 44.5, "do": "branch", "name": "main"},
-        {"at": 49.0, "do": "caption", "text": "…and the festival's town", "seconds": 3},
-        {"at": 49.5, "do": "branch", "name": "b1"},
-        {"at": 54.0, "do": "speed", "speed": 4},
-        {"at": 54.0, "do": "caption", "text": "Same seed, same cards, same town. Bit for bit.",
-         "seconds": 5},
+        {"at": 0.0, "do": "caption", "text": "Agent Town: 25 citizens, one seeded town",
+         "seconds": 4.5},
+        {"at": 5.0, "do": "caption", "text": "A Rumor card: Hugo starts a story about Igor",
+         "seconds": 4.5},
+        {"at": 7.0, "do": "card", "card": "rumor", "targets": ["igor", "hugo"]},
+        {"at": 7.0, "do": "speed", "speed": 2},
+        {"at": 9.0, "do": "overlay", "name": "coalitions", "on": True},
+        {"at": 10.0, "do": "caption", "text": "It spreads: Tomas hears it, then Elsa",
+         "seconds": 3.5},
+        {"at": 13.5, "do": "caption", "text": "The three tellers form a coalition",
+         "seconds": 3.5},
+        {"at": 17.0, "do": "overlay", "name": "presentation", "on": False},
+        {"at": 17.0, "do": "speed", "speed": 0},
+        {"at": 17.0, "do": "caption", "text": "Every tick is kept: rewind to before the rumor",
+         "seconds": 3.0},
+        {"at": 18.0, "do": "scrub", "tick": 480},
+        {"at": 20.5, "do": "caption", "text": "Play a Festival there instead: a new branch",
+         "seconds": 3.5},
+        {"at": 21.5, "do": "card", "card": "festival"},
+        {"at": 24.0, "do": "overlay", "name": "presentation", "on": True},
+        {"at": 24.0, "do": "speed", "speed": 4},
+        {"at": 24.0, "do": "caption", "text": "Everyone free walks to the square",
+         "seconds": 4.0},
+        {"at": 30.0, "do": "caption", "text": "They celebrate together", "seconds": 3.0},
+        {"at": 33.0, "do": "caption", "text": "At nightfall nine form one coalition, Igor too",
+         "seconds": 3.0},
+        {"at": 36.0, "do": "overlay", "name": "presentation", "on": False},
+        {"at": 36.0, "do": "speed", "speed": 0},
+        {"at": 36.0, "do": "view", "zoom": 1},
+        {"at": 36.0, "do": "select", "citizen": "igor", "lod": 3},
+        {"at": 36.5, "do": "caption", "text": "Compare the two branches at the same tick",
+         "seconds": 3.0},
+        {"at": 37.0, "do": "overlay", "name": "branches", "on": True},
+        {"at": 39.5, "do": "branch", "name": "main"},
+        {"at": 39.5, "do": "caption", "text": "main: the rumor's tellers keep to themselves",
+         "seconds": 5.0},
+        {"at": 45.0, "do": "branch", "name": "b1"},
+        {"at": 45.0, "do": "caption", "text": "b1: one coalition of nine, Igor among them",
+         "seconds": 5.0},
+        {"at": 50.5, "do": "select", "citizen": None},
+        {"at": 50.5, "do": "view", "zoom": 2},
+        {"at": 50.5, "do": "overlay", "name": "presentation", "on": True},
+        {"at": 50.5, "do": "speed", "speed": 2},
+        {"at": 51.0, "do": "caption", "text": "Same seed, same cards: the same town, bit for bit",
+         "seconds": 7.5},
         {"at": 59.0, "do": "wait"},
     ]
     return parse({"title": "Agent Town in a minute", "steps": steps}, "built-in demo")

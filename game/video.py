@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Generator
+from itertools import pairwise
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Protocol
@@ -71,7 +72,12 @@ class Mp4Writer:
 
 
 class GifWriter:
-    """Collects every GIF_STEP-th frame (GIF timing cannot show 60 fps) and writes on close."""
+    """Collects every GIF_STEP-th frame (GIF timing cannot show 60 fps) and writes on close.
+
+    A GIF delay is a whole number of hundredths of a second, so 1/30 s alternates 3 and 4 of
+    them (30, 40, 30 ms …) and the clip keeps time. Pillow merges a frame identical to the one
+    before into a longer delay: the frames are fewer, the time the same.
+    """
 
     def __init__(self, path: Path, size: tuple[int, int], fps: int) -> None:
         self._image = _optional("PIL.Image", "GIF")
@@ -89,8 +95,10 @@ class GifWriter:
         if not self._kept:
             return
         first, *rest = self._kept
+        hundredths = [round(k * 100 * GIF_STEP / self.fps) for k in range(len(self._kept) + 1)]
+        delays = [10 * (b - a) for a, b in pairwise(hundredths)]
         first.save(_partial(self.path), save_all=True, append_images=rest, loop=0,
-                   optimize=False, duration=round(1000 * GIF_STEP / self.fps), disposal=1)
+                   optimize=False, duration=delays, disposal=1)
         os.replace(_partial(self.path), self.path)
 
     def abort(self) -> None:
@@ -110,12 +118,17 @@ def open_writer(path: str | Path, size: tuple[int, int], fps: int = 60) -> Frame
     return kind(target, size, fps)
 
 
-def count_frames(path: str | Path) -> int:
-    """Frames in a written video (reads it back)."""
+def count_frames(path: str | Path, fps: int = 60) -> int:
+    """Frames in a written video (reads it back). A GIF's are counted by its delays, at the
+    GIF's rate (fps / GIF_STEP), so frames Pillow merged still count."""
     target = Path(path)
     if target.suffix.lower() == ".gif":
-        image = _optional("PIL.Image", "GIF").open(target)
-        return int(getattr(image, "n_frames", 1))
+        with _optional("PIL.Image", "GIF").open(target) as image:
+            total = 0
+            for k in range(int(getattr(image, "n_frames", 1))):
+                image.seek(k)
+                total += int(image.info.get("duration", 0))
+        return round(total * fps / (1000 * GIF_STEP))
     ffmpeg = _optional("imageio_ffmpeg", "MP4")
     frames, _ = ffmpeg.count_frames_and_secs(str(target))
     return int(frames)

@@ -32,6 +32,10 @@ def test_steps_map_to_frames() -> None:
     ([{"at": 5, "do": "wait"}, {"at": 2, "do": "wait"}], "step 1 (wait): starts at 2.0 s"),
     ([{"at": 1, "do": "select", "citizen": "ada", "lod": 9}], "step 0 (select): lod:"),
     ([{"at": 1, "do": "wait", "extra": 1}], "step 0 (wait): extra:"),
+    ([{"at": 1, "do": "card", "card": "festival", "targets": ["ada"]}],
+     "step 0 (card): festival takes no targets"),
+    ([{"at": 1, "do": "card", "card": "wake", "targets": ["ada", "otto"]}],
+     "step 0 (card): wake takes one target at most"),
 ])
 def test_a_malformed_script_names_the_step(tmp_path: Path, steps: list[object],
                                            message: str) -> None:

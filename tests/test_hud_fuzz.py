@@ -20,7 +20,7 @@ KEYS = [pygame.K_SPACE, pygame.K_1, pygame.K_2, pygame.K_3, pygame.K_4, pygame.K
         pygame.K_6, pygame.K_COMMA, pygame.K_PERIOD, pygame.K_END, pygame.K_b, pygame.K_c,
         pygame.K_TAB, pygame.K_y, pygame.K_h, pygame.K_F1, pygame.K_ESCAPE, pygame.K_RETURN,
         pygame.K_LEFTBRACKET, pygame.K_RIGHTBRACKET, pygame.K_HOME, pygame.K_MINUS,
-        pygame.K_EQUALS, pygame.K_UP, pygame.K_DOWN, pygame.K_a,
+        pygame.K_EQUALS, pygame.K_UP, pygame.K_DOWN, pygame.K_a, pygame.K_p, pygame.K_F12,
         *(ord(c) for c in "gotlfsrdew")]
 CTRL_KEYS = [pygame.K_s, pygame.K_o]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from game.sim.cards import Perturbation
-from game.trace.story import caption, story_markers
+from game.trace.story import Storyline, caption, story_markers
 from game.trace.timeline import Timeline
 
 
@@ -32,3 +32,15 @@ def test_captions_name_who_did_what() -> None:
     names = {c.id: c.name for c in tl.flux.citizens}
     spread = [caption(e, names) for e in events if e.op == "gossip"]
     assert spread and spread[0].endswith("about Igor · a rumor spreads")
+
+
+def test_a_storyline_fed_in_batches_marks_what_one_pass_marks() -> None:
+    tl = Timeline("town", 7)
+    tl.add_perturbation(Perturbation(tick=481, card="rumor", targets=("igor", "nadia")))
+    tl.advance(1600)
+    names = {c.id: c.name for c in tl.flux.citizens}
+    events = tl.events()
+    storyline = Storyline(names)
+    batched = [m for k in range(0, len(events), 50) for m in storyline.add(events[k:k + 50])]
+    assert batched == story_markers(events, names)
+    assert sum(m.kind == "rumor" for m in batched) == 1

@@ -57,3 +57,22 @@ def test_without_the_record_extra_the_message_says_what_to_install(
 def test_an_unknown_format_is_refused(tmp_path: Path) -> None:
     with pytest.raises(video.VideoError, match=r"choose a \.mp4 or \.gif"):
         video.open_writer(tmp_path / "clip.avi", SIZE)
+
+
+def test_a_gif_keeps_time_even_when_still_frames_merge(tmp_path: Path) -> None:
+    from PIL import Image
+
+    path = tmp_path / "still.gif"
+    writer = video.open_writer(path, SIZE, 60)
+    still = frames(1)[0]
+    for f in [still] * 40 + frames(20):
+        writer.write(f)
+    writer.close()
+    with Image.open(path) as gif:
+        delays = []
+        for k in range(gif.n_frames):
+            gif.seek(k)
+            delays.append(gif.info["duration"])
+    assert sum(delays) == 1000  # 60 frames at 60 fps: one second
+    assert len(delays) < 30  # the still opening is one long frame
+    assert video.count_frames(path) == 30

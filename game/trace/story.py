@@ -52,25 +52,42 @@ def caption(event: Event, names: Mapping[str, str]) -> str:
             return event.message
 
 
+class Storyline:
+    """The story markers of a growing history: feed it events in time order, batch by batch.
+
+    It remembers which rumors already have their marker, so a rumor is marked once however the
+    history is cut into batches.
+    """
+
+    def __init__(self, names: Mapping[str, str], rumor_reach: int = RUMOR_REACH) -> None:
+        self.names = names
+        self.rumor_reach = rumor_reach
+        self._told: set[str] = set()
+
+    def add(self, events: Iterable[Event]) -> list[StoryMarker]:
+        """The markers among `events` (which follow the events added before)."""
+        out: list[StoryMarker] = []
+        for e in events:
+            if not e.success:
+                continue
+            kind: str | None = None
+            if e.op in ("coalition_formed", "coalition_dissolved", "dispute", "festival"):
+                kind = e.op
+            elif e.op == "gossip" and int(e.metadata.get("reached", 0)) >= self.rumor_reach:
+                rumor = str(e.metadata["rumor"])
+                if rumor not in self._told:
+                    self._told.add(rumor)
+                    kind = "rumor"
+            if kind is None:
+                continue
+            text = (f"the rumor about {_name(self.names, e.subject)} reached "
+                    f"{e.metadata['reached']} citizens" if kind == "rumor"
+                    else caption(e, self.names))
+            out.append(StoryMarker(e.tick, kind, text, e.id))
+        return out
+
+
 def story_markers(events: Iterable[Event], names: Mapping[str, str],
                   rumor_reach: int = RUMOR_REACH) -> list[StoryMarker]:
     """The moments of a history worth a marker on the timeline, in time order."""
-    out: list[StoryMarker] = []
-    told: set[str] = set()
-    for e in events:
-        if not e.success:
-            continue
-        kind: str | None = None
-        if e.op in ("coalition_formed", "coalition_dissolved", "dispute", "festival"):
-            kind = e.op
-        elif e.op == "gossip" and int(e.metadata.get("reached", 0)) >= rumor_reach:
-            rumor = str(e.metadata["rumor"])
-            if rumor not in told:
-                told.add(rumor)
-                kind = "rumor"
-        if kind is None:
-            continue
-        text = (f"the rumor about {_name(names, e.subject)} reached "
-                f"{e.metadata['reached']} citizens" if kind == "rumor" else caption(e, names))
-        out.append(StoryMarker(e.tick, kind, text, e.id))
-    return out
+    return Storyline(names, rumor_reach).add(events)

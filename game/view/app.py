@@ -6,11 +6,16 @@ speech bubbles, map overlays and the HUD.
 It never changes town state itself: a card becomes `Timeline.play` (the flux runs it at the next
 tick), scrubbing becomes `Timeline.seek`, files go through `game.trace.store`. `run_app` is the
 entry point the command line calls.
+
+Presentation mode (P) trades the HUD for a caption line: the director picks the drama of the
+last few seconds, the camera glides toward its citizens and the line names what happened; the
+cursor hides when the mouse rests. F12 saves the frame into the screenshots folder.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import re
 import time
 from dataclasses import dataclass
@@ -28,12 +33,14 @@ from game.sim.model import Activity
 from game.sim.townmap import SIZE
 from game.trace import store
 from game.trace.monoid import TraceIndex
+from game.trace.story import caption
 from game.trace.timeline import Timeline
 from game.view import crash, iso
 from game.view.assets import Assets, resource_path
 from game.view.camera import Camera
 from game.view.clock import MAX_SPEED, TickBudget, TickClock
 from game.view.daylight import light_at
+from game.view.director import Director
 from game.view.hand import ARMED_RISE, CardHand
 from game.view.hud import (
     BRIGHT,
@@ -52,6 +59,7 @@ from game.view.input import (
     AskWhy,
     Cancel,
     ChangeDetail,
+    Choose,
     Confirm,
     CycleSpeed,
     Dismiss,
@@ -60,6 +68,7 @@ from game.view.input import (
     JumpLive,
     JumpTo,
     JumpToEvent,
+    Narrate,
     OpenPicker,
     OpenSave,
     PanBy,
@@ -68,6 +77,7 @@ from game.view.input import (
     Recentre,
     Resize,
     SaveTown,
+    Screenshot,
     Scrub,
     Select,
     SetSpeed,
@@ -80,12 +90,14 @@ from game.view.input import (
     ToggleHud,
     ToggleInspector,
     TogglePause,
+    TogglePresentation,
     TownInput,
     ZoomAt,
     window_intent,
 )
 from game.view.inspector import MAX_DETAIL, CitizenCard, EventFeed, Scatter
 from game.view.overlays import FilePicker, HelpOverlay, draw_coalitions, draw_labels, draw_rings
+from game.view.presentation import CaptionLine, Narration
 from game.view.speech import Speech
 from game.view.sprites import SpriteBank
 from game.view.timebar import BranchList, TimelineBar
@@ -112,6 +124,13 @@ FEED_MIN_H = 60 * 2
 FOCUS_WINDOW = config.PHASE_TICKS  # ticks either side searched for a clicked event's causes
 FOCUS_CHAIN = 24  # causes and consequences shown, each way
 CANDIDATE: tuple[int, int, int] = (192, 203, 220)
+CURSOR_IDLE_SECONDS = 2.0  # presentation mode hides a mouse that rests this long
+# The director looks back this many seconds of the screen (so more ticks at higher speeds) and
+# keeps a subject at least this long before a newer one, at least as dramatic, takes over.
+DIRECTOR_WINDOW_SECONDS = 6.0
+DIRECTOR_HOLD_SECONDS = 2.5
+FOLLOW_SECONDS = 0.6  # time constant of the camera's glide toward the followed citizens
+FOLLOW_LIFT = 10  # native px: aim at the citizens' bodies, not their feet
 PASSIVE = (Hover, Resize)  # intents that are not a person's first action
 
 
@@ -179,6 +198,15 @@ class App:
         self.help = HelpOverlay(self.assets, str(logs.log_file()))
         self.picker = FilePicker(self.assets)
         self.reopen = crash.ReopenPrompt(self.assets)
+        self.caption_line = CaptionLine(self.assets)
+        self.narration = Narration(self.assets)
+        self.director = Director()
+        self.presenting = False
+        self.narration_text = ""
+        self._narration_until = 0.0
+        self._moved_at = 0.0  # app time of the last mouse motion
+        self._cursor_shown = True
+        self._shot_due = False
         self.reopen_open = False
         self.running = True
         self.now = 0.0  # seconds of app time (sum of frame deltas)
@@ -210,6 +238,9 @@ class App:
         self.readout = Readout(timeline)
         self.world = World(timeline.flux, self.assets, self.bank)
         self.speech = Speech(self.assets, timeline.flux.index)
+        self.names = {c.id: c.name for c in timeline.flux.citizens}
+        self.director.reset()
+        self.caption = ""
         self.selected: int | None = None
         self.why: tuple[str, ...] | None = None
         self.focus: Focus | None = None
@@ -243,12 +274,19 @@ class App:
             self.pending_seek = None
         self._scroll(dt)
         events = self.advance(dt)
+        self._direct(dt)
         if self._autosave_due is not None and self.now >= self._autosave_due:
             self.autosave()
         self.draw()
+        if self._shot_due:
+            self._shot_due = False
+            self.screenshot()
+        self._show_cursor(not self.presenting or self.now - self._moved_at < CURSOR_IDLE_SECONDS)
         return events
 
     def handle(self, event: pygame.event.Event) -> None:
+        if event.type == pygame.MOUSEMOTION:
+            self._moved_at = self.now
         intent = window_intent(event)
         if intent is None:
             intent = self._route(event)
@@ -292,7 +330,7 @@ class App:
 
     def _widgets(self) -> list[Widget]:
         """The HUD widgets that take the mouse, topmost first."""
-        if not self.hud_visible:
+        if not self.hud_shown:
             return []
         widgets: list[Widget] = [self.branch_list] if self.branches_open else []
         widgets += [self.hand, self.timebar, self.top_bar]
@@ -330,6 +368,8 @@ class App:
                 self.camera.pan(dx, dy)
             case Pick(at=at):
                 self._pick(self.world.citizen_at(at))
+            case Choose(citizen=citizen):
+                self._pick(citizen)
             case Tap(at=at):
                 if self.armed is None and self.world.citizen_at(at) is None:
                     self._select(None)
@@ -383,6 +423,14 @@ class App:
             case ToggleHud():
                 self.hud_visible = self.settings.hud_visible = not self.hud_visible
                 self.captured = None
+            case TogglePresentation():
+                self.presenting = not self.presenting
+                self.captured = None
+                self.caption = ""
+            case Narrate(text=text, seconds=seconds):
+                self.narration_text, self._narration_until = text, self.now + seconds
+            case Screenshot():
+                self._shot_due = True  # after this frame is drawn: the picture, not the past
             case SaveTown():
                 self.save()
             case OpenPicker():
@@ -411,15 +459,44 @@ class App:
         if ran < due:
             self.clock.fell_behind()
         self.speech.hear(events, self.now)
+        self.director.observe(events)
         return events
+
+    def _direct(self, dt: float) -> None:
+        """The director picks what to follow; presenting, the camera glides toward it and the
+        caption line names it."""
+        if self.speed != 0:
+            ticks_per_second = config.TICKS_PER_SECOND * (
+                self.speed if self.speed != MAX_SPEED else config.SPEEDS[-2])
+            self.director.window = round(DIRECTOR_WINDOW_SECONDS * ticks_per_second)
+            self.director.hold = round(DIRECTOR_HOLD_SECONDS * ticks_per_second)
+        focus = self.director.update(self.timeline.cursor)
+        if not self.presenting:
+            return
+        if focus is None:
+            self.caption = ""
+            return
+        self.caption = caption(focus, self.names)
+        who = [self.flux.index[c] for c in focus.participants if c in self.flux.index]
+        if who:
+            x, y = self.world.centre_of(who, self.at)
+            self.camera.ease_toward((x, y - FOLLOW_LIFT), 1 - math.exp(-dt / FOLLOW_SECONDS))
+
+    def _show_cursor(self, shown: bool) -> None:
+        if shown != self._cursor_shown:
+            self._cursor_shown = shown
+            pygame.mouse.set_visible(shown)
 
     def _seek(self, tick: int) -> None:
         self.timeline.seek(max(0, min(tick, self.timeline.branch.head)))
         self._after_seek()
 
     def _after_seek(self) -> None:
-        """The town jumped: bubbles from another moment would lie, and no ticks are owed."""
+        """The town jumped: bubbles and the director's drama from another moment would lie,
+        and no ticks are owed."""
         self.speech.lines.clear()
+        self.director.reset()
+        self.caption = ""
         self.clock.fell_behind()
 
     def _toggle_pause(self) -> None:
@@ -472,7 +549,9 @@ class App:
             self.toasts.say(f"forked {branch} at tick {tick}", self.now)
         if self.speed == 0:
             # Paused: run the one tick the card waits for, so its event shows at once.
-            self.speech.hear(self.timeline.advance(1), self.now)
+            events = self.timeline.advance(1)
+            self.speech.hear(events, self.now)
+            self.director.observe(events)
 
     def _select(self, citizen: int | None) -> None:
         if citizen != self.selected:
@@ -524,14 +603,7 @@ class App:
     def save(self) -> Path | None:
         """Ctrl+S: the whole history into the saves folder, named by town and time."""
         tl = self.timeline
-        stem = re.sub(r"[^A-Za-z0-9_-]+", "-", f"{tl.scenario}-seed{tl.seed}")
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        folder = paths.saves_dir()
-        path = folder / f"{stem}-{stamp}.town"
-        n = 2
-        while path.exists():
-            path = folder / f"{stem}-{stamp}-{n}.town"
-            n += 1
+        path = _free_path(paths.saves_dir(), f"{tl.scenario}-seed{tl.seed}", ".town")
         try:
             store.save(tl, path, title=f"{tl.scenario} seed {tl.seed}")
         except OSError as err:
@@ -539,6 +611,20 @@ class App:
             self.toasts.say(f"cannot save {path.name}: {err.strerror}", self.now, error=True)
             return None
         self.toasts.say(f"saved {path.name}", self.now)
+        return path
+
+    def screenshot(self) -> Path | None:
+        """F12: the frame as a PNG in the screenshots folder, named by town and time."""
+        tl = self.timeline
+        path = _free_path(paths.screenshots_dir(), f"{tl.scenario}-seed{tl.seed}", ".png")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            pygame.image.save(self.screen, str(path))
+        except (OSError, pygame.error) as err:
+            log.exception("screenshot %s failed", path)
+            self.toasts.say(f"cannot save {path.name}: {err}", self.now, error=True)
+            return None
+        self.toasts.say(f"screenshot saved: {path.name}", self.now)
         return path
 
     def autosave(self) -> None:
@@ -592,7 +678,13 @@ class App:
             focus=focus.ids if focus else frozenset(),
             hand=HandState(self.armed, tuple(self.flux.name(i) for i in self.targets),
                            {card: (until - self.now) / CARD_COOLDOWN
-                            for card, until in self.cooldowns.items() if until > self.now}))
+                            for card, until in self.cooldowns.items() if until > self.now}),
+            caption=self.caption,
+            narration=self.narration_text if self._narration_until > self.now else "")
+
+    @property
+    def hud_shown(self) -> bool:
+        return self.hud_visible and not self.presenting
 
     def draw(self) -> None:
         at = self.at
@@ -617,10 +709,20 @@ class App:
         if self.focus is not None:
             draw_rings(self.screen, layout, self.focus.participants, BRIGHT)
         self.speech.draw(self.screen, layout, self.now)
-        view = self.view_state() if self.hud_visible or self.help_open or self.picker_open \
-            or self.prompt_open or self.reopen_open else None
-        if view is not None and self.hud_visible:
+        narrating = self._narration_until > self.now
+        view = self.view_state() if self.hud_shown or self.presenting or narrating \
+            or self.help_open or self.picker_open or self.prompt_open or self.reopen_open \
+            else None
+        if view is not None and self.hud_shown:
             self._draw_hud(view)
+        if view is not None and self.presenting:
+            self.caption_line.draw(self.screen, view)
+        toasts = self.town_rect
+        if view is not None and narrating:
+            self._draw_narration(view)
+            if self.narration.at_top:
+                toasts = toasts.move(0, self.narration.rect.bottom + PAD // 2 - toasts.y)
+        self.toasts.layout(toasts)
         if view is not None:
             for is_open, modal in ((self.help_open, self.help), (self.picker_open, self.picker),
                                    (self.prompt_open, self.prompt),
@@ -633,7 +735,6 @@ class App:
         self.top_bar.draw(self.screen, view)
         self.hint.draw(self.screen, self.now)  # under the hand's tooltips
         self.hand.draw(self.screen, view)
-        self.timebar.draw(self.screen, view)  # after the hand: the scrub label rises over it
         if self.inspector_open:
             self._layout_inspector(view)
             if view.citizen is not None and self.card.rect.h > 0:
@@ -642,8 +743,21 @@ class App:
                 self.scatter.draw(self.screen, view)
             if self.feed.rect.h > 0:
                 self.feed.draw(self.screen, view)
+        # After the hand and the inspector: the bar's labels (scrub tick, story) rise over them.
+        self.timebar.draw(self.screen, view)
         if self.branches_open:
             self.branch_list.draw(self.screen, view)
+
+    def _draw_narration(self, view: ViewState) -> None:
+        """A script's caption: above the caption line when presenting; under the top bar with
+        the HUD (the town's middle and the card hand stay clear), the toasts below it."""
+        screen = self.screen.get_rect()
+        if self.hud_shown:
+            self.narration.layout(self.town_rect, at_top=True)
+        else:
+            bottom = self.caption_line.rect.y if self.presenting else screen.bottom
+            self.narration.layout(pygame.Rect(0, 0, screen.w, bottom))
+        self.narration.draw(self.screen, view)
 
     # --- helpers -------------------------------------------------------------------------------
 
@@ -671,11 +785,12 @@ class App:
         self.help.layout(rect)
         self.picker.layout(rect)
         self.reopen.layout(rect)
+        self.caption_line.layout(rect)
         right = self._column().x if self.inspector_open else rect.right
         hand_h = CardHand.HEIGHT
         self.hand.layout(pygame.Rect(PAD, self.timebar.rect.y - hand_h, right - 2 * PAD, hand_h))
-        town = pygame.Rect(0, self.top_bar.rect.bottom + PAD, right, rect.h)
-        self.toasts.layout(town)
+        self.town_rect = pygame.Rect(0, self.top_bar.rect.bottom + PAD, right, rect.h)
+        self.toasts.layout(self.town_rect)
         self.hint.layout(pygame.Rect(0, 0, right, self.hand.rect.y + ARMED_RISE - PAD))
 
     def _layout_inspector(self, view: ViewState) -> None:
@@ -692,6 +807,18 @@ class App:
         self.feed.layout(pygame.Rect(col.x, col.y + card_h + scatter_h, col.w, feed_h))
 
 
+def _free_path(folder: Path, name: str, suffix: str) -> Path:
+    """A new file in `folder` named by `name` and the time (never an existing one)."""
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", name)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    path = folder / f"{stem}-{stamp}{suffix}"
+    n = 2
+    while path.exists():
+        path = folder / f"{stem}-{stamp}-{n}{suffix}"
+        n += 1
+    return path
+
+
 def _timeline(scenario: str, seed: int, start_tick: int, load: str | None
               ) -> tuple[Timeline, str | None]:
     """The town to open, and a message if a file to load could not be used."""
@@ -706,6 +833,13 @@ def _timeline(scenario: str, seed: int, start_tick: int, load: str | None
     timeline = Timeline(scenario, seed)
     timeline.advance(start_tick)
     return timeline, problem
+
+
+def open_window(size: tuple[int, int], resizable: bool = True) -> pygame.Surface:
+    """The window, titled and with its icon (call pygame.display.init first)."""
+    pygame.display.set_caption(TITLE)
+    pygame.display.set_icon(pygame.image.load(str(resource_path("assets", "app_icon.png"))))
+    return pygame.display.set_mode(size, pygame.RESIZABLE if resizable else 0)
 
 
 def run_app(scenario: str = "town", seed: int = 7, frames: int | None = None,
@@ -731,9 +865,7 @@ def run_app(scenario: str = "town", seed: int = 7, frames: int | None = None,
     timeline, problem = _timeline(scenario, seed, start_tick, load)
     pygame.display.init()
     try:
-        pygame.display.set_caption(TITLE)
-        pygame.display.set_icon(pygame.image.load(str(resource_path("assets", "app_icon.png"))))
-        pygame.display.set_mode(prefs.window_size, pygame.RESIZABLE)
+        open_window(prefs.window_size)
         app = App(timeline, speed=speed, reproducible=counted, settings=prefs,
                   autosave_seconds=None if counted else AUTOSAVE_SECONDS)
         if problem is not None:

@@ -56,6 +56,13 @@ class Camera:
         self.cy = wy - (at[1] - h / 2) / new
         self._clamp()
 
+    def ease_toward(self, point: tuple[float, float], fraction: float) -> None:
+        """Move the centre `fraction` of the way to a world point (zoom stays): called every
+        frame with a fraction from the frame's delta, the view glides instead of jumping."""
+        self.cx += (point[0] - self.cx) * fraction
+        self.cy += (point[1] - self.cy) * fraction
+        self._clamp()
+
     def recentre(self) -> None:
         self.cx, self.cy = self.home
         self._clamp()

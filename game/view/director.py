@@ -1,24 +1,47 @@
 """The auto director for presentation mode: which recent event the camera should follow.
 
-It picks the most dramatic event of the last few seconds, with hysteresis (a new event must be
-clearly more dramatic, and the camera holds a subject for a while) so the view does not jitter.
-Pure logic: reads events, never imports pygame, never changes the town.
+It picks the most dramatic event of the last few seconds, with hysteresis so the view does not
+jitter: the camera holds a subject for a while, then moves on to a newer event at least as
+dramatic (the next step of a chain of gossip, say) or, once the subject is stale, to the most
+dramatic event left. Only a newer event CUT_RATIO times as dramatic, or a card just played,
+cuts a hold short.
+
+Drama is weighed for the story: what a card set going (its own events, a rumor passed on) counts
+double, the town's turning points (coalitions) triple, and a crowd more than a pair. Pure logic:
+reads events, never imports pygame, never changes the town.
 """
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
+from itertools import dropwhile
 
 from game.sim.events import Event
 
+STORY_BOOST = 2.0
+TURNING_POINT_BOOST = 3.0
+TURNING_POINTS = frozenset({"coalition_formed", "coalition_dissolved"})
+CUT_RATIO = 2.0
+MAX_CROWD = 4.0  # a crowd of eight counts four times a pair; a bigger one no more
+
+
+def weight(event: Event) -> float:
+    """How much the director wants to show an event."""
+    if event.op in TURNING_POINTS:
+        boost = TURNING_POINT_BOOST
+    elif event.card is not None or "rumor" in event.metadata:
+        boost = STORY_BOOST
+    else:
+        boost = 1.0
+    crowd = min(max(len(event.participants) / 2, 1.0), MAX_CROWD)
+    return event.drama * boost * crowd
+
 
 class Director:
-    def __init__(self, window_ticks: int = 120, hold_ticks: int = 80,
-                 switch_ratio: float = 1.5) -> None:
+    def __init__(self, window_ticks: int = 120, hold_ticks: int = 80) -> None:
         self.window = window_ticks
         self.hold = hold_ticks
-        self.ratio = switch_ratio
         self.focus: Event | None = None
         self._since = 0
         self._recent: deque[Event] = deque()
@@ -39,13 +62,21 @@ class Director:
             self.reset()
         while self._recent and self._recent[0].tick < tick - self.window:
             self._recent.popleft()
-        best = max(self._recent, key=lambda e: (e.drama, e.tick), default=None)
-        stale = self.focus is None or tick - self.focus.tick > self.window
-        if best is not None and best is not self.focus and (
-                stale or (self.focus is not None and best.drama > self.focus.drama * self.ratio
-                          and tick - self._since >= self.hold)):
-            self.focus = best
+        focus = self.focus
+        if focus is None or tick - focus.tick > self.window:  # nothing followed, or stale
+            self.focus = max(self._recent, key=_rank, default=None)
             self._since = tick
-        elif stale:
-            self.focus = None
+            return self.focus
+        newer = list(dropwhile(lambda e: e is not focus, self._recent))[1:]  # seen after it
+        card = next((e for e in reversed(newer) if e.perturbation), None)
+        best = card or max(newer, key=_rank, default=None)
+        if best is not None:
+            ratio = weight(best) / weight(focus)
+            if best is card or ratio >= CUT_RATIO or (
+                    tick - self._since >= self.hold and ratio >= 1.0):
+                self.focus, self._since = best, tick
         return self.focus
+
+
+def _rank(event: Event) -> tuple[float, int]:
+    return weight(event), event.tick

@@ -76,6 +76,14 @@ class Tap:
 
 
 @dataclass(frozen=True)
+class Choose:
+    """A citizen named rather than clicked (a demo script): what a click on it would do — a
+    target for the armed card, otherwise the selection."""
+
+    citizen: int
+
+
+@dataclass(frozen=True)
 class Hover:
     at: Point
 
@@ -190,6 +198,24 @@ class ToggleHud:
 
 
 @dataclass(frozen=True)
+class TogglePresentation:
+    """P: the HUD gives way to a caption line; the camera follows the drama."""
+
+
+@dataclass(frozen=True)
+class Screenshot:
+    """F12: save the frame as a PNG into the screenshots folder."""
+
+
+@dataclass(frozen=True)
+class Narrate:
+    """A demo script's caption, shown for `seconds`."""
+
+    text: str
+    seconds: float
+
+
+@dataclass(frozen=True)
 class SaveTown:
     pass
 
@@ -205,10 +231,10 @@ class OpenSave:
 
 
 Intent = (SetSpeed | TogglePause | Cancel | Quit | Dismiss | Recentre | ZoomAt | PanBy | Pick
-          | Tap | AltTap | Hover | Resize | CycleSpeed | ArmCard | Confirm | Scrub | JumpTo
-          | StepEvent | JumpLive | SwitchBranch | ToggleBranches | Select | ChangeDetail | AskWhy
-          | JumpToEvent | ToggleCoalitions | ToggleInspector | ToggleHelp | ToggleHud | SaveTown
-          | OpenPicker | OpenSave)
+          | Choose | Tap | AltTap | Hover | Resize | CycleSpeed | ArmCard | Confirm | Scrub
+          | JumpTo | StepEvent | JumpLive | SwitchBranch | ToggleBranches | Select | ChangeDetail
+          | AskWhy | JumpToEvent | ToggleCoalitions | ToggleInspector | ToggleHelp | ToggleHud
+          | TogglePresentation | Screenshot | Narrate | SaveTown | OpenPicker | OpenSave)
 
 KEY_TABLE: dict[int, Intent] = {
     pygame.K_SPACE: TogglePause(),
@@ -230,7 +256,9 @@ KEY_TABLE: dict[int, Intent] = {
     pygame.K_TAB: ToggleInspector(),
     pygame.K_y: AskWhy(),
     pygame.K_h: ToggleHud(),
+    pygame.K_p: TogglePresentation(),
     pygame.K_F1: ToggleHelp(),
+    pygame.K_F12: Screenshot(),
     pygame.K_LEFTBRACKET: ChangeDetail(-1),
     pygame.K_RIGHTBRACKET: ChangeDetail(1),
     # Card hotkeys come from the card table (G greet, O gossip, …); SDL letter keys are ASCII.

@@ -1,8 +1,10 @@
 """The timeline bar and the branch list.
 
 The bar spans the current branch from tick 0 to its head: phase and day bands, one mark per
-event coloured by its operation, perturbation markers (click to jump), the fork point, a metrics
-sparkline above, and the knob at the cursor (drag to scrub). Buttons: step back one event,
+event coloured by its operation, perturbation flags (click to jump), the fork point, a metrics
+sparkline above with the story's diamonds on it (a coalition formed or dissolved, a rumor that
+spread, a dispute, a festival: hover for what happened, click to jump), and the knob at the
+cursor (drag to scrub). Buttons: step back one event,
 play/pause, step forward, speed, jump to the live head, and the branch switcher.
 
 Marks are drawn once onto a cached surface and only new ones are added as the head grows; the
@@ -15,6 +17,7 @@ from __future__ import annotations
 import pygame
 
 from game import config
+from game.trace.story import StoryMarker
 from game.view.assets import Assets, Colour
 from game.view.hud import (
     BRIGHT,
@@ -57,6 +60,10 @@ GLYPHS: dict[str, tuple[str, ...]] = {
     "forward": ("#....#", "##...#", "###..#", "####.#", "###..#", "##...#", "#....#"),
     "live": ("#..#..#", "##.##.#", "######.", "#######", "######.", "##.##.#", "#..#..#"),
 }
+# Story markers are diamonds (perturbations are flags): an ink outline around a coloured fill.
+STORY_OUTLINE = ("...#...", "..###..", ".#####.", "#######", ".#####.", "..###..", "...#...")
+STORY_FILL = (".......", "...#...", "..###..", ".#####.", "..###..", "...#...", ".......")
+STORY_KINDS = ("coalition_formed", "coalition_dissolved", "rumor", "dispute", "festival")
 
 
 class TimelineBar:
@@ -82,6 +89,9 @@ class TimelineBar:
         self._span = config.PHASE_TICKS
         self._head = 0
         self._markers: list[tuple[pygame.Rect, int]] = []
+        self._stories: list[tuple[pygame.Rect, StoryMarker]] = []
+        self.hover_story: StoryMarker | None = None
+        self._diamonds = {kind: self._diamond(OP_COLOURS.get(kind, TEXT)) for kind in STORY_KINDS}
         self._marks_surface: pygame.Surface | None = None
         self._marks_key: tuple[int, int, tuple[int, int]] | None = None
         self._marks_drawn = 0
@@ -114,6 +124,12 @@ class TimelineBar:
     def hit(self, pos: tuple[int, int]) -> bool:
         return self.rect.collidepoint(pos)
 
+    def story_at(self, pos: tuple[int, int]) -> StoryMarker | None:
+        """The story marker under the mouse (the nearest one where several overlap)."""
+        hits = [(abs(rect.centerx - pos[0]), k) for k, (rect, _) in enumerate(self._stories)
+                if rect.collidepoint(pos)]
+        return self._stories[min(hits)[1]][1] if hits else None
+
     # --- input ---------------------------------------------------------------------------------
 
     def tick_at(self, x: int) -> int:
@@ -128,6 +144,7 @@ class TimelineBar:
                                       if b.collidepoint(event.pos)), None)
             inside = self.track_rect.inflate(0, 4 * UI_SCALE).collidepoint(event.pos)
             self.hover_x = x if inside or self.dragging else None
+            self.hover_story = None if self.dragging else self.story_at(event.pos)
             if self.dragging:
                 return Scrub(self.tick_at(x))
             return None
@@ -140,6 +157,9 @@ class TimelineBar:
         for rect, tick in self._markers:
             if rect.collidepoint(pos):
                 return JumpTo(tick)
+        story = self.story_at(pos)
+        if story is not None:
+            return JumpTo(story.tick)
         if self.track_rect.inflate(0, 4 * UI_SCALE).collidepoint(pos):
             self.dragging = True
             return Scrub(self.tick_at(pos[0]))
@@ -170,6 +190,7 @@ class TimelineBar:
         for tick in track.chain:
             surface.fill(BRIGHT, (self._x(tick), marks_top, UI_SCALE, self.MARKS_H))
         self._draw_markers(surface, track)
+        self._draw_stories(surface, track)
         self._draw_knob(surface, view)
 
     def _x(self, tick: int) -> int:
@@ -256,6 +277,42 @@ class TimelineBar:
             surface.fill(colour, flag)
             self._markers.append((flag.inflate(4 * UI_SCALE, 4 * UI_SCALE), tick))
 
+    @staticmethod
+    def _diamond(colour: Colour) -> pygame.Surface:
+        surface = glyph(STORY_OUTLINE, INK)
+        surface.blit(glyph(STORY_FILL, colour), (0, 0))
+        return surface
+
+    def _draw_stories(self, surface: pygame.Surface, track: Track) -> None:
+        """The story's diamonds along the top of the sparkline; the hovered one on top."""
+        self._stories = []
+        top = self.spark_rect.y - UI_SCALE
+        half = len(STORY_OUTLINE[0]) * UI_SCALE // 2
+        hovered = None
+        for marker in track.stories:
+            icon = self._diamonds.get(marker.kind)
+            if icon is None:
+                continue
+            x = self._x(marker.tick) + UI_SCALE // 2
+            rect = pygame.Rect(x - half, top, icon.get_width(), icon.get_height())
+            if marker == self.hover_story:
+                hovered = (icon, rect)
+            else:
+                surface.blit(icon, rect.topleft)
+            self._stories.append((rect.inflate(2 * UI_SCALE, 2 * UI_SCALE), marker))
+        if hovered is not None:
+            surface.blit(*hovered)
+
+    def _label(self, surface: pygame.Surface, text: str, x: int, colour: Colour) -> None:
+        """A label in a small panel just above the bar, centred on x and kept on screen."""
+        label = self.texts.get(text, colour)
+        lx = min(max(x - label.get_width() // 2, self.rect.x + PAD),
+                 self.rect.right - label.get_width() - PAD)
+        box = pygame.Rect(lx - PAD // 2, self.rect.y - LINE_H - PAD // 2,
+                          label.get_width() + PAD, LINE_H + PAD // 2)
+        self.faces.panel(surface, box)
+        surface.blit(label, (lx, box.y + PAD // 4 + UI_SCALE * 2))
+
     def _draw_knob(self, surface: pygame.Surface, view: ViewState) -> None:
         t = self.track_rect
         track = view.track
@@ -267,18 +324,17 @@ class TimelineBar:
                              4 * UI_SCALE)
         pygame.draw.rect(surface, INK, handle.inflate(2 * UI_SCALE, 2 * UI_SCALE))
         pygame.draw.rect(surface, colour, handle)
+        story = self.hover_story
+        if story is not None and story in track.stories:
+            self._label(surface, f"{story.text} · day {story.tick // config.DAY_TICKS + 1} "
+                        f"{clock_text(story.tick)}", self._x(story.tick), BRIGHT)
+            return
         shown = self.hover_x if self.hover_x is not None and not self.dragging else None
         tick = self.tick_at(shown) if shown is not None else track.cursor
         if shown is None and not (self.dragging or view.scrubbing):
             return
-        label = self.texts.get(f"tick {tick} · day {tick // config.DAY_TICKS + 1} "
-                               f"{clock_text(tick)}", TEXT)
-        lx = min(max(self._x(tick) - label.get_width() // 2, self.rect.x),
-                 self.rect.right - label.get_width() - PAD)
-        box = pygame.Rect(lx - PAD // 2, self.rect.y - LINE_H - PAD // 2,
-                          label.get_width() + PAD, LINE_H + PAD // 2)
-        self.faces.panel(surface, box)
-        surface.blit(label, (lx, box.y + PAD // 4 + UI_SCALE * 2))
+        self._label(surface, f"tick {tick} · day {tick // config.DAY_TICKS + 1} "
+                    f"{clock_text(tick)}", self._x(tick), TEXT)
 
 
 class BranchList:

@@ -18,6 +18,7 @@ from game import config
 from game.sim.model import ARCHETYPES, Activity, mood
 from game.sim.social import bridges, pca_2d
 from game.sim.townmap import REGION_NAMES
+from game.trace.story import Storyline, StoryMarker
 from game.trace.timeline import Timeline
 
 FEED_SIZE = 40
@@ -61,6 +62,7 @@ class Track:
     marks: Sequence[Mark]  # append-only for this branch; `marks_key` names the list
     marks_key: int
     perturbations: tuple[Mark, ...]  # (tick, card)
+    stories: Sequence[StoryMarker]  # append-only for this branch, like `marks`
     fork_tick: int | None
     series: tuple[tuple[int, float, float, float], ...]  # tick, tension, cooperation, drama
     chain: frozenset[int]  # ticks of the focused event's causal chain
@@ -144,6 +146,8 @@ class ViewState:
     feed: tuple[FeedItem, ...]
     focus: frozenset[str]  # ids of the focused event and its causal chain
     hand: HandState
+    caption: str = ""  # presentation mode: what just happened
+    narration: str = ""  # a demo script's caption, shown while it lasts
 
 
 @dataclass(frozen=True)
@@ -174,6 +178,7 @@ class Readout:
         self._hash: tuple[tuple[str, int], str] | None = None
         self._citizen: tuple[tuple[str, int, int], CitizenInfo] | None = None
         self._marks: dict[str, list[Mark]] = {}
+        self._stories: dict[str, tuple[Storyline, list[StoryMarker]]] = {}
         self._marks_upto: dict[str, int] = {}
         self._marks_keys: dict[str, int] = {}
         self._series: dict[str, tuple[int, tuple[tuple[int, float, float, float], ...]]] = {}
@@ -200,9 +205,11 @@ class Readout:
         tl = self.timeline
         branch = tl.branch
         head = max(branch.head, tl.cursor)
-        return Track(branch.name, tl.cursor, head, span_of(head), self._branch_marks(head),
+        marks = self._branch_marks(head)
+        return Track(branch.name, tl.cursor, head, span_of(head), marks,
                      self._marks_keys[branch.name],
                      tuple((p.tick, p.card) for p in tl.perturbations()),
+                     self._stories[branch.name][1],
                      branch.fork_tick if branch.parent is not None else None,
                      self._metric_series(head), chain)
 
@@ -300,9 +307,14 @@ class Readout:
             self._marks_upto[name] = 0
             self._marks_keys[name] = self._next_key
             self._next_key += 1
+            names = {c.id: c.name for c in tl.flux.citizens}
+            self._stories[name] = (Storyline(names), [])
         upto = self._marks_upto[name]
         if head > upto:
-            marks.extend((e.tick, e.op) for e in tl.events(name, upto + 1, head))
+            events = tl.events(name, upto + 1, head)
+            marks.extend((e.tick, e.op) for e in events)
+            storyline, stories = self._stories[name]
+            stories.extend(storyline.add(events))
             self._marks_upto[name] = head
         return marks
 

@@ -7,6 +7,7 @@ which way each citizen last faced — lives here. Never imports the app, input o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -209,6 +210,12 @@ class World:
         self.layout = CitizenLayout(z, feet_x, feet_y, gx + gy, self.facing.copy(), pose,
                                     visible)
         return self.layout
+
+    def centre_of(self, citizens: Sequence[int], at: float) -> tuple[float, float]:
+        """The world point (native px) midway between citizens' feet at fractional tick `at`."""
+        points = [iso.to_screen(gx + 0.5, gy + 0.5)
+                  for gx, gy in (self.flux.position(i, at) for i in citizens)]
+        return (sum(x for x, _ in points) / len(points), sum(y for _, y in points) / len(points))
 
     def _turn(self, pos: FloatArray, walking: BoolArray) -> None:
         """Face the way a walker moves, and a citizen talking or trading faces its partner."""
