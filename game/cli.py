@@ -476,6 +476,14 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except KeyboardInterrupt:
         _complain(f"{PROG}: interrupted")
         return 130
+    except Exception as err:
+        # A bug, not bad input: the traceback goes to the log file, the person gets one line.
+        logs.ensure()
+        logging.getLogger(PROG).exception("unexpected error")
+        first = str(err).splitlines()[0] if str(err) else ""
+        _complain(f"{PROG}: unexpected error ({type(err).__name__}: {first}); "
+                  f"details in {logs.log_file()}")
+        return 1
 
 
 def _complain(line: str) -> None:

@@ -27,3 +27,12 @@ def setup(verbose: bool = False) -> Path:
     logging.basicConfig(level=logging.INFO, handlers=handlers or [logging.NullHandler()],
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
     return target
+
+
+def ensure() -> Path:
+    """Set up the log file unless it is already being written."""
+    target = log_file()
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, logging.FileHandler) and Path(handler.baseFilename) == target:
+            return target
+    return setup()

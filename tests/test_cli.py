@@ -144,3 +144,30 @@ def test_load_opens_a_saved_history_in_the_window(tmp_path: Path,
     shot = tmp_path / "loaded.png"
     assert main(["--load", str(saved), "--frames", "3", "--screenshot", str(shot)]) == 0
     assert shot.exists()
+
+
+def test_a_bug_in_a_command_is_one_line_and_a_logged_traceback(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import logging
+
+    import game.cli
+
+    monkeypatch.setenv("AGENT_TOWN_HOME", str(tmp_path))
+
+    def broken(args: object, out: object) -> int:
+        raise ZeroDivisionError("division by zero in a summary")
+
+    monkeypatch.setitem(game.cli.COMMANDS, "run", broken)
+    root = logging.getLogger()
+    kept = list(root.handlers)
+    try:
+        assert main(["run", "--ticks", "1"]) == 1
+    finally:
+        for handler in root.handlers:
+            handler.close()
+        root.handlers[:] = kept
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "unexpected error (ZeroDivisionError" in err[0]
+    log_text = (tmp_path / "logs" / "agent-town.log").read_text()
+    assert "Traceback" in log_text and "division by zero in a summary" in log_text
