@@ -7,7 +7,6 @@ import hashlib
 import io
 import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pygame
@@ -63,14 +62,6 @@ def test_the_same_script_plays_the_same_demo_frame_for_frame(home: Path) -> None
     assert first == second
     assert len(set(first.values())) == len(CHOSEN)  # the demo moves: no two chosen frames alike
     assert not home.exists()  # neither settings nor autosave were written
-
-
-@pytest.fixture(scope="module")
-def assets() -> Iterator[Assets]:
-    pygame.display.init()
-    pygame.display.set_mode((1280, 720))
-    yield Assets.load()
-    pygame.display.quit()
 
 
 def test_a_card_step_takes_the_path_of_clicking_the_card_then_its_targets(

@@ -3,7 +3,6 @@ runs the perturbation at the next tick; the hover text states what the flux real
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pygame
@@ -18,14 +17,6 @@ from game.view.app import App
 from game.view.assets import Assets
 from game.view.hand import charges
 from tests.helpers import place, put_to_rest
-
-
-@pytest.fixture(scope="module")
-def assets() -> Iterator[Assets]:
-    pygame.display.init()
-    pygame.display.set_mode((1280, 720))
-    yield Assets.load()
-    pygame.display.quit()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ broken file is reported and the town stays, autosave and settings persist across
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pygame
@@ -20,14 +19,6 @@ from game.view.assets import Assets
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("AGENT_TOWN_HOME", str(tmp_path))
     return tmp_path
-
-
-@pytest.fixture(scope="module")
-def assets() -> Iterator[Assets]:
-    pygame.display.init()
-    pygame.display.set_mode((1280, 720))
-    yield Assets.load()
-    pygame.display.quit()
 
 
 @pytest.fixture

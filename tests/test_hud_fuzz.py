@@ -4,7 +4,6 @@ the history it made still saves and verifies. Seeded and bounded, so it runs the
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from pathlib import Path
 
 import pygame
@@ -23,14 +22,6 @@ KEYS = [pygame.K_SPACE, pygame.K_1, pygame.K_2, pygame.K_3, pygame.K_4, pygame.K
         pygame.K_EQUALS, pygame.K_UP, pygame.K_DOWN, pygame.K_a, pygame.K_p, pygame.K_F12,
         *(ord(c) for c in "gotlfsrdew")]
 CTRL_KEYS = [pygame.K_s, pygame.K_o]
-
-
-@pytest.fixture(scope="module")
-def assets() -> Iterator[Assets]:
-    pygame.display.init()
-    pygame.display.set_mode((1280, 720))
-    yield Assets.load()
-    pygame.display.quit()
 
 
 def random_pos(rng: random.Random, app: App) -> tuple[int, int]:

@@ -3,7 +3,6 @@ scatter's shared selection, coalition lines, help, hiding the HUD and the first-
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -16,14 +15,6 @@ from game.sim.cards import Perturbation
 from game.trace.timeline import Timeline
 from game.view.app import App
 from game.view.assets import Assets
-
-
-@pytest.fixture(scope="module")
-def assets() -> Iterator[Assets]:
-    pygame.display.init()
-    pygame.display.set_mode((1280, 720))
-    yield Assets.load()
-    pygame.display.quit()
 
 
 def make_app(assets: Assets, timeline: Timeline | None = None,

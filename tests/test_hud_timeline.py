@@ -3,7 +3,6 @@ the past forks a branch, markers and feed events jump to their ticks, branches s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pygame
@@ -13,14 +12,6 @@ from game.sim.flux import TownFlux
 from game.trace.timeline import Timeline
 from game.view.app import App
 from game.view.assets import Assets
-
-
-@pytest.fixture(scope="module")
-def assets() -> Iterator[Assets]:
-    pygame.display.init()
-    pygame.display.set_mode((1280, 720))
-    yield Assets.load()
-    pygame.display.quit()
 
 
 @pytest.fixture

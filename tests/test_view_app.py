@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import numpy as np
 import pygame
 import pytest
@@ -20,14 +18,6 @@ from game.view.world import FEET_X, FEET_Y
 from tests.helpers import freeze_everyone
 
 ScreenArray = np.ndarray
-
-
-@pytest.fixture(scope="module")
-def assets() -> Iterator[Assets]:
-    pygame.display.init()
-    pygame.display.set_mode((1280, 720))
-    yield Assets.load()
-    pygame.display.quit()
 
 
 @pytest.fixture

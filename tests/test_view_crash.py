@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 
 import pygame
@@ -77,14 +76,6 @@ def test_a_crash_autosaves_shows_the_error_screen_and_exits_cleanly(
     assert max(corner.r, corner.g, corner.b) < 110
     centre = {tuple(image.get_at((x, 360)))[:3] for x in range(400, 880, 4)}
     assert len(centre) >= 2
-
-
-@pytest.fixture
-def assets() -> Iterator[Assets]:
-    pygame.display.init()
-    pygame.display.set_mode((1280, 720))
-    yield Assets.load()
-    pygame.display.quit()
 
 
 def test_the_next_start_offers_to_reopen_the_autosave(home: Path, assets: Assets) -> None:

@@ -19,9 +19,8 @@ from game.storage import atomic_write_text
 from game.trace import store
 from game.trace.timeline import MAIN, Timeline
 from game.view.assets import Assets
-from game.view.hud import BRIGHT, DIM, TEXT, UI_SCALE, WARN, Faces, Texts
+from game.view.hud import BRIGHT, DIM, TEXT, UI_SCALE, WARN, Faces, MessageBox, Texts
 from game.view.input import Dismiss, Intent, OpenSave
-from game.view.viewstate import ViewState
 
 log = logging.getLogger(__name__)
 
@@ -172,43 +171,20 @@ def show(screen: pygame.Surface, assets: Assets, lines: list[tuple[str, tuple[in
         shown += 1
 
 
-class ReopenPrompt:
+class ReopenPrompt(MessageBox):
     """At start after a crash: reopen the autosave (Y, Enter or a click) or start fresh (N, Esc).
     """
 
     def __init__(self, assets: Assets) -> None:
-        self.texts = Texts(assets)
-        self.faces = Faces(assets)
-        self.rect = pygame.Rect(0, 0, 0, 0)
+        super().__init__(assets)
         self.note: CrashNote | None = None
-        self.lines: list[tuple[str, tuple[int, int, int]]] = []
 
     def offer(self, note: CrashNote) -> None:
         self.note = note
-        self.lines = [("The last session stopped on an error.", WARN),
+        self.lines = (("The last session stopped on an error.", WARN),
                       (f"({note.error[:WRAP]})", DIM),
                       ("Reopen its autosave?", BRIGHT),
-                      ("Y / Enter / click: reopen    N / Esc: start fresh", TEXT)]
-
-    def layout(self, rect: pygame.Rect) -> None:
-        if not self.lines:
-            return
-        w = max(self.texts.get(t, c).get_width() for t, c in self.lines) + 24 * UI_SCALE
-        h = 12 * UI_SCALE * len(self.lines) + 16 * UI_SCALE
-        self.rect = pygame.Rect(0, 0, w, h)
-        self.rect.center = rect.center
-
-    def hit(self, pos: tuple[int, int]) -> bool:
-        return True
-
-    def draw(self, surface: pygame.Surface, view: ViewState) -> None:
-        r = self.rect
-        self.faces.panel(surface, r)
-        y = r.y + 9 * UI_SCALE
-        for text, colour in self.lines:
-            label = self.texts.get(text, colour)
-            surface.blit(label, (r.centerx - label.get_width() // 2, y))
-            y += 12 * UI_SCALE
+                      ("Y / Enter / click: reopen    N / Esc: start fresh", TEXT))
 
     def handle(self, event: pygame.event.Event) -> Intent | None:
         if self.note is None:

@@ -190,20 +190,21 @@ class TopBar:
             x += label.get_width() + 6 * UI_SCALE
 
 
-class QuitPrompt:
-    """The modal 'quit?' box: Esc again (or Ctrl+Q) quits; any other key or click stays."""
+class MessageBox:
+    """A modal box of centred lines in a panel, in the middle of the window."""
 
-    LINES = (("Quit Agent Town?", BRIGHT), ("Esc again to quit", TEXT),
-             ("any other key to stay", DIM))
-
-    def __init__(self, assets: Assets) -> None:
+    def __init__(self, assets: Assets,
+                 lines: tuple[tuple[str, Colour], ...] = ()) -> None:
         self.texts = Texts(assets)
         self.faces = Faces(assets)
         self.rect = pygame.Rect(0, 0, 0, 0)
+        self.lines = lines
 
     def layout(self, rect: pygame.Rect) -> None:
-        w = max(self.texts.get(t, c).get_width() for t, c in self.LINES) + 24 * UI_SCALE
-        h = 12 * UI_SCALE * len(self.LINES) + 16 * UI_SCALE
+        if not self.lines:
+            return
+        w = max(self.texts.get(t, c).get_width() for t, c in self.lines) + 24 * UI_SCALE
+        h = 12 * UI_SCALE * len(self.lines) + 16 * UI_SCALE
         self.rect = pygame.Rect(0, 0, w, h)
         self.rect.center = rect.center
 
@@ -214,10 +215,18 @@ class QuitPrompt:
         r = self.rect
         self.faces.panel(surface, r)
         y = r.y + 9 * UI_SCALE
-        for text, colour in self.LINES:
+        for text, colour in self.lines:
             label = self.texts.get(text, colour)
             surface.blit(label, (r.centerx - label.get_width() // 2, y))
             y += 12 * UI_SCALE
+
+
+class QuitPrompt(MessageBox):
+    """The modal 'quit?' box: Esc again (or Ctrl+Q) quits; any other key or click stays."""
+
+    def __init__(self, assets: Assets) -> None:
+        super().__init__(assets, (("Quit Agent Town?", BRIGHT), ("Esc again to quit", TEXT),
+                                  ("any other key to stay", DIM)))
 
     def handle(self, event: pygame.event.Event) -> Intent | None:
         if event.type == pygame.KEYDOWN:
