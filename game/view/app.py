@@ -15,6 +15,7 @@ cursor hides when the mouse rests. F12 saves the frame into the screenshots fold
 from __future__ import annotations
 
 import logging
+import os
 import math
 import re
 import time
@@ -863,6 +864,9 @@ def run_app(scenario: str = "town", seed: int = 7, frames: int | None = None,
         raise ValueError(f"speed must be one of {', '.join(map(str, config.SPEEDS))} "
                          "(0 = pause, -1 = max)")
     timeline, problem = _timeline(scenario, seed, start_tick, load)
+    # Every pixel is drawn in software; SDL's default GL-backed window surface only adds an
+    # upload (6 ms a flip under Mesa) and ~100 MB of driver. A person can still override it.
+    os.environ.setdefault("SDL_FRAMEBUFFER_ACCELERATION", "0")
     pygame.display.init()
     try:
         open_window(prefs.window_size)
