@@ -15,8 +15,8 @@ cursor hides when the mouse rests. F12 saves the frame into the screenshots fold
 from __future__ import annotations
 
 import logging
-import os
 import math
+import os
 import re
 import time
 from dataclasses import dataclass
