@@ -838,6 +838,9 @@ def _timeline(scenario: str, seed: int, start_tick: int, load: str | None
 
 def open_window(size: tuple[int, int], resizable: bool = True) -> pygame.Surface:
     """The window, titled and with its icon (call pygame.display.init first)."""
+    # Every pixel is drawn in software; SDL's default GL-backed window surface only adds an
+    # upload (6 ms a flip under Mesa) and ~100 MB of driver. A person can still override it.
+    os.environ.setdefault("SDL_FRAMEBUFFER_ACCELERATION", "0")
     pygame.display.set_caption(TITLE)
     pygame.display.set_icon(pygame.image.load(str(resource_path("assets", "app_icon.png"))))
     return pygame.display.set_mode(size, pygame.RESIZABLE if resizable else 0)
@@ -864,9 +867,6 @@ def run_app(scenario: str = "town", seed: int = 7, frames: int | None = None,
         raise ValueError(f"speed must be one of {', '.join(map(str, config.SPEEDS))} "
                          "(0 = pause, -1 = max)")
     timeline, problem = _timeline(scenario, seed, start_tick, load)
-    # Every pixel is drawn in software; SDL's default GL-backed window surface only adds an
-    # upload (6 ms a flip under Mesa) and ~100 MB of driver. A person can still override it.
-    os.environ.setdefault("SDL_FRAMEBUFFER_ACCELERATION", "0")
     pygame.display.init()
     try:
         open_window(prefs.window_size)
