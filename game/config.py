@@ -40,6 +40,10 @@ WALK_WEIGHT: Final = 0.06  # × (curiosity + ambition)
 # With no free partner in the region: walk elsewhere, or linger (another idle pause) for one.
 LONELY_WALK_WEIGHT: Final = 0.12
 LINGER_WEIGHT: Final = 0.5  # × (0.5 + patience)
+# An evening gathering: with two or more free citizens about in one of these places, a citizen
+# may call everyone free there to celebrate (so celebrate happens without a Festival card too).
+GATHERING_PLACES: Final = ("square", "inn")
+GATHERING_WEIGHT: Final = 0.08  # × (0.5 + warmth)
 # Location bonus: (region, op) → multiplier of that op's weight.
 LOCATION_BONUS: Final = {
     ("market", "trade"): 2.5,

@@ -166,3 +166,14 @@ def test_rumor_plants_a_negative_opinion_that_gossip_spreads(flux: TownFlux) -> 
     assert s.rel[a, subject] <= config.RUMOR_OPINION
     assert s.rumors[0].reached == {a, b}
     assert gossip.metadata["reached"] == 2
+
+
+def test_an_evening_gathering_celebrates_without_a_card() -> None:
+    flux = TownFlux("town", seed=2)
+    events = flux.run(3 * config.DAY_TICKS)
+    gatherings = [e for e in events if e.op == "celebrate"]
+    assert gatherings and all(not e.perturbation and e.metadata.get("gathering")
+                              for e in gatherings)
+    for e in gatherings:
+        assert TownFlux.phase_of(e.tick) == 2 and e.region in config.GATHERING_PLACES
+        assert len(e.participants) >= 3

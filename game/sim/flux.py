@@ -346,6 +346,8 @@ class TownFlux:
                 ("dispute", config.DISPUTE_WEIGHT * 2.0 * (1.0 - p[PATIENCE])),
                 ("teach", config.TEACH_WEIGHT * 2.0 * p[1] * bonus.get((where, "teach"), 1.0)),
             )
+            if partners.size >= 2 and phase == 2 and where in config.GATHERING_PLACES:
+                weights += (("celebrate", config.GATHERING_WEIGHT * (0.5 + p[0])),)
         else:  # nobody free here: walk to an adjacent region, or wait a little for someone
             weights = (("linger", config.LINGER_WEIGHT * (0.5 + p[PATIENCE])),
                        ("walk", config.LONELY_WALK_WEIGHT * itch))
@@ -365,6 +367,8 @@ class TownFlux:
         elif choice == "walk":
             if not self._wander(i, t):
                 self._solo(i, t, None)
+        elif choice == "celebrate":
+            self._celebrate([i, *partners.tolist()], r, t, None, {"gathering": True})
         else:
             partner = self._pick_partner(partners)
             subject = self._pick_subject(i, partner) if choice == "gossip" else -1
@@ -761,17 +765,22 @@ class TownFlux:
             self._fail("celebrate", present, t, "not enough guests reached the square",
                        "festival")
             return
+        self._celebrate(present, SQUARE, t, "festival", {"festival": fest.event_id})
+
+    def _celebrate(self, present: Sequence[int], region: int, t: int, card: str | None,
+                   extra: dict[str, Any]) -> None:
+        """Everyone present celebrates together (a festival, or an evening gathering)."""
+        s = self.state
         spec = OPS["celebrate"]
         self._busy(present, spec.activity, t + spec.duration)
-        meta = celebrate(s, present)
-        meta["festival"] = fest.event_id
+        meta: dict[str, Any] = {**celebrate(s, present), **extra}
         line = dialogue.line(self.rng, self.citizens[present[0]].archetype, "celebrate")
-        message = f"{len(present)} citizens celebrated in the square"
+        message = f"{len(present)} citizens celebrated in the {REGION_NAMES[region]}"
         for i in present:
             self._remember(i, t, "celebrate", message)
             self._evolve(i, "celebrate")
-        self._emit("celebrate", present, t, region=SQUARE, message=message, line=line,
-                   tokens=spec.tokens * len(present), drama=spec.drama, card="festival",
+        self._emit("celebrate", list(present), t, region=region, message=message, line=line,
+                   tokens=spec.tokens * len(present), drama=spec.drama, card=card,
                    metadata=meta)
 
     def _storm(self, t: int) -> None:
