@@ -44,6 +44,7 @@ LINGER_WEIGHT: Final = 0.5  # × (0.5 + patience)
 # may call everyone free there to celebrate (so celebrate happens without a Festival card too).
 GATHERING_PLACES: Final = ("square", "inn")
 GATHERING_WEIGHT: Final = 0.08  # × (0.5 + warmth)
+GATHERING_MAX: Final = 12  # citizens at most in one gathering
 # Location bonus: (region, op) → multiplier of that op's weight.
 LOCATION_BONUS: Final = {
     ("market", "trade"): 2.5,

@@ -368,6 +368,8 @@ class TownFlux:
             if not self._wander(i, t):
                 self._solo(i, t, None)
         elif choice == "celebrate":
+            if partners.size >= config.GATHERING_MAX:  # a gathering, not the whole city
+                partners = np.sort(self.rng.permutation(partners)[:config.GATHERING_MAX - 1])
             self._celebrate([i, *partners.tolist()], r, t, None, {"gathering": True})
         else:
             partner = self._pick_partner(partners)
