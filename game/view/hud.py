@@ -67,6 +67,7 @@ class Texts:
     def __init__(self, assets: Assets) -> None:
         self.font = assets.font
         self._cache: dict[tuple[str, Colour], pygame.Surface] = {}
+        self._fitted: dict[tuple[str, int], str] = {}
 
     def get(self, text: str, colour: Colour) -> pygame.Surface:
         key = (text, colour)
@@ -83,11 +84,18 @@ class Texts:
 
     def fit(self, text: str, width: int) -> str:
         """The text, cut with an ellipsis if it is wider than `width` screen pixels."""
-        if self.width(text) <= width:
-            return text
-        while text and self.width(text + "…") > width:
-            text = text[:-1]
-        return text.rstrip() + "…"
+        key = (text, width)
+        fitted = self._fitted.get(key)
+        if fitted is None:
+            if len(self._fitted) > self.LIMIT:
+                self._fitted.clear()
+            fitted = text
+            if self.width(text) > width:
+                while fitted and self.width(fitted + "…") > width:
+                    fitted = fitted[:-1]
+                fitted = fitted.rstrip() + "…"
+            self._fitted[key] = fitted
+        return fitted
 
     def wrap(self, text: str, width: int) -> list[str]:
         return self.font.wrap(text, width // UI_SCALE)

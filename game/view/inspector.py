@@ -31,7 +31,9 @@ from game.view.hud import (
     Texts,
 )
 from game.view.input import AskWhy, ChangeDetail, Intent, JumpToEvent, Select
-from game.view.viewstate import CitizenInfo, FeedItem, ViewState
+from game.view.viewstate import CitizenInfo, FeedItem, ScatterInfo, ViewState
+
+KEY: Colour = (255, 0, 255)  # transparent colour of the scatter's dot sprites
 
 MAX_DETAIL = 5
 DIM_LABELS = tuple(d[:3] for d in config.DIMENSIONS)
@@ -166,6 +168,10 @@ class Scatter:
         self.plot = pygame.Rect(0, 0, 0, 0)
         self.hover: int | None = None
         self._points: list[tuple[int, int]] = []
+        self._dots: dict[tuple[Colour, bool], pygame.Surface] = {}
+        self._blits: list[tuple[pygame.Surface, tuple[int, int]]] = []
+        self._placed_for: ScatterInfo | None = None
+        self._placed_in = pygame.Rect(0, 0, 0, 0)
 
     def layout(self, rect: pygame.Rect) -> None:
         self.rect = rect
@@ -193,23 +199,41 @@ class Scatter:
                 return Select(i)
         return None
 
+    def _dot(self, colour: Colour, bridge: bool) -> pygame.Surface:
+        """One citizen's square: its colour in an ink outline, in a white ring for a bridge."""
+        key = (colour, bridge)
+        dot = self._dots.get(key)
+        if dot is None:
+            d, u = self.DOT, UI_SCALE
+            dot = pygame.Surface((d + 2 * u, d + 2 * u))
+            dot.fill(KEY)
+            dot.set_colorkey(KEY)
+            if bridge:
+                dot.fill((255, 255, 255))
+            dot.fill(INK, (u // 2, u // 2, d + u, d + u))
+            dot.fill(colour, (u, u, d, d))
+            self._dots[key] = dot
+        return dot
+
     def draw(self, surface: pygame.Surface, view: ViewState) -> None:
         r, p = self.rect, self.plot
         self.faces.panel(surface, r)
         surface.blit(self.texts.get(self.TITLE, BRIGHT), (r.x + PAD, r.y + PAD // 2 + UI_SCALE))
         sc = view.scatter
-        self._points = [(p.x + int(x * p.w) // UI_SCALE * UI_SCALE,
-                         p.bottom - int(y * p.h) // UI_SCALE * UI_SCALE) for x, y in sc.points]
         d = self.DOT
+        if sc is not self._placed_for or p != self._placed_in:
+            # Placed once per readout (a tick): a city has thousands of dots.
+            self._points = [(p.x + int(x * p.w) // UI_SCALE * UI_SCALE,
+                             p.bottom - int(y * p.h) // UI_SCALE * UI_SCALE)
+                            for x, y in sc.points]
+            half = d // 2 + UI_SCALE
+            self._blits = [
+                (self._dot(COALITION_COLOURS[slot % len(COALITION_COLOURS)] if slot >= 0
+                           else DIM, i in sc.bridges), (x - half, y - half))
+                for i, ((x, y), slot) in enumerate(zip(self._points, sc.coalition, strict=True))]
+            self._placed_for, self._placed_in = sc, p.copy()
+        surface.fblits(self._blits)
         selected = view.citizen.index if view.citizen is not None else None
-        for i, (x, y) in enumerate(self._points):
-            slot = sc.coalition[i]
-            colour = COALITION_COLOURS[slot % len(COALITION_COLOURS)] if slot >= 0 else DIM
-            dot = pygame.Rect(x - d // 2, y - d // 2, d, d)
-            if i in sc.bridges:
-                pygame.draw.rect(surface, (255, 255, 255), dot.inflate(2 * UI_SCALE, 2 * UI_SCALE))
-            surface.fill(INK, dot.inflate(UI_SCALE, UI_SCALE))
-            surface.fill(colour, dot)
         for marked, colour in ((self.hover, TEXT), (selected, BRIGHT)):
             if marked is None or marked >= len(self._points):
                 continue
