@@ -281,9 +281,11 @@ def cmd_why(args: argparse.Namespace, out: TextIO) -> int:
     citizen = next((c for c in flux.citizens if wanted in (c.id, c.name.lower())), None)
     if citizen is None:
         raise CliError(f"no citizen {args.citizen!r} in {args.file}")
-    chain = TraceIndex(timeline.events(name, 0, args.tick)).why(citizen.id, args.tick)
+    names = {c.id: c.name for c in flux.citizens}
+    chain = TraceIndex(timeline.events(name, 0, args.tick)).why(citizen.id, args.tick, names)
     out.write(f"why is {citizen.name} as they are at tick {args.tick} (branch {name})?\n")
-    for line in chain.lines():
+    out.write(f"  {chain.reason}\n")
+    for line in chain.lines(names) if chain.events else ():
         out.write(f"  {line}\n")
     return 0
 

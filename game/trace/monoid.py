@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
 
@@ -32,14 +32,14 @@ def _canonical(event: Event) -> tuple[int, int, str]:
     return (event.tick, event.seq, event.id)
 
 
-def _line(event: Event) -> str:
-    """A readable line: "tick 312 · gossip · mira → ada about tomas (perturbation: rumor)"."""
-    who = event.participants
+def _line(event: Event, names: Mapping[str, str]) -> str:
+    """A readable line: "tick 312 · gossip · Mira → Ada about Tomas (perturbation: rumor)"."""
+    who = [names.get(c, c) for c in event.participants]
     # A binary op reads speaker → listener; a crowd or a lone citizen reads as a plain list.
     citizens = f"{who[0]} → {who[1]}" if len(who) == 2 else (", ".join(who) or "no one")
     text = f"tick {event.tick} · {event.op} · {citizens}"
     if event.subject is not None:
-        text += f" about {event.subject}"
+        text += f" about {names.get(event.subject, event.subject)}"
     notes = []
     if event.perturbation:
         notes.append(f"perturbation: {event.card or event.op}")
@@ -61,11 +61,12 @@ class WhyChain:
     events: tuple[Event, ...]
     reason: str
 
-    def lines(self) -> list[str]:
-        """One readable line per event; just the reason when the chain is empty."""
+    def lines(self, names: Mapping[str, str] | None = None) -> list[str]:
+        """One readable line per event (citizens by `names` where given); just the reason when
+        the chain is empty."""
         if not self.events:
             return [self.reason]
-        return [_line(event) for event in self.events]
+        return [_line(event, names or {}) for event in self.events]
 
 
 class TraceIndex:
@@ -200,7 +201,8 @@ class TraceIndex:
         """Every event that transitively depends on the given one, in sequence order."""
         return [self._events[i] for i in self.future(self.position(event_id))]
 
-    def why(self, citizen_id: str, tick: int) -> WhyChain:
+    def why(self, citizen_id: str, tick: int, names: Mapping[str, str] | None = None
+            ) -> WhyChain:
         """The chain from the most recent perturbation that shaped `citizen_id` by `tick`.
 
         Starts from the citizen's latest event at or before `tick`; that event counts as its own
@@ -208,19 +210,20 @@ class TraceIndex:
         the most recent perturbation in the causal past; among shortest paths, each step from the
         perturbation forward takes the most recent event that still lies on one.
         """
+        who = (names or {}).get(citizen_id, citizen_id)
         target = self._latest_event_of(citizen_id, tick)
         if target is None:
-            return WhyChain((), f"{citizen_id} has no event by tick {tick}: "
+            return WhyChain((), f"{who} has no event by tick {tick}: "
                                 "the state comes from the seed alone")
         source = next(self._perturbations_behind(target), None)
         if source is None:
-            return WhyChain((), f"no perturbation shaped {citizen_id} by tick {tick}: "
+            return WhyChain((), f"no perturbation shaped {who} by tick {tick}: "
                                 "the state comes from the seed alone")
         path = tuple(self._events[i] for i in self._shortest_path(source, target))
         cause = path[0].card or path[0].op
         steps = len(path) - 1
         how = {0: "directly", 1: "in 1 step"}.get(steps, f"in {steps} steps")
-        return WhyChain(path, f"{cause} at tick {path[0].tick} reached {citizen_id} {how}")
+        return WhyChain(path, f"{cause} at tick {path[0].tick} reached {who} {how}")
 
     def _refuse_repeats(self, batch: list[Event]) -> None:
         """Check the whole batch first, so a refused batch leaves the index as it was."""

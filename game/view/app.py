@@ -581,8 +581,9 @@ class App:
             return
         tl = self.timeline
         citizen = self.flux.citizens[self.selected].id
-        chain = TraceIndex(tl.events(end=tl.cursor)).why(citizen, tl.cursor)
-        self.why = (chain.reason, *chain.lines()) if chain.events else (chain.reason,)
+        names = {c.id: c.name for c in self.flux.citizens}
+        chain = TraceIndex(tl.events(end=tl.cursor)).why(citizen, tl.cursor, names)
+        self.why = (chain.reason, *chain.lines(names)) if chain.events else (chain.reason,)
 
     def _focus(self, event_id: str, tick: int) -> Focus | None:
         tl = self.timeline
