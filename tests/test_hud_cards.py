@@ -110,11 +110,11 @@ def test_a_card_without_targets_plays_at_once_and_escape_disarms(app: App) -> No
 
 
 def test_a_cooling_card_does_not_play_twice(app: App) -> None:
-    key(app, pygame.K_s)
-    key(app, pygame.K_s)
+    key(app, pygame.K_m)
+    key(app, pygame.K_m)
     assert [p.card for p in app.timeline.perturbations()] == ["storm"]
     app.frame(2.0)
-    key(app, pygame.K_s)
+    key(app, pygame.K_m)
     assert [p.card for p in app.timeline.perturbations()] == ["storm", "storm"]
 
 

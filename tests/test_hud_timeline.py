@@ -85,7 +85,7 @@ def test_a_card_played_in_the_past_forks_a_new_branch(app: App) -> None:
 
 
 def test_a_perturbation_marker_jumps_to_its_tick(app: App) -> None:
-    post(pygame.KEYDOWN, key=pygame.K_s, mod=0)
+    post(pygame.KEYDOWN, key=pygame.K_m, mod=0)
     app.frame(0.0)
     (p,) = app.timeline.perturbations()
     app.frame(5.0)
@@ -126,7 +126,7 @@ def test_step_buttons_move_one_event_and_live_returns_to_the_head(app: App) -> N
 
 def test_the_branch_list_switches_branches_at_the_same_tick(app: App) -> None:
     drag_knob(app, app.timebar.track_rect.x + app.timebar.track_rect.w // 2)
-    post(pygame.KEYDOWN, key=pygame.K_s, mod=0)
+    post(pygame.KEYDOWN, key=pygame.K_m, mod=0)
     app.frame(0.0)
     assert app.timeline.current == "b1"
     tick = app.timeline.cursor

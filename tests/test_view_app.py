@@ -14,6 +14,7 @@ from game.view import iso
 from game.view.app import App
 from game.view.assets import Assets
 from game.view.clock import MAX_BURST, TickBudget
+from game.view.input import PAN_KEYS
 from game.view.world import FEET_X, FEET_Y
 from tests.helpers import freeze_everyone
 
@@ -235,3 +236,21 @@ def test_a_speech_bubble_appears_for_a_line_and_fades_after_three_seconds(app: A
     assert speaker in app.speech.lines
     app.frame(2.5)
     assert speaker not in app.speech.lines
+
+
+class Held:
+    """What pygame.key.get_pressed() gives, for a chosen set of keys."""
+
+    def __init__(self, *keys: int) -> None:
+        self.keys = set(keys)
+
+    def __getitem__(self, key: int) -> bool:
+        return key in self.keys
+
+
+def test_wasd_pans_like_the_arrows(app: App) -> None:
+    assert PAN_KEYS[pygame.K_w] == PAN_KEYS[pygame.K_UP]
+    assert PAN_KEYS[pygame.K_a] == PAN_KEYS[pygame.K_LEFT]
+    assert PAN_KEYS[pygame.K_s] == PAN_KEYS[pygame.K_DOWN]
+    assert PAN_KEYS[pygame.K_d] == PAN_KEYS[pygame.K_RIGHT]
+    assert app.input.held_pan(Held(pygame.K_d), app.camera.viewport) == (1, 0)

@@ -35,15 +35,15 @@ CARDS: dict[str, CardSpec] = {
                  "A citizen works, reflects or creates alone."),
         CardSpec("festival", "Festival", "festival", 0, (), "F",
                  "Everyone free walks to the square and celebrates together."),
-        CardSpec("storm", "Storm", "storm", 0, (), "S",
+        CardSpec("storm", "Storm", "storm", 0, (), "M",
                  "Outdoor citizens shelter indoors; outdoor life pauses for a phase."),
         CardSpec("rumor", "Rumor", "rumor", 2, ("subject", "speaker"), "R",
                  "A negative story about someone starts to spread."),
-        CardSpec("dispute", "Dispute", "dispute", 2, ("first", "second"), "D",
+        CardSpec("dispute", "Dispute", "dispute", 2, ("first", "second"), "X",
                  "Two citizens quarrel: relations sour, less so for the patient."),
         CardSpec("teach", "Teach", "teach", 2, ("teacher", "learner"), "E",
                  "A teacher passes on curiosity and creativity."),
-        CardSpec("wake", "Wake", "wake", 1, ("sleeper",), "W",
+        CardSpec("wake", "Wake", "wake", 1, ("sleeper",), "K",
                  "Wake a resting citizen (the only thing a sleeper accepts)."),
     )
 }

@@ -268,10 +268,11 @@ CTRL_KEY_TABLE: dict[int, Intent] = {
     pygame.K_q: Quit(), pygame.K_s: SaveTown(), pygame.K_o: OpenPicker(),
 }
 SHIFT_KEY_TABLE: dict[int, Intent] = {pygame.K_SLASH: ToggleHelp()}  # "?"
-# Held keys pan the view: direction the view moves, in screen axes. Only the arrows: letters
-# are card hotkeys (S storm, D dispute, W wake).
+# Held keys pan the view: direction the view moves, in screen axes. The card hotkeys keep clear
+# of W, A, S and D for this.
 PAN_KEYS: dict[int, tuple[int, int]] = {
     pygame.K_LEFT: (-1, 0), pygame.K_RIGHT: (1, 0), pygame.K_UP: (0, -1), pygame.K_DOWN: (0, 1),
+    pygame.K_a: (-1, 0), pygame.K_d: (1, 0), pygame.K_w: (0, -1), pygame.K_s: (0, 1),
 }
 EDGE_PX = 6  # the mouse this close to a window edge pans the view
 DRAG_START_PX = 4  # a left press moving further than this is a drag, not a click

@@ -51,7 +51,7 @@ KEY_HELP: tuple[tuple[str, str], ...] = (
     ("H", "hide the HUD"),
     ("P", "presentation: captions, camera follows"),
     ("F12", "screenshot into the screenshots folder"),
-    ("arrows, + -, Home", "move, zoom, recentre"),
+    ("arrows or WASD, + -, Home", "move, zoom, recentre"),
     ("Ctrl+S, Ctrl+O", "save, open a town"),
     ("Ctrl+Q", "quit"),
     ("F1 or ?", "this help"),
