@@ -8,18 +8,17 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import logging
 import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
 from typing import TextIO
 
 from pydantic import TypeAdapter, ValidationError
 
 from game import __version__, config, demo, logs
+from game.jsonfile import JsonFileError, first_problem, read_json
 from game.sim import social
 from game.sim.cards import Perturbation
 from game.sim.events import Event
@@ -153,20 +152,14 @@ def build_parser() -> argparse.ArgumentParser:
 def load_perturbations(path: str) -> list[Perturbation]:
     """Read a perturbation file; a CliError names the file and the problem."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as err:
-        raise CliError(f"cannot read {path}: {err.strerror}") from None
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise CliError(f"{path}: line {err.lineno}: {err.msg}") from None
+        raw = read_json(path)
+    except JsonFileError as err:
+        raise CliError(f"cannot read {path}: {err}") from None
     try:
         return TypeAdapter(list[Perturbation]).validate_python(raw)
     except ValidationError as err:
-        first = err.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        message = str(first["msg"]).removeprefix("Value error, ")
-        raise CliError(f"{path}: item {where}: {message}") from None
+        loc, message = first_problem(err)
+        raise CliError(f"{path}: item {'.'.join(map(str, loc))}: {message}") from None
 
 
 class Progress:

@@ -7,13 +7,13 @@ No pygame here.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from game import config
+from game.jsonfile import JsonFileError, first_problem, read_json
 from game.sim.cards import CARDS
 from game.sim.scenarios import scenario
 
@@ -149,9 +149,7 @@ def parse(raw: object, where: str = "demo") -> DemoScript:
     try:
         script = DemoScript.model_validate(raw)
     except ValidationError as err:
-        first = err.errors()[0]
-        loc = list(first["loc"])
-        msg = str(first["msg"]).removeprefix("Value error, ")
+        loc, msg = first_problem(err)
         if len(loc) >= 2 and loc[0] == "steps" and isinstance(loc[1], int):
             steps = raw.get("steps") if isinstance(raw, dict) else None
             kind = (steps[loc[1]].get("do", "?") if isinstance(steps, list)
@@ -163,16 +161,11 @@ def parse(raw: object, where: str = "demo") -> DemoScript:
 
 
 def load(path: str | Path) -> DemoScript:
-    where = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as err:
-        raise DemoError(f"cannot read {where}: {err.strerror}") from None
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise DemoError(f"{where}: line {err.lineno}: {err.msg}") from None
-    return parse(raw, where)
+        raw = read_json(path)
+    except JsonFileError as err:
+        raise DemoError(f"cannot read {path}: {err}") from None
+    return parse(raw, str(path))
 
 
 def default_script() -> DemoScript:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 from pathlib import Path
@@ -17,11 +18,10 @@ def setup(verbose: bool = False) -> Path:
     """Send log records to the log file (and to stderr when there is one); returns the file."""
     target = log_file()
     handlers: list[logging.Handler] = []
-    try:
+    # An unwritable log folder must not stop the app; stderr below still works.
+    with contextlib.suppress(OSError):
         target.parent.mkdir(parents=True, exist_ok=True)
         handlers.append(logging.FileHandler(target, encoding="utf-8"))
-    except OSError:
-        pass  # an unwritable log folder must not stop the app; stderr below still works
     if sys.stderr is not None and verbose:
         handlers.append(logging.StreamHandler(sys.stderr))
     logging.basicConfig(level=logging.INFO, handlers=handlers or [logging.NullHandler()],

@@ -7,13 +7,13 @@ Writes are atomic. Never pickle. Pure: never imports pygame or the view.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from game import __version__, config
+from game.jsonfile import JsonFileError, first_problem, read_json
 from game.sim.cards import Perturbation
 from game.storage import atomic_write_text
 from game.trace.timeline import MAIN, Timeline
@@ -84,15 +84,9 @@ def read(path: str | Path) -> SaveFile:
     """Parse and validate a save file (no simulation yet)."""
     where = Path(path)
     try:
-        text = where.read_text(encoding="utf-8")
-    except OSError as err:
-        raise SaveError(f"cannot open {where}: {err.strerror}") from None
-    except UnicodeDecodeError:
-        raise SaveError(f"cannot open {where}: not a text file") from None
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise SaveError(f"cannot open {where}: line {err.lineno}: {err.msg}") from None
+        raw = read_json(where)
+    except JsonFileError as err:
+        raise SaveError(f"cannot open {where}: {err}") from None
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         raise SaveError(f"cannot open {where}: not an Agent Town save file")
     if raw.get("version") != VERSION:
@@ -101,10 +95,8 @@ def read(path: str | Path) -> SaveFile:
     try:
         return SaveFile.model_validate(raw)
     except ValidationError as err:
-        first = err.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"])
-        msg = str(first["msg"]).removeprefix("Value error, ")
-        raise SaveError(f"cannot open {where}: {loc}: {msg}") from None
+        loc, msg = first_problem(err)
+        raise SaveError(f"cannot open {where}: {'.'.join(map(str, loc))}: {msg}") from None
 
 
 def build(record: SaveFile, where: str | Path = "save") -> Timeline:

@@ -1,0 +1,34 @@
+"""Reading JSON files a person wrote or kept (cards, demo scripts, saves): problems in words.
+
+Callers put the file's name in front; nothing here raises a traceback at a person. No pygame.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import ValidationError
+
+
+class JsonFileError(Exception):
+    """Why a file could not be read as JSON, in words ("line 3: Expecting ',' delimiter")."""
+
+
+def read_json(path: str | Path) -> object:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as err:
+        raise JsonFileError(err.strerror or str(err)) from None
+    except UnicodeDecodeError:
+        raise JsonFileError("not a text file") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise JsonFileError(f"line {err.lineno}: {err.msg}") from None
+
+
+def first_problem(err: ValidationError) -> tuple[tuple[int | str, ...], str]:
+    """Where the first validation problem is, and what it is, without pydantic's prefixes."""
+    first = err.errors()[0]
+    return tuple(first["loc"]), str(first["msg"]).removeprefix("Value error, ")
