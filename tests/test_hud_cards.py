@@ -17,6 +17,7 @@ from game.view.app import App
 from game.view.assets import Assets
 from game.view.hand import charges
 from tests.helpers import place, put_to_rest
+from tests.window import click, key, post
 
 
 @pytest.fixture
@@ -28,20 +29,7 @@ def app(assets: Assets, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> App:
     return App(timeline, speed=0, reproducible=True, assets=assets)
 
 
-def post(kind: int, **attrs: object) -> None:
-    pygame.event.post(pygame.event.Event(kind, attrs))
 
-
-def click(app: App, pos: tuple[int, int], button: int = 1) -> None:
-    post(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0))
-    post(pygame.MOUSEBUTTONDOWN, pos=pos, button=button)
-    post(pygame.MOUSEBUTTONUP, pos=pos, button=button)
-    app.frame(0.0)
-
-
-def key(app: App, k: int, mod: int = 0) -> None:
-    post(pygame.KEYDOWN, key=k, mod=mod)
-    app.frame(0.0)
 
 
 def card_pos(app: App, card: str) -> tuple[int, int]:

@@ -13,6 +13,7 @@ from game.trace import store
 from game.trace.timeline import Timeline
 from game.view.app import App, run_app
 from game.view.assets import Assets
+from tests.window import key
 
 
 @pytest.fixture(autouse=True)
@@ -33,10 +34,6 @@ def app(assets: Assets) -> App:
     app.frame(0.0)
     return app
 
-
-def key(app: App, k: int, mod: int = 0) -> None:
-    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=k, mod=mod))
-    app.frame(0.0)
 
 
 def test_ctrl_s_saves_and_ctrl_o_reopens_the_same_history(app: App) -> None:

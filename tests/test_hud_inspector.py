@@ -15,6 +15,7 @@ from game.sim.cards import Perturbation
 from game.trace.timeline import Timeline
 from game.view.app import App
 from game.view.assets import Assets
+from tests.window import click, key, post
 
 
 def make_app(assets: Assets, timeline: Timeline | None = None,
@@ -34,20 +35,7 @@ def app(assets: Assets, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> App:
     return make_app(assets)
 
 
-def post(kind: int, **attrs: object) -> None:
-    pygame.event.post(pygame.event.Event(kind, attrs))
 
-
-def click(app: App, pos: tuple[int, int]) -> None:
-    post(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0))
-    post(pygame.MOUSEBUTTONDOWN, pos=pos, button=1)
-    post(pygame.MOUSEBUTTONUP, pos=pos, button=1)
-    app.frame(0.0)
-
-
-def key(app: App, k: int, mod: int = 0, unicode: str = "") -> None:
-    post(pygame.KEYDOWN, key=k, mod=mod, unicode=unicode)
-    app.frame(0.0)
 
 
 def test_clicking_a_scatter_point_selects_the_citizen_and_the_card_follows(app: App) -> None:

@@ -12,6 +12,7 @@ from game.sim.flux import TownFlux
 from game.trace.timeline import Timeline
 from game.view.app import App
 from game.view.assets import Assets
+from tests.window import click, post
 
 
 @pytest.fixture
@@ -25,15 +26,6 @@ def app(assets: Assets, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> App:
     return app
 
 
-def post(kind: int, **attrs: object) -> None:
-    pygame.event.post(pygame.event.Event(kind, attrs))
-
-
-def click(app: App, pos: tuple[int, int]) -> None:
-    post(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0))
-    post(pygame.MOUSEBUTTONDOWN, pos=pos, button=1)
-    post(pygame.MOUSEBUTTONUP, pos=pos, button=1)
-    app.frame(0.0)
 
 
 def drag_knob(app: App, to_x: int, frames: int = 3) -> None:

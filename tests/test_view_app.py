@@ -17,6 +17,7 @@ from game.view.clock import MAX_BURST, TickBudget
 from game.view.input import PAN_KEYS
 from game.view.world import FEET_X, FEET_Y
 from tests.helpers import freeze_everyone
+from tests.window import post
 
 ScreenArray = np.ndarray
 
@@ -26,9 +27,6 @@ def app(assets: Assets) -> App:
     pygame.event.clear()
     return App(Timeline("town", 7), reproducible=True, assets=assets)
 
-
-def post(kind: int, **attrs: object) -> None:
-    pygame.event.post(pygame.event.Event(kind, attrs))
 
 
 def stand_alone(app: App, region: str) -> int:

@@ -15,6 +15,7 @@ from game.view.app import App
 from game.view.assets import Assets
 from game.view.input import ArmCard, Choose
 from game.view.viewstate import ViewState
+from tests.window import post
 
 DT = 1 / 60
 
@@ -29,9 +30,6 @@ def app(assets: Assets, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> App:
     app.frame(0.0)
     return app
 
-
-def post(kind: int, **attrs: object) -> None:
-    pygame.event.post(pygame.event.Event(kind, attrs))
 
 
 def press(app: App, key: int) -> None:

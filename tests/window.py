@@ -1,0 +1,23 @@
+"""Test helpers that drive the app as a person would: posted mouse and key events, one frame."""
+
+from __future__ import annotations
+
+import pygame
+
+from game.view.app import App
+
+
+def post(kind: int, **attrs: object) -> None:
+    pygame.event.post(pygame.event.Event(kind, attrs))
+
+
+def click(app: App, pos: tuple[int, int], button: int = 1) -> None:
+    post(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0))
+    post(pygame.MOUSEBUTTONDOWN, pos=pos, button=button)
+    post(pygame.MOUSEBUTTONUP, pos=pos, button=button)
+    app.frame(0.0)
+
+
+def key(app: App, k: int, mod: int = 0, unicode: str = "") -> None:
+    post(pygame.KEYDOWN, key=k, mod=mod, unicode=unicode)
+    app.frame(0.0)
