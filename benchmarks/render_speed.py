@@ -26,7 +26,8 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 import pygame  # after the driver is chosen above
 
-from game import config, demo
+from game import config
+from game.demos import script as demo
 from game.trace.timeline import Timeline
 from game.view.app import FIXED_DT, App
 from game.view.assets import Assets

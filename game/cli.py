@@ -17,18 +17,20 @@ from typing import TextIO
 
 from pydantic import TypeAdapter, ValidationError
 
-from game import __version__, config, demo, logs
-from game.jsonfile import JsonFileError, first_problem, read_json
+from game import __version__, config
+from game.demos import script as demo
 from game.sim import social
 from game.sim.cards import Perturbation
 from game.sim.events import Event
 from game.sim.flux import TownFlux
 from game.sim.model import Activity
 from game.sim.townmap import REGION_NAMES
-from game.storage import atomic_writer
 from game.trace import store
 from game.trace.monoid import TraceIndex
 from game.trace.timeline import Timeline
+from game.userfiles import logs
+from game.userfiles.jsonfile import JsonFileError, first_problem, read_json
+from game.userfiles.storage import atomic_writer
 
 PROG = "agent-town"
 
@@ -402,7 +404,7 @@ def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
                        "(a script sets its own)")
     import pygame
 
-    from game import video
+    from game.demos import video
     from game.view import playback
 
     play: Callable[[playback.FrameSink], int]

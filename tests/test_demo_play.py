@@ -12,8 +12,9 @@ from pathlib import Path
 import pygame
 import pytest
 
-from game import demo, video
 from game.cli import main
+from game.demos import script as demo
+from game.demos import video
 from game.trace.timeline import Timeline
 from game.view.app import App
 from game.view.assets import Assets

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from game import demo
+from game.demos import script as demo
 
 
 def test_the_built_in_demo_is_valid_and_about_a_minute_long() -> None:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pygame
 import pytest
 
-from game import paths, settings
 from game.trace import store
 from game.trace.timeline import Timeline
+from game.userfiles import paths, settings
 from game.view.app import App, run_app
 from game.view.assets import Assets
 from tests.window import key

@@ -9,10 +9,10 @@ import numpy as np
 import pygame
 import pytest
 
-from game import logs
-from game.settings import Settings
 from game.sim.cards import Perturbation
 from game.trace.timeline import Timeline
+from game.userfiles import logs
+from game.userfiles.settings import Settings
 from game.view.app import App
 from game.view.assets import Assets
 from tests.window import click, key, post

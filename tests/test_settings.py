@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from game import logs, paths, settings
+from game.userfiles import logs, paths, settings
 
 
 @pytest.fixture(autouse=True)

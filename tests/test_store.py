@@ -11,11 +11,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from game import config, storage
+from game import config
 from game.cli import main
 from game.sim.cards import CARDS, Perturbation
 from game.trace import store
 from game.trace.timeline import MAIN, Timeline
+from game.userfiles import storage
 
 
 def history() -> Timeline:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from game import video
+from game.demos import video
 
 SIZE = (64, 36)
 

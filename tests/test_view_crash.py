@@ -12,9 +12,9 @@ from pathlib import Path
 import pygame
 import pytest
 
-from game import paths
 from game.trace import store
 from game.trace.timeline import Timeline
+from game.userfiles import paths
 from game.view import crash
 from game.view.app import App
 from game.view.assets import Assets

@@ -13,10 +13,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from game import __version__, config
-from game.jsonfile import JsonFileError, first_problem, read_json
 from game.sim.cards import Perturbation
-from game.storage import atomic_write_text
 from game.trace.timeline import MAIN, Timeline
+from game.userfiles.jsonfile import JsonFileError, first_problem, read_json
+from game.userfiles.storage import atomic_write_text
 
 FORMAT = "agent-town"
 VERSION = 1

@@ -24,9 +24,7 @@ from pathlib import Path
 
 import pygame
 
-from game import config, logs, paths
-from game import settings as user_settings
-from game.settings import Settings
+from game import config
 from game.sim.cards import CARDS
 from game.sim.events import Event
 from game.sim.flux import TownFlux
@@ -36,6 +34,9 @@ from game.trace import store
 from game.trace.monoid import TraceIndex
 from game.trace.story import caption
 from game.trace.timeline import Timeline
+from game.userfiles import logs, paths
+from game.userfiles import settings as user_settings
+from game.userfiles.settings import Settings
 from game.view import crash, iso
 from game.view.assets import Assets, resource_path
 from game.view.camera import Camera

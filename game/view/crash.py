@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pygame
 
-from game import __version__, logs, paths
-from game.storage import atomic_write_text
+from game import __version__
 from game.trace import store
 from game.trace.timeline import MAIN, Timeline
+from game.userfiles import logs, paths
+from game.userfiles.storage import atomic_write_text
 from game.view.assets import Assets
 from game.view.hud import BRIGHT, DIM, TEXT, UI_SCALE, WARN, Faces, MessageBox, Texts
 from game.view.input import Dismiss, Intent, OpenSave

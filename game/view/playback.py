@@ -14,7 +14,7 @@ from collections.abc import Callable
 import pygame
 
 from game import config
-from game.demo import (
+from game.demos.script import (
     BranchStep,
     CaptionStep,
     CardStep,
@@ -27,8 +27,8 @@ from game.demo import (
     ViewStep,
     WaitStep,
 )
-from game.settings import Settings
 from game.trace.timeline import Timeline
+from game.userfiles.settings import Settings
 from game.view.app import App, open_window
 from game.view.input import (
     ArmCard,

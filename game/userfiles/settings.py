@@ -12,8 +12,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from game import config, paths
-from game.storage import atomic_write_text
+from game import config
+from game.userfiles import paths
+from game.userfiles.storage import atomic_write_text
 
 log = logging.getLogger(__name__)
 

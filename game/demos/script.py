@@ -13,9 +13,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from game import config
-from game.jsonfile import JsonFileError, first_problem, read_json
 from game.sim.cards import CARDS
 from game.sim.scenarios import scenario
+from game.userfiles.jsonfile import JsonFileError, first_problem, read_json
 
 
 class DemoError(Exception):

@@ -7,7 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
-from game import paths
+from game.userfiles import paths
 
 
 def log_file() -> Path:
