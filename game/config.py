@@ -40,6 +40,10 @@ WALK_WEIGHT: Final = 0.06  # × (curiosity + ambition)
 # With no free partner in the region: walk elsewhere, or linger (another idle pause) for one.
 LONELY_WALK_WEIGHT: Final = 0.12
 LINGER_WEIGHT: Final = 0.5  # × (0.5 + patience)
+# In the evening and at night a citizen away from home wanders this many times as often, and
+# prefers each neighbouring region nearer home this many times over the others.
+HOMESICK_PULL: Final = 3.0
+HOMEWARD_PREFERENCE: Final = 3.0
 # An evening gathering: with two or more free citizens about in one of these places, a citizen
 # may call everyone free there to celebrate (so celebrate happens without a Festival card too).
 GATHERING_PLACES: Final = ("square", "inn")
@@ -60,6 +64,11 @@ LOCATION_BONUS: Final = {
     ("library", "teach"): 2.0,
     ("observatory", "teach"): 1.5,
 }
+
+# Mood (derived, never stored): a socializing citizen above this warmth is "warm", an idle one
+# above this curiosity "curious".
+WARM_MOOD: Final = 0.7
+CURIOUS_MOOD: Final = 0.7
 
 # --- Durations (ticks) -------------------------------------------------------------------------
 DURATION: Final = {
@@ -142,3 +151,8 @@ KEYFRAME_BUDGET_MB: Final = 50.0
 METRIC_SAMPLE_TICKS: Final = 100  # the timeline samples town metrics this often
 WINDOW_SIZE: Final = (1280, 720)
 SPEEDS: Final = (0, 1, 2, 4, 8, 16, -1)  # ticks-per-tick multipliers; -1 = max
+
+# --- Defaults a person gets when it names none ---------------------------------------------------
+DEFAULT_SCENARIO: Final = "town"
+DEFAULT_SEED: Final = 7
+FRAME_RATE: Final = 60  # frames per second of the window, demos and video

@@ -112,7 +112,7 @@ def test_unknown_targets_and_cards_are_refused_with_a_clear_message(flux: TownFl
         flux.inject(Perturbation(tick=1, card="greet", targets=("nobody",)))
     with pytest.raises(ValueError, match="unknown card 'party'"):
         Perturbation(tick=1, card="party")
-    with pytest.raises(ValueError, match="at most 1 targets"):
+    with pytest.raises(ValueError, match="solo takes one target at most"):
         Perturbation(tick=1, card="solo", targets=("ada", "bruno"))
 
 

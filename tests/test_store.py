@@ -106,7 +106,7 @@ def edited(saved: Path, change: dict[str, object]) -> str:
     ({"scenario": "moon"}, "unknown scenario 'moon'"),
     ({"branches/0/perturbations/0/card": "party"}, "unknown card 'party'"),
     ({"branches/1/perturbations/0/targets": ["zed"]}, "unknown citizen 'zed'"),
-    ({"branches/0/perturbations/0/targets": ["zed"]}, "at most 0 targets"),
+    ({"branches/0/perturbations/0/targets": ["zed"]}, "festival takes no targets"),
     ({"branches/0/hashes/1600": "0000000000000000"}, "state hash at tick 1600"),
     ({"branches/1/parent": "nowhere"}, "parent 'nowhere'"),
     ({"current": "b9"}, "current branch 'b9'"),

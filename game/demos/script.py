@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from game import config
-from game.sim.cards import CARDS
+from game.sim.cards import CARDS, check_card
 from game.sim.scenarios import scenario
 from game.userfiles.jsonfile import JsonFileError, first_problem, read_json
 
@@ -131,17 +131,13 @@ def _check(script: DemoScript, where: str) -> DemoScript:
             raise DemoError(f"{label}: starts at {step.at} s, before the step above it "
                             f"({previous} s)")
         previous = step.at
-        if isinstance(step, CardStep) and len(step.targets) > CARDS[step.card].max_targets:
-            most = CARDS[step.card].max_targets
-            takes = ("no targets" if not most else "one target at most" if most == 1
-                     else f"at most {most} targets")
-            raise DemoError(f"{label}: {step.card} takes {takes}")
-        names = (step.targets if isinstance(step, CardStep)
-                 else (step.citizen,) if isinstance(step, SelectStep) and step.citizen
-                 else ())
-        for name in names:
-            if name not in citizens:
-                raise DemoError(f"{label}: unknown citizen {name!r}")
+        try:
+            if isinstance(step, CardStep):
+                check_card(step.card, step.targets, citizens)
+            elif isinstance(step, SelectStep) and step.citizen and step.citizen not in citizens:
+                raise ValueError(f"unknown citizen {step.citizen!r}")
+        except ValueError as err:
+            raise DemoError(f"{label}: {err}") from None
     return script
 
 

@@ -6,6 +6,7 @@ the flux queues it and runs it inside the tick it names. Pure: never imports pyg
 
 from __future__ import annotations
 
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -49,6 +50,26 @@ CARDS: dict[str, CardSpec] = {
 }
 
 
+def check_card(card: str, targets: Sequence[str], citizens: Container[str] | None = None) -> None:
+    """The one check of a card and its targets, for every way a card arrives (a click, a file,
+    a save, a demo script, the command line). Raises ValueError in words; `citizens` (ids), when
+    given, must hold every target."""
+    spec = CARDS.get(card)
+    if spec is None:
+        raise ValueError(f"unknown card {card!r} (cards: {', '.join(CARDS)})")
+    if len(targets) > spec.max_targets:
+        most = spec.max_targets
+        takes = ("no targets" if not most else "one target at most" if most == 1
+                 else f"at most {most} targets")
+        roles = f" ({', '.join(spec.target_roles)})" if most else ""
+        raise ValueError(f"{card} takes {takes}{roles}, got {len(targets)}")
+    if citizens is None:
+        return
+    for target in targets:
+        if target not in citizens:
+            raise ValueError(f"unknown citizen {target!r}")
+
+
 class Perturbation(BaseModel):
     """A card played at a tick, with optional targets (citizen ids)."""
 
@@ -61,15 +82,10 @@ class Perturbation(BaseModel):
     @field_validator("card")
     @classmethod
     def _known_card(cls, card: str) -> str:
-        if card not in CARDS:
-            raise ValueError(f"unknown card {card!r} (cards: {', '.join(CARDS)})")
+        check_card(card, ())
         return card
 
     @model_validator(mode="after")
     def _not_too_many_targets(self) -> Perturbation:
-        spec = CARDS[self.card]
-        if len(self.targets) > spec.max_targets:
-            roles = ", ".join(spec.target_roles) or "none"
-            raise ValueError(f"card {self.card!r} takes at most {spec.max_targets} targets "
-                             f"({roles}), got {len(self.targets)}")
+        check_card(self.card, self.targets)
         return self

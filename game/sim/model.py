@@ -25,6 +25,27 @@ IntArray = npt.NDArray[np.int64]
 NEVER = np.iinfo(np.int64).max
 
 
+class Phase(IntEnum):
+    """The four phases of a day, in order (config.PHASES names them for people)."""
+
+    MORNING = 0
+    AFTERNOON = 1
+    EVENING = 2
+    NIGHT = 3
+
+
+class Dim(IntEnum):
+    """The personality dimensions: columns of `TownState.personality` (config.DIMENSIONS)."""
+
+    WARMTH = 0
+    CURIOSITY = 1
+    TRUST = 2
+    CREATIVITY = 3
+    PATIENCE = 4
+    RESILIENCE = 5
+    AMBITION = 6
+
+
 class Activity(IntEnum):
     """What a citizen is doing; WALKING while on a path."""
 
@@ -70,7 +91,6 @@ ARCHETYPE_ORDER: tuple[str, ...] = tuple(ARCHETYPES)
 
 def mood(activity: int, personality: FloatArray) -> str:
     """Mood is derived, never stored (DESIGN.md §1)."""
-    warmth, curiosity = personality[0], personality[1]
     match Activity(activity):
         case Activity.RESTING:
             return "resting"
@@ -79,9 +99,9 @@ def mood(activity: int, personality: FloatArray) -> str:
         case Activity.WORKING:
             return "focused"
         case Activity.SOCIALIZING:
-            return "warm" if warmth > 0.7 else "engaged"
+            return "warm" if personality[Dim.WARMTH] > config.WARM_MOOD else "engaged"
         case _:
-            return "curious" if curiosity > 0.7 else "calm"
+            return "curious" if personality[Dim.CURIOSITY] > config.CURIOUS_MOOD else "calm"
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from game import config
-from game.sim.model import Activity, FloatArray, TownState
-
-WARMTH, CURIOSITY, TRUST, CREATIVITY, PATIENCE, RESILIENCE, AMBITION = range(7)
+from game.sim.model import Activity, Dim, FloatArray, TownState
 
 
 def saturate(w: FloatArray | float, delta: FloatArray | float) -> FloatArray:
@@ -31,7 +29,7 @@ def _bump(state: TownState, i: int, j: int, delta: float) -> None:
 
 
 def _greet(state: TownState, a: int, b: int, subject: int) -> dict[str, object]:
-    gain = config.GREET_GAIN * float(state.personality[[a, b], WARMTH].mean())
+    gain = config.GREET_GAIN * float(state.personality[[a, b], Dim.WARMTH].mean())
     _bump(state, a, b, gain)
     _bump(state, b, a, gain)
     return {"gain": round(gain, 4)}
@@ -40,16 +38,12 @@ def _greet(state: TownState, a: int, b: int, subject: int) -> dict[str, object]:
 def _gossip(state: TownState, a: int, b: int, subject: int) -> dict[str, object]:
     opinion = float(state.rel[a, subject])
     _bump(state, b, subject, config.GOSSIP_TRANSFER * opinion)
-    heard = state.heard[b]
-    if subject in heard:
-        heard.remove(subject)
-    heard.insert(0, subject)
-    del heard[config.HEARD_LIMIT:]
+    hear(state, b, subject)
     return {"opinion": round(opinion, 4)}
 
 
 def _trade(state: TownState, a: int, b: int, subject: int) -> dict[str, object]:
-    gain = config.TRADE_GAIN * float(state.personality[[a, b], TRUST].mean())
+    gain = config.TRADE_GAIN * float(state.personality[[a, b], Dim.TRUST].mean())
     _bump(state, a, b, gain)
     _bump(state, b, a, gain)
     state.surplus[[a, b]] += config.TRADE_SURPLUS
@@ -62,18 +56,31 @@ def _solo(state: TownState, a: int, b: int, subject: int) -> dict[str, object]:
 
 
 def _dispute(state: TownState, a: int, b: int, subject: int) -> dict[str, object]:
-    loss = config.DISPUTE_LOSS * (1.0 - float(state.personality[[a, b], PATIENCE].mean()))
+    loss = config.DISPUTE_LOSS * (1.0 - float(state.personality[[a, b], Dim.PATIENCE].mean()))
     _bump(state, a, b, -loss)
     _bump(state, b, a, -loss)
     return {"loss": round(loss, 4)}
 
 
 def _teach(state: TownState, a: int, b: int, subject: int) -> dict[str, object]:
-    dims = [CURIOSITY, CREATIVITY]
+    dims = [Dim.CURIOSITY, Dim.CREATIVITY]
     gap = state.personality[a, dims] - state.personality[b, dims]
     drift = np.clip(gap, -config.TEACH_DRIFT, config.TEACH_DRIFT)
     state.personality[b, dims] = np.clip(state.personality[b, dims] + drift, 0.0, 1.0)
     return {"drift": [round(float(d), 4) for d in drift]}
+
+
+def hear(state: TownState, listener: int, subject: int, *, trim: bool = True) -> None:
+    """The listener last heard about `subject`: it goes first in what it may repeat, and only
+    the newest HEARD_LIMIT are kept. A planted rumor does not trim (trim=False): saves of
+    version 1 replay that, and trimming it changes 13 % of rumors' towns; it goes with the
+    next save version."""
+    heard = state.heard[listener]
+    if subject in heard:
+        heard.remove(subject)
+    heard.insert(0, subject)
+    if trim:
+        del heard[config.HEARD_LIMIT:]
 
 
 def celebrate(state: TownState, members: Sequence[int]) -> dict[str, object]:
@@ -117,21 +124,21 @@ class OpSpec:
 OPS: dict[str, OpSpec] = {
     o.name: o
     for o in (
-        OpSpec("greet", 2, Activity.SOCIALIZING, _greet, (WARMTH, 1.0), 1.0,
+        OpSpec("greet", 2, Activity.SOCIALIZING, _greet, (Dim.WARMTH, 1.0), 1.0,
                "{a} greeted {b}"),
-        OpSpec("gossip", 2, Activity.SOCIALIZING, _gossip, (CURIOSITY, 1.0), 0.5,
+        OpSpec("gossip", 2, Activity.SOCIALIZING, _gossip, (Dim.CURIOSITY, 1.0), 0.5,
                "{a} told {b} about {s}"),
-        OpSpec("trade", 2, Activity.SOCIALIZING, _trade, (AMBITION, 1.0), 1.5,
+        OpSpec("trade", 2, Activity.SOCIALIZING, _trade, (Dim.AMBITION, 1.0), 1.5,
                "{a} traded with {b}"),
-        OpSpec("solo", 1, Activity.WORKING, _solo, (CREATIVITY, 1.0), 0.0,
+        OpSpec("solo", 1, Activity.WORKING, _solo, (Dim.CREATIVITY, 1.0), 0.0,
                "{a} {s}"),
-        OpSpec("walk", 1, Activity.WALKING, None, (CURIOSITY, 1.0), 0.0,
+        OpSpec("walk", 1, Activity.WALKING, None, (Dim.CURIOSITY, 1.0), 0.0,
                "{a} set off for the {s}"),
-        OpSpec("dispute", 2, Activity.SOCIALIZING, _dispute, (PATIENCE, 0.0), -1.0,
+        OpSpec("dispute", 2, Activity.SOCIALIZING, _dispute, (Dim.PATIENCE, 0.0), -1.0,
                "{a} quarrelled with {b}"),
-        OpSpec("celebrate", 0, Activity.SOCIALIZING, None, (WARMTH, 1.0), 0.5,
+        OpSpec("celebrate", 0, Activity.SOCIALIZING, None, (Dim.WARMTH, 1.0), 0.5,
                "{a} celebrated together"),
-        OpSpec("teach", 2, Activity.SOCIALIZING, _teach, (CURIOSITY, 1.0), 1.0,
+        OpSpec("teach", 2, Activity.SOCIALIZING, _teach, (Dim.CURIOSITY, 1.0), 1.0,
                "{a} taught {b}"),
     )
 }

@@ -120,10 +120,10 @@ def build(record: SaveFile, where: str | Path = "save") -> Timeline:
                     raise ValueError(f"branch {b.name!r} needs a parent")
                 timeline.add_branch(b.name, b.parent, b.fork_tick, b.perturbations, b.label)
             for p in b.perturbations:
-                for target in p.targets:
-                    if target not in timeline.flux.index:
-                        raise ValueError(f"branch {b.name!r}: card {p.card!r} at tick {p.tick}: "
-                                         f"unknown citizen {target!r}")
+                try:
+                    timeline.flux.check(p)
+                except ValueError as err:
+                    raise ValueError(f"branch {b.name!r}, tick {p.tick}: {err}") from None
                 if b.parent is not None and p.tick <= b.fork_tick:
                     raise ValueError(f"branch {b.name!r}: card {p.card!r} at tick {p.tick} is "
                                      f"before its fork at tick {b.fork_tick}")

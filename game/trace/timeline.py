@@ -180,9 +180,7 @@ class Timeline:
             targets = perturbation.targets
         p = Perturbation(tick=self.cursor + 1, card=card, targets=tuple(targets))
         if self.cursor < self.branch.head:
-            for target in p.targets:
-                if target not in self.flux.index:
-                    raise ValueError(f"card {card!r}: unknown citizen {target!r}")
+            self.flux.check(p)
             self.current = self._fork(self.cursor, f"{card} at tick {p.tick}")
         self.add_perturbation(p)
         return self.current
@@ -191,9 +189,7 @@ class Timeline:
         """Schedule a perturbation on the current branch at its own tick (not in the past)."""
         if p.tick <= self.cursor:
             raise ValueError(f"card {p.card!r} at tick {p.tick}: that tick has already run")
-        for target in p.targets:
-            if target not in self.flux.index:
-                raise ValueError(f"card {p.card!r}: unknown citizen {target!r}")
+        self.flux.check(p)
         self.branch.perturbations.append(p)
         self.branch.perturbations.sort(key=lambda q: q.tick)
         self._schedules.clear()

@@ -1,0 +1,202 @@
+"""A free citizen's decision: what to do next, drawn from weights set by the phase of the day,
+its personality, where it stands, and a rumor it itches to tell.
+
+The weights are one table (`WITH_PARTNERS`, `ALONE`, `ALWAYS`): each row names a choice, its
+base weight (a column of `config.PHASE_WEIGHTS`, or a constant), how personality leans on it,
+and whether the region's location bonus and a rumor's itch apply. Pure: never imports pygame,
+the view or the trace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from game import config
+from game.sim import perform
+from game.sim.model import Activity, Dim, IntArray, Phase
+from game.sim.townmap import REGION_NAMES, REGIONS
+
+if TYPE_CHECKING:
+    from game.sim.flux import TownFlux
+
+Lean = Callable[[list[float]], float]  # personality (as floats) → a factor of the weight
+
+
+def _half_plus(dim: Dim) -> Lean:
+    return lambda p: 0.5 + p[dim]
+
+
+def _twice(dim: Dim) -> Lean:
+    return lambda p: 2.0 * p[dim]
+
+
+def _twice_lacking(dim: Dim) -> Lean:
+    return lambda p: 2.0 * (1.0 - p[dim])
+
+
+def _steady(p: list[float]) -> float:
+    return 1.0
+
+
+@dataclass(frozen=True)
+class Choice:
+    op: str  # greet, gossip, …, or linger (another idle pause) and walk (wander)
+    base: int | float  # an int is a column of config.PHASE_WEIGHTS; a float a constant weight
+    lean: Lean
+    bonus: bool = False  # the region's LOCATION_BONUS for this op applies
+    itch: bool = False  # a fresh rumor makes it RUMOR_GOSSIP_BOOST times likelier
+
+    def weight(self, p: list[float], phase: Phase, where: str, itch: float) -> float:
+        base = config.PHASE_WEIGHTS[phase][self.base] if isinstance(self.base, int) \
+            else self.base
+        w = base * self.lean(p)
+        if self.bonus:
+            w *= config.LOCATION_BONUS.get((where, self.op), 1.0)
+        return w * itch if self.itch else w
+
+
+# With someone free in the region.
+WITH_PARTNERS: tuple[Choice, ...] = (
+    Choice("greet", 0, _half_plus(Dim.WARMTH), bonus=True),
+    Choice("gossip", 1, _half_plus(Dim.CURIOSITY), bonus=True, itch=True),
+    Choice("trade", 2, _half_plus(Dim.AMBITION), bonus=True),
+    Choice("dispute", config.DISPUTE_WEIGHT, _twice_lacking(Dim.PATIENCE)),
+    Choice("teach", config.TEACH_WEIGHT, _twice(Dim.CURIOSITY), bonus=True),
+)
+# Two or more free in an evening gathering place: everyone free there may celebrate.
+GATHERING = Choice("celebrate", config.GATHERING_WEIGHT, _half_plus(Dim.WARMTH))
+# Nobody free here: wait a little for someone, or go elsewhere.
+ALONE: tuple[Choice, ...] = (
+    Choice("linger", config.LINGER_WEIGHT, _half_plus(Dim.PATIENCE)),
+    Choice("walk", config.LONELY_WALK_WEIGHT, _steady, itch=True),
+)
+# Always possible (wandering is weighted further by homesickness, see `_wander_weight`).
+SOLO = Choice("solo", 3, _half_plus(Dim.PATIENCE), bonus=True)
+
+
+def decide(flux: TownFlux, i: int, t: int) -> None:
+    """Citizen i is free at tick t: draw what it does next, and do it."""
+    s = flux.state
+    r = int(s.region[i])
+    if flux.storm_active(t) and flux.map.is_outdoor(r):
+        perform.shelter(flux, i, t, None)
+        return
+    partners = free_in(flux, i, r)
+    p = s.personality[i].tolist()
+    phase = flux.phase_of(t)
+    where = REGION_NAMES[r]
+    # A fresh rumor itches: its carrier gossips more, and goes looking for listeners.
+    itch = config.RUMOR_GOSSIP_BOOST if rumor_held(flux, i, t) >= 0 else 1.0
+    rows = WITH_PARTNERS if partners.size else ALONE
+    if partners.size >= 2 and phase == Phase.EVENING and where in config.GATHERING_PLACES:
+        rows += (GATHERING,)
+    weights = [(c.op, c.weight(p, phase, where, itch)) for c in (*rows, SOLO)]
+    weights.append(("walk", _wander_weight(flux, i, p, phase)))
+    _do(flux, _draw(flux, weights), i, partners, t)
+
+
+def _draw(flux: TownFlux, weights: list[tuple[str, float]]) -> str:
+    x = flux.rng.random() * sum(w for _, w in weights)
+    for op, w in weights:
+        if x < w:
+            return op
+        x -= w
+    return weights[-1][0]
+
+
+def _do(flux: TownFlux, choice: str, i: int, partners: IntArray, t: int) -> None:
+    if choice == "solo":
+        perform.solo(flux, i, t, None)
+    elif choice == "linger":
+        flux.idle(i, t)
+    elif choice == "walk":
+        if not _wander(flux, i, t):
+            perform.solo(flux, i, t, None)
+    elif choice == "celebrate":
+        if partners.size >= config.GATHERING_MAX:  # a gathering, not the whole city
+            partners = np.sort(flux.rng.permutation(partners)[:config.GATHERING_MAX - 1])
+        perform.celebrate(flux, [i, *partners.tolist()], int(flux.state.region[i]), t, None,
+                          {"gathering": True})
+    else:
+        partner = pick_partner(flux, partners)
+        subject = pick_subject(flux, i, partner) if choice == "gossip" else -1
+        if choice == "gossip" and subject < 0:
+            choice = "greet"
+        perform.binary(flux, choice, i, partner, subject, t, None)
+
+
+def _wander_weight(flux: TownFlux, i: int, p: list[float], phase: Phase) -> float:
+    """Curious and ambitious citizens wander; in the evening and at night, homesick ones more."""
+    far = int(flux.state.region[i]) != flux.citizens[i].home
+    homesick = config.HOMESICK_PULL if far and phase >= Phase.EVENING else 1.0
+    return config.WALK_WEIGHT * (p[Dim.CURIOSITY] + p[Dim.AMBITION]) * homesick
+
+
+def free_in(flux: TownFlux, i: int, region: int) -> IntArray:
+    """Citizens other than i who are free (idle, not walking) in `region`."""
+    s = flux.state
+    free = np.flatnonzero((s.region == region) & (s.activity == Activity.IDLE))
+    others: IntArray = free[free != i]
+    return others
+
+
+def pick_partner(flux: TownFlux, free: IntArray) -> int:
+    return int(free[int(flux.rng.integers(free.size))])
+
+
+def rumor_held(flux: TownFlux, i: int, t: int) -> int:
+    """The subject of a fresh rumor citizen i carries (it itches to tell it), or −1."""
+    for rumor in reversed(flux.state.rumors):
+        if t - rumor.tick <= config.RUMOR_TICKS and i in rumor.reached:
+            return rumor.subject
+    return -1
+
+
+def pick_subject(flux: TownFlux, speaker: int, listener: int) -> int:
+    """Whom a speaker talks about: a fresh rumor, what it last heard, or someone it feels for."""
+    s = flux.state
+    rumor = rumor_held(flux, speaker, s.tick)
+    if rumor >= 0 and rumor != listener and flux.rng.random() < config.RUMOR_TELL_P:
+        return rumor
+    heard = [h for h in s.heard[speaker] if h not in (speaker, listener)]
+    if heard and flux.rng.random() < config.GOSSIP_REPEAT_P:
+        return heard[0]
+    strength = np.abs(s.rel[speaker]) ** 2
+    strength[[speaker, listener]] = 0.0
+    total = float(strength.sum())
+    if total <= 0.0:
+        return -1
+    x = flux.rng.random() * total
+    k = int(np.searchsorted(np.cumsum(strength), x, side="right"))
+    return min(k, s.n - 1)
+
+
+def _wander(flux: TownFlux, i: int, t: int) -> bool:
+    """Walk to an adjacent region with room, if any (homeward in the evening)."""
+    s = flux.state
+    r = int(s.region[i])
+    storm = flux.storm_active(t)
+    counts = np.bincount(s.region, minlength=len(REGIONS))
+    options = [b for b in flux.map.neighbours[r]
+               if b in flux.in_play and counts[b] < flux.capacity[b]
+               and not (storm and flux.map.is_outdoor(b))]
+    if not options:
+        return False
+    home = flux.citizens[i].home
+    homeward = flux.phase_of(t) >= Phase.EVENING and r != home
+    weights = [config.HOMEWARD_PREFERENCE
+               if homeward and flux.map.hops[b][home] < flux.map.hops[r][home] else 1.0
+               for b in options]
+    x = flux.rng.random() * sum(weights)
+    dest = options[-1]
+    for b, w in zip(options, weights, strict=True):
+        if x < w:
+            dest = b
+            break
+        x -= w
+    flux.walk(i, dest, t, None)
+    return True

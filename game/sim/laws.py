@@ -1,0 +1,125 @@
+"""The laws of the town: the only place where a refusal is decided and worded.
+
+Rest (a resting citizen accepts only wake), locality (a binary op needs both in one region and
+standing), storm (outdoor ops pause) and capacity (no region overfills). Each law is a predicate
+over the state, and a refusal function that words it as an event's `reason` ("law: why").
+`eligible(card, state)` builds on the same predicates: the citizens a card may target next,
+for the window's rings, the API and tests. Pure: never imports pygame, the view or the trace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from game.sim.cards import CARDS
+from game.sim.model import Activity, TownState
+from game.sim.townmap import REGION_NAMES
+
+if TYPE_CHECKING:
+    from game.sim.flux import TownFlux
+
+# Refusals that name no citizen.
+EVERYONE_RESTING = "rest: everyone is resting"
+NO_PARTNER = "no partner: nobody else is awake"
+NO_SUBJECT = "gossip needs a subject other than the two talking"
+NOBODY_RESTING = "nobody is resting"
+NO_SPEAKER = "nobody is awake to start the rumor"
+NO_SHELTER = "capacity: no shelter has room"
+FEW_GUESTS = "not enough guests reached the square"
+STORM = "storm: outdoor ops pause"
+
+
+# --- predicates ----------------------------------------------------------------------------------
+
+def resting(state: TownState, i: int) -> bool:
+    return bool(state.activity[i] == Activity.RESTING)
+
+
+def on_road(state: TownState, i: int) -> bool:
+    return bool(state.walk_origin[i] >= 0)
+
+
+def standing_together(state: TownState, a: int, b: int) -> bool:
+    return bool(state.region[a] == state.region[b]) and not on_road(state, a) \
+        and not on_road(state, b)
+
+
+# --- refusals, worded ----------------------------------------------------------------------------
+
+def rest(flux: TownFlux, who: Sequence[int]) -> str | None:
+    """The rest law: the first resting citizen among `who` refuses."""
+    for i in who:
+        if resting(flux.state, i):
+            return f"rest: {flux.name(i)} is resting"
+    return None
+
+
+def locality(flux: TownFlux, a: int, b: int) -> str | None:
+    """A binary op needs both citizens standing in one region."""
+    if standing_together(flux.state, a, b):
+        return None
+    return f"locality: {flux.name(a)} and {flux.name(b)} are not in the same region"
+
+
+def storm(flux: TownFlux, region: int, t: int) -> str | None:
+    """While a storm lasts, nothing happens outdoors."""
+    return STORM if flux.storm_active(t) and flux.map.is_outdoor(region) else None
+
+
+def binary(flux: TownFlux, a: int, b: int, t: int) -> str | None:
+    """Every law a two-citizen op must pass, in the order they are checked."""
+    return rest(flux, (a, b)) or locality(flux, a, b) or storm(flux, int(flux.state.region[a]), t)
+
+
+def alone(flux: TownFlux, i: int) -> str | None:
+    """Solo work needs a citizen awake and off the road."""
+    if refusal := rest(flux, (i,)):
+        return refusal
+    return f"locality: {flux.name(i)} is on the road" if on_road(flux.state, i) else None
+
+
+def both_on_road(flux: TownFlux, a: int, b: int) -> str | None:
+    """A card's pair can meet when one of them stands still; two walkers cannot."""
+    if on_road(flux.state, a) and on_road(flux.state, b):
+        return f"locality: {flux.name(a)} and {flux.name(b)} are both on the road"
+    return None
+
+
+def room(flux: TownFlux, dest: int) -> str | None:
+    """The capacity law: a walk may not overfill its destination."""
+    occupancy = int((flux.state.region == dest).sum())
+    if occupancy < flux.capacity[dest]:
+        return None
+    return f"capacity: the {REGION_NAMES[dest]} is full ({occupancy}/{flux.capacity[dest]})"
+
+
+def awake(flux: TownFlux, i: int) -> str | None:
+    """Wake needs a sleeper."""
+    return None if resting(flux.state, i) else f"{flux.name(i)} is already awake"
+
+
+# --- who a card may target -----------------------------------------------------------------------
+
+def eligible(card: str, state: TownState, chosen: Sequence[int] = ()) -> list[int]:
+    """The citizens that may be a card's next target, given the targets `chosen` so far.
+
+    Empty once the card has all its targets. The flux may still refuse later (a partner who
+    leaves before the other arrives, a storm): this says who the card can be aimed at now.
+    """
+    spec = CARDS[card]
+    role = len(chosen)
+    if role >= spec.max_targets:
+        return []
+    everyone = [i for i in range(state.n) if i not in chosen]
+    if spec.op == "wake":
+        return [i for i in everyone if resting(state, i)]
+    if spec.op == "solo":
+        return [i for i in everyone if not resting(state, i) and not on_road(state, i)]
+    if spec.op == "rumor" and role == 0:
+        return everyone  # anyone may be talked about, asleep or not
+    if spec.op == "gossip" and role == 2:
+        return everyone  # the subject: anyone but the two talking
+    # Of a pair, one may be walking (the other goes to meet it); the rumor's speaker may walk.
+    walker = spec.op != "rumor" and any(on_road(state, i) for i in chosen)
+    return [i for i in everyone if not resting(state, i) and not (walker and on_road(state, i))]

@@ -1,0 +1,82 @@
+"""Phase ends and the town's slow rhythms: relaxation of bonds, rest and wake, coalitions,
+reputation, and the accursed share (a surplus spent in a feast).
+
+Run by the flux at every phase boundary (`phase_end`) and after a tick that changed surplus
+(`accursed_share`). Pure: never imports pygame, the view or the trace.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from game import config
+from game.sim import perform, social
+from game.sim.model import Activity, Coalition, Phase
+
+if TYPE_CHECKING:
+    from game.sim.flux import TownFlux
+
+
+def phase_end(flux: TownFlux, t: int) -> None:
+    """Bonds relax toward where they began; morning wakes everyone, the evening's end sends
+    some to rest; coalitions and reputation are recomputed."""
+    s = flux.state
+    new_phase = flux.phase_of(t)
+    s.rel += config.RELAX_TOWARD_INITIAL * (s.rel0 - s.rel)
+    if new_phase == Phase.MORNING:
+        sleepers = np.flatnonzero(s.activity == Activity.RESTING).tolist()
+        if sleepers:
+            perform.wake(flux, sleepers, t, None)
+    elif new_phase == Phase.NIGHT:
+        available = np.flatnonzero((s.activity != Activity.WALKING)
+                                   & (s.activity != Activity.RESTING)
+                                   & (s.activity != Activity.SOCIALIZING))
+        draws = flux.rng.random(available.size)
+        tired = available[draws < config.REST_P_EVENING_END].tolist()
+        if tired:
+            perform.rest(flux, tired, t, "evening")
+    _update_coalitions(flux, t)
+    s.reputation = social.eigentrust(s.trust_counts)
+
+
+def _update_coalitions(flux: TownFlux, t: int) -> None:
+    s = flux.state
+    graph = social.affinity_graph(s.rel, keep=[c.members for c in s.coalitions])
+    found = social.clique_percolation(graph)
+    old = [(c.id, c.members) for c in s.coalitions]
+    matched, dissolved = social.match_coalitions(old, found)
+    by_id = {c.id: c for c in s.coalitions}
+    for cid in dissolved:
+        flux.emit("coalition_dissolved", sorted(by_id[cid].members), t,
+                  message=f"coalition {cid} dissolved",
+                  drama=config.DRAMA["coalition_dissolved"], metadata={"coalition": cid})
+    kept: list[Coalition] = []
+    for known, members in matched:
+        if known is None:
+            s.coalition_counter += 1
+            cid = f"c{s.coalition_counter}"
+            names = ", ".join(flux.name(i) for i in sorted(members))
+            flux.emit("coalition_formed", sorted(members), t,
+                      drama=config.DRAMA["coalition_formed"],
+                      message=f"coalition {cid} formed: {names}",
+                      metadata={"coalition": cid, "size": len(members)})
+        else:
+            cid = known
+        kept.append(Coalition(cid, members))
+    s.coalitions = kept
+
+
+def accursed_share(flux: TownFlux, t: int) -> None:
+    """Past a threshold of surplus per citizen, the town spends part of it in a feast."""
+    s = flux.state
+    flux.surplus_changed = False
+    total = float(s.surplus.sum())
+    if total <= config.SHARE_THRESHOLD_PER_CITIZEN * s.n:
+        return
+    spent = s.surplus * config.SHARE_FRACTION
+    s.surplus -= spent
+    flux.emit("share", list(range(s.n)), t, drama=config.DRAMA["share"],
+              message=f"the town spent its surplus: {float(spent.sum()):.0f} in a feast",
+              metadata={"spent": round(float(spent.sum()), 2)})
