@@ -74,17 +74,6 @@ def test_capacity_a_walk_may_not_overfill_a_region(flux: TownFlux) -> None:
     assert flux.state.region[flux.index[walker]] == REGION_INDEX["square"]
 
 
-def test_storm_pauses_outdoor_ops(flux: TownFlux) -> None:
-    place(flux, "rosa", "market")
-    place(flux, "silas", "market")
-    flux.inject(Perturbation(tick=1, card="storm"))
-    flux.inject(Perturbation(tick=1, card="trade", targets=("rosa", "silas")))
-    events = flux.tick()
-    # The storm runs first and sends both to shelter; the trade then fails.
-    trade = next(e for e in events if e.op in ("trade", "walk") and e.card == "trade")
-    assert not trade.success
-
-
 def test_a_card_changes_nothing_until_the_flux_runs_it(flux: TownFlux) -> None:
     place(flux, "ada", "inn")
     place(flux, "tomas", "inn")
