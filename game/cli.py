@@ -17,7 +17,7 @@ from typing import TextIO
 
 from pydantic import TypeAdapter, ValidationError
 
-from game import __version__, config
+from game import __version__, config, speed
 from game.demos import script as demo
 from game.sim import social
 from game.sim.cards import Perturbation
@@ -60,20 +60,18 @@ def _ticks_list(text: str) -> list[int]:
     return sorted(set(ticks))
 
 
-def _render_speed(text: str) -> int:
-    speed = int(text) if text.isdigit() else None
-    if speed not in config.SPEEDS or speed == 0:
-        shown = ", ".join(str(s) for s in config.SPEEDS if s > 0)
-        raise argparse.ArgumentTypeError(f"expected one of {shown}, got {text!r}")
-    return speed
-
-
 def _speed(text: str) -> int:
-    speed = int(text) if text.lstrip("-").isdigit() else None
-    if speed not in config.SPEEDS:
-        raise argparse.ArgumentTypeError(
-            f"expected one of {', '.join(map(str, config.SPEEDS))}, got {text!r}")
-    return speed
+    try:
+        return speed.parse(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def _render_speed(text: str) -> int:
+    try:
+        return speed.parse(text, moving=True)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 class _Parser(argparse.ArgumentParser):
@@ -85,8 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="Agent Town: a living, rewindable town. "
                      "With no command it opens the window.")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    parser.add_argument("--scenario", default="town", help="mpp, village, town or city:N")
-    parser.add_argument("--seed", type=_count, default=7)
+    parser.add_argument("--scenario", default=config.DEFAULT_SCENARIO,
+                        help="mpp, village, town or city:N")
+    parser.add_argument("--seed", type=_count, default=config.DEFAULT_SEED)
     parser.add_argument("--speed", type=_speed, default=None,
                         help="0 (pause), 1, 2, 4, 8, 16 or -1 (max); default: the last speed")
     parser.add_argument("--load", metavar="FILE.town", help="open a saved history")
@@ -97,8 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     run = sub.add_parser("run", help="run the town headless and print a summary")
-    run.add_argument("--scenario", default="town", help="mpp, village, town or city:N")
-    run.add_argument("--seed", type=_count, default=7)
+    run.add_argument("--scenario", default=config.DEFAULT_SCENARIO,
+                     help="mpp, village, town or city:N")
+    run.add_argument("--seed", type=_count, default=config.DEFAULT_SEED)
     length = run.add_mutually_exclusive_group()
     length.add_argument("--days", type=_count, help="days to run (default 1)")
     length.add_argument("--ticks", type=_count, help="ticks to run instead of days")
@@ -241,8 +241,10 @@ def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
         record = store.read(args.file)
         timeline = store.build(record, args.file)
         finals = store.verify(record, timeline, args.file)
+    except store.HashMismatch as err:
+        out.write(f"MISMATCH {err}\n")
+        raise CliError(str(err)) from None
     except store.SaveError as err:
-        out.write(f"MISMATCH {err}\n" if "state hash" in str(err) else "")
         raise CliError(str(err)) from None
     out.write(f"OK {args.file}: {record.scenario}, seed {record.seed}, "
               f"{len(record.branches)} branch(es)\n")
@@ -415,7 +417,7 @@ def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
         end = args.end if args.end is not None else timeline.branch.head
         if end <= start:
             raise CliError(f"--to ({end}) must be after --from ({start})")
-        fps = 60
+        fps = config.FRAME_RATE
         total = playback.frames_for(end - start, args.speed, fps)
 
         def play(sink: playback.FrameSink) -> int:

@@ -148,7 +148,7 @@ def test_render_without_the_record_extra_says_what_to_install(
     (["render", "f.town", "--script", "default", "--out", "x.mp4"], "not both"),
     (["render", "SAVED", "--from", "50", "--to", "40", "--out", "x.mp4"],
      "--to (40) must be after --from (50)"),
-    (["render", "SAVED", "--speed", "0", "--out", "x.mp4"], "expected one of 1, 2, 4, 8, 16"),
+    (["render", "SAVED", "--speed", "0", "--out", "x.mp4"], "speed must be one of 1, 2, 4, 8, 16"),
     (["render", "SAVED", "--branch", "b9", "--out", "x.mp4"], "no branch 'b9'"),
     (["render", "SAVED", "--out", "x.avi"], "choose a .mp4 or .gif"),
 ])

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from game import config
 from game.sim.cards import CARDS, check_card
 from game.sim.scenarios import scenario
+from game.speed import check as check_speed
 from game.userfiles.jsonfile import JsonFileError, first_problem, read_json
 
 
@@ -48,9 +49,7 @@ class SpeedStep(_Step):
     @field_validator("speed")
     @classmethod
     def _known(cls, speed: int) -> int:
-        if speed not in config.SPEEDS:
-            raise ValueError(f"speed must be one of {', '.join(map(str, config.SPEEDS))}")
-        return speed
+        return check_speed(speed)
 
 
 class SelectStep(_Step):
@@ -103,9 +102,9 @@ class DemoScript(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     title: str = "Agent Town"
-    scenario: str = "town"
-    seed: int = Field(default=7, ge=0)
-    fps: int = Field(default=60, ge=1, le=120)
+    scenario: str = config.DEFAULT_SCENARIO
+    seed: int = Field(default=config.DEFAULT_SEED, ge=0)
+    fps: int = Field(default=config.FRAME_RATE, ge=1, le=120)
     steps: tuple[Step, ...]
 
     @property

@@ -15,6 +15,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Protocol
 
+from game import config
+
 INSTALL_HINT = "pip install 'agent-town[record]'"
 GIF_STEP = 2  # GIF delays are counted in hundredths of a second: keep every 2nd frame (30 fps)
 
@@ -108,7 +110,8 @@ class GifWriter:
 WRITERS: dict[str, type[Mp4Writer] | type[GifWriter]] = {".mp4": Mp4Writer, ".gif": GifWriter}
 
 
-def open_writer(path: str | Path, size: tuple[int, int], fps: int = 60) -> FrameWriter:
+def open_writer(path: str | Path, size: tuple[int, int], fps: int = config.FRAME_RATE
+                ) -> FrameWriter:
     """A writer for `path`, chosen by its extension (.mp4 or .gif)."""
     target = Path(path)
     kind = WRITERS.get(target.suffix.lower())
@@ -118,7 +121,7 @@ def open_writer(path: str | Path, size: tuple[int, int], fps: int = 60) -> Frame
     return kind(target, size, fps)
 
 
-def count_frames(path: str | Path, fps: int = 60) -> int:
+def count_frames(path: str | Path, fps: int = config.FRAME_RATE) -> int:
     """Frames in a written video (reads it back). A GIF's are counted by its delays, at the
     GIF's rate (fps / GIF_STEP), so frames Pillow merged still count."""
     target = Path(path)

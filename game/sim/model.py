@@ -132,8 +132,15 @@ class Pending:
 
 @dataclass
 class Coalition:
-    id: str
+    """A group held together by strong bonds; `number` counts coalitions as they form (its id
+    is "c<number>"), so a view can give it a colour for life."""
+
+    number: int
     members: frozenset[int]
+
+    @property
+    def id(self) -> str:
+        return f"c{self.number}"
 
 
 @dataclass

@@ -56,15 +56,15 @@ def _update_coalitions(flux: TownFlux, t: int) -> None:
     for known, members in matched:
         if known is None:
             s.coalition_counter += 1
-            cid = f"c{s.coalition_counter}"
+            fresh = Coalition(s.coalition_counter, members)
             names = ", ".join(flux.name(i) for i in sorted(members))
             flux.emit("coalition_formed", sorted(members), t,
                       drama=config.DRAMA["coalition_formed"],
-                      message=f"coalition {cid} formed: {names}",
-                      metadata={"coalition": cid, "size": len(members)})
+                      message=f"coalition {fresh.id} formed: {names}",
+                      metadata={"coalition": fresh.id, "size": len(members)})
+            kept.append(fresh)
         else:
-            cid = known
-        kept.append(Coalition(cid, members))
+            kept.append(Coalition(by_id[known].number, members))
     s.coalitions = kept
 
 

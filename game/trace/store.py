@@ -26,6 +26,10 @@ class SaveError(Exception):
     """A save file that cannot be used; the message names the file and the problem."""
 
 
+class HashMismatch(SaveError):
+    """Re-simulating a branch gave another state hash than the file records."""
+
+
 class SavedBranch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -74,9 +78,25 @@ def to_save(timeline: Timeline, title: str | None = None, notes: str | None = No
                     current=current, cursor=here, branches=branches)
 
 
+def cards_only(timeline: Timeline, title: str) -> SaveFile:
+    """The branches and their cards with no hashes: for a town that cannot be re-simulated
+    now (after an error); loading it re-simulates and trusts what it gets."""
+    return SaveFile(format=FORMAT, version=VERSION, app_version=__version__,
+                    scenario=timeline.scenario, seed=timeline.seed, title=title, current=MAIN,
+                    branches=[SavedBranch(name=b.name, parent=b.parent, fork_tick=b.fork_tick,
+                                          label=b.label, head=b.fork_tick,
+                                          perturbations=list(b.perturbations))
+                              for b in timeline.branches.values()])
+
+
+def write(record: SaveFile, path: str | Path) -> None:
+    """Write a save file atomically: a crash mid-write leaves the old file whole."""
+    atomic_write_text(path, record.model_dump_json(indent=1) + "\n")
+
+
 def save(timeline: Timeline, path: str | Path, title: str | None = None) -> SaveFile:
     record = to_save(timeline, title)
-    atomic_write_text(path, record.model_dump_json(indent=1) + "\n")
+    write(record, path)
     return record
 
 
@@ -145,7 +165,7 @@ def verify(record: SaveFile, timeline: Timeline, where: str | Path = "save") -> 
         for tick in sorted(b.hashes):
             got = timeline.hash_at(tick, b.name)
             if got != b.hashes[tick]:
-                raise SaveError(f"{where}: branch {b.name!r}: state hash at tick {tick} is "
+                raise HashMismatch(f"{where}: branch {b.name!r}: state hash at tick {tick} is "
                                 f"{got}, the file says {b.hashes[tick]}")
         timeline.seek(b.head, b.name)
         timeline.branches[b.name].head = b.head

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from game.sim.events import Event
 
 RUMOR_REACH = 4  # a rumor becomes a story once this many citizens have heard it
+# The kinds of story marker: these events as they are, and "rumor" for one that spread far.
+MARKED_OPS = ("coalition_formed", "coalition_dissolved", "dispute", "festival")
+STORY_KINDS = (*MARKED_OPS, "rumor")
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,7 @@ class Storyline:
             if not e.success:
                 continue
             kind: str | None = None
-            if e.op in ("coalition_formed", "coalition_dissolved", "dispute", "festival"):
+            if e.op in MARKED_OPS:
                 kind = e.op
             elif e.op == "gossip" and int(e.metadata.get("reached", 0)) >= self.rumor_reach:
                 rumor = str(e.metadata["rumor"])

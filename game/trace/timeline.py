@@ -48,7 +48,7 @@ def snapshot_bytes(snap: Snapshot) -> int:
 class Timeline:
     """A town's history on every branch, with a cursor where the live flux stands."""
 
-    def __init__(self, scenario: str = "town", seed: int = 7,
+    def __init__(self, scenario: str = config.DEFAULT_SCENARIO, seed: int = config.DEFAULT_SEED,
                  keyframe_interval: int = config.KEYFRAME_INTERVAL,
                  keyframe_budget_mb: float = config.KEYFRAME_BUDGET_MB) -> None:
         self.scenario = scenario
