@@ -10,7 +10,7 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
 from functools import cache
 
@@ -146,93 +146,111 @@ def _noise(x: int, y: int, salt: int) -> int:
     return (h ^ (h >> 13)) & 0xFFFF
 
 
+@dataclass
+class _Ground:
+    """The map while it is being laid out: terrain, regions, what blocks walking, props."""
+
+    terrain: npt.NDArray[np.int8] = field(
+        default_factory=lambda: np.full((SIZE, SIZE), Terrain.GRASS, dtype=np.int8))
+    region_of: npt.NDArray[np.int8] = field(
+        default_factory=lambda: np.full((SIZE, SIZE), -1, dtype=np.int8))
+    blocked: npt.NDArray[np.bool_] = field(
+        default_factory=lambda: np.zeros((SIZE, SIZE), dtype=bool))
+    buildings: dict[int, tuple[int, int, int, int]] = field(default_factory=dict)
+    props: list[Prop] = field(default_factory=list)
+
+    def place(self, x: int, y: int, kind: str) -> None:
+        """A prop on free ground (never on a road or in water); it blocks its tile."""
+        if not self.blocked[x, y] and self.terrain[x, y] not in (Terrain.ROAD, Terrain.WATER):
+            self.props.append(Prop(x, y, kind))
+            self.blocked[x, y] = True
+
+
 @cache
 def build_map() -> TownMap:
-    terrain = np.full((SIZE, SIZE), Terrain.GRASS, dtype=np.int8)
-    region_of = np.full((SIZE, SIZE), -1, dtype=np.int8)
-    blocked = np.zeros((SIZE, SIZE), dtype=bool)
-    buildings: dict[int, tuple[int, int, int, int]] = {}
-    props: list[Prop] = []
+    ground = _Ground()
+    _lay_ground(ground)
+    _furnish(ground)
+    _plant_scenery(ground)
+    return _walkways(ground)
 
-    # A lake in the north-east, woods in the empty southern cells.
+
+def _lay_ground(g: _Ground) -> None:
+    """A lake in the north-east, the regions with their buildings, roads between neighbours."""
     for x in range(34, 46):
         for y in range(2, 21):
             if ((x - 40) / 6.2) ** 2 + ((y - 11) / 9.5) ** 2 <= 1.0:
-                terrain[x, y] = Terrain.WATER
-                blocked[x, y] = True
-
+                g.terrain[x, y] = Terrain.WATER
+                g.blocked[x, y] = True
     for i, spec in enumerate(REGIONS):
         cx, cy = _cell_origin(spec.cell)
         x0, y0 = cx + RECT_X0, cy + RECT_Y0
-        region_of[x0:x0 + RECT_W, y0:y0 + RECT_H] = i
-        terrain[x0:x0 + RECT_W, y0:y0 + RECT_H] = spec.ground
+        g.region_of[x0:x0 + RECT_W, y0:y0 + RECT_H] = i
+        g.terrain[x0:x0 + RECT_W, y0:y0 + RECT_H] = spec.ground
         if spec.footprint is not None:
             bx, by = cx + BUILDING_AT[0], cy + BUILDING_AT[1]
             w, h = spec.footprint
-            buildings[i] = (bx, by, w, h)
-            blocked[bx:bx + w, by:by + h] = True
-
+            g.buildings[i] = (bx, by, w, h)
+            g.blocked[bx:bx + w, by:by + h] = True
     for a_name, b_name in ADJACENCY:
         spec_a, spec_b = REGIONS[REGION_INDEX[a_name]], REGIONS[REGION_INDEX[b_name]]
         for x, y in _polyline(_road_waypoints(spec_a, spec_b)):
-            if terrain[x, y] != Terrain.PLAZA:
-                terrain[x, y] = Terrain.ROAD
+            if g.terrain[x, y] != Terrain.PLAZA:
+                g.terrain[x, y] = Terrain.ROAD
 
-    def place(x: int, y: int, kind: str) -> None:
-        if not blocked[x, y] and terrain[x, y] not in (Terrain.ROAD, Terrain.WATER):
-            props.append(Prop(x, y, kind))
-            blocked[x, y] = True
 
-    square = REGIONS[REGION_INDEX["square"]]
-    sx, sy = _cell_origin(square.cell)
-    place(sx + 6, sy + 5, "fountain")
+def _furnish(g: _Ground) -> None:
+    """The square's fountain and lamps, market stalls, the garden's beds, the telescope."""
+    sx, sy = _cell_origin(REGIONS[REGION_INDEX["square"]].cell)
+    g.place(sx + 6, sy + 5, "fountain")
     for dx, dy in ((3, 3), (10, 3), (3, 8), (10, 8)):
-        place(sx + dx, sy + dy, "lamp")
-    market = REGIONS[REGION_INDEX["market"]]
-    mx, my = _cell_origin(market.cell)
+        g.place(sx + dx, sy + dy, "lamp")
+    mx, my = _cell_origin(REGIONS[REGION_INDEX["market"]].cell)
     for k, (dx, dy) in enumerate(((4, 3), (7, 3), (10, 3), (4, 6), (10, 6))):
-        place(mx + dx, my + dy, f"stall_{k % 2}")
-    garden = REGIONS[REGION_INDEX["garden"]]
-    gx0, gy0 = _cell_origin(garden.cell)
+        g.place(mx + dx, my + dy, f"stall_{k % 2}")
+    gx0, gy0 = _cell_origin(REGIONS[REGION_INDEX["garden"]].cell)
     for dx in range(3, 11):
         for dy in (3, 4):
-            if terrain[gx0 + dx, gy0 + dy] == Terrain.GRASS:
-                terrain[gx0 + dx, gy0 + dy] = Terrain.GARDEN
+            if g.terrain[gx0 + dx, gy0 + dy] == Terrain.GRASS:
+                g.terrain[gx0 + dx, gy0 + dy] = Terrain.GARDEN
     for dx, dy in ((2, 6), (5, 7), (3, 9), (9, 2)):
-        place(gx0 + dx, gy0 + dy, "flowers")
-    place(gx0 + 10, gy0 + 6, "bench")
-    obs = REGIONS[REGION_INDEX["observatory"]]
-    ox, oy = _cell_origin(obs.cell)
-    place(ox + 10, oy + 4, "telescope")
+        g.place(gx0 + dx, gy0 + dy, "flowers")
+    g.place(gx0 + 10, gy0 + 6, "bench")
+    ox, oy = _cell_origin(REGIONS[REGION_INDEX["observatory"]].cell)
+    g.place(ox + 10, oy + 4, "telescope")
 
-    # Scenery outside the regions: trees thick in the southern woods, sparse elsewhere.
+
+def _plant_scenery(g: _Ground) -> None:
+    """Outside the regions: trees thick in the southern woods, sparse elsewhere."""
     for x in range(SIZE):
         for y in range(SIZE):
-            if region_of[x, y] >= 0 or blocked[x, y] or terrain[x, y] != Terrain.GRASS:
+            if g.region_of[x, y] >= 0 or g.blocked[x, y] or g.terrain[x, y] != Terrain.GRASS:
                 continue
             woods = y >= 36 and (x < 16 or x >= 32)
             n = _noise(x, y, 1)
             if n % (3 if woods else 17) == 0:
-                place(x, y, "tree_1" if _noise(x, y, 2) % 3 == 0 else "tree_0")
+                g.place(x, y, "tree_1" if _noise(x, y, 2) % 3 == 0 else "tree_0")
             elif n % 41 == 1:
-                place(x, y, "bush")
+                g.place(x, y, "bush")
             elif n % 97 == 2:
-                place(x, y, "rock")
+                g.place(x, y, "rock")
 
+
+def _walkways(g: _Ground) -> TownMap:
+    """Where citizens may stand in each region, the paths in and out, roads between regions."""
     gates = tuple(_gate(spec) for spec in REGIONS)
     spots: list[tuple[Tile, ...]] = []
     legs: list[dict[Tile, tuple[Tile, ...]]] = []
     for i in range(len(REGIONS)):
-        inside = (region_of == i) & ~blocked
+        inside = (g.region_of == i) & ~g.blocked
         tiles = tuple(sorted((int(x), int(y)) for x, y in zip(*np.nonzero(inside), strict=True)))
         leg = _paths_to(gates[i], set(tiles))
-        spots.append(tuple(t for t in tiles if t in leg and terrain[t] != Terrain.ROAD))
+        spots.append(tuple(t for t in tiles if t in leg and g.terrain[t] != Terrain.ROAD))
         legs.append(leg)
-
-    walkable = ~blocked
+    walkable = ~g.blocked
     roads: dict[tuple[int, int], tuple[Tile, ...]] = {}
     for a in range(len(REGIONS)):
-        parent = _road_paths(terrain, walkable, gates[a])
+        parent = _road_paths(g.terrain, walkable, gates[a])
         for b in range(len(REGIONS)):
             if b != a:
                 roads[(a, b)] = _path_back(parent, gates[a], gates[b])
@@ -241,10 +259,9 @@ def build_map() -> TownMap:
         a, b = REGION_INDEX[a_name], REGION_INDEX[b_name]
         neighbours[a].append(b)
         neighbours[b].append(a)
-
     hops = [[_hops(neighbours, a, b) for b in range(len(REGIONS))] for a in range(len(REGIONS))]
     return TownMap(
-        terrain=terrain, region_of=region_of, buildings=buildings, props=tuple(props),
+        terrain=g.terrain, region_of=g.region_of, buildings=g.buildings, props=tuple(g.props),
         gates=gates, spots=tuple(spots), neighbours=tuple(tuple(sorted(n)) for n in neighbours),
         roads=roads, legs=tuple(legs), hops=tuple(tuple(h) for h in hops),
     )
