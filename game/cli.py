@@ -94,7 +94,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--frames", type=_count, help="run exactly N frames (1/60 s each), exit")
     parser.add_argument("--screenshot", metavar="OUT.png", help="save the last frame as a PNG")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    _add_run(sub)
+    _add_history_commands(sub)
+    _add_show_commands(sub)
+    return parser
 
+
+Subparsers = argparse._SubParsersAction  # argparse names no public type for it
+
+
+def _add_run(sub: Subparsers[_Parser]) -> None:
     run = sub.add_parser("run", help="run the town headless and print a summary")
     run.add_argument("--scenario", default=config.DEFAULT_SCENARIO,
                      help="mpp, village, town or city:N")
@@ -109,6 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="print the state hash after these ticks")
     run.add_argument("--out", metavar="FILE.town", help="save the history to a .town file")
 
+
+def _add_history_commands(sub: Subparsers[_Parser]) -> None:
+    """Commands that read a saved history: verify, seek, events, why."""
     verify = sub.add_parser("verify", help="re-simulate a .town file and check its hashes")
     verify.add_argument("file", metavar="FILE.town")
 
@@ -129,6 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
     why.add_argument("--tick", type=_count, required=True)
     why.add_argument("--branch", help="branch name (default: the file's current branch)")
 
+
+def _add_show_commands(sub: Subparsers[_Parser]) -> None:
+    """Commands that show the town: a demo in the window, a video without one."""
     show = sub.add_parser("demo", help="play a scripted demo in the window, then close it")
     show.add_argument("script", nargs="?", metavar="SCRIPT.json",
                       help="a demo script (default: the built-in one-minute demo)")
@@ -148,7 +163,6 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--branch", help="branch name (default: the file's current branch)")
     render.add_argument("--hud", action="store_true",
                         help="draw the full HUD instead of presentation mode")
-    return parser
 
 
 def load_perturbations(path: str) -> list[Perturbation]:
