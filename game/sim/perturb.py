@@ -9,6 +9,7 @@ the trace.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -213,6 +214,45 @@ def _tell_first(flux: TownFlux, speaker: int, subject: int, t: int, card: str) -
         flux.free_partner(speaker)
         flux.idle(speaker, t)
         s.busy_until[speaker] = t + 1
+
+
+@dataclass(frozen=True)
+class Charge:
+    """What one event of a card costs the town: tokens (each, if `per_head`) and drama."""
+
+    op: str
+    tokens: int
+    drama: float
+    per_head: bool = False
+    note: str = ""
+
+    def text(self) -> str:
+        tokens = f"{self.tokens} × guests" if self.per_head else str(self.tokens)
+        note = f" ({self.note})" if self.note else ""
+        return f"{self.op}: {tokens} tokens, drama {self.drama:g}{note}"
+
+
+# Cards whose op is not an operation: their runners above record the flux's own event, then
+# any operations it leads to.
+_FLUX_EVENT_CHARGES: dict[str, tuple[Charge, ...]] = {
+    "festival": (Charge("festival", 0, config.DRAMA["festival"]),
+                 Charge("celebrate", config.TOKENS["celebrate"], config.DRAMA["celebrate"],
+                        per_head=True, note="when the guests arrive")),
+    "storm": (Charge("storm", 0, config.DRAMA["storm"]),),
+    "rumor": (Charge("rumor", 0, config.DRAMA["rumor"]),
+              Charge("gossip", config.TOKENS["gossip"], config.GOSSIP_NEGATIVE_DRAMA,
+                     note="if a listener is free")),
+    "wake": (Charge("wake", 0, 0.0),),
+}
+
+
+def charges(card: str) -> tuple[Charge, ...]:
+    """What playing `card` costs, event by event (a test plays every card and checks)."""
+    op = CARDS[card].op
+    if op in _FLUX_EVENT_CHARGES:
+        return _FLUX_EVENT_CHARGES[op]
+    note = f"{config.GOSSIP_NEGATIVE_DRAMA:g} if the opinion is negative" if op == "gossip" else ""
+    return (Charge(op, config.TOKENS[op], config.DRAMA[op], note=note),)
 
 
 # Every card's runner: the flux looks a card up here (a test checks the table covers CARDS).
