@@ -1,6 +1,6 @@
 """Laws of the simulation that hold for any seed and any schedule of cards (hypothesis).
 
-- bonds stay in [−1, 1];
+- bonds stay in [−1, 1]; every event is of a known kind;
 - bonds change only through successful events (a refusal changes none), and a refusal carries
   no tokens and no drama;
 - snapshot → restore → run gives the run again;
@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from game import config
 from game.sim.cards import CARDS, Perturbation
+from game.sim.events import EVENT_KINDS
 from game.sim.flux import TownFlux
 from game.sim.scenarios import scenario
 
@@ -52,6 +53,7 @@ def test_bonds_change_only_through_successful_events_and_stay_in_bounds(
         events = flux.tick()
         t = flux.state.tick
         for e in events:
+            assert e.op in EVENT_KINDS
             if not e.success:
                 assert e.tokens == 0 and e.drama == 0.0 and e.reason
         if t % config.PHASE_TICKS == 0:

@@ -91,10 +91,6 @@ class TownFlux:
 
     # --- clock ---------------------------------------------------------------------------------
 
-    @property
-    def tick_count(self) -> int:
-        return self.state.tick
-
     @staticmethod
     def phase_of(tick: int) -> Phase:
         return Phase((tick // config.PHASE_TICKS) % len(Phase))

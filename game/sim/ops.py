@@ -1,6 +1,6 @@
-"""The operad: each operation's arity, duration, cost, activity and effect on the town's arrays.
+"""The operad: each operation's duration, cost, activity and effect on the town's arrays.
 
-Effects are plain functions over `TownState`; the flux checks the laws, then calls them.
+Effects are plain functions over `TownState`; `perform` checks the laws (`laws`), then calls them.
 Pure: never imports pygame or the view.
 """
 
@@ -101,7 +101,6 @@ Effect = Callable[[TownState, int, int, int], dict[str, object]]
 @dataclass(frozen=True)
 class OpSpec:
     name: str
-    arity: int  # 1, 2 (a subject may come on top), or 0 for n-ary
     activity: Activity
     effect: Effect | None
     evolve: tuple[int, float]  # dimension an evolving citizen drifts along, toward this value
@@ -124,21 +123,21 @@ class OpSpec:
 OPS: dict[str, OpSpec] = {
     o.name: o
     for o in (
-        OpSpec("greet", 2, Activity.SOCIALIZING, _greet, (Dim.WARMTH, 1.0), 1.0,
+        OpSpec("greet", Activity.SOCIALIZING, _greet, (Dim.WARMTH, 1.0), 1.0,
                "{a} greeted {b}"),
-        OpSpec("gossip", 2, Activity.SOCIALIZING, _gossip, (Dim.CURIOSITY, 1.0), 0.5,
+        OpSpec("gossip", Activity.SOCIALIZING, _gossip, (Dim.CURIOSITY, 1.0), 0.5,
                "{a} told {b} about {s}"),
-        OpSpec("trade", 2, Activity.SOCIALIZING, _trade, (Dim.AMBITION, 1.0), 1.5,
+        OpSpec("trade", Activity.SOCIALIZING, _trade, (Dim.AMBITION, 1.0), 1.5,
                "{a} traded with {b}"),
-        OpSpec("solo", 1, Activity.WORKING, _solo, (Dim.CREATIVITY, 1.0), 0.0,
+        OpSpec("solo", Activity.WORKING, _solo, (Dim.CREATIVITY, 1.0), 0.0,
                "{a} {s}"),
-        OpSpec("walk", 1, Activity.WALKING, None, (Dim.CURIOSITY, 1.0), 0.0,
+        OpSpec("walk", Activity.WALKING, None, (Dim.CURIOSITY, 1.0), 0.0,
                "{a} set off for the {s}"),
-        OpSpec("dispute", 2, Activity.SOCIALIZING, _dispute, (Dim.PATIENCE, 0.0), -1.0,
+        OpSpec("dispute", Activity.SOCIALIZING, _dispute, (Dim.PATIENCE, 0.0), -1.0,
                "{a} quarrelled with {b}"),
-        OpSpec("celebrate", 0, Activity.SOCIALIZING, None, (Dim.WARMTH, 1.0), 0.5,
+        OpSpec("celebrate", Activity.SOCIALIZING, None, (Dim.WARMTH, 1.0), 0.5,
                "{a} celebrated together"),
-        OpSpec("teach", 2, Activity.SOCIALIZING, _teach, (Dim.CURIOSITY, 1.0), 1.0,
+        OpSpec("teach", Activity.SOCIALIZING, _teach, (Dim.CURIOSITY, 1.0), 1.0,
                "{a} taught {b}"),
     )
 }
