@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 GAME = ROOT / "game"
 
 _BASE = frozenset({"game", "game.config"})  # the version and the tuned numbers: a leaf for all
-_PURE = _BASE | {"game.sim", "game.trace", "game.userfiles", "game.demos"}
+_PURE = _BASE | {"game.sim", "game.trace", "game.userfiles", "game.demos", "game.speed"}
 
 # layer → the layers it may import (itself included where it has modules that import each other).
 # The design: faces (view, cli) → trace → sim; sim and trace never import pygame, the view or the
@@ -30,6 +30,7 @@ _PURE = _BASE | {"game.sim", "game.trace", "game.userfiles", "game.demos"}
 ALLOWED: Mapping[str, frozenset[str]] = {
     "game": frozenset(),
     "game.config": frozenset(),
+    "game.speed": _BASE,  # the speeds a person may choose: window, demos, video, command line
     "game.sim": _BASE | {"game.sim"},
     "game.userfiles": _BASE | {"game.userfiles"},
     "game.trace": _BASE | {"game.trace", "game.sim", "game.userfiles"},
