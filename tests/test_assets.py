@@ -1,4 +1,4 @@
-"""The committed art in assets/ is exactly what tools/make_assets.py draws, and it keeps the
+"""The committed art in game/assets/ is exactly what tools/make_assets.py draws, and it keeps the
 art direction's hard rules: one palette, no semi-transparency, complete manifest and font."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pygame
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-ASSETS = ROOT / "assets"
+ASSETS = ROOT / "game" / "assets"
 
 
 def load_generator() -> ModuleType:

@@ -56,6 +56,7 @@ def frame_hashes(script: demo.DemoScript) -> dict[int, str]:
     return hashes
 
 
+@pytest.mark.slow
 def test_the_same_script_plays_the_same_demo_frame_for_frame(home: Path) -> None:
     script = demo.parse(SHORT, "short")
     first, second = frame_hashes(script), frame_hashes(script)
@@ -163,6 +164,7 @@ def test_render_refuses_bad_arguments_in_one_line(
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_demo_plays_a_script_in_the_window_then_closes_it(tmp_path: Path, home: Path) -> None:
     script = tmp_path / "tiny.json"
     script.write_text(json.dumps({"fps": 30, "steps": [

@@ -18,6 +18,7 @@ DATA = Path(__file__).parent / "data"
 RECORDED: dict[str, dict[str, str]] = json.loads((DATA / "hashes.json").read_text())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", range(1, 21))
 def test_town_seeds_keep_their_hashes_at_1600_and_16000(seed: int) -> None:
     assert run("town", seed, TICKS[-1], False, TICKS) == RECORDED[f"town/{seed}"]

@@ -69,6 +69,7 @@ def post_random(rng: random.Random, app: App) -> None:
         pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=rng.choice(KEYS), mod=0))
 
 
+@pytest.mark.slow
 def test_random_input_raises_nothing_and_the_trace_still_verifies(
         assets: Assets, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AGENT_TOWN_HOME", str(tmp_path))

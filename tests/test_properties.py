@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -43,6 +44,7 @@ def town(seed: int, schedule: list[Perturbation]) -> TownFlux:
     return flux
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(seeds, schedules)
 def test_bonds_change_only_through_successful_events_and_stay_in_bounds(
@@ -65,6 +67,7 @@ def test_bonds_change_only_through_successful_events_and_stay_in_bounds(
     assert rel.min() >= -1.0 and rel.max() <= 1.0
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(seeds, schedules, st.integers(1, TICKS - 1))
 def test_snapshot_restore_then_run_gives_the_same_run(

@@ -54,6 +54,7 @@ def test_a_save_holds_seed_and_cards_not_events(saved: Path) -> None:
     assert "events" not in saved.read_text()
 
 
+@pytest.mark.slow
 def test_an_hour_of_play_with_a_hundred_cards_is_a_few_tens_of_kb(tmp_path: Path) -> None:
     tl = Timeline("town", 7)
     hour = 3600 * config.TICKS_PER_SECOND

@@ -49,6 +49,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "home"
 
 
+@pytest.mark.slow
 def test_a_crash_autosaves_shows_the_error_screen_and_exits_cleanly(
         home: Path, tmp_path: Path) -> None:
     shot = tmp_path / "crash.png"

@@ -124,7 +124,7 @@ def sheet(assets: Path, meta: dict[str, Any], night: bool) -> pygame.Surface:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="compose a contact sheet of the assets")
-    parser.add_argument("--assets", type=Path, default=Path("assets"))
+    parser.add_argument("--assets", type=Path, default=Path("game/assets"))
     parser.add_argument("--out", type=Path, default=Path("/tmp/contact.png"))
     parser.add_argument("--scale", type=int, default=2)
     parser.add_argument("--night", action="store_true")

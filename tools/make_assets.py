@@ -5,7 +5,7 @@ drawing code for terrain tiles, props, buildings, citizen sheets, activity glyph
 card icons and the pixel font (glyph bitmaps as data). Writes PNGs plus ``manifest.json``
 (sizes, anchors, 9-slice borders, sheet layout, font metrics, palette).
 
-Run ``python tools/make_assets.py [--out DIR]`` (default ``assets/``). Output is deterministic:
+Run ``python tools/make_assets.py [--out DIR]`` (default ``game/assets/``). Output is deterministic:
 the same code gives the same bytes. Must never import from ``game``: the art has no rules in it.
 """
 
@@ -1806,7 +1806,7 @@ def generate(out: Path) -> list[Path]:
 def main(argv: Iterable[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent
-                        / "assets", help="output directory (default: assets/)")
+                        / "game" / "assets", help="output directory (default: game/assets/)")
     args = parser.parse_args(list(argv) if argv is not None else None)
     files = generate(args.out)
     print(f"make_assets: wrote {len(files)} files to {args.out}")

@@ -38,24 +38,20 @@ class RegionSpec:
     name: str
     kind: str  # "building" or "open"
     capacity: int
-    flavour: str
-    public: bool
     cell: tuple[int, int]  # (column, row) of the map's 16×12-tile cells
     ground: Terrain
     footprint: tuple[int, int] | None  # building size in tiles (gx, gy)
 
 
 REGIONS: tuple[RegionSpec, ...] = (
-    RegionSpec("inn", "building", 10, "shelter, warmth", False, (0, 2), Terrain.YARD, (4, 4)),
-    RegionSpec("square", "open", 20, "meeting place, festivals", True, (1, 2), Terrain.PLAZA,
-               None),
-    RegionSpec("garden", "open", 8, "nature, healing", False, (0, 1), Terrain.GRASS, None),
-    RegionSpec("market", "open", 15, "trade", True, (2, 2), Terrain.MARKET, None),
-    RegionSpec("library", "building", 6, "reflection, memory", False, (1, 1), Terrain.YARD,
-               (4, 4)),
-    RegionSpec("observatory", "building", 6, "curiosity", False, (0, 0), Terrain.YARD, (3, 3)),
-    RegionSpec("workshop", "building", 10, "making", False, (1, 3), Terrain.DIRT, (4, 4)),
-    RegionSpec("archive", "building", 8, "memory, patience", False, (1, 0), Terrain.YARD, (3, 3)),
+    RegionSpec("inn", "building", 10, (0, 2), Terrain.YARD, (4, 4)),
+    RegionSpec("square", "open", 20, (1, 2), Terrain.PLAZA, None),
+    RegionSpec("garden", "open", 8, (0, 1), Terrain.GRASS, None),
+    RegionSpec("market", "open", 15, (2, 2), Terrain.MARKET, None),
+    RegionSpec("library", "building", 6, (1, 1), Terrain.YARD, (4, 4)),
+    RegionSpec("observatory", "building", 6, (0, 0), Terrain.YARD, (3, 3)),
+    RegionSpec("workshop", "building", 10, (1, 3), Terrain.DIRT, (4, 4)),
+    RegionSpec("archive", "building", 8, (1, 0), Terrain.YARD, (3, 3)),
 )
 REGION_NAMES: tuple[str, ...] = tuple(r.name for r in REGIONS)
 REGION_INDEX: dict[str, int] = {name: i for i, name in enumerate(REGION_NAMES)}

@@ -151,10 +151,6 @@ class TraceIndex:
         """Positions of the events `citizen_id` takes part in: its projection, in order."""
         return tuple(self._by_citizen.get(citizen_id, ()))
 
-    def projection(self, citizen_id: str) -> list[Event]:
-        """The events `citizen_id` takes part in, in sequence order."""
-        return [self._events[i] for i in self._by_citizen.get(citizen_id, ())]
-
     def predecessors(self, index: int) -> tuple[int, ...]:
         """For each participant of event `index`, its previous event; deduplicated, ascending.
 

@@ -1,9 +1,9 @@
 """Assets: where files live, the manifest, every image (converted once), and the pixel font.
 
-`resource_path` is the one way to find a bundled file, from a source checkout or from inside a
-PyInstaller bundle. A missing or broken file raises `AssetError` naming it. `Font` draws text
-from assets/font.png; `nine_slice` stretches a bordered panel image. Loads only: no scaling per
-zoom (sprites.py) and never imports the simulation.
+`resource_path` is the one way to find a bundled file, from a source checkout, an installed
+package or a PyInstaller bundle. A missing or broken file raises `AssetError` naming it. `Font`
+draws text from game/assets/font.png; `nine_slice` stretches a bordered panel image. Loads only:
+no scaling per zoom (sprites.py) and never imports the simulation.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 ASSET_DIR = "assets"
 MANIFEST = "manifest.json"
-_ROOT = Path(__file__).resolve().parent.parent.parent
+_PACKAGE = Path(__file__).resolve().parent.parent  # game/: the assets ship inside the package
 
 Colour = tuple[int, int, int]
 
@@ -29,9 +29,12 @@ class AssetError(Exception):
 def resource_path(*parts: str) -> Path:
     """Path of a bundled resource, e.g. resource_path("assets", "font.png").
 
-    Inside a PyInstaller bundle the files sit under sys._MEIPASS; otherwise under the checkout.
+    The files are package data under game/ (so a checkout, an editable install and a wheel all
+    find them beside the code); inside a PyInstaller bundle build.spec puts them under
+    sys._MEIPASS with the same relative names.
     """
-    base = Path(getattr(sys, "_MEIPASS", _ROOT)) if getattr(sys, "frozen", False) else _ROOT
+    frozen = getattr(sys, "frozen", False)
+    base = Path(getattr(sys, "_MEIPASS", _PACKAGE)) if frozen else _PACKAGE
     return base.joinpath(*parts)
 
 

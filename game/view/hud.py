@@ -258,7 +258,6 @@ class Toasts:
 
     SECONDS = 3.5
     ERROR_SECONDS = 9.0
-    FADE = 0.6
     SHOWN = 3
 
     def __init__(self, assets: Assets) -> None:
