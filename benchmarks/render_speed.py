@@ -29,9 +29,11 @@ import pygame  # after the driver is chosen above
 from game import config
 from game.demos import script as demo
 from game.trace.timeline import Timeline
-from game.view.app import FIXED_DT, App
+from game.view.app import App
 from game.view.assets import Assets
+from game.view.intents import ChangeDetail, Select, Toggle
 from game.view.playback import play_script
+from game.view.window import FIXED_DT
 
 FRAMES = 200
 WARMUP = 20
@@ -59,9 +61,10 @@ def scrub_times(assets: Assets) -> list[float]:
     timeline = Timeline("town", seed=7)
     timeline.advance(SCRUB_DAYS * config.DAY_TICKS)
     app = App(timeline, speed=1, reproducible=True, assets=assets)
-    app.selected, app.detail, app.coalitions_shown = 3, 4, True
+    for intent in (Select(3), ChangeDetail(2), Toggle("coalitions")):
+        app.apply(intent)
     app.frame(FIXED_DT)
-    track = app.timebar.track_rect
+    track = app.widgets.timebar.track_rect
     y = track.centery
     pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(track.right - 1, y),
                                          button=1))
@@ -76,7 +79,7 @@ def scrub_times(assets: Assets) -> list[float]:
         app.frame(FIXED_DT)
         if k >= WARMUP:
             times.append((time.perf_counter() - start) * 1000)
-    assert app.scrubbing
+    assert app.ui.scrubbing
     return times
 
 

@@ -366,8 +366,8 @@ def town_summary(flux: TownFlux) -> str:
 
 def cmd_window(args: argparse.Namespace) -> int:
     """Open the window (imported here: the headless commands never load pygame)."""
-    from game.view.app import AppCrashed, run_app
     from game.view.assets import AssetError
+    from game.view.window import AppCrashed, run_app
 
     logs.setup()
     try:

@@ -81,7 +81,7 @@ def test_a_card_step_takes_the_path_of_clicking_the_card_then_its_targets(
     assert (first.tick, first.card, first.targets) == (561, "rumor", ("igor", "hugo"))
     # Fewer targets than the card takes: played as Enter would, the flux picks the rest.
     assert (second.card, second.targets) == ("gossip", ("tomas",))
-    assert app.selected == timeline.flux.index["elsa"] and app.detail == 5
+    assert app.ui.selected == timeline.flux.index["elsa"] and app.ui.detail == 5
     event = next(e for e in timeline.events(start=561, end=561) if e.op == "rumor")
     assert event.perturbation and event.participants == ("hugo",)
 

@@ -33,7 +33,7 @@ def app(assets: Assets, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> App:
 
 
 def card_pos(app: App, card: str) -> tuple[int, int]:
-    return app.hand.card_rect(app.hand.names.index(card)).center
+    return app.widgets.hand.card_rect(app.widgets.hand.names.index(card)).center
 
 
 def citizen_pos(app: App, i: int) -> tuple[int, int]:
@@ -58,12 +58,12 @@ def test_playing_a_card_with_targets_puts_its_event_in_the_trace_at_the_next_tic
     b = place(flux, "bruno", "garden")
     app.timeline.seek(app.timeline.cursor)  # the scene is set up directly in the live state
     click(app, card_pos(app, "greet"))
-    assert app.armed == "greet"
+    assert app.ui.armed == "greet"
     click(app, citizen_pos(app, a))
-    assert app.targets == [a]
+    assert app.ui.targets == (a,)
     tick = app.timeline.cursor
     click(app, citizen_pos(app, b))
-    assert app.armed is None
+    assert app.ui.armed is None
     assert app.timeline.perturbations() == [Perturbation(tick=tick + 1, card="greet",
                                                          targets=("ada", "bruno"))]
     played = [e for e in app.timeline.events(start=tick + 1, end=tick + 1) if e.perturbation]
@@ -75,12 +75,12 @@ def test_playing_a_card_with_targets_puts_its_event_in_the_trace_at_the_next_tic
 def test_right_click_plays_with_fewer_targets_and_the_flux_picks_the_rest(app: App) -> None:
     tick = app.timeline.cursor
     key(app, pygame.K_o)  # gossip's hotkey
-    assert app.armed == "gossip"
+    assert app.ui.armed == "gossip"
     awake = next(i for i in range(app.flux.state.n)
                  if app.flux.state.activity[i] != 4 and app.flux.state.walk_origin[i] < 0)
     click(app, citizen_pos(app, awake))
     click(app, (200, 300), button=3)
-    assert app.armed is None
+    assert app.ui.armed is None
     (p,) = app.timeline.perturbations()
     assert p.card == "gossip" and p.targets == (app.flux.citizens[awake].id,)
     assert any(e.card == "gossip" for e in app.timeline.events(start=tick + 1, end=tick + 1))
@@ -88,9 +88,9 @@ def test_right_click_plays_with_fewer_targets_and_the_flux_picks_the_rest(app: A
 
 def test_a_card_without_targets_plays_at_once_and_escape_disarms(app: App) -> None:
     key(app, pygame.K_e)
-    assert app.armed == "teach"
+    assert app.ui.armed == "teach"
     key(app, pygame.K_ESCAPE)
-    assert app.armed is None and not app.prompt_open
+    assert app.ui.armed is None and "quit" not in app.ui.modals
     tick = app.timeline.cursor
     click(app, card_pos(app, "festival"))
     events = app.timeline.events(start=tick + 1, end=tick + 1)
@@ -109,8 +109,8 @@ def test_a_cooling_card_does_not_play_twice(app: App) -> None:
 def test_hovering_a_card_shows_its_blurb_and_charges(app: App) -> None:
     post(pygame.MOUSEMOTION, pos=card_pos(app, "trade"), rel=(0, 0), buttons=(0, 0, 0))
     app.frame(0.0)
-    assert app.hand.hover == app.hand.names.index("trade")
-    text = " ".join(t for t, _ in app.hand.tooltip_lines("trade"))
+    assert app.widgets.hand.hover == app.widgets.hand.names.index("trade")
+    text = " ".join(t for t, _ in app.widgets.hand.tooltip_lines("trade"))
     assert "400 tokens" in text and "drama 0.3" in text
 
 

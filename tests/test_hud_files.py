@@ -11,8 +11,10 @@ import pytest
 from game.trace import store
 from game.trace.timeline import Timeline
 from game.userfiles import paths, settings
-from game.view.app import App, run_app
+from game.view import files
+from game.view.app import App
 from game.view.assets import Assets
+from game.view.window import run_app
 from tests.window import key
 
 
@@ -39,15 +41,15 @@ def app(assets: Assets) -> App:
 def test_ctrl_s_saves_and_ctrl_o_reopens_the_same_history(app: App) -> None:
     key(app, pygame.K_s, pygame.KMOD_LCTRL)
     (saved,) = paths.saves_dir().glob("*.town")
-    assert f"saved {saved.name}" in app.toasts.texts_shown()
+    assert f"saved {saved.name}" in app.widgets.toasts.texts_shown()
     cursor, branch, hash_before = app.timeline.cursor, app.timeline.current, app.view_state().hash
     key(app, pygame.K_o, pygame.KMOD_LCTRL)
-    assert app.picker_open and app.picker.files == [saved]
+    assert app.ui.top_modal == "picker" and app.widgets.picker.files == [saved]
     app.frame(0.0)
-    row, path = app.picker.rows[0]
+    row, path = app.widgets.picker.rows[0]
     pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=row.center, button=1))
     app.frame(0.0)
-    assert not app.picker_open and path == saved
+    assert "picker" not in app.ui.modals and path == saved
     assert app.timeline.cursor == cursor and app.timeline.current == branch == "b1"
     assert set(app.timeline.branches) == {"main", "b1"}
     assert app.view_state().hash == hash_before
@@ -61,15 +63,15 @@ def test_a_broken_file_says_why_and_the_town_stays(app: App) -> None:
     key(app, pygame.K_o, pygame.KMOD_LCTRL)
     key(app, pygame.K_RETURN)
     assert app.timeline is before
-    shown = " ".join(app.toasts.texts_shown())
+    shown = " ".join(app.widgets.toasts.texts_shown())
     assert "cannot open" in shown and "broken.town" in shown
     key(app, pygame.K_o, pygame.KMOD_LCTRL)
     key(app, pygame.K_ESCAPE)
-    assert not app.picker_open and app.running
+    assert "picker" not in app.ui.modals and app.running
 
 
 def test_autosave_writes_a_file_that_verifies(app: App) -> None:
-    app.autosave()
+    files.autosave(app.timeline)
     timeline, record, _ = store.load(paths.autosave_path())
     assert record.current == "b1" and timeline.cursor == app.timeline.cursor
 

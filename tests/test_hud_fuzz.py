@@ -29,9 +29,9 @@ def random_pos(rng: random.Random, app: App) -> tuple[int, int]:
     w, h = app.screen.get_size()
     where = rng.random()
     if where < 0.3:
-        r = app.timebar.rect
+        r = app.widgets.timebar.rect
     elif where < 0.5:
-        r = app.hand.rect
+        r = app.widgets.hand.rect
     elif where < 0.7:
         r = pygame.Rect(w - 320, 40, 320, h - 116)
     else:

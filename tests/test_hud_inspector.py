@@ -15,6 +15,7 @@ from game.userfiles import logs
 from game.userfiles.settings import Settings
 from game.view.app import App
 from game.view.assets import Assets
+from game.view.intents import ChangeDetail, Select
 from tests.window import click, key, post
 
 
@@ -39,43 +40,44 @@ def app(assets: Assets, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> App:
 
 
 def test_clicking_a_scatter_point_selects_the_citizen_and_the_card_follows(app: App) -> None:
-    click(app, app.scatter._points[4])
-    assert app.selected == 4
+    click(app, app.widgets.scatter._points[4])
+    assert app.ui.selected == 4
     citizen = app.view_state().citizen
     assert citizen is not None and citizen.index == 4
-    assert app.card.rect.h > 0
+    assert app.widgets.card.rect.h > 0
 
 
 def test_the_wheel_and_buttons_change_the_level_of_detail(app: App) -> None:
-    app.selected = 2
+    app.apply(Select(2))
     app.frame(0.0)
     view = app.view_state()
     assert view.detail == 2
-    shown = [text for text, _, _ in app.card.rows(view)]
+    shown = [text for text, _, _ in app.widgets.card.rows(view)]
     assert any("Life is" in text for text in shown)
-    post(pygame.MOUSEMOTION, pos=app.card.rect.center, rel=(0, 0), buttons=(0, 0, 0))
+    post(pygame.MOUSEMOTION, pos=app.widgets.card.rect.center, rel=(0, 0), buttons=(0, 0, 0))
     post(pygame.MOUSEWHEEL, x=0, y=1, flipped=False)
     post(pygame.MOUSEWHEEL, x=0, y=1, flipped=False)
     app.frame(0.0)
     view = app.view_state()
     assert view.detail == 4
-    bars = [value for _, _, value in app.card.rows(view) if value is not None]
+    bars = [value for _, _, value in app.widgets.card.rows(view) if value is not None]
     assert len(bars) == 7 and bars == pytest.approx(list(app.flux.state.personality[2]))
-    click(app, app.card.buttons["more"].center)
-    assert app.detail == 5
+    click(app, app.widgets.card.buttons["more"].center)
+    assert app.ui.detail == 5
     opacity = app.flux.citizens[2].worldview.opacity
-    assert any(opacity.split()[0] in text for text, _, _ in app.card.rows(app.view_state()))
-    click(app, app.card.buttons["more"].center)
-    assert app.detail == 5
+    shown = app.widgets.card.rows(app.view_state())
+    assert any(opacity.split()[0] in text for text, _, _ in shown)
+    click(app, app.widgets.card.buttons["more"].center)
+    assert app.ui.detail == 5
     for _ in range(7):
-        click(app, app.card.buttons["less"].center)
-    assert app.detail == 0
+        click(app, app.widgets.card.buttons["less"].center)
+    assert app.ui.detail == 0
     assert app.view_state().town.tick == 2000  # nothing on the card moves time
 
 
 def test_the_card_follows_the_scrubbed_tick(app: App) -> None:
-    app.selected = 0
-    app.detail = 4
+    app.apply(Select(0))
+    app.apply(ChangeDetail(2))
     now = app.view_state().citizen
     app.timeline.seek(100)
     app.frame(0.0)
@@ -90,45 +92,45 @@ def test_why_shows_the_chain_from_a_perturbation(assets: Assets) -> None:
     timeline.play(Perturbation(tick=101, card="greet", targets=("ada", "bruno")))
     timeline.advance(50)
     app = make_app(assets, timeline)
-    app.selected = app.flux.index["ada"]
+    app.apply(Select(app.flux.index["ada"]))
     app.frame(0.0)
-    click(app, app.card.buttons["why"].center)
-    assert app.why is not None and app.why[0].startswith("greet at tick 101")
-    assert any(text == "why?" for text, _, _ in app.card.rows(app.view_state()))
+    click(app, app.widgets.card.buttons["why"].center)
+    assert app.ui.why is not None and app.ui.why[0].startswith("greet at tick 101")
+    assert any(text == "why?" for text, _, _ in app.widgets.card.rows(app.view_state()))
     key(app, pygame.K_y)
-    assert app.why is None
+    assert app.ui.why is None
 
 
 def test_coalition_lines_draw_over_the_map(app: App) -> None:
     assert app.flux.state.coalitions
     before = pygame.surfarray.array3d(app.screen).copy()
     key(app, pygame.K_c)
-    assert app.coalitions_shown
+    assert app.ui.shown("coalitions")
     after = pygame.surfarray.array3d(app.screen)
     assert (before != after).any(axis=-1).sum() > 200
 
 
 def test_help_opens_with_f1_or_question_mark_and_closes_with_any_key(app: App) -> None:
     key(app, pygame.K_F1)
-    assert app.help_open
+    assert app.ui.top_modal == "help"
     key(app, pygame.K_a)
-    assert not app.help_open
+    assert "help" not in app.ui.modals
     key(app, pygame.K_SLASH, pygame.KMOD_LSHIFT, "?")
-    assert app.help_open
-    assert app.help.log_path == str(logs.log_file())
+    assert app.ui.top_modal == "help"
+    assert app.widgets.help.log_path == str(logs.log_file())
     click(app, (10, 10))
-    assert not app.help_open
+    assert "help" not in app.ui.modals
 
 
 def test_h_hides_the_hud_for_a_clean_picture(app: App) -> None:
     key(app, pygame.K_h)
-    assert not app.hud_visible and not app.settings.hud_visible
-    bar = app.timebar.rect
+    assert not app.ui.shown("hud") and not app.settings.hud_visible
+    bar = app.widgets.timebar.rect
     shot = pygame.surfarray.array3d(app.screen)[bar.x:bar.right, bar.y:bar.bottom]
     click(app, (bar.centerx, bar.centery))  # no HUD: the click lands on the map
     assert app.timeline.cursor == 2000
     key(app, pygame.K_h)
-    assert app.hud_visible
+    assert app.ui.shown("hud")
     shown = pygame.surfarray.array3d(app.screen)[bar.x:bar.right, bar.y:bar.bottom]
     assert not np.array_equal(shot, shown)
 
@@ -136,29 +138,30 @@ def test_h_hides_the_hud_for_a_clean_picture(app: App) -> None:
 def test_the_first_run_hint_fades_after_the_first_action(assets: Assets) -> None:
     settings = Settings()
     app = make_app(assets, settings=settings)
-    assert not app.hint.gone
+    assert not app.widgets.hint.gone
     post(pygame.MOUSEMOTION, pos=(300, 300), rel=(0, 0), buttons=(0, 0, 0))
     app.frame(0.1)
-    assert app.hint.fading_since is None
+    assert app.widgets.hint.fading_since is None
     key(app, pygame.K_3)
     assert settings.seen_hint
     app.frame(2.0)
-    assert app.hint.gone
+    assert app.widgets.hint.gone
     again = make_app(assets, settings=settings)
-    assert again.hint.gone
+    assert again.widgets.hint.gone
 
 
 def test_a_smaller_window_still_fits_every_widget(assets: Assets) -> None:
     pygame.display.set_mode((960, 600))
     try:
         app = make_app(assets)
-        app.selected = 1
-        app.detail = 4
+        app.apply(Select(1))
+        app.apply(ChangeDetail(2))
         app.frame(0.0)
         screen = app.screen.get_rect()
-        for widget in (app.top_bar, app.timebar, app.hand, app.card, app.scatter, app.feed):
+        w = app.widgets
+        for widget in (w.top_bar, w.timebar, w.hand, w.card, w.scatter, w.feed):
             assert screen.contains(widget.rect)
-        last = app.hand.card_rect(len(app.hand.names) - 1)
-        assert last.right <= app.card.rect.x
+        last = app.widgets.hand.card_rect(len(app.widgets.hand.names) - 1)
+        assert last.right <= app.widgets.card.rect.x
     finally:
         pygame.display.set_mode((1280, 720))

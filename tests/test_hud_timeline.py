@@ -12,6 +12,7 @@ from game.sim.flux import TownFlux
 from game.trace.timeline import Timeline
 from game.view.app import App
 from game.view.assets import Assets
+from game.view.intents import SetSpeed
 from tests.window import click, post
 
 
@@ -29,7 +30,7 @@ def app(assets: Assets, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> App:
 
 
 def drag_knob(app: App, to_x: int, frames: int = 3) -> None:
-    bar = app.timebar
+    bar = app.widgets.timebar
     y = bar.track_rect.centery
     start = (bar._x(app.timeline.cursor), y)
     post(pygame.MOUSEBUTTONDOWN, pos=start, button=1)
@@ -38,7 +39,7 @@ def drag_knob(app: App, to_x: int, frames: int = 3) -> None:
         x = start[0] + (to_x - start[0]) * k // frames
         post(pygame.MOUSEMOTION, pos=(x, y), rel=(0, 0), buttons=(1, 0, 0))
         app.frame(1 / 60)
-        assert app.scrubbing
+        assert app.ui.scrubbing
     post(pygame.MOUSEBUTTONUP, pos=(to_x, y), button=1)
     app.frame(0.0)
 
@@ -50,12 +51,12 @@ def fresh_hash(tick: int) -> str:
 
 
 def test_dragging_the_knob_back_shows_the_town_exactly_as_it_was(app: App) -> None:
-    bar = app.timebar
+    bar = app.widgets.timebar
     target_x = bar.track_rect.x + bar.track_rect.w // 3
     drag_knob(app, target_x)
     tick = bar.tick_at(target_x)
     assert 0 < tick < 3000
-    assert app.timeline.cursor == tick and not app.scrubbing
+    assert app.timeline.cursor == tick and not app.ui.scrubbing
     assert app.flux.state.tick == tick
     assert app.view_state().hash == fresh_hash(tick)
     assert not app.view_state().town.live
@@ -65,14 +66,14 @@ def test_dragging_the_knob_back_shows_the_town_exactly_as_it_was(app: App) -> No
 
 
 def test_a_card_played_in_the_past_forks_a_new_branch(app: App) -> None:
-    drag_knob(app, app.timebar.track_rect.x + app.timebar.track_rect.w // 4)
+    drag_knob(app, app.widgets.timebar.track_rect.x + app.widgets.timebar.track_rect.w // 4)
     tick = app.timeline.cursor
     post(pygame.KEYDOWN, key=pygame.K_f, mod=0)
     app.frame(0.0)
     assert app.timeline.current == "b1"
     assert set(app.timeline.branches) == {"main", "b1"}
     assert app.timeline.branches["main"].head == 3000
-    assert f"forked b1 at tick {tick}" in app.toasts.texts_shown()
+    assert f"forked b1 at tick {tick}" in app.widgets.toasts.texts_shown()
     assert any(e.op == "festival" for e in app.timeline.events(start=tick + 1, end=tick + 1))
 
 
@@ -82,59 +83,60 @@ def test_a_perturbation_marker_jumps_to_its_tick(app: App) -> None:
     (p,) = app.timeline.perturbations()
     app.frame(5.0)
     assert app.timeline.cursor > p.tick
-    (marker, tick), = app.timebar._markers
+    (marker, tick), = app.widgets.timebar._markers
     click(app, marker.center)
     assert tick == p.tick and app.timeline.cursor == p.tick
 
 
 def test_clicking_an_event_in_the_feed_lands_on_its_tick_and_lights_its_chain(app: App) -> None:
-    app.speed_index = 0
+    app.apply(SetSpeed(0))
     app.frame(0.0)
-    row, item = app.feed.rows[5]
+    row, item = app.widgets.feed.rows[5]
     click(app, row.center)
     assert app.timeline.cursor == item.tick
-    assert app.focus is not None and app.focus.event_id == item.event_id
+    assert app.ui.focus is not None and app.ui.focus.event_id == item.event_id
     assert item.event_id in app.view_state().focus
     assert app.view_state().track.chain
     event = next(e for e in app.timeline.events(start=item.tick, end=item.tick)
                  if e.id == item.event_id)
-    assert {app.flux.citizens[i].id for i in app.focus.participants} == set(event.participants)
+    focused = app.ui.focus.participants
+    assert {app.flux.citizens[i].id for i in focused} == set(event.participants)
 
 
 def test_step_buttons_move_one_event_and_live_returns_to_the_head(app: App) -> None:
-    click(app, app.timebar.buttons["back"].center)
-    assert app.speed == 0
+    click(app, app.widgets.timebar.buttons["back"].center)
+    assert app.ui.speed == 0
     before = app.timeline.cursor
     assert before < 3000
     assert app.timeline.events(start=before, end=before)
-    click(app, app.timebar.buttons["back"].center)
+    click(app, app.widgets.timebar.buttons["back"].center)
     assert app.timeline.cursor < before
     post(pygame.KEYDOWN, key=pygame.K_PERIOD, mod=0)
     app.frame(0.0)
     assert app.timeline.cursor == before
-    click(app, app.timebar.buttons["live"].center)
+    click(app, app.widgets.timebar.buttons["live"].center)
     assert app.timeline.cursor == app.timeline.branch.head
 
 
 def test_the_branch_list_switches_branches_at_the_same_tick(app: App) -> None:
-    drag_knob(app, app.timebar.track_rect.x + app.timebar.track_rect.w // 2)
+    drag_knob(app, app.widgets.timebar.track_rect.x + app.widgets.timebar.track_rect.w // 2)
     post(pygame.KEYDOWN, key=pygame.K_m, mod=0)
     app.frame(0.0)
     assert app.timeline.current == "b1"
     tick = app.timeline.cursor
-    click(app, app.timebar.buttons["branch"].center)
-    assert app.branches_open
+    click(app, app.widgets.timebar.buttons["branch"].center)
+    assert "branches" in app.ui.modals
     app.frame(0.0)
-    row = next(r for r, name in app.branch_list.rows if name == "main")
+    row = next(r for r, name in app.widgets.branch_list.rows if name == "main")
     click(app, row.center)
     assert app.timeline.current == "main" and app.timeline.cursor == tick
-    assert not app.branches_open
+    assert "branches" not in app.ui.modals
 
 
 def test_play_pause_and_speed_buttons(app: App) -> None:
-    click(app, app.timebar.buttons["play"].center)
-    assert app.speed == 0
-    click(app, app.timebar.buttons["play"].center)
-    assert app.speed == 1
-    click(app, app.timebar.buttons["speed"].center)
-    assert app.speed == 2
+    click(app, app.widgets.timebar.buttons["play"].center)
+    assert app.ui.speed == 0
+    click(app, app.widgets.timebar.buttons["play"].center)
+    assert app.ui.speed == 1
+    click(app, app.widgets.timebar.buttons["speed"].center)
+    assert app.ui.speed == 2

@@ -14,7 +14,8 @@ from game.view import iso
 from game.view.app import App
 from game.view.assets import Assets
 from game.view.clock import MAX_BURST, TickBudget
-from game.view.input import PAN_KEYS
+from game.view.intents import Select, SetSpeed
+from game.view.keys import PAN_KEYS
 from game.view.world import FEET_X, FEET_Y
 from tests.helpers import freeze_everyone
 from tests.window import post
@@ -98,13 +99,13 @@ def test_clicking_a_citizen_selects_it_and_clicking_ground_clears(app: App) -> N
     post(pygame.MOUSEBUTTONDOWN, pos=(x, y - 8 * z), button=1)
     post(pygame.MOUSEBUTTONUP, pos=(x, y - 8 * z), button=1)
     app.frame(0.0)
-    assert app.selected == i
+    assert app.ui.selected == i
     citizen = app.view_state().citizen
     assert citizen is not None and (citizen.name, citizen.archetype) == ("Ada", "Healer")
     post(pygame.MOUSEBUTTONDOWN, pos=(x + 40 * z, y), button=1)
     post(pygame.MOUSEBUTTONUP, pos=(x + 40 * z, y), button=1)
     app.frame(0.0)
-    assert app.selected is None
+    assert app.ui.selected is None
 
 
 def test_a_citizen_in_front_of_a_building_covers_it_and_one_behind_is_hidden(app: App) -> None:
@@ -146,43 +147,43 @@ def test_max_speed_stops_ticking_when_the_frame_budget_is_spent(app: App) -> Non
     app.budget = TickBudget(0.010, now=now)
     post(pygame.KEYDOWN, key=pygame.K_7, mod=0)
     app.frame(1 / 60)
-    assert app.speed == -1
+    assert app.ui.speed == -1
     assert 5 <= app.flux.state.tick <= 12 < MAX_BURST
 
 
 def test_speed_keys_and_space_pause_and_resume(app: App) -> None:
     post(pygame.KEYDOWN, key=pygame.K_6, mod=0)
     app.frame(0.0)
-    assert app.speed == 16
+    assert app.ui.speed == 16
     post(pygame.KEYDOWN, key=pygame.K_SPACE, mod=0)
     app.frame(0.0)
-    assert app.speed == 0
+    assert app.ui.speed == 0
     tick = app.flux.state.tick
     app.frame(0.5)
     assert app.flux.state.tick == tick
     post(pygame.KEYDOWN, key=pygame.K_SPACE, mod=0)
     app.frame(0.0)
-    assert app.speed == 16
+    assert app.ui.speed == 16
 
 
 def test_escape_asks_first_and_a_second_escape_quits(app: App) -> None:
     post(pygame.KEYDOWN, key=pygame.K_ESCAPE, mod=0)
     app.frame(0.0)
-    assert app.running and app.prompt_open
+    assert app.running and app.ui.top_modal == "quit"
     post(pygame.KEYDOWN, key=pygame.K_ESCAPE, mod=0)
     app.frame(0.0)
     assert not app.running
 
 
 def test_escape_clears_the_selection_before_asking_and_another_key_stays(app: App) -> None:
-    app.selected = 3
+    app.apply(Select(3))
     post(pygame.KEYDOWN, key=pygame.K_ESCAPE, mod=0)
     app.frame(0.0)
-    assert app.selected is None and not app.prompt_open
+    assert app.ui.selected is None and "quit" not in app.ui.modals
     post(pygame.KEYDOWN, key=pygame.K_ESCAPE, mod=0)
     post(pygame.KEYDOWN, key=pygame.K_a, mod=0)
     app.frame(0.0)
-    assert app.running and not app.prompt_open
+    assert app.running and "quit" not in app.ui.modals
 
 
 def test_ctrl_q_quits(app: App) -> None:
@@ -229,7 +230,7 @@ def test_a_speech_bubble_appears_for_a_line_and_fades_after_three_seconds(app: A
         events += app.advance(1 / 60)
     speaker = app.flux.index[next(e for e in events if e.dialogue).participants[0]]
     assert speaker in app.speech.lines
-    app.speed_index = 0
+    app.apply(SetSpeed(0))
     app.frame(1.0)
     assert speaker in app.speech.lines
     app.frame(2.5)
@@ -251,4 +252,4 @@ def test_wasd_pans_like_the_arrows(app: App) -> None:
     assert PAN_KEYS[pygame.K_a] == PAN_KEYS[pygame.K_LEFT]
     assert PAN_KEYS[pygame.K_s] == PAN_KEYS[pygame.K_DOWN]
     assert PAN_KEYS[pygame.K_d] == PAN_KEYS[pygame.K_RIGHT]
-    assert app.input.held_pan(Held(pygame.K_d), app.camera.viewport) == (1, 0)
+    assert app.router.input.held_pan(Held(pygame.K_d), app.camera.viewport) == (1, 0)

@@ -90,10 +90,10 @@ def test_the_next_start_offers_to_reopen_the_autosave(home: Path, assets: Assets
     app = App(Timeline("town", 7), speed=0, reproducible=True, assets=assets)
     app.offer_reopen(note)
     app.frame(0.0)
-    assert app.reopen_open
+    assert app.ui.top_modal == "reopen"
     pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_y, mod=0))
     app.frame(0.0)
-    assert not app.reopen_open and crash.pending() is None
+    assert "reopen" not in app.ui.modals and crash.pending() is None
     assert [p.card for p in app.timeline.perturbations()] == ["storm"]
 
 
@@ -107,7 +107,7 @@ def test_declining_the_offer_starts_fresh_and_forgets_it(home: Path, assets: Ass
     app.offer_reopen(note)
     pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_n, mod=0))
     app.frame(0.0)
-    assert not app.reopen_open and crash.pending() is None and app.timeline.seed == 3
+    assert "reopen" not in app.ui.modals and crash.pending() is None and app.timeline.seed == 3
 
 
 def test_a_broken_crash_note_is_ignored(home: Path) -> None:

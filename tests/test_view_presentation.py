@@ -13,7 +13,7 @@ from game.trace.story import caption
 from game.trace.timeline import Timeline
 from game.view.app import App
 from game.view.assets import Assets
-from game.view.input import ArmCard, Choose
+from game.view.intents import ArmCard, Choose
 from game.view.viewstate import ViewState
 from tests.window import post
 
@@ -41,7 +41,7 @@ def drawn_by(app: App, monkeypatch: pytest.MonkeyPatch) -> dict[str, list[ViewSt
     """Record which widgets draw, and what they are given."""
     calls: dict[str, list[ViewState]] = {}
     for name in ("top_bar", "hand", "timebar", "feed", "caption_line"):
-        widget = getattr(app, name)
+        widget = getattr(app.widgets, name)
 
         def record(surface: pygame.Surface, view: ViewState, name: str = name) -> None:
             calls.setdefault(name, []).append(view)
@@ -53,7 +53,8 @@ def drawn_by(app: App, monkeypatch: pytest.MonkeyPatch) -> dict[str, list[ViewSt
 def test_p_trades_the_hud_for_a_caption_naming_what_just_happened(
         app: App, monkeypatch: pytest.MonkeyPatch) -> None:
     press(app, pygame.K_p)
-    assert app.presenting and app.hud_visible  # H's setting is kept for when P is pressed again
+    # H's setting is kept for when P is pressed again
+    assert app.ui.presenting and app.ui.shown("hud")
     app.apply(ArmCard("rumor"))
     app.apply(Choose(app.flux.index["igor"]))
     app.apply(Choose(app.flux.index["hugo"]))
@@ -65,7 +66,7 @@ def test_p_trades_the_hud_for_a_caption_naming_what_just_happened(
     assert focus is not None and focus.perturbation  # the card's own events come first
     assert calls["caption_line"][-1].caption == caption(focus, app.names)
     assert calls["caption_line"][-1].caption == "Hugo told Tomas about Igor · a rumor spreads"
-    assert app._widgets() == []  # the mouse goes to the map
+    assert app.widgets.taking_mouse(app.ui) == []  # the mouse goes to the map
     press(app, pygame.K_p)
     calls.clear()
     app.frame(DT)
@@ -121,7 +122,7 @@ def test_story_markers_sit_on_the_bar_and_a_click_jumps_to_one(assets: Assets) -
     timeline.advance(1700)
     app = App(timeline, speed=0, reproducible=True, assets=assets)
     app.frame(0.0)
-    bar = app.timebar
+    bar = app.widgets.timebar
     kinds = {marker.kind for _, marker in bar._stories}
     assert {"coalition_formed", "rumor", "dispute"} <= kinds
     rect, marker = next((r, m) for r, m in bar._stories if m.kind == "rumor")
@@ -141,6 +142,6 @@ def test_f12_saves_the_frame_as_a_png_and_says_where(app: App, tmp_path: Path) -
     shots = list((tmp_path / "data" / "screenshots").glob("*.png"))
     assert len(shots) == 1 and shots[0].name.startswith("town-seed7-")
     assert pygame.image.load(str(shots[0])).get_size() == (1280, 720)
-    assert app.toasts.texts_shown()[-1] == f"screenshot saved: {shots[0].name}"
+    assert app.widgets.toasts.texts_shown()[-1] == f"screenshot saved: {shots[0].name}"
     press(app, pygame.K_F12)
     assert len(list((tmp_path / "data" / "screenshots").glob("*.png"))) == 2

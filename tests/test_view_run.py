@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pygame
 
-from game.view.app import run_app
+from game.view.window import run_app
 
 
 def load(path: Path) -> np.ndarray:

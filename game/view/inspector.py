@@ -31,11 +31,11 @@ from game.view.hud import (
     Texts,
 )
 from game.view.input import AskWhy, ChangeDetail, Intent, JumpToEvent, Select
+from game.view.uistate import MAX_DETAIL
 from game.view.viewstate import CitizenInfo, FeedItem, ScatterInfo, ViewState
 
 KEY: Colour = (255, 0, 255)  # transparent colour of the scatter's dot sprites
 
-MAX_DETAIL = 5
 DIM_LABELS = tuple(d[:3] for d in config.DIMENSIONS)
 SMALL_BUTTON = 12 * UI_SCALE
 BAR_BG: Colour = (38, 43, 68)

@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 import pygame
 
-from game.sim.cards import CARDS
 from game.view.assets import Assets, Colour
 from game.view.hud import BRIGHT, DIM, INK, LINE_H, PAD, TEXT, UI_SCALE, Faces, Texts, shade
-from game.view.input import Dismiss, Intent, OpenSave, ToggleHelp
+from game.view.input import Dismiss, Intent, OpenSave, Toggle
+from game.view.keys import KEY_ROWS
 from game.view.viewstate import ViewState
 from game.view.world import FRAME_H, CitizenLayout
 
@@ -36,32 +36,8 @@ MOUSE_HELP: tuple[tuple[str, str], ...] = (
     ("click a scatter dot", "select that citizen"),
     ("timeline buttons", "step, play, speed, live, branch"),
 )
-KEY_HELP: tuple[tuple[str, str], ...] = (
-    ("Space", "play or pause"),
-    ("1 … 7", "pause, 1×, 2×, 4×, 8×, 16×, max"),
-    (", and .", "previous or next event"),
-    ("End", "back to the live head"),
-    ("B", "branches"),
-    ("Enter", "play the armed card"),
-    ("Esc", "cancel, deselect, then quit"),
-    ("[ and ]", "less or more detail"),
-    ("Y", "why? for the selected citizen"),
-    ("C", "coalition lines"),
-    ("Tab", "inspector column"),
-    ("H", "hide the HUD"),
-    ("P", "presentation: captions, camera follows"),
-    ("F12", "screenshot into the screenshots folder"),
-    ("arrows or WASD, + -, Home", "move, zoom, recentre"),
-    ("Ctrl+S, Ctrl+O", "save, open a town"),
-    ("Ctrl+Q", "quit"),
-    ("F1 or ?", "this help"),
-)
-_SPECS = list(CARDS.values())
-_HALF = (len(_SPECS) + 1) // 2
-CARD_HELP: tuple[tuple[str, str], ...] = tuple(
-    (" ".join(s.hotkey for s in part),
-     ("cards: " if k == 0 else "") + ", ".join(s.name for s in part))
-    for k, part in enumerate((_SPECS[:_HALF], _SPECS[_HALF:])))
+# The key column is generated from the key table: one line per row, cards last.
+KEY_HELP: tuple[tuple[str, str], ...] = tuple((row.keys, row.does) for row in KEY_ROWS)
 
 
 class HelpOverlay:
@@ -77,7 +53,7 @@ class HelpOverlay:
 
     def layout(self, rect: pygame.Rect) -> None:
         self.screen = rect
-        self._columns = [("mouse", MOUSE_HELP), ("keys", (*KEY_HELP, *CARD_HELP))]
+        self._columns = [("mouse", MOUSE_HELP), ("keys", KEY_HELP)]
         rows = max(len(rows) for _, rows in self._columns)
         h = min(rect.h - 2 * PAD, (rows + 4) * LINE_H + 2 * PAD)
         w = min(rect.w - 2 * PAD, 620 * UI_SCALE)
@@ -89,7 +65,7 @@ class HelpOverlay:
 
     def handle(self, event: pygame.event.Event) -> Intent | None:
         if event.type in (pygame.KEYDOWN, pygame.MOUSEBUTTONDOWN):
-            return ToggleHelp()
+            return Toggle("help")
         return None
 
     def draw(self, surface: pygame.Surface, view: ViewState) -> None:

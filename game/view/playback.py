@@ -9,8 +9,6 @@ video writer). Neither reads nor writes the person's settings or autosave.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pygame
 
 from game import config
@@ -29,37 +27,26 @@ from game.demos.script import (
 )
 from game.trace.timeline import Timeline
 from game.userfiles.settings import Settings
-from game.view.app import App, open_window
-from game.view.input import (
+from game.view.app import App, FrameHook, FrameSink
+from game.view.intents import (
     ArmCard,
     ChangeDetail,
     Choose,
     Confirm,
-    Intent,
     Narrate,
     Recentre,
     Scrub,
     Select,
     SetSpeed,
     SwitchBranch,
-    ToggleBranches,
-    ToggleCoalitions,
-    ToggleHelp,
-    ToggleHud,
-    TogglePresentation,
+    Toggle,
     ZoomAt,
 )
+from game.view.window import open_window
 
-FrameSink = Callable[[int, pygame.Surface], None]
+__all__ = ["FrameSink", "ScriptPlayer", "frames_for", "play_script", "play_span"]
+
 SCRUB_SECONDS = 1.5  # a scripted scrub drags the knob this long, as a hand would
-# What an overlay step toggles, and how to read whether it is on now.
-OVERLAYS: dict[str, tuple[Intent, Callable[[App], bool]]] = {
-    "coalitions": (ToggleCoalitions(), lambda app: app.coalitions_shown),
-    "hud": (ToggleHud(), lambda app: app.hud_visible),
-    "presentation": (TogglePresentation(), lambda app: app.presenting),
-    "help": (ToggleHelp(), lambda app: app.help_open),
-    "branches": (ToggleBranches(), lambda app: app.branches_open),
-}
 
 
 class ScriptPlayer:
@@ -90,17 +77,17 @@ class ScriptPlayer:
         match step:
             case CardStep(card=card, targets=targets):
                 app.apply(ArmCard(card))
-                if app.armed == card:
+                if app.ui.armed == card:
                     for target in targets:
                         app.apply(Choose(app.flux.index[target]))
-                    if app.armed == card:
+                    if app.ui.armed == card:
                         app.apply(Confirm())  # fewer targets than it takes: the flux picks
             case SpeedStep(speed=speed):
                 app.apply(SetSpeed(config.SPEEDS.index(speed)))
             case SelectStep(citizen=citizen, lod=lod):
                 app.apply(Select(None if citizen is None else app.flux.index[citizen]))
-                if lod is not None and lod != app.detail:
-                    app.apply(ChangeDetail(lod - app.detail))
+                if lod is not None and lod != app.ui.detail:
+                    app.apply(ChangeDetail(lod - app.ui.detail))
             case ScrubStep(tick=tick):
                 start = app.timeline.cursor
                 frames = max(1, round(SCRUB_SECONDS * self.script.fps))
@@ -114,9 +101,8 @@ class ScriptPlayer:
                                     f"{step.at} s (branches then: {', '.join(branches)})")
                 app.apply(SwitchBranch(name))
             case OverlayStep(name=name, on=on):
-                toggle, shown = OVERLAYS[name]
-                if shown(app) != on:
-                    app.apply(toggle)
+                if app.ui.shown(name) != on:
+                    app.apply(Toggle(name))
             case ViewStep(zoom=zoom):
                 app.apply(Recentre())
                 if zoom != app.camera.zoom:
@@ -151,7 +137,7 @@ def play_span(timeline: Timeline, start: int, end: int, speed: int, *, hud: bool
 
     def present(app: App, frame: int) -> None:
         if frame == 0 and not hud:
-            app.apply(TogglePresentation())
+            app.apply(Toggle("presentation"))
 
     return _play(timeline, speed, frames, fps, False, present, on_frame)
 
@@ -162,25 +148,14 @@ def frames_for(ticks: int, speed: int, fps: int = 60) -> int:
 
 
 def _play(timeline: Timeline, speed: int, frames: int, fps: int, window: bool,
-          before: Callable[[App, int], None], on_frame: FrameSink | None) -> int:
+          before: FrameHook, on_frame: FrameSink | None) -> int:
+    """The app's own frame loop at a fixed 1/fps: paced and shown in a window, else as fast as
+    frames are drawn."""
     pygame.display.init()
     try:
         open_window(config.WINDOW_SIZE, resizable=window)
         app = App(timeline, speed=speed, reproducible=True, settings=Settings(seen_hint=True))
-        cap = pygame.time.Clock()
-        dt = 1 / fps
-        shown = 0
-        while shown < frames:
-            before(app, shown)
-            app.frame(dt)
-            if not app.running:
-                break
-            if on_frame is not None:
-                on_frame(shown, app.screen)
-            if window:
-                pygame.display.flip()
-                cap.tick(fps)
-            shown += 1
-        return shown
+        return app.run(frames, fixed_dt=1 / fps, pace=fps if window else None, show=window,
+                       before=before, on_frame=on_frame)
     finally:
         pygame.quit()

@@ -40,7 +40,7 @@ from game.view.input import (
     Scrub,
     StepEvent,
     SwitchBranch,
-    ToggleBranches,
+    Toggle,
     TogglePause,
 )
 from game.view.viewstate import BranchEntry, Track, ViewState, clock_text
@@ -166,7 +166,7 @@ class TimelineBar:
         clicked = next((n for n, b in self.buttons.items() if b.collidepoint(pos)), None)
         actions: dict[str, Intent] = {
             "back": StepEvent(-1), "play": TogglePause(), "forward": StepEvent(1),
-            "speed": CycleSpeed(), "live": JumpLive(), "branch": ToggleBranches(),
+            "speed": CycleSpeed(), "live": JumpLive(), "branch": Toggle("branches"),
         }
         return actions.get(clicked) if clicked else None
 

@@ -1,6 +1,7 @@
 """What the HUD shows: frozen records read from the timeline, and `Readout`, which builds them.
 
-Widgets draw a `ViewState` and nothing else: they never see the timeline or the flux. The
+Widgets draw a `ViewState` and nothing else: they never see the timeline or the flux;
+`view_state` builds one from the readout and the `UiState`. The
 readout caches what depends only on (branch, tick) — metrics, the state hash, the scatter, the
 feed, the selected citizen's card — so a paused or scrubbed frame costs almost nothing, and keeps
 each branch's event marks as an append-only list. It reads the timeline and never moves it.
@@ -20,6 +21,8 @@ from game.sim.social import bridges, pca_2d
 from game.sim.townmap import REGION_NAMES
 from game.trace.story import Storyline, StoryMarker
 from game.trace.timeline import Timeline
+from game.view.clock import MAX_SPEED
+from game.view.uistate import UiState
 
 FEED_SIZE = 40
 FEED_WINDOW = 2 * config.DAY_TICKS  # the feed looks this far back for its events
@@ -327,6 +330,32 @@ class Readout:
                                     for t, m in tl.metrics_series(tl.current, head)))
             self._series[tl.current] = cached
         return cached[1]
+
+
+def speed_label(speed: int) -> str:
+    if speed == 0:
+        return "paused"
+    return "max" if speed == MAX_SPEED else f"{speed}×"
+
+
+def view_state(readout: Readout, ui: UiState, caption: str, now: float) -> ViewState:
+    """One frame of HUD: the timeline at its cursor, seen through the UI state at app time
+    `now`; `caption` is presentation mode's line."""
+    at = readout.at_tick()
+    focus = ui.focus
+    flux = readout.timeline.flux
+    return ViewState(
+        town=at.town, hash=readout.state_hash(running=ui.speed != 0 and not ui.scrubbing),
+        speed=speed_label(ui.speed),
+        resume=speed_label(config.SPEEDS[ui.resume_index if ui.speed == 0
+                                         else ui.speed_index]),
+        paused=ui.speed == 0, scrubbing=ui.scrubbing,
+        track=readout.track(focus.ticks if focus else frozenset()),
+        branches=readout.branches(), citizen=readout.citizen(ui.selected),
+        detail=ui.detail, why=ui.why, scatter=at.scatter, feed=at.feed,
+        focus=focus.ids if focus else frozenset(),
+        hand=HandState(ui.armed, tuple(flux.name(i) for i in ui.targets), ui.cooling(now)),
+        caption=caption, narration=ui.narration if ui.narrating(now) else "")
 
 
 def coalition_slot(coalition_id: str) -> int:

@@ -1,0 +1,138 @@
+"""Effects: what the reducer asks the app to do outside the UI state — on the timeline, the
+camera, files, the person's settings, the toasts — as small frozen records.
+
+`game.view.reduce` returns them; `App.perform` carries them out, and a few answer with an
+intent (a why chain, a card the timeline refused). Pure data: never imports pygame, the
+timeline or the flux.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+Point = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class PlayCard:
+    """Play `card` on `targets` (citizen indexes) at the next tick; `step` runs that tick now
+    (the town is paused, and the card's event should show at once)."""
+
+    card: str
+    targets: tuple[int, ...]
+    step: bool
+
+
+@dataclass(frozen=True)
+class Seek:
+    """Stand the town at `tick` (clamped to the branch). `coalesce`: a drag — only the last
+    seek of a frame is made, however fast the knob moves."""
+
+    tick: int
+    coalesce: bool = False
+
+
+@dataclass(frozen=True)
+class SeekLive:
+    """Back to the head of the current branch."""
+
+
+@dataclass(frozen=True)
+class StepEvent:
+    direction: int  # +1 next event, −1 previous
+
+
+@dataclass(frozen=True)
+class SwitchBranch:
+    name: str
+
+
+@dataclass(frozen=True)
+class SaveTown:
+    pass
+
+
+@dataclass(frozen=True)
+class OpenFile:
+    path: str
+
+
+@dataclass(frozen=True)
+class ListSaves:
+    """Fill the file picker with the saved towns."""
+
+
+@dataclass(frozen=True)
+class ForgetCrash:
+    """The person answered the reopen prompt: the crash note is done with."""
+
+
+@dataclass(frozen=True)
+class Screenshot:
+    """Save the frame once it is drawn (the picture, not the frame before)."""
+
+
+@dataclass(frozen=True)
+class CameraMove:
+    """Recentre, then zoom by `zoom` steps around `at` (None: the middle), then pan."""
+
+    recentre: bool = False
+    zoom: int = 0
+    at: Point | None = None
+    dx: int = 0
+    dy: int = 0
+
+
+@dataclass(frozen=True)
+class Quit:
+    pass
+
+
+@dataclass(frozen=True)
+class Say:
+    """A toast under the top bar."""
+
+    text: str
+    error: bool = False
+
+
+@dataclass(frozen=True)
+class ExplainWhy:
+    """Ask the trace why citizen `citizen` is where it is; answered with `ShowWhy`."""
+
+    citizen: int
+
+
+@dataclass(frozen=True)
+class TraceFocus:
+    """Ask the trace for a clicked event's causes and consequences; answered with `ShowFocus`."""
+
+    event_id: str
+    tick: int
+
+
+@dataclass(frozen=True)
+class Relayout:
+    """Lay the widgets out again (the inspector column came or went, or the window resized)."""
+
+    resized: bool = False
+
+
+@dataclass(frozen=True)
+class ReleaseMouse:
+    """The HUD came or went under a held button: no widget keeps the mouse."""
+
+
+@dataclass(frozen=True)
+class RememberSpeed:
+    index: int
+
+
+@dataclass(frozen=True)
+class RememberHud:
+    shown: bool
+
+
+Effect = (PlayCard | Seek | SeekLive | StepEvent | SwitchBranch | SaveTown | OpenFile | ListSaves
+          | ForgetCrash | Screenshot | CameraMove | Quit | Say | ExplainWhy | TraceFocus
+          | Relayout | ReleaseMouse | RememberSpeed | RememberHud)

@@ -1,0 +1,39 @@
+"""Questions the HUD asks the trace: why a citizen is where it is, and a clicked event's
+causes and consequences. Read-only over the timeline; the answers go back to the reducer as
+`ShowWhy` and `ShowFocus`. Never imports pygame.
+"""
+
+from __future__ import annotations
+
+from game import config
+from game.trace.monoid import TraceIndex
+from game.trace.timeline import Timeline
+from game.view.uistate import Focus
+
+FOCUS_WINDOW = config.PHASE_TICKS  # ticks either side searched for a clicked event's causes
+FOCUS_CHAIN = 24  # causes and consequences shown, each way
+
+
+def why(timeline: Timeline, citizen: int) -> tuple[str, ...]:
+    """The reason citizen `citizen` is as it is at the cursor, then the chain back to it."""
+    flux = timeline.flux
+    names = {c.id: c.name for c in flux.citizens}
+    chain = TraceIndex(timeline.events(end=timeline.cursor)).why(
+        flux.citizens[citizen].id, timeline.cursor, names)
+    return (chain.reason, *chain.lines(names)) if chain.events else (chain.reason,)
+
+
+def focus(timeline: Timeline, event_id: str, tick: int) -> Focus | None:
+    """Event `event_id` at `tick` with its causal chain; None if it is not found there."""
+    events = timeline.events(start=max(0, tick - FOCUS_WINDOW),
+                             end=min(timeline.branch.head, tick + FOCUS_WINDOW))
+    index = TraceIndex(events)
+    try:
+        past = index.causal_past(event_id)[-FOCUS_CHAIN:]
+    except KeyError:
+        return None
+    chain = [*past, *index.causal_future(event_id)[:FOCUS_CHAIN]]
+    event = events[index.position(event_id)]
+    return Focus(event_id, frozenset({event_id, *(e.id for e in chain)}),
+                 frozenset({tick, *(e.tick for e in chain)}),
+                 tuple(timeline.flux.index[c] for c in event.participants))

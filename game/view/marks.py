@@ -1,0 +1,36 @@
+"""What the window marks on the map under the HUD: coalition lines, an armed card's candidate
+and chosen targets (with their roles), and the focused event's participants.
+
+Reads the town's state and the `UiState`; draws through `game.view.overlays`. Never changes
+either, never imports the timeline.
+"""
+
+from __future__ import annotations
+
+import pygame
+
+from game.sim.cards import CARDS
+from game.sim.model import TownState
+from game.view.eligible import candidates
+from game.view.hud import BRIGHT, COALITION_COLOURS, Texts
+from game.view.overlays import draw_coalitions, draw_labels, draw_rings
+from game.view.uistate import UiState
+from game.view.viewstate import coalition_slot
+from game.view.world import CitizenLayout
+
+CANDIDATE: tuple[int, int, int] = (192, 203, 220)
+
+
+def draw_marks(surface: pygame.Surface, layout: CitizenLayout, state: TownState, ui: UiState,
+               texts: Texts) -> None:
+    if ui.overlays["coalitions"]:
+        draw_coalitions(surface, layout, [
+            (COALITION_COLOURS[coalition_slot(c.id) % len(COALITION_COLOURS)],
+             sorted(c.members)) for c in state.coalitions])
+    if ui.armed is not None and CARDS[ui.armed].max_targets:
+        draw_rings(surface, layout, candidates(ui.armed, state, ui.targets), CANDIDATE)
+        draw_rings(surface, layout, ui.targets, BRIGHT)
+        roles = CARDS[ui.armed].target_roles
+        draw_labels(surface, layout, texts, [(i, roles[k]) for k, i in enumerate(ui.targets)])
+    if ui.focus is not None:
+        draw_rings(surface, layout, ui.focus.participants, BRIGHT)

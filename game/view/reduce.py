@@ -1,0 +1,278 @@
+"""The reducer: `reduce(state, intent, now) -> (state, effects)`, every rule of the window's
+behaviour in one pure function — speed and pause, the stack of windows and the order Esc
+closes things in, overlays, cards (arming, targets, cooldowns), scrubbing, selection, detail
+and why.
+
+It decides; it never acts. What must happen outside the `UiState` (a card reaching the
+timeline, a seek, a file, a toast) comes back as effects for the app to perform. `now` is the
+app's clock in seconds (cooldowns and narration run on it). Pure: never imports pygame, the
+timeline or the flux.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from types import MappingProxyType
+
+from game import config
+from game.sim.cards import CARDS
+from game.view import effects as fx
+from game.view.intents import (
+    ArmCard,
+    AskWhy,
+    Cancel,
+    CardRefused,
+    ChangeDetail,
+    Choose,
+    Confirm,
+    CycleSpeed,
+    Dismiss,
+    Intent,
+    JumpLive,
+    JumpTo,
+    JumpToEvent,
+    Narrate,
+    Open,
+    OpenSave,
+    PanBy,
+    Quit,
+    Recentre,
+    Resize,
+    SaveTown,
+    Screenshot,
+    Scrub,
+    Select,
+    SetSpeed,
+    ShowFocus,
+    ShowWhy,
+    StepEvent,
+    SwitchBranch,
+    TapGround,
+    Toggle,
+    TogglePause,
+    TownOpened,
+    ZoomAt,
+)
+from game.view.uistate import CARD_COOLDOWN, MAX_DETAIL, WINDOWS, UiState
+
+Step = tuple[UiState, tuple[fx.Effect, ...]]
+
+
+def reduce(state: UiState, intent: Intent, now: float) -> Step:
+    """The state after `intent` at app time `now`, and what the app must do about it."""
+    match intent:
+        case SetSpeed() | TogglePause() | CycleSpeed():
+            return _speed(state, intent)
+        case Toggle() | Open() | Dismiss() | Cancel() | OpenSave():
+            return _windows(state, intent)
+        case ArmCard() | Choose() | TapGround() | Confirm() | CardRefused():
+            return _cards(state, intent, now)
+        case Scrub() | JumpTo() | StepEvent() | JumpLive() | SwitchBranch() | JumpToEvent() \
+                | TownOpened():
+            return _time(state, intent)
+        case Select() | ChangeDetail() | AskWhy() | ShowWhy() | ShowFocus():
+            return _inspect(state, intent)
+        case Narrate(text=text, seconds=seconds):
+            return replace(state, narration=text, narration_until=now + seconds), ()
+        case _:
+            return state, (_pass_on(intent),)
+
+
+def _pass_on(intent: Quit | Recentre | ZoomAt | PanBy | Resize | Screenshot | SaveTown
+             ) -> fx.Effect:
+    """Intents the UI state does not hold: straight to the app."""
+    match intent:
+        case Quit():
+            return fx.Quit()
+        case Recentre():
+            return fx.CameraMove(recentre=True)
+        case ZoomAt(steps=steps, at=at):
+            return fx.CameraMove(zoom=steps, at=at)
+        case PanBy(dx=dx, dy=dy):
+            return fx.CameraMove(dx=dx, dy=dy)
+        case Resize():
+            return fx.Relayout(resized=True)
+        case Screenshot():
+            return fx.Screenshot()
+        case SaveTown():
+            return fx.SaveTown()
+
+
+# --- speed -------------------------------------------------------------------------------------
+
+def _speed(state: UiState, intent: SetSpeed | TogglePause | CycleSpeed) -> Step:
+    match intent:
+        case SetSpeed(index=index):
+            if config.SPEEDS[index] == 0:
+                return replace(state, speed_index=index), ()
+            return (replace(state, speed_index=index, resume_index=index),
+                    (fx.RememberSpeed(index),))
+        case TogglePause():
+            if state.speed == 0:
+                return replace(state, speed_index=state.resume_index), ()
+            return _pause(state), ()
+        case CycleSpeed():
+            index = state.speed_index + 1
+            return _speed(state, SetSpeed(index if index < len(config.SPEEDS) else 1))
+
+
+def _pause(state: UiState) -> UiState:
+    if state.speed == 0:
+        return state
+    return replace(state, resume_index=state.speed_index, speed_index=0)
+
+
+# --- windows and overlays ----------------------------------------------------------------------
+
+def _windows(state: UiState, intent: Toggle | Open | Dismiss | Cancel | OpenSave) -> Step:
+    match intent:
+        case Toggle(name=name) if name in WINDOWS:
+            if name in state.modals:
+                return _close(state, name), ()
+            return replace(state, modals=(*state.modals, name)), ()
+        case Toggle(name=name):
+            return _toggle_overlay(state, name)
+        case Open(name=name):
+            opened = state if name in state.modals else replace(
+                state, modals=(*state.modals, name))
+            return opened, ((fx.ListSaves(),) if name == "picker" else ())
+        case Dismiss():
+            top = state.top_modal
+            if top is None:
+                return state, ()
+            return _close(state, top), ((fx.ForgetCrash(),) if top == "reopen" else ())
+        case Cancel():
+            return _cancel(state)
+        case OpenSave(path=path):
+            answered = (fx.ForgetCrash(),) if "reopen" in state.modals else ()
+            closed = _close(_close(state, "picker"), "reopen")
+            return closed, (*answered, fx.OpenFile(path))
+
+
+def _close(state: UiState, name: str) -> UiState:
+    return replace(state, modals=tuple(m for m in state.modals if m != name))
+
+
+def _toggle_overlay(state: UiState, name: str) -> Step:
+    shown = not state.overlays[name]
+    state = replace(state, overlays=MappingProxyType({**state.overlays, name: shown}))
+    effects: dict[str, tuple[fx.Effect, ...]] = {
+        "hud": (fx.RememberHud(shown), fx.ReleaseMouse()),
+        "presentation": (fx.ReleaseMouse(),),
+        "inspector": (fx.Relayout(),),
+    }
+    return state, effects.get(name, ())
+
+
+def _cancel(state: UiState) -> Step:
+    """Esc closes the innermost thing: a card, a window, the focus, the selection; with
+    nothing left, it asks whether to quit."""
+    if state.armed is not None:
+        return replace(state, armed=None, targets=()), ()
+    if state.top_modal is not None:
+        return _windows(state, Dismiss())
+    if state.focus is not None:
+        return replace(state, focus=None), ()
+    if state.selected is not None:
+        return _select(state, None), ()
+    return replace(state, modals=(*state.modals, "quit")), ()
+
+
+# --- cards -------------------------------------------------------------------------------------
+
+def _cards(state: UiState, intent: ArmCard | Choose | TapGround | Confirm | CardRefused,
+           now: float) -> Step:
+    match intent:
+        case ArmCard(card=card):
+            return _arm(state, card, now)
+        case Choose(citizen=citizen):
+            return _choose(state, citizen, now)
+        case TapGround():
+            return (_select(state, None) if state.armed is None else state), ()
+        case Confirm():
+            return _play(state, now) if state.armed is not None else (state, ())
+        case CardRefused(card=card):
+            rest = {k: v for k, v in state.cooldowns.items() if k != card}
+            return replace(state, cooldowns=MappingProxyType(rest)), ()
+
+
+def _arm(state: UiState, card: str, now: float) -> Step:
+    if state.cooldowns.get(card, 0.0) > now:
+        return state, (fx.Say(f"{CARDS[card].title} is resting for a moment"),)
+    if state.armed == card:
+        return replace(state, armed=None, targets=()), ()
+    state = replace(state, armed=card, targets=())
+    return _play(state, now) if CARDS[card].max_targets == 0 else (state, ())
+
+
+def _choose(state: UiState, citizen: int | None, now: float) -> Step:
+    """A citizen pressed: a target for the armed card (played once it has them all), or else
+    the selection."""
+    if state.armed is None:
+        return (_select(state, citizen) if citizen is not None else state), ()
+    if citizen is None or citizen in state.targets:
+        return state, ()
+    card = state.armed
+    state = replace(state, targets=(*state.targets, citizen))
+    if len(state.targets) >= CARDS[card].max_targets:
+        return _play(state, now)
+    return state, ()
+
+
+def _play(state: UiState, now: float) -> Step:
+    """The armed card goes to the timeline and rests; if the timeline refuses it, the app
+    answers `CardRefused` and the rest is lifted."""
+    card = state.armed
+    assert card is not None
+    play = fx.PlayCard(card, state.targets, step=state.speed == 0)
+    cooldowns = MappingProxyType({**state.cooldowns, card: now + CARD_COOLDOWN})
+    return replace(state, armed=None, targets=(), cooldowns=cooldowns), (play,)
+
+
+# --- time --------------------------------------------------------------------------------------
+
+def _time(state: UiState, intent: Scrub | JumpTo | StepEvent | JumpLive | SwitchBranch
+          | JumpToEvent | TownOpened) -> Step:
+    match intent:
+        case Scrub(tick=tick, done=done):
+            return replace(state, scrubbing=not done), (fx.Seek(tick, coalesce=True),)
+        case JumpTo(tick=tick):
+            return state, (fx.Seek(tick),)
+        case StepEvent(direction=direction):
+            return _pause(state), (fx.StepEvent(direction),)
+        case JumpLive():
+            return state, (fx.SeekLive(),)
+        case SwitchBranch(name=name):
+            return _close(state, "branches"), (fx.SwitchBranch(name),)
+        case JumpToEvent(event_id=event_id, tick=tick):
+            return state, (fx.Seek(tick), fx.TraceFocus(event_id, tick))
+        case TownOpened():
+            return replace(state, selected=None, why=None, focus=None, armed=None,
+                           targets=()), ()
+
+
+# --- the inspector -----------------------------------------------------------------------------
+
+def _inspect(state: UiState, intent: Select | ChangeDetail | AskWhy | ShowWhy | ShowFocus
+             ) -> Step:
+    match intent:
+        case Select(citizen=citizen):
+            return _select(state, citizen), ()
+        case ChangeDetail(delta=delta):
+            return replace(state, detail=max(0, min(MAX_DETAIL, state.detail + delta))), ()
+        case AskWhy():
+            if state.why is not None:
+                return replace(state, why=None), ()
+            if state.selected is None:
+                return state, (fx.Say("select a citizen first, then ask why"),)
+            return state, (fx.ExplainWhy(state.selected),)
+        case ShowWhy(lines=lines):
+            return replace(state, why=lines), ()
+        case ShowFocus(focus=focus):
+            return replace(state, focus=focus), ()
+
+
+def _select(state: UiState, citizen: int | None) -> UiState:
+    """A new selection drops the old one's why chain."""
+    why = state.why if citizen == state.selected else None
+    return replace(state, selected=citizen, why=why)

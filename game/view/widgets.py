@@ -1,0 +1,162 @@
+"""The window's widgets: every HUD widget and modal window of one app, where each sits, which
+take the mouse (topmost first), and drawing them in order over the town from a `ViewState` and
+the `UiState`.
+
+Widgets only draw and *return* intents; this module only places and orders them. Never imports
+the timeline, the flux or the app.
+"""
+
+from __future__ import annotations
+
+import pygame
+
+from game.view import crash
+from game.view.assets import Assets
+from game.view.hand import ARMED_RISE, CardHand
+from game.view.hud import PAD, Hint, QuitPrompt, Texts, Toasts, TopBar, Widget
+from game.view.inspector import CitizenCard, EventFeed, Scatter
+from game.view.overlays import FilePicker, HelpOverlay
+from game.view.presentation import CaptionLine, Narration
+from game.view.timebar import BranchList, TimelineBar
+from game.view.uistate import WINDOWS, UiState
+from game.view.viewstate import ViewState
+
+INSPECTOR_W = 160 * 2
+INSPECTOR_MIN_W = 130 * 2
+SCATTER_H = 80 * 2
+FEED_MIN_H = 60 * 2
+
+
+class Widgets:
+    """One of each widget, laid out for one window."""
+
+    def __init__(self, assets: Assets, log_path: str, seen_hint: bool) -> None:
+        self.top_bar = TopBar(assets)
+        self.toasts = Toasts(assets)
+        self.hint = Hint(assets, seen=seen_hint)
+        self.hand = CardHand(assets)
+        self.timebar = TimelineBar(assets)
+        self.branch_list = BranchList(assets)
+        self.card = CitizenCard(assets)
+        self.scatter = Scatter(assets)
+        self.feed = EventFeed(assets)
+        self.caption_line = CaptionLine(assets)
+        self.narration = Narration(assets)
+        self.prompt = QuitPrompt(assets)
+        self.help = HelpOverlay(assets, log_path)
+        self.picker = FilePicker(assets)
+        self.reopen = crash.ReopenPrompt(assets)
+        self.labels = Texts(assets)  # the chosen targets' roles, over their heads on the map
+        self.town_rect = pygame.Rect(0, 0, 0, 0)
+        self.screen = pygame.Rect(0, 0, 0, 0)
+
+    def window(self, name: str) -> Widget:
+        """The widget of an open window (a name in `UiState.modals`)."""
+        windows: dict[str, Widget] = {"reopen": self.reopen, "quit": self.prompt,
+                                      "picker": self.picker, "help": self.help,
+                                      "branches": self.branch_list}
+        return windows[name]
+
+    def taking_mouse(self, ui: UiState) -> list[Widget]:
+        """The HUD widgets that take the mouse, topmost first."""
+        if not ui.hud_shown:
+            return []
+        widgets: list[Widget] = [self.branch_list] if "branches" in ui.modals else []
+        widgets += [self.hand, self.timebar, self.top_bar]
+        if ui.overlays["inspector"]:
+            if ui.selected is not None:
+                widgets.append(self.card)
+            widgets += [self.scatter, self.feed]
+        return widgets
+
+    # --- layout --------------------------------------------------------------------------------
+
+    def layout(self, screen: pygame.Rect, inspector: bool) -> None:
+        self.screen = screen
+        for widget in (self.top_bar, self.timebar, self.prompt, self.help, self.picker,
+                       self.reopen, self.caption_line):
+            widget.layout(screen)
+        self.branch_list.layout(self.timebar.branch_anchor())
+        right = self._column().x if inspector else screen.right
+        hand_h = CardHand.HEIGHT
+        self.hand.layout(pygame.Rect(PAD, self.timebar.rect.y - hand_h, right - 2 * PAD, hand_h))
+        self.town_rect = pygame.Rect(0, self.top_bar.rect.bottom + PAD, right, screen.h)
+        self.toasts.layout(self.town_rect)
+        self.hint.layout(pygame.Rect(0, 0, right, self.hand.rect.y + ARMED_RISE - PAD))
+
+    def _column(self) -> pygame.Rect:
+        """The inspector column: right of the town, between the top bar and the timeline."""
+        w = self.screen.w
+        width = INSPECTOR_W if w >= 1100 else INSPECTOR_MIN_W
+        top = self.top_bar.rect.bottom
+        return pygame.Rect(w - width, top, width, self.timebar.rect.y - top)
+
+    def _layout_inspector(self, view: ViewState) -> None:
+        """Stack the card (as tall as its detail needs), the scatter and the feed."""
+        col = self._column()
+        card_h = 0
+        if view.citizen is not None:
+            card_h = min(self.card.wanted_height(view), col.h)
+        left = col.h - card_h
+        scatter_h = SCATTER_H if left >= SCATTER_H else 0
+        feed_h = left - scatter_h if left - scatter_h >= FEED_MIN_H // 2 else 0
+        self.card.layout(pygame.Rect(col.x, col.y, col.w, card_h))
+        self.scatter.layout(pygame.Rect(col.x, col.y + card_h, col.w, scatter_h))
+        self.feed.layout(pygame.Rect(col.x, col.y + card_h + scatter_h, col.w, feed_h))
+
+    # --- drawing -------------------------------------------------------------------------------
+
+    @staticmethod
+    def need_view(ui: UiState, now: float) -> bool:
+        """Whether anything drawn this frame reads a `ViewState` (it costs a little to build)."""
+        return ui.hud_shown or ui.presenting or ui.narrating(now) or ui.blocking is not None
+
+    def draw(self, surface: pygame.Surface, view: ViewState | None, ui: UiState,
+             now: float) -> None:
+        """Everything over the town: the HUD or the caption line, narration, open windows and
+        the toasts, in that order."""
+        toasts = self.town_rect
+        if view is not None:
+            if ui.hud_shown:
+                self._draw_hud(surface, view, ui, now)
+            if ui.presenting:
+                self.caption_line.draw(surface, view)
+            if ui.narrating(now):
+                self._draw_narration(surface, view, ui)
+                if self.narration.at_top:
+                    toasts = toasts.move(0, self.narration.rect.bottom + PAD // 2 - toasts.y)
+        self.toasts.layout(toasts)
+        if view is not None:
+            for name in ui.modals:
+                if WINDOWS[name]:
+                    self.window(name).draw(surface, view)
+        self.toasts.draw(surface, now)
+
+    def _draw_hud(self, surface: pygame.Surface, view: ViewState, ui: UiState,
+                  now: float) -> None:
+        self.top_bar.draw(surface, view)
+        self.hint.draw(surface, now)  # under the hand's tooltips
+        self.hand.draw(surface, view)
+        if ui.overlays["inspector"]:
+            self._layout_inspector(view)
+            if view.citizen is not None and self.card.rect.h > 0:
+                self.card.draw(surface, view)
+            if self.scatter.rect.h > 0:
+                self.scatter.draw(surface, view)
+            if self.feed.rect.h > 0:
+                self.feed.draw(surface, view)
+        # After the hand and the inspector: the bar's labels (scrub tick, story) rise over them.
+        self.timebar.draw(surface, view)
+        if "branches" in ui.modals:
+            self.branch_list.draw(surface, view)
+
+    def _draw_narration(self, surface: pygame.Surface, view: ViewState, ui: UiState) -> None:
+        """A script's caption: above the caption line when presenting; under the top bar with
+        the HUD (the town's middle and the card hand stay clear), the toasts below it."""
+        screen = surface.get_rect()
+        if ui.hud_shown:
+            self.narration.layout(self.town_rect, at_top=True)
+        else:
+            bottom = self.caption_line.rect.y if ui.presenting else screen.bottom
+            self.narration.layout(pygame.Rect(0, 0, screen.w, bottom))
+        self.narration.draw(surface, view)

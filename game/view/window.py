@@ -1,0 +1,93 @@
+"""The window as a process: open it (titled, with its icon), run one app in it until it is
+closed or has shown its frames, and when something unexpected breaks, keep the history, show
+the error screen and exit cleanly. `run_app` is the entry point the command line calls.
+
+Never imports the reducer or the widgets: the app is the one thing it runs.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pygame
+
+from game import config
+from game.userfiles import settings as user_settings
+from game.userfiles.settings import Settings
+from game.view import crash, files
+from game.view.app import App
+from game.view.assets import resource_path
+
+TITLE = "Agent Town"
+FIXED_DT = 1 / 60  # seconds per frame when a run is counted in frames (reproducible shots)
+CRASH_SCREEN_FRAMES = 2  # how long a counted (scripted) run shows the error screen
+
+
+class AppCrashed(Exception):
+    """The loop stopped on an unexpected error; the history was saved (to `autosave`)."""
+
+    def __init__(self, summary: str, autosave: Path | None) -> None:
+        super().__init__(summary)
+        self.autosave = autosave
+
+
+def open_window(size: tuple[int, int], resizable: bool = True) -> pygame.Surface:
+    """The window, titled and with its icon (call pygame.display.init first)."""
+    # Every pixel is drawn in software; SDL's default GL-backed window surface only adds an
+    # upload (6 ms a flip under Mesa) and ~100 MB of driver. A person can still override it.
+    os.environ.setdefault("SDL_FRAMEBUFFER_ACCELERATION", "0")
+    pygame.display.set_caption(TITLE)
+    pygame.display.set_icon(pygame.image.load(str(resource_path("assets", "app_icon.png"))))
+    return pygame.display.set_mode(size, pygame.RESIZABLE if resizable else 0)
+
+
+def run_app(scenario: str = "town", seed: int = 7, frames: int | None = None,
+            screenshot: str | None = None, speed: int | None = None, start_tick: int = 0,
+            load: str | None = None) -> int:
+    """Open the window on a town and run it until it is closed (or for `frames` frames).
+
+    `start_tick` runs the town headless that far first (e.g. 1300 shows the first night);
+    `load` opens a .town file instead (a file that fails to load is reported in the window and
+    the default town opens). `speed` None means the last speed used (1× on a first run).
+    With `frames`, each frame advances a fixed 1/60 s and the user's settings are neither read
+    nor written, so the same arguments give the same picture; `screenshot` then saves the last
+    frame as a PNG. Otherwise the history is autosaved every few minutes and on quit, and the
+    settings are saved on quit. Returns the exit status (0).
+    Raises ValueError for an unknown scenario or speed, AssetError for a missing asset.
+    """
+    counted = frames is not None
+    prefs = Settings() if counted else user_settings.load()
+    speed = config.SPEEDS[prefs.speed_index] if speed is None else speed
+    if speed not in config.SPEEDS:
+        raise ValueError(f"speed must be one of {', '.join(map(str, config.SPEEDS))} "
+                         "(0 = pause, -1 = max)")
+    timeline, problem = files.first_town(scenario, seed, start_tick, load)
+    pygame.display.init()
+    try:
+        open_window(prefs.window_size)
+        app = App(timeline, speed=speed, reproducible=counted, settings=prefs,
+                  autosave_seconds=None if counted else files.AUTOSAVE_SECONDS)
+        if problem is not None:
+            app.say(problem)
+        if not counted and (note := crash.pending()) is not None:
+            app.offer_reopen(note)
+        try:
+            app.run(frames, fixed_dt=FIXED_DT if counted else None)
+        except Exception as error:
+            # Anything unexpected: keep the person's history, say what happened, exit cleanly.
+            autosave = crash.save_history(app.timeline)
+            crash.record(error, autosave)
+            crash.show(app.screen, app.assets, crash.screen_lines(error, autosave),
+                       frames=CRASH_SCREEN_FRAMES if counted else None)
+            if screenshot is not None:
+                pygame.image.save(app.screen, screenshot)
+            raise AppCrashed(crash.summary(error), autosave) from error
+        if screenshot is not None:
+            pygame.image.save(app.screen, screenshot)
+        if not counted:
+            files.autosave(app.timeline)
+            user_settings.save(app.settings)
+    finally:
+        pygame.quit()
+    return 0
