@@ -6,15 +6,13 @@ mouse, else to the map, and draws the world, speech bubbles, map marks and the w
 What the person has set or opened lives in one `UiState`; every intent goes through
 `reduce`, and the app only performs the effects that come back: on the timeline (a card becomes
 `Timeline.play`, scrubbing `Timeline.seek`), the camera, files (`game.view.files`) and the
-settings. It never changes town state itself. `App.run` is the one frame loop, for the window
-(`game.view.window`) and for demo playback (`game.view.playback`). Never imports either.
+settings. It never changes town state itself. Never imports the frame loop that drives it
+(`game.view.window`) or demo playback (`game.view.playback`).
 """
 
 from __future__ import annotations
 
 import math
-import time
-from collections.abc import Callable
 
 import pygame
 
@@ -61,27 +59,20 @@ from game.view.viewstate import Readout, ViewState, view_state
 from game.view.widgets import Widgets
 from game.view.world import World
 
-FPS_CAP = 60
 PAN_PX_PER_SECOND = 720
 # Home looks a little north of the map's centre: the northern buildings rise above the ground
 # diamond and the top bar covers the top of the window.
 HOME_LIFT = 48
 CURSOR_IDLE_SECONDS = 2.0  # presentation mode hides a mouse that rests this long
-# The director looks back this many seconds of the screen (so more ticks at higher speeds) and
-# keeps a subject at least this long before a newer one, at least as dramatic, takes over.
-DIRECTOR_WINDOW_SECONDS = 6.0
-DIRECTOR_HOLD_SECONDS = 2.5
 FOLLOW_SECONDS = 0.6  # time constant of the camera's glide toward the followed citizens
 FOLLOW_LIFT = 10  # native px: aim at the citizens' bodies, not their feet
 PASSIVE = (Hover, Resize)  # intents that are not a person's first action
 
-FrameHook = Callable[["App", int], None]  # called before each frame with the frame's number
-FrameSink = Callable[[int, pygame.Surface], None]  # given each frame once it is drawn
 
 
 class App:
-    """One window on one timeline. Call `frame(dt)` once per frame (or `run`); `running` turns
-    False to quit."""
+    """One window on one timeline. Call `frame(dt)` once per frame (`game.view.window.run_frames`
+    does); `running` turns False to quit."""
 
     def __init__(self, timeline: Timeline, *, speed: int = 1, reproducible: bool = False,
                  assets: Assets | None = None, settings: Settings | None = None,
@@ -137,37 +128,7 @@ class App:
         """The fractional tick being shown."""
         return self.timeline.cursor + self.clock.alpha
 
-    # --- the frame loop ------------------------------------------------------------------------
-
-    def run(self, frames: int | None = None, *, fixed_dt: float | None = None,
-            pace: int | None = FPS_CAP, show: bool = True, before: FrameHook | None = None,
-            on_frame: FrameSink | None = None) -> int:
-        """Run frames until the app stops (or `frames` were shown); returns the frames shown.
-
-        `fixed_dt` makes every frame that long (reproducible runs) instead of real time;
-        `pace` caps the frame rate (None: as fast as they draw); `show` flips each frame onto
-        the window. `before` plays a script's steps into the app ahead of each frame;
-        `on_frame` receives each drawn frame (the video writer).
-        """
-        cap = pygame.time.Clock()
-        last = time.perf_counter()
-        shown = 0
-        while frames is None or shown < frames:
-            if before is not None:
-                before(self, shown)
-            now = time.perf_counter()
-            dt, last = (fixed_dt if fixed_dt is not None else now - last), now
-            self.frame(dt)
-            if not self.running:
-                break
-            if on_frame is not None:
-                on_frame(shown, self.screen)
-            if show:
-                pygame.display.flip()
-            if pace is not None:
-                cap.tick(pace)
-            shown += 1
-        return shown
+    # --- one frame ----------------------------------------------------------------------------
 
     def frame(self, dt: float) -> list[Event]:
         """Handle input, seek or run the ticks due, draw. Returns the events of the ticks run."""
@@ -387,8 +348,7 @@ class App:
         if speed != 0:
             ticks_per_second = config.TICKS_PER_SECOND * (
                 speed if speed != MAX_SPEED else config.SPEEDS[-2])
-            self.director.window = round(DIRECTOR_WINDOW_SECONDS * ticks_per_second)
-            self.director.hold = round(DIRECTOR_HOLD_SECONDS * ticks_per_second)
+            self.director.keep_pace(ticks_per_second)
         focus = self.director.update(self.timeline.cursor)
         if not self.ui.presenting:
             return

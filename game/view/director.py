@@ -24,6 +24,10 @@ TURNING_POINT_BOOST = 3.0
 TURNING_POINTS = frozenset({"coalition_formed", "coalition_dissolved"})
 CUT_RATIO = 2.0
 MAX_CROWD = 4.0  # a crowd of eight counts four times a pair; a bigger one no more
+# The director looks back this many seconds of the screen (so more ticks at higher speeds) and
+# keeps a subject at least this long before a newer one, at least as dramatic, takes over.
+WINDOW_SECONDS = 6.0
+HOLD_SECONDS = 2.5
 
 
 def weight(event: Event) -> float:
@@ -45,6 +49,11 @@ class Director:
         self.focus: Event | None = None
         self._since = 0
         self._recent: deque[Event] = deque()
+
+    def keep_pace(self, ticks_per_second: float) -> None:
+        """Look back and hold in seconds of the screen at this many ticks a second."""
+        self.window = round(WINDOW_SECONDS * ticks_per_second)
+        self.hold = round(HOLD_SECONDS * ticks_per_second)
 
     def reset(self) -> None:
         """Forget everything (after a scrub or a branch switch)."""

@@ -1,6 +1,7 @@
-"""Demos and offline rendering: a script's steps become the intents a person would give, and a
-frame loop runs the app at a fixed delta of 1/fps per frame with no time budget, so the same
-script and seed give the same frames on any machine, in a window or offscreen.
+"""Demos and offline rendering: a script's steps become the intents a person would give, and
+the window's own frame loop runs the app at a fixed delta of 1/fps per frame with no time
+budget, so the same script and seed give the same frames on any machine, in a window or
+offscreen.
 
 `ScriptPlayer` applies the steps due at each frame; `play_script` plays a whole script and
 `play_span` a stretch of a saved history, each handing every frame to an optional sink (the
@@ -27,7 +28,7 @@ from game.demos.script import (
 )
 from game.trace.timeline import Timeline
 from game.userfiles.settings import Settings
-from game.view.app import App, FrameHook, FrameSink
+from game.view.app import App
 from game.view.intents import (
     ArmCard,
     ChangeDetail,
@@ -42,7 +43,7 @@ from game.view.intents import (
     Toggle,
     ZoomAt,
 )
-from game.view.window import open_window
+from game.view.window import FrameHook, FrameSink, open_window, run_frames
 
 __all__ = ["FrameSink", "ScriptPlayer", "frames_for", "play_script", "play_span"]
 
@@ -155,7 +156,7 @@ def _play(timeline: Timeline, speed: int, frames: int, fps: int, window: bool,
     try:
         open_window(config.WINDOW_SIZE, resizable=window)
         app = App(timeline, speed=speed, reproducible=True, settings=Settings(seen_hint=True))
-        return app.run(frames, fixed_dt=1 / fps, pace=fps if window else None, show=window,
-                       before=before, on_frame=on_frame)
+        return run_frames(app, frames, fixed_dt=1 / fps, pace=fps if window else None,
+                          show=window, before=before, on_frame=on_frame)
     finally:
         pygame.quit()

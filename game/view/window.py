@@ -1,6 +1,7 @@
-"""The window as a process: open it (titled, with its icon), run one app in it until it is
-closed or has shown its frames, and when something unexpected breaks, keep the history, show
-the error screen and exit cleanly. `run_app` is the entry point the command line calls.
+"""The window as a process: open it (titled, with its icon), run one app in it frame by frame
+(`run_frames`, the one loop for the window and demo playback) until it is closed or has shown
+its frames, and when something unexpected breaks, keep the history, show the error screen and
+exit cleanly. `run_app` is the entry point the command line calls.
 
 Never imports the reducer or the widgets: the app is the one thing it runs.
 """
@@ -8,6 +9,8 @@ Never imports the reducer or the widgets: the app is the one thing it runs.
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pygame
@@ -20,8 +23,12 @@ from game.view.app import App
 from game.view.assets import resource_path
 
 TITLE = "Agent Town"
+FPS_CAP = 60
 FIXED_DT = 1 / 60  # seconds per frame when a run is counted in frames (reproducible shots)
 CRASH_SCREEN_FRAMES = 2  # how long a counted (scripted) run shows the error screen
+
+FrameHook = Callable[[App, int], None]  # called before each frame with the frame's number
+FrameSink = Callable[[int, pygame.Surface], None]  # given each frame once it is drawn
 
 
 class AppCrashed(Exception):
@@ -30,6 +37,38 @@ class AppCrashed(Exception):
     def __init__(self, summary: str, autosave: Path | None) -> None:
         super().__init__(summary)
         self.autosave = autosave
+
+
+def run_frames(app: App, frames: int | None = None, *, fixed_dt: float | None = None,
+               pace: int | None = FPS_CAP, show: bool = True, before: FrameHook | None = None,
+               on_frame: FrameSink | None = None) -> int:
+    """The one frame loop, for the window and for demo playback: run `app` until it stops (or
+    `frames` were shown); returns the frames shown.
+
+    `fixed_dt` makes every frame that long (reproducible runs) instead of real time;
+    `pace` caps the frame rate (None: as fast as they draw); `show` flips each frame onto
+    the window. `before` plays a script's steps into the app ahead of each frame;
+    `on_frame` receives each drawn frame (the video writer).
+    """
+    cap = pygame.time.Clock()
+    last = time.perf_counter()
+    shown = 0
+    while frames is None or shown < frames:
+        if before is not None:
+            before(app, shown)
+        now = time.perf_counter()
+        dt, last = (fixed_dt if fixed_dt is not None else now - last), now
+        app.frame(dt)
+        if not app.running:
+            break
+        if on_frame is not None:
+            on_frame(shown, app.screen)
+        if show:
+            pygame.display.flip()
+        if pace is not None:
+            cap.tick(pace)
+        shown += 1
+    return shown
 
 
 def open_window(size: tuple[int, int], resizable: bool = True) -> pygame.Surface:
@@ -73,7 +112,7 @@ def run_app(scenario: str = "town", seed: int = 7, frames: int | None = None,
         if not counted and (note := crash.pending()) is not None:
             app.offer_reopen(note)
         try:
-            app.run(frames, fixed_dt=FIXED_DT if counted else None)
+            run_frames(app, frames, fixed_dt=FIXED_DT if counted else None)
         except Exception as error:
             # Anything unexpected: keep the person's history, say what happened, exit cleanly.
             autosave = crash.save_history(app.timeline)
