@@ -13,15 +13,13 @@ from game.trace import store
 from game.trace.timeline import Timeline
 from game.view.app import App
 from game.view.assets import Assets
+from game.view.keys import BINDINGS, Mod
 
 EVENTS = 3000
-KEYS = [pygame.K_SPACE, pygame.K_1, pygame.K_2, pygame.K_3, pygame.K_4, pygame.K_5,
-        pygame.K_6, pygame.K_COMMA, pygame.K_PERIOD, pygame.K_END, pygame.K_b, pygame.K_c,
-        pygame.K_TAB, pygame.K_y, pygame.K_h, pygame.K_F1, pygame.K_ESCAPE, pygame.K_RETURN,
-        pygame.K_LEFTBRACKET, pygame.K_RIGHTBRACKET, pygame.K_HOME, pygame.K_MINUS,
-        pygame.K_EQUALS, pygame.K_UP, pygame.K_DOWN, pygame.K_a, pygame.K_p, pygame.K_F12,
-        *(ord(c) for c in "gotlfsrdew")]
-CTRL_KEYS = [pygame.K_s, pygame.K_o]
+MODS = {Mod.NONE: 0, Mod.CTRL: pygame.KMOD_LCTRL, Mod.SHIFT: pygame.KMOD_LSHIFT}
+# Every key of the key table with its modifier (and the character a shifted key types): the
+# fuzz presses whatever a person can, cards and pan keys included.
+KEYS = [(b.key, MODS[b.mod], b.name if b.mod is Mod.SHIFT else "") for b in BINDINGS]
 
 
 def random_pos(rng: random.Random, app: App) -> tuple[int, int]:
@@ -62,11 +60,9 @@ def post_random(rng: random.Random, app: App) -> None:
                                              rel=(0, 0), buttons=(0, 0, 0)))
         pygame.event.post(pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=rng.choice((-1, 1)),
                                              flipped=False))
-    elif kind < 0.57:
-        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=rng.choice(CTRL_KEYS),
-                                             mod=pygame.KMOD_LCTRL))
     else:
-        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=rng.choice(KEYS), mod=0))
+        key, mod, typed = rng.choice(KEYS)
+        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=mod, unicode=typed))
 
 
 @pytest.mark.slow
