@@ -14,8 +14,9 @@ from game.view import iso
 from game.view.app import App
 from game.view.assets import Assets
 from game.view.clock import MAX_BURST, TickBudget
-from game.view.intents import Select, SetSpeed
+from game.view.intents import Select, SetSpeed, Toggle
 from game.view.keys import PAN_KEYS
+from game.view.uistate import WINDOWS
 from game.view.world import FEET_X, FEET_Y
 from tests.helpers import freeze_everyone
 from tests.window import post
@@ -253,3 +254,13 @@ def test_wasd_pans_like_the_arrows(app: App) -> None:
     assert PAN_KEYS[pygame.K_s] == PAN_KEYS[pygame.K_DOWN]
     assert PAN_KEYS[pygame.K_d] == PAN_KEYS[pygame.K_RIGHT]
     assert app.router.input.held_pan(Held(pygame.K_d), app.camera.viewport) == (1, 0)
+
+
+def test_every_window_of_the_modal_stack_has_a_widget_and_takes_input_on_top(app: App) -> None:
+    assert {name: app.widgets.window(name) is not None for name in WINDOWS} == dict.fromkeys(
+        WINDOWS, True)
+    app.apply(Toggle("branches"))
+    app.apply(Toggle("help"))
+    post(pygame.KEYDOWN, key=pygame.K_ESCAPE, mod=0)  # help takes it: Esc only closes help
+    app.frame(0.0)
+    assert app.ui.modals == ("branches",) and app.running

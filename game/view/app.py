@@ -33,20 +33,12 @@ from game.view.daylight import light_at
 from game.view.director import Director
 from game.view.input import window_intent
 from game.view.intents import (
-    AltTap,
     CardRefused,
-    Choose,
-    Confirm,
-    Hover,
     Intent,
     Open,
-    Pick,
-    Pointer,
     Resize,
     ShowFocus,
     ShowWhy,
-    Tap,
-    TapGround,
     TownOpened,
 )
 from game.view.marks import draw_marks
@@ -66,8 +58,6 @@ HOME_LIFT = 48
 CURSOR_IDLE_SECONDS = 2.0  # presentation mode hides a mouse that rests this long
 FOLLOW_SECONDS = 0.6  # time constant of the camera's glide toward the followed citizens
 FOLLOW_LIFT = 10  # native px: aim at the citizens' bodies, not their feet
-PASSIVE = (Hover, Resize)  # intents that are not a person's first action
-
 
 
 class App:
@@ -158,29 +148,13 @@ class App:
     def handle(self, event: pygame.event.Event) -> None:
         if event.type == pygame.MOUSEMOTION:
             self._moved_at = self.now
-        intent = window_intent(event) or self.router.route(event, self.ui)
+        intent = window_intent(event) or self.router.route(event, self.ui, self.world.citizen_at)
         if intent is None:
             return
-        if not isinstance(intent, PASSIVE) and not self.widgets.hint.gone:
-            self.widgets.hint.dismiss(self.now)
+        if not isinstance(intent, Resize) and not self.widgets.hint.gone:
+            self.widgets.hint.dismiss(self.now)  # the person's first action
             self.settings.seen_hint = True
-        located = self._locate(intent) if isinstance(intent, Pick | Tap | AltTap | Hover) \
-            else intent
-        if located is not None:
-            self.apply(located)
-
-    def _locate(self, pointer: Pointer) -> Intent | None:
-        """A pointer on the map, as what it means for the town: which citizen it is over."""
-        match pointer:
-            case Pick(at=at):
-                return Choose(self.world.citizen_at(at))
-            case Tap(at=at):
-                return TapGround() if self.world.citizen_at(at) is None else None
-            case AltTap():
-                return Confirm()
-            case Hover(at=at):
-                self.router.hover = self.world.citizen_at(at)
-        return None
+        self.apply(intent)
 
     def apply(self, intent: Intent) -> None:
         """Reduce the intent into the UI state and perform what it asks, in order."""
@@ -308,7 +282,7 @@ class App:
         if self.ui.blocking is not None:
             return
         dx, dy = self.router.input.held_pan(pygame.key.get_pressed(), self.camera.viewport,
-                                     pygame.key.get_mods())
+                                            pygame.key.get_mods())
         if dx or dy:
             step = PAN_PX_PER_SECOND * min(dt, 0.1)
             self.camera.pan(-dx * step, -dy * step)

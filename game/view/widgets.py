@@ -47,15 +47,15 @@ class Widgets:
         self.picker = FilePicker(assets)
         self.reopen = crash.ReopenPrompt(assets)
         self.labels = Texts(assets)  # the chosen targets' roles, over their heads on the map
+        self._windows: dict[str, Widget] = {
+            "reopen": self.reopen, "quit": self.prompt, "picker": self.picker,
+            "help": self.help, "branches": self.branch_list}
         self.town_rect = pygame.Rect(0, 0, 0, 0)
         self.screen = pygame.Rect(0, 0, 0, 0)
 
     def window(self, name: str) -> Widget:
         """The widget of an open window (a name in `UiState.modals`)."""
-        windows: dict[str, Widget] = {"reopen": self.reopen, "quit": self.prompt,
-                                      "picker": self.picker, "help": self.help,
-                                      "branches": self.branch_list}
-        return windows[name]
+        return self._windows[name]
 
     def taking_mouse(self, ui: UiState) -> list[Widget]:
         """The HUD widgets that take the mouse, topmost first."""
