@@ -257,8 +257,8 @@ def test_wasd_pans_like_the_arrows(app: App) -> None:
 
 
 def test_every_window_of_the_modal_stack_has_a_widget_and_takes_input_on_top(app: App) -> None:
-    assert {name: app.widgets.window(name) is not None for name in WINDOWS} == dict.fromkeys(
-        WINDOWS, True)
+    for name in WINDOWS:
+        app.widgets.window(name)  # a name the stack can hold that no widget answers raises
     app.apply(Toggle("branches"))
     app.apply(Toggle("help"))
     post(pygame.KEYDOWN, key=pygame.K_ESCAPE, mod=0)  # help takes it: Esc only closes help
