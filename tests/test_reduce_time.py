@@ -3,6 +3,8 @@ scrubbing, stepping, branches, another town, selection, detail, why and narratio
 
 from __future__ import annotations
 
+import pytest
+
 from game.view import effects as fx
 from game.view.intents import (
     ArmCard,
@@ -149,3 +151,8 @@ def test_camera_and_quit_go_straight_to_the_app() -> None:
     assert after == state
     assert effects == [fx.CameraMove(recentre=True), fx.CameraMove(zoom=-1),
                        fx.CameraMove(zoom=1, at=(5, 6)), fx.CameraMove(dx=3, dy=-2), fx.Quit()]
+
+
+def test_a_window_refuses_a_speed_that_is_not_one_of_the_choices() -> None:
+    with pytest.raises(ValueError, match="speed must be one of 0, 1, 2, 4, 8, 16, -1"):
+        UiState.start(3)

@@ -70,9 +70,6 @@ class App:
         screen = pygame.display.get_surface()
         if screen is None:
             raise RuntimeError("App needs the window: call pygame.display.set_mode first")
-        if speed not in config.SPEEDS:
-            raise ValueError(f"speed must be one of {', '.join(map(str, config.SPEEDS))} "
-                             "(0 = pause, -1 = max)")
         self.screen = screen
         self.settings = settings if settings is not None else Settings()
         self.assets = assets if assets is not None else Assets.load()
@@ -83,7 +80,7 @@ class App:
         self.clock = TickClock()
         # Counted-frame runs skip the time budget: what a frame shows must not depend on the CPU.
         self.budget: TickBudget | None = None if reproducible else TickBudget()
-        self.ui = UiState.start(speed, hud=self.settings.hud_visible)
+        self.ui = UiState.start(speed, hud=self.settings.hud_visible)  # checks the speed
         self.widgets = Widgets(self.assets, str(logs.log_file()), self.settings.seen_hint)
         self.router = Router(self.widgets)
         self.director = Director()

@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pygame
 
-from game import __version__
 from game.trace import store
-from game.trace.timeline import MAIN, Timeline
+from game.trace.timeline import Timeline
 from game.userfiles import logs, paths
 from game.userfiles.storage import atomic_write_text
 from game.view.assets import Assets
@@ -68,15 +67,7 @@ def save_history(timeline: Timeline) -> Path | None:
     except Exception:
         log.exception("autosave after the error failed; saving the cards alone")
     try:
-        record = store.SaveFile(
-            format=store.FORMAT, version=store.VERSION, app_version=__version__,
-            scenario=timeline.scenario, seed=timeline.seed,
-            title="autosave after an error (unchecked)", current=MAIN,
-            branches=[store.SavedBranch(name=b.name, parent=b.parent, fork_tick=b.fork_tick,
-                                        label=b.label, head=b.fork_tick,
-                                        perturbations=list(b.perturbations))
-                      for b in timeline.branches.values()])
-        atomic_write_text(path, record.model_dump_json(indent=1) + "\n")
+        store.write(store.cards_only(timeline, "autosave after an error (unchecked)"), path)
         return path
     except Exception:
         log.exception("could not save the history at all")

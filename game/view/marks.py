@@ -15,7 +15,6 @@ from game.view.eligible import candidates
 from game.view.hud import BRIGHT, COALITION_COLOURS, Texts
 from game.view.overlays import draw_coalitions, draw_labels, draw_rings
 from game.view.uistate import UiState
-from game.view.viewstate import coalition_slot
 from game.view.world import CitizenLayout
 
 CANDIDATE: tuple[int, int, int] = (192, 203, 220)
@@ -25,7 +24,7 @@ def draw_marks(surface: pygame.Surface, layout: CitizenLayout, state: TownState,
                texts: Texts) -> None:
     if ui.overlays["coalitions"]:
         draw_coalitions(surface, layout, [
-            (COALITION_COLOURS[coalition_slot(c.id) % len(COALITION_COLOURS)],
+            (COALITION_COLOURS[c.number % len(COALITION_COLOURS)],
              sorted(c.members)) for c in state.coalitions])
     if ui.armed is not None and CARDS[ui.armed].max_targets:
         draw_rings(surface, layout, candidates(ui.armed, state, ui.targets), CANDIDATE)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from game import config
+from game import speed as speeds
 
 # Windows that can open over the town, and whether one takes every key and click while it is
 # on top. The branch list is a pop-up: the HUD and the map still answer while it is open.
@@ -56,8 +57,9 @@ class UiState:
 
     @classmethod
     def start(cls, speed: int, *, hud: bool = True) -> UiState:
-        """The state a window opens with: at `speed`, the HUD shown or hidden."""
-        index = config.SPEEDS.index(speed)
+        """The state a window opens with: at `speed`, the HUD shown or hidden.
+        Raises ValueError naming the choices for a speed that is not one."""
+        index = config.SPEEDS.index(speeds.check(speed))
         resume = index if speed != 0 else config.SPEEDS.index(1)
         overlays = {"hud": hud, "inspector": True, "coalitions": False, "presentation": False}
         return cls(index, resume, overlays=MappingProxyType(overlays))

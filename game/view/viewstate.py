@@ -264,7 +264,7 @@ class Readout:
         slot = [-1] * s.n
         for c in s.coalitions:
             for i in c.members:
-                slot[i] = coalition_slot(c.id)
+                slot[i] = c.number
         return ScatterInfo(tuple((float(x), float(y)) for x, y in unit.tolist()), tuple(slot),
                            frozenset(bridges([c.members for c in s.coalitions])),
                            tuple(c.name for c in flux.citizens))
@@ -356,9 +356,3 @@ def view_state(readout: Readout, ui: UiState, caption: str, now: float) -> ViewS
         focus=focus.ids if focus else frozenset(),
         hand=HandState(ui.armed, tuple(flux.name(i) for i in ui.targets), ui.cooling(now)),
         caption=caption, narration=ui.narration if ui.narrating(now) else "")
-
-
-def coalition_slot(coalition_id: str) -> int:
-    """A coalition keeps its colour for life: its slot comes from its id ("c12" → 12)."""
-    digits = coalition_id.lstrip("c")
-    return int(digits) if digits.isdigit() else sum(map(ord, coalition_id))

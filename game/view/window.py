@@ -16,6 +16,7 @@ from pathlib import Path
 import pygame
 
 from game import config
+from game import speed as speeds
 from game.userfiles import settings as user_settings
 from game.userfiles.settings import Settings
 from game.view import crash, files
@@ -97,10 +98,7 @@ def run_app(scenario: str = "town", seed: int = 7, frames: int | None = None,
     """
     counted = frames is not None
     prefs = Settings() if counted else user_settings.load()
-    speed = config.SPEEDS[prefs.speed_index] if speed is None else speed
-    if speed not in config.SPEEDS:
-        raise ValueError(f"speed must be one of {', '.join(map(str, config.SPEEDS))} "
-                         "(0 = pause, -1 = max)")
+    speed = config.SPEEDS[prefs.speed_index] if speed is None else speeds.check(speed)
     timeline, problem = files.first_town(scenario, seed, start_tick, load)
     pygame.display.init()
     try:
