@@ -11,8 +11,9 @@ import pytest
 from game import config
 from game.sim.cards import CARDS, Perturbation
 from game.sim.flux import TownFlux
+from game.sim.laws import eligible
 from game.trace.timeline import Timeline
-from game.view import iso
+from game.view import iso, marks
 from game.view.app import App
 from game.view.assets import Assets
 from game.view.hand import charges
@@ -134,3 +135,15 @@ def test_the_stated_charges_are_what_the_flux_records(card: str) -> None:
         assert e.tokens == charge.tokens * per
         negative = card == "gossip" and e.drama == pytest.approx(config.GOSSIP_NEGATIVE_DRAMA)
         assert e.drama == pytest.approx(charge.drama) or negative
+
+
+def test_an_armed_card_rings_the_citizens_the_core_says_it_may_target(
+        app: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    ringed: list[list[int]] = []
+    monkeypatch.setattr(marks, "draw_rings",
+                        lambda surface, layout, who, colour: ringed.append(list(who)))
+    key(app, pygame.K_k)  # wake: only sleepers
+    candidates, chosen = ringed[-2:]
+    assert candidates == eligible("wake", app.flux.state) and chosen == []
+    key(app, pygame.K_l)  # solo: awake and not on the road
+    assert ringed[-2] == eligible("solo", app.flux.state)

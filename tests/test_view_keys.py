@@ -134,7 +134,7 @@ def test_ctrl_o_and_f1_open_windows_through_the_table() -> None:
 
 def test_the_ui_state_and_the_reducer_never_load_pygame() -> None:
     pure = ("game.view.uistate", "game.view.intents", "game.view.effects", "game.view.reduce",
-            "game.view.explain", "game.view.eligible", "game.view.viewstate")
+            "game.view.explain", "game.view.viewstate")
     code = (f"import sys; import {', '.join(pure)}; "
             "assert 'pygame' not in sys.modules, 'pygame was imported'")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -1,5 +1,6 @@
 """What the window marks on the map under the HUD: coalition lines, an armed card's candidate
-and chosen targets (with their roles), and the focused event's participants.
+targets (who the core's `laws.eligible` says it may be aimed at next) and chosen ones (with
+their roles), and the focused event's participants.
 
 Reads the town's state and the `UiState`; draws through `game.view.overlays`. Never changes
 either, never imports the timeline.
@@ -10,8 +11,8 @@ from __future__ import annotations
 import pygame
 
 from game.sim.cards import CARDS
+from game.sim.laws import eligible
 from game.sim.model import TownState
-from game.view.eligible import candidates
 from game.view.hud import BRIGHT, COALITION_COLOURS, Texts
 from game.view.overlays import draw_coalitions, draw_labels, draw_rings
 from game.view.uistate import UiState
@@ -27,7 +28,7 @@ def draw_marks(surface: pygame.Surface, layout: CitizenLayout, state: TownState,
             (COALITION_COLOURS[c.number % len(COALITION_COLOURS)],
              sorted(c.members)) for c in state.coalitions])
     if ui.armed is not None and CARDS[ui.armed].max_targets:
-        draw_rings(surface, layout, candidates(ui.armed, state, ui.targets), CANDIDATE)
+        draw_rings(surface, layout, eligible(ui.armed, state, ui.targets), CANDIDATE)
         draw_rings(surface, layout, ui.targets, BRIGHT)
         roles = CARDS[ui.armed].target_roles
         draw_labels(surface, layout, texts, [(i, roles[k]) for k, i in enumerate(ui.targets)])
