@@ -1,7 +1,8 @@
 """The app: one window on one timeline. It owns time — whole ticks from a fixed-timestep
 accumulator played through `Timeline.advance`, frames drawn interpolated between them — routes
-each input event to the window on top of the modal stack, else to the HUD widget under the
-mouse, else to the map, and draws the world, speech bubbles, map marks and the widgets.
+each input event (`game.view.routing`: the window on top of the modal stack, else the HUD
+widget under the mouse, else the map), and draws the world, speech bubbles, map marks and the
+widgets.
 
 What the person has set or opened lives in one `UiState`; every intent goes through
 `reduce`, and the app only performs the effects that come back: on the timeline (a card becomes

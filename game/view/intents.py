@@ -2,7 +2,8 @@
 
 Keys, clicks and script steps all become these; `game.view.reduce` turns each into a new
 `UiState` and the effects the app performs. `Pointer` intents still carry screen positions:
-the app resolves them against the map (which citizen is under the mouse) before reducing.
+`game.view.routing` resolves them against the map (which citizen is under the mouse) before
+they are reduced.
 Pure data: never imports pygame, the timeline or the flux.
 """
 
