@@ -13,7 +13,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -31,6 +31,9 @@ from game.trace.timeline import Timeline
 from game.userfiles import logs
 from game.userfiles.jsonfile import JsonFileError, first_problem, read_json
 from game.userfiles.storage import atomic_writer
+
+if TYPE_CHECKING:  # the window's modules load only when a command opens or renders it
+    from game.view.window import FrameSink
 
 PROG = "agent-town"
 
@@ -411,39 +414,11 @@ def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
     os.environ["SDL_VIDEODRIVER"] = "dummy"
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-    span_options = (args.start is not None or args.end is not None or args.branch is not None
-                    or args.hud)
-    if args.file is not None and args.script is not None:
-        raise CliError("render either a FILE.town or a --script, not both")
-    if args.file is None and span_options:
-        raise CliError("--from, --to, --branch and --hud go with a FILE.town "
-                       "(a script sets its own)")
     import pygame
 
     from game.demos import video
-    from game.view import playback
 
-    play: Callable[[playback.FrameSink], int]
-    if args.file is not None:
-        timeline, record, _ = _load(args.file)
-        timeline.seek(timeline.cursor, _branch(timeline, record, args.branch))
-        start = args.start or 0
-        end = args.end if args.end is not None else timeline.branch.head
-        if end <= start:
-            raise CliError(f"--to ({end}) must be after --from ({start})")
-        fps = config.FRAME_RATE
-        total = playback.frames_for(end - start, args.speed, fps)
-
-        def play(sink: playback.FrameSink) -> int:
-            return playback.play_span(timeline, start, end, args.speed, hud=args.hud, fps=fps,
-                                      on_frame=sink)
-    else:
-        script, where = _script(args.script)
-        fps, total = script.fps, script.frames
-
-        def play(sink: playback.FrameSink) -> int:
-            return playback.play_script(script, where, window=False, on_frame=sink)
-
+    play, fps, total = _render_source(args)
     try:
         writer = video.open_writer(args.out, config.WINDOW_SIZE, fps)
     except (video.VideoError, OSError) as err:
@@ -468,6 +443,38 @@ def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
     progress.close()
     out.write(f"wrote {args.out}: {shown} frames ({shown / fps:.1f} s at {fps} fps)\n")
     return 0
+
+
+def _render_source(args: argparse.Namespace) -> tuple[Callable[[FrameSink], int], int, int]:
+    """What `render` plays (a span of a saved history, or a demo script), at what frame rate,
+    and how many frames that makes."""
+    span_options = (args.start is not None or args.end is not None or args.branch is not None
+                    or args.hud)
+    if args.file is not None and args.script is not None:
+        raise CliError("render either a FILE.town or a --script, not both")
+    if args.file is None and span_options:
+        raise CliError("--from, --to, --branch and --hud go with a FILE.town "
+                       "(a script sets its own)")
+    from game.view import playback
+
+    if args.file is None:
+        script, where = _script(args.script)
+
+        def play_script(sink: FrameSink) -> int:
+            return playback.play_script(script, where, window=False, on_frame=sink)
+        return play_script, script.fps, script.frames
+    timeline, record, _ = _load(args.file)
+    timeline.seek(timeline.cursor, _branch(timeline, record, args.branch))
+    start = args.start or 0
+    end = args.end if args.end is not None else timeline.branch.head
+    if end <= start:
+        raise CliError(f"--to ({end}) must be after --from ({start})")
+    fps = config.FRAME_RATE
+
+    def play_span(sink: FrameSink) -> int:
+        return playback.play_span(timeline, start, end, args.speed, hud=args.hud, fps=fps,
+                                  on_frame=sink)
+    return play_span, fps, playback.frames_for(end - start, args.speed, fps)
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
