@@ -16,8 +16,9 @@ import pygame
 from game import config
 from game.sim.cards import CARDS
 from game.view.assets import Assets
-from game.view.hud import BRIGHT, DIM, INK, LINE_H, PAD, TEXT, UI_SCALE, Faces, Texts, shade
+from game.view.hud import LINE_H, PAD, UI_SCALE, Faces, Texts, shade
 from game.view.input import ArmCard, Cancel, Intent
+from game.view.palette import BRIGHT, DIM, HOTKEY, INK, TEXT, Colour
 from game.view.viewstate import ViewState
 
 CARD = "card.png"
@@ -33,7 +34,6 @@ CARD_W, CARD_H = NATIVE_W * UI_SCALE, NATIVE_H * UI_SCALE
 HOVER_RISE = 4 * UI_SCALE
 ARMED_RISE = 10 * UI_SCALE
 GAP = 2 * UI_SCALE
-HOTKEY_INK = (115, 62, 57)
 TOOLTIP_W = 150 * UI_SCALE
 
 
@@ -75,8 +75,7 @@ def charges(card: str) -> tuple[Charge, ...]:
     return (Charge(op, config.TOKENS[op], config.DRAMA[op], note=note),)
 
 
-def card_face(assets: Assets, card: str, font_colour: tuple[int, int, int] = INK
-              ) -> pygame.Surface:
+def card_face(assets: Assets, card: str) -> pygame.Surface:
     """A hand card at native size: the card art widened, its window holding the card's icon."""
     art = assets.image(CARD)
     w = art.get_width()
@@ -100,9 +99,9 @@ def card_face(assets: Assets, card: str, font_colour: tuple[int, int, int] = INK
     face.blit(assets.image(f"icon_{card}.png"), (icon_at[0] + WIDEN, icon_at[1]))
     spec = CARDS[card]
     font = assets.font
-    name = font.render(spec.title, font_colour)
+    name = font.render(spec.title, INK)
     face.blit(name, ((NATIVE_W - name.get_width()) // 2, TOP_ROWS))
-    face.blit(font.render(spec.hotkey, HOTKEY_INK), (6, 7))
+    face.blit(font.render(spec.hotkey, HOTKEY), (6, 7))
     return pygame.transform.scale_by(face, UI_SCALE)
 
 
@@ -173,7 +172,7 @@ class CardHand:
         elif self.hover is not None:
             self._draw_tooltip(surface, self.names[self.hover])
 
-    def tooltip_lines(self, card: str) -> list[tuple[str, tuple[int, int, int]]]:
+    def tooltip_lines(self, card: str) -> list[tuple[str, Colour]]:
         spec = CARDS[card]
         width = TOOLTIP_W - 2 * PAD
         lines = [(f"{spec.title} [{spec.hotkey}]", BRIGHT)]
@@ -205,7 +204,7 @@ class CardHand:
         lines.append(("right-click or Enter plays · Esc cancels", DIM))
         self._box(surface, lines, self.rect.x, self.rect.bottom - CARD_H - ARMED_RISE - UI_SCALE)
 
-    def _box(self, surface: pygame.Surface, lines: list[tuple[str, tuple[int, int, int]]],
+    def _box(self, surface: pygame.Surface, lines: list[tuple[str, Colour]],
              x: int, bottom: int) -> None:
         labels = [self.texts.get(text, colour) for text, colour in lines]
         w = max(label.get_width() for label in labels) + 2 * PAD

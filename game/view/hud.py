@@ -14,8 +14,9 @@ from typing import Protocol
 
 import pygame
 
-from game.view.assets import Assets, Colour, nine_slice
+from game.view.assets import Assets, nine_slice
 from game.view.input import Dismiss, Intent, Quit, key_intent
+from game.view.palette import BRIGHT, DIM, GOOD, SHADE, TEXT, WARN, Colour
 from game.view.viewstate import ViewState
 
 UI_SCALE = 2
@@ -23,26 +24,6 @@ PANEL = "panel.png"
 BUTTON = "button.png"
 BUTTON_HOVER = "button_hover.png"
 BUTTON_DOWN = "button_down.png"
-TEXT: Colour = (234, 212, 170)
-DIM: Colour = (139, 155, 180)
-BRIGHT: Colour = (254, 231, 97)
-INK: Colour = (24, 20, 37)
-WARN: Colour = (228, 59, 68)
-GOOD: Colour = (99, 199, 77)
-# One colour per kind of event: timeline marks, feed chips and perturbation markers agree.
-OP_COLOURS: dict[str, Colour] = {
-    "greet": (99, 199, 77), "gossip": (246, 117, 122), "trade": (254, 174, 52),
-    "solo": (0, 153, 219), "walk": (90, 105, 136), "arrive": (58, 68, 102),
-    "dispute": (228, 59, 68), "celebrate": (247, 118, 34), "festival": (247, 118, 34),
-    "teach": (44, 232, 245), "rest": (104, 56, 108), "wake": (254, 231, 97),
-    "share": (228, 166, 114), "storm": (192, 203, 220), "rumor": (181, 80, 136),
-    "coalition_formed": (255, 255, 255), "coalition_dissolved": (115, 62, 57),
-}
-# Coalition colours, by slot (a coalition's number modulo their count).
-COALITION_COLOURS: tuple[Colour, ...] = (
-    (228, 59, 68), (0, 153, 219), (99, 199, 77), (254, 174, 52), (181, 80, 136),
-    (44, 232, 245), (247, 118, 34), (246, 117, 122),
-)
 LINE_H = 11 * UI_SCALE  # one line of HUD text with its leading
 PAD = 6 * UI_SCALE
 
@@ -147,7 +128,7 @@ def glyph(rows: tuple[str, ...], colour: Colour) -> pygame.Surface:
 def shade(surface: pygame.Surface, rect: pygame.Rect, alpha: int = 160) -> None:
     """Darken a rectangle (behind modal boxes, over cooling cards)."""
     veil = pygame.Surface(rect.size, pygame.SRCALPHA)
-    veil.fill((*INK, alpha))
+    veil.fill((*SHADE, alpha))
     surface.blit(veil, rect.topleft)
 
 

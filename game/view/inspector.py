@@ -14,31 +14,29 @@ from typing import ClassVar
 import pygame
 
 from game import config
-from game.view.assets import Assets, Colour
-from game.view.hud import (
+from game.view.assets import Assets
+from game.view.hud import LINE_H, PAD, UI_SCALE, Faces, Texts
+from game.view.input import AskWhy, ChangeDetail, Intent, JumpToEvent, Select
+from game.view.palette import (
+    BRIDGE_RING,
     BRIGHT,
-    COALITION_COLOURS,
+    CHOSEN_ROW,
     DIM,
+    DOT_KEY,
     GOOD,
     INK,
-    LINE_H,
     OP_COLOURS,
-    PAD,
+    SUNKEN,
     TEXT,
-    UI_SCALE,
     WARN,
-    Faces,
-    Texts,
+    Colour,
+    coalition_colour,
 )
-from game.view.input import AskWhy, ChangeDetail, Intent, JumpToEvent, Select
 from game.view.uistate import MAX_DETAIL
 from game.view.viewstate import CitizenInfo, FeedItem, ScatterInfo, ViewState
 
-KEY: Colour = (255, 0, 255)  # transparent colour of the scatter's dot sprites
-
 DIM_LABELS = tuple(d[:3] for d in config.DIMENSIONS)
 SMALL_BUTTON = 12 * UI_SCALE
-BAR_BG: Colour = (38, 43, 68)
 Row = tuple[str, Colour, float | None]  # text, its colour, and a bar's value for a bar row
 
 
@@ -146,7 +144,7 @@ class CitizenCard:
             else:
                 surface.blit(self.texts.get(text, colour), (x, y))
                 bar = pygame.Rect(x + 20 * UI_SCALE, y + UI_SCALE, bar_w, 6 * UI_SCALE)
-                surface.fill(BAR_BG, bar)
+                surface.fill(SUNKEN, bar)
                 filled = int(bar.w * max(0.0, min(1.0, value))) // UI_SCALE * UI_SCALE
                 surface.fill(GOOD, (bar.x, bar.y, filled, bar.h))
                 surface.blit(self.texts.get(f"{value:.2f}", TEXT),
@@ -206,10 +204,10 @@ class Scatter:
         if dot is None:
             d, u = self.DOT, UI_SCALE
             dot = pygame.Surface((d + 2 * u, d + 2 * u))
-            dot.fill(KEY)
-            dot.set_colorkey(KEY)
+            dot.fill(DOT_KEY)
+            dot.set_colorkey(DOT_KEY)
             if bridge:
-                dot.fill((255, 255, 255))
+                dot.fill(BRIDGE_RING)
             dot.fill(INK, (u // 2, u // 2, d + u, d + u))
             dot.fill(colour, (u, u, d, d))
             self._dots[key] = dot
@@ -228,8 +226,8 @@ class Scatter:
                             for x, y in sc.points]
             half = d // 2 + UI_SCALE
             self._blits = [
-                (self._dot(COALITION_COLOURS[slot % len(COALITION_COLOURS)] if slot >= 0
-                           else DIM, i in sc.bridges), (x - half, y - half))
+                (self._dot(coalition_colour(slot) if slot >= 0 else DIM, i in sc.bridges),
+                 (x - half, y - half))
                 for i, ((x, y), slot) in enumerate(zip(self._points, sc.coalition, strict=True))]
             self._placed_for, self._placed_in = sc, p.copy()
         surface.fblits(self._blits)
@@ -296,9 +294,9 @@ class EventFeed:
             row = pygame.Rect(r.x + UI_SCALE * 3, y, r.w - UI_SCALE * 6, LINE_H)
             self.rows.append((row, item))
             if item.event_id in view.focus:
-                surface.fill((58, 68, 102), row)
+                surface.fill(CHOSEN_ROW, row)
             elif item.event_id == self.hover:
-                surface.fill((38, 43, 68), row)
+                surface.fill(SUNKEN, row)
             surface.fill(OP_COLOURS.get(item.op, TEXT), (row.x, y + UI_SCALE * 2, UI_SCALE,
                                                          LINE_H - UI_SCALE * 4))
             icon = self.icons.get(item.op)

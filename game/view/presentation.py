@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import pygame
 
-from game.view.assets import Assets, Colour
-from game.view.hud import BRIGHT, DIM, INK, LINE_H, PAD, TEXT, UI_SCALE, Faces, Texts
+from game.view.assets import Assets
+from game.view.hud import LINE_H, PAD, UI_SCALE, Faces, Texts
 from game.view.input import Intent
+from game.view.palette import BRIGHT, DIM, OUTLINE, SHADE, TEXT, Colour
 from game.view.viewstate import ViewState
 
 VEIL_ALPHA = 170
@@ -33,7 +34,7 @@ class CaptionLine:
     def layout(self, rect: pygame.Rect) -> None:
         self.rect = pygame.Rect(rect.x, rect.bottom - self.HEIGHT, rect.w, self.HEIGHT)
         self._veil = pygame.Surface(self.rect.size, pygame.SRCALPHA)
-        self._veil.fill((*INK, VEIL_ALPHA))
+        self._veil.fill((*SHADE, VEIL_ALPHA))
 
     def hit(self, pos: tuple[int, int]) -> bool:
         return False
@@ -87,7 +88,7 @@ class Narration:
             if len(self._cache) > 32:
                 self._cache.clear()
             width = min(self.area.w - 4 * PAD, NARRATION_MAX_W) // NARRATION_SCALE
-            lines = [pygame.transform.scale_by(self.font.outlined(line, colour, INK),
+            lines = [pygame.transform.scale_by(self.font.outlined(line, colour, OUTLINE),
                                                NARRATION_SCALE)
                      for line in self.font.wrap(text, max(width, 1))]
             self._cache[text] = lines

@@ -18,20 +18,8 @@ import pygame
 
 from game import config
 from game.trace.story import StoryMarker
-from game.view.assets import Assets, Colour
-from game.view.hud import (
-    BRIGHT,
-    GOOD,
-    INK,
-    LINE_H,
-    OP_COLOURS,
-    PAD,
-    TEXT,
-    UI_SCALE,
-    Faces,
-    Texts,
-    glyph,
-)
+from game.view.assets import Assets
+from game.view.hud import LINE_H, PAD, UI_SCALE, Faces, Texts, glyph
 from game.view.input import (
     CycleSpeed,
     Intent,
@@ -43,15 +31,22 @@ from game.view.input import (
     Toggle,
     TogglePause,
 )
+from game.view.palette import (
+    BRIGHT,
+    FUTURE,
+    GOOD,
+    INK,
+    OP_COLOURS,
+    PHASE_BANDS,
+    SPARK_COOPERATION,
+    SPARK_DRAMA,
+    SPARK_TENSION,
+    SUNKEN,
+    TEXT,
+    Colour,
+)
 from game.view.viewstate import BranchEntry, Track, ViewState, clock_text
 
-PHASE_BANDS: tuple[Colour, ...] = ((228, 166, 114), (234, 212, 170), (184, 111, 80),
-                                   (58, 68, 102))
-TRACK_BG: Colour = (38, 43, 68)
-FUTURE: Colour = (24, 20, 37)
-SPARK_TENSION: Colour = (228, 59, 68)
-SPARK_COOPERATION: Colour = (99, 199, 77)
-SPARK_DRAMA: Colour = (254, 174, 52)
 BUTTON = 16 * UI_SCALE
 GLYPHS: dict[str, tuple[str, ...]] = {
     "back": ("#....#", "#...##", "#..###", "#.####", "#..###", "#...##", "#....#"),
@@ -178,7 +173,7 @@ class TimelineBar:
         self.faces.panel(surface, self.rect)
         self._draw_buttons(surface, view)
         t = self.track_rect
-        surface.fill(TRACK_BG, self.spark_rect)
+        surface.fill(SUNKEN, self.spark_rect)
         surface.blit(self._spark_surface(track), self.spark_rect.topleft)
         surface.blit(self._marks(track), (t.x, t.y + self.MARKER_H))
         head_x = self._x(track.head)
@@ -218,7 +213,7 @@ class TimelineBar:
         key = (track.marks_key, track.span, size)
         if self._marks_surface is None or self._marks_key != key:
             self._marks_surface = pygame.Surface(size)
-            self._marks_surface.fill(TRACK_BG)
+            self._marks_surface.fill(SUNKEN)
             self._marks_key, self._marks_drawn = key, 0
             self._draw_bands(self._marks_surface, track.span)
         surface = self._marks_surface
@@ -390,7 +385,7 @@ class BranchList:
         self.faces.panel(surface, self.rect)
         for (row, _), b in zip(self.rows, self.shown, strict=True):
             if b.name == self.hover:
-                surface.fill(TRACK_BG, row)
+                surface.fill(SUNKEN, row)
             colour = BRIGHT if b.current else TEXT
             text = self.texts.fit(self.describe(b), row.w - PAD)
             surface.blit(self.texts.get(text, colour), (row.x + PAD // 2, row.y + UI_SCALE * 2))

@@ -19,9 +19,10 @@ from game.sim.flux import TownFlux
 from game.sim.model import ARCHETYPE_ORDER, Activity
 from game.sim.townmap import REGION_NAMES, REGIONS, SIZE, Terrain
 from game.view import iso
-from game.view.assets import Assets, Colour
+from game.view.assets import Assets
 from game.view.camera import Camera
 from game.view.daylight import Light
+from game.view.palette import BACKDROP, NAME, OUTLINE, SIGN, Colour
 from game.view.sprites import FACINGS, SpriteBank, night_name
 
 IntArray = npt.NDArray[np.int64]
@@ -29,10 +30,6 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 Blit = tuple[pygame.Surface, tuple[int, int]]
 
-BACKGROUND: Colour = (24, 20, 37)
-SIGN_COLOUR: Colour = (234, 212, 170)
-NAME_COLOUR: Colour = (255, 255, 255)
-OUTLINE: Colour = (24, 20, 37)
 TERRAIN_TILES: dict[Terrain, tuple[str, ...]] = {
     Terrain.GRASS: ("tile_grass_0.png", "tile_grass_1.png", "tile_grass_2.png"),
     Terrain.ROAD: ("tile_road.png",),
@@ -237,7 +234,7 @@ class World:
         self.bank.configure(camera.zoom, light)
         layout = self.layout
         assert layout is not None, "lay_out() before draw()"
-        surface.fill(BACKGROUND)
+        surface.fill(BACKDROP)
         self._draw_ground(surface, camera, now)
         if not light.plain:
             surface.fill(light.tint, special_flags=pygame.BLEND_RGB_MULT)
@@ -330,14 +327,14 @@ class World:
         scale = text_scale(camera.zoom)
         blits: list[Blit] = []
         for text, x, y in self._signs:
-            label = self._label(text, SIGN_COLOUR, scale)
+            label = self._label(text, SIGN, scale)
             sx, sy = camera.to_screen(x, y)
             blits.append((label, (round(sx) - label.get_width() // 2,
                                   round(sy) - label.get_height())))
         surface.fblits(blits)
 
     def _draw_name(self, surface: pygame.Surface, layout: CitizenLayout, i: int) -> None:
-        label = self._label(self.flux.name(i), NAME_COLOUR, text_scale(layout.zoom))
+        label = self._label(self.flux.name(i), NAME, text_scale(layout.zoom))
         x, y = layout.head(i)
         surface.blit(label, (x - label.get_width() // 2, y - label.get_height()))
 
