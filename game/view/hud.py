@@ -14,7 +14,8 @@ from typing import Protocol
 
 import pygame
 
-from game.view.assets import Assets, nine_slice
+from game.view import rendered
+from game.view.assets import Assets
 from game.view.input import Dismiss, Intent, Quit, key_intent
 from game.view.palette import BRIGHT, DIM, GOOD, SHADE, TEXT, WARN, Colour
 from game.view.viewstate import ViewState
@@ -41,70 +42,38 @@ class Widget(Protocol):
 
 
 class Texts:
-    """Scaled text surfaces, cached by (text, colour): HUD strings repeat frame after frame."""
-
-    LIMIT = 512
+    """HUD text at UI_SCALE, from the view's one text cache (`rendered`): every widget's `Texts`
+    shares it, so a string drawn by one widget is ready for the next."""
 
     def __init__(self, assets: Assets) -> None:
         self.font = assets.font
-        self._cache: dict[tuple[str, Colour], pygame.Surface] = {}
-        self._fitted: dict[tuple[str, int], str] = {}
 
     def get(self, text: str, colour: Colour) -> pygame.Surface:
-        key = (text, colour)
-        surface = self._cache.get(key)
-        if surface is None:
-            if len(self._cache) > self.LIMIT:
-                self._cache.clear()
-            surface = pygame.transform.scale_by(self.font.render(text, colour), UI_SCALE)
-            self._cache[key] = surface
-        return surface
+        return rendered.text(self.font, text, colour, UI_SCALE)
 
     def width(self, text: str) -> int:
         return self.font.width(text) * UI_SCALE
 
     def fit(self, text: str, width: int) -> str:
         """The text, cut with an ellipsis if it is wider than `width` screen pixels."""
-        key = (text, width)
-        fitted = self._fitted.get(key)
-        if fitted is None:
-            if len(self._fitted) > self.LIMIT:
-                self._fitted.clear()
-            fitted = text
-            if self.width(text) > width:
-                while fitted and self.width(fitted + "…") > width:
-                    fitted = fitted[:-1]
-                fitted = fitted.rstrip() + "…"
-            self._fitted[key] = fitted
-        return fitted
+        return rendered.fitted(self.font, text, width // UI_SCALE)
 
-    def wrap(self, text: str, width: int) -> list[str]:
-        return self.font.wrap(text, width // UI_SCALE)
+    def wrap(self, text: str, width: int) -> tuple[str, ...]:
+        """The text in lines no wider than `width` screen pixels."""
+        return rendered.wrapped(self.font, text, width // UI_SCALE)
 
 
 class Faces:
-    """9-slice images (panels, buttons) scaled by UI_SCALE, cached per image and size."""
-
-    LIMIT = 64
+    """9-slice images (panels, buttons) at UI_SCALE, from the view's one panel cache."""
 
     def __init__(self, assets: Assets) -> None:
         self.assets = assets
-        self._cache: dict[tuple[str, tuple[int, int]], pygame.Surface] = {}
 
     def get(self, name: str, size: tuple[int, int]) -> pygame.Surface:
+        """The image stretched to cover `size` screen pixels (rounded up to whole native ones)."""
         w, h = size
         native = (max(1, -(-w // UI_SCALE)), max(1, -(-h // UI_SCALE)))
-        key = (name, native)
-        surface = self._cache.get(key)
-        if surface is None:
-            if len(self._cache) > self.LIMIT:
-                self._cache.clear()
-            entry = self.assets.entry(name)
-            assert entry.slice is not None, f"{name} has no 9-slice border"
-            surface = pygame.transform.scale_by(
-                nine_slice(self.assets.image(name), entry.slice, native), UI_SCALE)
-            self._cache[key] = surface
-        return surface
+        return rendered.panel(self.assets, name, native, UI_SCALE)
 
     def panel(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         surface.blit(self.get(PANEL, rect.size), rect.topleft, pygame.Rect(0, 0, rect.w, rect.h))
@@ -127,9 +96,7 @@ def glyph(rows: tuple[str, ...], colour: Colour) -> pygame.Surface:
 
 def shade(surface: pygame.Surface, rect: pygame.Rect, alpha: int = 160) -> None:
     """Darken a rectangle (behind modal boxes, over cooling cards)."""
-    veil = pygame.Surface(rect.size, pygame.SRCALPHA)
-    veil.fill((*SHADE, alpha))
-    surface.blit(veil, rect.topleft)
+    surface.blit(rendered.veil(rect.size, SHADE, alpha), rect.topleft)
 
 
 class TopBar:
@@ -229,7 +196,7 @@ class QuitPrompt(MessageBox):
 
 @dataclass
 class _Toast:
-    lines: list[str]
+    lines: tuple[str, ...]
     colour: Colour
     until: float
 
@@ -280,16 +247,17 @@ class Hint:
     FADE_SECONDS = 1.5
 
     def __init__(self, assets: Assets, seen: bool) -> None:
-        self.texts = Texts(assets)
-        self.faces = Faces(assets)
         self.rect = pygame.Rect(0, 0, 0, 0)
         self.fading_since: float | None = None
         self.gone = seen
+        label = Texts(assets).get(self.TEXT, TEXT)
+        # Drawn once: fading changes the box's alpha, not its pixels.
+        self.box = pygame.Surface((label.get_width() + 2 * PAD, LINE_H + PAD), pygame.SRCALPHA)
+        Faces(assets).panel(self.box, self.box.get_rect())
+        self.box.blit(label, (PAD, PAD // 2 + UI_SCALE))
 
     def layout(self, rect: pygame.Rect) -> None:
-        label = self.texts.get(self.TEXT, TEXT)
-        self.rect = pygame.Rect(0, 0, label.get_width() + 2 * PAD, LINE_H + PAD)
-        self.rect.midbottom = rect.midbottom
+        self.rect = self.box.get_rect(midbottom=rect.midbottom)
 
     def dismiss(self, now: float) -> None:
         if self.fading_since is None and not self.gone:
@@ -304,8 +272,5 @@ class Hint:
             if alpha <= 0:
                 self.gone = True
                 return
-        box = pygame.Surface(self.rect.size, pygame.SRCALPHA)
-        self.faces.panel(box, box.get_rect())
-        box.blit(self.texts.get(self.TEXT, TEXT), (PAD, PAD // 2 + UI_SCALE))
-        box.set_alpha(alpha)
-        surface.blit(box, self.rect.topleft)
+        self.box.set_alpha(alpha)
+        surface.blit(self.box, self.rect.topleft)

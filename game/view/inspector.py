@@ -9,6 +9,7 @@ Never imports the timeline or the flux.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import ClassVar
 
 import pygame
@@ -166,7 +167,6 @@ class Scatter:
         self.plot = pygame.Rect(0, 0, 0, 0)
         self.hover: int | None = None
         self._points: list[tuple[int, int]] = []
-        self._dots: dict[tuple[Colour, bool], pygame.Surface] = {}
         self._blits: list[tuple[pygame.Surface, tuple[int, int]]] = []
         self._placed_for: ScatterInfo | None = None
         self._placed_in = pygame.Rect(0, 0, 0, 0)
@@ -197,22 +197,6 @@ class Scatter:
                 return Select(i)
         return None
 
-    def _dot(self, colour: Colour, bridge: bool) -> pygame.Surface:
-        """One citizen's square: its colour in an ink outline, in a white ring for a bridge."""
-        key = (colour, bridge)
-        dot = self._dots.get(key)
-        if dot is None:
-            d, u = self.DOT, UI_SCALE
-            dot = pygame.Surface((d + 2 * u, d + 2 * u))
-            dot.fill(DOT_KEY)
-            dot.set_colorkey(DOT_KEY)
-            if bridge:
-                dot.fill(BRIDGE_RING)
-            dot.fill(INK, (u // 2, u // 2, d + u, d + u))
-            dot.fill(colour, (u, u, d, d))
-            self._dots[key] = dot
-        return dot
-
     def draw(self, surface: pygame.Surface, view: ViewState) -> None:
         r, p = self.rect, self.plot
         self.faces.panel(surface, r)
@@ -226,7 +210,7 @@ class Scatter:
                             for x, y in sc.points]
             half = d // 2 + UI_SCALE
             self._blits = [
-                (self._dot(coalition_colour(slot) if slot >= 0 else DIM, i in sc.bridges),
+                (scatter_dot(coalition_colour(slot) if slot >= 0 else DIM, i in sc.bridges),
                  (x - half, y - half))
                 for i, ((x, y), slot) in enumerate(zip(self._points, sc.coalition, strict=True))]
             self._placed_for, self._placed_in = sc, p.copy()
@@ -241,6 +225,20 @@ class Scatter:
             lx = min(max(x - label.get_width() // 2, r.x + PAD), r.right - PAD - label.get_width())
             ly = y - d - LINE_H if y - d - LINE_H > p.y else y + d
             surface.blit(label, (lx, ly))
+
+
+@cache
+def scatter_dot(colour: Colour, bridge: bool) -> pygame.Surface:
+    """One citizen's square: its colour in an ink outline, in a white ring for a bridge."""
+    d, u = Scatter.DOT, UI_SCALE
+    dot = pygame.Surface((d + 2 * u, d + 2 * u))
+    dot.fill(DOT_KEY)
+    dot.set_colorkey(DOT_KEY)
+    if bridge:
+        dot.fill(BRIDGE_RING)
+    dot.fill(INK, (u // 2, u // 2, d + u, d + u))
+    dot.fill(colour, (u, u, d, d))
+    return dot
 
 
 class EventFeed:

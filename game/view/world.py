@@ -18,7 +18,7 @@ from game import config
 from game.sim.flux import TownFlux
 from game.sim.model import ARCHETYPE_ORDER, Activity
 from game.sim.townmap import REGION_NAMES, REGIONS, SIZE, Terrain
-from game.view import iso
+from game.view import iso, rendered
 from game.view.assets import Assets
 from game.view.camera import Camera
 from game.view.daylight import Light
@@ -115,7 +115,6 @@ class World:
         self._static_depth = np.array(depth, dtype=np.float64)
         self._statics: _Statics | None = None
         self._signs = self._sign_points()
-        self._text: dict[tuple[str, int], pygame.Surface] = {}
 
     # --- construction --------------------------------------------------------------------------
 
@@ -339,15 +338,7 @@ class World:
         surface.blit(label, (x - label.get_width() // 2, y - label.get_height()))
 
     def _label(self, text: str, colour: Colour, scale: int) -> pygame.Surface:
-        key = (text, scale)
-        label = self._text.get(key)
-        if label is None:
-            if len(self._text) > 256:
-                self._text.clear()
-            label = pygame.transform.scale_by(self.assets.font.outlined(text, colour, OUTLINE),
-                                              scale)
-            self._text[key] = label
-        return label
+        return rendered.outlined(self.assets.font, text, colour, OUTLINE, scale)
 
     # --- picking -------------------------------------------------------------------------------
 
