@@ -162,13 +162,6 @@ class Canvas:
         out.px = self.px[:, ::-1].copy()
         return out
 
-    def recolor(self, mapping: Mapping[int, int]) -> Canvas:
-        out = Canvas(self.w, self.h)
-        out.px = self.px.copy()
-        for src, dst in mapping.items():
-            out.px[self.px == src] = dst
-        return out
-
     def poly_pixels(self, pts: Sequence[tuple[float, float]]) -> list[tuple[int, int]]:
         """Pixels whose centres lie inside the polygon (half-open, so shared edges never
         double-fill: two iso faces sharing an edge partition their pixels exactly)."""

@@ -41,7 +41,6 @@ def resource_path(*parts: str) -> Path:
 class ImageEntry(BaseModel):
     size: tuple[int, int]
     anchor: tuple[int, int]
-    footprint: tuple[int, int] | None = None
     frame: tuple[int, int] | None = None
     rows: tuple[str, ...] | None = None
     cols: tuple[str, ...] | None = None
