@@ -1,20 +1,17 @@
 """The card hand: one pixel-art card per perturbation card (icon, name, hotkey), a tooltip with
 what it does and what the flux charges for it, the armed card's target prompt, and cooldowns.
 
-`METABOLICS` states the tokens and drama each card's events really carry: the operation table
-in config for operations, and the flux's own events for festival, storm, rumor and wake (a test
-plays every card and checks the numbers). The hand only returns intents; the app plays cards
-through the timeline. Never imports the timeline or the flux.
+What a card costs is the core's word (`perturb.charges`, which a test checks by playing every
+card); the hand shows it. Widgets return intents; the app plays cards through the timeline.
+Never imports the timeline or the flux.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pygame
 
-from game import config
 from game.sim.cards import CARDS
+from game.sim.perturb import charges
 from game.view.assets import Assets
 from game.view.hud import LINE_H, PAD, UI_SCALE, Faces, Texts, shade
 from game.view.input import ArmCard, Cancel, Intent
@@ -37,46 +34,8 @@ GAP = 2 * UI_SCALE
 TOOLTIP_W = 150 * UI_SCALE
 
 
-@dataclass(frozen=True)
-class Charge:
-    """What one event of a card costs the town: tokens (each, if `per_head`) and drama."""
-
-    op: str
-    tokens: int
-    drama: float
-    per_head: bool = False
-    note: str = ""
-
-    def text(self) -> str:
-        tokens = f"{self.tokens} × guests" if self.per_head else str(self.tokens)
-        note = f" ({self.note})" if self.note else ""
-        return f"{self.op}: {tokens} tokens, drama {self.drama:g}{note}"
-
-
-# Cards whose op is not an operation: the flux records its own event for them (flux.py's
-# _festival, _storm, _rumor, _wake), then any operations they lead to.
-FLUX_EVENT_CHARGES: dict[str, tuple[Charge, ...]] = {
-    "festival": (Charge("festival", 0, config.DRAMA["festival"]),
-                 Charge("celebrate", config.TOKENS["celebrate"], config.DRAMA["celebrate"],
-                        per_head=True, note="when the guests arrive")),
-    "storm": (Charge("storm", 0, config.DRAMA["storm"]),),
-    "rumor": (Charge("rumor", 0, config.DRAMA["rumor"]),
-              Charge("gossip", config.TOKENS["gossip"], config.GOSSIP_NEGATIVE_DRAMA,
-                     note="if a listener is free")),
-    "wake": (Charge("wake", 0, 0.0),),
-}
-
-
-def charges(card: str) -> tuple[Charge, ...]:
-    op = CARDS[card].op
-    if op in FLUX_EVENT_CHARGES:
-        return FLUX_EVENT_CHARGES[op]
-    note = f"{config.GOSSIP_NEGATIVE_DRAMA:g} if the opinion is negative" if op == "gossip" else ""
-    return (Charge(op, config.TOKENS[op], config.DRAMA[op], note=note),)
-
-
 def card_face(assets: Assets, card: str) -> pygame.Surface:
-    """A hand card at native size: the card art widened, its window holding the card's icon."""
+    """A hand card at UI_SCALE: the card art widened, its window holding the card's icon."""
     art = assets.image(CARD)
     w = art.get_width()
     wide = pygame.Surface((NATIVE_W, art.get_height()), pygame.SRCALPHA)

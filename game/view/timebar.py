@@ -17,7 +17,7 @@ from __future__ import annotations
 import pygame
 
 from game import config
-from game.trace.story import StoryMarker
+from game.trace.story import STORY_KINDS, StoryMarker
 from game.view.assets import Assets
 from game.view.hud import LINE_H, PAD, UI_SCALE, Faces, Texts, glyph
 from game.view.input import (
@@ -58,7 +58,6 @@ GLYPHS: dict[str, tuple[str, ...]] = {
 # Story markers are diamonds (perturbations are flags): an ink outline around a coloured fill.
 STORY_OUTLINE = ("...#...", "..###..", ".#####.", "#######", ".#####.", "..###..", "...#...")
 STORY_FILL = (".......", "...#...", "..###..", ".#####.", "..###..", "...#...", ".......")
-STORY_KINDS = ("coalition_formed", "coalition_dissolved", "rumor", "dispute", "festival")
 
 
 class TimelineBar:
