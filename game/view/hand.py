@@ -13,7 +13,7 @@ import pygame
 from game.sim.cards import CARDS
 from game.sim.perturb import charges
 from game.view.assets import Assets
-from game.view.hud import LINE_H, PAD, UI_SCALE, Faces, Texts, shade
+from game.view.hud import PAD, UI_SCALE, Faces, Texts, draw_lines, lines_size, shade
 from game.view.input import ArmCard, Cancel, Intent
 from game.view.palette import BRIGHT, DIM, HOTKEY, INK, TEXT, Colour
 from game.view.viewstate import ViewState
@@ -166,10 +166,6 @@ class CardHand:
     def _box(self, surface: pygame.Surface, lines: list[tuple[str, Colour]],
              x: int, bottom: int) -> None:
         labels = [self.texts.get(text, colour) for text, colour in lines]
-        w = max(label.get_width() for label in labels) + 2 * PAD
-        h = LINE_H * len(labels) + PAD
-        box = pygame.Rect(x, bottom - h, w, h)
-        box.clamp_ip(surface.get_rect())
-        self.faces.panel(surface, box)
-        for k, label in enumerate(labels):
-            surface.blit(label, (box.x + PAD, box.y + PAD // 2 + UI_SCALE + k * LINE_H))
+        w, h = lines_size(labels)
+        box = pygame.Rect(x, bottom - h, w, h).clamp(surface.get_rect())
+        draw_lines(surface, self.faces, box, labels)

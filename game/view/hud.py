@@ -1,14 +1,17 @@
-"""The HUD's common pieces and its small widgets: cached text, 9-slice panels and buttons, the
-top bar, the quit prompt, toasts and the first-run hint.
+"""The HUD's common pieces and its small widgets: text, 9-slice panels and buttons at UI_SCALE
+(from the view's shared caches, `rendered`), boxes of lines, the top bar, the quit prompt,
+toasts and the first-run hint.
 
 Every widget owns a rectangle: `layout(rect)`, `draw(surface, view)` from a `ViewState`, and
 `handle(event) -> Intent | None`; `hit(pos)` says whether a mouse position belongs to it.
-Drawn in the pixel language of the art: 9-slice panels and the bitmap font, scaled by a whole
-number. Widgets never import the timeline, the flux, the world or each other.
+Drawn in the pixel language of the art: its palette's colours, 9-slice panels and the bitmap
+font, scaled by a whole number. Widgets never import the timeline, the flux, the world or each
+other.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -82,6 +85,19 @@ class Faces:
                down: bool = False) -> None:
         name = BUTTON_DOWN if down else BUTTON_HOVER if hover else BUTTON
         surface.blit(self.get(name, rect.size), rect.topleft, pygame.Rect(0, 0, rect.w, rect.h))
+
+
+def lines_size(labels: Sequence[pygame.Surface]) -> tuple[int, int]:
+    """The size of a panel holding these lines of text (as `draw_lines` lays them out)."""
+    return max(label.get_width() for label in labels) + 2 * PAD, LINE_H * len(labels) + PAD
+
+
+def draw_lines(surface: pygame.Surface, faces: Faces, box: pygame.Rect,
+               labels: Sequence[pygame.Surface]) -> None:
+    """A panel with lines of text down it, one LINE_H apart (tooltips, prompts, toasts)."""
+    faces.panel(surface, box)
+    surface.fblits([(label, (box.x + PAD, box.y + PAD // 2 + UI_SCALE + k * LINE_H))
+                    for k, label in enumerate(labels)])
 
 
 def glyph(rows: tuple[str, ...], colour: Colour) -> pygame.Surface:
@@ -231,12 +247,9 @@ class Toasts:
         y = self.rect.y
         for toast in self.shown:
             labels = [self.texts.get(line, toast.colour) for line in toast.lines]
-            w = max(label.get_width() for label in labels) + 2 * PAD
-            h = LINE_H * len(labels) + PAD
-            box = pygame.Rect(self.rect.centerx - w // 2, y, w, h)
-            self.faces.panel(surface, box)
-            for k, label in enumerate(labels):
-                surface.blit(label, (box.x + PAD, box.y + PAD // 2 + UI_SCALE + k * LINE_H))
+            w, h = lines_size(labels)
+            draw_lines(surface, self.faces, pygame.Rect(self.rect.centerx - w // 2, y, w, h),
+                       labels)
             y += h + UI_SCALE * 2
 
 
@@ -252,9 +265,8 @@ class Hint:
         self.gone = seen
         label = Texts(assets).get(self.TEXT, TEXT)
         # Drawn once: fading changes the box's alpha, not its pixels.
-        self.box = pygame.Surface((label.get_width() + 2 * PAD, LINE_H + PAD), pygame.SRCALPHA)
-        Faces(assets).panel(self.box, self.box.get_rect())
-        self.box.blit(label, (PAD, PAD // 2 + UI_SCALE))
+        self.box = pygame.Surface(lines_size([label]), pygame.SRCALPHA)
+        draw_lines(self.box, Faces(assets), self.box.get_rect(), [label])
 
     def layout(self, rect: pygame.Rect) -> None:
         self.rect = self.box.get_rect(midbottom=rect.midbottom)

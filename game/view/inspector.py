@@ -3,7 +3,7 @@ the personality scatter (PCA, coalition colours, bridges) and the event feed.
 
 Each is a widget owning its rectangle; the app stacks them in the right-hand column. They read
 the `ViewState` and return intents (select, more or less detail, why, jump to an event); the
-card's rows are rebuilt only when the citizen, the detail or the width changes.
+card's rows are rebuilt only when the citizen, the detail, the why chain or the width changes.
 Never imports the timeline or the flux.
 """
 

@@ -4,12 +4,13 @@ The bar spans the current branch from tick 0 to its head: phase and day bands, o
 event coloured by its operation, perturbation flags (click to jump), the fork point, a metrics
 sparkline above with the story's diamonds on it (a coalition formed or dissolved, a rumor that
 spread, a dispute, a festival: hover for what happened, click to jump), and the knob at the
-cursor (drag to scrub). Buttons: step back one event,
-play/pause, step forward, speed, jump to the live head, and the branch switcher.
+cursor (drag to scrub). Buttons: step back one event, play/pause, step forward, speed, jump to
+the live head, and the branch switcher.
 
 Marks are drawn once onto a cached surface and only new ones are added as the head grows; the
-cache is rebuilt when the span (a whole number of phases) or the size changes, so a frame while
-scrubbing blits two surfaces and a knob. Never imports the timeline or the flux.
+cache is rebuilt when the branch's list of marks, the span (a whole number of phases) or the
+size changes, and the sparkline likewise, so a frame while scrubbing blits those two surfaces
+and draws the flags, diamonds and knob over them. Never imports the timeline or the flux.
 """
 
 from __future__ import annotations
@@ -58,6 +59,11 @@ GLYPHS: dict[str, tuple[str, ...]] = {
 # Story markers are diamonds (perturbations are flags): an ink outline around a coloured fill.
 STORY_OUTLINE = ("...#...", "..###..", ".#####.", "#######", ".#####.", "..###..", "...#...")
 STORY_FILL = (".......", "...#...", "..###..", ".#####.", "..###..", "...#...", ".......")
+
+
+def when(tick: int) -> str:
+    """A tick as the town's day and time of day: "day 3 14:30"."""
+    return f"day {tick // config.DAY_TICKS + 1} {clock_text(tick)}"
 
 
 class TimelineBar:
@@ -320,15 +326,14 @@ class TimelineBar:
         pygame.draw.rect(surface, colour, handle)
         story = self.hover_story
         if story is not None and story in track.stories:
-            self._label(surface, f"{story.text} · day {story.tick // config.DAY_TICKS + 1} "
-                        f"{clock_text(story.tick)}", self._x(story.tick), BRIGHT)
+            self._label(surface, f"{story.text} · {when(story.tick)}", self._x(story.tick),
+                        BRIGHT)
             return
         shown = self.hover_x if self.hover_x is not None and not self.dragging else None
         tick = self.tick_at(shown) if shown is not None else track.cursor
         if shown is None and not (self.dragging or view.scrubbing):
             return
-        self._label(surface, f"tick {tick} · day {tick // config.DAY_TICKS + 1} "
-                    f"{clock_text(tick)}", self._x(tick), TEXT)
+        self._label(surface, f"tick {tick} · {when(tick)}", self._x(tick), TEXT)
 
 
 class BranchList:

@@ -54,7 +54,7 @@ IDLE_POSES, WALK_POSE0, WALK_POSES = 2, 2, 4
 IDLE_FPS = 1.6  # idle breathing, in real time so a paused town still breathes
 FRAME_W, FRAME_H = 12, 20
 FEET_X, FEET_Y = 6, 19  # the feet anchor inside a citizen frame
-HEAD_GAP = 10  # native px from the feet to just above the glyph, on top of the frame height
+HEAD_GAP = 10  # native px from the top of a citizen's frame to just above its glyph
 # Citizens standing on one tile stand side by side, this far apart (in tiles, along the tile's
 # horizontal axis, so their depth is unchanged): otherwise two sprites would cover each other.
 SHARED_TILE_SPREAD = 0.3
@@ -141,14 +141,16 @@ class World:
         points: list[tuple[float, float]] = []
         depth: list[float] = []
         images = self.assets.images
+
+        def day_and_night(name: str) -> tuple[str, str]:
+            return name, night_name(name) if night_name(name) in images else name
+
         for prop in self.flux.map.props:
-            name = f"prop_{prop.kind}.png"
-            names.append((name, night_name(name) if night_name(name) in images else name))
+            names.append(day_and_night(f"prop_{prop.kind}.png"))
             points.append(iso.to_screen(prop.gx, prop.gy))
             depth.append(prop.gx + prop.gy + 1.0)
         for region, (bx, by, w, h) in self.flux.map.buildings.items():
-            name = f"building_{REGION_NAMES[region]}.png"
-            names.append((name, night_name(name) if night_name(name) in images else name))
+            names.append(day_and_night(f"building_{REGION_NAMES[region]}.png"))
             points.append(iso.to_screen(bx, by))
             # The footprint's centre, not its front tile: for a square footprint this orders it
             # right against a citizen on any of its four sides (a front-tile depth would draw the
