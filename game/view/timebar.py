@@ -66,6 +66,12 @@ def when(tick: int) -> str:
     return f"day {tick // config.DAY_TICKS + 1} {clock_text(tick)}"
 
 
+def column(tick: int, span: int, width: int) -> int:
+    """Where a tick falls along a track `width` px wide spanning `span` ticks: a whole UI pixel
+    from the left, the last one for the end of the span."""
+    return min(width - UI_SCALE, tick * width // max(span, 1)) // UI_SCALE * UI_SCALE
+
+
 class TimelineBar:
     """Bottom of the screen: buttons on the left, the track with its sparkline on the right."""
 
@@ -194,8 +200,7 @@ class TimelineBar:
         self._draw_knob(surface, view)
 
     def _x(self, tick: int) -> int:
-        t = self.track_rect
-        return t.x + min(t.w - UI_SCALE, tick * t.w // max(self._span, 1)) // UI_SCALE * UI_SCALE
+        return self.track_rect.x + column(tick, self._span, self.track_rect.w)
 
     def _draw_buttons(self, surface: pygame.Surface, view: ViewState) -> None:
         for name, rect in self.buttons.items():
@@ -224,10 +229,9 @@ class TimelineBar:
         surface = self._marks_surface
         marks = track.marks
         if len(marks) > self._marks_drawn:
-            scale = t.w / max(track.span, 1)
             h = self.MARKS_H
             for tick, op in marks[self._marks_drawn:]:
-                x = min(int(tick * scale), t.w - 1) // UI_SCALE * UI_SCALE
+                x = column(tick, track.span, t.w)
                 colour = OP_COLOURS.get(op, TEXT)
                 height = h if op not in ("walk", "arrive", "rest") else h // 2
                 surface.fill(colour, (x, h - height, UI_SCALE, height))
