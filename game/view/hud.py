@@ -78,13 +78,16 @@ class Faces:
         native = (max(1, -(-w // UI_SCALE)), max(1, -(-h // UI_SCALE)))
         return rendered.panel(self.assets, name, native, UI_SCALE)
 
+    def draw(self, surface: pygame.Surface, name: str, rect: pygame.Rect) -> None:
+        """The image over `rect` (the rounded-up part past its edge left out)."""
+        surface.blit(self.get(name, rect.size), rect.topleft, pygame.Rect(0, 0, rect.w, rect.h))
+
     def panel(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
-        surface.blit(self.get(PANEL, rect.size), rect.topleft, pygame.Rect(0, 0, rect.w, rect.h))
+        self.draw(surface, PANEL, rect)
 
     def button(self, surface: pygame.Surface, rect: pygame.Rect, hover: bool = False,
                down: bool = False) -> None:
-        name = BUTTON_DOWN if down else BUTTON_HOVER if hover else BUTTON
-        surface.blit(self.get(name, rect.size), rect.topleft, pygame.Rect(0, 0, rect.w, rect.h))
+        self.draw(surface, BUTTON_DOWN if down else BUTTON_HOVER if hover else BUTTON, rect)
 
 
 def lines_size(labels: Sequence[pygame.Surface]) -> tuple[int, int]:
