@@ -9,7 +9,7 @@ Never imports the timeline or the flux.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import lru_cache
 from typing import ClassVar
 
 import pygame
@@ -210,8 +210,7 @@ class Scatter:
                             for x, y in sc.points]
             half = d // 2 + UI_SCALE
             self._blits = [
-                (scatter_dot(coalition_colour(slot) if slot >= 0 else DIM, i in sc.bridges),
-                 (x - half, y - half))
+                (scatter_dot(slot, i in sc.bridges), (x - half, y - half))
                 for i, ((x, y), slot) in enumerate(zip(self._points, sc.coalition, strict=True))]
             self._placed_for, self._placed_in = sc, p.copy()
         surface.fblits(self._blits)
@@ -227,9 +226,11 @@ class Scatter:
             surface.blit(label, (lx, ly))
 
 
-@cache
-def scatter_dot(colour: Colour, bridge: bool) -> pygame.Surface:
-    """One citizen's square: its colour in an ink outline, in a white ring for a bridge."""
+@lru_cache(maxsize=256)
+def scatter_dot(slot: int, bridge: bool) -> pygame.Surface:
+    """One citizen's square: its coalition's colour (DIM for none, slot −1) in an ink outline,
+    in a white ring for a bridge. Cached by slot: a city places thousands every tick."""
+    colour = coalition_colour(slot) if slot >= 0 else DIM
     d, u = Scatter.DOT, UI_SCALE
     dot = pygame.Surface((d + 2 * u, d + 2 * u))
     dot.fill(DOT_KEY)
