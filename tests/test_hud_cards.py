@@ -12,11 +12,11 @@ from game import config
 from game.sim.cards import CARDS, Perturbation
 from game.sim.flux import TownFlux
 from game.sim.laws import eligible
+from game.sim.perturb import charges
 from game.trace.timeline import Timeline
 from game.view import iso, marks
 from game.view.app import App
 from game.view.assets import Assets
-from game.view.hand import charges
 from tests.helpers import place, put_to_rest
 from tests.window import click, key, post
 

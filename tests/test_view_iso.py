@@ -8,7 +8,8 @@ from game import config
 from game.sim.townmap import SIZE
 from game.view import iso
 from game.view.camera import ZOOM_MAX, ZOOM_MIN, Camera
-from game.view.daylight import PHASE_TINTS, light_at
+from game.view.daylight import light_at
+from game.view.palette import DAYLIGHT_TINTS
 
 
 def test_projection_and_inverse_round_trip_for_every_tile_of_the_map() -> None:
@@ -92,4 +93,4 @@ def test_the_tint_changes_smoothly_across_every_phase_change() -> None:
         tint = light_at(k / 4).tint
         assert max(abs(a - b) for a, b in zip(tint, previous, strict=True)) <= 12, k / 4
         previous = tint
-    assert light_at(config.PHASE_TICKS * 3 + 200).tint == PHASE_TINTS[3]
+    assert light_at(config.PHASE_TICKS * 3 + 200).tint == DAYLIGHT_TINTS[3]

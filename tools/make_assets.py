@@ -1,12 +1,13 @@
 """Asset generator for Agent Town: every image of the game, drawn from code.
 
-Holds the ENDESGA 32 palette, a tiny indexed-pixel canvas with a zlib PNG writer, and the
-drawing code for terrain tiles, props, buildings, citizen sheets, activity glyphs, HUD pieces,
-card icons and the pixel font (glyph bitmaps as data). Writes PNGs plus ``manifest.json``
+Holds a tiny indexed-pixel canvas with a zlib PNG writer, and the drawing code for terrain
+tiles, props, buildings, citizen sheets, activity glyphs, HUD pieces, card icons and the pixel
+font (glyph bitmaps as data). Writes PNGs plus ``manifest.json``
 (sizes, anchors, 9-slice borders, sheet layout, font metrics, palette).
 
-Run ``python tools/make_assets.py [--out DIR]`` (default ``game/assets/``). Output is deterministic:
-the same code gives the same bytes. Must never import from ``game``: the art has no rules in it.
+Run ``python tools/make_assets.py [--out DIR]`` (default ``game/assets/``). Output is
+deterministic: the same code gives the same bytes. Imports nothing from ``game`` but the palette
+(``game.view.palette``, pure data): the art has no rules in it.
 """
 
 from __future__ import annotations
@@ -23,45 +24,14 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from game.view.palette import ENDESGA_32
+
 # --------------------------------------------------------------------------------------------
-# Palette: ENDESGA 32, in its published order, with the names this file uses for them.
+# Palette: ENDESGA 32 from game.view.palette (the window draws its HUD in the same colours), in
+# its published order; an index into it is a pixel's value on the canvas.
 # --------------------------------------------------------------------------------------------
 
-PALETTE: tuple[tuple[str, str], ...] = (
-    ("rust", "be4a2f"),
-    ("clay", "d77643"),
-    ("sand", "ead4aa"),
-    ("tan", "e4a672"),
-    ("brown", "b86f50"),
-    ("umber", "733e39"),
-    ("soot", "3e2731"),
-    ("wine", "a22633"),
-    ("red", "e43b44"),
-    ("orange", "f77622"),
-    ("gold", "feae34"),
-    ("yellow", "fee761"),
-    ("leaf", "63c74d"),
-    ("green", "3e8948"),
-    ("pine", "265c42"),
-    ("moss", "193c3e"),
-    ("navy", "124e89"),
-    ("sky", "0099db"),
-    ("cyan", "2ce8f5"),
-    ("white", "ffffff"),
-    ("silver", "c0cbdc"),
-    ("grey", "8b9bb4"),
-    ("slate", "5a6988"),
-    ("steel", "3a4466"),
-    ("night", "262b44"),
-    ("ink", "181425"),
-    ("neon", "ff0044"),
-    ("plum", "68386c"),
-    ("rose", "b55088"),
-    ("salmon", "f6757a"),
-    ("skin", "e8b796"),
-    ("tawny", "c28569"),
-)
-C: dict[str, int] = {name: i for i, (name, _) in enumerate(PALETTE)}
+C: dict[str, int] = {name: i for i, (name, _) in enumerate(ENDESGA_32)}
 CLEAR = 255
 INK = C["ink"]
 
@@ -82,7 +52,7 @@ Shader = Callable[[float, float], int | None]
 
 def _rgba_table() -> NDArray[np.uint8]:
     table = np.zeros((256, 4), np.uint8)
-    for i, (_, hexcode) in enumerate(PALETTE):
+    for i, (_, hexcode) in enumerate(ENDESGA_32):
         table[i] = (*bytes.fromhex(hexcode), 255)
     return table
 
@@ -190,13 +160,6 @@ class Canvas:
     def flipped(self) -> Canvas:
         out = Canvas(self.w, self.h)
         out.px = self.px[:, ::-1].copy()
-        return out
-
-    def recolor(self, mapping: Mapping[int, int]) -> Canvas:
-        out = Canvas(self.w, self.h)
-        out.px = self.px.copy()
-        for src, dst in mapping.items():
-            out.px[self.px == src] = dst
         return out
 
     def poly_pixels(self, pts: Sequence[tuple[float, float]]) -> list[tuple[int, int]]:
@@ -1169,7 +1132,7 @@ class Archetype:
 
 
 def roles(main: Tones, accent: Tones, hair: str, pants: tuple[str, str]) -> dict[str, str]:
-    names = [PALETTE[i][0] for i in (*main, *accent)]
+    names = [ENDESGA_32[i][0] for i in (*main, *accent)]
     return {
         "1": names[0], "2": names[1], "3": names[2], "4": names[3], "5": names[4],
         "6": names[5], "h": hair, "s": "skin", "t": "tawny", "p": pants[0], "P": pants[1],
@@ -1775,7 +1738,7 @@ def manifest(assets: Mapping[str, Asset]) -> dict[str, object]:
         for name, a in assets.items()
     }
     return {
-        "palette": [f"#{hexcode}" for _, hexcode in PALETTE],
+        "palette": [f"#{hexcode}" for _, hexcode in ENDESGA_32],
         "tile": [TILE_W, TILE_H],
         "images": images,
         "font": {

@@ -15,11 +15,11 @@ from pathlib import Path
 import pygame
 from pydantic import BaseModel, ValidationError
 
+from game.view.palette import Colour
+
 ASSET_DIR = "assets"
 MANIFEST = "manifest.json"
 _PACKAGE = Path(__file__).resolve().parent.parent  # game/: the assets ship inside the package
-
-Colour = tuple[int, int, int]
 
 
 class AssetError(Exception):
@@ -41,7 +41,6 @@ def resource_path(*parts: str) -> Path:
 class ImageEntry(BaseModel):
     size: tuple[int, int]
     anchor: tuple[int, int]
-    footprint: tuple[int, int] | None = None
     frame: tuple[int, int] | None = None
     rows: tuple[str, ...] | None = None
     cols: tuple[str, ...] | None = None

@@ -19,8 +19,9 @@ from game.trace.timeline import Timeline
 from game.userfiles import logs, paths
 from game.userfiles.storage import atomic_write_text
 from game.view.assets import Assets
-from game.view.hud import BRIGHT, DIM, TEXT, UI_SCALE, WARN, Faces, MessageBox, Texts
+from game.view.hud import UI_SCALE, Faces, MessageBox, Texts, shade
 from game.view.input import Dismiss, Intent, OpenSave
+from game.view.palette import BRIGHT, DIM, TEXT, WARN
 
 log = logging.getLogger(__name__)
 
@@ -131,9 +132,7 @@ def screen_lines(error: BaseException, autosave: Path | None) -> list[tuple[str,
 def draw(screen: pygame.Surface, assets: Assets,
          lines: list[tuple[str, tuple[int, ...]]]) -> None:
     """The error screen: the last frame dimmed, a panel of readable lines over it."""
-    shade = pygame.Surface(screen.get_size(), pygame.SRCALPHA)
-    shade.fill((24, 20, 37, 200))
-    screen.blit(shade, (0, 0))
+    shade(screen, screen.get_rect(), 200)
     texts, faces = Texts(assets), Faces(assets)
     rendered = [texts.get(text or " ", (c[0], c[1], c[2])) for text, c in lines]
     step = 11 * UI_SCALE

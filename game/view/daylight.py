@@ -1,8 +1,9 @@
 """Daylight: the colour the town is tinted with at a (fractional) tick, and whether lights are on.
 
-A table of one tint per phase, blended smoothly over the last BLEND_TICKS of a phase and the
-first BLEND_TICKS of the next; the blend is quantized (STEPS per change) so tinted sprites can be
-cached between steps. Pure time arithmetic on config's day: never imports pygame or the flux.
+The palette's daylight tints, one per phase, blended smoothly over the last BLEND_TICKS of a
+phase and the first BLEND_TICKS of the next; the blend is quantized (STEPS per change) so tinted
+sprites can be cached between steps. Pure time arithmetic on config's day: never imports pygame
+or the flux.
 """
 
 from __future__ import annotations
@@ -11,16 +12,8 @@ import math
 from dataclasses import dataclass
 
 from game import config
+from game.view.palette import DAYLIGHT_TINTS, WHITE, Colour
 
-Colour = tuple[int, int, int]
-
-# By phase index: warm morning, plain afternoon, amber evening, blue-violet night.
-PHASE_TINTS: tuple[Colour, ...] = (
-    (255, 238, 214),
-    (255, 255, 255),
-    (255, 196, 150),
-    (104, 108, 196),
-)
 NIGHT = config.PHASES.index("NIGHT")
 BLEND_TICKS = 40
 STEPS = 32
@@ -33,7 +26,7 @@ class Light:
 
     @property
     def plain(self) -> bool:
-        return self.tint == (255, 255, 255)
+        return self.tint == WHITE
 
 
 def light_at(tick: float) -> Light:
@@ -50,7 +43,7 @@ def light_at(tick: float) -> Light:
         a, b, s = phase, phase, 0.0
     s = math.floor(s * STEPS) / STEPS
     w = s * s * (3 - 2 * s)  # smoothstep: no visible kink where the blend starts and ends
-    ta, tb = PHASE_TINTS[a], PHASE_TINTS[b]
+    ta, tb = DAYLIGHT_TINTS[a], DAYLIGHT_TINTS[b]
     tint = (round(ta[0] + (tb[0] - ta[0]) * w), round(ta[1] + (tb[1] - ta[1]) * w),
             round(ta[2] + (tb[2] - ta[2]) * w))
     night = (1 - w) * (a == NIGHT) + w * (b == NIGHT)

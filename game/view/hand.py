@@ -1,23 +1,21 @@
 """The card hand: one pixel-art card per perturbation card (icon, name, hotkey), a tooltip with
 what it does and what the flux charges for it, the armed card's target prompt, and cooldowns.
 
-`METABOLICS` states the tokens and drama each card's events really carry: the operation table
-in config for operations, and the flux's own events for festival, storm, rumor and wake (a test
-plays every card and checks the numbers). The hand only returns intents; the app plays cards
-through the timeline. Never imports the timeline or the flux.
+What a card costs is the core's word (`perturb.charges`, which a test checks by playing every
+card); the hand shows it. Widgets return intents; the app plays cards through the timeline.
+Never imports the timeline or the flux.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pygame
 
-from game import config
 from game.sim.cards import CARDS
+from game.sim.perturb import charges
 from game.view.assets import Assets
-from game.view.hud import BRIGHT, DIM, INK, LINE_H, PAD, TEXT, UI_SCALE, Faces, Texts, shade
+from game.view.hud import PAD, UI_SCALE, Faces, Texts, draw_lines, lines_size, shade
 from game.view.input import ArmCard, Cancel, Intent
+from game.view.palette import BRIGHT, DIM, HOTKEY, INK, TEXT, Colour
 from game.view.viewstate import ViewState
 
 CARD = "card.png"
@@ -33,51 +31,11 @@ CARD_W, CARD_H = NATIVE_W * UI_SCALE, NATIVE_H * UI_SCALE
 HOVER_RISE = 4 * UI_SCALE
 ARMED_RISE = 10 * UI_SCALE
 GAP = 2 * UI_SCALE
-HOTKEY_INK = (115, 62, 57)
 TOOLTIP_W = 150 * UI_SCALE
 
 
-@dataclass(frozen=True)
-class Charge:
-    """What one event of a card costs the town: tokens (each, if `per_head`) and drama."""
-
-    op: str
-    tokens: int
-    drama: float
-    per_head: bool = False
-    note: str = ""
-
-    def text(self) -> str:
-        tokens = f"{self.tokens} × guests" if self.per_head else str(self.tokens)
-        note = f" ({self.note})" if self.note else ""
-        return f"{self.op}: {tokens} tokens, drama {self.drama:g}{note}"
-
-
-# Cards whose op is not an operation: the flux records its own event for them (flux.py's
-# _festival, _storm, _rumor, _wake), then any operations they lead to.
-FLUX_EVENT_CHARGES: dict[str, tuple[Charge, ...]] = {
-    "festival": (Charge("festival", 0, config.DRAMA["festival"]),
-                 Charge("celebrate", config.TOKENS["celebrate"], config.DRAMA["celebrate"],
-                        per_head=True, note="when the guests arrive")),
-    "storm": (Charge("storm", 0, config.DRAMA["storm"]),),
-    "rumor": (Charge("rumor", 0, config.DRAMA["rumor"]),
-              Charge("gossip", config.TOKENS["gossip"], config.GOSSIP_NEGATIVE_DRAMA,
-                     note="if a listener is free")),
-    "wake": (Charge("wake", 0, 0.0),),
-}
-
-
-def charges(card: str) -> tuple[Charge, ...]:
-    op = CARDS[card].op
-    if op in FLUX_EVENT_CHARGES:
-        return FLUX_EVENT_CHARGES[op]
-    note = f"{config.GOSSIP_NEGATIVE_DRAMA:g} if the opinion is negative" if op == "gossip" else ""
-    return (Charge(op, config.TOKENS[op], config.DRAMA[op], note=note),)
-
-
-def card_face(assets: Assets, card: str, font_colour: tuple[int, int, int] = INK
-              ) -> pygame.Surface:
-    """A hand card at native size: the card art widened, its window holding the card's icon."""
+def card_face(assets: Assets, card: str) -> pygame.Surface:
+    """A hand card at UI_SCALE: the card art widened, its window holding the card's icon."""
     art = assets.image(CARD)
     w = art.get_width()
     wide = pygame.Surface((NATIVE_W, art.get_height()), pygame.SRCALPHA)
@@ -100,9 +58,9 @@ def card_face(assets: Assets, card: str, font_colour: tuple[int, int, int] = INK
     face.blit(assets.image(f"icon_{card}.png"), (icon_at[0] + WIDEN, icon_at[1]))
     spec = CARDS[card]
     font = assets.font
-    name = font.render(spec.title, font_colour)
+    name = font.render(spec.title, INK)
     face.blit(name, ((NATIVE_W - name.get_width()) // 2, TOP_ROWS))
-    face.blit(font.render(spec.hotkey, HOTKEY_INK), (6, 7))
+    face.blit(font.render(spec.hotkey, HOTKEY), (6, 7))
     return pygame.transform.scale_by(face, UI_SCALE)
 
 
@@ -173,7 +131,7 @@ class CardHand:
         elif self.hover is not None:
             self._draw_tooltip(surface, self.names[self.hover])
 
-    def tooltip_lines(self, card: str) -> list[tuple[str, tuple[int, int, int]]]:
+    def tooltip_lines(self, card: str) -> list[tuple[str, Colour]]:
         spec = CARDS[card]
         width = TOOLTIP_W - 2 * PAD
         lines = [(f"{spec.title} [{spec.hotkey}]", BRIGHT)]
@@ -205,13 +163,9 @@ class CardHand:
         lines.append(("right-click or Enter plays · Esc cancels", DIM))
         self._box(surface, lines, self.rect.x, self.rect.bottom - CARD_H - ARMED_RISE - UI_SCALE)
 
-    def _box(self, surface: pygame.Surface, lines: list[tuple[str, tuple[int, int, int]]],
+    def _box(self, surface: pygame.Surface, lines: list[tuple[str, Colour]],
              x: int, bottom: int) -> None:
         labels = [self.texts.get(text, colour) for text, colour in lines]
-        w = max(label.get_width() for label in labels) + 2 * PAD
-        h = LINE_H * len(labels) + PAD
-        box = pygame.Rect(x, bottom - h, w, h)
-        box.clamp_ip(surface.get_rect())
-        self.faces.panel(surface, box)
-        for k, label in enumerate(labels):
-            surface.blit(label, (box.x + PAD, box.y + PAD // 2 + UI_SCALE + k * LINE_H))
+        w, h = lines_size(labels)
+        box = pygame.Rect(x, bottom - h, w, h).clamp(surface.get_rect())
+        draw_lines(surface, self.faces, box, labels)

@@ -1,21 +1,26 @@
-"""The HUD's common pieces and its small widgets: cached text, 9-slice panels and buttons, the
-top bar, the quit prompt, toasts and the first-run hint.
+"""The HUD's common pieces and its small widgets: text, 9-slice panels and buttons at UI_SCALE
+(from the view's shared caches, `rendered`), boxes of lines, the top bar, the quit prompt,
+toasts and the first-run hint.
 
 Every widget owns a rectangle: `layout(rect)`, `draw(surface, view)` from a `ViewState`, and
 `handle(event) -> Intent | None`; `hit(pos)` says whether a mouse position belongs to it.
-Drawn in the pixel language of the art: 9-slice panels and the bitmap font, scaled by a whole
-number. Widgets never import the timeline, the flux, the world or each other.
+Drawn in the pixel language of the art: its palette's colours, 9-slice panels and the bitmap
+font, scaled by a whole number. Widgets never import the timeline, the flux, the world or each
+other.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 import pygame
 
-from game.view.assets import Assets, Colour, nine_slice
+from game.view import rendered
+from game.view.assets import Assets
 from game.view.input import Dismiss, Intent, Quit, key_intent
+from game.view.palette import BRIGHT, DIM, GOOD, SHADE, TEXT, WARN, Colour
 from game.view.viewstate import ViewState
 
 UI_SCALE = 2
@@ -23,26 +28,6 @@ PANEL = "panel.png"
 BUTTON = "button.png"
 BUTTON_HOVER = "button_hover.png"
 BUTTON_DOWN = "button_down.png"
-TEXT: Colour = (234, 212, 170)
-DIM: Colour = (139, 155, 180)
-BRIGHT: Colour = (254, 231, 97)
-INK: Colour = (24, 20, 37)
-WARN: Colour = (228, 59, 68)
-GOOD: Colour = (99, 199, 77)
-# One colour per kind of event: timeline marks, feed chips and perturbation markers agree.
-OP_COLOURS: dict[str, Colour] = {
-    "greet": (99, 199, 77), "gossip": (246, 117, 122), "trade": (254, 174, 52),
-    "solo": (0, 153, 219), "walk": (90, 105, 136), "arrive": (58, 68, 102),
-    "dispute": (228, 59, 68), "celebrate": (247, 118, 34), "festival": (247, 118, 34),
-    "teach": (44, 232, 245), "rest": (104, 56, 108), "wake": (254, 231, 97),
-    "share": (228, 166, 114), "storm": (192, 203, 220), "rumor": (181, 80, 136),
-    "coalition_formed": (255, 255, 255), "coalition_dissolved": (115, 62, 57),
-}
-# Coalition colours, by slot (a coalition's number modulo their count).
-COALITION_COLOURS: tuple[Colour, ...] = (
-    (228, 59, 68), (0, 153, 219), (99, 199, 77), (254, 174, 52), (181, 80, 136),
-    (44, 232, 245), (247, 118, 34), (246, 117, 122),
-)
 LINE_H = 11 * UI_SCALE  # one line of HUD text with its leading
 PAD = 6 * UI_SCALE
 
@@ -60,78 +45,62 @@ class Widget(Protocol):
 
 
 class Texts:
-    """Scaled text surfaces, cached by (text, colour): HUD strings repeat frame after frame."""
-
-    LIMIT = 512
+    """HUD text at UI_SCALE, from the view's one text cache (`rendered`): every widget's `Texts`
+    shares it, so a string drawn by one widget is ready for the next."""
 
     def __init__(self, assets: Assets) -> None:
         self.font = assets.font
-        self._cache: dict[tuple[str, Colour], pygame.Surface] = {}
-        self._fitted: dict[tuple[str, int], str] = {}
 
     def get(self, text: str, colour: Colour) -> pygame.Surface:
-        key = (text, colour)
-        surface = self._cache.get(key)
-        if surface is None:
-            if len(self._cache) > self.LIMIT:
-                self._cache.clear()
-            surface = pygame.transform.scale_by(self.font.render(text, colour), UI_SCALE)
-            self._cache[key] = surface
-        return surface
+        return rendered.text(self.font, text, colour, UI_SCALE)
 
     def width(self, text: str) -> int:
         return self.font.width(text) * UI_SCALE
 
     def fit(self, text: str, width: int) -> str:
         """The text, cut with an ellipsis if it is wider than `width` screen pixels."""
-        key = (text, width)
-        fitted = self._fitted.get(key)
-        if fitted is None:
-            if len(self._fitted) > self.LIMIT:
-                self._fitted.clear()
-            fitted = text
-            if self.width(text) > width:
-                while fitted and self.width(fitted + "…") > width:
-                    fitted = fitted[:-1]
-                fitted = fitted.rstrip() + "…"
-            self._fitted[key] = fitted
-        return fitted
+        return rendered.fitted(self.font, text, width // UI_SCALE)
 
-    def wrap(self, text: str, width: int) -> list[str]:
-        return self.font.wrap(text, width // UI_SCALE)
+    def wrap(self, text: str, width: int) -> tuple[str, ...]:
+        """The text in lines no wider than `width` screen pixels."""
+        return rendered.wrapped(self.font, text, width // UI_SCALE)
 
 
 class Faces:
-    """9-slice images (panels, buttons) scaled by UI_SCALE, cached per image and size."""
-
-    LIMIT = 64
+    """9-slice images (panels, buttons) at UI_SCALE, from the view's one panel cache."""
 
     def __init__(self, assets: Assets) -> None:
         self.assets = assets
-        self._cache: dict[tuple[str, tuple[int, int]], pygame.Surface] = {}
 
     def get(self, name: str, size: tuple[int, int]) -> pygame.Surface:
+        """The image stretched to cover `size` screen pixels (rounded up to whole native ones)."""
         w, h = size
         native = (max(1, -(-w // UI_SCALE)), max(1, -(-h // UI_SCALE)))
-        key = (name, native)
-        surface = self._cache.get(key)
-        if surface is None:
-            if len(self._cache) > self.LIMIT:
-                self._cache.clear()
-            entry = self.assets.entry(name)
-            assert entry.slice is not None, f"{name} has no 9-slice border"
-            surface = pygame.transform.scale_by(
-                nine_slice(self.assets.image(name), entry.slice, native), UI_SCALE)
-            self._cache[key] = surface
-        return surface
+        return rendered.panel(self.assets, name, native, UI_SCALE)
+
+    def draw(self, surface: pygame.Surface, name: str, rect: pygame.Rect) -> None:
+        """The image over `rect` (the rounded-up part past its edge left out)."""
+        surface.blit(self.get(name, rect.size), rect.topleft, pygame.Rect(0, 0, rect.w, rect.h))
 
     def panel(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
-        surface.blit(self.get(PANEL, rect.size), rect.topleft, pygame.Rect(0, 0, rect.w, rect.h))
+        self.draw(surface, PANEL, rect)
 
     def button(self, surface: pygame.Surface, rect: pygame.Rect, hover: bool = False,
                down: bool = False) -> None:
-        name = BUTTON_DOWN if down else BUTTON_HOVER if hover else BUTTON
-        surface.blit(self.get(name, rect.size), rect.topleft, pygame.Rect(0, 0, rect.w, rect.h))
+        self.draw(surface, BUTTON_DOWN if down else BUTTON_HOVER if hover else BUTTON, rect)
+
+
+def lines_size(labels: Sequence[pygame.Surface]) -> tuple[int, int]:
+    """The size of a panel holding these lines of text (as `draw_lines` lays them out)."""
+    return max(label.get_width() for label in labels) + 2 * PAD, LINE_H * len(labels) + PAD
+
+
+def draw_lines(surface: pygame.Surface, faces: Faces, box: pygame.Rect,
+               labels: Sequence[pygame.Surface]) -> None:
+    """A panel with lines of text down it, one LINE_H apart (tooltips, prompts, toasts)."""
+    faces.panel(surface, box)
+    surface.fblits([(label, (box.x + PAD, box.y + PAD // 2 + UI_SCALE + k * LINE_H))
+                    for k, label in enumerate(labels)])
 
 
 def glyph(rows: tuple[str, ...], colour: Colour) -> pygame.Surface:
@@ -146,9 +115,7 @@ def glyph(rows: tuple[str, ...], colour: Colour) -> pygame.Surface:
 
 def shade(surface: pygame.Surface, rect: pygame.Rect, alpha: int = 160) -> None:
     """Darken a rectangle (behind modal boxes, over cooling cards)."""
-    veil = pygame.Surface(rect.size, pygame.SRCALPHA)
-    veil.fill((*INK, alpha))
-    surface.blit(veil, rect.topleft)
+    surface.blit(rendered.veil(rect.size, SHADE, alpha), rect.topleft)
 
 
 class TopBar:
@@ -248,7 +215,7 @@ class QuitPrompt(MessageBox):
 
 @dataclass
 class _Toast:
-    lines: list[str]
+    lines: tuple[str, ...]
     colour: Colour
     until: float
 
@@ -283,12 +250,9 @@ class Toasts:
         y = self.rect.y
         for toast in self.shown:
             labels = [self.texts.get(line, toast.colour) for line in toast.lines]
-            w = max(label.get_width() for label in labels) + 2 * PAD
-            h = LINE_H * len(labels) + PAD
-            box = pygame.Rect(self.rect.centerx - w // 2, y, w, h)
-            self.faces.panel(surface, box)
-            for k, label in enumerate(labels):
-                surface.blit(label, (box.x + PAD, box.y + PAD // 2 + UI_SCALE + k * LINE_H))
+            w, h = lines_size(labels)
+            draw_lines(surface, self.faces, pygame.Rect(self.rect.centerx - w // 2, y, w, h),
+                       labels)
             y += h + UI_SCALE * 2
 
 
@@ -299,16 +263,16 @@ class Hint:
     FADE_SECONDS = 1.5
 
     def __init__(self, assets: Assets, seen: bool) -> None:
-        self.texts = Texts(assets)
-        self.faces = Faces(assets)
         self.rect = pygame.Rect(0, 0, 0, 0)
         self.fading_since: float | None = None
         self.gone = seen
+        label = Texts(assets).get(self.TEXT, TEXT)
+        # Drawn once: fading changes the box's alpha, not its pixels.
+        self.box = pygame.Surface(lines_size([label]), pygame.SRCALPHA)
+        draw_lines(self.box, Faces(assets), self.box.get_rect(), [label])
 
     def layout(self, rect: pygame.Rect) -> None:
-        label = self.texts.get(self.TEXT, TEXT)
-        self.rect = pygame.Rect(0, 0, label.get_width() + 2 * PAD, LINE_H + PAD)
-        self.rect.midbottom = rect.midbottom
+        self.rect = self.box.get_rect(midbottom=rect.midbottom)
 
     def dismiss(self, now: float) -> None:
         if self.fading_since is None and not self.gone:
@@ -323,8 +287,5 @@ class Hint:
             if alpha <= 0:
                 self.gone = True
                 return
-        box = pygame.Surface(self.rect.size, pygame.SRCALPHA)
-        self.faces.panel(box, box.get_rect())
-        box.blit(self.texts.get(self.TEXT, TEXT), (PAD, PAD // 2 + UI_SCALE))
-        box.set_alpha(alpha)
-        surface.blit(box, self.rect.topleft)
+        self.box.set_alpha(alpha)
+        surface.blit(self.box, self.rect.topleft)

@@ -3,42 +3,41 @@ the personality scatter (PCA, coalition colours, bridges) and the event feed.
 
 Each is a widget owning its rectangle; the app stacks them in the right-hand column. They read
 the `ViewState` and return intents (select, more or less detail, why, jump to an event); the
-card's rows are rebuilt only when the citizen, the detail or the width changes.
+card's rows are rebuilt only when the citizen, the detail, the why chain or the width changes.
 Never imports the timeline or the flux.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import ClassVar
 
 import pygame
 
 from game import config
-from game.view.assets import Assets, Colour
-from game.view.hud import (
+from game.view.assets import Assets
+from game.view.hud import LINE_H, PAD, UI_SCALE, Faces, Texts
+from game.view.input import AskWhy, ChangeDetail, Intent, JumpToEvent, Select
+from game.view.palette import (
+    BRIDGE_RING,
     BRIGHT,
-    COALITION_COLOURS,
+    CHOSEN_ROW,
     DIM,
+    DOT_KEY,
     GOOD,
     INK,
-    LINE_H,
     OP_COLOURS,
-    PAD,
+    SUNKEN,
     TEXT,
-    UI_SCALE,
     WARN,
-    Faces,
-    Texts,
+    Colour,
+    coalition_colour,
 )
-from game.view.input import AskWhy, ChangeDetail, Intent, JumpToEvent, Select
 from game.view.uistate import MAX_DETAIL
 from game.view.viewstate import CitizenInfo, FeedItem, ScatterInfo, ViewState
 
-KEY: Colour = (255, 0, 255)  # transparent colour of the scatter's dot sprites
-
 DIM_LABELS = tuple(d[:3] for d in config.DIMENSIONS)
 SMALL_BUTTON = 12 * UI_SCALE
-BAR_BG: Colour = (38, 43, 68)
 Row = tuple[str, Colour, float | None]  # text, its colour, and a bar's value for a bar row
 
 
@@ -146,7 +145,7 @@ class CitizenCard:
             else:
                 surface.blit(self.texts.get(text, colour), (x, y))
                 bar = pygame.Rect(x + 20 * UI_SCALE, y + UI_SCALE, bar_w, 6 * UI_SCALE)
-                surface.fill(BAR_BG, bar)
+                surface.fill(SUNKEN, bar)
                 filled = int(bar.w * max(0.0, min(1.0, value))) // UI_SCALE * UI_SCALE
                 surface.fill(GOOD, (bar.x, bar.y, filled, bar.h))
                 surface.blit(self.texts.get(f"{value:.2f}", TEXT),
@@ -168,7 +167,6 @@ class Scatter:
         self.plot = pygame.Rect(0, 0, 0, 0)
         self.hover: int | None = None
         self._points: list[tuple[int, int]] = []
-        self._dots: dict[tuple[Colour, bool], pygame.Surface] = {}
         self._blits: list[tuple[pygame.Surface, tuple[int, int]]] = []
         self._placed_for: ScatterInfo | None = None
         self._placed_in = pygame.Rect(0, 0, 0, 0)
@@ -199,22 +197,6 @@ class Scatter:
                 return Select(i)
         return None
 
-    def _dot(self, colour: Colour, bridge: bool) -> pygame.Surface:
-        """One citizen's square: its colour in an ink outline, in a white ring for a bridge."""
-        key = (colour, bridge)
-        dot = self._dots.get(key)
-        if dot is None:
-            d, u = self.DOT, UI_SCALE
-            dot = pygame.Surface((d + 2 * u, d + 2 * u))
-            dot.fill(KEY)
-            dot.set_colorkey(KEY)
-            if bridge:
-                dot.fill((255, 255, 255))
-            dot.fill(INK, (u // 2, u // 2, d + u, d + u))
-            dot.fill(colour, (u, u, d, d))
-            self._dots[key] = dot
-        return dot
-
     def draw(self, surface: pygame.Surface, view: ViewState) -> None:
         r, p = self.rect, self.plot
         self.faces.panel(surface, r)
@@ -228,8 +210,7 @@ class Scatter:
                             for x, y in sc.points]
             half = d // 2 + UI_SCALE
             self._blits = [
-                (self._dot(COALITION_COLOURS[slot % len(COALITION_COLOURS)] if slot >= 0
-                           else DIM, i in sc.bridges), (x - half, y - half))
+                (scatter_dot(slot, i in sc.bridges), (x - half, y - half))
                 for i, ((x, y), slot) in enumerate(zip(self._points, sc.coalition, strict=True))]
             self._placed_for, self._placed_in = sc, p.copy()
         surface.fblits(self._blits)
@@ -243,6 +224,22 @@ class Scatter:
             lx = min(max(x - label.get_width() // 2, r.x + PAD), r.right - PAD - label.get_width())
             ly = y - d - LINE_H if y - d - LINE_H > p.y else y + d
             surface.blit(label, (lx, ly))
+
+
+@lru_cache(maxsize=256)
+def scatter_dot(slot: int, bridge: bool) -> pygame.Surface:
+    """One citizen's square: its coalition's colour (DIM for none, slot −1) in an ink outline,
+    in a white ring for a bridge. Cached by slot: a city places thousands every tick."""
+    colour = coalition_colour(slot) if slot >= 0 else DIM
+    d, u = Scatter.DOT, UI_SCALE
+    dot = pygame.Surface((d + 2 * u, d + 2 * u))
+    dot.fill(DOT_KEY)
+    dot.set_colorkey(DOT_KEY)
+    if bridge:
+        dot.fill(BRIDGE_RING)
+    dot.fill(INK, (u // 2, u // 2, d + u, d + u))
+    dot.fill(colour, (u, u, d, d))
+    return dot
 
 
 class EventFeed:
@@ -296,9 +293,9 @@ class EventFeed:
             row = pygame.Rect(r.x + UI_SCALE * 3, y, r.w - UI_SCALE * 6, LINE_H)
             self.rows.append((row, item))
             if item.event_id in view.focus:
-                surface.fill((58, 68, 102), row)
+                surface.fill(CHOSEN_ROW, row)
             elif item.event_id == self.hover:
-                surface.fill((38, 43, 68), row)
+                surface.fill(SUNKEN, row)
             surface.fill(OP_COLOURS.get(item.op, TEXT), (row.x, y + UI_SCALE * 2, UI_SCALE,
                                                          LINE_H - UI_SCALE * 4))
             icon = self.icons.get(item.op)

@@ -13,20 +13,18 @@ import pygame
 from game.sim.cards import CARDS
 from game.sim.laws import eligible
 from game.sim.model import TownState
-from game.view.hud import BRIGHT, COALITION_COLOURS, Texts
+from game.view.hud import Texts
 from game.view.overlays import draw_coalitions, draw_labels, draw_rings
+from game.view.palette import BRIGHT, CANDIDATE, coalition_colour
 from game.view.uistate import UiState
 from game.view.world import CitizenLayout
-
-CANDIDATE: tuple[int, int, int] = (192, 203, 220)
 
 
 def draw_marks(surface: pygame.Surface, layout: CitizenLayout, state: TownState, ui: UiState,
                texts: Texts) -> None:
     if ui.overlays["coalitions"]:
         draw_coalitions(surface, layout, [
-            (COALITION_COLOURS[c.number % len(COALITION_COLOURS)],
-             sorted(c.members)) for c in state.coalitions])
+            (coalition_colour(c.number), sorted(c.members)) for c in state.coalitions])
     if ui.armed is not None and CARDS[ui.armed].max_targets:
         draw_rings(surface, layout, eligible(ui.armed, state, ui.targets), CANDIDATE)
         draw_rings(surface, layout, ui.targets, BRIGHT)

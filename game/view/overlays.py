@@ -13,10 +13,11 @@ from pathlib import Path
 import numpy as np
 import pygame
 
-from game.view.assets import Assets, Colour
-from game.view.hud import BRIGHT, DIM, INK, LINE_H, PAD, TEXT, UI_SCALE, Faces, Texts, shade
+from game.view.assets import Assets
+from game.view.hud import LINE_H, PAD, UI_SCALE, Faces, Texts, shade
 from game.view.input import Dismiss, Intent, OpenSave, Toggle
 from game.view.keys import KEY_ROWS
+from game.view.palette import BRIGHT, CHOSEN_ROW, DIM, OUTLINE, TEXT, Colour
 from game.view.viewstate import ViewState
 from game.view.world import FRAME_H, CitizenLayout
 
@@ -160,7 +161,7 @@ class FilePicker:
             row = pygame.Rect(r.x + UI_SCALE * 3, y, r.w - UI_SCALE * 6, LINE_H)
             self.rows.append((row, path))
             if k == self.chosen:
-                surface.fill((58, 68, 102), row)
+                surface.fill(CHOSEN_ROW, row)
             name = self.texts.fit(path.name, r.w - 2 * PAD)
             surface.blit(self.texts.get(name, TEXT), (r.x + PAD, y + UI_SCALE * 2))
             y += LINE_H
@@ -179,7 +180,7 @@ def draw_coalitions(surface: pygame.Surface, layout: CitizenLayout,
         points = [(int(layout.feet_x[i]), int(layout.feet_y[i]) - 4 * layout.zoom)
                   for i in members]
         for a, b in _spanning_tree(points):
-            pygame.draw.line(surface, INK, points[a], points[b], width + 2)
+            pygame.draw.line(surface, OUTLINE, points[a], points[b], width + 2)
             pygame.draw.line(surface, colour, points[a], points[b], width)
         for x, y in points:
             pygame.draw.rect(surface, colour, (x - width, y - width, 2 * width + 1, 2 * width + 1))
@@ -194,7 +195,7 @@ def draw_rings(surface: pygame.Surface, layout: CitizenLayout, who: Iterable[int
             continue
         x, y = int(layout.feet_x[i]), int(layout.feet_y[i])
         ring = pygame.Rect(x - 8 * z, y - 4 * z, 16 * z, 8 * z)
-        pygame.draw.ellipse(surface, INK, ring.inflate(2, 2), max(1, z) + 2)
+        pygame.draw.ellipse(surface, OUTLINE, ring.inflate(2, 2), max(1, z) + 2)
         pygame.draw.ellipse(surface, colour, ring, max(1, z))
 
 
@@ -209,7 +210,7 @@ def draw_labels(surface: pygame.Surface, layout: CitizenLayout, texts: Texts,
         y = int(layout.feet_y[i]) - (FRAME_H + 18) * layout.zoom - label.get_height()
         box = pygame.Rect(x - UI_SCALE * 2, y - UI_SCALE, label.get_width() + UI_SCALE * 4,
                           label.get_height() + UI_SCALE * 2)
-        surface.fill(INK, box)
+        surface.fill(OUTLINE, box)
         surface.blit(label, (x, y + UI_SCALE))
 
 

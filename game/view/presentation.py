@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import pygame
 
-from game.view.assets import Assets, Colour
-from game.view.hud import BRIGHT, DIM, INK, LINE_H, PAD, TEXT, UI_SCALE, Faces, Texts
+from game.view import rendered
+from game.view.assets import Assets
+from game.view.hud import LINE_H, PAD, UI_SCALE, Faces, Texts, shade
 from game.view.input import Intent
+from game.view.palette import BRIGHT, DIM, OUTLINE, TEXT, Colour
 from game.view.viewstate import ViewState
 
 VEIL_ALPHA = 170
@@ -28,12 +30,9 @@ class CaptionLine:
     def __init__(self, assets: Assets) -> None:
         self.texts = Texts(assets)
         self.rect = pygame.Rect(0, 0, 0, 0)
-        self._veil: pygame.Surface | None = None
 
     def layout(self, rect: pygame.Rect) -> None:
         self.rect = pygame.Rect(rect.x, rect.bottom - self.HEIGHT, rect.w, self.HEIGHT)
-        self._veil = pygame.Surface(self.rect.size, pygame.SRCALPHA)
-        self._veil.fill((*INK, VEIL_ALPHA))
 
     def hit(self, pos: tuple[int, int]) -> bool:
         return False
@@ -43,8 +42,7 @@ class CaptionLine:
 
     def draw(self, surface: pygame.Surface, view: ViewState) -> None:
         r = self.rect
-        if self._veil is not None:
-            surface.blit(self._veil, r.topleft)
+        shade(surface, r, VEIL_ALPHA)
         t = view.town
         when = f"Day {t.day} · {t.phase.title()} {t.clock} · {t.branch}"
         y = r.y + PAD // 2 + UI_SCALE
@@ -68,7 +66,6 @@ class Narration:
         self.rect = pygame.Rect(0, 0, 0, 0)
         self.area = pygame.Rect(0, 0, 0, 0)
         self.at_top = False
-        self._cache: dict[str, list[pygame.Surface]] = {}
 
     def layout(self, rect: pygame.Rect, at_top: bool = False) -> None:
         """`rect` is the free space the narration sits in."""
@@ -82,16 +79,9 @@ class Narration:
         return None
 
     def _lines(self, text: str, colour: Colour) -> list[pygame.Surface]:
-        lines = self._cache.get(text)
-        if lines is None:
-            if len(self._cache) > 32:
-                self._cache.clear()
-            width = min(self.area.w - 4 * PAD, NARRATION_MAX_W) // NARRATION_SCALE
-            lines = [pygame.transform.scale_by(self.font.outlined(line, colour, INK),
-                                               NARRATION_SCALE)
-                     for line in self.font.wrap(text, max(width, 1))]
-            self._cache[text] = lines
-        return lines
+        width = min(self.area.w - 4 * PAD, NARRATION_MAX_W) // NARRATION_SCALE
+        return [rendered.outlined(self.font, line, colour, OUTLINE, NARRATION_SCALE)
+                for line in rendered.wrapped(self.font, text, max(width, 1))]
 
     def draw(self, surface: pygame.Surface, view: ViewState) -> None:
         if not view.narration:

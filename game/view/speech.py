@@ -14,13 +14,13 @@ import pygame
 
 from game.sim.events import Event
 from game.view.assets import Assets, nine_slice
+from game.view.palette import SPEECH
 from game.view.world import CitizenLayout, text_scale
 
 SECONDS = 3.0
 MAX_SHOWN = 12  # newest first; more would bury the town in text
 WRAP_PX = 96  # native text width before a line wraps
 PAD = 3
-TEXT_COLOUR = (24, 20, 37)
 BUBBLE = "bubble.png"
 TAIL = "bubble_tail.png"
 
@@ -83,6 +83,6 @@ class Speech:
         native = pygame.Surface((body_w, body_h + th - 1), pygame.SRCALPHA)
         native.blit(body, (0, 0))
         native.blit(tail, ((body_w - tw) // 2, body_h - 1))
-        native.fblits([(font.render(row, TEXT_COLOUR), (PAD + 1, PAD + k * font.line_height))
+        native.fblits([(font.render(row, SPEECH), (PAD + 1, PAD + k * font.line_height))
                        for k, row in enumerate(rows)])
         return pygame.transform.scale_by(native, scale)

@@ -14,6 +14,7 @@ import pygame
 from game.sim.model import ARCHETYPE_ORDER
 from game.view.assets import Assets
 from game.view.daylight import Light
+from game.view.palette import WHITE
 
 NIGHT_SUFFIX = "_night.png"
 # A pixel of a night image counts as a light if it differs from the day image and is this bright.
@@ -35,7 +36,7 @@ class SpriteBank:
     def __init__(self, assets: Assets) -> None:
         self.assets = assets
         self.zoom = 0
-        self.light = Light((255, 255, 255), False)
+        self.light = Light(WHITE, False)
         self.version = 0  # bumped whenever cached surfaces are dropped
         self._lights = {name: _light_pixels(assets, name) for name in assets.images
                         if name.endswith(NIGHT_SUFFIX)}

@@ -4,12 +4,13 @@ The bar spans the current branch from tick 0 to its head: phase and day bands, o
 event coloured by its operation, perturbation flags (click to jump), the fork point, a metrics
 sparkline above with the story's diamonds on it (a coalition formed or dissolved, a rumor that
 spread, a dispute, a festival: hover for what happened, click to jump), and the knob at the
-cursor (drag to scrub). Buttons: step back one event,
-play/pause, step forward, speed, jump to the live head, and the branch switcher.
+cursor (drag to scrub). Buttons: step back one event, play/pause, step forward, speed, jump to
+the live head, and the branch switcher.
 
 Marks are drawn once onto a cached surface and only new ones are added as the head grows; the
-cache is rebuilt when the span (a whole number of phases) or the size changes, so a frame while
-scrubbing blits two surfaces and a knob. Never imports the timeline or the flux.
+cache is rebuilt when the branch's list of marks, the span (a whole number of phases) or the
+size changes, and the sparkline likewise, so a frame while scrubbing blits those two surfaces
+and draws the flags, diamonds and knob over them. Never imports the timeline or the flux.
 """
 
 from __future__ import annotations
@@ -17,21 +18,9 @@ from __future__ import annotations
 import pygame
 
 from game import config
-from game.trace.story import StoryMarker
-from game.view.assets import Assets, Colour
-from game.view.hud import (
-    BRIGHT,
-    GOOD,
-    INK,
-    LINE_H,
-    OP_COLOURS,
-    PAD,
-    TEXT,
-    UI_SCALE,
-    Faces,
-    Texts,
-    glyph,
-)
+from game.trace.story import STORY_KINDS, StoryMarker
+from game.view.assets import Assets
+from game.view.hud import LINE_H, PAD, UI_SCALE, Faces, Texts, glyph
 from game.view.input import (
     CycleSpeed,
     Intent,
@@ -43,15 +32,22 @@ from game.view.input import (
     Toggle,
     TogglePause,
 )
+from game.view.palette import (
+    BRIGHT,
+    FUTURE,
+    GOOD,
+    INK,
+    OP_COLOURS,
+    PHASE_BANDS,
+    SPARK_COOPERATION,
+    SPARK_DRAMA,
+    SPARK_TENSION,
+    SUNKEN,
+    TEXT,
+    Colour,
+)
 from game.view.viewstate import BranchEntry, Track, ViewState, clock_text
 
-PHASE_BANDS: tuple[Colour, ...] = ((228, 166, 114), (234, 212, 170), (184, 111, 80),
-                                   (58, 68, 102))
-TRACK_BG: Colour = (38, 43, 68)
-FUTURE: Colour = (24, 20, 37)
-SPARK_TENSION: Colour = (228, 59, 68)
-SPARK_COOPERATION: Colour = (99, 199, 77)
-SPARK_DRAMA: Colour = (254, 174, 52)
 BUTTON = 16 * UI_SCALE
 GLYPHS: dict[str, tuple[str, ...]] = {
     "back": ("#....#", "#...##", "#..###", "#.####", "#..###", "#...##", "#....#"),
@@ -63,7 +59,17 @@ GLYPHS: dict[str, tuple[str, ...]] = {
 # Story markers are diamonds (perturbations are flags): an ink outline around a coloured fill.
 STORY_OUTLINE = ("...#...", "..###..", ".#####.", "#######", ".#####.", "..###..", "...#...")
 STORY_FILL = (".......", "...#...", "..###..", ".#####.", "..###..", "...#...", ".......")
-STORY_KINDS = ("coalition_formed", "coalition_dissolved", "rumor", "dispute", "festival")
+
+
+def when(tick: int) -> str:
+    """A tick as the town's day and time of day: "day 3 14:30"."""
+    return f"day {tick // config.DAY_TICKS + 1} {clock_text(tick)}"
+
+
+def column(tick: int, span: int, width: int) -> int:
+    """Where a tick falls along a track `width` px wide spanning `span` ticks: a whole UI pixel
+    from the left, the last one for the end of the span."""
+    return min(width - UI_SCALE, tick * width // max(span, 1)) // UI_SCALE * UI_SCALE
 
 
 class TimelineBar:
@@ -178,7 +184,7 @@ class TimelineBar:
         self.faces.panel(surface, self.rect)
         self._draw_buttons(surface, view)
         t = self.track_rect
-        surface.fill(TRACK_BG, self.spark_rect)
+        surface.fill(SUNKEN, self.spark_rect)
         surface.blit(self._spark_surface(track), self.spark_rect.topleft)
         surface.blit(self._marks(track), (t.x, t.y + self.MARKER_H))
         head_x = self._x(track.head)
@@ -194,8 +200,7 @@ class TimelineBar:
         self._draw_knob(surface, view)
 
     def _x(self, tick: int) -> int:
-        t = self.track_rect
-        return t.x + min(t.w - UI_SCALE, tick * t.w // max(self._span, 1)) // UI_SCALE * UI_SCALE
+        return self.track_rect.x + column(tick, self._span, self.track_rect.w)
 
     def _draw_buttons(self, surface: pygame.Surface, view: ViewState) -> None:
         for name, rect in self.buttons.items():
@@ -218,16 +223,15 @@ class TimelineBar:
         key = (track.marks_key, track.span, size)
         if self._marks_surface is None or self._marks_key != key:
             self._marks_surface = pygame.Surface(size)
-            self._marks_surface.fill(TRACK_BG)
+            self._marks_surface.fill(SUNKEN)
             self._marks_key, self._marks_drawn = key, 0
             self._draw_bands(self._marks_surface, track.span)
         surface = self._marks_surface
         marks = track.marks
         if len(marks) > self._marks_drawn:
-            scale = t.w / max(track.span, 1)
             h = self.MARKS_H
             for tick, op in marks[self._marks_drawn:]:
-                x = min(int(tick * scale), t.w - 1) // UI_SCALE * UI_SCALE
+                x = column(tick, track.span, t.w)
                 colour = OP_COLOURS.get(op, TEXT)
                 height = h if op not in ("walk", "arrive", "rest") else h // 2
                 surface.fill(colour, (x, h - height, UI_SCALE, height))
@@ -326,15 +330,14 @@ class TimelineBar:
         pygame.draw.rect(surface, colour, handle)
         story = self.hover_story
         if story is not None and story in track.stories:
-            self._label(surface, f"{story.text} · day {story.tick // config.DAY_TICKS + 1} "
-                        f"{clock_text(story.tick)}", self._x(story.tick), BRIGHT)
+            self._label(surface, f"{story.text} · {when(story.tick)}", self._x(story.tick),
+                        BRIGHT)
             return
         shown = self.hover_x if self.hover_x is not None and not self.dragging else None
         tick = self.tick_at(shown) if shown is not None else track.cursor
         if shown is None and not (self.dragging or view.scrubbing):
             return
-        self._label(surface, f"tick {tick} · day {tick // config.DAY_TICKS + 1} "
-                    f"{clock_text(tick)}", self._x(tick), TEXT)
+        self._label(surface, f"tick {tick} · {when(tick)}", self._x(tick), TEXT)
 
 
 class BranchList:
@@ -390,7 +393,7 @@ class BranchList:
         self.faces.panel(surface, self.rect)
         for (row, _), b in zip(self.rows, self.shown, strict=True):
             if b.name == self.hover:
-                surface.fill(TRACK_BG, row)
+                surface.fill(SUNKEN, row)
             colour = BRIGHT if b.current else TEXT
             text = self.texts.fit(self.describe(b), row.w - PAD)
             surface.blit(self.texts.get(text, colour), (row.x + PAD // 2, row.y + UI_SCALE * 2))

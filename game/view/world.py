@@ -18,10 +18,11 @@ from game import config
 from game.sim.flux import TownFlux
 from game.sim.model import ARCHETYPE_ORDER, Activity
 from game.sim.townmap import REGION_NAMES, REGIONS, SIZE, Terrain
-from game.view import iso
-from game.view.assets import Assets, Colour
+from game.view import iso, rendered
+from game.view.assets import Assets
 from game.view.camera import Camera
 from game.view.daylight import Light
+from game.view.palette import BACKDROP, NAME, OUTLINE, SIGN, Colour
 from game.view.sprites import FACINGS, SpriteBank, night_name
 
 IntArray = npt.NDArray[np.int64]
@@ -29,10 +30,6 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 Blit = tuple[pygame.Surface, tuple[int, int]]
 
-BACKGROUND: Colour = (24, 20, 37)
-SIGN_COLOUR: Colour = (234, 212, 170)
-NAME_COLOUR: Colour = (255, 255, 255)
-OUTLINE: Colour = (24, 20, 37)
 TERRAIN_TILES: dict[Terrain, tuple[str, ...]] = {
     Terrain.GRASS: ("tile_grass_0.png", "tile_grass_1.png", "tile_grass_2.png"),
     Terrain.ROAD: ("tile_road.png",),
@@ -57,7 +54,7 @@ IDLE_POSES, WALK_POSE0, WALK_POSES = 2, 2, 4
 IDLE_FPS = 1.6  # idle breathing, in real time so a paused town still breathes
 FRAME_W, FRAME_H = 12, 20
 FEET_X, FEET_Y = 6, 19  # the feet anchor inside a citizen frame
-HEAD_GAP = 10  # native px from the feet to just above the glyph, on top of the frame height
+HEAD_GAP = 10  # native px from the top of a citizen's frame to just above its glyph
 # Citizens standing on one tile stand side by side, this far apart (in tiles, along the tile's
 # horizontal axis, so their depth is unchanged): otherwise two sprites would cover each other.
 SHARED_TILE_SPREAD = 0.3
@@ -118,7 +115,6 @@ class World:
         self._static_depth = np.array(depth, dtype=np.float64)
         self._statics: _Statics | None = None
         self._signs = self._sign_points()
-        self._text: dict[tuple[str, int], pygame.Surface] = {}
 
     # --- construction --------------------------------------------------------------------------
 
@@ -145,14 +141,16 @@ class World:
         points: list[tuple[float, float]] = []
         depth: list[float] = []
         images = self.assets.images
+
+        def day_and_night(name: str) -> tuple[str, str]:
+            return name, night_name(name) if night_name(name) in images else name
+
         for prop in self.flux.map.props:
-            name = f"prop_{prop.kind}.png"
-            names.append((name, night_name(name) if night_name(name) in images else name))
+            names.append(day_and_night(f"prop_{prop.kind}.png"))
             points.append(iso.to_screen(prop.gx, prop.gy))
             depth.append(prop.gx + prop.gy + 1.0)
         for region, (bx, by, w, h) in self.flux.map.buildings.items():
-            name = f"building_{REGION_NAMES[region]}.png"
-            names.append((name, night_name(name) if night_name(name) in images else name))
+            names.append(day_and_night(f"building_{REGION_NAMES[region]}.png"))
             points.append(iso.to_screen(bx, by))
             # The footprint's centre, not its front tile: for a square footprint this orders it
             # right against a citizen on any of its four sides (a front-tile depth would draw the
@@ -237,7 +235,7 @@ class World:
         self.bank.configure(camera.zoom, light)
         layout = self.layout
         assert layout is not None, "lay_out() before draw()"
-        surface.fill(BACKGROUND)
+        surface.fill(BACKDROP)
         self._draw_ground(surface, camera, now)
         if not light.plain:
             surface.fill(light.tint, special_flags=pygame.BLEND_RGB_MULT)
@@ -330,27 +328,19 @@ class World:
         scale = text_scale(camera.zoom)
         blits: list[Blit] = []
         for text, x, y in self._signs:
-            label = self._label(text, SIGN_COLOUR, scale)
+            label = self._label(text, SIGN, scale)
             sx, sy = camera.to_screen(x, y)
             blits.append((label, (round(sx) - label.get_width() // 2,
                                   round(sy) - label.get_height())))
         surface.fblits(blits)
 
     def _draw_name(self, surface: pygame.Surface, layout: CitizenLayout, i: int) -> None:
-        label = self._label(self.flux.name(i), NAME_COLOUR, text_scale(layout.zoom))
+        label = self._label(self.flux.name(i), NAME, text_scale(layout.zoom))
         x, y = layout.head(i)
         surface.blit(label, (x - label.get_width() // 2, y - label.get_height()))
 
     def _label(self, text: str, colour: Colour, scale: int) -> pygame.Surface:
-        key = (text, scale)
-        label = self._text.get(key)
-        if label is None:
-            if len(self._text) > 256:
-                self._text.clear()
-            label = pygame.transform.scale_by(self.assets.font.outlined(text, colour, OUTLINE),
-                                              scale)
-            self._text[key] = label
-        return label
+        return rendered.outlined(self.assets.font, text, colour, OUTLINE, scale)
 
     # --- picking -------------------------------------------------------------------------------
 
