@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from game.sim.cards import Perturbation
+from game.sim.events import Event
 from game.sim.flux import TownFlux
 from game.sim.model import NEVER, Activity
 from game.sim.townmap import REGION_INDEX
@@ -37,3 +39,9 @@ def freeze_everyone(flux: TownFlux, ticks: int = 5000) -> None:
     s.busy_until[:] = s.tick + ticks
     s.activity[:] = Activity.WORKING
     flux.restore(flux.snapshot())
+
+
+def play(flux: TownFlux, card: str, *targets: str) -> list[Event]:
+    """Deal a card for the next tick and run that tick: its events."""
+    flux.inject(Perturbation(tick=flux.state.tick + 1, card=card, targets=targets))
+    return flux.tick()

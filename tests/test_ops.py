@@ -6,12 +6,11 @@ import numpy as np
 import pytest
 
 from game import config
-from game.sim.cards import Perturbation
 from game.sim.events import Event
 from game.sim.flux import TownFlux
 from game.sim.model import Activity
 from game.sim.ops import saturate
-from tests.helpers import freeze_everyone, place
+from tests.helpers import freeze_everyone, place, play
 
 
 @pytest.fixture
@@ -19,11 +18,6 @@ def flux() -> TownFlux:
     f = TownFlux("town", seed=3)
     freeze_everyone(f)
     return f
-
-
-def play(flux: TownFlux, card: str, *targets: str) -> list[Event]:
-    flux.inject(Perturbation(tick=flux.state.tick + 1, card=card, targets=targets))
-    return flux.tick()
 
 
 def only(events: list[Event], op: str) -> Event:

@@ -17,7 +17,7 @@ from game.sim.events import Event
 from game.sim.flux import TownFlux
 from game.sim.model import Activity, Dim, Phase
 from game.sim.perturb import RUNNERS
-from tests.helpers import freeze_everyone, place, put_to_rest
+from tests.helpers import freeze_everyone, place, play, put_to_rest
 
 
 @pytest.fixture
@@ -25,11 +25,6 @@ def flux() -> TownFlux:
     f = TownFlux("town", seed=5)
     freeze_everyone(f)
     return f
-
-
-def play(flux: TownFlux, card: str, *targets: str) -> list[Event]:
-    flux.inject(Perturbation(tick=flux.state.tick + 1, card=card, targets=targets))
-    return flux.tick()
 
 
 def refused(events: list[Event], card: str) -> Event:
