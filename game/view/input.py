@@ -92,10 +92,20 @@ class TownInput:
         self._dragging = False
         self._panning = False  # right or middle button held
         self._alt_press: Point | None = None  # a right press not yet dragged
+        # Pan keys pressed with Ctrl (the S of Ctrl+S): they do not pan until pressed again,
+        # even when Ctrl is let go first, as fingers and xdotool often do.
+        self._shortcut_keys: set[int] = set()
 
     def handle(self, event: pygame.event.Event) -> Intent | Pointer | None:
         if event.type == pygame.KEYDOWN:
+            if event.key in PAN_KEYS and getattr(event, "mod", 0) & pygame.KMOD_CTRL:
+                self._shortcut_keys.add(event.key)
+            else:
+                self._shortcut_keys.discard(event.key)
             return key_intent(event)
+        if event.type == pygame.KEYUP:
+            self._shortcut_keys.discard(event.key)
+            return None
         if event.type == pygame.MOUSEBUTTONDOWN:
             return self._down(event.button, _pos(event))
         if event.type == pygame.MOUSEBUTTONUP:
@@ -112,7 +122,8 @@ class TownInput:
     def held_pan(self, pressed: Pressed, viewport: Point, mods: int = 0) -> tuple[float, float]:
         """Direction (unit-ish, screen axes) the view should move this frame. With Ctrl held
         the pan keys are shortcuts (Ctrl+S saves), so only the window's edges pan."""
-        keys = [d for key, d in PAN_KEYS.items() if pressed[key]]
+        keys = [d for key, d in PAN_KEYS.items()
+                if pressed[key] and key not in self._shortcut_keys]
         if mods & pygame.KMOD_CTRL:
             keys = []
         dx = sum(d[0] for d in keys)
