@@ -128,7 +128,7 @@ def play_script(script: DemoScript, where: str, *, window: bool,
 
 
 def play_span(timeline: Timeline, start: int, end: int, speed: int, *, hud: bool = False,
-              fps: int = 60, on_frame: FrameSink | None = None) -> int:
+              fps: int = config.FRAME_RATE, on_frame: FrameSink | None = None) -> int:
     """Play the timeline's current branch from tick `start` to `end` at `speed`, offscreen, in
     presentation mode (or with the full HUD); returns the frames shown."""
     if speed <= 0:
@@ -143,7 +143,7 @@ def play_span(timeline: Timeline, start: int, end: int, speed: int, *, hud: bool
     return _play(timeline, speed, frames, fps, False, present, on_frame)
 
 
-def frames_for(ticks: int, speed: int, fps: int = 60) -> int:
+def frames_for(ticks: int, speed: int, fps: int = config.FRAME_RATE) -> int:
     """Frames that show `ticks` ticks at `speed` (20 ticks a second at 1×), rounded up."""
     return -(-ticks * fps // (config.TICKS_PER_SECOND * speed))
 

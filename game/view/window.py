@@ -24,8 +24,8 @@ from game.view.app import App
 from game.view.assets import resource_path
 
 TITLE = "Agent Town"
-FPS_CAP = 60
-FIXED_DT = 1 / 60  # seconds per frame when a run is counted in frames (reproducible shots)
+FPS_CAP = config.FRAME_RATE
+FIXED_DT = 1 / config.FRAME_RATE  # a frame of a counted run (reproducible shots)
 CRASH_SCREEN_FRAMES = 2  # how long a counted (scripted) run shows the error screen
 
 FrameHook = Callable[[App, int], None]  # called before each frame with the frame's number
