@@ -147,3 +147,17 @@ def test_an_armed_card_rings_the_citizens_the_core_says_it_may_target(
     assert candidates == eligible("wake", app.flux.state) and chosen == []
     key(app, pygame.K_l)  # solo: awake and not on the road
     assert ringed[-2] == eligible("solo", app.flux.state)
+
+
+def test_a_click_on_a_citizen_the_card_may_not_target_says_why_and_takes_nobody(
+        app: App) -> None:
+    flux = app.flux
+    a = place(flux, "ada", "garden")
+    sleeper = put_to_rest(flux, "bruno")
+    app.timeline.seek(app.timeline.cursor)  # the scene is set up directly in the live state
+    click(app, card_pos(app, "greet"))
+    click(app, citizen_pos(app, a))
+    click(app, citizen_pos(app, sleeper))
+    assert app.ui.armed == "greet" and app.ui.targets == (a,)
+    assert "Greet: rest: Bruno is resting" in app.widgets.toasts.texts_shown()
+    assert app.timeline.perturbations() == []

@@ -114,3 +114,12 @@ def test_escape_and_the_hands_right_click_put_the_card_down() -> None:
 def test_pausing_while_armed_makes_the_card_run_its_tick_at_once() -> None:
     _, effects = run(fresh(), ArmCard("solo"), SetSpeed(0), Choose(2))
     assert effects == [fx.PlayCard("solo", (2,), step=True)]
+
+
+def test_a_target_the_laws_refuse_is_not_taken_and_the_toast_says_why() -> None:
+    state, effects = run(fresh(), ArmCard("greet"), Choose(4),
+                         Choose(6, refusal="rest: Greta is resting"))
+    assert state.armed == "greet" and state.targets == (4,)
+    assert effects == [fx.Say("Greet: rest: Greta is resting", error=True)]
+    state, effects = run(state, Choose(7))
+    assert state.armed is None and effects[0] == fx.PlayCard("greet", (4, 7), step=False)

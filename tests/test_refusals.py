@@ -169,3 +169,30 @@ def test_a_pair_is_refused_by_rest_or_two_walkers_exactly_when_not_eligible(card
                        and (e.reason or "").startswith(("rest:", "locality")) and
                        ("resting" in (e.reason or "") or "both on the road" in (e.reason or ""))]
             assert bool(blocked) == (b not in second), (card, flux.name(a), flux.name(b))
+
+
+@pytest.mark.parametrize("card", sorted(CARDS))
+def test_a_target_is_refused_in_words_exactly_when_it_is_not_eligible(card: str) -> None:
+    flux = TownFlux("town", 2)
+    busy_town(flux)
+    walker = int(np.flatnonzero(flux.state.walk_origin >= 0)[0])
+    for chosen in ([], [walker], [walker, (walker + 1) % flux.state.n]):
+        ok = laws.eligible(card, flux.state, chosen)
+        for i in range(flux.state.n):
+            refusal = laws.target_refusal(flux, card, chosen, i)
+            assert (refusal is None) == (i in ok), (card, chosen, i, refusal)
+
+
+def test_a_resting_or_walking_target_is_refused_with_the_laws_words() -> None:
+    flux = TownFlux("town", 2)
+    busy_town(flux)
+    s = flux.state
+    sleeper = int(np.flatnonzero(s.activity == Activity.RESTING)[0])
+    walker, other = (int(i) for i in np.flatnonzero(s.walk_origin >= 0)[:2])
+    assert laws.target_refusal(flux, "greet", [], sleeper) == \
+        f"rest: {flux.name(sleeper)} is resting"
+    assert laws.target_refusal(flux, "solo", [], walker) == \
+        f"locality: {flux.name(walker)} is on the road"
+    assert laws.target_refusal(flux, "trade", [walker], other) == \
+        f"locality: {flux.name(walker)} and {flux.name(other)} are both on the road"
+    assert laws.target_refusal(flux, "wake", [], walker) == f"{flux.name(walker)} is already awake"

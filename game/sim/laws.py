@@ -4,7 +4,8 @@ Rest (a resting citizen accepts only wake), locality (a binary op needs both in 
 standing), storm (outdoor ops pause) and capacity (no region overfills). Each law is a predicate
 over the state, and a refusal function that words it as an event's `reason` ("law: why").
 `eligible(card, state)` builds on the same predicates: the citizens a card may target next,
-for the window's rings, the API and tests. Pure: never imports pygame, the view or the trace.
+for the window's rings, the API and tests; `target_refusal` words why another may not be.
+Pure: never imports pygame, the view or the trace.
 """
 
 from __future__ import annotations
@@ -120,6 +121,29 @@ def eligible(card: str, state: TownState, chosen: Sequence[int] = ()) -> list[in
         return everyone  # anyone may be talked about, asleep or not
     if spec.op == "gossip" and role == 2:
         return everyone  # the subject: anyone but the two talking
-    # Of a pair, one may be walking (the other goes to meet it); the rumor's speaker may walk.
-    walker = spec.op != "rumor" and any(on_road(state, i) for i in chosen)
-    return [i for i in everyone if not resting(state, i) and not (walker and on_road(state, i))]
+    walker = _walker(card, state, chosen)
+    return [i for i in everyone
+            if not resting(state, i) and not (walker >= 0 and on_road(state, i))]
+
+
+def target_refusal(flux: TownFlux, card: str, chosen: Sequence[int], i: int) -> str | None:
+    """Why citizen i may not be the card's next target, in the laws' words; None if it may."""
+    if i in eligible(card, flux.state, chosen):
+        return None
+    spec = CARDS[card]
+    if len(chosen) >= spec.max_targets or i in chosen:
+        return f"{card} has its {'target' if spec.max_targets == 1 else 'targets'} already"
+    if spec.op == "wake":
+        return awake(flux, i)
+    if spec.op == "solo":
+        return alone(flux, i)
+    walker = _walker(card, flux.state, chosen)
+    return rest(flux, (i,)) or (both_on_road(flux, walker, i) if walker >= 0 else None)
+
+
+def _walker(card: str, state: TownState, chosen: Sequence[int]) -> int:
+    """A walking citizen among a pair's chosen targets, or −1. Of a pair, one may be walking
+    (the other goes to meet it); a rumor's speaker may walk whoever its subject is."""
+    if CARDS[card].op == "rumor":
+        return -1
+    return next((i for i in chosen if on_road(state, i)), -1)

@@ -14,10 +14,12 @@ settings. It never changes town state itself. Never imports the frame loop that 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pygame
 
 from game import config
+from game.sim import laws
 from game.sim.events import Event
 from game.sim.flux import TownFlux
 from game.sim.townmap import SIZE
@@ -35,6 +37,7 @@ from game.view.director import Director
 from game.view.input import window_intent
 from game.view.intents import (
     CardRefused,
+    Choose,
     Intent,
     Open,
     Resize,
@@ -152,7 +155,16 @@ class App:
         if not isinstance(intent, Resize) and not self.widgets.hint.gone:
             self.widgets.hint.dismiss(self.now)  # the person's first action
             self.settings.seen_hint = True
-        self.apply(intent)
+        self.apply(self._judged(intent))
+
+    def _judged(self, intent: Intent) -> Intent:
+        """A citizen clicked as the armed card's target carries what the laws say against it:
+        the map rings only those `laws.eligible` names, and a click elsewhere says why."""
+        armed = self.ui.armed
+        if not isinstance(intent, Choose) or intent.citizen is None or armed is None:
+            return intent
+        refusal = laws.target_refusal(self.flux, armed, self.ui.targets, intent.citizen)
+        return replace(intent, refusal=refusal)
 
     def apply(self, intent: Intent) -> None:
         """Reduce the intent into the UI state and perform what it asks, in order."""

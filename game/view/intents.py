@@ -86,9 +86,11 @@ class Resize:
 @dataclass(frozen=True)
 class Choose:
     """A citizen pressed on the map (None: bare ground) or named by a demo script: a target
-    for the armed card, otherwise the selection."""
+    for the armed card, otherwise the selection. `refusal` is what the town's laws say
+    against it as the armed card's next target (the app asks them; None: nothing)."""
 
     citizen: int | None
+    refusal: str | None = None
 
 
 @dataclass(frozen=True)

@@ -185,6 +185,8 @@ def _cards(state: UiState, intent: ArmCard | Choose | TapGround | Confirm | Card
     match intent:
         case ArmCard(card=card):
             return _arm(state, card, now)
+        case Choose(refusal=str() as refusal) if state.armed is not None:
+            return state, (fx.Say(f"{CARDS[state.armed].title}: {refusal}", error=True),)
         case Choose(citizen=citizen):
             return _choose(state, citizen, now)
         case TapGround():
