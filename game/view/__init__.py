@@ -1,6 +1,7 @@
 """The window: the town drawn in pixel art, the camera, input, HUD and the app loop (pygame).
 
-view → trace → sim: nothing outside game/view imports from here.
+view → trace → sim: only the command line imports from here (and only when it opens a
+window or renders).
 """
 
 import os
