@@ -119,8 +119,9 @@ DRAMA: Final = {
     "coalition_formed": 0.5, "coalition_dissolved": 0.3,
 }
 GOSSIP_NEGATIVE_DRAMA: Final = 0.6
-# Drama decays by this factor each tick (half-life of 10 simulated seconds).
-DRAMA_DECAY: Final = 0.5 ** (1 / 200)
+# Drama decays by this factor each tick (half-life of 10 simulated seconds): 0.5 ** (1 / 200),
+# written out so that no platform's pow decides its last bit.
+DRAMA_DECAY: Final = float.fromhex("0x1.fe3a867bfc623p-1")
 
 # --- Accursed share ----------------------------------------------------------------------------
 # Calibrated from DESIGN.md's 20: at 20 the town feasted every ~100 ticks (16 times a day) and

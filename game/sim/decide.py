@@ -165,7 +165,8 @@ def pick_subject(flux: TownFlux, speaker: int, listener: int) -> int:
     heard = [h for h in s.heard[speaker] if h not in (speaker, listener)]
     if heard and flux.rng.random() < config.GOSSIP_REPEAT_P:
         return heard[0]
-    strength = np.abs(s.rel[speaker]) ** 2
+    row = s.rel[speaker]
+    strength = row * row
     strength[[speaker, listener]] = 0.0
     total = float(strength.sum())
     if total <= 0.0:

@@ -184,7 +184,7 @@ class TownFlux:
 
     def drama_at(self, tick: int) -> float:
         s = self.state
-        return float(s.drama * config.DRAMA_DECAY ** max(0, tick - s.drama_tick))
+        return s.drama * decay(max(0, tick - s.drama_tick))
 
     def storm_active(self, tick: int | None = None) -> bool:
         return (self.state.tick if tick is None else tick) < self.state.storm_until
@@ -349,6 +349,18 @@ class TownFlux:
         else:
             perturb.card_op(self, pending.op, i, pending.partner, pending.subject, t,
                             pending.card)
+
+
+def decay(ticks: int) -> float:
+    """DRAMA_DECAY ** ticks by squaring and multiplying: IEEE products in a fixed order, the
+    same bits on every machine (Python's ** goes through the platform's pow)."""
+    out, base = 1.0, config.DRAMA_DECAY
+    while ticks:
+        if ticks & 1:
+            out *= base
+        base *= base
+        ticks >>= 1
+    return out
 
 
 _PHASES = tuple(Phase)  # indexing a tuple is 15× cheaper than Phase(k) on the per-tick path

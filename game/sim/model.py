@@ -210,12 +210,20 @@ class TownState:
         return copy.deepcopy(self)
 
     def digest(self) -> str:
-        """Short blake2b of the canonical state, RNG included."""
+        """Short blake2b of the canonical state, RNG included.
+
+        Relationships and trust are hashed by what sets them apart: the pairs whose bond is no
+        longer its initial value, and the pairs with trust counted, as (i, j) and value in
+        row-major order. The initial bonds follow from the seed; the hash costs what the town's
+        interactions cost, however the pairs are stored.
+        """
         h = hashlib.blake2b(digest_size=8)
-        for arr in (self.personality, self.rel, self.rel0, self.surplus, self.reputation,
-                    self.trust_counts, self.region, self.spot, self.activity, self.busy_until,
-                    self.partner, self.walk_origin, self.walk_from_spot, self.walk_from,
-                    self.last_event_tick):
+        moved = np.nonzero(self.rel != self.rel0)
+        counted = np.nonzero(self.trust_counts)
+        for arr in (self.personality, *moved, self.rel[moved], *counted,
+                    self.trust_counts[counted], self.surplus, self.reputation, self.region,
+                    self.spot, self.activity, self.busy_until, self.partner, self.walk_origin,
+                    self.walk_from_spot, self.walk_from, self.last_event_tick):
             h.update(np.ascontiguousarray(arr).tobytes())
         rest = {
             "tick": self.tick, "seq": self.seq, "rng": self.rng_state,
@@ -245,11 +253,28 @@ def personality_for(archetype: str, jitter: FloatArray) -> FloatArray:
 
 
 def initial_relationships(personality: FloatArray) -> FloatArray:
-    """0.3 × cosine similarity of centred personalities; nobody relates to themselves."""
+    """0.3 × cosine similarity of centred personalities; nobody relates to themselves.
+
+    Sums run over the dimensions one by one, elementwise (no BLAS: its order of summation
+    depends on the CPU and the threads), so every machine gets the same bits; one row alone
+    (`unit[i, k] * unit[:, k]` summed the same way) gives the same bits too.
+    """
     centred = personality - config.PERSONALITY_BASE
-    norms = np.linalg.norm(centred, axis=1)
+    norms = np.sqrt(_sum_over_dims(centred * centred))
     norms[norms == 0] = 1.0
     unit = centred / norms[:, None]
-    rel: FloatArray = config.INITIAL_REL_SCALE * (unit @ unit.T)
+    dims = unit.shape[1]
+    dot = unit[:, 0, None] * unit[None, :, 0]
+    for k in range(1, dims):
+        dot += unit[:, k, None] * unit[None, :, k]
+    rel: FloatArray = config.INITIAL_REL_SCALE * dot
     np.fill_diagonal(rel, 0.0)
     return np.clip(rel, -1.0, 1.0)
+
+
+def _sum_over_dims(a: FloatArray) -> FloatArray:
+    """Row sums of an (N, D) array, dimension after dimension."""
+    out = a[:, 0].copy()
+    for k in range(1, a.shape[1]):
+        out += a[:, k]
+    return out

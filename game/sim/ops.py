@@ -70,17 +70,14 @@ def _teach(state: TownState, a: int, b: int, subject: int) -> dict[str, object]:
     return {"drift": [round(float(d), 4) for d in drift]}
 
 
-def hear(state: TownState, listener: int, subject: int, *, trim: bool = True) -> None:
+def hear(state: TownState, listener: int, subject: int) -> None:
     """The listener last heard about `subject`: it goes first in what it may repeat, and only
-    the newest HEARD_LIMIT are kept. A planted rumor does not trim (trim=False): saves of
-    version 1 replay that, and trimming it changes 13 % of rumors' towns; it goes with the
-    next save version."""
+    the newest HEARD_LIMIT are kept (a gossip's listener and a rumor's first carrier alike)."""
     heard = state.heard[listener]
     if subject in heard:
         heard.remove(subject)
     heard.insert(0, subject)
-    if trim:
-        del heard[config.HEARD_LIMIT:]
+    del heard[config.HEARD_LIMIT:]
 
 
 def celebrate(state: TownState, members: Sequence[int]) -> dict[str, object]:

@@ -124,12 +124,17 @@ def eigentrust(counts: FloatArray, alpha: float = config.EIGENTRUST_ALPHA,
     n = counts.shape[0]
     pre = np.full(n, 1.0 / n)
     local = np.maximum(counts, 0.0)
-    sums = local.sum(axis=1)
-    c = np.where(sums[:, None] > 0, local / np.where(sums > 0, sums, 1.0)[:, None], pre[None, :])
-    ct = np.ascontiguousarray(c.T)
+    src, dst = np.nonzero(local)  # the edges, in (truster, trusted) order
+    sums = np.bincount(src, weights=local[src, dst], minlength=n)
+    weight = local[src, dst] / sums[src]
+    deferring = np.flatnonzero(sums == 0)
     t = pre.copy()
     for _ in range(max_iter):
-        nxt = (1.0 - alpha) * (ct @ t) + alpha * pre
+        # Cᵀt over the edges: bincount adds in the edges' order (no BLAS, whose order of
+        # summation depends on the CPU); those who trust nobody spread theirs evenly.
+        spread = (np.bincount(dst, weights=weight * t[src], minlength=n)
+                  + float(t[deferring].sum()) / n)
+        nxt = (1.0 - alpha) * spread + alpha * pre
         nxt /= nxt.sum()
         done = float(np.abs(nxt - t).max()) < tol
         t = nxt

@@ -175,7 +175,8 @@ def _lay_ground(g: _Ground) -> None:
     """A lake in the north-east, the regions with their buildings, roads between neighbours."""
     for x in range(34, 46):
         for y in range(2, 21):
-            if ((x - 40) / 6.2) ** 2 + ((y - 11) / 9.5) ** 2 <= 1.0:
+            dx, dy = (x - 40) / 6.2, (y - 11) / 9.5
+            if dx * dx + dy * dy <= 1.0:
                 g.terrain[x, y] = Terrain.WATER
                 g.blocked[x, y] = True
     for i, spec in enumerate(REGIONS):

@@ -19,7 +19,13 @@ from game.userfiles.jsonfile import JsonFileError, first_problem, read_json
 from game.userfiles.storage import atomic_write_text
 
 FORMAT = "agent-town"
-VERSION = 1
+# 2: the town's arithmetic gives the same bits on every machine (no BLAS, no platform pow),
+# reputation over the trust edges, rumors trim what their carrier heard, and the state hash
+# covers the bonds that moved from their initial value. A version-1 history re-simulated
+# today would be another town, so version 1 is refused in words rather than mis-verified.
+VERSION = 2
+OLD_VERSIONS = {1: "its towns depended on the computer's maths library, and this version's "
+                   "arithmetic is the same everywhere"}
 
 
 class SaveError(Exception):
@@ -109,9 +115,12 @@ def read(path: str | Path) -> SaveFile:
         raise SaveError(f"cannot open {where}: {err}") from None
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         raise SaveError(f"cannot open {where}: not an Agent Town save file")
-    if raw.get("version") != VERSION:
-        raise SaveError(f"cannot open {where}: unsupported version {raw.get('version')!r} "
-                        f"(this app reads version {VERSION})")
+    version = raw.get("version")
+    if version != VERSION:
+        why = OLD_VERSIONS.get(version) if isinstance(version, int) else None
+        raise SaveError(f"cannot open {where}: save version {version!r} is not read by this "
+                        f"Agent Town (it reads version {VERSION}" +
+                        (f"; {why})" if why else ")"))
     try:
         return SaveFile.model_validate(raw)
     except ValidationError as err:

@@ -1,0 +1,111 @@
+"""The rule that makes a town the same on every machine, checked in the source and in numbers.
+
+Anything that reaches the state or its hash uses only IEEE +, −, ×, ÷, √ in a fixed order and
+numpy reductions in a fixed order: no BLAS or LAPACK (`@`, `dot`, `linalg`: their order of
+summation depends on the CPU and the threads), no platform `pow`, `exp` or `log` (`**`).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from game import config
+from game.sim import social
+from game.sim.flux import TownFlux, decay
+from game.sim.model import initial_relationships
+
+GAME = Path(__file__).resolve().parent.parent / "game"
+# Functions that draw the town rather than change it: their output never reaches the state.
+PROJECTIONS = {("sim/social.py", "pca_2d")}
+FORBIDDEN_CALLS = {"dot", "matmul", "exp", "log", "log2", "log10", "power", "pow", "expm1",
+                   "log1p", "svd", "eig", "eigh", "norm", "solve", "inv", "einsum", "tensordot"}
+
+
+def _offences(source: str, where: str) -> list[str]:
+    tree = ast.parse(source)
+    skipped = {id(n) for f in ast.walk(tree) if isinstance(f, ast.FunctionDef)
+               and (where, f.name) in PROJECTIONS for n in ast.walk(f)}
+    found = []
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        op = getattr(node, "op", None)
+        if isinstance(node, ast.BinOp | ast.AugAssign) and isinstance(op, ast.MatMult | ast.Pow):
+            found.append(f"game/{where}:{node.lineno}: {type(op).__name__}")
+        elif isinstance(node, ast.Attribute) and node.attr in FORBIDDEN_CALLS | {"linalg"}:
+            found.append(f"game/{where}:{node.lineno}: .{node.attr}")
+    return found
+
+
+def test_the_simulation_and_the_trace_use_no_blas_and_no_platform_pow() -> None:
+    paths = sorted([*GAME.joinpath("sim").glob("*.py"), *GAME.joinpath("trace").glob("*.py")])
+    assert [o for p in paths
+            for o in _offences(p.read_text(encoding="utf-8"), p.relative_to(GAME).as_posix())
+            ] == []
+
+
+def test_the_projections_let_through_are_never_called_by_the_simulation() -> None:
+    for path in GAME.joinpath("sim").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        for _, name in PROJECTIONS:
+            assert f"{name}(" not in source.replace(f"def {name}(", ""), path
+
+
+def test_the_source_check_can_fail() -> None:
+    bad = "import numpy as np\ndef f(a, b):\n    return np.exp((a @ b) ** 0.5)\n"
+    assert len(_offences(bad, "sim/probe.py")) == 3
+    assert _offences(bad.replace("def f", "def pca_2d"), "sim/social.py") == []
+
+
+@pytest.mark.parametrize("seed", [1, 7, 42])
+def test_initial_bonds_equal_the_dense_product_and_one_row_alone_gives_the_same_bits(
+        seed: int) -> None:
+    flux = TownFlux("city:300", seed)
+    personality = flux.state.personality
+    rel = initial_relationships(personality)
+    centred = personality - config.PERSONALITY_BASE
+    unit = centred / np.linalg.norm(centred, axis=1)[:, None]
+    reference = config.INITIAL_REL_SCALE * (unit @ unit.T)
+    np.fill_diagonal(reference, 0.0)
+    np.testing.assert_allclose(rel, reference, rtol=0, atol=1e-15)
+    i = 17
+    norms = np.sqrt(sum((centred[:, k] * centred[:, k] for k in range(1, 7)),
+                        centred[:, 0] * centred[:, 0]))
+    u = centred / norms[:, None]
+    row = u[i, 0] * u[:, 0]
+    for k in range(1, 7):
+        row += u[i, k] * u[:, k]
+    row = config.INITIAL_REL_SCALE * row
+    row[i] = 0.0
+    assert np.array_equal(row, rel[i])
+
+
+def test_reputation_over_the_edges_equals_the_dense_eigentrust() -> None:
+    rng = np.random.default_rng(3)
+    counts = np.where(rng.random((40, 40)) < 0.1, rng.integers(-2, 5, (40, 40)), 0.0)
+    counts[[3, 9, 20]] = 0.0  # some trust nobody yet
+    got = social.eigentrust(counts)
+    n = 40
+    local = np.maximum(counts, 0.0)
+    sums = local.sum(axis=1)
+    c = np.where(sums[:, None] > 0, local / np.where(sums > 0, sums, 1.0)[:, None], 1.0 / n)
+    t = np.full(n, 1.0 / n)
+    for _ in range(config.EIGENTRUST_MAX_ITER):
+        nxt = (1 - config.EIGENTRUST_ALPHA) * (c.T @ t) + config.EIGENTRUST_ALPHA / n
+        nxt /= nxt.sum()
+        done = np.abs(nxt - t).max() < config.EIGENTRUST_TOL
+        t = nxt
+        if done:
+            break
+    np.testing.assert_allclose(got, t, rtol=0, atol=1e-12)
+    assert abs(got.sum() - 1.0) < 1e-12
+
+
+@pytest.mark.parametrize("ticks", [0, 1, 2, 7, 200, 1600, 123_457])
+def test_drama_decays_as_the_power_would_without_the_platforms_pow(ticks: int) -> None:
+    assert decay(ticks) == pytest.approx(config.DRAMA_DECAY ** ticks, rel=1e-12, abs=1e-300)
+    assert decay(200) == pytest.approx(0.5, rel=1e-13)
