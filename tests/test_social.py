@@ -143,3 +143,14 @@ def test_pca_separates_archetypes_and_keeps_its_orientation() -> None:
     nudged[0, 0] += 0.01
     moved = social.pca_2d(nudged)
     assert np.abs(moved - points).max() < 0.05
+
+
+def test_pca_from_the_scatter_matrix_equals_the_svd_projection() -> None:
+    personality = np.random.default_rng(5).random((300, 7))
+    centred = personality - personality.mean(axis=0)
+    _, _, vt = np.linalg.svd(centred, full_matrices=False)
+    reference = centred @ vt[:2].T
+    got = social.pca_2d(personality)
+    for k in range(2):  # an axis is defined up to its sign
+        sign = np.sign(got[:, k] @ reference[:, k])
+        np.testing.assert_allclose(got[:, k], sign * reference[:, k], atol=1e-9)

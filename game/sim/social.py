@@ -176,11 +176,18 @@ def pca_2d(personality: FloatArray) -> FloatArray:
     centred = personality - personality.mean(axis=0)
     if personality.shape[0] < 2 or not centred.any():
         return np.zeros((personality.shape[0], 2))
-    _, _, vt = np.linalg.svd(centred, full_matrices=False)
-    axes = vt[:2]
+    # From the D×D scatter matrix, built and applied column by column: a multi-threaded BLAS
+    # on an N×D matrix stalls a frame for tens of milliseconds on two cores.
+    dims = centred.shape[1]
+    scatter = np.empty((dims, dims))
+    for a in range(dims):
+        for b in range(a, dims):
+            scatter[a, b] = scatter[b, a] = float((centred[:, a] * centred[:, b]).sum())
+    _, vectors = np.linalg.eigh(scatter)  # ascending: the main axes are the last columns
+    axes = vectors[:, ::-1][:, :2].T
     signs = np.sign(axes[np.arange(axes.shape[0]), np.abs(axes).argmax(axis=1)])
     axes = axes * signs[:, None]
-    out: FloatArray = centred @ axes.T
-    if out.shape[1] < 2:
-        out = np.hstack([out, np.zeros((out.shape[0], 2 - out.shape[1]))])
+    out = np.zeros((centred.shape[0], 2))
+    for k in range(dims):
+        out += centred[:, k, None] * axes[None, :, k]
     return out
