@@ -88,7 +88,8 @@ def test_reputation_over_the_edges_equals_the_dense_eigentrust() -> None:
     rng = np.random.default_rng(3)
     counts = np.where(rng.random((40, 40)) < 0.1, rng.integers(-2, 5, (40, 40)), 0.0)
     counts[[3, 9, 20]] = 0.0  # some trust nobody yet
-    got = social.eigentrust(counts)
+    src, dst = np.nonzero(counts)
+    got = social.eigentrust(40, src, dst, counts[src, dst])
     n = 40
     local = np.maximum(counts, 0.0)
     sums = local.sum(axis=1)

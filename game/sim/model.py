@@ -200,6 +200,12 @@ class TownState:
     events_per_day: dict[int, int] = field(default_factory=dict)
     op_counts: dict[str, int] = field(default_factory=dict)
     perturbations: int = 0
+    # Pairs (i·N + j) whose bond (`bonded`) or trust (`trusting`) an interaction has changed.
+    # Every other bond is still its initial value, below the coalition threshold, and trust
+    # nobody counted is zero: phase ends work over these pairs, not over all N² of them.
+    # Bookkeeping, not state: the hash does not read them.
+    bonded: set[int] = field(default_factory=set)
+    trusting: set[int] = field(default_factory=set)
 
     @property
     def n(self) -> int:
@@ -207,7 +213,25 @@ class TownState:
 
     def copy(self) -> TownState:
         """A complete, independent copy (arrays copied, records deep-copied)."""
-        return copy.deepcopy(self)
+        # The pair sets hold plain ints: a set copy is enough, and deepcopy would visit each.
+        memo = {id(self.bonded): set(self.bonded), id(self.trusting): set(self.trusting)}
+        return copy.deepcopy(self, memo)
+
+    def touch(self, i: int, j: int) -> None:
+        """Citizen i's bond to j moves away from its initial value."""
+        self.bonded.add(i * self.n + j)
+
+    def touch_block(self, members: npt.NDArray[np.int64]) -> None:
+        """Every bond among `members` (one to another) moves."""
+        codes = members[:, None] * self.n + members[None, :]
+        self.bonded.update(codes[~np.eye(members.size, dtype=bool)].tolist())
+
+    def pairs(self, codes: set[int]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """A pair set as (i, j) arrays in row-major order, the order dense code visits them."""
+        flat = np.fromiter(codes, dtype=np.int64, count=len(codes))
+        flat.sort()
+        i, j = np.divmod(flat, self.n)
+        return i, j
 
     def digest(self) -> str:
         """Short blake2b of the canonical state, RNG included.

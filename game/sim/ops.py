@@ -26,6 +26,7 @@ def saturate(w: FloatArray | float, delta: FloatArray | float) -> FloatArray:
 
 def _bump(state: TownState, i: int, j: int, delta: float) -> None:
     state.rel[i, j] = float(saturate(state.rel[i, j], delta))
+    state.touch(i, j)
 
 
 def _greet(state: TownState, a: int, b: int, subject: int) -> dict[str, object]:
@@ -87,6 +88,7 @@ def celebrate(state: TownState, members: Sequence[int]) -> dict[str, object]:
     grown = saturate(state.rel[block], config.CELEBRATE_GAIN)
     np.fill_diagonal(grown, 0.0)
     state.rel[block] = grown
+    state.touch_block(idx)
     spent = state.surplus[idx] * config.CELEBRATE_SPEND
     state.surplus[idx] -= spent
     return {"spent": round(float(spent.sum()), 2)}

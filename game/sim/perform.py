@@ -37,6 +37,7 @@ def binary(flux: TownFlux, op: str, a: int, b: int, subject: int, t: int,
     meta = spec.effect(s, a, b, subject)
     s.trust_counts[a, b] += spec.trust
     s.trust_counts[b, a] += spec.trust
+    s.trusting.update((a * s.n + b, b * s.n + a))
     if op == "trade":
         flux.surplus_changed = True
     drama = spec.drama

@@ -182,6 +182,7 @@ def _rumor(flux: TownFlux, card: str, targets: list[int], t: int) -> None:
         flux.fail("rumor", [speaker], t, refusal, card, subject)
         return
     s.rel[speaker, subject] = min(float(s.rel[speaker, subject]), config.RUMOR_OPINION)
+    s.touch(speaker, subject)
     hear(s, speaker, subject)
     rumor_id = f"r{len(s.rumors) + 1}"
     s.rumors.append(Rumor(rumor_id, subject, Event.make_id(t, s.seq + 1), {speaker}, t))

@@ -24,7 +24,9 @@ def phase_end(flux: TownFlux, t: int) -> None:
     some to rest; coalitions and reputation are recomputed."""
     s = flux.state
     new_phase = flux.phase_of(t)
-    s.rel += config.RELAX_TOWARD_INITIAL * (s.rel0 - s.rel)
+    # Only moved bonds relax: an untouched one is its initial value, and x + 0.16 (x − x) = x.
+    i, j = s.pairs(s.bonded)
+    s.rel[i, j] += config.RELAX_TOWARD_INITIAL * (s.rel0[i, j] - s.rel[i, j])
     if new_phase == Phase.MORNING:
         sleepers = np.flatnonzero(s.activity == Activity.RESTING).tolist()
         if sleepers:
@@ -38,12 +40,14 @@ def phase_end(flux: TownFlux, t: int) -> None:
         if tired:
             perform.rest(flux, tired, t, "evening")
     _update_coalitions(flux, t)
-    s.reputation = social.eigentrust(s.trust_counts)
+    src, dst = s.pairs(s.trusting)
+    s.reputation = social.eigentrust(s.n, src, dst, s.trust_counts[src, dst])
 
 
 def _update_coalitions(flux: TownFlux, t: int) -> None:
     s = flux.state
-    graph = social.affinity_graph(s.rel, keep=[c.members for c in s.coalitions])
+    graph = social.affinity_graph(s.rel, s.pairs(s.bonded),
+                                  keep=[c.members for c in s.coalitions])
     found = social.clique_percolation(graph)
     old = [(c.id, c.members) for c in s.coalitions]
     matched, dissolved = social.match_coalitions(old, found)

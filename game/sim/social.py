@@ -16,25 +16,55 @@ from game import config
 FloatArray = npt.NDArray[np.float64]
 
 
-def affinity_graph(rel: FloatArray, threshold: float = config.COALITION_AFFINITY,
+Graph = dict[int, set[int]]  # citizen → the citizens it shares an edge with
+IntArray = npt.NDArray[np.int64]
+
+
+def affinity_graph(rel: FloatArray, pairs: tuple[IntArray, IntArray],
+                   threshold: float = config.COALITION_AFFINITY,
                    keep: Iterable[frozenset[int]] = (),
-                   hysteresis: float = config.COALITION_HYSTERESIS) -> npt.NDArray[np.bool_]:
+                   hysteresis: float = config.COALITION_HYSTERESIS) -> Graph:
     """Edges join two citizens whose mutual affinity (mean of both directions) ≥ threshold.
 
-    Inside the coalitions in `keep` a bond holds down to threshold − hysteresis, so a coalition
-    does not dissolve and re-form each time an affinity wobbles around the threshold.
+    Only the `pairs` (i, j) whose bond has moved can reach the threshold (initial bonds are
+    below it), so only they, and pairs inside the coalitions in `keep`, are looked at. Inside
+    those coalitions a bond holds down to threshold − hysteresis, so a coalition does not
+    dissolve and re-form each time an affinity wobbles around the threshold.
     """
-    mutual = (rel + rel.T) / 2.0
-    adj = mutual >= threshold
-    for members in keep:
-        block = np.ix_(sorted(members), sorted(members))
-        adj[block] |= mutual[block] >= threshold - hysteresis
-    np.fill_diagonal(adj, False)
-    return adj
+    n = rel.shape[0]
+    i, j = pairs
+    lo, hi = np.minimum(i, j), np.maximum(i, j)
+    kept = _distinct(np.concatenate([_block_codes(sorted(m), n) for m in keep] or
+                                    [np.zeros(0, dtype=np.int64)]))
+    codes = _distinct(np.concatenate([(lo * n + hi)[lo != hi], kept]))
+    a, b = np.divmod(codes, n)
+    mutual = (rel[a, b] + rel[b, a]) / 2.0
+    edge = (mutual >= threshold) | (np.isin(codes, kept) & (mutual >= threshold - hysteresis))
+    graph: Graph = {}
+    for x, y in zip(a[edge].tolist(), b[edge].tolist(), strict=True):
+        graph.setdefault(x, set()).add(y)
+        graph.setdefault(y, set()).add(x)
+    return graph
 
 
-def clique_percolation(adj: npt.NDArray[np.bool_], k: int = config.COALITION_K
-                       ) -> list[frozenset[int]]:
+def _distinct(codes: IntArray) -> IntArray:
+    """Sorted, without repeats (a sort beats numpy's hashing unique here by far)."""
+    codes = np.sort(codes)
+    keep = np.ones(codes.size, dtype=bool)
+    keep[1:] = codes[1:] != codes[:-1]
+    out: IntArray = codes[keep]
+    return out
+
+
+def _block_codes(members: list[int], n: int) -> IntArray:
+    """Codes a·n + b of every pair a < b among `members` (sorted)."""
+    m = np.asarray(members, dtype=np.int64)
+    a, b = np.triu_indices(m.size, 1)
+    codes: IntArray = m[a] * n + m[b]
+    return codes
+
+
+def clique_percolation(graph: Graph, k: int = config.COALITION_K) -> list[frozenset[int]]:
     """Communities of k-clique percolation: unions of k-cliques chained by k−1 shared nodes.
 
     For k = 3 two triangles are adjacent iff they share an edge, so the communities are the
@@ -42,11 +72,6 @@ def clique_percolation(adj: npt.NDArray[np.bool_], k: int = config.COALITION_K
     """
     if k != 3:
         raise ValueError("only k = 3 is implemented")
-    # Only citizens with two or more edges can be in a triangle.
-    active = np.flatnonzero(adj.sum(axis=1) >= 2)
-    if active.size < 3:
-        return []
-    sub = adj[np.ix_(active, active)]
     parent: dict[tuple[int, int], tuple[int, int]] = {}
 
     def find(e: tuple[int, int]) -> tuple[int, int]:
@@ -60,22 +85,18 @@ def clique_percolation(adj: npt.NDArray[np.bool_], k: int = config.COALITION_K
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
 
-    in_triangle: set[tuple[int, int]] = set()
-    rows, cols = np.nonzero(np.triu(sub, 1))
-    for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
-        common = np.flatnonzero(sub[i] & sub[j])
-        for m in common[common > j].tolist():
-            tri = ((i, j), (i, m), (j, m))
-            for e in tri:
-                parent.setdefault(e, e)
-                in_triangle.add(e)
-            union(tri[0], tri[1])
-            union(tri[0], tri[2])
+    for i in sorted(graph):
+        for j in sorted(x for x in graph[i] if x > i):
+            for m in sorted(x for x in graph[i] & graph[j] if x > j):
+                tri = ((i, j), (i, m), (j, m))
+                for e in tri:
+                    parent.setdefault(e, e)
+                union(tri[0], tri[1])
+                union(tri[0], tri[2])
     groups: dict[tuple[int, int], set[int]] = {}
-    for e in in_triangle:
+    for e in parent:
         groups.setdefault(find(e), set()).update(e)
-    return sorted((frozenset(int(active[x]) for x in g) for g in groups.values()),
-                  key=lambda c: (-len(c), sorted(c)))
+    return sorted((frozenset(g) for g in groups.values()), key=lambda c: (-len(c), sorted(c)))
 
 
 def bridges(coalitions: list[frozenset[int]]) -> set[int]:
@@ -95,9 +116,15 @@ def match_coalitions(old: list[tuple[str, frozenset[int]]], new: list[frozenset[
 
     Returns (new communities with the id they keep or None if newly formed, ids dissolved).
     """
+    holding: dict[int, list[int]] = {}  # citizen → the new communities holding it
+    for k, fresh in enumerate(new):
+        for citizen in fresh:
+            holding.setdefault(citizen, []).append(k)
     pairs = []
     for a, (cid, members) in enumerate(old):
-        for b, fresh in enumerate(new):
+        # Only communities sharing a member can be alike: Jaccard 0 is never enough.
+        for b in sorted({k for citizen in members for k in holding.get(citizen, ())}):
+            fresh = new[b]
             jac = len(members & fresh) / len(members | fresh)
             if jac >= min_jaccard:
                 pairs.append((-jac, a, b, cid))
@@ -113,20 +140,20 @@ def match_coalitions(old: list[tuple[str, frozenset[int]]], new: list[frozenset[
     return matched, dissolved
 
 
-def eigentrust(counts: FloatArray, alpha: float = config.EIGENTRUST_ALPHA,
-               max_iter: int = config.EIGENTRUST_MAX_ITER, tol: float = config.EIGENTRUST_TOL
-               ) -> FloatArray:
-    """EigenTrust: t = (1 − α) Cᵀ t + α p with uniform pre-trust p; scores sum to 1.
+def eigentrust(n: int, src: IntArray, dst: IntArray, counts: FloatArray,
+               alpha: float = config.EIGENTRUST_ALPHA, max_iter: int = config.EIGENTRUST_MAX_ITER,
+               tol: float = config.EIGENTRUST_TOL) -> FloatArray:
+    """EigenTrust over n citizens: t = (1 − α) Cᵀ t + α p with uniform pre-trust p; scores sum
+    to 1. The interaction outcomes are given on edges (src → dst, in row-major order).
 
     C is local trust: each row of positive interaction outcomes normalised to sum to 1; a
     citizen who trusts nobody yet defers to the pre-trust.
     """
-    n = counts.shape[0]
     pre = np.full(n, 1.0 / n)
-    local = np.maximum(counts, 0.0)
-    src, dst = np.nonzero(local)  # the edges, in (truster, trusted) order
-    sums = np.bincount(src, weights=local[src, dst], minlength=n)
-    weight = local[src, dst] / sums[src]
+    positive = counts > 0
+    src, dst, local = src[positive], dst[positive], counts[positive]
+    sums = np.bincount(src, weights=local, minlength=n)
+    weight = local / sums[src]
     deferring = np.flatnonzero(sums == 0)
     t = pre.copy()
     for _ in range(max_iter):
