@@ -148,3 +148,15 @@ def test_metrics_are_sampled_along_a_branch_for_sparklines(played: Timeline) -> 
     assert [t for t, _ in series] == list(range(100, 2401, 100))
     played.seek(1000)
     assert series[9][1]["tension"] == pytest.approx(played.flux.metrics()["tension"])
+
+
+def test_a_town_bigger_than_the_keyframe_budget_is_never_copied_for_nothing(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    tl = Timeline("town", 7, keyframe_budget_mb=0.01)  # one town's keyframe is ~0.03 MB
+    copies: list[int] = []
+    real = tl.flux.snapshot
+    monkeypatch.setattr(tl.flux, "snapshot", lambda: copies.append(1) or real())
+    tl.advance(1000)
+    assert copies == [] and tl.keyframe_count() == 0
+    tl.seek(500)
+    assert tl.cursor == 500

@@ -20,6 +20,7 @@ from game import config
 from game.sim.cards import Perturbation
 from game.sim.events import Event
 from game.sim.flux import Snapshot, TownFlux
+from game.sim.model import TownState
 
 MAIN = "main"
 
@@ -34,15 +35,15 @@ class Branch:
     label: str = ""
 
 
-def snapshot_bytes(snap: Snapshot) -> int:
+def snapshot_bytes(s: TownState) -> int:
     """An estimate of a keyframe's memory: its arrays plus its small records."""
-    s = snap.state
     arrays = sum(a.nbytes for a in (s.personality, s.rel, s.rel0, s.surplus, s.reputation,
                                     s.trust_counts, s.region, s.spot, s.activity, s.busy_until,
                                     s.partner, s.walk_origin, s.walk_from_spot, s.walk_from,
                                     s.last_event_tick))
     records = 120 * sum(len(m) for m in s.memories) + 40 * sum(len(h) for h in s.heard)
-    return arrays + records + 2048
+    pairs = 60 * (len(s.bonded) + len(s.trusting))
+    return arrays + records + pairs + 2048
 
 
 class Timeline:
@@ -283,12 +284,14 @@ class Timeline:
         if key in self._keyframes:
             self._keyframes.move_to_end(key)
             return
-        snap = self.flux.snapshot()
-        self._keyframes[key] = snap
-        self._keyframe_bytes += snapshot_bytes(snap)
+        size = snapshot_bytes(self.flux.state)
+        if size > self.budget:
+            return  # a town too big for the budget: copying it would only be thrown away
+        self._keyframes[key] = self.flux.snapshot()
+        self._keyframe_bytes += size
         while self._keyframe_bytes > self.budget and self._keyframes:
             _, dropped = self._keyframes.popitem(last=False)
-            self._keyframe_bytes -= snapshot_bytes(dropped)
+            self._keyframe_bytes -= snapshot_bytes(dropped.state)
 
     def _nearest_keyframe(self, tick: int) -> tuple[int, Snapshot]:
         """The latest snapshot at or before `tick` that lies on the current branch's history."""
