@@ -173,6 +173,17 @@ def test_every_setting_computes_the_same_town(reports: dict[Setting, dict[str, A
             f"  {', '.join(names)}: {_describe(json.loads(key))}" for key, names in groups.items()))
 
 
+def test_every_setting_computes_the_same_initial_bonds(
+        reports: dict[Setting, dict[str, Any]]) -> None:
+    """The state hash leaves the initial bonds out (they "follow from the seed"): check that they
+    do, or bits that differ in pairs whose bond never moves would go unseen."""
+    bonds: dict[str, list[str]] = {}
+    for setting, got in reports.items():
+        bonds.setdefault(json.dumps(got["initial_bonds"], sort_keys=True), []).append(setting.name)
+    assert len(bonds) == 1, "the initial bonds depend on the machine's arithmetic:\n" + "\n".join(
+        f"  {', '.join(names)}: {key}" for key, names in bonds.items())
+
+
 @pytest.mark.parametrize("setting", SETTINGS, ids=lambda s: s.name)
 def test_every_setting_gives_the_golden_hashes(
         setting: Setting, reports: dict[Setting, dict[str, Any]]) -> None:
