@@ -154,7 +154,11 @@ def main(argv: list[str]) -> int:
     if argv:
         print(__doc__, file=sys.stderr)
         return 2
-    OUT.write_text(json.dumps(record(), indent=1, sort_keys=True) + "\n")
+    text = json.dumps(record(), indent=1, sort_keys=True) + "\n"
+    if OUT.exists() and OUT.read_text() == text:
+        print(f"{OUT}: unchanged")
+        return 0
+    OUT.write_text(text)
     print(f"wrote {OUT}: a save-format change — bump game.trace.store.VERSION with it")
     return 0
 
