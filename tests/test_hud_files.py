@@ -90,7 +90,7 @@ def test_run_app_remembers_settings_and_autosaves_on_quit() -> None:
     pygame.event.post(pygame.event.Event(pygame.QUIT))
     assert run_app("town", 7) == 0
     assert paths.autosave_path().is_file()
-    kept = settings.load()
+    kept = settings.load().settings
     assert kept.window_size == (960, 600) and kept.speed_index == 3 and kept.seen_hint
 
 

@@ -97,7 +97,7 @@ def run_app(scenario: str = "town", seed: int = 7, frames: int | None = None,
     Raises ValueError for an unknown scenario or speed, AssetError for a missing asset.
     """
     counted = frames is not None
-    prefs = Settings() if counted else user_settings.load()
+    prefs = Settings() if counted else user_settings.load().settings
     speed = config.SPEEDS[prefs.speed_index] if speed is None else speeds.check(speed)
     timeline, problem = files.first_town(scenario, seed, start_tick, load)
     pygame.display.init()
