@@ -5,11 +5,13 @@ touch the person's files; the note names only files in the saves folder."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pygame
@@ -50,9 +52,10 @@ FAULTY_RUN = textwrap.dedent("""
 # A person's window (no --frames) driven by a plan: at frame N, the actions named (a card, a
 # crash, a key, a report of what the window shows on stdout, quitting).
 PERSON_RUN = textwrap.dedent("""
-    import json, sys
+    import json, os, sys
     import pygame
     from game.cli import main
+    from game.view import files
     from game.view.app import App
 
     plan = {int(k): v for k, v in json.loads(sys.argv[1]).items()}
@@ -87,6 +90,7 @@ PERSON_RUN = textwrap.dedent("""
         return real_frame(self, dt)
 
     App.frame = frame
+    files.AUTOSAVE_SECONDS = float(os.environ.get("TEST_AUTOSAVE_SECONDS", "180"))
     sys.exit(main(["--speed", "4"]))
 """)
 
@@ -97,8 +101,9 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "home"
 
 
-def person_run(plan: dict[int, str]) -> tuple[int, list[dict[str, object]], str]:
-    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
+def person_run(plan: dict[int, str], **more_env: str
+               ) -> tuple[int, list[dict[str, object]], str]:
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy", **more_env}
     proc = subprocess.run([sys.executable, "-c", PERSON_RUN, json.dumps(plan)],
                           capture_output=True, text=True, env=env, timeout=120)
     assert "Traceback" not in proc.stderr
@@ -408,3 +413,72 @@ def test_a_persons_start_clears_litter_and_says_once_what_was_set_aside(
     shown = app.widgets.toasts.texts_shown()
     assert shown[0] == "settings.json was unreadable: kept as x, using defaults"
     assert len(shown) == 1  # the broken autosave was set aside by the first start, said there
+
+
+@contextlib.contextmanager
+def read_only(home: Path) -> Iterator[None]:
+    """`home`, filled by the caller inside the block's first part, then made read-only: as root
+    (who ignores file modes) a small tmpfs remounted read-only, else the modes 0555/0444."""
+    home.mkdir(parents=True)
+    as_root = os.geteuid() == 0
+    if as_root:
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(home)], check=True)
+    try:
+        yield
+        if as_root:
+            subprocess.run(["mount", "-o", "remount,ro", str(home)], check=True)
+        else:
+            for path in home.rglob("*"):
+                path.chmod(0o555 if path.is_dir() else 0o444)
+            home.chmod(0o555)
+    except BaseException:
+        if as_root:
+            subprocess.run(["umount", str(home)], check=False)
+        raise
+
+
+def unmount(home: Path) -> None:
+    if os.geteuid() == 0:
+        subprocess.run(["umount", str(home)], check=True)
+    else:
+        for path in [home, *home.rglob("*")]:
+            path.chmod(0o755)
+
+
+@pytest.mark.slow
+def test_a_read_only_home_starts_reopens_says_what_failed_and_keeps_a_crash_elsewhere(
+        home: Path) -> None:
+    with read_only(home):
+        paths.config_dir().mkdir(parents=True)
+        (paths.config_dir() / "settings.json").write_text("{broken")
+        saved = Timeline("town", 7)
+        saved.advance(120)
+        saved.play("festival")
+        saved.advance(30)
+        kept = crash.keep(RuntimeError("boom"), saved, own_files=True)
+        stale = paths.saves_dir() / ".autosave-1.town.abcdefgh.tmp"
+        stale.write_text("half")
+    try:
+        probe = home / "probe"
+        with pytest.raises(OSError):
+            probe.write_text("x")
+        before = {p: p.read_bytes() for p in home.rglob("*") if p.is_file()}
+        status, [start, reopened], stderr = person_run(
+            {3: "report", 4: "y", 30: "report", 32: "crash"}, TEST_AUTOSAVE_SECONDS="0.2")
+        after = {p: p.read_bytes() for p in home.rglob("*") if p.is_file()}
+    finally:
+        unmount(home)
+    # It started and said once what it could not use; the crashed history was offered.
+    assert start["modal"] == "reopen"
+    assert "settings.json was unreadable: using defaults" in start["toasts"]
+    # Reopened where it stopped; the autosave that could not be written was shown, not hidden.
+    assert reopened["cards"] == ["festival"] and reopened["modal"] is None
+    assert any(t.startswith("autosave failed: Read-only file system") or
+               t.startswith("autosave failed: Permission denied") for t in reopened["toasts"])
+    # The crash kept its history in a temp folder, named on the one line; nothing changed here.
+    assert status == 1 and "Traceback" not in stderr
+    [line] = stderr.strip().splitlines()
+    elsewhere = Path(line.split("history saved to ")[1].split(";")[0])
+    assert home not in elsewhere.parents and elsewhere.is_file()
+    assert [p.card for p in store.load(elsewhere)[0].perturbations()] == ["festival"]
+    assert after == before and kept.history in before
