@@ -328,6 +328,14 @@ def test_a_process_killed_while_reopening_counts_that_way_as_failed(
     assert note is not None and note.ways == ("start",)
 
 
+def test_ctrl_q_at_the_prompt_quits_and_the_next_start_asks_again(
+        home: Path, assets: Assets) -> None:
+    kept = crashed(home)
+    app = offered(assets)
+    key(app, pygame.K_q, pygame.KMOD_LCTRL)
+    assert not app.running and crash.pending() == kept.note
+
+
 def test_a_window_closed_normally_after_reopening_forgets_the_note(
         home: Path, assets: Assets) -> None:
     crashed(home)

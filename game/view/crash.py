@@ -33,7 +33,7 @@ from game.userfiles.storage import atomic_write_text
 from game.view.assets import Assets
 from game.view.files import free_path
 from game.view.hud import UI_SCALE, Faces, MessageBox, Texts, shade
-from game.view.input import Dismiss, Intent, Reopen
+from game.view.input import Dismiss, Intent, Quit, Reopen, key_intent
 from game.view.palette import BRIGHT, DIM, TEXT, WARN
 
 log = logging.getLogger(__name__)
@@ -284,6 +284,7 @@ class ReopenPrompt(MessageBox):
     """At start after a crash: reopen its history where it stopped (Y, Enter or a click), at
     its start, paused (S), or start fresh (N, Esc; the file stays in the saves folder). After a
     way of reopening stopped on an error too, only the start is offered (Y, Enter, S, click).
+    Other keys and clicks outside leave the question open; Ctrl+Q quits without an answer.
     """
 
     def __init__(self, assets: Assets) -> None:
@@ -312,6 +313,8 @@ class ReopenPrompt(MessageBox):
             return Dismiss()
         first = self.note.ways[0]
         if event.type == pygame.KEYDOWN:
+            if isinstance(key_intent(event), Quit):
+                return Quit()  # unanswered: the next start asks again
             if event.key in (pygame.K_y, pygame.K_RETURN, pygame.K_KP_ENTER):
                 return Reopen(first)
             if event.key == pygame.K_s:
