@@ -84,13 +84,28 @@ def test_autosave_runs_every_few_minutes(assets: Assets) -> None:
     assert paths.autosave_path().is_file()
 
 
+def test_ctrl_o_lists_only_readable_towns_and_counts_the_rest(app: App) -> None:
+    saves = paths.saves_dir()
+    saves.mkdir(parents=True, exist_ok=True)
+    files.save(app.timeline)
+    (saved,) = saves.glob("*.town")
+    (saves / "dangling.town").symlink_to(saves / "gone.town")
+    (saves / "folder.town").mkdir()
+    key(app, pygame.K_o, pygame.KMOD_LCTRL)
+    app.frame(0.0)  # drawn with the line that says what was left out
+    assert app.ui.top_modal == "picker"
+    assert app.widgets.picker.files == [saved] and app.widgets.picker.unreadable == 2
+    key(app, pygame.K_RETURN)
+    assert "picker" not in app.ui.modals and app.running
+
+
 def test_run_app_remembers_settings_and_autosaves_on_quit() -> None:
     settings.save(settings.Settings(window_size=(960, 600), speed_index=3, hud_visible=True,
                                     seen_hint=True))
     pygame.event.post(pygame.event.Event(pygame.QUIT))
     assert run_app("town", 7) == 0
     assert paths.autosave_path().is_file()
-    kept = settings.load()
+    kept = settings.load().settings
     assert kept.window_size == (960, 600) and kept.speed_index == 3 and kept.seen_hint
 
 
@@ -102,3 +117,4 @@ def test_run_app_opens_a_file_and_reports_a_broken_one(tmp_path: Path) -> None:
     assert run_app(frames=1, load=str(tmp_path / "ok.town"), screenshot=str(shot)) == 0
     (tmp_path / "bad.town").write_text("nonsense", encoding="utf-8")
     assert run_app(frames=1, load=str(tmp_path / "bad.town")) == 0
+

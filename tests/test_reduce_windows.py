@@ -13,6 +13,7 @@ from game.view.intents import (
     Dismiss,
     Open,
     OpenSave,
+    Reopen,
     Select,
     ShowFocus,
     Toggle,
@@ -76,12 +77,17 @@ def test_choosing_a_file_closes_the_picker_and_opens_it() -> None:
     assert fx.ForgetCrash() not in effects
 
 
-def test_answering_the_reopen_prompt_either_way_forgets_the_crash() -> None:
-    state, effects = run(fresh(), Open("reopen"), OpenSave("autosave.town"))
-    assert state.modals == ()
-    assert effects == [fx.ForgetCrash(), fx.OpenFile("autosave.town")]
+def test_declining_the_reopen_prompt_forgets_the_crash() -> None:
     state, effects = run(fresh(), Open("reopen"), Dismiss())
     assert state.modals == () and effects == [fx.ForgetCrash()]
+
+
+def test_reopening_where_it_stopped_keeps_the_speed_and_at_its_start_pauses() -> None:
+    state, effects = run(fresh(), Open("reopen"), Reopen("end"))
+    assert state.modals == () and effects == [fx.ReopenCrash("end")] and state.speed != 0
+    state, effects = run(fresh(), Open("reopen"), Reopen("start"))
+    assert state.modals == () and effects == [fx.ReopenCrash("start")] and state.speed == 0
+    assert fx.ForgetCrash() not in effects  # the note stays until the reopened town runs
 
 
 @pytest.mark.parametrize("name", OVERLAYS)

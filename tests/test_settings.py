@@ -1,4 +1,5 @@
-"""Settings persist in the user's config folder; a broken file is ignored, never a crash."""
+"""Settings persist in the user's config folder; a broken file is never a crash and never
+overwritten: it is renamed aside, the defaults are used, and the caller gets one line to say."""
 
 from __future__ import annotations
 
@@ -20,22 +21,44 @@ def test_settings_round_trip_in_the_config_folder(home: Path) -> None:
     chosen = settings.Settings(window_size=(1600, 900), speed_index=3, hud_visible=False)
     settings.save(chosen)
     assert settings.settings_path() == home / "config" / "settings.json"
-    assert settings.load() == chosen
+    assert settings.load() == (chosen, None)
 
 
 def test_missing_settings_give_defaults() -> None:
-    assert settings.load() == settings.Settings()
+    assert settings.load() == (settings.Settings(), None)
 
 
-@pytest.mark.parametrize("text", ["{not json", '{"speed_index": 99}', "\udcff", "[]"])
-def test_a_broken_settings_file_is_ignored_with_a_log_line(
+BROKEN = ["{not json", '{"speed_index": 99}', "\udcff", "[]", "[" * 100_000 + "]" * 100_000,
+          '{"speed_index": ' + "1" * 5001 + "}"]
+
+
+@pytest.mark.parametrize("text", BROKEN, ids=["json", "range", "bytes", "list", "deep", "digits"])
+def test_a_broken_settings_file_is_kept_aside_and_defaults_are_used(
         text: str, caplog: pytest.LogCaptureFixture) -> None:
     path = settings.settings_path()
     path.parent.mkdir(parents=True)
-    path.write_bytes(text.encode("utf-8", "surrogateescape"))
+    broken = text.encode("utf-8", "surrogateescape")
+    path.write_bytes(broken)
     with caplog.at_level(logging.WARNING):
-        assert settings.load() == settings.Settings()
+        loaded, problem = settings.load()
+    assert loaded == settings.Settings()
     assert "ignoring broken settings file" in caplog.text
+    [aside] = path.parent.glob("settings.json.broken-*")
+    assert aside.read_bytes() == broken and not path.exists()
+    assert problem == f"settings.json was unreadable: kept as {aside.name}, using defaults"
+    # Saving afterwards writes a new file and leaves the broken one be; the next load is quiet.
+    settings.save(loaded)
+    assert settings.load() == (loaded, None) and aside.read_bytes() == broken
+
+
+def test_two_broken_settings_files_in_a_row_are_both_kept() -> None:
+    path = settings.settings_path()
+    path.parent.mkdir(parents=True)
+    for text in ("{one", "{two"):
+        path.write_text(text)
+        assert settings.load().problem is not None
+    assert sorted(p.read_text() for p in path.parent.glob("settings.json.broken-*")) == [
+        "{one", "{two"]
 
 
 def test_user_folders_follow_the_override(home: Path) -> None:

@@ -48,5 +48,14 @@ def log_dir() -> Path:
     return _root("logs")
 
 
-def autosave_path() -> Path:
-    return saves_dir() / "autosave.town"
+AUTOSAVES_KEPT = 5  # autosave-1.town (newest) … autosave-5.town (oldest)
+
+
+def autosave_path(n: int = 1) -> Path:
+    """The n-th newest autosave (1 is the newest)."""
+    return saves_dir() / f"autosave-{n}.town"
+
+
+def own_folders() -> list[Path]:
+    """The folders only Agent Town writes in (where its stale temp files may be removed)."""
+    return [config_dir(), data_dir(), saves_dir(), screenshots_dir()]

@@ -1,7 +1,9 @@
 """Settings a person expects the app to remember: window size, speed, HUD visibility.
 
-Stored as JSON in the user's config folder and written atomically. A broken settings file is
-ignored with a log line, never a crash. No pygame here.
+Stored as JSON in the user's config folder and written atomically. A settings file that cannot
+be read is never a crash and never silently overwritten: it is renamed aside
+(`settings.json.broken-<time>`), the defaults are used, the log has the detail and the caller
+gets one line to tell the person. No pygame here.
 """
 
 from __future__ import annotations
@@ -9,12 +11,13 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
+from typing import NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from game import config
 from game.userfiles import paths
-from game.userfiles.storage import atomic_write_text
+from game.userfiles.storage import atomic_write_text, set_aside
 
 log = logging.getLogger(__name__)
 
@@ -32,15 +35,37 @@ def settings_path() -> Path:
     return paths.config_dir() / "settings.json"
 
 
-def load(path: Path | None = None) -> Settings:
+class Loaded(NamedTuple):
+    settings: Settings
+    problem: str | None  # what to tell the person once, when the file could not be used
+
+
+def load(path: Path | None = None) -> Loaded:
+    """The remembered settings, or the defaults (and why) when the file cannot be used."""
     where = path or settings_path()
     try:
-        return Settings.model_validate(json.loads(where.read_text(encoding="utf-8")))
+        raw = where.read_bytes()
     except FileNotFoundError:
-        return Settings()
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, ValidationError) as err:
-        log.warning("ignoring broken settings file %s: %s", where, str(err).splitlines()[0])
-        return Settings()
+        return Loaded(Settings(), None)
+    except OSError as err:
+        log.warning("cannot read settings file %s: %s", where, err)
+        return Loaded(Settings(), f"cannot read {where.name} ({err.strerror}): using defaults")
+    try:
+        return Loaded(Settings.model_validate(json.loads(raw.decode("utf-8"))), None)
+    except (ValueError, RecursionError) as err:  # text, JSON, fields, a 5,000-digit number
+        detail = str(err).splitlines()[0] if str(err) else type(err).__name__
+        log.warning("ignoring broken settings file %s: %s", where, detail)
+    return Loaded(Settings(), _kept_aside(where))
+
+
+def _kept_aside(where: Path) -> str:
+    try:
+        aside = set_aside(where)
+    except OSError as err:
+        log.warning("could not rename the broken settings file %s aside: %s", where, err)
+        return f"{where.name} was unreadable: using defaults"
+    log.warning("kept the broken settings file as %s", aside)
+    return f"{where.name} was unreadable: kept as {aside.name}, using defaults"
 
 
 def save(settings: Settings, path: Path | None = None) -> None:

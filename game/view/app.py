@@ -95,6 +95,9 @@ class App:
         self._shot_due = False
         self._pending_seek: int | None = None
         self.autosaves = files.AutosaveClock(autosave_seconds)
+        # The crashed history being reopened, until it has run `crash.TRIAL_SECONDS`.
+        self.reopening: crash.CrashNote | None = None
+        self._trial_until = 0.0
         self._open(timeline)
         self.widgets.layout(screen.get_rect(), self.ui.overlays["inspector"])
         self.world.lay_out(self.at, self.now, self.camera)
@@ -134,9 +137,10 @@ class App:
         self._scroll(dt)
         events = self.advance(dt)
         self._direct(dt)
-        if self.autosaves.due(self.now):
-            files.autosave(self.timeline)
+        if self.autosaves.due(self.now) and (failed := files.autosave(self.timeline)):
+            self.say(failed)
         self.draw()
+        self.settle_reopen()
         if self._shot_due:
             self._shot_due = False
             self.say(files.screenshot(self.screen, self.timeline))
@@ -198,6 +202,8 @@ class App:
                 self.say(files.save(self.timeline))
             case fx.OpenFile(path=path):
                 return self._load(path)
+            case fx.ReopenCrash(way=way):
+                return self._reopen(way)
             case fx.ListSaves():
                 self.widgets.picker.open(paths.saves_dir())
                 self.widgets.picker.layout(self.screen.get_rect())
@@ -225,7 +231,12 @@ class App:
         self.widgets.toasts.say(said.text, self.now, error=said.error)
 
     def offer_reopen(self, note: crash.CrashNote) -> None:
-        """After a crash: ask whether to reopen the autosave the last session left."""
+        """After a crash: ask how to reopen the history the last session left, or, when every
+        way back in stopped on an error too, say where it stays (once)."""
+        if not note.ways:
+            self.say(fx.Say(crash.given_up(note), error=True))
+            crash.forget()
+            return
         self.widgets.reopen.offer(note)
         self.widgets.reopen.layout(self.screen.get_rect())
         self.apply(Open("reopen"))
@@ -265,8 +276,28 @@ class App:
             self._after_seek()
             self.say(fx.Say(f"on {name} at tick {self.timeline.cursor}"))
 
-    def _load(self, path: str) -> Intent | None:
-        timeline, said = files.open_town(path)
+    def _reopen(self, way: str) -> Intent | None:
+        """Reopen the crashed history `way`; the note marks the way tried until it has run
+        `crash.TRIAL_SECONDS` (an error meanwhile makes the next start offer a safer way)."""
+        note = self.widgets.reopen.note
+        if note is None:
+            return None
+        self.reopening = crash.trying(note, way)
+        self._trial_until = self.now + crash.TRIAL_SECONDS
+        answer = self._load(str(note.history), files.open_town if way == "end"
+                            else files.open_at_start)
+        if answer is None:  # the file cannot be read: the toast says why, nothing to retry
+            self.settle_reopen(done=True)
+        return answer
+
+    def settle_reopen(self, done: bool = False) -> None:
+        """The reopened history has run long enough (or closes normally): the note is done."""
+        if self.reopening is not None and (done or self.now >= self._trial_until):
+            self.reopening = None
+            crash.forget()
+
+    def _load(self, path: str, opener: files.Opener = files.open_town) -> Intent | None:
+        timeline, said = opener(path)
         if timeline is not None:
             self._open(timeline)
         self.say(said)

@@ -1,15 +1,27 @@
-"""When something unexpected breaks: save the history, say so in the window, exit cleanly.
+"""When something unexpected breaks: keep the history, say so in the window, exit cleanly; and
+at the next start, a safe way back in that never loops.
 
-An unexpected exception in the loop autosaves the history atomically, logs the traceback, leaves
-a note for the next start (which then offers to reopen the autosave), and shows a readable error
-screen with the autosave's and the log's paths until a key or the window's close.
+An unexpected exception in the loop saves the history as its own file in the saves folder,
+`crash-YYYYMMDD-HHMMSS.town`, which nothing but the person ever deletes (autosaves rotate
+elsewhere); logs the traceback; leaves a note for the next start; and shows a readable error
+screen with the file's and the log's paths until a key or the window's close. Counted runs
+(`--frames`, `--screenshot`) keep the history in a temp folder instead and leave no note: they
+never write the person's files.
+
+The next start offers the history "where it stopped" or "at its start" (tick 0, paused, nothing
+re-simulated). The way chosen is written into the note before it is tried, and the note is
+forgotten only once the reopened town has run `TRIAL_SECONDS` (or the window closes normally):
+if reopening stops on an error again, or the process dies, the next start offers only the
+safer way, and after that only says where the file is. The note names a file in the saves
+folder; a note pointing anywhere else is ignored with a log line.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+import tempfile
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pygame
@@ -19,21 +31,42 @@ from game.trace.timeline import Timeline
 from game.userfiles import logs, paths
 from game.userfiles.storage import atomic_write_text
 from game.view.assets import Assets
+from game.view.files import free_path
 from game.view.hud import UI_SCALE, Faces, MessageBox, Texts, shade
-from game.view.input import Dismiss, Intent, OpenSave
+from game.view.input import Dismiss, Intent, Quit, Reopen, key_intent
 from game.view.palette import BRIGHT, DIM, TEXT, WARN
 
 log = logging.getLogger(__name__)
 
 WRAP = 60  # characters per line of the error screen
+WAYS = ("end", "start")  # ways back into a crashed history, the riskier first
+TRIAL_SECONDS = 20.0  # a reopened history that runs this long without an error is fine
+ERROR_CHARS = 200  # of the error kept in the note
 
 
 @dataclass(frozen=True)
 class CrashNote:
-    """What the last session left when it stopped on an error."""
+    """What the last session left when it stopped on an error: the file with its history, the
+    error, and the ways of reopening it already tried (each of which stopped again)."""
 
-    autosave: Path
+    history: Path
     error: str
+    tried: tuple[str, ...] = ()
+
+    @property
+    def ways(self) -> tuple[str, ...]:
+        """The ways still worth offering: both, then only the start, then none."""
+        if "start" in self.tried:
+            return ()
+        return ("start",) if "end" in self.tried else WAYS
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What a crash left: the file holding the history (None: lost) and the note, if any."""
+
+    history: Path | None
+    note: CrashNote | None
 
 
 def note_path() -> Path:
@@ -41,50 +74,118 @@ def note_path() -> Path:
 
 
 def pending() -> CrashNote | None:
-    """The note of a crash the person has not been told about yet (a broken note is ignored)."""
+    """The note of a crash the person has not answered yet (a broken note, or one naming a file
+    outside the saves folder or gone, is ignored)."""
     try:
         raw = json.loads(note_path().read_text(encoding="utf-8"))
-        note = CrashNote(Path(raw["autosave"]), str(raw["error"]))
+        return _parsed(raw)
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, KeyError, TypeError) as err:
-        log.warning("ignoring a broken crash note: %s", err)
+    except (OSError, ValueError, TypeError, RecursionError) as err:
+        log.warning("ignoring a broken crash note: %s", str(err)[:ERROR_CHARS])
         return None
-    return note if note.autosave.exists() else None
+
+
+def _parsed(raw: object) -> CrashNote | None:
+    if not isinstance(raw, dict):
+        raise TypeError("not a JSON object")
+    named = raw.get("history", raw.get("autosave"))  # "autosave": notes of 0.x
+    tried = raw.get("tried", [])
+    if not isinstance(named, str) or not isinstance(tried, list):
+        raise TypeError("no history named")
+    history = in_saves(named)
+    if history is None:
+        log.warning("ignoring a crash note naming a file outside the saves folder: %r",
+                    named[:ERROR_CHARS])
+        return None
+    if not history.is_file():
+        return None
+    return CrashNote(history, str(raw.get("error", ""))[:ERROR_CHARS],
+                     tuple(w for w in WAYS if w in tried))
+
+
+def in_saves(named: str) -> Path | None:
+    """The .town file `named` (a name, or a path from an older note) if it lies in the saves
+    folder itself, links resolved; else None."""
+    folder = paths.saves_dir()
+    try:
+        real, home = (folder / named).resolve(), folder.resolve()
+    except (OSError, RuntimeError, ValueError):
+        return None
+    return real if real.parent == home and real.suffix == ".town" else None
+
+
+def write_note(note: CrashNote) -> None:
+    atomic_write_text(note_path(), json.dumps({"history": note.history.name, "error": note.error,
+                                               "tried": list(note.tried)}) + "\n")
 
 
 def forget() -> None:
     note_path().unlink(missing_ok=True)
 
 
-def save_history(timeline: Timeline) -> Path | None:
-    """Autosave after a crash. The live state may be half-updated, so re-simulate from a
-    keyframe (seek to 0 first); if even that fails, keep the cards without checkpoints."""
-    path = paths.autosave_path()
+def trying(note: CrashNote, way: str) -> CrashNote:
+    """Before reopening `note`'s history `way`: the note says so, so that an error (or a dead
+    process) while it is being tried makes the next start offer only a safer way."""
+    tried = replace(note, tried=tuple(w for w in WAYS if w in (*note.tried, way)))
+    try:
+        write_note(tried)
+    except OSError:
+        log.exception("could not update the crash note")
+    return tried
+
+
+def save_history(timeline: Timeline, in_saves_folder: bool = True) -> Path | None:
+    """The history after a crash, as a new file in the saves folder (or, when that fails or
+    for a counted run, in a new temp folder). The live state may be half-updated, so
+    re-simulate from a keyframe (seek to 0 first); if even that fails, keep the cards alone."""
+    here, branch = timeline.cursor, timeline.current  # where it stopped: reopened there
     try:
         timeline.seek(0)
-        store.save(timeline, path, title="autosave after an error")
-        return path
+        record = store.to_save(timeline, title="history kept after an error").model_copy(
+            update={"cursor": here, "current": branch})
     except Exception:
-        log.exception("autosave after the error failed; saving the cards alone")
+        log.exception("re-simulating after the error failed; keeping the cards alone")
+        record = store.cards_only(timeline, "history kept after an error (unchecked)")
+    if in_saves_folder:
+        try:
+            path = free_path(paths.saves_dir(), "crash", ".town")
+            store.write(record, path)
+            return path
+        except Exception:
+            log.exception("could not keep the history in the saves folder")
     try:
-        store.write(store.cards_only(timeline, "autosave after an error (unchecked)"), path)
+        path = Path(tempfile.mkdtemp(prefix="agent-town-crash-")) / "crash.town"
+        store.write(record, path)
         return path
     except Exception:
-        log.exception("could not save the history at all")
+        log.exception("could not keep the history at all")
         return None
 
 
-def record(error: BaseException, autosave: Path | None) -> None:
-    """Log the traceback and leave a note for the next start."""
+def keep(error: BaseException, timeline: Timeline, *, own_files: bool,
+         reopening: CrashNote | None = None) -> Kept:
+    """After an unexpected error: log it, keep the history, leave a note for the next start.
+
+    `own_files` False (counted runs) keeps it in a new temp folder and leaves no note;
+    `reopening` is the note of the crashed history being tried when this error came: the next
+    start offers that history again (only the safer way), whatever this session held."""
     log.error("unexpected error", exc_info=error)
-    if autosave is None:
-        return
-    try:
-        atomic_write_text(note_path(), json.dumps({"autosave": str(autosave),
-                                                   "error": summary(error)}) + "\n")
-    except OSError:
-        log.exception("could not write the crash note")
+    history = save_history(timeline, own_files)
+    if not own_files:
+        return Kept(history, None)
+    if reopening is not None:
+        note: CrashNote | None = replace(reopening, error=summary(error))
+    else:
+        found = in_saves(str(history)) if history is not None else None
+        note = CrashNote(found, summary(error)) if found is not None else None
+    if note is not None:
+        try:
+            write_note(note)
+        except OSError:
+            log.exception("could not write the crash note")
+            note = None
+    return Kept(history, note)
 
 
 def summary(error: BaseException) -> str:
@@ -111,22 +212,39 @@ def _wrap(text: str) -> list[str]:
     return lines
 
 
-def screen_lines(error: BaseException, autosave: Path | None) -> list[tuple[str, tuple[int, ...]]]:
+def screen_lines(error: BaseException, kept: Kept) -> list[tuple[str, tuple[int, ...]]]:
     lines: list[tuple[str, tuple[int, ...]]] = [("Agent Town stopped: something went wrong.",
                                                  WARN)]
     lines += [(part, TEXT) for part in _wrap(summary(error))]
     lines.append(("", TEXT))
-    if autosave is not None:
+    if kept.history is not None:
         lines.append(("Your history is saved in:", BRIGHT))
-        lines += [(part, TEXT) for part in _wrap(str(autosave))]
-        lines.append(("Next start offers to reopen it.", DIM))
+        lines += [(part, TEXT) for part in _wrap(str(kept.history))]
     else:
         lines.append(("The history could not be saved.", WARN))
+    if kept.note is not None:
+        lines += [(part, DIM) for part in _wrap(next_start(kept.note))]
     lines.append(("Details are in the log:", BRIGHT))
     lines += [(part, TEXT) for part in _wrap(str(logs.log_file()))]
     lines.append(("", TEXT))
     lines.append(("Press any key or close the window to exit.", DIM))
     return lines
+
+
+def next_start(note: CrashNote) -> str:
+    """What the next start will do about the note, in the error screen's words."""
+    name = note.history.name
+    if note.ways == WAYS:
+        return "Next start offers to reopen it."
+    if note.ways:
+        return f"Next start offers {name} at its start only."
+    return f"Next start will not offer {name} again; it stays in your saves (Ctrl+O)."
+
+
+def given_up(note: CrashNote) -> str:
+    """The toast when no way back in is left to offer."""
+    return (f"reopening {note.history.name} stopped on an error again: it stays in your saves "
+            f"(Ctrl+O), the log has the details")
 
 
 def draw(screen: pygame.Surface, assets: Assets,
@@ -163,7 +281,10 @@ def show(screen: pygame.Surface, assets: Assets, lines: list[tuple[str, tuple[in
 
 
 class ReopenPrompt(MessageBox):
-    """At start after a crash: reopen the autosave (Y, Enter or a click) or start fresh (N, Esc).
+    """At start after a crash: reopen its history where it stopped (Y, Enter or a click), at
+    its start, paused (S), or start fresh (N, Esc; the file stays in the saves folder). After a
+    way of reopening stopped on an error too, only the start is offered (Y, Enter, S, click).
+    Other keys and clicks outside leave the question open; Ctrl+Q quits without an answer.
     """
 
     def __init__(self, assets: Assets) -> None:
@@ -172,18 +293,35 @@ class ReopenPrompt(MessageBox):
 
     def offer(self, note: CrashNote) -> None:
         self.note = note
-        self.lines = (("The last session stopped on an error.", WARN),
-                      (f"({note.error[:WRAP]})", DIM),
-                      ("Reopen its autosave?", BRIGHT),
-                      ("Y / Enter / click: reopen    N / Esc: start fresh", TEXT))
+        name = note.history.name
+        head: tuple[tuple[str, tuple[int, int, int]], ...]
+        if note.ways == WAYS:
+            head = (("The last session stopped on an error.", WARN),
+                    (f"({note.error[:WRAP]})", DIM),
+                    (f"Its history is kept in {name}.", TEXT),
+                    ("Y / Enter / click: reopen where it stopped", BRIGHT),
+                    ("S: reopen at its start, paused", BRIGHT))
+        else:
+            head = (("Reopening it where it stopped failed too.", WARN),
+                    (f"({note.error[:WRAP]})", DIM),
+                    (f"Its history is kept in {name}.", TEXT),
+                    ("Y / S / Enter / click: reopen at its start, paused", BRIGHT))
+        self.lines = (*head, ("N / Esc: start fresh (the file stays: Ctrl+O)", TEXT))
 
     def handle(self, event: pygame.event.Event) -> Intent | None:
-        if self.note is None:
+        if self.note is None or not self.note.ways:
             return Dismiss()
-        yes = (event.type == pygame.KEYDOWN and event.key in (pygame.K_y, pygame.K_RETURN)) \
-            or (event.type == pygame.MOUSEBUTTONDOWN and self.rect.collidepoint(event.pos))
-        if yes:
-            return OpenSave(str(self.note.autosave))
-        if event.type in (pygame.KEYDOWN, pygame.MOUSEBUTTONDOWN):
-            return Dismiss()
+        first = self.note.ways[0]
+        if event.type == pygame.KEYDOWN:
+            if isinstance(key_intent(event), Quit):
+                return Quit()  # unanswered: the next start asks again
+            if event.key in (pygame.K_y, pygame.K_RETURN, pygame.K_KP_ENTER):
+                return Reopen(first)
+            if event.key == pygame.K_s:
+                return Reopen("start")
+            if event.key in (pygame.K_n, pygame.K_ESCAPE):
+                return Dismiss()
+            return None
+        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            return Reopen(first) if self.rect.collidepoint(event.pos) else None
         return None

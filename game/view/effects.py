@@ -64,7 +64,14 @@ class ListSaves:
 
 @dataclass(frozen=True)
 class ForgetCrash:
-    """The person answered the reopen prompt: the crash note is done with."""
+    """The person declined the reopen prompt: the crash note is done with (the file stays)."""
+
+
+@dataclass(frozen=True)
+class ReopenCrash:
+    """Reopen the history a crash left, "end" (where it stopped) or "start" (tick 0, paused)."""
+
+    way: str
 
 
 @dataclass(frozen=True)
@@ -133,6 +140,6 @@ class RememberHud:
     shown: bool
 
 
-Effect = (PlayCard | Seek | SeekLive | StepEvent | SwitchBranch | SaveTown | OpenFile | ListSaves
-          | ForgetCrash | Screenshot | CameraMove | Quit | Say | ExplainWhy | TraceFocus
-          | Relayout | ReleaseMouse | RememberSpeed | RememberHud)
+Effect = (PlayCard | Seek | SeekLive | StepEvent | SwitchBranch | SaveTown | OpenFile
+          | ReopenCrash | ListSaves | ForgetCrash | Screenshot | CameraMove | Quit | Say
+          | ExplainWhy | TraceFocus | Relayout | ReleaseMouse | RememberSpeed | RememberHud)

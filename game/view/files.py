@@ -1,6 +1,9 @@
 """The window's file work: saving the history (Ctrl+S, autosave), screenshots (F12), opening a
 .town file (Ctrl+O, --load, the reopen prompt after a crash) and the town a window starts on.
 
+Autosaves rotate (`autosave-1.town` newest … `autosave-5.town`), so no autosave ever replaces
+the only copy of a history; one that cannot be read is renamed aside at start, not overwritten.
+
 Each answers with what to tell the person (a `Say`) rather than raising: a file that fails
 leaves the current town, says why, and the traceback goes to the log. Never imports the app or
 the widgets.
@@ -9,8 +12,10 @@ the widgets.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pygame
@@ -18,11 +23,14 @@ import pygame
 from game.trace import store
 from game.trace.timeline import Timeline
 from game.userfiles import paths
+from game.userfiles.storage import set_aside
 from game.view.effects import Say
 
 log = logging.getLogger(__name__)
 
 AUTOSAVE_SECONDS = 180.0
+
+Opener = Callable[[str], "tuple[Timeline | None, Say]"]  # open_town, open_at_start
 
 
 def free_path(folder: Path, name: str, suffix: str) -> Path:
@@ -61,12 +69,61 @@ def screenshot(surface: pygame.Surface, timeline: Timeline) -> Say:
     return Say(f"screenshot saved: {path.name}")
 
 
-def autosave(timeline: Timeline) -> None:
-    """Write the history to the autosave file (atomically); errors go to the log."""
+def autosave(timeline: Timeline) -> Say | None:
+    """Write the history as the newest autosave, the older ones moving down the ring (unless it
+    is the newest one already). None when it worked, else what to tell the person."""
+    newest = paths.autosave_path(1)
     try:
-        store.save(timeline, paths.autosave_path(), title="autosave")
-    except OSError:
+        record = store.to_save(timeline, title="autosave")
+        if _same_as(newest, record):
+            return None
+        rotate_autosaves()
+        store.write(record, newest)
+    except OSError as err:
         log.exception("autosave failed")
+        return Say(f"autosave failed: {err.strerror or err} ({newest.parent})", error=True)
+    return None
+
+
+def _same_as(path: Path, record: store.SaveFile) -> bool:
+    try:
+        return store.read(path) == record
+    except store.SaveError:
+        return False
+
+
+def rotate_autosaves() -> None:
+    """autosave-4 becomes autosave-5 (the oldest goes), …, autosave-1 becomes autosave-2."""
+    for n in range(paths.AUTOSAVES_KEPT - 1, 0, -1):
+        newer = paths.autosave_path(n)
+        if newer.exists() or newer.is_symlink():
+            os.replace(newer, paths.autosave_path(n + 1))
+
+
+def keep_broken_autosaves() -> list[Say]:
+    """At start: an autosave that cannot be read is renamed aside (`.broken-<time>`) rather
+    than rotated away; what to tell the person about each."""
+    said = []
+    for n in range(1, paths.AUTOSAVES_KEPT + 1):
+        path = paths.autosave_path(n)
+        if not path.exists():
+            continue
+        try:
+            store.read(path)
+        except store.SaveError as err:
+            log.warning("%s", err)
+            said.append(_aside(path))
+    return said
+
+
+def _aside(path: Path) -> Say:
+    try:
+        aside = set_aside(path)
+    except OSError as err:
+        log.warning("could not rename %s aside: %s", path, err)
+        return Say(f"{path.name} is unreadable", error=True)
+    log.warning("kept the unreadable %s as %s", path, aside)
+    return Say(f"{path.name} was unreadable: kept as {aside.name}", error=True)
 
 
 class AutosaveClock:
@@ -93,6 +150,17 @@ def open_town(path: str) -> tuple[Timeline | None, Say]:
         return None, Say(str(err), error=True)
     return timeline, Say(f"opened {Path(path).name} · {timeline.current} at tick "
                          f"{timeline.cursor}")
+
+
+def open_at_start(path: str) -> tuple[Timeline | None, Say]:
+    """Open a .town file at its start without re-simulating anything: main branch, tick 0; its
+    cards play again as the town runs. The safe way into a history that stopped on an error."""
+    try:
+        timeline = store.build(store.read(path), path)
+    except store.SaveError as err:
+        log.warning("%s", err)
+        return None, Say(str(err), error=True)
+    return timeline, Say(f"opened {Path(path).name} at its start, paused")
 
 
 def first_town(scenario: str, seed: int, start_tick: int, load: str | None

@@ -32,6 +32,7 @@ from game.view.intents import (
     Point,
     Pointer,
     Quit,
+    Reopen,
     Resize,
     Scrub,
     Select,
@@ -46,8 +47,8 @@ from game.view.keys import PAN_KEYS, PRESSED, TYPED, Mod
 
 __all__ = [  # the intents widgets return, re-exported for them
     "ArmCard", "AskWhy", "Cancel", "ChangeDetail", "CycleSpeed", "Dismiss", "Intent",
-    "JumpLive", "JumpTo", "JumpToEvent", "OpenSave", "Quit", "Scrub", "Select", "StepEvent",
-    "SwitchBranch", "Toggle", "TogglePause",
+    "JumpLive", "JumpTo", "JumpToEvent", "OpenSave", "Quit", "Reopen", "Scrub", "Select",
+    "StepEvent", "SwitchBranch", "Toggle", "TogglePause",
     "TownInput", "key_intent", "window_intent",
 ]
 

@@ -215,11 +215,19 @@ class OpenSave:
     path: str
 
 
+@dataclass(frozen=True)
+class Reopen:
+    """The answer to the reopen prompt after a crash: the history where it stopped ("end") or
+    at its start, paused, nothing re-simulated ("start")."""
+
+    way: str
+
+
 Intent = (SetSpeed | TogglePause | CycleSpeed | Cancel | Quit | Dismiss | Toggle | Open
           | Recentre | ZoomAt | PanBy | Resize | Choose | TapGround | ArmCard | Confirm
           | CardRefused | Scrub | JumpTo | StepEvent | JumpLive | SwitchBranch | TownOpened
           | Select | ChangeDetail | AskWhy | ShowWhy | JumpToEvent | ShowFocus | Screenshot
-          | Narrate | SaveTown | OpenSave)
+          | Narrate | SaveTown | OpenSave | Reopen)
 
 
 # --- pointer intents: positions the app resolves against the map ------------------------------

@@ -7,6 +7,8 @@ world's citizen layout. Never imports the timeline or the flux.
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -20,6 +22,8 @@ from game.view.keys import KEY_ROWS
 from game.view.palette import BRIGHT, CHOSEN_ROW, DIM, OUTLINE, TEXT, Colour
 from game.view.viewstate import ViewState
 from game.view.world import FRAME_H, CitizenLayout
+
+log = logging.getLogger(__name__)
 
 MOUSE_HELP: tuple[tuple[str, str], ...] = (
     ("left click", "select a citizen"),
@@ -106,13 +110,14 @@ class FilePicker:
         self.screen = pygame.Rect(0, 0, 0, 0)
         self.folder = ""
         self.files: list[Path] = []
+        self.unreadable = 0  # *.town entries that are no readable file (a dangling link, say)
         self.rows: list[tuple[pygame.Rect, Path]] = []
         self.chosen = 0
 
     def open(self, folder: Path) -> None:
         self.folder = str(folder)
-        found = list(folder.glob("*.town")) if folder.is_dir() else []
-        self.files = sorted(found, key=lambda p: (-p.stat().st_mtime, p.name))
+        found, self.unreadable = readable_towns(folder)
+        self.files = [path for _, path in sorted(found, key=lambda f: (-f[0], f[1].name))]
         self.chosen = 0
 
     def layout(self, rect: pygame.Rect) -> None:
@@ -169,7 +174,32 @@ class FilePicker:
             surface.blit(self.texts.get("no saved towns yet (Ctrl+S saves)", TEXT),
                          (r.x + PAD, y))
         hint = "click or Enter opens · Esc closes"
+        if self.unreadable:
+            hint += f" · {self.unreadable} unreadable not listed"
         surface.blit(self.texts.get(hint, DIM), (r.x + PAD, r.bottom - PAD - LINE_H))
+
+
+def readable_towns(folder: Path) -> tuple[list[tuple[float, Path]], int]:
+    """The `*.town` files in `folder` that can be read, with their times of change, and how
+    many other `*.town` entries there are (dangling links, folders, unreadable files)."""
+    found: list[tuple[float, Path]] = []
+    unreadable = 0
+    try:
+        entries = list(folder.glob("*.town")) if folder.is_dir() else []
+    except OSError as err:
+        log.warning("cannot list %s: %s", folder, err)
+        return [], 0
+    for path in entries:
+        try:
+            info = path.stat()  # follows links: a dangling one fails here
+            if not path.is_file() or not os.access(path, os.R_OK):
+                raise PermissionError("not a readable file")
+        except OSError as err:
+            log.warning("not listing %s: %s", path, err)
+            unreadable += 1
+            continue
+        found.append((info.st_mtime, path))
+    return found, unreadable
 
 
 def draw_coalitions(surface: pygame.Surface, layout: CitizenLayout,

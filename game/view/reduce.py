@@ -37,6 +37,7 @@ from game.view.intents import (
     PanBy,
     Quit,
     Recentre,
+    Reopen,
     Resize,
     SaveTown,
     Screenshot,
@@ -63,7 +64,7 @@ def reduce(state: UiState, intent: Intent, now: float) -> Step:
     match intent:
         case SetSpeed() | TogglePause() | CycleSpeed():
             return _speed(state, intent)
-        case Toggle() | Open() | Dismiss() | Cancel() | OpenSave():
+        case Toggle() | Open() | Dismiss() | Cancel() | OpenSave() | Reopen():
             return _windows(state, intent)
         case ArmCard() | Choose() | TapGround() | Confirm() | CardRefused():
             return _cards(state, intent, now)
@@ -124,7 +125,8 @@ def _pause(state: UiState) -> UiState:
 
 # --- windows and overlays ----------------------------------------------------------------------
 
-def _windows(state: UiState, intent: Toggle | Open | Dismiss | Cancel | OpenSave) -> Step:
+def _windows(state: UiState, intent: Toggle | Open | Dismiss | Cancel | OpenSave | Reopen
+             ) -> Step:
     match intent:
         case Toggle(name=name) if name in WINDOWS:
             if name in state.modals:
@@ -147,6 +149,9 @@ def _windows(state: UiState, intent: Toggle | Open | Dismiss | Cancel | OpenSave
             answered = (fx.ForgetCrash(),) if "reopen" in state.modals else ()
             closed = _close(_close(state, "picker"), "reopen")
             return closed, (*answered, fx.OpenFile(path))
+        case Reopen(way=way):
+            closed = _close(state, "reopen")
+            return (_pause(closed) if way == "start" else closed), (fx.ReopenCrash(way),)
 
 
 def _close(state: UiState, name: str) -> UiState:

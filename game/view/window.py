@@ -17,11 +17,14 @@ import pygame
 
 from game import config
 from game import speed as speeds
+from game.userfiles import paths
 from game.userfiles import settings as user_settings
 from game.userfiles.settings import Settings
+from game.userfiles.storage import clean_stale
 from game.view import crash, files
 from game.view.app import App
 from game.view.assets import resource_path
+from game.view.effects import Say
 
 TITLE = "Agent Town"
 FPS_CAP = config.FRAME_RATE
@@ -33,7 +36,8 @@ FrameSink = Callable[[int, pygame.Surface], None]  # given each frame once it is
 
 
 class AppCrashed(Exception):
-    """The loop stopped on an unexpected error; the history was saved (to `autosave`)."""
+    """The loop stopped on an unexpected error; the history was saved (to `autosave`: a
+    crash-….town in the saves folder, or in a temp folder for a counted run)."""
 
     def __init__(self, summary: str, autosave: Path | None) -> None:
         super().__init__(summary)
@@ -90,14 +94,16 @@ def run_app(scenario: str = "town", seed: int = 7, frames: int | None = None,
     `start_tick` runs the town headless that far first (e.g. 1300 shows the first night);
     `load` opens a .town file instead (a file that fails to load is reported in the window and
     the default town opens). `speed` None means the last speed used (1× on a first run).
-    With `frames`, each frame advances a fixed 1/60 s and the user's settings are neither read
-    nor written, so the same arguments give the same picture; `screenshot` then saves the last
-    frame as a PNG. Otherwise the history is autosaved every few minutes and on quit, and the
-    settings are saved on quit. Returns the exit status (0).
-    Raises ValueError for an unknown scenario or speed, AssetError for a missing asset.
+    With `frames` (a counted run), each frame advances a fixed 1/60 s and the person's files
+    (settings, autosaves, the crash note) are neither read nor written, so the same arguments
+    give the same picture; `screenshot` then saves the last frame as a PNG. Otherwise the
+    history is autosaved every few minutes and on quit, and the settings are saved on quit.
+    Returns the exit status (0).
+    Raises ValueError for an unknown scenario or speed, AssetError for a missing asset,
+    AppCrashed after an unexpected error (the history kept, the error screen shown).
     """
     counted = frames is not None
-    prefs = Settings() if counted else user_settings.load()
+    prefs, settings_problem = (Settings(), None) if counted else user_settings.load()
     speed = config.SPEEDS[prefs.speed_index] if speed is None else speeds.check(speed)
     timeline, problem = files.first_town(scenario, seed, start_tick, load)
     pygame.display.init()
@@ -107,24 +113,37 @@ def run_app(scenario: str = "town", seed: int = 7, frames: int | None = None,
                   autosave_seconds=None if counted else files.AUTOSAVE_SECONDS)
         if problem is not None:
             app.say(problem)
-        if not counted and (note := crash.pending()) is not None:
-            app.offer_reopen(note)
+        if not counted:
+            _greet(app, settings_problem)
         try:
             run_frames(app, frames, fixed_dt=FIXED_DT if counted else None)
         except Exception as error:
             # Anything unexpected: keep the person's history, say what happened, exit cleanly.
-            autosave = crash.save_history(app.timeline)
-            crash.record(error, autosave)
-            crash.show(app.screen, app.assets, crash.screen_lines(error, autosave),
+            kept = crash.keep(error, app.timeline, own_files=not counted,
+                              reopening=app.reopening)
+            crash.show(app.screen, app.assets, crash.screen_lines(error, kept),
                        frames=CRASH_SCREEN_FRAMES if counted else None)
             if screenshot is not None:
                 pygame.image.save(app.screen, screenshot)
-            raise AppCrashed(crash.summary(error), autosave) from error
+            raise AppCrashed(crash.summary(error), kept.history) from error
         if screenshot is not None:
             pygame.image.save(app.screen, screenshot)
         if not counted:
-            files.autosave(app.timeline)
+            app.settle_reopen(done=True)  # closed normally: the reopened history is fine
+            files.autosave(app.timeline)  # a failure is logged: the window is gone
             user_settings.save(app.settings)
     finally:
         pygame.quit()
     return 0
+
+
+def _greet(app: App, settings_problem: str | None) -> None:
+    """A person's window (not a counted run): clear what killed writes left in our folders,
+    say once what could not be used (set aside), and offer to reopen a crashed history."""
+    clean_stale(paths.own_folders())
+    if settings_problem is not None:
+        app.say(Say(settings_problem, error=True))
+    for said in files.keep_broken_autosaves():
+        app.say(said)
+    if (note := crash.pending()) is not None:
+        app.offer_reopen(note)
