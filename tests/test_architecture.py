@@ -20,7 +20,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 GAME = ROOT / "game"
 
-_BASE = frozenset({"game", "game.config"})  # the version and the tuned numbers: a leaf for all
+# The version, the tuned numbers and the limits of what a person may ask for: leaves for all.
+_BASE = frozenset({"game", "game.config", "game.limits"})
 _PURE = _BASE | {"game.sim", "game.trace", "game.userfiles", "game.demos", "game.speed"}
 
 # layer → the layers it may import (itself included where it has modules that import each other).
@@ -30,6 +31,7 @@ _PURE = _BASE | {"game.sim", "game.trace", "game.userfiles", "game.demos", "game
 ALLOWED: Mapping[str, frozenset[str]] = {
     "game": frozenset(),
     "game.config": frozenset(),
+    "game.limits": frozenset({"game", "game.config"}),  # the limits and their checks: pure
     "game.speed": _BASE,  # the speeds a person may choose: window, demos, video, command line
     "game.sim": _BASE | {"game.sim"},
     "game.userfiles": _BASE | {"game.userfiles"},

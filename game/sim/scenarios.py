@@ -11,6 +11,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from game import limits
 from game.sim.model import ARCHETYPE_ORDER, Citizen
 from game.sim.townmap import REGION_INDEX, REGION_NAMES
 
@@ -99,14 +100,15 @@ SCENARIO_NAMES = ("mpp", "village", "town", "city:N")
 
 
 def scenario(name: str) -> Scenario:
-    """The scenario called `name`; a ValueError that names the choices otherwise."""
+    """The scenario called `name`; a ValueError that names the choices otherwise, or the limit
+    (citizens, and the memory they need) a city goes beyond, before anything is allocated."""
     fixed = {"mpp": _mpp, "village": _village, "town": _town}
     if name in fixed:
         return fixed[name]()
     match = re.fullmatch(r"city:(\d+)", name)
     if match:
-        n = int(match.group(1))
-        if not 1 <= n <= 20000:
-            raise ValueError(f"city size must be between 1 and 20000, got {n}")
-        return _city(n)
-    raise ValueError(f"unknown scenario {name!r} (choose {', '.join(SCENARIO_NAMES)})")
+        digits = match.group(1).lstrip("0")
+        n = int(digits) if len(digits) <= 9 else limits.MAX_CITIZENS + 1
+        return _city(limits.check_citizens(n))
+    raise ValueError(f"unknown scenario {limits.shown(name)} "
+                     f"(choose {', '.join(SCENARIO_NAMES)})")
