@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from game import limits
+
 
 @dataclass(frozen=True)
 class CardSpec:
@@ -56,7 +58,7 @@ def check_card(card: str, targets: Sequence[str], citizens: Container[str] | Non
     given, must hold every target."""
     spec = CARDS.get(card)
     if spec is None:
-        raise ValueError(f"unknown card {card!r} (cards: {', '.join(CARDS)})")
+        raise ValueError(f"unknown card {limits.shown(card)} (cards: {', '.join(CARDS)})")
     if len(targets) > spec.max_targets:
         most = spec.max_targets
         takes = ("no targets" if not most else "one target at most" if most == 1
@@ -67,7 +69,7 @@ def check_card(card: str, targets: Sequence[str], citizens: Container[str] | Non
         return
     for target in targets:
         if target not in citizens:
-            raise ValueError(f"unknown citizen {target!r}")
+            raise ValueError(f"unknown citizen {limits.shown(target)}")
 
 
 class Perturbation(BaseModel):
@@ -75,9 +77,14 @@ class Perturbation(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    tick: int = Field(ge=1)
+    tick: int = Field(ge=1, strict=True)  # strict: `true` is no tick
     card: str
     targets: tuple[str, ...] = ()
+
+    @field_validator("tick")
+    @classmethod
+    def _within_the_limit(cls, tick: int) -> int:
+        return limits.check_ticks(tick)
 
     @field_validator("card")
     @classmethod

@@ -11,9 +11,9 @@ Pure: never imports pygame or the view.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from game import config
@@ -23,6 +23,7 @@ from game.sim.flux import Snapshot, TownFlux
 from game.sim.model import TownState
 
 MAIN = "main"
+WALK_STEP = 1000  # ticks between two reports of a long walk (progress on a terminal)
 
 
 @dataclass
@@ -154,6 +155,21 @@ class Timeline:
         while self.cursor < tick:
             self._step()
 
+    def walk(self, tick: int, branch: str | None = None,
+             report: Callable[[int], None] | None = None, step: int = WALK_STEP) -> None:
+        """Seek like `seek`, telling `report` the cursor every `step` ticks on a long way (it
+        still jumps over the keyframes it has)."""
+        if branch is not None and branch != self.current:
+            self.seek(0, branch)
+        elif tick < self.cursor:
+            self.seek(tick)
+        while report is not None and self.cursor + step < tick:
+            self.seek(self.cursor + step)
+            report(self.cursor)
+        self.seek(tick)
+        if report is not None:
+            report(self.cursor)
+
     def switch(self, name: str) -> None:
         """Show another branch at the same cursor tick."""
         self.seek(self.cursor, name)
@@ -188,12 +204,24 @@ class Timeline:
 
     def add_perturbation(self, p: Perturbation) -> None:
         """Schedule a perturbation on the current branch at its own tick (not in the past)."""
+        self._check_new(p)
+        # After every card of its tick: cards of one tick run in the order they were played.
+        insort(self.branch.perturbations, p, key=lambda q: q.tick)
+        self._schedules.clear()
+
+    def add_perturbations(self, ps: Sequence[Perturbation]) -> None:
+        """Schedule many perturbations at once (a card file), in linear time: each is checked,
+        then the branch's cards are sorted once (stably: a tick's cards keep their order)."""
+        for p in ps:
+            self._check_new(p)
+        self.branch.perturbations.extend(ps)
+        self.branch.perturbations.sort(key=lambda q: q.tick)
+        self._schedules.clear()
+
+    def _check_new(self, p: Perturbation) -> None:
         if p.tick <= self.cursor:
             raise ValueError(f"card {p.card!r} at tick {p.tick}: that tick has already run")
         self.flux.check(p)
-        self.branch.perturbations.append(p)
-        self.branch.perturbations.sort(key=lambda q: q.tick)
-        self._schedules.clear()
 
     def add_branch(self, name: str, parent: str, fork_tick: int,
                    perturbations: Sequence[Perturbation], label: str = "") -> Branch:
