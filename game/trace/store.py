@@ -7,12 +7,21 @@ Writes are atomic. Never pickle. Pure: never imports pygame or the view.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
-from game import __version__, config
+from game import __version__, config, limits
 from game.sim.cards import Perturbation
 from game.trace.timeline import MAIN, Timeline
 from game.userfiles.jsonfile import JsonFileError, first_problem, read_json
@@ -36,31 +45,73 @@ class HashMismatch(SaveError):
     """Re-simulating a branch gave another state hash than the file records."""
 
 
+Name = Annotated[str, AfterValidator(lambda v: limits.check_name(v, "name"))]
+Label = Annotated[str, AfterValidator(lambda v: limits.check_text(v, "label"))]
+# Ticks and counts are whole numbers in the file: strict, so `true` is not 1 and 1.5 no tick.
+Tick = Annotated[int, Field(ge=0, strict=True), AfterValidator(limits.check_ticks)]
+HASH_PATTERN = r"^[0-9a-f]{16}$"
+
+
+def _at_most(most: int, what: str) -> Callable[[object], object]:
+    """A before-validator refusing a list longer than `most`, before its items are read."""
+    def check(value: object) -> object:
+        if isinstance(value, list):
+            limits.check_count(len(value), most, what)
+        return value
+    return check
+
+
 class SavedBranch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1)
-    parent: str | None = None
-    fork_tick: int = Field(ge=0)
-    label: str = ""
-    head: int = Field(ge=0)
-    perturbations: list[Perturbation] = Field(default_factory=list)
-    hashes: dict[int, str] = Field(default_factory=dict)  # tick → state hash after that tick
+    name: Name
+    parent: Name | None = None
+    fork_tick: Tick
+    label: Label = ""
+    head: Tick
+    perturbations: Annotated[list[Perturbation], BeforeValidator(
+        _at_most(limits.MAX_CARDS, "cards in a branch"))] = Field(default_factory=list)
+    # tick → state hash after that tick (JSON keys are strings: the tick is read from one)
+    hashes: dict[int, Annotated[str, Field(pattern=HASH_PATTERN)]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _ticks_in_order(self) -> SavedBranch:
+        if self.head < self.fork_tick:
+            raise ValueError(f"head {self.head} is before the fork at tick {self.fork_tick}")
+        for tick in self.hashes:
+            if not (self.fork_tick < tick <= self.head or tick == self.head):
+                raise ValueError(f"a hash at tick {limits.number(tick)} lies outside the "
+                                 f"branch (ticks {self.fork_tick + 1} to {self.head})")
+        if self.head > self.fork_tick and self.head not in self.hashes:
+            raise ValueError(f"no state hash at the head (tick {self.head}): nothing to check "
+                             f"the branch against")
+        return self
 
 
 class SaveFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     format: Literal["agent-town"]
-    version: int
-    app_version: str
-    scenario: str
-    seed: int = Field(ge=0)
-    title: str | None = None
-    notes: str | None = None
-    current: str = MAIN
-    cursor: int = Field(default=0, ge=0)
-    branches: list[SavedBranch]
+    version: Annotated[int, Field(strict=True)]
+    app_version: Annotated[str, Field(max_length=limits.MAX_NAME)]
+    scenario: Annotated[str, Field(max_length=limits.MAX_NAME)]
+    seed: Annotated[int, Field(ge=0, le=limits.MAX_SEED, strict=True)]
+    title: Label | None = None
+    notes: Annotated[str, Field(max_length=limits.MAX_NOTES)] | None = None
+    current: Name = MAIN
+    cursor: Tick = 0
+    branches: Annotated[list[SavedBranch], BeforeValidator(
+        _at_most(limits.MAX_BRANCHES, "branches"))]
+
+    @model_validator(mode="after")
+    def _history_within_the_limit(self) -> SaveFile:
+        limits.check_ticks(history_ticks(self), "the history's ticks (all branches) reach")
+        return self
+
+
+def history_ticks(record: SaveFile) -> int:
+    """The ticks re-simulating a save runs: each branch's own, after its fork."""
+    return sum(b.head - b.fork_tick for b in record.branches)
 
 
 def checkpoints(head: int, fork_tick: int) -> list[int]:
@@ -137,54 +188,80 @@ def build(record: SaveFile, where: str | Path = "save") -> Timeline:
     names = {b.name for b in record.branches}
     if MAIN not in names:
         raise SaveError(f"cannot open {where}: no branch named {MAIN!r}")
+    heads: dict[str, int] = {}
     for b in record.branches:
         try:
-            if b.name == MAIN:
-                if b.parent is not None:
-                    raise ValueError("the main branch has no parent")
-                timeline.branches[MAIN].perturbations = list(b.perturbations)
-                timeline.branches[MAIN].label = b.label or MAIN
-            else:
-                if b.parent is None:
-                    raise ValueError(f"branch {b.name!r} needs a parent")
-                timeline.add_branch(b.name, b.parent, b.fork_tick, b.perturbations, b.label)
-            for p in b.perturbations:
-                try:
-                    timeline.flux.check(p)
-                except ValueError as err:
-                    raise ValueError(f"branch {b.name!r}, tick {p.tick}: {err}") from None
-                if b.parent is not None and p.tick <= b.fork_tick:
-                    raise ValueError(f"branch {b.name!r}: card {p.card!r} at tick {p.tick} is "
-                                     f"before its fork at tick {b.fork_tick}")
+            _declare(timeline, b, heads)
         except ValueError as err:
             raise SaveError(f"cannot open {where}: {err}") from None
+        heads[b.name] = b.head
     if record.current not in names:
-        raise SaveError(f"cannot open {where}: current branch {record.current!r} is unknown")
+        raise SaveError(f"cannot open {where}: current branch "
+                        f"{limits.shown(record.current)} is unknown")
     return timeline
 
 
-def verify(record: SaveFile, timeline: Timeline, where: str | Path = "save") -> dict[str, str]:
+def _declare(timeline: Timeline, b: SavedBranch, heads: dict[str, int]) -> None:
+    """Declare one saved branch on the timeline; `heads` holds the branches declared before it.
+    Raises ValueError in words."""
+    if b.name in heads:
+        raise ValueError(f"branch {limits.shown(b.name)} is declared twice")
+    if b.name == MAIN:
+        if b.parent is not None or b.fork_tick != 0:
+            raise ValueError("the main branch has no parent and starts at tick 0")
+        timeline.branches[MAIN].perturbations = sorted(b.perturbations, key=lambda p: p.tick)
+        timeline.branches[MAIN].label = b.label or MAIN
+    else:
+        if b.parent is None:
+            raise ValueError(f"branch {limits.shown(b.name)} needs a parent")
+        if b.parent in heads and b.fork_tick > heads[b.parent]:
+            raise ValueError(f"branch {limits.shown(b.name)} forks at tick {b.fork_tick}, past "
+                             f"its parent's head (tick {heads[b.parent]})")
+        timeline.add_branch(b.name, b.parent, b.fork_tick,
+                            sorted(b.perturbations, key=lambda p: p.tick), b.label)
+    for p in b.perturbations:
+        try:
+            timeline.flux.check(p)
+        except ValueError as err:
+            raise ValueError(f"branch {limits.shown(b.name)}, tick {p.tick}: {err}") from None
+        if b.parent is not None and p.tick <= b.fork_tick:
+            raise ValueError(f"branch {limits.shown(b.name)}: card {p.card!r} at tick {p.tick} "
+                             f"is before its fork at tick {b.fork_tick}")
+
+
+def verify(record: SaveFile, timeline: Timeline, where: str | Path = "save",
+           progress: Callable[[int, int], None] | None = None) -> dict[str, str]:
     """Re-simulate every branch to its head, checking each stored hash; the heads' hashes.
 
-    Builds the keyframes on the way, so seeking afterwards is fast.
+    `progress(done, total)` hears how many of the history's ticks have run, every few
+    thousand. Builds the keyframes on the way, so seeking afterwards is fast.
     """
     finals: dict[str, str] = {}
+    total, before = history_ticks(record), 0
     for b in record.branches:
         timeline.seek(b.fork_tick, b.name)
+
+        def report(tick: int, start: int = before, fork: int = b.fork_tick) -> None:
+            if progress is not None:
+                progress(start + tick - fork, total)
+
         for tick in sorted(b.hashes):
-            got = timeline.hash_at(tick, b.name)
+            timeline.walk(tick, b.name, report)
+            got = timeline.flux.state_hash()
             if got != b.hashes[tick]:
-                raise HashMismatch(f"{where}: branch {b.name!r}: state hash at tick {tick} is "
-                                f"{got}, the file says {b.hashes[tick]}")
-        timeline.seek(b.head, b.name)
+                raise HashMismatch(f"{where}: branch {limits.shown(b.name)}: state hash at tick "
+                                   f"{tick} is {got}, the file says {b.hashes[tick]}")
+        timeline.walk(b.head, b.name, report)
         timeline.branches[b.name].head = b.head
         finals[b.name] = timeline.flux.state_hash()
+        before += b.head - b.fork_tick
     timeline.seek(min(record.cursor, timeline.branches[record.current].head), record.current)
     return finals
 
 
-def load(path: str | Path) -> tuple[Timeline, SaveFile, dict[str, str]]:
+def load(path: str | Path, progress: Callable[[int, int], None] | None = None
+         ) -> tuple[Timeline, SaveFile, dict[str, str]]:
     """Read, rebuild and verify a save file: (timeline at the saved cursor, record, hashes)."""
     record = read(path)
     timeline = build(record, path)
-    return timeline, record, verify(record, timeline, path)
+    return timeline, record, verify(record, timeline, path, progress)
