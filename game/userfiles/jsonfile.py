@@ -26,6 +26,10 @@ def read_json(path: str | Path) -> object:
         return json.loads(text)
     except json.JSONDecodeError as err:
         raise JsonFileError(f"line {err.lineno}: {err.msg}") from None
+    except RecursionError:
+        raise JsonFileError("nested too deeply") from None
+    except ValueError:  # Python refuses to read integers of more than 4,300 digits
+        raise JsonFileError("a number is too long") from None
 
 
 def first_problem(err: ValidationError) -> tuple[tuple[int | str, ...], str]:
