@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from game import config
+from game import config, limits
 from game.sim.cards import CARDS, check_card
 from game.sim.scenarios import scenario
 from game.speed import check as check_speed
@@ -23,16 +23,30 @@ class DemoError(Exception):
     """A script that cannot be played; the message names the file and the step."""
 
 
+# Times are finite seconds within the hour a demo may last (1e308 × fps is no frame number).
+def _within_an_hour(seconds: float) -> float:
+    if seconds > limits.MAX_SECONDS_SHOWN:
+        raise ValueError(f"{seconds:g} s is past the limit of {limits.MAX_SECONDS_SHOWN:,} s "
+                         f"(a demo lasts an hour at most)")
+    return seconds
+
+
+Seconds = Annotated[float, Field(ge=0, allow_inf_nan=False), AfterValidator(_within_an_hour)]
+# Whole numbers a person writes are strict: `true` is not 1 and 2.0 is no speed.
+Whole = Annotated[int, Field(strict=True)]
+Name = Annotated[str, AfterValidator(lambda v: limits.check_name(v, "name"))]
+
+
 class _Step(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    at: float = Field(ge=0, description="seconds from the start of the demo")
+    at: Seconds = Field(description="seconds from the start of the demo")
 
 
 class CardStep(_Step):
     do: Literal["card"]
     card: str
-    targets: tuple[str, ...] = ()
+    targets: tuple[Name, ...] = ()
 
     @field_validator("card")
     @classmethod
@@ -44,7 +58,7 @@ class CardStep(_Step):
 
 class SpeedStep(_Step):
     do: Literal["speed"]
-    speed: int
+    speed: Whole
 
     @field_validator("speed")
     @classmethod
@@ -54,37 +68,38 @@ class SpeedStep(_Step):
 
 class SelectStep(_Step):
     do: Literal["select"]
-    citizen: str | None = None  # None clears the selection
-    lod: int | None = Field(default=None, ge=0, le=5)  # None keeps the level of detail
+    citizen: Name | None = None  # None clears the selection
+    lod: Whole | None = Field(default=None, ge=0, le=5)  # None keeps the level of detail
 
 
 class ScrubStep(_Step):
     do: Literal["scrub"]
-    tick: int = Field(ge=0)
+    tick: Whole = Field(ge=0, le=limits.MAX_TICKS)
 
 
 class BranchStep(_Step):
     do: Literal["branch"]
-    name: str
+    name: Name
 
 
 class OverlayStep(_Step):
     do: Literal["overlay"]
     name: Literal["coalitions", "hud", "presentation", "help", "branches"]
-    on: bool = True
+    on: bool = Field(default=True, strict=True)
 
 
 class ViewStep(_Step):
     """Back to the home view at a zoom level (1 shows the whole town, 4 is closest)."""
 
     do: Literal["view"]
-    zoom: int = Field(default=2, ge=1, le=4)  # the camera's zoom levels
+    zoom: Whole = Field(default=2, ge=1, le=4)  # the camera's zoom levels
 
 
 class CaptionStep(_Step):
     do: Literal["caption"]
-    text: str = Field(min_length=1, max_length=200)
-    seconds: float = Field(default=4.0, gt=0)
+    text: Annotated[str, Field(min_length=1),
+                    AfterValidator(lambda v: limits.check_text(v, "text"))]
+    seconds: Seconds = Field(default=4.0, gt=0)
 
 
 class WaitStep(_Step):
@@ -101,11 +116,11 @@ Step = Annotated[
 class DemoScript(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    title: str = "Agent Town"
-    scenario: str = config.DEFAULT_SCENARIO
-    seed: int = Field(default=config.DEFAULT_SEED, ge=0)
-    fps: int = Field(default=config.FRAME_RATE, ge=1, le=120)
-    steps: tuple[Step, ...]
+    title: Annotated[str, AfterValidator(lambda v: limits.check_text(v, "title"))] = "Agent Town"
+    scenario: Annotated[str, Field(max_length=limits.MAX_NAME)] = config.DEFAULT_SCENARIO
+    seed: Whole = Field(default=config.DEFAULT_SEED, ge=0, le=limits.MAX_SEED)
+    fps: Whole = Field(default=config.FRAME_RATE, ge=1, le=120)
+    steps: tuple[Step, ...] = Field(max_length=limits.MAX_DEMO_STEPS)
 
     @property
     def frames(self) -> int:
