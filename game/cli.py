@@ -13,11 +13,12 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from pydantic import TypeAdapter, ValidationError
 
-from game import __version__, config, speed
+from game import __version__, config, limits, speed
 from game.demos import script as demo
 from game.sim import social
 from game.sim.cards import Perturbation
@@ -36,6 +37,7 @@ if TYPE_CHECKING:  # the window's modules load only when a command opens or rend
     from game.view.window import FrameSink
 
 PROG = "agent-town"
+BRANCH_HELP = "branch name (default: the file's current branch)"
 
 
 class CliError(Exception):
@@ -46,10 +48,43 @@ def _count(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number, got {limits.shown(text)}") from None
     if value < 0:
-        raise argparse.ArgumentTypeError(f"must not be negative, got {value}")
+        raise argparse.ArgumentTypeError(f"must not be negative, got {limits.number(value)}")
     return value
+
+
+def _within(check: Callable[[int], int]) -> Callable[[str], int]:
+    """A whole-number option checked against a limit."""
+    def parse(text: str) -> int:
+        value = _count(text)
+        try:
+            return check(value)
+        except limits.LimitError as err:
+            raise argparse.ArgumentTypeError(str(err)) from None
+    return parse
+
+
+_tick = _within(lambda t: limits.check_ticks(t, ""))
+_days = _within(lambda d: limits.check_count(d, limits.MAX_DAYS, "days (a simulated year)"))
+_seed = _within(lambda s: limits.check_count(s, limits.MAX_SEED, "as a seed"))
+_frames = _within(lambda f: limits.check_count(
+    f, limits.MAX_FRAMES, f"frames (an hour at {config.FRAME_RATE} fps)"))
+
+
+def _path(text: str) -> str:
+    """A file name: never empty (an empty option would be silently ignored)."""
+    if not text:
+        raise argparse.ArgumentTypeError("expected a file name, got ''")
+    return text
+
+
+def _name(text: str) -> str:
+    try:
+        return limits.check_name(text, "branch name")
+    except limits.LimitError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def _ticks_list(text: str) -> list[int]:
@@ -57,9 +92,10 @@ def _ticks_list(text: str) -> list[int]:
         ticks = [int(part) for part in text.split(",") if part.strip()]
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"expected ticks like 100,200, got {text!r}") from None
+            f"expected ticks like 100,200, got {limits.shown(text)}") from None
     if not ticks or any(t < 0 for t in ticks):
-        raise argparse.ArgumentTypeError(f"expected non-negative ticks, got {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"expected non-negative ticks, got {limits.shown(text)}")
     return sorted(set(ticks))
 
 
@@ -88,14 +124,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     parser.add_argument("--scenario", default=config.DEFAULT_SCENARIO,
                         help="mpp, village, town or city:N")
-    parser.add_argument("--seed", type=_count, default=config.DEFAULT_SEED)
+    parser.add_argument("--seed", type=_seed, default=config.DEFAULT_SEED)
     parser.add_argument("--speed", type=_speed, default=None,
                         help="0 (pause), 1, 2, 4, 8, 16 or -1 (max); default: the last speed")
-    parser.add_argument("--load", metavar="FILE.town", help="open a saved history")
-    parser.add_argument("--start-tick", type=_count, default=0,
+    parser.add_argument("--load", type=_path, metavar="FILE.town", help="open a saved history")
+    parser.add_argument("--start-tick", type=_tick, default=0,
                         help="run the town headless this far before the window opens")
-    parser.add_argument("--frames", type=_count, help="run exactly N frames (1/60 s each), exit")
-    parser.add_argument("--screenshot", metavar="OUT.png", help="save the last frame as a PNG")
+    parser.add_argument("--frames", type=_frames, help="run exactly N frames (1/60 s each), exit")
+    parser.add_argument("--screenshot", type=_path, metavar="OUT.png",
+                        help="save the last frame as a PNG")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     _add_run(sub)
     _add_history_commands(sub)
@@ -110,60 +147,62 @@ def _add_run(sub: Subparsers[_Parser]) -> None:
     run = sub.add_parser("run", help="run the town headless and print a summary")
     run.add_argument("--scenario", default=config.DEFAULT_SCENARIO,
                      help="mpp, village, town or city:N")
-    run.add_argument("--seed", type=_count, default=config.DEFAULT_SEED)
+    run.add_argument("--seed", type=_seed, default=config.DEFAULT_SEED)
     length = run.add_mutually_exclusive_group()
-    length.add_argument("--days", type=_count, help="days to run (default 1)")
-    length.add_argument("--ticks", type=_count, help="ticks to run instead of days")
-    run.add_argument("--events", metavar="OUT.jsonl", help="write every event as a JSON line")
-    run.add_argument("--perturb", metavar="CARDS.json",
+    length.add_argument("--days", type=_days, help="days to run (default 1)")
+    length.add_argument("--ticks", type=_tick, help="ticks to run instead of days")
+    run.add_argument("--events", type=_path, metavar="OUT.jsonl",
+                     help="write every event as a JSON line")
+    run.add_argument("--perturb", type=_path, metavar="CARDS.json",
                      help='a JSON list of {"tick": T, "card": "festival", "targets": [...]}')
     run.add_argument("--hash-at", type=_ticks_list, default=[], metavar="T1,T2,...",
                      help="print the state hash after these ticks")
-    run.add_argument("--out", metavar="FILE.town", help="save the history to a .town file")
+    run.add_argument("--out", type=_path, metavar="FILE.town",
+                     help="save the history to a .town file")
 
 
 def _add_history_commands(sub: Subparsers[_Parser]) -> None:
     """Commands that read a saved history: verify, seek, events, why."""
     verify = sub.add_parser("verify", help="re-simulate a .town file and check its hashes")
-    verify.add_argument("file", metavar="FILE.town")
+    verify.add_argument("file", type=_path, metavar="FILE.town")
 
     seek = sub.add_parser("seek", help="the town at a tick of a saved history")
-    seek.add_argument("file", metavar="FILE.town")
-    seek.add_argument("--tick", type=_count, required=True)
-    seek.add_argument("--branch", help="branch name (default: the file's current branch)")
+    seek.add_argument("file", type=_path, metavar="FILE.town")
+    seek.add_argument("--tick", type=_tick, required=True)
+    seek.add_argument("--branch", type=_name, help=BRANCH_HELP)
 
     events = sub.add_parser("events", help="a saved history's events as JSON lines")
-    events.add_argument("file", metavar="FILE.town")
-    events.add_argument("--branch", help="branch name (default: the file's current branch)")
-    events.add_argument("--from", dest="start", type=_count, default=0, metavar="T0")
-    events.add_argument("--to", dest="end", type=_count, metavar="T1")
+    events.add_argument("file", type=_path, metavar="FILE.town")
+    events.add_argument("--branch", type=_name, help=BRANCH_HELP)
+    events.add_argument("--from", dest="start", type=_tick, default=0, metavar="T0")
+    events.add_argument("--to", dest="end", type=_tick, metavar="T1")
 
     why = sub.add_parser("why", help="why a citizen is as it is: the chain from a perturbation")
-    why.add_argument("file", metavar="FILE.town")
+    why.add_argument("file", type=_path, metavar="FILE.town")
     why.add_argument("--citizen", required=True, help="citizen id or name")
-    why.add_argument("--tick", type=_count, required=True)
-    why.add_argument("--branch", help="branch name (default: the file's current branch)")
+    why.add_argument("--tick", type=_tick, required=True)
+    why.add_argument("--branch", type=_name, help=BRANCH_HELP)
 
 
 def _add_show_commands(sub: Subparsers[_Parser]) -> None:
     """Commands that show the town: a demo in the window, a video without one."""
     show = sub.add_parser("demo", help="play a scripted demo in the window, then close it")
-    show.add_argument("script", nargs="?", metavar="SCRIPT.json",
+    show.add_argument("script", nargs="?", type=_path, metavar="SCRIPT.json",
                       help="a demo script (default: the built-in one-minute demo)")
 
     render = sub.add_parser("render", help="render a saved history or a demo script to a video "
                             "(.mp4 or .gif, 1280x720, 60 fps), without a window")
-    render.add_argument("file", nargs="?", metavar="FILE.town",
+    render.add_argument("file", nargs="?", type=_path, metavar="FILE.town",
                         help="a saved history (without it, a demo script)")
-    render.add_argument("--script", metavar="SCRIPT.json",
+    render.add_argument("--script", type=_path, metavar="SCRIPT.json",
                         help="a demo script, or 'default' for the built-in demo")
-    render.add_argument("--out", required=True, metavar="OUT.mp4")
-    render.add_argument("--from", dest="start", type=_count, metavar="T0",
+    render.add_argument("--out", type=_path, required=True, metavar="OUT.mp4")
+    render.add_argument("--from", dest="start", type=_tick, metavar="T0",
                         help="first tick of the history to show (default 0)")
-    render.add_argument("--to", dest="end", type=_count, metavar="T1",
+    render.add_argument("--to", dest="end", type=_tick, metavar="T1",
                         help="last tick (default: the branch's head)")
     render.add_argument("--speed", type=_render_speed, default=1, help="1, 2, 4, 8 or 16")
-    render.add_argument("--branch", help="branch name (default: the file's current branch)")
+    render.add_argument("--branch", type=_name, help=BRANCH_HELP)
     render.add_argument("--hud", action="store_true",
                         help="draw the full HUD instead of presentation mode")
 
@@ -174,11 +213,32 @@ def load_perturbations(path: str) -> list[Perturbation]:
         raw = read_json(path)
     except JsonFileError as err:
         raise CliError(f"cannot read {path}: {err}") from None
+    if isinstance(raw, list) and len(raw) > limits.MAX_CARDS:
+        raise CliError(f"{path}: {len(raw):,} cards: the limit is {limits.MAX_CARDS:,}")
     try:
         return TypeAdapter(list[Perturbation]).validate_python(raw)
     except ValidationError as err:
         loc, message = first_problem(err)
         raise CliError(f"{path}: item {'.'.join(map(str, loc))}: {message}") from None
+
+
+def check_output(path: str) -> None:
+    """Refuse, before any work, an output file that cannot be written: one line saying why.
+    (The writers make missing folders, so the nearest existing one must take a new file.)"""
+    target = Path(path)
+    try:
+        if target.is_dir():
+            raise CliError(f"cannot write {path}: it is a folder")
+        folder = target.parent
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        if not folder.is_dir():
+            raise CliError(f"cannot write {path}: {folder} is not a folder")
+        if not os.access(folder, os.W_OK | os.X_OK) or (
+                target.exists() and not os.access(target, os.W_OK)):
+            raise CliError(f"cannot write {path}: permission denied")
+    except OSError as err:
+        raise CliError(f"cannot write {path}: {err.strerror or err}") from None
 
 
 class Progress:
@@ -207,64 +267,112 @@ class Progress:
 
 
 def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
-    ticks = args.ticks if args.ticks is not None else (args.days or 1) * config.DAY_TICKS
+    ticks = args.ticks if args.ticks is not None else (
+        args.days if args.days is not None else 1) * config.DAY_TICKS
+    for path in (args.out, args.events):
+        if path is not None:
+            check_output(path)
+    if args.hash_at and args.hash_at[-1] > ticks:
+        raise CliError(f"--hash-at: tick {args.hash_at[-1]:,} is after the run's last tick "
+                       f"({ticks:,})")
     # Keyframes are only worth their memory when the history is saved (the save seeks).
     timeline = _make_timeline(args.scenario, args.seed, keep_keyframes=bool(args.out))
-    for p in load_perturbations(args.perturb) if args.perturb else []:
+    if args.perturb is not None:
         try:
-            timeline.add_perturbation(p)
+            timeline.add_perturbations(load_perturbations(args.perturb))
         except ValueError as err:
             raise CliError(f"{args.perturb}: {err}") from None
-    if 0 in args.hash_at:
-        out.write(f"tick 0: {timeline.flux.state_hash()}\n")
-    hash_at = [t for t in args.hash_at if 0 < t <= ticks]
-    progress = Progress(ticks, sys.stderr)
-    all_events: list[Event] = []
-    with _event_sink(args.events) as write:
-        for t in range(1, ticks + 1):
-            for event in timeline.advance():
-                all_events.append(event)
-                write(event)
-            if hash_at and hash_at[0] == t:
-                out.write(f"tick {t}: {timeline.flux.state_hash()}\n")
-                hash_at.pop(0)
-            if t % 1000 == 0:
-                progress.update(t)
-    progress.close()
-    if args.out:
-        store.save(timeline, args.out)
+    try:
+        with _event_sink(args.events) as write:
+            all_events = _run_ticks(timeline, ticks, args.hash_at, write, out)
+        if args.out:
+            store.save(timeline, args.out)
+    except OSError as err:
+        raise CliError(f"cannot write {err.filename or args.out or args.events}: "
+                       f"{err.strerror or err}") from None
     out.write(run_summary(timeline.flux, all_events))
     if args.out:
         out.write(f"saved: {args.out}\n")
     return 0
 
 
+def _run_ticks(timeline: Timeline, ticks: int, hash_at: list[int],
+               write: Callable[[Event], None], out: TextIO) -> list[Event]:
+    """Run `ticks` ticks, writing each event and the hashes asked for; every event."""
+    if 0 in hash_at:
+        out.write(f"tick 0: {timeline.flux.state_hash()}\n")
+    due = [t for t in hash_at if t > 0]
+    progress = Progress(ticks, sys.stderr)
+    all_events: list[Event] = []
+    for t in range(1, ticks + 1):
+        for event in timeline.advance():
+            all_events.append(event)
+            write(event)
+        if due and due[0] == t:
+            out.write(f"tick {t}: {timeline.flux.state_hash()}\n")
+            due.pop(0)
+        if t % 1000 == 0:
+            progress.update(t)
+    progress.close()
+    return all_events
+
+
+class LoadProgress:
+    """Progress for work whose size is told with each report (`store.verify`, a walk)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.bar: Progress | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = Progress(total, self.stream)
+        self.bar.update(done)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
 def _load(path: str) -> tuple[Timeline, store.SaveFile, dict[str, str]]:
+    progress = LoadProgress(sys.stderr)
     try:
-        return store.load(path)
+        return store.load(path, progress)
     except store.SaveError as err:
         raise CliError(str(err)) from None
+    finally:
+        progress.close()
 
 
 def _branch(timeline: Timeline, record: store.SaveFile, name: str | None) -> str:
-    name = name or record.current
+    name = record.current if name is None else name
     if name not in timeline.branches:
-        raise CliError(f"no branch {name!r} (branches: {', '.join(timeline.branches)})")
+        known = list(timeline.branches)
+        listed = ", ".join(known[:10]) + (f", … ({len(known)} in all)" if len(known) > 10 else "")
+        raise CliError(f"no branch {limits.shown(name)} (branches: {listed})")
     return name
 
 
 def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
+    progress = LoadProgress(sys.stderr)
     try:
         record = store.read(args.file)
         timeline = store.build(record, args.file)
-        finals = store.verify(record, timeline, args.file)
+        finals = store.verify(record, timeline, args.file, progress)
     except store.HashMismatch as err:
+        progress.close()
         out.write(f"MISMATCH {err}\n")
         raise CliError(str(err)) from None
     except store.SaveError as err:
         raise CliError(str(err)) from None
+    finally:
+        progress.close()
+    checked = sum(len(b.hashes) for b in record.branches)
+    if checked == 0:
+        raise CliError(f"{args.file}: holds no state hashes: nothing to verify")
     out.write(f"OK {args.file}: {record.scenario}, seed {record.seed}, "
-              f"{len(record.branches)} branch(es)\n")
+              f"{len(record.branches)} branch(es), {checked} state hash(es) checked\n")
     for b in record.branches:
         out.write(f"  {b.name}: head tick {b.head}, state hash {finals[b.name]}\n")
     return 0
@@ -273,7 +381,11 @@ def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_seek(args: argparse.Namespace, out: TextIO) -> int:
     timeline, record, _ = _load(args.file)
     name = _branch(timeline, record, args.branch)
-    timeline.seek(args.tick, name)
+    progress = LoadProgress(sys.stderr)
+    try:
+        timeline.walk(args.tick, name, lambda at: progress(at, args.tick))
+    finally:
+        progress.close()
     out.write(f"branch {name} · tick {args.tick}\n")
     out.write(town_summary(timeline.flux))
     return 0
@@ -294,7 +406,7 @@ def cmd_why(args: argparse.Namespace, out: TextIO) -> int:
     wanted = args.citizen.lower()
     citizen = next((c for c in flux.citizens if wanted in (c.id, c.name.lower())), None)
     if citizen is None:
-        raise CliError(f"no citizen {args.citizen!r} in {args.file}")
+        raise CliError(f"no citizen {limits.shown(args.citizen)} in {args.file}")
     names = {c.id: c.name for c in flux.citizens}
     chain = TraceIndex(timeline.events(name, 0, args.tick)).why(citizen.id, args.tick, names)
     out.write(f"why is {citizen.name} as they are at tick {args.tick} (branch {name})?\n")
@@ -372,6 +484,12 @@ def cmd_window(args: argparse.Namespace) -> int:
     from game.view.assets import AssetError
     from game.view.window import AppCrashed, run_app
 
+    if args.screenshot is not None:
+        check_output(args.screenshot)
+    if args.load is not None and args.frames is not None:
+        # A counted (headless) run has nobody to read a problem in the window: a file that
+        # cannot be opened fails the run instead of showing the default town.
+        _load(args.load)
     logs.setup()
     try:
         return run_app(args.scenario, args.seed, args.frames, args.screenshot, args.speed,
@@ -418,6 +536,9 @@ def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
 
     from game.demos import video
 
+    check_output(args.out)
+    if Path(args.out).suffix.lower() not in video.WRITERS:
+        raise CliError(f"cannot write {args.out}: choose a .mp4 or .gif file")
     play, fps, total = _render_source(args)
     try:
         writer = video.open_writer(args.out, config.WINDOW_SIZE, fps)
