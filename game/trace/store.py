@@ -110,8 +110,19 @@ class SaveFile(BaseModel):
 
 
 def history_ticks(record: SaveFile) -> int:
-    """The ticks re-simulating a save runs: each branch's own, after its fork."""
-    return sum(b.head - b.fork_tick for b in record.branches)
+    """The ticks re-simulating a save runs, at most: each branch's own after its fork, up to
+    its head or the last fork from it, whichever is later."""
+    extent = {b.name: b.head for b in record.branches}
+    for b in record.branches:
+        if b.parent in extent:
+            extent[b.parent] = max(extent[b.parent], b.fork_tick)
+    return sum(extent[b.name] - b.fork_tick for b in record.branches)
+
+
+def unsimulated(b: SavedBranch) -> bool:
+    """A branch recorded with its cards and nothing simulated (`cards_only`): loading
+    re-simulates what branches forking from it need, and trusts it."""
+    return b.head == b.fork_tick and not b.hashes
 
 
 def checkpoints(head: int, fork_tick: int) -> list[int]:
@@ -176,7 +187,8 @@ def read(path: str | Path) -> SaveFile:
         return SaveFile.model_validate(raw)
     except ValidationError as err:
         loc, msg = first_problem(err)
-        raise SaveError(f"cannot open {where}: {'.'.join(map(str, loc))}: {msg}") from None
+        raise SaveError(f"cannot open {where}: {'.'.join(map(str, loc)) + ': ' if loc else ''}"
+                        f"{msg}") from None
 
 
 def build(record: SaveFile, where: str | Path = "save") -> Timeline:
@@ -188,23 +200,24 @@ def build(record: SaveFile, where: str | Path = "save") -> Timeline:
     names = {b.name for b in record.branches}
     if MAIN not in names:
         raise SaveError(f"cannot open {where}: no branch named {MAIN!r}")
-    heads: dict[str, int] = {}
+    declared: dict[str, SavedBranch] = {}
     for b in record.branches:
         try:
-            _declare(timeline, b, heads)
+            _declare(timeline, b, declared)
         except ValueError as err:
             raise SaveError(f"cannot open {where}: {err}") from None
-        heads[b.name] = b.head
+        declared[b.name] = b
     if record.current not in names:
         raise SaveError(f"cannot open {where}: current branch "
                         f"{limits.shown(record.current)} is unknown")
     return timeline
 
 
-def _declare(timeline: Timeline, b: SavedBranch, heads: dict[str, int]) -> None:
-    """Declare one saved branch on the timeline; `heads` holds the branches declared before it.
-    Raises ValueError in words."""
-    if b.name in heads:
+def _declare(timeline: Timeline, b: SavedBranch, declared: dict[str, SavedBranch]) -> None:
+    """Declare one saved branch on the timeline after those `declared` before it. Raises
+    ValueError in words."""
+    parent = declared.get(b.parent) if b.parent is not None else None
+    if b.name in declared:
         raise ValueError(f"branch {limits.shown(b.name)} is declared twice")
     if b.name == MAIN:
         if b.parent is not None or b.fork_tick != 0:
@@ -214,9 +227,9 @@ def _declare(timeline: Timeline, b: SavedBranch, heads: dict[str, int]) -> None:
     else:
         if b.parent is None:
             raise ValueError(f"branch {limits.shown(b.name)} needs a parent")
-        if b.parent in heads and b.fork_tick > heads[b.parent]:
+        if parent is not None and b.fork_tick > parent.head and not unsimulated(parent):
             raise ValueError(f"branch {limits.shown(b.name)} forks at tick {b.fork_tick}, past "
-                             f"its parent's head (tick {heads[b.parent]})")
+                             f"its parent's head (tick {parent.head})")
         timeline.add_branch(b.name, b.parent, b.fork_tick,
                             sorted(b.perturbations, key=lambda p: p.tick), b.label)
     for p in b.perturbations:
@@ -237,7 +250,7 @@ def verify(record: SaveFile, timeline: Timeline, where: str | Path = "save",
     thousand. Builds the keyframes on the way, so seeking afterwards is fast.
     """
     finals: dict[str, str] = {}
-    total, before = history_ticks(record), 0
+    total, before = sum(b.head - b.fork_tick for b in record.branches), 0
     for b in record.branches:
         timeline.seek(b.fork_tick, b.name)
 
