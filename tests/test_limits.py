@@ -1,0 +1,329 @@
+"""The limits (issue 17 §3) and the inputs that used to slip past them (§4): each small hostile
+input is refused quickly with one line that names the problem, never an unexpected error."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from game import limits
+from game.cli import main
+from game.demos import script as demo
+from game.sim.cards import Perturbation
+from game.sim.flux import TownFlux
+from game.trace import store
+from game.trace.timeline import MAIN, Timeline
+
+
+def one_line(capsys: pytest.CaptureFixture[str], argv: list[str], status: int = 2) -> str:
+    """Run the command line; assert the status and exactly one line on stderr; that line."""
+    assert main(argv, out=io.StringIO()) == status
+    err = capsys.readouterr().err
+    lines = err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("agent-town: "), err
+    assert "unexpected error" not in err and "Traceback" not in err
+    return lines[0]
+
+
+@pytest.fixture(scope="module")
+def good_record() -> dict[str, Any]:
+    """A small save as JSON: village, main to tick 900, b1 forked at 500 with a card."""
+    tl = Timeline("village", 3)
+    tl.add_perturbation(Perturbation(tick=100, card="festival"))
+    tl.advance(900)
+    tl.seek(500)
+    tl.play("greet", ["ada", "bruno"])
+    tl.advance(100)
+    raw: dict[str, Any] = json.loads(store.to_save(tl).model_dump_json())
+    return raw
+
+
+@pytest.fixture
+def town_file(tmp_path: Path, good_record: dict[str, Any]) -> Iterator[tuple[Path, dict[str, Any]]]:
+    """A copy of the good record to spoil, and the path to write it to."""
+    yield tmp_path / "spoiled.town", copy.deepcopy(good_record)
+
+
+def write(path: Path, raw: object) -> str:
+    path.write_text(json.dumps(raw))
+    return str(path)
+
+
+# --- the limits, stated once ---------------------------------------------------------------------
+
+
+def test_a_year_of_ticks_and_the_other_limits_are_stated_in_one_place() -> None:
+    assert limits.MAX_TICKS == 365 * 1600
+    assert limits.MAX_CITIZENS >= 2500  # the benchmark's city
+    with pytest.raises(limits.LimitError, match="limit of 584,000 ticks"):
+        limits.check_ticks(10**12)
+    assert limits.number(10**5000) == "a 5001-digit number"
+
+
+def test_a_big_town_is_refused_before_allocating_when_memory_is_short(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(limits.LimitError, match=r"5,000 citizens need about 2\.0 GB of memory; "
+                                                r"this machine has 1\.0 GB free"):
+        limits.check_citizens(5000, available=1024**3)
+    monkeypatch.setattr(limits, "available_memory", lambda: 50 * 1024**2)
+    with pytest.raises(ValueError, match="citizens need about"):
+        TownFlux("city:300")
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["run", "--ticks", str(10**12)], "--ticks: 1,000,000,000,000 is past the limit of 584,000"),
+    (["run", "--days", "366"], "--days: 366 days (a simulated year): the limit is 365"),
+    (["run", "--scenario", "city:20000"], "a town holds 1 to 5,000 citizens, got 20,000"),
+    (["run", "--scenario", "city:0"], "a town holds 1 to 5,000 citizens, got 0"),
+    (["run", "--seed", str(2**64)], "--seed: a 20-digit number as a seed: the limit is"),
+    (["run", "--ticks", "9" * 5000], "expected a whole number, got '99999"),
+    (["seek", "x.town", "--tick", str(10**12)], "--tick: 1,000,000,000,000 is past the limit"),
+    (["events", "x.town", "--to", "584001"], "--to: 584,001 is past the limit"),
+    (["--start-tick", str(10**9), "--frames", "1"], "--start-tick: 1,000,000,000 is past"),
+    (["--frames", str(10**9)], "--frames: 1,000,000,000 frames (an hour at 60 fps)"),
+])
+def test_the_command_line_refuses_beyond_the_limits_at_once(
+        capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:
+    started = time.perf_counter()
+    assert message in one_line(capsys, argv)
+    assert time.perf_counter() - started < 2
+
+
+def test_a_card_file_beyond_the_limit_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cards = [{"tick": 5, "card": "festival"}] * (limits.MAX_CARDS + 1)
+    line = one_line(capsys, ["run", "--perturb", write(tmp_path / "c.json", cards)])
+    assert "10,001 cards: the limit is 10,000" in line
+
+
+def test_ten_thousand_cards_load_in_linear_time(tmp_path: Path) -> None:
+    cards = [Perturbation(tick=1 + k // 3, card="festival") for k in range(limits.MAX_CARDS)]
+    timeline = Timeline("village", 1)
+    started = time.perf_counter()
+    timeline.add_perturbations(cards)
+    assert time.perf_counter() - started < 1.0  # re-sorting after every card took ~8 s
+    assert timeline.branch.perturbations == cards
+
+
+def test_cards_of_one_tick_keep_the_order_they_were_played() -> None:
+    timeline = Timeline("village", 1)
+    played = [Perturbation(tick=t, card=c) for t, c in ((9, "storm"), (5, "festival"),
+                                                          (9, "festival"), (5, "storm"))]
+    for p in played:
+        timeline.add_perturbation(p)
+    bulk = Timeline("village", 1)
+    bulk.add_perturbations(played)
+    expected = [played[1], played[3], played[0], played[2]]
+    assert timeline.branch.perturbations == bulk.branch.perturbations == expected
+
+
+# --- .town files ---------------------------------------------------------------------------------
+
+
+def spoil(raw: dict[str, Any], how: str) -> dict[str, Any]:
+    main_b, b1 = raw["branches"]
+    if how == "two mains":
+        raw["branches"].append(copy.deepcopy(main_b))
+    elif how == "fork past the parent's head":
+        b1["fork_tick"], b1["head"] = 950, 1000
+        b1["hashes"] = {"1000": b1["hashes"]["600"]}
+        b1["perturbations"] = []
+    elif how == "head before the fork":
+        b1["head"], b1["hashes"] = 400, {}
+    elif how == "no hashes":
+        for b in raw["branches"]:
+            b["hashes"] = {}
+    elif how == "true as a tick":
+        b1["fork_tick"] = True
+    elif how == "true as a seed":
+        raw["seed"] = True
+    elif how == "a negative hash tick":
+        main_b["hashes"]["-5"] = "0123456789abcdef"
+    elif how == "a hash past the head":
+        main_b["hashes"]["5000"] = "0123456789abcdef"
+    elif how == "a head a trillion ticks away":
+        main_b["head"] = 10**12
+    elif how == "a history of more than a year":
+        main_b["head"] = limits.MAX_TICKS
+        main_b["hashes"] = {str(limits.MAX_TICKS): "0123456789abcdef"}
+    elif how == "too many branches":
+        raw["branches"] += [dict(copy.deepcopy(b1), name=f"c{k}") for k in range(300)]
+    elif how == "a 10,000-character name":
+        b1["name"] = raw["current"] = "b" * 10_000
+    elif how == "a name with an escape code":
+        b1["name"] = raw["current"] = "\x1b[2J\x1b[31mOK"
+    elif how == "a name with a newline":
+        b1["name"] = raw["current"] = "b1\nOK fake.town"
+    elif how == "a hash that is no hash":
+        main_b["hashes"]["900"] = "x" * 5000
+    return raw
+
+
+@pytest.mark.parametrize(("how", "message"), [
+    ("two mains", "branch 'main' is declared twice"),
+    ("fork past the parent's head", "forks at tick 950, past its parent's head (tick 900)"),
+    ("head before the fork", "head 400 is before the fork at tick 500"),
+    ("no hashes", "no state hash at the head (tick 900)"),
+    ("true as a tick", "fork_tick: Input should be a valid integer"),
+    ("true as a seed", "seed: Input should be a valid integer"),
+    ("a negative hash tick", "a hash at tick -5 lies outside the branch"),
+    ("a hash past the head", "a hash at tick 5,000 lies outside the branch"),
+    ("a head a trillion ticks away", "1,000,000,000,000 is past the limit of 584,000 ticks"),
+    ("a history of more than a year", "(all branches) reach 584,100 is past the limit"),
+    ("too many branches", "302 branches: the limit is 256"),
+    ("a 10,000-character name", "is 10,000 characters long: the limit is 64"),
+    ("a name with an escape code", r"name '\x1b[2J\x1b[31mOK' holds control characters"),
+    ("a name with a newline", r"name 'b1\nOK fake.town' holds control characters"),
+    ("a hash that is no hash", "String should match pattern"),
+])
+def test_a_spoiled_town_file_is_refused_in_one_line_before_any_simulation(
+        town_file: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str],
+        how: str, message: str) -> None:
+    path, raw = town_file
+    started = time.perf_counter()
+    line = one_line(capsys, ["verify", write(path, spoil(raw, how))])
+    assert message in line and "\x1b" not in line
+    assert time.perf_counter() - started < 2
+
+
+def test_a_town_of_cards_only_verifies_nothing_and_says_so(
+        town_file: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]) -> None:
+    path, raw = town_file
+    for b in raw["branches"]:
+        b["head"], b["hashes"] = b["fork_tick"], {}
+    line = one_line(capsys, ["verify", write(path, raw)])
+    assert line.endswith("holds no state hashes: nothing to verify")
+
+
+def test_verify_says_how_many_hashes_it_checked(
+        town_file: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]) -> None:
+    path, raw = town_file
+    out = io.StringIO()
+    assert main(["verify", write(path, raw)], out=out) == 0
+    assert "2 branch(es), 2 state hash(es) checked" in out.getvalue()
+
+
+def test_verify_reports_progress_over_the_whole_history(
+        town_file: tuple[Path, dict[str, Any]]) -> None:
+    path, raw = town_file
+    record = store.read(write(path, raw))
+    heard: list[tuple[int, int]] = []
+    store.verify(record, store.build(record), progress=lambda done, total: heard.append(
+        (done, total)))
+    assert heard[-1] == (1000, 1000)  # main's 900 ticks and b1's 100
+    assert [d for d, _ in heard] == sorted(d for d, _ in heard)
+
+
+def test_a_long_walk_reports_every_thousand_ticks() -> None:
+    timeline = Timeline("mpp", 1)
+    seen: list[int] = []
+    timeline.walk(3500, MAIN, seen.append)
+    assert seen == [1000, 2000, 3000, 3500] and timeline.cursor == 3500
+
+
+# --- JSON a person wrote -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ('[{"tick": ' + "9" * 5001 + ', "card": "greet"}]', "a number is too long"),
+])
+@pytest.mark.parametrize("command", ["verify", "perturb", "demo"])
+def test_deep_nesting_and_huge_numbers_are_one_line_naming_the_file(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, message: str,
+        command: str) -> None:
+    path = tmp_path / "hostile.json"
+    path.write_text(text)
+    if command == "demo":
+        with pytest.raises(demo.DemoError) as err:
+            demo.load(path)
+        line = str(err.value)
+    else:
+        argv = ["verify", str(path)] if command == "verify" else ["run", "--perturb", str(path)]
+        line = one_line(capsys, argv)
+    assert str(path) in line and line.endswith(message)
+
+
+@pytest.mark.parametrize(("step", "message"), [
+    ({"at": 1e308, "do": "wait"}, "at: 1e+308 s is past the limit of 3,600 s"),
+    ({"at": float("inf"), "do": "wait"}, "at: Input should be a finite number"),
+    ({"at": float("nan"), "do": "wait"}, "at: Input should be a finite number"),
+    ({"at": 1, "do": "caption", "text": "hi", "seconds": float("inf")}, "seconds: Input should"),
+    ({"at": 1, "do": "speed", "speed": True}, "speed: Input should be a valid integer"),
+    ({"at": 1, "do": "overlay", "name": "hud", "on": 1}, "on: Input should be a valid boolean"),
+    ({"at": 1, "do": "scrub", "tick": 10**12}, "tick: Input should be less than or equal"),
+    ({"at": 1, "do": "branch", "name": "b1\n\x1b[31m"}, "holds control characters"),
+    ({"at": 1, "do": "caption", "text": "line\nforged"}, "holds control characters"),
+])
+def test_a_demo_step_out_of_bounds_is_one_clean_line(
+        tmp_path: Path, step: dict[str, object], message: str) -> None:
+    path = tmp_path / "demo.json"
+    path.write_text(json.dumps({"steps": [step]}))  # json writes Infinity and NaN as Python does
+    with pytest.raises(demo.DemoError, match="step 0") as err:
+        demo.load(path)
+    assert message in str(err.value) and "\n" not in str(err.value)
+
+
+def test_a_card_tick_given_as_true_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cards = write(tmp_path / "c.json", [{"tick": True, "card": "festival"}])
+    assert "item 0.tick: Input should be a valid integer" in one_line(
+        capsys, ["run", "--perturb", cards])
+
+
+# --- options that were silently ignored, output paths, --load -------------------------------------
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["run", "--perturb", ""], "argument --perturb: expected a file name, got ''"),
+    (["run", "--out", ""], "argument --out: expected a file name, got ''"),
+    (["run", "--events", ""], "argument --events: expected a file name, got ''"),
+    (["seek", "x.town", "--tick", "1", "--branch", ""], "argument --branch: branch name is empty"),
+    (["run", "--ticks", "600", "--hash-at", "300,700"],
+     "--hash-at: tick 700 is after the run's last tick (600)"),
+])
+def test_an_option_that_would_be_ignored_is_refused(
+        capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:
+    assert message in one_line(capsys, argv)
+
+
+@pytest.mark.parametrize("argv", [
+    ["run", "--ticks", "50000", "--out", "{dir}"],
+    ["run", "--ticks", "50000", "--events", "{dir}"],
+    ["run", "--ticks", "50000", "--events", "{file}/events.jsonl"],
+    ["--frames", "1", "--screenshot", "{dir}"],
+    ["render", "--out", "{dir}"],
+    ["render", "--out", "{file}.avi"],
+])
+def test_an_output_path_that_cannot_be_written_is_refused_before_the_work(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    plain = tmp_path / "plain.txt"
+    plain.write_text("keep")
+    args = [a.replace("{dir}", str(folder)).replace("{file}", str(plain)) for a in argv]
+    started = time.perf_counter()
+    line = one_line(capsys, args)
+    assert time.perf_counter() - started < 2  # 50,000 ticks would take several seconds
+    assert line.startswith("agent-town: cannot write ")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder", "plain.txt"]
+    assert list(folder.iterdir()) == [] and plain.read_text() == "keep"
+
+
+def test_a_headless_load_that_fails_exits_2_instead_of_showing_the_default_town(
+        town_file: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]) -> None:
+    path, raw = town_file
+    shot = path.with_suffix(".png")
+    missing = one_line(capsys, ["--load", str(path), "--frames", "1"])
+    assert missing.startswith(f"agent-town: cannot open {path}")
+    raw["branches"][0]["hashes"]["900"] = "0123456789abcdef"
+    line = one_line(capsys, ["--load", write(path, raw), "--frames", "1",
+                             "--screenshot", str(shot)])
+    assert "state hash at tick 900 is" in line and not shot.exists()
