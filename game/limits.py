@@ -63,6 +63,13 @@ def shown(text: str, most: int = 40) -> str:
     return repr(cut)
 
 
+def one_line(text: str, most: int = MAX_TEXT) -> str:
+    """Text for a message that stays one clean line: control characters escaped, cut short."""
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return text if len(text) <= most else text[:most] + "…"
+
+
 def check_ticks(value: int, what: str = "tick") -> int:
     """A tick (or a count of ticks) within MAX_TICKS."""
     if value > MAX_TICKS:

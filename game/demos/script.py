@@ -165,7 +165,8 @@ def parse(raw: object, where: str = "demo") -> DemoScript:
             kind = (steps[loc[1]].get("do", "?") if isinstance(steps, list)
                     and loc[1] < len(steps) and isinstance(steps[loc[1]], dict) else "?")
             field = ".".join(str(p) for p in loc[3:]) or "step"
-            raise DemoError(f"{where}: step {loc[1]} ({kind}): {field}: {msg}") from None
+            raise DemoError(f"{where}: step {loc[1]} ({limits.one_line(str(kind), 40)}): "
+                            f"{field}: {msg}") from None
         raise DemoError(f"{where}: {'.'.join(map(str, loc)) or 'script'}: {msg}") from None
     return _check(script, where)
 

@@ -107,7 +107,7 @@ def scenario(name: str) -> Scenario:
         return fixed[name]()
     match = re.fullmatch(r"city:(\d+)", name)
     if match:
-        digits = match.group(1).lstrip("0")
+        digits = match.group(1).lstrip("0") or "0"
         n = int(digits) if len(digits) <= 9 else limits.MAX_CITIZENS + 1
         return _city(limits.check_citizens(n))
     raise ValueError(f"unknown scenario {limits.shown(name)} "

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from game import limits
+
 
 class JsonFileError(Exception):
     """Why a file could not be read as JSON, in words ("line 3: Expecting ',' delimiter")."""
@@ -33,6 +35,9 @@ def read_json(path: str | Path) -> object:
 
 
 def first_problem(err: ValidationError) -> tuple[tuple[int | str, ...], str]:
-    """Where the first validation problem is, and what it is, without pydantic's prefixes."""
+    """Where the first validation problem is, and what it is, without pydantic's prefixes, on
+    one clean line (pydantic quotes the input, which may hold escapes or newlines)."""
     first = err.errors()[0]
-    return tuple(first["loc"]), str(first["msg"]).removeprefix("Value error, ")
+    loc = tuple(limits.one_line(p, limits.MAX_NAME) if isinstance(p, str) else p
+                for p in first["loc"])
+    return loc, limits.one_line(str(first["msg"]).removeprefix("Value error, "))
