@@ -611,8 +611,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         if args.command is None:
             return cmd_window(args)
         return COMMANDS[args.command](args, stream)
-    except CliError as err:
-        _complain(f"{PROG}: {err}")
+    except (CliError, limits.LimitError) as err:  # a limit met mid-way (a seek past a full
+        _complain(f"{PROG}: {err}")  # history) is the person's input too
         return 2
     except KeyboardInterrupt:
         _complain(f"{PROG}: interrupted")

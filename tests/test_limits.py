@@ -327,3 +327,65 @@ def test_a_headless_load_that_fails_exits_2_instead_of_showing_the_default_town(
     line = one_line(capsys, ["--load", write(path, raw), "--frames", "1",
                              "--screenshot", str(shot)])
     assert "state hash at tick 900 is" in line and not shot.exists()
+
+
+# --- a history that grows live (the window, the timeline) -----------------------------------------
+
+
+def test_the_timeline_stops_at_the_history_limit_counting_every_branch(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "MAX_TICKS", 300)
+    timeline = Timeline("mpp", 1)
+    timeline.advance(300)
+    with pytest.raises(limits.LimitError, match="the history holds 300 ticks"):
+        timeline.advance(1)
+    timeline.seek(250)
+    timeline.play("festival")  # a fork: its ticks count too
+    with pytest.raises(limits.LimitError):
+        timeline.advance(1)
+    assert timeline.ticks_held() == 300 and timeline.cursor == 250
+
+
+def test_branches_and_cards_stop_at_their_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "MAX_BRANCHES", 2)
+    monkeypatch.setattr(limits, "MAX_CARDS", 2)
+    timeline = Timeline("mpp", 1)
+    timeline.advance(10)
+    timeline.seek(5)
+    timeline.play("festival")
+    timeline.seek(3)
+    with pytest.raises(limits.LimitError, match="3 branches: the limit is 2"):
+        timeline.play("storm")
+    timeline.add_perturbations([Perturbation(tick=20, card="storm")])
+    with pytest.raises(limits.LimitError, match="3 cards on branch b1: the limit is 2"):
+        timeline.add_perturbation(Perturbation(tick=30, card="storm"))
+
+
+def test_the_window_pauses_at_the_limit_and_says_why(
+        assets: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    from game.view.app import App
+    from game.view.intents import SetSpeed
+
+    monkeypatch.setattr(limits, "MAX_TICKS", 30)
+    app = App(Timeline("mpp", 1), reproducible=True, assets=assets)  # type: ignore[arg-type]
+    app.apply(SetSpeed(5))  # 16×
+    for _ in range(5):
+        app.frame(1 / 60 * 10)
+    assert app.timeline.cursor == 30 and app.ui.speed == 0
+    assert any("the history holds 30 ticks" in t for t in app.widgets.toasts.texts_shown())
+
+
+def test_a_seek_past_a_full_history_is_one_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    timeline = Timeline("mpp", 1)
+    timeline.advance(200)
+    timeline.seek(100)
+    timeline.play("festival")
+    timeline.advance(100)
+    saved = tmp_path / "full.town"
+    store.save(timeline, saved)  # main holds 200 ticks, b1 101
+    monkeypatch.setattr(limits, "MAX_TICKS", 320)
+    line = one_line(capsys, ["seek", str(saved), "--tick", "250", "--branch", "main"])
+    assert line == ("agent-town: the history holds 320 ticks (a simulated year), its limit: "
+                    "save it, or fork from an earlier tick")

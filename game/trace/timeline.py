@@ -16,7 +16,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from game import config
+from game import config, limits
 from game.sim.cards import Perturbation
 from game.sim.events import Event
 from game.sim.flux import Snapshot, TownFlux
@@ -68,6 +68,7 @@ class Timeline:
         self._known: dict[str, int] = {MAIN: 0}  # how far each branch's own events are recorded
         self._metrics: dict[str, list[tuple[int, dict[str, float]]]] = {MAIN: []}
         self._schedules: dict[str, dict[int, list[Perturbation]]] = {}
+        self._held = 0  # ticks the history holds: each branch's, after its fork
 
     # --- reading -------------------------------------------------------------------------------
 
@@ -123,6 +124,10 @@ class Timeline:
             out.extend(m for m in self._metrics[owner] if start < m[0] <= upto)
             start = upto
         return out
+
+    def ticks_held(self) -> int:
+        """Ticks the history holds over all its branches (limits.MAX_TICKS at most)."""
+        return self._held
 
     def keyframe_memory(self) -> int:
         return self._keyframe_bytes
@@ -205,6 +210,8 @@ class Timeline:
     def add_perturbation(self, p: Perturbation) -> None:
         """Schedule a perturbation on the current branch at its own tick (not in the past)."""
         self._check_new(p)
+        limits.check_count(len(self.branch.perturbations) + 1, limits.MAX_CARDS,
+                           f"cards on branch {self.current}")
         # After every card of its tick: cards of one tick run in the order they were played.
         insort(self.branch.perturbations, p, key=lambda q: q.tick)
         self._schedules.clear()
@@ -212,6 +219,8 @@ class Timeline:
     def add_perturbations(self, ps: Sequence[Perturbation]) -> None:
         """Schedule many perturbations at once (a card file), in linear time: each is checked,
         then the branch's cards are sorted once (stably: a tick's cards keep their order)."""
+        limits.check_count(len(self.branch.perturbations) + len(ps), limits.MAX_CARDS,
+                           f"cards on branch {self.current}")
         for p in ps:
             self._check_new(p)
         self.branch.perturbations.extend(ps)
@@ -228,6 +237,7 @@ class Timeline:
         """Declare a branch (used when loading a save file)."""
         if name in self.branches:
             raise ValueError(f"branch {name!r} is declared twice")
+        limits.check_count(len(self.branches) + 1, limits.MAX_BRANCHES, "branches")
         if parent not in self.branches:
             raise ValueError(f"branch {name!r}: its parent {parent!r} is not declared before it")
         branch = Branch(name, parent, fork_tick, list(perturbations), fork_tick, label)
@@ -254,10 +264,16 @@ class Timeline:
 
     def _step(self) -> list[Event]:
         t = self.cursor + 1
+        branch = self.branch
+        if t > branch.head:
+            if self._held >= limits.MAX_TICKS:
+                raise limits.LimitError(
+                    f"the history holds {limits.MAX_TICKS:,} ticks (a simulated year), its "
+                    f"limit: save it, or fork from an earlier tick")
+            self._held += t - branch.head
         for p in self._schedule(self.current).get(t, ()):
             self.flux.inject(p)
         events = self.flux.tick()
-        branch = self.branch
         branch.head = max(branch.head, t)
         own = self._owner(self.current, t)
         if t > self._known[own]:

@@ -18,7 +18,7 @@ from dataclasses import replace
 
 import pygame
 
-from game import config
+from game import config, limits
 from game.sim import laws
 from game.sim.events import Event
 from game.sim.flux import TownFlux
@@ -41,6 +41,7 @@ from game.view.intents import (
     Intent,
     Open,
     Resize,
+    SetSpeed,
     ShowFocus,
     ShowWhy,
     TownOpened,
@@ -255,7 +256,10 @@ class App:
         if branch != before:
             self.say(fx.Say(f"forked {branch} at tick {tick}"))
         if play.step:
-            self._heard(self.timeline.advance(1))
+            try:
+                self._heard(self.timeline.advance(1))
+            except limits.LimitError as err:
+                self.say(fx.Say(str(err), error=True))
         return None
 
     def _seek(self, tick: int) -> None:
@@ -345,7 +349,12 @@ class App:
         events: list[Event] = []
         ran = 0
         while ran < due and (ran == 0 or self.budget is None or self.budget.left()):
-            events += self.timeline.advance(1)
+            try:
+                events += self.timeline.advance(1)
+            except limits.LimitError as err:  # the history is full: stop there and say why
+                self.apply(SetSpeed(config.SPEEDS.index(0)))
+                self.say(fx.Say(str(err), error=True))
+                break
             ran += 1
         if ran < due:
             self.clock.fell_behind()
