@@ -617,6 +617,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except KeyboardInterrupt:
         _complain(f"{PROG}: interrupted")
         return 130
+    except BrokenPipeError:  # the reader went away (`| head`): nothing to tell anyone
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except Exception as err:
         # A bug, not bad input: the traceback goes to the log file, the person gets one line.
         logs.ensure()

@@ -389,3 +389,14 @@ def test_a_seek_past_a_full_history_is_one_line(
     line = one_line(capsys, ["seek", str(saved), "--tick", "250", "--branch", "main"])
     assert line == ("agent-town: the history holds 320 ticks (a simulated year), its limit: "
                     "save it, or fork from an earlier tick")
+
+
+class ClosedPipe(io.StringIO):
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_output_cut_short_by_a_closed_pipe_is_no_error(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "--ticks", "20"], out=ClosedPipe()) == 141
+    assert capsys.readouterr().err == ""
