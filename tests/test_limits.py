@@ -400,3 +400,28 @@ def test_output_cut_short_by_a_closed_pipe_is_no_error(
         capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", "--ticks", "20"], out=ClosedPipe()) == 141
     assert capsys.readouterr().err == ""
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("command", [["verify"], ["seek", "--tick", "3000", "--branch", "main"]])
+def test_loading_and_seeking_show_progress_on_a_terminal(
+        town_file: tuple[Path, dict[str, Any]], monkeypatch: pytest.MonkeyPatch,
+        command: list[str]) -> None:
+    import functools
+    import sys
+
+    import game.cli
+
+    path, raw = town_file
+    monkeypatch.setattr(game.cli, "Progress", functools.partial(game.cli.Progress, minimum=0))
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    argv = [command[0], write(path, raw), *command[1:]]
+    assert main(argv, out=io.StringIO()) == 0
+    shown = terminal.getvalue()
+    bars = 1 if command[0] == "verify" else 2  # loading, then the seek past the head
+    assert shown.count("100%") == bars and shown.endswith("\r")  # wiped when done
