@@ -425,3 +425,15 @@ def test_loading_and_seeking_show_progress_on_a_terminal(
     shown = terminal.getvalue()
     bars = 1 if command[0] == "verify" else 2  # loading, then the seek past the head
     assert shown.count("100%") == bars and shown.endswith("\r")  # wiped when done
+
+
+@pytest.mark.parametrize(("version", "shown"), [
+    (True, "save version True is not read by this Agent Town (it reads version 2)"),
+    ("x" * 10_000, "save version 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…"),
+    ("\x1b[31m", r"save version '\x1b[31m' is not read"),
+])
+def test_a_version_that_is_no_version_is_one_short_clean_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], version: object, shown: str) -> None:
+    path = write(tmp_path / "v.town", {"format": "agent-town", "version": version})
+    line = one_line(capsys, ["verify", path])
+    assert shown in line and len(line) < 300

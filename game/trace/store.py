@@ -179,8 +179,10 @@ def read(path: str | Path) -> SaveFile:
         raise SaveError(f"cannot open {where}: not an Agent Town save file")
     version = raw.get("version")
     if version != VERSION:
-        why = OLD_VERSIONS.get(version) if isinstance(version, int) else None
-        raise SaveError(f"cannot open {where}: save version {version!r} is not read by this "
+        why = (OLD_VERSIONS.get(version)  # `true` is not version 1
+               if isinstance(version, int) and not isinstance(version, bool) else None)
+        raise SaveError(f"cannot open {where}: save version {limits.one_line(repr(version), 40)}"
+                        f" is not read by this "
                         f"Agent Town (it reads version {VERSION}" +
                         (f"; {why})" if why else ")"))
     try:
