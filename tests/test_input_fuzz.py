@@ -189,15 +189,19 @@ BASE_DEMO = {"title": "fuzz", "scenario": "village", "seed": 3, "fps": 30, "step
 ]}
 
 
-def fuzz(tmp_path: Path, count: int, seed: int) -> Counter[str]:
-    """`count` mutated inputs of each kind (and the whole-file hostiles): outcome → how many."""
+def fuzz(tmp_path: Path, count: int, seed: int, window: bool = False) -> Counter[str]:
+    """`count` mutated inputs of each kind (and the whole-file hostiles): outcome → how many.
+    With `window`, the .town files go to `--load FILE --frames 1` (a headless window) too."""
     rng = random.Random(seed)
+    town = base_town()
     kinds: list[tuple[Any, Callable[[str], str]]] = [
-        (base_town(), lambda p: through_cli(["verify", p])),
+        (town, lambda p: through_cli(["verify", p])),
         (BASE_CARDS, lambda p: through_cli(["run", "--scenario", "village", "--ticks", "60",
                                             "--perturb", p])),
         (BASE_DEMO, through_demo),
     ]
+    if window:
+        kinds.append((town, lambda p: through_cli(["--load", p, "--frames", "1"])))
     outcomes: Counter[str] = Counter()
     path = tmp_path / "input.json"
     for base, feed in kinds:
@@ -242,3 +246,8 @@ def test_hundreds_of_mutated_inputs_end_cleanly_and_in_time(tmp_path: Path) -> N
 @pytest.mark.slow
 def test_thousands_of_mutated_inputs_end_cleanly_and_in_time(tmp_path: Path) -> None:
     check(fuzz(tmp_path, 700, seed=2026), 3 * (700 + len(WHOLE_FILES)))
+
+
+@pytest.mark.slow
+def test_mutated_town_files_opened_headless_in_the_window_end_cleanly(tmp_path: Path) -> None:
+    check(fuzz(tmp_path, 40, seed=9, window=True), 4 * (40 + len(WHOLE_FILES)))
