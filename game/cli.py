@@ -381,19 +381,26 @@ def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_seek(args: argparse.Namespace, out: TextIO) -> int:
     timeline, record, _ = _load(args.file)
     name = _branch(timeline, record, args.branch)
-    progress = LoadProgress(sys.stderr)
-    try:
-        timeline.walk(args.tick, name, lambda at: progress(at, args.tick))
-    finally:
-        progress.close()
+    _reach(timeline, name, args.tick)
     out.write(f"branch {name} · tick {args.tick}\n")
     out.write(town_summary(timeline.flux))
     return 0
 
 
+def _reach(timeline: Timeline, name: str, tick: int) -> None:
+    """Stand at `tick` on branch `name`, with progress on a terminal for a long way."""
+    progress = LoadProgress(sys.stderr)
+    try:
+        timeline.walk(tick, name, lambda at: progress(at, tick))
+    finally:
+        progress.close()
+
+
 def cmd_events(args: argparse.Namespace, out: TextIO) -> int:
     timeline, record, _ = _load(args.file)
     name = _branch(timeline, record, args.branch)
+    if args.end is not None and args.end > timeline.branches[name].head:
+        _reach(timeline, name, args.end)  # the events past the head are simulated first
     for event in timeline.events(name, args.start, args.end):
         out.write(event.model_dump_json() + "\n")
     return 0
@@ -408,6 +415,8 @@ def cmd_why(args: argparse.Namespace, out: TextIO) -> int:
     if citizen is None:
         raise CliError(f"no citizen {limits.shown(args.citizen)} in {args.file}")
     names = {c.id: c.name for c in flux.citizens}
+    if args.tick > timeline.branches[name].head:
+        _reach(timeline, name, args.tick)
     chain = TraceIndex(timeline.events(name, 0, args.tick)).why(citizen.id, args.tick, names)
     out.write(f"why is {citizen.name} as they are at tick {args.tick} (branch {name})?\n")
     out.write(f"  {chain.reason}\n")

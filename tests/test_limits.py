@@ -407,7 +407,11 @@ class Terminal(io.StringIO):
         return True
 
 
-@pytest.mark.parametrize("command", [["verify"], ["seek", "--tick", "3000", "--branch", "main"]])
+@pytest.mark.parametrize("command", [
+    ["verify"], ["seek", "--tick", "3000", "--branch", "main"],
+    ["events", "--to", "3000", "--branch", "main"],
+    ["why", "--citizen", "ada", "--tick", "3000", "--branch", "main"],
+])
 def test_loading_and_seeking_show_progress_on_a_terminal(
         town_file: tuple[Path, dict[str, Any]], monkeypatch: pytest.MonkeyPatch,
         command: list[str]) -> None:
@@ -423,7 +427,7 @@ def test_loading_and_seeking_show_progress_on_a_terminal(
     argv = [command[0], write(path, raw), *command[1:]]
     assert main(argv, out=io.StringIO()) == 0
     shown = terminal.getvalue()
-    bars = 1 if command[0] == "verify" else 2  # loading, then the seek past the head
+    bars = 1 if command[0] == "verify" else 2  # loading, then the way past the head
     assert shown.count("100%") == bars and shown.endswith("\r")  # wiped when done
 
 
