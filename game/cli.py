@@ -604,7 +604,12 @@ def _render_source(args: argparse.Namespace) -> tuple[Callable[[FrameSink], int]
     def play_span(sink: FrameSink) -> int:
         return playback.play_span(timeline, start, end, args.speed, hud=args.hud, fps=fps,
                                   on_frame=sink)
-    return play_span, fps, playback.frames_for(end - start, args.speed, fps)
+    frames = playback.frames_for(end - start, args.speed, fps)
+    if frames > limits.MAX_FRAMES:
+        raise CliError(f"ticks {start:,} to {end:,} at {args.speed}× make {frames:,} frames: the "
+                       f"limit is {limits.MAX_FRAMES:,} (an hour at {fps} fps); choose a higher "
+                       f"--speed or a shorter span")
+    return play_span, fps, frames
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {

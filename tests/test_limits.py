@@ -441,3 +441,12 @@ def test_a_version_that_is_no_version_is_one_short_clean_line(
     path = write(tmp_path / "v.town", {"format": "agent-town", "version": version})
     line = one_line(capsys, ["verify", path])
     assert shown in line and len(line) < 300
+
+
+def test_a_render_longer_than_an_hour_is_refused_before_drawing(
+        town_file: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]) -> None:
+    path, raw = town_file
+    out = path.with_suffix(".gif")
+    line = one_line(capsys, ["render", write(path, raw), "--to", "80000", "--out", str(out)])
+    assert "ticks 0 to 80,000 at 1× make 240,000 frames: the limit is 216,000" in line
+    assert not out.exists()
