@@ -66,7 +66,7 @@ def _within(check: Callable[[int], int]) -> Callable[[str], int]:
     return parse
 
 
-_tick = _within(lambda t: limits.check_ticks(t, ""))
+_tick = _within(limits.check_ticks)
 _days = _within(lambda d: limits.check_count(d, limits.MAX_DAYS, "days (a simulated year)"))
 _seed = _within(lambda s: limits.check_count(s, limits.MAX_SEED, "as a seed"))
 _frames = _within(lambda f: limits.check_count(

@@ -70,7 +70,7 @@ def one_line(text: str, most: int = MAX_TEXT) -> str:
     return text if len(text) <= most else text[:most] + "…"
 
 
-def check_ticks(value: int, what: str = "tick") -> int:
+def check_ticks(value: int, what: str = "") -> int:
     """A tick (or a count of ticks) within MAX_TICKS."""
     if value > MAX_TICKS:
         raise LimitError(f"{what + ' ' if what else ''}{number(value)} is past the limit of "

@@ -74,7 +74,7 @@ class SelectStep(_Step):
 
 class ScrubStep(_Step):
     do: Literal["scrub"]
-    tick: Whole = Field(ge=0, le=limits.MAX_TICKS)
+    tick: Annotated[int, Field(ge=0, strict=True), AfterValidator(limits.check_ticks)]
 
 
 class BranchStep(_Step):
