@@ -450,3 +450,17 @@ def test_a_render_longer_than_an_hour_is_refused_before_drawing(
     line = one_line(capsys, ["render", write(path, raw), "--to", "80000", "--out", str(out)])
     assert "ticks 0 to 80,000 at 1× make 240,000 frames: the limit is 216,000" in line
     assert not out.exists()
+
+
+def test_a_write_that_fails_after_the_work_is_one_line_not_an_unexpected_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import errno
+
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "a.town"))
+
+    monkeypatch.setattr(store, "save", full_disk)
+    line = one_line(capsys, ["run", "--scenario", "mpp", "--ticks", "5",
+                             "--out", str(tmp_path / "a.town")])
+    assert line == f"agent-town: cannot write {tmp_path / 'a.town'}: No space left on device"
