@@ -161,6 +161,8 @@ def spoil(raw: dict[str, Any], how: str) -> dict[str, Any]:
         b1["name"] = raw["current"] = "\x1b[2J\x1b[31mOK"
     elif how == "a name with a newline":
         b1["name"] = raw["current"] = "b1\nOK fake.town"
+    elif how == "a hash at every tick":
+        main_b["hashes"].update({str(t): "0123456789abcdef" for t in range(1, 900)})
     elif how == "a hash that is no hash":
         main_b["hashes"]["900"] = "x" * 5000
     return raw
@@ -182,6 +184,7 @@ def spoil(raw: dict[str, Any], how: str) -> dict[str, Any]:
     ("a name with an escape code", r"name '\x1b[2J\x1b[31mOK' holds control characters"),
     ("a name with a newline", r"name 'b1\nOK fake.town' holds control characters"),
     ("a hash that is no hash", "String should match pattern"),
+    ("a hash at every tick", "a hash at tick 1 is neither at a day's end nor at the head"),
 ])
 def test_a_spoiled_town_file_is_refused_in_one_line_before_any_simulation(
         town_file: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str],

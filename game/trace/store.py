@@ -82,6 +82,11 @@ class SavedBranch(BaseModel):
             if not (self.fork_tick < tick <= self.head or tick == self.head):
                 raise ValueError(f"a hash at tick {limits.number(tick)} lies outside the "
                                  f"branch (ticks {self.fork_tick + 1} to {self.head})")
+            # Only where `checkpoints` puts them: a hash per tick would be a hash of the whole
+            # town per tick to check, a small file asking for unbounded work.
+            if tick != self.head and tick % config.DAY_TICKS:
+                raise ValueError(f"a hash at tick {tick} is neither at a day's end nor at the "
+                                 f"head")
         if self.head > self.fork_tick and self.head not in self.hashes:
             raise ValueError(f"no state hash at the head (tick {self.head}): nothing to check "
                              f"the branch against")
