@@ -19,7 +19,7 @@ from game.demos import script as demo
 from game.sim.cards import Perturbation
 from game.sim.flux import TownFlux
 from game.trace import store
-from game.trace.timeline import MAIN, Timeline
+from game.trace.timeline import MAIN, Timeline, snapshot_bytes
 
 
 def one_line(capsys: pytest.CaptureFixture[str], argv: list[str], status: int = 2) -> str:
@@ -467,3 +467,45 @@ def test_a_write_that_fails_after_the_work_is_one_line_not_an_unexpected_error(
     line = one_line(capsys, ["run", "--scenario", "mpp", "--ticks", "5",
                              "--out", str(tmp_path / "a.town")])
     assert line == f"agent-town: cannot write {tmp_path / 'a.town'}: No space left on device"
+
+
+def chain(branches: int, budget_mb: float) -> Timeline:
+    """Main to tick 400, then each branch forked 5 ticks before its parent's head and run 15."""
+    timeline = Timeline("mpp", 2, keyframe_budget_mb=budget_mb)
+    timeline.add_perturbation(Perturbation(tick=90, card="festival"))
+    timeline.advance(400)
+    for _ in range(branches):
+        timeline.seek(timeline.cursor - 5)
+        timeline.play("storm" if timeline.cursor % 2 else "festival")
+        timeline.advance(15)
+    return timeline
+
+
+def test_a_chain_of_branches_verifies_in_the_ticks_it_holds_not_a_replay_per_branch(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    record = store.to_save(chain(40, 50.0))
+    fresh = store.build(record)
+    # Room for three keyframes, as a big town has (city:300's are 7 MB each): the grid's
+    # keyframes near each fork are long gone when the chain reaches it.
+    fresh.budget = 3 * snapshot_bytes(fresh.flux.state)
+    ran = 0
+    tick = fresh.flux.tick
+
+    def counted() -> list[Any]:
+        nonlocal ran
+        ran += 1
+        return tick()
+
+    monkeypatch.setattr(fresh.flux, "tick", counted)
+    store.verify(record, fresh)
+    assert store.history_ticks(record) == 400 + 40 * 15
+    assert ran <= 2 * store.history_ticks(record)  # replaying each fork from 0: 40 × 400 more
+
+
+def test_switching_to_a_branch_that_shares_the_past_gives_the_same_town() -> None:
+    kept = chain(6, 0.0)
+    for name, branch in kept.branches.items():
+        for tick in (branch.fork_tick, branch.head):
+            fresh = chain(6, 0.0)
+            fresh.seek(0, MAIN)
+            assert kept.hash_at(tick, name) == fresh.hash_at(tick, name), (name, tick)

@@ -11,6 +11,7 @@ Pure: never imports pygame or the view.
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left, bisect_right, insort
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -69,6 +70,9 @@ class Timeline:
         self._metrics: dict[str, list[tuple[int, dict[str, float]]]] = {MAIN: []}
         self._schedules: dict[str, dict[int, list[Perturbation]]] = {}
         self._held = 0  # ticks the history holds: each branch's, after its fork
+        # Ticks where a branch forks, by the branch owning that tick: passing one keeps a
+        # keyframe there, so a chain of forks replays once, not once per fork from far back.
+        self._fork_points: dict[str, set[int]] = {}
 
     # --- reading -------------------------------------------------------------------------------
 
@@ -151,14 +155,32 @@ class Timeline:
         if branch is not None and branch != self.current:
             if branch not in self.branches:
                 raise KeyError(f"no branch named {branch!r}")
+            # The flux stands on the new branch's history too while both branches share it
+            # (a fork's first ticks): keep it rather than re-simulate from a keyframe.
+            shared = self.cursor <= self.shared_until(self.current, branch)
             self.current = branch
-            self.flux.restore(self._nearest_keyframe(tick)[1])
-        else:
-            at, snap = self._nearest_keyframe(tick)
-            if tick < self.cursor or at > self.cursor:
-                self.flux.restore(snap)
+            if not shared:
+                self.flux.restore(self._nearest_keyframe(tick)[1])
+        at, snap = self._nearest_keyframe(tick)
+        if tick < self.cursor or at > self.cursor:
+            self.flux.restore(snap)
         while self.cursor < tick:
             self._step()
+
+    def shared_until(self, a: str, b: str) -> int | float:
+        """The last tick at which branches `a` and `b` have the same history (inf if a is b)."""
+        def up(name: str) -> dict[str, int | float]:
+            """Each ancestor of `name` (itself first), and the last tick shared with it."""
+            out: dict[str, int | float] = {}
+            limit: int | float = math.inf
+            for br in self.lineage(name):
+                out[br.name] = limit
+                limit = min(limit, br.fork_tick)
+            return out
+
+        from_a, from_b = up(a), up(b)
+        common = next(name for name in from_a if name in from_b)  # the nearest shared ancestor
+        return min(from_a[common], from_b[common])
 
     def walk(self, tick: int, branch: str | None = None,
              report: Callable[[int], None] | None = None, step: int = WALK_STEP) -> None:
@@ -247,6 +269,7 @@ class Timeline:
         self._known[name] = fork_tick
         self._metrics[name] = []
         self._schedules.clear()
+        self._fork_points.setdefault(self._owner(parent, fork_tick), set()).add(fork_tick)
         return branch
 
     def hash_at(self, tick: int, branch: str | None = None) -> str:
@@ -282,7 +305,7 @@ class Timeline:
             self._known[own] = t
             if t % config.METRIC_SAMPLE_TICKS == 0:
                 self._metrics[own].append((t, self.flux.metrics()))
-        if t % self.interval == 0:
+        if t % self.interval == 0 or t in self._fork_points.get(own, ()):
             self._store_keyframe(own, t)
         return events
 
@@ -338,18 +361,23 @@ class Timeline:
             self._keyframe_bytes -= snapshot_bytes(dropped.state)
 
     def _nearest_keyframe(self, tick: int) -> tuple[int, Snapshot]:
-        """The latest snapshot at or before `tick` that lies on the current branch's history."""
+        """The latest snapshot at or before `tick` that lies on the current branch's history:
+        on the keyframe grid, or where a branch forks."""
         best_tick, best = 0, self._origin
         limit = tick
         for b in self.lineage(self.current):
             start = 0 if b.parent is None else b.fork_tick + 1
+            found = [f for f in self._fork_points.get(b.name, ())
+                     if max(start, best_tick + 1) <= f <= limit and (b.name, f) in self._keyframes]
             k = (limit // self.interval) * self.interval
             while k >= start and k > best_tick:
-                snap = self._keyframes.get((b.name, k))
-                if snap is not None:
-                    self._keyframes.move_to_end((b.name, k))
-                    best_tick, best = k, snap
+                if (b.name, k) in self._keyframes:
+                    found.append(k)
                     break
                 k -= self.interval
+            if found:
+                best_tick = max(found)
+                self._keyframes.move_to_end((b.name, best_tick))
+                best = self._keyframes[(b.name, best_tick)]
             limit = min(limit, b.fork_tick)
         return best_tick, best
