@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from game.sim.cards import Perturbation
 from game.sim.events import Event
 from game.sim.flux import TownFlux
 from game.sim.model import NEVER, Activity
 from game.sim.townmap import REGION_INDEX
+from game.trace import store
+from game.trace.timeline import Timeline
 
 
 def place(flux: TownFlux, citizen: str, region: str, *, busy_for: int = 1000) -> int:
@@ -45,3 +50,16 @@ def play(flux: TownFlux, card: str, *targets: str) -> list[Event]:
     """Deal a card for the next tick and run that tick: its events."""
     flux.inject(Perturbation(tick=flux.state.tick + 1, card=card, targets=targets))
     return flux.tick()
+
+
+def village_save(festival: int, head: int, fork: int) -> dict[str, Any]:
+    """A small save as JSON: village seed 3, a festival on main, and a branch forked at `fork`
+    with a greet card, run 100 ticks past its fork."""
+    tl = Timeline("village", 3)
+    tl.add_perturbation(Perturbation(tick=festival, card="festival"))
+    tl.advance(head)
+    tl.seek(fork)
+    tl.play("greet", ["ada", "bruno"])
+    tl.advance(100)
+    raw: dict[str, Any] = json.loads(store.to_save(tl).model_dump_json())
+    return raw

@@ -26,9 +26,7 @@ import pytest
 
 from game.__main__ import main
 from game.demos import script as demo
-from game.sim.cards import Perturbation
-from game.trace import store
-from game.trace.timeline import Timeline
+from tests.helpers import village_save
 
 TIME_LIMIT = 20.0  # seconds for one input; each takes well under one
 
@@ -165,14 +163,7 @@ def through_demo(path: str) -> str:
 
 
 def base_town() -> dict[str, Any]:
-    tl = Timeline("village", 3)
-    tl.add_perturbation(Perturbation(tick=50, card="festival"))
-    tl.advance(400)
-    tl.seek(200)
-    tl.play("greet", ["ada", "bruno"])
-    tl.advance(100)
-    raw: dict[str, Any] = json.loads(store.to_save(tl).model_dump_json())
-    return raw
+    return village_save(festival=50, head=400, fork=200)
 
 
 BASE_CARDS = [{"tick": 5, "card": "festival"},

@@ -20,6 +20,7 @@ from game.sim.cards import Perturbation
 from game.sim.flux import TownFlux
 from game.trace import store
 from game.trace.timeline import MAIN, Timeline, snapshot_bytes
+from tests.helpers import village_save
 
 
 def one_line(capsys: pytest.CaptureFixture[str], argv: list[str], status: int = 2) -> str:
@@ -35,14 +36,7 @@ def one_line(capsys: pytest.CaptureFixture[str], argv: list[str], status: int = 
 @pytest.fixture(scope="module")
 def good_record() -> dict[str, Any]:
     """A small save as JSON: village, main to tick 900, b1 forked at 500 with a card."""
-    tl = Timeline("village", 3)
-    tl.add_perturbation(Perturbation(tick=100, card="festival"))
-    tl.advance(900)
-    tl.seek(500)
-    tl.play("greet", ["ada", "bruno"])
-    tl.advance(100)
-    raw: dict[str, Any] = json.loads(store.to_save(tl).model_dump_json())
-    return raw
+    return village_save(festival=100, head=900, fork=500)
 
 
 @pytest.fixture
