@@ -166,3 +166,37 @@ def test_pca_from_the_scatter_matrix_equals_the_svd_projection() -> None:
     for k in range(2):  # an axis is defined up to its sign
         sign = np.sign(got[:, k] @ reference[:, k])
         np.testing.assert_allclose(got[:, k], sign * reference[:, k], atol=1e-9)
+
+
+def triangle_communities(adj: social.Graph) -> list[frozenset[int]]:
+    """The reference: list every triangle, glue those sharing an edge (slow, plainly right)."""
+    triangles = [(i, j, m) for i in adj for j in adj[i] if j > i
+                 for m in adj[i] & adj[j] if m > j]
+    by_edge: dict[tuple[int, int], list[int]] = {}
+    for t, (i, j, m) in enumerate(triangles):
+        for e in ((i, j), (i, m), (j, m)):
+            by_edge.setdefault(e, []).append(t)
+    group = list(range(len(triangles)))
+
+    def root(t: int) -> int:
+        while group[t] != t:
+            t = group[t]
+        return t
+
+    for ts in by_edge.values():
+        for t in ts[1:]:
+            group[root(t)] = root(ts[0])
+    found: dict[int, set[int]] = {}
+    for t, tri in enumerate(triangles):
+        found.setdefault(root(t), set()).update(tri)
+    return sorted((frozenset(c) for c in found.values()), key=lambda c: (-len(c), sorted(c)))
+
+
+@pytest.mark.parametrize("density", [0.05, 0.15, 0.4, 0.9])
+def test_clique_percolation_equals_listing_every_triangle(density: float) -> None:
+    rng = np.random.default_rng(int(density * 100))
+    for _ in range(20):
+        n = int(rng.integers(3, 40))
+        edges = [(a, b) for a in range(n) for b in range(a + 1, n) if rng.random() < density]
+        adj = graph(n, edges)
+        assert social.clique_percolation(adj) == triangle_communities(adj)

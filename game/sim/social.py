@@ -67,8 +67,11 @@ def _block_codes(members: list[int], n: int) -> IntArray:
 def clique_percolation(graph: Graph, k: int = config.COALITION_K) -> list[frozenset[int]]:
     """Communities of k-clique percolation: unions of k-cliques chained by k−1 shared nodes.
 
-    For k = 3 two triangles are adjacent iff they share an edge, so the communities are the
-    components of a union-find over edges that triangles glue together.
+    For k = 3 two triangles are adjacent iff they share an edge. Around one citizen i, the
+    edges (i, j) and (i, m) lie in one chain of triangles exactly when j and m are connected
+    among i's neighbours; so a union-find over edges, fed each citizen's neighbourhood
+    components, finds the communities without listing every triangle (a festival's crowd
+    bonds hundreds of citizens to each other: that is millions of triangles).
     """
     if k != 3:
         raise ValueError("only k = 3 is implemented")
@@ -80,23 +83,40 @@ def clique_percolation(graph: Graph, k: int = config.COALITION_K) -> list[frozen
             e = parent[e]
         return e
 
-    def union(a: tuple[int, int], b: tuple[int, int]) -> None:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-
     for i in sorted(graph):
-        for j in sorted(x for x in graph[i] if x > i):
-            for m in sorted(x for x in graph[i] & graph[j] if x > j):
-                tri = ((i, j), (i, m), (j, m))
-                for e in tri:
-                    parent.setdefault(e, e)
-                union(tri[0], tri[1])
-                union(tri[0], tri[2])
+        for component in _components(graph, graph[i]):
+            edges = [(min(i, j), max(i, j)) for j in component]
+            for e in edges:
+                parent.setdefault(e, e)
+            root = find(edges[0])
+            for e in edges[1:]:
+                other = find(e)
+                if other != root:
+                    parent[max(root, other)] = min(root, other)
+                    root = min(root, other)
     groups: dict[tuple[int, int], set[int]] = {}
     for e in parent:
         groups.setdefault(find(e), set()).update(e)
     return sorted((frozenset(g) for g in groups.values()), key=lambda c: (-len(c), sorted(c)))
+
+
+def _components(graph: Graph, among: set[int]) -> list[list[int]]:
+    """The connected components of the graph restricted to `among`, those of two or more."""
+    remaining = set(among)
+    found = []
+    while remaining:
+        start = min(remaining)
+        remaining.discard(start)
+        component, frontier = [start], [start]
+        while frontier:
+            reach = graph[frontier.pop()] & remaining
+            if reach:
+                remaining -= reach
+                component.extend(reach)
+                frontier.extend(reach)
+        if len(component) >= 2:
+            found.append(component)
+    return found
 
 
 def bridges(coalitions: list[frozenset[int]]) -> set[int]:
