@@ -74,8 +74,8 @@ def test_a_big_town_is_refused_before_allocating_when_memory_is_short(
 @pytest.mark.parametrize(("argv", "message"), [
     (["run", "--ticks", str(10**12)], "--ticks: 1,000,000,000,000 is past the limit of 584,000"),
     (["run", "--days", "366"], "--days: 366 days (a simulated year): the limit is 365"),
-    (["run", "--scenario", "city:20000"], "a town holds 1 to 5,000 citizens, got 20,000"),
-    (["run", "--scenario", "city:0"], "a town holds 1 to 5,000 citizens, got 0"),
+    (["run", "--scenario", "city:20000"], "a town holds 1 to 10,000 citizens, got 20,000"),
+    (["run", "--scenario", "city:0"], "a town holds 1 to 10,000 citizens, got 0"),
     (["run", "--seed", str(2**64)], "--seed: a 20-digit number as a seed: the limit is"),
     (["run", "--ticks", "9" * 5000], "expected a whole number, got '99999"),
     (["seek", "x.town", "--tick", str(10**12)], "--tick: 1,000,000,000,000 is past the limit"),
