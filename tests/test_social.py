@@ -82,11 +82,23 @@ def test_matching_keeps_a_coalitions_id_while_its_members_shift() -> None:
 
 def test_metrics_tension_and_cooperation() -> None:
     rel = np.array([[0.0, 0.4, -0.2], [0.2, 0.0, 0.0], [0.6, -0.4, 0.0]])
-    m = social.metrics(rel, np.array([1.0, 2.0, 3.0]))
+    m = social.BondSums.of(rel).metrics()
     off = np.array([0.4, -0.2, 0.2, 0.0, 0.6, -0.4])
     assert m["tension"] == pytest.approx(off.var())
     assert m["cooperation"] == pytest.approx(0.4)
-    assert m["surplus"] == 6.0
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_metrics_kept_by_moved_bonds_equal_the_whole_matrix(seed: int) -> None:
+    flux = TownFlux("city:120", seed)
+    for _ in range(6):
+        flux.run(700)
+        s = flux.state
+        off = s.rel[~np.eye(s.n, dtype=bool)]
+        m = flux.metrics()
+        assert m["tension"] == pytest.approx(off.var(), rel=1e-9, abs=1e-15)
+        assert m["cooperation"] == pytest.approx(off[off > 0].mean(), rel=1e-9)
+        assert m["surplus"] == pytest.approx(s.surplus.sum())
 
 
 def test_personalities_follow_archetype_biases_within_the_jitter() -> None:

@@ -61,6 +61,7 @@ class TownFlux:
         self.in_play = frozenset(self.scenario.regions)
         self.rng = np.random.Generator(np.random.PCG64(seed))
         self.state = self._initial_state()
+        self._initial_sums = social.BondSums.of(self.state.rel0)
         self.surplus_changed = False  # a trade or solo work this tick: check the accursed share
         self._events: list[Event] = []
         self._next_due = int(self.state.busy_until.min())
@@ -177,7 +178,9 @@ class TownFlux:
 
     def metrics(self) -> dict[str, float]:
         s = self.state
-        out = social.metrics(s.rel, s.surplus)
+        i, j = s.pairs(s.bonded)
+        out = self._initial_sums.moved(s.rel0[i, j], s.rel[i, j]).metrics()
+        out["surplus"] = float(s.surplus.sum())
         out["drama"] = self.drama_at(s.tick)
         out["events_today"] = float(s.events_per_day.get(self.day_of(s.tick), 0))
         return out

@@ -7,6 +7,7 @@ pygame or the view.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -190,18 +191,41 @@ def eigentrust(n: int, src: IntArray, dst: IntArray, counts: FloatArray,
     return t
 
 
-def metrics(rel: FloatArray, surplus: FloatArray) -> dict[str, float]:
-    """Tension (variance of directed weights), cooperation (mean positive weight), surplus."""
-    n = rel.shape[0]
-    if n < 2:
-        return {"tension": 0.0, "cooperation": 0.0, "surplus": float(surplus.sum())}
-    off = rel[~np.eye(n, dtype=bool)]
-    positive = off[off > 0]
-    return {
-        "tension": float(off.var()),
-        "cooperation": float(positive.mean()) if positive.size else 0.0,
-        "surplus": float(surplus.sum()),
-    }
+@dataclass(frozen=True)
+class BondSums:
+    """Sums over the directed bonds between two different citizens, from which the town's
+    tension (their variance) and cooperation (their mean where positive) follow. Kept for the
+    initial bonds once, then moved by the bonds that changed: a metric costs what the town's
+    interactions cost, not N²."""
+
+    count: int
+    total: float
+    squares: float
+    positive: float
+    positives: int
+
+    @staticmethod
+    def of(rel: FloatArray) -> BondSums:
+        off = rel[~np.eye(rel.shape[0], dtype=bool)]
+        up = off[off > 0]
+        return BondSums(off.size, float(off.sum()), float((off * off).sum()), float(up.sum()),
+                        int(up.size))
+
+    def moved(self, before: FloatArray, after: FloatArray) -> BondSums:
+        """These sums with the bonds `before` replaced by `after` (same pairs, same order)."""
+        return BondSums(
+            self.count, self.total + float((after - before).sum()),
+            self.squares + float((after * after - before * before).sum()),
+            self.positive + float(after[after > 0].sum() - before[before > 0].sum()),
+            self.positives + int(np.count_nonzero(after > 0)) - int(np.count_nonzero(before > 0)))
+
+    def metrics(self) -> dict[str, float]:
+        """Tension (variance of the bonds) and cooperation (mean positive bond)."""
+        if self.count == 0:
+            return {"tension": 0.0, "cooperation": 0.0}
+        mean = self.total / self.count
+        return {"tension": max(0.0, self.squares / self.count - mean * mean),
+                "cooperation": self.positive / self.positives if self.positives else 0.0}
 
 
 def strongest_pairs(rel: FloatArray, count: int) -> list[tuple[int, int, float]]:
