@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pygame
 import pytest
 
@@ -12,7 +13,10 @@ from game.sim.flux import TownFlux
 from game.trace.timeline import Timeline
 from game.view.app import App
 from game.view.assets import Assets
+from game.view.hud import UI_SCALE
 from game.view.intents import SetSpeed
+from game.view.palette import OP_COLOURS, TEXT
+from game.view.timebar import SHORT_MARKS, column, draw_marks
 from tests.window import click, post
 
 
@@ -140,3 +144,22 @@ def test_play_pause_and_speed_buttons(app: App) -> None:
     assert app.ui.speed == 1
     click(app, app.widgets.timebar.buttons["speed"].center)
     assert app.ui.speed == 2
+
+
+def test_marks_drawn_two_fills_a_column_look_as_if_each_were_drawn_in_turn() -> None:
+    rng = np.random.default_rng(4)
+    ops = ["greet", "walk", "gossip", "arrive", "trade", "rest", "festival", "dispute"]
+    marks = [(int(t), ops[int(o)]) for t, o in zip(np.sort(rng.integers(0, 3200, 5000)),
+                                                   rng.integers(0, len(ops), 5000), strict=True)]
+    span, h = 3200, 20
+    fast = pygame.Surface((300, h))
+    one_by_one = pygame.Surface((300, h))
+    for surface in (fast, one_by_one):
+        surface.fill((0, 0, 0))
+    draw_marks(fast, marks[:3000], span, h)  # in two batches, as the bar draws them
+    draw_marks(fast, marks[3000:], span, h)
+    for tick, op in marks:
+        x = column(tick, span, 300)
+        height = h // 2 if op in SHORT_MARKS else h
+        one_by_one.fill(OP_COLOURS.get(op, TEXT), (x, h - height, UI_SCALE, height))
+    assert pygame.image.tobytes(fast, "RGB") == pygame.image.tobytes(one_by_one, "RGB")

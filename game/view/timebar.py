@@ -15,6 +15,9 @@ and draws the flags, diamonds and knob over them. Never imports the timeline or 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
 import pygame
 
 from game import config
@@ -70,6 +73,29 @@ def column(tick: int, span: int, width: int) -> int:
     """Where a tick falls along a track `width` px wide spanning `span` ticks: a whole UI pixel
     from the left, the last one for the end of the span."""
     return min(width - UI_SCALE, tick * width // max(span, 1)) // UI_SCALE * UI_SCALE
+
+
+SHORT_MARKS = frozenset({"walk", "arrive", "rest"})  # half height: comings and goings
+
+
+def draw_marks(surface: pygame.Surface, marks: Sequence[tuple[int, str]], span: int,
+               h: int) -> None:
+    """Event marks over `surface`, as if each were filled in turn, later over earlier, with at
+    most two fills per column: the last tall mark of a column, then its last short mark if that
+    came after (a day of a city holds tens of thousands of marks, the track a thousand pixels)."""
+    width = surface.get_width()
+    ticks = np.fromiter((tick for tick, _ in marks), dtype=np.int64, count=len(marks))
+    # `column`, for every mark at once.
+    xs = np.minimum(width - UI_SCALE, ticks * width // max(span, 1)) // UI_SCALE * UI_SCALE
+    short = np.fromiter((op in SHORT_MARKS for _, op in marks), dtype=bool, count=len(marks))
+    last: dict[tuple[int, bool], int] = {}
+    for k, (x, is_short) in enumerate(zip(xs.tolist(), short.tolist(), strict=True)):
+        last[(x, is_short)] = k
+    for (x, is_short), k in sorted(last.items(), key=lambda item: item[1]):
+        if is_short and last.get((x, False), -1) > k:
+            continue  # a tall mark drawn later covers it
+        height = h // 2 if is_short else h
+        surface.fill(OP_COLOURS.get(marks[k][1], TEXT), (x, h - height, UI_SCALE, height))
 
 
 class TimelineBar:
@@ -229,12 +255,7 @@ class TimelineBar:
         surface = self._marks_surface
         marks = track.marks
         if len(marks) > self._marks_drawn:
-            h = self.MARKS_H
-            for tick, op in marks[self._marks_drawn:]:
-                x = column(tick, track.span, t.w)
-                colour = OP_COLOURS.get(op, TEXT)
-                height = h if op not in ("walk", "arrive", "rest") else h // 2
-                surface.fill(colour, (x, h - height, UI_SCALE, height))
+            draw_marks(surface, marks[self._marks_drawn:], track.span, self.MARKS_H)
             self._marks_drawn = len(marks)
         return surface
 
