@@ -266,7 +266,7 @@ def test_the_next_start_reopens_where_it_stopped_and_forgets_the_note_once_it_ru
     trying = crash.pending()  # marked until the reopened town has run a while
     assert trying is not None and trying.tried == ("end",)
     app.frame(crash.TRIAL_SECONDS)
-    assert crash.pending() is None and app.reopening is None
+    assert crash.pending() is None and app.trial.note is None
 
 
 def test_reopening_at_its_start_is_paused_at_tick_0_and_simulates_nothing(
@@ -300,7 +300,7 @@ def test_an_error_while_reopening_offers_only_the_start_then_nothing(
     first = crashed(home).history
     app = offered(assets)
     key(app, pygame.K_RETURN)
-    crash.keep(RuntimeError("again"), app.timeline, own_files=True, reopening=app.reopening)
+    crash.keep(RuntimeError("again"), app.timeline, own_files=True, reopening=app.trial.note)
     note = crash.pending()
     assert note is not None and note.history == first and note.ways == ("start",)
     assert note.error == "RuntimeError: again"
@@ -309,7 +309,7 @@ def test_an_error_while_reopening_offers_only_the_start_then_nothing(
     key(app, pygame.K_y)  # Y now means the start, the one way offered
     assert app.timeline.cursor == 0
     kept = crash.keep(RuntimeError("third"), app.timeline, own_files=True,
-                      reopening=app.reopening)
+                      reopening=app.trial.note)
     assert kept.note is not None and kept.note.ways == ()
     app = App(Timeline("town", 7), speed=1, reproducible=True, assets=assets)
     app.offer_reopen(kept.note)
@@ -341,7 +341,7 @@ def test_a_window_closed_normally_after_reopening_forgets_the_note(
     crashed(home)
     app = offered(assets)
     key(app, pygame.K_s)
-    app.settle_reopen(done=True)
+    app.trial.settle(app.now, done=True)
     assert crash.pending() is None
 
 

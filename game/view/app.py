@@ -97,8 +97,7 @@ class App:
         self._pending_seek: int | None = None
         self.autosaves = files.AutosaveClock(autosave_seconds)
         # The crashed history being reopened, until it has run `crash.TRIAL_SECONDS`.
-        self.reopening: crash.CrashNote | None = None
-        self._trial_until = 0.0
+        self.trial = crash.Trial()  # a crashed history being reopened
         self._open(timeline)
         self.widgets.layout(screen.get_rect(), self.ui.overlays["inspector"])
         self.world.lay_out(self.at, self.now, self.camera)
@@ -141,7 +140,7 @@ class App:
         if self.autosaves.due(self.now) and (failed := files.autosave(self.timeline)):
             self.say(failed)
         self.draw()
-        self.settle_reopen()
+        self.trial.settle(self.now)
         if self._shot_due:
             self._shot_due = False
             self.say(files.screenshot(self.screen, self.timeline))
@@ -213,7 +212,7 @@ class App:
             case fx.Screenshot():
                 self._shot_due = True  # after this frame is drawn: the picture, not the past
             case fx.CameraMove():
-                self._move_camera(effect)
+                self.camera.move(effect.dx, effect.dy, effect.zoom, effect.at, effect.recentre)
             case fx.Quit():
                 self.running = False
             case fx.Say():
@@ -286,19 +285,12 @@ class App:
         note = self.widgets.reopen.note
         if note is None:
             return None
-        self.reopening = crash.trying(note, way)
-        self._trial_until = self.now + crash.TRIAL_SECONDS
+        self.trial.start(note, way, self.now)
         answer = self._load(str(note.history), files.open_town if way == "end"
                             else files.open_at_start)
         if answer is None:  # the file cannot be read: the toast says why, nothing to retry
-            self.settle_reopen(done=True)
+            self.trial.settle(self.now, done=True)
         return answer
-
-    def settle_reopen(self, done: bool = False) -> None:
-        """The reopened history has run long enough (or closes normally): the note is done."""
-        if self.reopening is not None and (done or self.now >= self._trial_until):
-            self.reopening = None
-            crash.forget()
 
     def _load(self, path: str, opener: files.Opener = files.open_town) -> Intent | None:
         timeline, said = opener(path)
@@ -306,15 +298,6 @@ class App:
             self._open(timeline)
         self.say(said)
         return TownOpened() if timeline is not None else None
-
-    def _move_camera(self, move: fx.CameraMove) -> None:
-        if move.recentre:
-            self.camera.recentre()
-        if move.zoom:
-            w, h = self.camera.viewport
-            self.camera.zoom_at(move.zoom, move.at if move.at is not None else (w // 2, h // 2))
-        if move.dx or move.dy:
-            self.camera.pan(move.dx, move.dy)
 
     def _relayout(self, resized: bool) -> None:
         if resized:

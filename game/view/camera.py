@@ -63,6 +63,18 @@ class Camera:
         self.cy += (point[1] - self.cy) * fraction
         self._clamp()
 
+    def move(self, dx: float = 0, dy: float = 0, zoom: int = 0,
+             at: tuple[float, float] | None = None, recentre: bool = False) -> None:
+        """Recentre (if asked), then zoom by `zoom` steps around `at` (None: the middle of the
+        view), then pan by (dx, dy) screen px."""
+        if recentre:
+            self.recentre()
+        if zoom:
+            w, h = self.viewport
+            self.zoom_at(zoom, at if at is not None else (w // 2, h // 2))
+        if dx or dy:
+            self.pan(dx, dy)
+
     def recentre(self) -> None:
         self.cx, self.cy = self.home
         self._clamp()

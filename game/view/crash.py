@@ -124,6 +124,24 @@ def forget() -> None:
     note_path().unlink(missing_ok=True)
 
 
+class Trial:
+    """A crashed history being reopened: the note marked with the way tried, until the town
+    has run TRIAL_SECONDS (or the window closes normally) and the note is forgotten."""
+
+    def __init__(self) -> None:
+        self.note: CrashNote | None = None
+        self._until = 0.0
+
+    def start(self, note: CrashNote, way: str, now: float) -> None:
+        self.note = trying(note, way)
+        self._until = now + TRIAL_SECONDS
+
+    def settle(self, now: float, done: bool = False) -> None:
+        if self.note is not None and (done or now >= self._until):
+            self.note = None
+            forget()
+
+
 def trying(note: CrashNote, way: str) -> CrashNote:
     """Before reopening `note`'s history `way`: the note says so, so that an error (or a dead
     process) while it is being tried makes the next start offer only a safer way."""

@@ -120,7 +120,7 @@ def run_app(scenario: str = "town", seed: int = 7, frames: int | None = None,
         except Exception as error:
             # Anything unexpected: keep the person's history, say what happened, exit cleanly.
             kept = crash.keep(error, app.timeline, own_files=not counted,
-                              reopening=app.reopening)
+                              reopening=app.trial.note)
             crash.show(app.screen, app.assets, crash.screen_lines(error, kept),
                        frames=CRASH_SCREEN_FRAMES if counted else None)
             if screenshot is not None:
@@ -129,7 +129,7 @@ def run_app(scenario: str = "town", seed: int = 7, frames: int | None = None,
         if screenshot is not None:
             pygame.image.save(app.screen, screenshot)
         if not counted:
-            app.settle_reopen(done=True)  # closed normally: the reopened history is fine
+            app.trial.settle(app.now, done=True)  # closed normally: the reopened history is fine
             files.autosave(app.timeline)  # a failure is logged: the window is gone
             user_settings.save(app.settings)
     finally:
