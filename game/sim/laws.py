@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from game.sim.cards import CARDS
 from game.sim.model import Activity, TownState
 from game.sim.townmap import REGION_NAMES
@@ -112,18 +114,21 @@ def eligible(card: str, state: TownState, chosen: Sequence[int] = ()) -> list[in
     role = len(chosen)
     if role >= spec.max_targets:
         return []
-    everyone = [i for i in range(state.n) if i not in chosen]
+    # The same predicates as `resting` and `on_road`, over every citizen at once: the window
+    # asks this every frame while a card is armed.
+    asleep = state.activity == Activity.RESTING
+    road = state.walk_origin >= 0
     if spec.op == "wake":
-        return [i for i in everyone if resting(state, i)]
-    if spec.op == "solo":
-        return [i for i in everyone if not resting(state, i) and not on_road(state, i)]
-    if spec.op == "rumor" and role == 0:
-        return everyone  # anyone may be talked about, asleep or not
-    if spec.op == "gossip" and role == 2:
-        return everyone  # the subject: anyone but the two talking
-    walker = _walker(card, state, chosen)
-    return [i for i in everyone
-            if not resting(state, i) and not (walker >= 0 and on_road(state, i))]
+        ok = asleep
+    elif spec.op == "solo":
+        ok = ~asleep & ~road
+    elif (spec.op, role) in (("rumor", 0), ("gossip", 2)):
+        ok = np.ones(state.n, dtype=bool)  # a subject: anyone, asleep or not
+    else:
+        ok = ~asleep & ~road if _walker(card, state, chosen) >= 0 else ~asleep
+    ok = ok.copy()
+    ok[list(chosen)] = False
+    return np.flatnonzero(ok).tolist()
 
 
 def target_refusal(flux: TownFlux, card: str, chosen: Sequence[int], i: int) -> str | None:
