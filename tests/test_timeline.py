@@ -160,3 +160,27 @@ def test_a_town_bigger_than_the_keyframe_budget_is_never_copied_for_nothing(
     assert copies == [] and tl.keyframe_count() == 0
     tl.seek(500)
     assert tl.cursor == 500
+
+
+def test_recorders_hear_each_new_tick_once_and_never_a_replay() -> None:
+    """The wire's feed: scrubbing, seeking back and forth and switching branches record nothing
+    twice; a card in the past records the fork's new ticks under the new branch."""
+    tl = Timeline("town", 7)
+    heard: list[tuple[str, int, int]] = []
+    tl.recorders.append(lambda branch, tick, events: heard.append((branch, tick, len(events))))
+    tl.advance(300)
+    assert [t for _, t, _ in heard] == list(range(1, 301))
+    assert sum(n for _, _, n in heard) == len(tl.events())
+    tl.seek(120)
+    tl.seek(300)
+    tl.seek(0)
+    tl.seek(300)
+    assert len(heard) == 300
+    tl.seek(200)
+    branch = tl.play("festival")
+    tl.advance(50)
+    assert heard[300:] == [(branch, t, n) for _, t, n in heard[300:]]
+    assert [t for _, t, _ in heard[300:]] == list(range(201, 251))
+    tl.switch(MAIN)
+    tl.seek(300)
+    assert len(heard) == 350

@@ -24,6 +24,9 @@ from game.sim.flux import Snapshot, TownFlux
 from game.sim.model import TownState
 
 MAIN = "main"
+# Told of every newly recorded tick: (the branch holding it, tick, its events), with the flux
+# standing just after that tick. Seeking, scrubbing and re-simulating recorded ticks tell nothing.
+Recorder = Callable[[str, int, list[Event]], None]
 WALK_STEP = 1000  # ticks between two reports of a long walk (progress on a terminal)
 
 
@@ -73,6 +76,7 @@ class Timeline:
         # Ticks where a branch forks, by the branch owning that tick: passing one keeps a
         # keyframe there, so a chain of forks replays once, not once per fork from far back.
         self._fork_points: dict[str, set[int]] = {}
+        self.recorders: list[Recorder] = []
 
     # --- reading -------------------------------------------------------------------------------
 
@@ -305,6 +309,8 @@ class Timeline:
             self._known[own] = t
             if t % config.METRIC_SAMPLE_TICKS == 0:
                 self._metrics[own].append((t, self.flux.metrics()))
+            for record in self.recorders:
+                record(own, t, events)
         if t % self.interval == 0 or t in self._fork_points.get(own, ()):
             self._store_keyframe(own, t)
         return events
