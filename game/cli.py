@@ -32,6 +32,7 @@ from game.trace.timeline import Timeline
 from game.userfiles import logs
 from game.userfiles.jsonfile import JsonFileError, first_problem, read_json
 from game.userfiles.storage import atomic_writer
+from game.wire import commands as wire
 
 if TYPE_CHECKING:  # the window's modules load only when a command opens or renders it
     from game.view.window import FrameSink
@@ -99,6 +100,13 @@ def _ticks_list(text: str) -> list[int]:
     return sorted(set(ticks))
 
 
+def _port(text: str) -> int:
+    value = _count(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"a port is at most 65535, got {limits.number(value)}")
+    return value
+
+
 def _speed(text: str) -> int:
     try:
         return speed.parse(text)
@@ -137,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run(sub)
     _add_history_commands(sub)
     _add_show_commands(sub)
+    _add_wire_commands(sub)
     return parser
 
 
@@ -205,6 +214,28 @@ def _add_show_commands(sub: Subparsers[_Parser]) -> None:
     render.add_argument("--branch", type=_name, help=BRANCH_HELP)
     render.add_argument("--hud", action="store_true",
                         help="draw the full HUD instead of presentation mode")
+
+
+def _add_wire_commands(sub: Subparsers[_Parser]) -> None:
+    """Commands that put a town on the network, or watch one there."""
+    serve = sub.add_parser("serve", help="serve a town headless over HTTP (SSE, WebSocket, cards)")
+    serve.add_argument("--scenario", default=config.DEFAULT_SCENARIO,
+                       help="mpp, village, town or city:N")
+    serve.add_argument("--seed", type=_seed, default=config.DEFAULT_SEED)
+    serve.add_argument("--load", type=_path, metavar="FILE.town", help="serve a saved history")
+    serve.add_argument("--speed", type=_speed, default=1, help="0, 1, 2, 4, 8, 16 or -1 (max)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default 127.0.0.1; another needs --token)")
+    serve.add_argument("--port", type=_port, default=8000, help="0 picks a free port")
+    serve.add_argument("--token", help="a bearer token every request and socket must carry")
+    serve.add_argument("--out", type=_path, metavar="FILE.town",
+                       help="save the history here when serving stops")
+
+    follow = sub.add_parser("follow", help="print a served town's live events")
+    follow.add_argument("url", help="the town's address, e.g. http://127.0.0.1:8000")
+    follow.add_argument("--ops", default="", help="only these kinds, e.g. greet,gossip")
+    follow.add_argument("--json", action="store_true", help="JSON lines (the envelopes)")
+    follow.add_argument("--token", help="the town's token, if it has one")
 
 
 def load_perturbations(path: str) -> list[Perturbation]:
@@ -612,9 +643,28 @@ def _render_source(args: argparse.Namespace) -> tuple[Callable[[FrameSink], int]
     return play_span, fps, frames
 
 
+def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
+    if args.out is not None:
+        check_output(args.out)
+    timeline = (_load(args.load)[0] if args.load is not None
+                else _make_timeline(args.scenario, args.seed, keep_keyframes=True))
+    try:
+        return wire.serve(timeline, out, host=args.host, port=args.port, token=args.token,
+                          speed=args.speed, save_to=args.out)
+    except wire.WireError as err:
+        raise CliError(str(err)) from None
+
+
+def cmd_follow(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        return wire.follow(args.url, out, ops=args.ops, as_json=args.json, token=args.token)
+    except wire.WireError as err:
+        raise CliError(str(err)) from None
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "run": cmd_run, "verify": cmd_verify, "seek": cmd_seek, "events": cmd_events, "why": cmd_why,
-    "demo": cmd_demo, "render": cmd_render,
+    "demo": cmd_demo, "render": cmd_render, "serve": cmd_serve, "follow": cmd_follow,
 }
 
 

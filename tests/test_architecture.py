@@ -22,7 +22,8 @@ GAME = ROOT / "game"
 
 # The version, the tuned numbers and the limits of what a person may ask for: leaves for all.
 _BASE = frozenset({"game", "game.config", "game.limits"})
-_PURE = _BASE | {"game.sim", "game.trace", "game.userfiles", "game.demos", "game.speed"}
+_PURE = _BASE | {"game.sim", "game.trace", "game.userfiles", "game.demos", "game.speed",
+                 "game.clock", "game.switches"}
 
 # layer → the layers it may import (itself included where it has modules that import each other).
 # The design: faces (view, cli) → trace → sim; sim and trace never import pygame, the view or the
@@ -33,12 +34,16 @@ ALLOWED: Mapping[str, frozenset[str]] = {
     "game.config": frozenset(),
     "game.limits": frozenset({"game", "game.config"}),  # the limits and their checks: pure
     "game.speed": _BASE,  # the speeds a person may choose: window, demos, video, command line
+    "game.clock": _BASE,  # the fixed-timestep clock: the window's and a headless owner's
+    "game.switches": _BASE,  # kill switches, read once from the environment
     "game.sim": _BASE | {"game.sim"},
     "game.userfiles": _BASE | {"game.userfiles"},
     "game.trace": _BASE | {"game.trace", "game.sim", "game.userfiles"},
     "game.demos": _PURE,
-    "game.view": _PURE | {"game.view", "pygame"},
-    "game.cli": _PURE | {"game.view", "game.cli", "pygame"},
+    # Servers, buses and clients: they feed on the timeline and never draw.
+    "game.wire": _PURE | {"game.wire"},
+    "game.view": _PURE | {"game.view", "game.wire", "pygame"},
+    "game.cli": _PURE | {"game.view", "game.wire", "game.cli", "pygame"},
     "game.__main__": _BASE | {"game.cli"},
 }
 EXTERNAL_LAYERS = frozenset({"pygame"})  # third-party packages the table speaks about

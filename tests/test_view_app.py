@@ -6,6 +6,7 @@ import numpy as np
 import pygame
 import pytest
 
+from game.clock import MAX_BURST, TickBudget
 from game.sim.events import Event
 from game.sim.flux import TownFlux
 from game.sim.townmap import REGION_INDEX
@@ -13,7 +14,6 @@ from game.trace.timeline import Timeline
 from game.view import iso
 from game.view.app import App
 from game.view.assets import Assets
-from game.view.clock import MAX_BURST, TickBudget
 from game.view.intents import Select, SetSpeed, Toggle
 from game.view.keys import PAN_KEYS
 from game.view.uistate import WINDOWS

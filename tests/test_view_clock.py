@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from game.view.clock import MAX_BURST, MAX_FRAME_DT, MAX_SPEED, TickBudget, TickClock
+from game.clock import MAX_BURST, MAX_FRAME_DT, MAX_SPEED, TickBudget, TickClock
 
 
 @pytest.mark.parametrize(("speed", "ticks"), [(0, 0), (1, 20), (2, 40), (4, 80), (8, 160),

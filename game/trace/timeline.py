@@ -133,6 +133,14 @@ class Timeline:
             start = upto
         return out
 
+    def cards_at(self, name: str, tick: int) -> list[Perturbation]:
+        """The cards branch `name` runs at `tick`, in the order they run."""
+        return list(self._schedule(name).get(tick, ()))
+
+    def owner_of(self, name: str, tick: int) -> str:
+        """The branch in `name`'s lineage whose own history holds `tick`."""
+        return self._owner(name, tick)
+
     def ticks_held(self) -> int:
         """Ticks the history holds over all its branches (limits.MAX_TICKS at most)."""
         return self._held

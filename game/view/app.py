@@ -19,6 +19,7 @@ from dataclasses import replace
 import pygame
 
 from game import config, limits
+from game.clock import MAX_SPEED, TickBudget, TickClock
 from game.sim import laws
 from game.sim.events import Event
 from game.sim.flux import TownFlux
@@ -31,7 +32,6 @@ from game.view import crash, explain, files, iso
 from game.view import effects as fx
 from game.view.assets import Assets
 from game.view.camera import Camera
-from game.view.clock import MAX_SPEED, TickBudget, TickClock
 from game.view.daylight import light_at
 from game.view.director import Director
 from game.view.input import window_intent

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from game import config
+from game.clock import MAX_SPEED
 from game.sim.model import ARCHETYPES, Activity, mood
 from game.sim.social import bridges, pca_2d
 from game.sim.townmap import REGION_NAMES
 from game.trace.story import Storyline, StoryMarker
 from game.trace.timeline import Timeline
-from game.view.clock import MAX_SPEED
 from game.view.uistate import UiState
 
 FEED_SIZE = 40

@@ -1,0 +1,156 @@
+"""The wire's commands, for the command line: serve a town headless, follow a served town.
+
+The command line parses the flags and opens the timeline; these run the rest. Problems a person
+can fix come out as `WireError` (one line); the web stack loads only when a command needs it.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from types import FrameType
+from typing import TYPE_CHECKING, Any, TextIO
+
+from game import switches
+from game.trace import store
+from game.trace.timeline import Timeline
+
+if TYPE_CHECKING:
+    from game.wire.serve import Served
+
+SignalHandler = Callable[[int, FrameType | None], Any] | int | signal.Handlers | None
+RECONNECTS = 10  # a follower tries this many times in a row before it gives up
+RECONNECT_SECONDS = 1.0
+
+
+class WireError(Exception):
+    """A problem with what the person asked for, in one line."""
+
+
+def need_stream_extra(err: ImportError) -> WireError:
+    return WireError(f"this needs the stream extra ({err.name} is missing): "
+                     f"pip install 'agent-town[stream]'")
+
+
+def serve(timeline: Timeline, out: TextIO, *, host: str, port: int, token: str | None,
+          speed: int, save_to: str | None = None) -> int:
+    """Serve `timeline` until Ctrl+C or SIGTERM; save its history to `save_to` on the way out."""
+    try:
+        from game.wire.owner import Owner
+        from game.wire.serve import Served
+    except ImportError as err:
+        raise need_stream_extra(err) from None
+    owner = Owner(timeline, switches=switches.current(), speed=speed)
+    try:
+        served = Served(owner, host=host, port=port, token=token).start()
+    except (ValueError, OSError) as err:
+        owner.close()
+        raise WireError(str(err)) from None
+    out.write(f"serving {timeline.scenario} (seed {timeline.seed}) at {served.url} — "
+              f"open it in a browser; Ctrl+C stops\n")
+    out.flush()
+    previous = _stop_on_term(served)
+    try:
+        served.run_owner()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        served.stop()
+        signal.signal(signal.SIGTERM, previous)
+    if save_to is not None:
+        store.save(timeline, save_to)
+        out.write(f"saved: {save_to} (tick {timeline.cursor} on {timeline.current})\n")
+    return 0
+
+
+def _stop_on_term(served: Served) -> SignalHandler:
+    """SIGTERM ends serving like Ctrl+C (the main thread's loop sees it and returns)."""
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        served.loop.stopping.set()
+
+    if threading.current_thread() is not threading.main_thread():
+        return signal.getsignal(signal.SIGTERM)
+    return signal.signal(signal.SIGTERM, stop)
+
+
+def follow(url: str, out: TextIO, *, ops: str = "", as_json: bool = False,
+           token: str | None = None) -> int:
+    """Print a served town's live stream, one line an event, reconnecting without a gap."""
+    try:
+        import httpx
+    except ImportError as err:
+        raise need_stream_extra(err) from None
+    last: str | None = None
+    failures = 0
+    heard = False  # a town never reached is a wrong address: say so at once
+    while True:
+        try:
+            for name, ident, data in _stream(url, ops, token, last):
+                failures, heard = 0, True
+                if ident:
+                    last = ident
+                line = _line(name, data, as_json)
+                if line:
+                    out.write(line + "\n")
+                    out.flush()
+            return 0  # the server ended the stream: the town stopped serving
+        except httpx.HTTPStatusError as err:
+            raise WireError(f"{url}: {err.response.status_code} "
+                            f"{_error_of(err.response.text)}") from None
+        except (httpx.TransportError, httpx.RemoteProtocolError) as err:
+            failures += 1
+            if failures > RECONNECTS or not heard:
+                raise WireError(f"{url}: cannot reach the town ({type(err).__name__})") from None
+            time.sleep(RECONNECT_SECONDS)
+
+
+def _stream(url: str, ops: str, token: str | None, last: str | None
+            ) -> Iterator[tuple[str, str, str]]:
+    import httpx
+    from httpx_sse import connect_sse
+
+    base = url.rstrip("/")
+    if "/api/" not in base and "/v1/" not in base:
+        base += "/api/v1/world/town/flux"
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    if last:
+        headers["Last-Event-ID"] = last
+    params = {"ops": ops} if ops else {}
+    timeout = httpx.Timeout(10.0, read=60.0)
+    with httpx.Client(timeout=timeout) as client, \
+            connect_sse(client, "GET", base, headers=headers, params=params) as source:
+        source.response.raise_for_status()
+        for sse in source.iter_sse():
+            yield sse.event, sse.id, sse.data
+
+
+def _line(name: str, data: str, as_json: bool) -> str | None:
+    """One printed line for a message (None for what a reader need not see)."""
+    if as_json:
+        return data
+    body = json.loads(data)
+    if name == "town.status":
+        return (f"# {body['scenario']} seed {body['seed']}, on {body['branch']} at tick "
+                f"{body['head']}, speed {body['speed']}")
+    if name == "town.notice":
+        return f"# {body['message']}"
+    if name == "town.input":
+        card = body["card"]
+        targets = " ".join(card["targets"])
+        return f"{card['tick']:>7} {body['branch']:<6} card {card['card']} {targets}".rstrip()
+    if name == "town.tick" or not name.startswith("town."):
+        return None
+    event = body["event"]
+    mark = "" if event["success"] else f"  ✗ {event['reason']}"
+    return f"{event['tick']:>7} {body['branch']:<6} {event['message']}{mark}"
+
+
+def _error_of(text: str) -> str:
+    try:
+        return str(json.loads(text)["error"])
+    except (ValueError, KeyError, TypeError):
+        return text[:200]
+

@@ -1,0 +1,209 @@
+"""The owner of a town: the one thread that holds its timeline, and everything others ask of it.
+
+Other threads (the HTTP server, a NATS responder) never touch the timeline: they hand the owner
+a job (`call`) and wait for its future. The owner runs the jobs at a tick boundary (`pump`), so a
+remote card is played exactly like a click — `Timeline.play` at the cursor, running in the next
+tick — and lands in the history that `.town` files save. Each newly recorded tick (the
+timeline's recorder hook) becomes one batch of messages for every publisher: its events, its
+cards (the input log), and every `HEARTBEAT_TICKS` a heartbeat with the state hash.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from game import limits
+from game.sim.cards import Perturbation
+from game.sim.events import Event
+from game.switches import Switches
+from game.trace.timeline import Timeline
+from game.wire import messages as msg
+from game.wire.bus import MemoryBus, Publisher, Subscription
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+INBOX_LIMIT = 1024  # jobs waiting for the owner; past it, callers are told the town is busy
+HEARTBEAT_TICKS = 20  # one heartbeat a second of town time at 1×
+HASH_EVERY_SECONDS = 0.05  # a heartbeat carries the state hash at most this often (it costs)
+CARD_COOLDOWN_SECONDS = 1.0  # a remote client's cards, one per this long
+
+
+class Refused(Exception):
+    """A request the owner turns down: the HTTP status, one line of why, and extra fields."""
+
+    def __init__(self, status: int, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.extra = extra
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """Where a remote card landed: it runs at `tick` on `branch`, the `index`-th card there."""
+
+    tick: int
+    branch: str
+    index: int
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a new viewer starts: after an event (Last-Event-ID) or at a tick (`since=`)."""
+
+    after: tuple[str, int, int] | None = None
+    since: int | None = None
+    branch: str | None = None
+
+
+class Owner:
+    """The one writer of a timeline, and the hub its viewers subscribe to."""
+
+    def __init__(self, timeline: Timeline, *, town_id: str = "town", switches: Switches,
+                 speed: int = 1, publishers: Sequence[Publisher] = (),
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.timeline = timeline
+        self.town_id = town_id
+        self.switches = switches
+        self.speed = speed
+        self.hub = MemoryBus()
+        self.publishers: list[Publisher] = [self.hub, *publishers]
+        self._clock = clock
+        self._inbox: queue.Queue[Callable[[], None]] = queue.Queue(INBOX_LIMIT)
+        self._wake = threading.Event()
+        self._last_card: dict[str, float] = {}
+        self._hashed_at = -HASH_EVERY_SECONDS
+        timeline.recorders.append(self._record)
+
+    # --- any thread ----------------------------------------------------------------------------
+
+    def call(self, job: Callable[[Timeline], T]) -> Future[T]:
+        """Run `job(timeline)` on the owner's thread at the next tick boundary."""
+        done: Future[T] = Future()
+
+        def run() -> None:
+            if done.set_running_or_notify_cancel():
+                try:
+                    done.set_result(job(self.timeline))
+                except BaseException as err:  # handed to the caller, who decides
+                    done.set_exception(err)
+
+        try:
+            self._inbox.put_nowait(run)
+        except queue.Full:
+            done.set_exception(Refused(503, "the town is busy: too many requests waiting"))
+        self._wake.set()
+        return done
+
+    def play(self, request: msg.CardRequest, client: str) -> Future[Accepted]:
+        """A card from `client`, played at the cursor like a click (checked on the owner)."""
+        return self.call(lambda tl: self._play(tl, request, client))
+
+    def subscribe(self, sub: Subscription, cursor: Cursor) -> Future[None]:
+        """Start `sub` with the town's status and what it missed, then every new batch: done on
+        the owner's thread, so nothing falls between the backlog and the live stream."""
+        return self.call(lambda tl: self._subscribe(tl, sub, cursor))
+
+    def wait(self, seconds: float) -> None:
+        """Sleep until `seconds` pass or a job arrives."""
+        self._wake.wait(max(0.0, seconds))
+        self._wake.clear()
+
+    # --- the owner's thread --------------------------------------------------------------------
+
+    def pump(self) -> int:
+        """Run every job waiting (call between ticks only). Returns how many ran."""
+        ran = 0
+        while True:
+            try:
+                job = self._inbox.get_nowait()
+            except queue.Empty:
+                return ran
+            job()
+            ran += 1
+
+    def status(self) -> dict[str, Any]:
+        tl = self.timeline
+        return {"town_id": self.town_id, "scenario": tl.scenario, "seed": tl.seed,
+                "branch": tl.current, "head": tl.branch.head, "cursor": tl.cursor,
+                "speed": self.speed, "branches": list(tl.branches),
+                "features": self.switches.as_dict()}
+
+    def close(self) -> None:
+        if self._record in self.timeline.recorders:
+            self.timeline.recorders.remove(self._record)
+        for p in self.publishers:
+            p.close()
+
+    def _play(self, tl: Timeline, request: msg.CardRequest, client: str) -> Accepted:
+        if not self.switches.perturbation:
+            raise Refused(403, "perturbation is switched off for this town")
+        if tl.cursor < tl.branch.head:
+            raise Refused(409, f"the owner is looking at tick {tl.cursor}, in the past of "
+                               f"{tl.current} (head {tl.branch.head}): cards wait for the head")
+        card = Perturbation(tick=tl.cursor + 1, card=request.card, targets=request.targets)
+        try:
+            tl.flux.check(card)  # a bad card is told so, and costs no cooldown
+        except ValueError as err:
+            raise Refused(422, limits.one_line(str(err))) from None
+        now = self._clock()
+        left = self._last_card.get(client, -CARD_COOLDOWN_SECONDS) + CARD_COOLDOWN_SECONDS - now
+        if left > 0:
+            raise Refused(429, f"cards from one client are {CARD_COOLDOWN_SECONDS:g} s apart",
+                          remaining_ms=int(left * 1000) + 1)
+        try:
+            branch = tl.play(card)
+        except (ValueError, limits.LimitError) as err:
+            raise Refused(422, limits.one_line(str(err))) from None
+        self._last_card[client] = now
+        tick = tl.cursor + 1
+        index = sum(1 for p in tl.branches[branch].perturbations if p.tick <= tick) - 1
+        return Accepted(tick, branch, index)
+
+    def _subscribe(self, tl: Timeline, sub: Subscription, cursor: Cursor) -> None:
+        backlog = [msg.status_message(self.status())]
+        if cursor.after is not None:
+            branch, tick, seq = cursor.after
+            if branch not in tl.branches:
+                raise Refused(404, f"no branch named {limits.shown(branch)}")
+            backlog += [msg.event_message(self.town_id, branch, e)
+                        for e in tl.events(branch, start=tick) if (e.tick, e.seq) > (tick, seq)]
+        elif cursor.since is not None:
+            branch = cursor.branch or tl.current
+            if branch not in tl.branches:
+                raise Refused(404, f"no branch named {limits.shown(branch)}")
+            backlog += [msg.event_message(self.town_id, tl.owner_of(branch, e.tick), e)
+                        for e in tl.events(branch, start=cursor.since)]
+        sub.preload(backlog)
+        self.hub.add(sub)
+
+    def _record(self, branch: str, tick: int, events: list[Event]) -> None:
+        """The timeline's recorder: one batch per newly recorded tick, to every publisher."""
+        batch: list[msg.Message] = []
+        cards = self.timeline.cards_at(branch, tick)
+        if cards:
+            owned = self.timeline.branches[branch]
+            first = sum(1 for p in owned.perturbations if p.tick < tick)
+            batch += [msg.input_message(self.town_id, branch, owned.parent, owned.fork_tick,
+                                        first + k, p) for k, p in enumerate(cards)]
+        batch += [msg.event_message(self.town_id, branch, e) for e in events]
+        if tick % HEARTBEAT_TICKS == 0:
+            now = self._clock()
+            hashed = now - self._hashed_at >= HASH_EVERY_SECONDS
+            if hashed:
+                self._hashed_at = now
+            state_hash = self.timeline.flux.state_hash() if hashed else None
+            batch.append(msg.tick_message(self.town_id, branch, tick, state_hash))
+        for publisher in self.publishers:
+            try:
+                publisher.publish(batch)
+            except Exception:  # a publisher's trouble is its own: the town goes on
+                log.exception("a publisher failed on tick %d", tick)

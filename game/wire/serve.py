@@ -1,0 +1,121 @@
+"""Serving a town: the owner's fixed-timestep loop and uvicorn beside it.
+
+`Served` starts uvicorn on its own thread (the HTTP server only ever talks to the owner's inbox)
+and, headless, the owner's loop: the same fixed-timestep clock as the window, cards applied
+between ticks. The window serves by calling `Owner.pump()` once a frame instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+from collections.abc import Sequence
+
+import uvicorn
+
+from game import limits
+from game.clock import MAX_SPEED, TickClock
+from game.wire.owner import Owner
+from game.wire.server import make_app
+
+log = logging.getLogger(__name__)
+
+IDLE_SECONDS = 0.05  # a paused owner still answers its inbox this often
+START_SECONDS = 10.0  # uvicorn must be listening by then
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as s:
+        s.bind((host, 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def check_bind(host: str, token: str | None) -> None:
+    """Only loopback without a token: ValueError in words otherwise."""
+    if host not in ("127.0.0.1", "localhost", "::1") and not token:
+        raise ValueError(f"serving on {host} needs --token (anyone who can reach it could "
+                         f"deal cards): loopback (127.0.0.1) needs none")
+
+
+class OwnerLoop:
+    """A headless owner's clock: whole ticks as real time passes at `owner.speed`."""
+
+    def __init__(self, owner: Owner) -> None:
+        self.owner = owner
+        self.clock = TickClock()
+        self.stopping = threading.Event()
+        self.halted = False  # the history is full: the town stands still, still served
+
+    def run(self) -> None:
+        last = time.perf_counter()
+        while not self.stopping.is_set():
+            self.owner.pump()
+            now = time.perf_counter()
+            due = 0 if self.halted else self.clock.due(now - last, self.owner.speed)
+            last = now
+            self.step(due)
+            self.owner.wait(self.pause())
+
+    def step(self, due: int) -> None:
+        for _ in range(due):
+            try:
+                self.owner.timeline.advance(1)
+            except limits.LimitError as err:
+                log.error("%s", err)
+                self.halted = True
+                return
+            if self.owner.speed == MAX_SPEED:
+                self.owner.pump()  # a card waits one tick at most, even at max speed
+
+    def pause(self) -> float:
+        speed = self.owner.speed
+        if speed == MAX_SPEED:
+            return 0.0
+        if speed == 0 or self.halted:
+            return IDLE_SECONDS
+        return (1.0 - self.clock.alpha) / (self.clock.ticks_per_second * speed)
+
+
+class Served:
+    """An owner's town on the network: uvicorn on a thread, and (headless) the owner's loop."""
+
+    def __init__(self, owner: Owner, *, host: str = "127.0.0.1", port: int = 0,
+                 token: str | None = None, cors: Sequence[str] = ()) -> None:
+        check_bind(host, token)
+        self.owner = owner
+        self.host = host
+        self.port = port or free_port(host)
+        config = uvicorn.Config(make_app(owner, token=token, cors=cors), host=host,
+                                port=self.port, log_level="warning", lifespan="off",
+                                ws_max_size=64 * 1024, timeout_graceful_shutdown=2)
+        self.server = uvicorn.Server(config)
+        self._http = threading.Thread(target=self.server.run, name="http", daemon=True)
+        self.loop = OwnerLoop(owner)
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self) -> Served:
+        """Start listening; returns once uvicorn accepts connections."""
+        self._http.start()
+        deadline = time.monotonic() + START_SECONDS
+        while not self.server.started:
+            if not self._http.is_alive() or time.monotonic() > deadline:
+                raise OSError(f"cannot serve on {self.host}:{self.port} (is the port taken?)")
+            time.sleep(0.01)
+        return self
+
+    def run_owner(self) -> None:
+        """Run the owner's loop on this thread until `stop` (headless serving)."""
+        self.loop.run()
+
+    def stop(self) -> None:
+        self.loop.stopping.set()
+        self.owner.hub.close()
+        self.server.should_exit = True
+        self._http.join(timeout=5)
+        self.owner.close()

@@ -1,0 +1,259 @@
+"""The town over HTTP (Starlette on uvicorn): a live stream (SSE and WebSocket), cards, the record.
+
+Routes (under /api/v1/world/town): `flux` (Server-Sent Events), `ws` (the same stream over a
+WebSocket, and cards sent on it), `perturb` (POST a card), `status`, `trace` (the `.town`
+record). `/v1/town/{id}/events` is the stream's alias; `/` is a small page that shows the live
+feed and plays cards. Every request that reaches the town goes through the owner's inbox: this
+module never touches the timeline. With a token, every request and socket needs it (a bearer
+header, or `?token=` where a browser cannot set headers).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+from collections.abc import AsyncIterator, Callable, Sequence
+from importlib import resources
+from typing import Any
+
+from pydantic import ValidationError
+from sse_starlette import EventSourceResponse, ServerSentEvent
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import HTTPConnection, Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from game import limits
+from game.trace import store
+from game.userfiles.jsonfile import first_problem
+from game.wire import messages as msg
+from game.wire.bus import Subscription
+from game.wire.owner import Accepted, Cursor, Owner, Refused
+
+BASE = "/api/v1/world/town"
+KEEPALIVE_SECONDS = 15
+ASK_SECONDS = 30.0  # the longest a request waits for the owner (a /trace of a long history)
+CLIENT_HEADER = "x-agent-town-client"  # names a client for the card cooldown (else its host)
+
+
+def problem(status: int, message: str, **extra: Any) -> JSONResponse:
+    return JSONResponse({"error": message, **extra}, status_code=status)
+
+
+async def ask(owner: Owner, job: Callable[[Any], Any]) -> Any:
+    """Run a job on the owner's thread and wait for its answer here."""
+    return await asyncio.wait_for(asyncio.wrap_future(owner.call(job)), ASK_SECONDS)
+
+
+def waker(ready: asyncio.Event) -> Callable[[], None]:
+    """Set `ready` from any thread (the owner's), on this loop."""
+    loop = asyncio.get_running_loop()
+
+    def wake() -> None:
+        with contextlib.suppress(RuntimeError):  # the loop has closed: the viewer is gone
+            loop.call_soon_threadsafe(ready.set)
+    return wake
+
+
+def client_of(conn: HTTPConnection) -> str:
+    named = conn.headers.get(CLIENT_HEADER, "")[:limits.MAX_NAME]
+    host = conn.client.host if conn.client else "?"
+    return f"{host}/{named}" if named else host
+
+
+class TownApp:
+    """The routes of one owner's town, with the server's settings."""
+
+    def __init__(self, owner: Owner, token: str | None = None) -> None:
+        self.owner = owner
+        self.token = token
+
+    # --- guards -------------------------------------------------------------------------------
+
+    def authorized(self, conn: HTTPConnection) -> bool:
+        if self.token is None:
+            return True
+        header = conn.headers.get("authorization", "")
+        given = header.removeprefix("Bearer ") if header.startswith("Bearer ") else \
+            conn.query_params.get("token", "")
+        return hmac.compare_digest(given.encode(), self.token.encode())
+
+    def cursor(self, conn: HTTPConnection) -> Cursor:
+        """Where a new viewer starts; Refused in words for a bad filter."""
+        q = conn.query_params
+        last = conn.headers.get("last-event-id") or q.get("last_event_id")
+        since = q.get("since")
+        if since is not None and not self.owner.switches.trace_replay:
+            raise Refused(403, "trace replay is switched off for this town: no since=")
+        try:
+            after = msg.parse_event_id(last) if last else None
+            start = int(since) if since is not None else None
+        except ValueError as err:
+            raise Refused(400, limits.one_line(str(err) if last else
+                                               f"since must be a tick, got {since!r}")) from None
+        if start is not None and start < 0:
+            raise Refused(400, f"since must be a tick, got {since!r}")
+        return Cursor(after, start, q.get("branch") or None)
+
+    def matcher(self, conn: HTTPConnection) -> Callable[[msg.Message], bool]:
+        q = conn.query_params
+        branch = q.get("branch") or None
+        ops = msg.parse_ops(q.get("ops", ""))
+
+        def match(m: msg.Message) -> bool:
+            if branch is not None and m.branch != branch:
+                return False
+            return m.kind != "event" or ops is None or m.op in ops
+        return match
+
+    async def open(self, conn: HTTPConnection, wake: Callable[[], None]) -> Subscription:
+        try:
+            match = self.matcher(conn)
+        except ValueError as err:
+            raise Refused(400, limits.one_line(str(err))) from None
+        sub = Subscription(match, wake)
+        try:
+            await asyncio.wrap_future(self.owner.subscribe(sub, self.cursor(conn)))
+        except BaseException:
+            self.owner.hub.remove(sub)
+            raise
+        return sub
+
+    # --- routes -------------------------------------------------------------------------------
+
+    async def flux(self, request: Request) -> Response:
+        if not self.authorized(request):
+            return problem(401, "this town needs its token")
+        town = request.path_params.get("town_id")
+        if town is not None and town != self.owner.town_id:
+            return problem(404, f"no town named {limits.shown(town)}")
+        ready = asyncio.Event()
+        try:
+            sub = await self.open(request, waker(ready))
+        except Refused as err:
+            return problem(err.status, err.message)
+        return EventSourceResponse(self._sse(sub, ready), ping=KEEPALIVE_SECONDS)
+
+    async def _sse(self, sub: Subscription, ready: asyncio.Event
+                   ) -> AsyncIterator[ServerSentEvent]:
+        async for m in self._messages(sub, ready):
+            yield ServerSentEvent(data=m.data, event=m.name, id=m.id)
+
+    async def _messages(self, sub: Subscription, ready: asyncio.Event
+                        ) -> AsyncIterator[msg.Message]:
+        """A subscription's messages as they come; a dropped viewer hears why, then the end."""
+        try:
+            while True:
+                ready.clear()
+                for m in sub.take():
+                    yield m
+                if sub.dropped:
+                    yield msg.notice_message("", "you fell too far behind the town and were "
+                                                 "dropped: reconnect with Last-Event-ID")
+                    return
+                if sub.closed:
+                    return
+                await ready.wait()
+        finally:
+            self.owner.hub.remove(sub)
+
+    async def ws(self, socket: WebSocket) -> None:
+        if not self.authorized(socket):
+            await socket.close(code=1008, reason="this town needs its token")
+            return
+        await socket.accept()
+        ready = asyncio.Event()
+        try:
+            sub = await self.open(socket, waker(ready))
+        except Refused as err:
+            await socket.send_json({"type": "error", "status": err.status, "error": err.message})
+            await socket.close()
+            return
+        reader = asyncio.create_task(self._ws_cards(socket))
+        try:
+            async for m in self._messages(sub, ready):
+                await socket.send_text(
+                    f'{{"event":"{m.name}","id":{json.dumps(m.id)},"data":{m.data}}}')
+                if reader.done():
+                    break
+        except (WebSocketDisconnect, RuntimeError):
+            pass  # the viewer went away: its subscription goes with it
+        finally:
+            sub.close()
+            reader.cancel()
+
+    async def _ws_cards(self, socket: WebSocket) -> None:
+        """Cards sent on the socket, each answered on it (accepted or refused, in words)."""
+        try:
+            while True:
+                text = await socket.receive_text()
+                answer = await self.card(text.encode()[: msg.MAX_BODY_BYTES + 1],
+                                         client_of(socket))
+                await socket.send_text(json.dumps({"type": "perturb", **answer[1],
+                                                   "status": answer[0]}))
+        except (WebSocketDisconnect, RuntimeError):
+            return
+
+    async def perturb(self, request: Request) -> Response:
+        if not self.authorized(request):
+            return problem(401, "this town needs its token")
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > msg.MAX_BODY_BYTES:
+                return problem(413, f"a card request is at most {msg.MAX_BODY_BYTES} bytes")
+        status, answer = await self.card(bytes(body), client_of(request))
+        return JSONResponse(answer, status_code=status)
+
+    async def card(self, body: bytes, client: str) -> tuple[int, dict[str, Any]]:
+        """A card request's answer: (status, body), the one path for HTTP and WebSocket."""
+        if len(body) > msg.MAX_BODY_BYTES:
+            return 413, {"error": f"a card request is at most {msg.MAX_BODY_BYTES} bytes"}
+        try:
+            request = msg.CardRequest.model_validate_json(body)
+        except ValidationError as err:
+            loc, why = first_problem(err)
+            where = ".".join(map(str, loc))
+            return 422, {"error": f"{where}: {why}" if where else why}
+        try:
+            done: Accepted = await asyncio.wrap_future(self.owner.play(request, client))
+        except Refused as err:
+            return err.status, {"error": err.message, **err.extra}
+        return 202, {"tick": done.tick, "branch": done.branch, "index": done.index}
+
+    async def status(self, request: Request) -> Response:
+        if not self.authorized(request):
+            return problem(401, "this town needs its token")
+        return JSONResponse(await ask(self.owner, lambda _tl: self.owner.status()))
+
+    async def trace(self, request: Request) -> Response:
+        if not self.authorized(request):
+            return problem(401, "this town needs its token")
+        record = await ask(self.owner, lambda tl: store.to_save(tl).model_dump_json(indent=1))
+        return Response(record, media_type="application/json")
+
+    async def page(self, request: Request) -> Response:
+        return HTMLResponse(resources.files("game.wire").joinpath("page.html").read_text())
+
+
+def make_app(owner: Owner, *, token: str | None = None, cors: Sequence[str] = ()) -> Starlette:
+    """The Starlette app of one owner's town (CORS only for the origins listed)."""
+    town = TownApp(owner, token)
+    middleware = [Middleware(CORSMiddleware, allow_origins=list(cors),
+                             allow_methods=["GET", "POST"], allow_headers=["*"])] if cors else []
+    routes: list[Route | WebSocketRoute] = [
+        Route("/", town.page),
+        Route(f"{BASE}/flux", town.flux),
+        Route("/v1/town/{town_id}/events", town.flux),
+        WebSocketRoute(f"{BASE}/ws", town.ws),
+        Route(f"{BASE}/perturb", town.perturb, methods=["POST"]),
+        Route(f"{BASE}/status", town.status),
+        Route(f"{BASE}/trace", town.trace),
+    ]
+    return Starlette(routes=routes, middleware=middleware)
+

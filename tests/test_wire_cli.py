@@ -1,0 +1,86 @@
+"""`agent-town serve` and `agent-town follow` as a person runs them, and the bus's promise that a
+viewer who falls behind is dropped, never the town."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from game.trace import store
+from game.wire import messages as msg
+from game.wire.bus import MemoryBus, Subscription
+
+SERVE_SECONDS = 20
+
+
+def start_serve(*flags: str, home: Path) -> tuple[subprocess.Popen[str], str]:
+    env = {**os.environ, "AGENT_TOWN_HOME": str(home)}
+    proc = subprocess.Popen([sys.executable, "-m", "game", "serve", "--port", "0", *flags],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    found = re.search(r"http://127\.0\.0\.1:\d+", line)
+    assert found, (line, proc.stderr.read() if proc.poll() is not None else "")
+    return proc, found.group(0)
+
+
+@pytest.mark.slow
+def test_serve_follow_and_stop_leave_a_history_that_verifies(tmp_path: Path) -> None:
+    out = tmp_path / "served.town"
+    proc, url = start_serve("--speed", "16", "--out", str(out), home=tmp_path)
+    try:
+        follow = subprocess.run(
+            f"{sys.executable} -m game follow {url} --ops greet,arrive | head -3",
+            shell=True, capture_output=True, text=True, timeout=SERVE_SECONDS)
+        lines = follow.stdout.splitlines()
+        assert lines[0].startswith("# town seed 7, on main at tick"), follow.stdout
+        assert len(lines) == 3 and all(re.match(r"\s+\d+ main\s+\S", x) for x in lines[1:])
+        assert follow.stderr == ""  # the closed pipe ends it quietly
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        stdout, stderr = proc.communicate(timeout=SERVE_SECONDS)
+    assert proc.returncode == 0, stderr
+    assert f"saved: {out}" in stdout and stderr == ""
+    record = store.read(out)
+    assert record.branches[0].head > 0
+    timeline = store.build(record)
+    store.verify(record, timeline)
+
+
+def test_serving_beyond_loopback_without_a_token_is_refused_in_one_line(tmp_path: Path) -> None:
+    got = subprocess.run([sys.executable, "-m", "game", "serve", "--host", "0.0.0.0"],
+                         capture_output=True, text=True, timeout=SERVE_SECONDS,
+                         env={**os.environ, "AGENT_TOWN_HOME": str(tmp_path)})
+    assert got.returncode == 2
+    assert got.stderr.startswith("agent-town: serving on 0.0.0.0 needs --token")
+    assert got.stderr.count("\n") == 1
+
+
+def test_following_nothing_says_so_in_one_line(tmp_path: Path) -> None:
+    got = subprocess.run([sys.executable, "-m", "game", "follow", "http://127.0.0.1:9"],
+                         capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "AGENT_TOWN_HOME": str(tmp_path)})
+    assert got.returncode == 2, got.stderr
+    assert got.stderr.startswith("agent-town: http://127.0.0.1:9: cannot reach the town")
+    assert got.stderr.count("\n") == 1
+
+
+def test_a_viewer_that_falls_behind_is_dropped_and_told_while_others_go_on() -> None:
+    bus = MemoryBus()
+    woken: list[int] = []
+    slow = Subscription(lambda m: True, lambda: woken.append(1), limit=50)
+    fast = Subscription(lambda m: True, lambda: None, limit=50)
+    bus.add(slow)
+    bus.add(fast)
+    for tick in range(1, 200):
+        bus.publish([msg.tick_message("town", "main", tick, None)])
+        fast.take()
+    assert slow.dropped and slow.closed and not fast.dropped
+    assert bus.count() == 1 and slow.take() == []
+    assert len(woken) == 1  # one wake for a burst, not one per message

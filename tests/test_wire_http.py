@@ -1,0 +1,202 @@
+"""The town over HTTP, served by a real uvicorn on a free loopback port: the SSE and WebSocket
+streams, resuming with Last-Event-ID, every answer of perturb, and a session with cards from
+three clients that re-simulates to the owner's hash."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+from httpx_ws import connect_ws
+
+from game.sim.events import Event
+from game.switches import Switches
+from game.trace import store
+from game.trace.timeline import MAIN, Timeline
+from game.wire.messages import parse_event_id
+from tests.wire import FLUX, Seen, post_card, read_sse, serving
+
+
+def replay_of(base: str) -> tuple[Timeline, str]:
+    """The served history's record, re-simulated and verified here: (timeline, head hash)."""
+    record = store.SaveFile.model_validate_json(httpx.get(base + "/api/v1/world/town/trace",
+                                                          timeout=30).text)
+    timeline = store.build(record)
+    finals = store.verify(record, timeline)
+    return timeline, finals[record.current]
+
+
+def pause(served_owner: object) -> None:
+    owner = served_owner
+    owner.call(lambda tl: setattr(owner, "speed", 0)).result(timeout=10)  # type: ignore[attr-defined]
+
+
+def as_events(seen: Seen) -> list[Event]:
+    return [Event.model_validate(e) for e in seen.events()]
+
+
+def test_the_stream_opens_with_the_status_then_every_event_in_order() -> None:
+    with serving(speed=16) as served:
+        seen = read_sse(served.url + FLUX, until_tick=120)
+    name, ident, status = seen.items[0]
+    assert name == "town.status" and ident == ""
+    assert (status["scenario"], status["seed"], status["branch"]) == ("town", 7, MAIN)
+    assert status["features"] == {"isometric": True, "trace_replay": True, "perturbation": True}
+    events = seen.events()
+    assert len(events) > 10
+    keys = [(e["tick"], e["seq"]) for e in events]
+    assert keys == sorted(keys) and len(set(keys)) == len(keys)
+    for name, ident, body in seen.items[1:]:
+        if name == "town.tick":
+            assert set(body) >= {"tick", "hash", "branch"} and "event" not in body
+        elif "event" in body:
+            e = body["event"]
+            assert name == f"town.{body['phase']}.{e['op']}"
+            assert ident == f"main:e{e['tick']}.{e['seq']}"
+            assert set(body) == {"v", "town_id", "branch", "phase", "sent", "event"}
+            assert "sent" not in e  # wall-clock time lives in the envelope only
+
+
+def test_a_client_that_reconnects_with_last_event_id_misses_nothing_and_sees_nothing_twice(
+) -> None:
+    with serving(speed=16) as served:
+        first = read_sse(served.url + FLUX, events=40)
+        last = first.ids()[-1]
+        time.sleep(1.0)  # the town runs on while nobody listens
+        second = read_sse(served.url + FLUX, until_tick=parse_event_id(last)[1] + 60,
+                          headers={"Last-Event-ID": last})
+        pause(served.owner)
+        replay, _ = replay_of(served.url)
+    got = as_events(first) + as_events(second)
+    start, end = got[0].tick, second.last_tick()
+    want = [e for e in replay.events(MAIN, start=start, end=end)]
+    assert [e.id for e in got if e.tick <= end] == [e.id for e in want]
+    assert [e for e in got if e.tick <= end] == want
+
+
+def test_filters_pick_branch_kinds_and_a_start_tick() -> None:
+    with serving(speed=16) as served:
+        greets = read_sse(served.url + FLUX + "?ops=greet,gossip", events=10)
+        assert {e["op"] for e in greets.events()} <= {"greet", "gossip"}
+        since = read_sse(served.url + FLUX + "?since=5", events=5)
+        assert since.events()[0]["tick"] >= 5 and since.events()[0]["tick"] < 40
+        bad = httpx.get(served.url + FLUX + "?ops=juggle", timeout=10)
+        assert bad.status_code == 400 and "unknown event kind 'juggle'" in bad.json()["error"]
+        alias = read_sse(served.url + "/v1/town/town/events", events=3)
+        assert len(alias.events()) == 3
+        assert httpx.get(served.url + "/v1/town/elsewhere/events", timeout=10).status_code == 404
+
+
+def test_perturb_answers_every_status_in_words() -> None:
+    with serving(speed=16) as served:
+        base = served.url
+        ok = post_card(base, {"card": "festival"}, client="a")
+        assert ok.status_code == 202, ok.text
+        assert set(ok.json()) == {"tick", "branch", "index"} and ok.json()["branch"] == MAIN
+        seeds = post_card(base, {"operation": "greet", "participants": ["rosa", "felix"]},
+                          client="b")
+        assert seeds.status_code == 202, seeds.text
+        again = post_card(base, {"card": "storm"}, client="a")
+        assert again.status_code == 429 and 0 < again.json()["remaining_ms"] <= 1000
+        unknown = post_card(base, {"card": "greet", "targets": ["zed"]}, client="c")
+        assert unknown.status_code == 422
+        assert unknown.json()["error"] == "card 'greet': unknown citizen 'zed'"
+        for body in ('{"card":', '{"card": 3}', '{"card": "x", "extra": 1}', "[]"):
+            bad = post_card(base, body, client="c")
+            assert bad.status_code == 422 and "\n" not in bad.json()["error"], body
+        huge = post_card(base, json.dumps({"card": "festival", "pad": "x" * 10_000}), client="c")
+        assert huge.status_code == 413
+        pause(served.owner)
+        served.owner.call(lambda tl: tl.seek(tl.cursor - 10)).result(timeout=10)
+        past = post_card(base, {"card": "festival"}, client="d")
+        assert past.status_code == 409 and "in the past" in past.json()["error"]
+
+
+def test_a_token_guards_every_route_and_switches_turn_things_off() -> None:
+    with serving(token="s3cret") as served:
+        assert post_card(served.url, {"card": "festival"}).status_code == 401
+        assert httpx.get(served.url + FLUX, timeout=10).status_code == 401
+        assert post_card(served.url, {"card": "festival"}, token="s3cret").status_code == 202
+        seen = read_sse(served.url + FLUX + "?token=s3cret", events=1)
+        assert seen.events()
+    off = Switches(perturbation=False, trace_replay=False)
+    with serving(switches=off) as served:
+        refused = post_card(served.url, {"card": "festival"})
+        assert refused.status_code == 403 and "switched off" in refused.json()["error"]
+        assert httpx.get(served.url + FLUX + "?since=0", timeout=10).status_code == 403
+        status = read_sse(served.url + FLUX, events=1).items[0][2]
+        assert status["features"] == {"isometric": True, "trace_replay": False,
+                                      "perturbation": False}
+
+
+def test_the_websocket_streams_the_same_events_and_takes_cards() -> None:
+    with serving(speed=16) as served:
+        url = served.url.replace("http", "ws") + "/api/v1/world/town/ws"
+        frames = []
+        answer = None
+        with connect_ws(url) as ws:
+            ws.send_text(json.dumps({"card": "festival"}))
+            while answer is None or len(frames) < 30:
+                frame = json.loads(ws.receive_text(timeout=10))
+                if frame.get("type") == "perturb":
+                    answer = frame
+                else:
+                    frames.append(frame)
+        assert frames[0]["event"] == "town.status"
+        assert answer == {"type": "perturb", "status": 202, "tick": answer["tick"],
+                          "branch": MAIN, "index": 0}
+        events = [f["data"]["event"] for f in frames if "event" in f["data"]]
+        assert [f["id"] for f in frames if f["id"]] == [f"main:{e['id']}" for e in events]
+
+
+def test_cards_from_three_clients_replay_to_the_owners_hash_and_every_client_saw_the_replay(
+) -> None:
+    with serving(speed=16) as served:
+        stop = threading.Event()
+        with ThreadPoolExecutor(3) as pool:
+            watchers = [pool.submit(read_sse, served.url + FLUX, stop=stop) for _ in range(3)]
+            time.sleep(0.5)
+            cards = [("a", {"card": "festival"}), ("b", {"card": "rumor", "targets": ["igor"]}),
+                     ("c", {"card": "greet", "targets": ["rosa", "felix"]}),
+                     ("a", {"card": "storm"}), ("b", {"card": "solo", "targets": ["vera"]})]
+            answers = []
+            for client, body in cards:
+                answers.append(post_card(served.url, body, client=client))
+                time.sleep(0.6)
+            time.sleep(1.0)
+            stop.set()
+            seen = [w.result(timeout=30) for w in watchers]
+        pause(served.owner)
+        owner_hash = served.owner.call(lambda tl: tl.flux.state_hash()).result(timeout=10)
+        replay, head_hash = replay_of(served.url)
+    assert [a.status_code for a in answers] == [202] * 5, [a.text for a in answers]
+    assert head_hash == owner_hash
+    played = [(p.card, p.targets) for p in replay.perturbations(MAIN)]
+    assert played == [(b["card"], tuple(b.get("targets", ()))) for _, b in cards]
+    for client in seen:
+        got = as_events(client)
+        start, end = client.items[0][2]["head"] + 1, got[-1].tick
+        assert got[0].tick >= start
+        # Up to the last complete tick the client heard: exactly the replay's events.
+        want = replay.events(MAIN, start=start, end=end - 1)
+        assert [e for e in got if e.tick < end] == want
+        inputs = [d["card"]["card"] for n, _, d in client.items if n == "town.input"]
+        assert inputs == [b["card"] for _, b in cards]
+
+
+def test_the_page_is_served_at_the_root() -> None:
+    with serving(speed=1) as served:
+        page = httpx.get(served.url + "/", timeout=10)
+    assert page.status_code == 200 and "EventSource" in page.text and "/perturb" in page.text
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.5"])
+def test_binding_beyond_loopback_needs_a_token(host: str) -> None:
+    from game.wire.serve import check_bind
+    with pytest.raises(ValueError, match="needs --token"):
+        check_bind(host, None)
+    check_bind(host, "t")
