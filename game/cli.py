@@ -141,6 +141,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--frames", type=_frames, help="run exactly N frames (1/60 s each), exit")
     parser.add_argument("--screenshot", type=_path, metavar="OUT.png",
                         help="save the last frame as a PNG")
+    net = parser.add_argument_group("the window on the network")
+    net.add_argument("--serve", action="store_true",
+                     help="share the window's town over HTTP (see `serve` for the endpoints)")
+    net.add_argument("--join", metavar="URL", help="open the town served at URL, in lockstep")
+    net.add_argument("--host", default="127.0.0.1", help="with --serve: address to listen on")
+    net.add_argument("--port", type=_port, default=8000, help="with --serve: port (0: any free)")
+    net.add_argument("--token", help="with --serve: a token every request must carry; with "
+                     "--join: the served town's token")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     _add_run(sub)
     _add_history_commands(sub)
@@ -522,7 +530,7 @@ def town_summary(flux: TownFlux) -> str:
 def cmd_window(args: argparse.Namespace) -> int:
     """Open the window (imported here: the headless commands never load pygame)."""
     from game.view.assets import AssetError
-    from game.view.window import AppCrashed, run_app
+    from game.view.window import AppCrashed, Network, run_app
 
     if args.screenshot is not None:
         check_output(args.screenshot)
@@ -530,12 +538,23 @@ def cmd_window(args: argparse.Namespace) -> int:
         # A counted (headless) run has nobody to read a problem in the window: a file that
         # cannot be opened fails the run instead of showing the default town.
         _load(args.load)
+    if args.serve and args.join:
+        raise CliError("--serve and --join: a window either shares its town or joins another")
+    network = Network(serve=args.serve, join=args.join, host=args.host, port=args.port,
+                      token=args.token)
+    if args.serve:
+        try:
+            wire.check_bind(args.host, args.token)
+        except ValueError as err:
+            raise CliError(str(err)) from None
     logs.setup()
     try:
         return run_app(args.scenario, args.seed, args.frames, args.screenshot, args.speed,
-                       args.start_tick, load=args.load)
-    except (ValueError, AssetError) as err:
-        raise CliError(str(err)) from None
+                       args.start_tick, load=args.load, network=network)
+    except (ValueError, AssetError, OSError, store.SaveError) as err:
+        raise CliError(limits.one_line(str(err))) from None
+    except ImportError as err:
+        raise CliError(str(wire.need_stream_extra(err))) from None
     except AppCrashed as err:
         saved = f"; history saved to {err.autosave}" if err.autosave else ""
         _complain(f"{PROG}: stopped on an unexpected error ({err}){saved}; "

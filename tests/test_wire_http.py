@@ -196,7 +196,7 @@ def test_the_page_is_served_at_the_root() -> None:
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.5"])
 def test_binding_beyond_loopback_needs_a_token(host: str) -> None:
-    from game.wire.serve import check_bind
+    from game.wire.commands import check_bind
     with pytest.raises(ValueError, match="needs --token"):
         check_bind(host, None)
     check_bind(host, "t")

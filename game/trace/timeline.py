@@ -250,6 +250,16 @@ class Timeline:
         insort(self.branch.perturbations, p, key=lambda q: q.tick)
         self._schedules.clear()
 
+    def extend(self, name: str, p: Perturbation) -> None:
+        """Append a card to branch `name` past its head (a lockstep viewer hearing the owner's
+        input log), wherever the cursor stands."""
+        branch = self.branches[name]
+        if p.tick <= branch.head:
+            raise ValueError(f"card {p.card!r} at tick {p.tick}: {name} has run that tick")
+        self.flux.check(p)
+        insort(branch.perturbations, p, key=lambda q: q.tick)
+        self._schedules.clear()
+
     def add_perturbations(self, ps: Sequence[Perturbation]) -> None:
         """Schedule many perturbations at once (a card file), in linear time: each is checked,
         then the branch's cards are sorted once (stably: a tick's cards keep their order)."""

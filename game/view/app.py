@@ -46,6 +46,7 @@ from game.view.intents import (
     ShowWhy,
     TownOpened,
 )
+from game.view.link import Link
 from game.view.marks import draw_marks
 from game.view.reduce import reduce
 from game.view.routing import Router
@@ -98,6 +99,7 @@ class App:
         self.autosaves = files.AutosaveClock(autosave_seconds)
         # The crashed history being reopened, until it has run `crash.TRIAL_SECONDS`.
         self.trial = crash.Trial()  # a crashed history being reopened
+        self.link: Link | None = None  # sharing this town, or joined to one served elsewhere
         self._open(timeline)
         self.widgets.layout(screen.get_rect(), self.ui.overlays["inspector"])
         self.world.lay_out(self.at, self.now, self.camera)
@@ -135,6 +137,8 @@ class App:
             self._seek(self._pending_seek)  # at most one seek a frame, however fast the drag
             self._pending_seek = None
         self._scroll(dt)
+        if self.link is not None:  # a tick boundary: the network's cards and news come in
+            self.link.before_frame(self.timeline, self.ui.speed, self.say)
         events = self.advance(dt)
         self._direct(dt)
         if self.autosaves.due(self.now) and (failed := files.autosave(self.timeline)):
@@ -246,9 +250,11 @@ class App:
     def _play(self, play: fx.PlayCard) -> Intent | None:
         """The card becomes a perturbation at the next tick, through the timeline."""
         before, tick = self.timeline.current, self.timeline.cursor
+        ids = [self.flux.citizens[i].id for i in play.targets]
+        if self.link is not None and self.link.deal(play.card, ids):
+            return None  # the remote owner plays it: its input log brings it back here
         try:
-            branch = self.timeline.play(play.card,
-                                        [self.flux.citizens[i].id for i in play.targets])
+            branch = self.timeline.play(play.card, ids)
         except ValueError as err:
             self.say(fx.Say(str(err), error=True))
             return CardRefused(play.card)
@@ -331,6 +337,9 @@ class App:
             self.budget.start()
         events: list[Event] = []
         ran = 0
+        limit = self.link.horizon(self.timeline) if self.link is not None else None
+        if limit is not None:  # a joined window runs no further than the owner has
+            due = min(due, max(0, limit - self.timeline.cursor))
         while ran < due and (ran == 0 or self.budget is None or self.budget.left()):
             try:
                 events += self.timeline.advance(1)

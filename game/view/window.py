@@ -11,12 +11,14 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pygame
 
 from game import config
 from game import speed as speeds
+from game.clock import MAX_SPEED
 from game.userfiles import paths
 from game.userfiles import settings as user_settings
 from game.userfiles.settings import Settings
@@ -25,6 +27,7 @@ from game.view import crash, files
 from game.view.app import App
 from game.view.assets import resource_path
 from game.view.effects import Say
+from game.view.link import Joined, Link, Sharing
 
 TITLE = "Agent Town"
 FPS_CAP = config.FRAME_RATE
@@ -86,9 +89,20 @@ def open_window(size: tuple[int, int], resizable: bool = True) -> pygame.Surface
     return pygame.display.set_mode(size, pygame.RESIZABLE if resizable else 0)
 
 
+@dataclass(frozen=True)
+class Network:
+    """The window on the network: serve its town (`serve`), or join the town at `join`."""
+
+    serve: bool = False
+    join: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    token: str | None = None
+
+
 def run_app(scenario: str = "town", seed: int = 7, frames: int | None = None,
             screenshot: str | None = None, speed: int | None = None, start_tick: int = 0,
-            load: str | None = None) -> int:
+            load: str | None = None, network: Network = Network()) -> int:
     """Open the window on a town and run it until it is closed (or for `frames` frames).
 
     `start_tick` runs the town headless that far first (e.g. 1300 shows the first night);
@@ -105,14 +119,18 @@ def run_app(scenario: str = "town", seed: int = 7, frames: int | None = None,
     counted = frames is not None
     prefs, settings_problem = (Settings(), None) if counted else user_settings.load()
     speed = config.SPEEDS[prefs.speed_index] if speed is None else speeds.check(speed)
-    timeline, problem = files.first_town(scenario, seed, start_tick, load)
+    joined = Joined.connect(network.join, network.token) if network.join else None
+    timeline, problem = ((joined.timeline, None) if joined is not None
+                         else files.first_town(scenario, seed, start_tick, load))
+    link: Link | None = joined
     pygame.display.init()
     try:
         open_window(prefs.window_size)
-        app = App(timeline, speed=speed, reproducible=counted, settings=prefs,
-                  autosave_seconds=None if counted else files.AUTOSAVE_SECONDS)
+        app = App(timeline, speed=MAX_SPEED if joined else speed, reproducible=counted,
+                  settings=prefs, autosave_seconds=None if counted else files.AUTOSAVE_SECONDS)
         if problem is not None:
             app.say(problem)
+        link = app.link = joined or _share(app, network)
         if not counted:
             _greet(app, settings_problem)
         try:
@@ -133,8 +151,19 @@ def run_app(scenario: str = "town", seed: int = 7, frames: int | None = None,
             files.autosave(app.timeline)  # a failure is logged: the window is gone
             user_settings.save(app.settings)
     finally:
+        if link is not None:
+            link.close()
         pygame.quit()
     return 0
+
+
+def _share(app: App, network: Network) -> Sharing | None:
+    if not network.serve:
+        return None
+    sharing = Sharing.start(app.timeline, host=network.host, port=network.port,
+                            token=network.token, speed=app.ui.speed)
+    app.say(Say(f"serving this town at {sharing.served.url}"))
+    return sharing
 
 
 def _greet(app: App, settings_problem: str | None) -> None:

@@ -10,7 +10,7 @@ import json
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from types import FrameType
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -33,6 +33,13 @@ class WireError(Exception):
 def need_stream_extra(err: ImportError) -> WireError:
     return WireError(f"this needs the stream extra ({err.name} is missing): "
                      f"pip install 'agent-town[stream]'")
+
+
+def check_bind(host: str, token: str | None) -> None:
+    """Only loopback without a token: ValueError in words otherwise."""
+    if host not in ("127.0.0.1", "localhost", "::1") and not token:
+        raise ValueError(f"serving on {host} needs --token (anyone who can reach it could "
+                         f"deal cards): loopback (127.0.0.1) needs none")
 
 
 def serve(timeline: Timeline, out: TextIO, *, host: str, port: int, token: str | None,
@@ -81,6 +88,8 @@ def follow(url: str, out: TextIO, *, ops: str = "", as_json: bool = False,
     """Print a served town's live stream, one line an event, reconnecting without a gap."""
     try:
         import httpx
+
+        from game.wire.client import stream
     except ImportError as err:
         raise need_stream_extra(err) from None
     last: str | None = None
@@ -88,7 +97,7 @@ def follow(url: str, out: TextIO, *, ops: str = "", as_json: bool = False,
     heard = False  # a town never reached is a wrong address: say so at once
     while True:
         try:
-            for name, ident, data in _stream(url, ops, token, last):
+            for name, ident, data in stream(url, ops=ops, token=token, last=last):
                 failures, heard = 0, True
                 if ident:
                     last = ident
@@ -105,26 +114,6 @@ def follow(url: str, out: TextIO, *, ops: str = "", as_json: bool = False,
             if failures > RECONNECTS or not heard:
                 raise WireError(f"{url}: cannot reach the town ({type(err).__name__})") from None
             time.sleep(RECONNECT_SECONDS)
-
-
-def _stream(url: str, ops: str, token: str | None, last: str | None
-            ) -> Iterator[tuple[str, str, str]]:
-    import httpx
-    from httpx_sse import connect_sse
-
-    base = url.rstrip("/")
-    if "/api/" not in base and "/v1/" not in base:
-        base += "/api/v1/world/town/flux"
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    if last:
-        headers["Last-Event-ID"] = last
-    params = {"ops": ops} if ops else {}
-    timeout = httpx.Timeout(10.0, read=60.0)
-    with httpx.Client(timeout=timeout) as client, \
-            connect_sse(client, "GET", base, headers=headers, params=params) as source:
-        source.response.raise_for_status()
-        for sse in source.iter_sse():
-            yield sse.event, sse.id, sse.data
 
 
 def _line(name: str, data: str, as_json: bool) -> str | None:

@@ -137,6 +137,14 @@ class Owner:
                 "speed": self.speed, "branches": list(tl.branches),
                 "features": self.switches.as_dict()}
 
+    def rebind(self, timeline: Timeline) -> None:
+        """Own another timeline (the window opened a file): viewers hear its status anew."""
+        if self._record in self.timeline.recorders:
+            self.timeline.recorders.remove(self._record)
+        self.timeline = timeline
+        timeline.recorders.append(self._record)
+        self.hub.publish([msg.status_message(self.status())])
+
     def close(self) -> None:
         if self._record in self.timeline.recorders:
             self.timeline.recorders.remove(self._record)

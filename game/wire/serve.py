@@ -17,6 +17,7 @@ import uvicorn
 
 from game import limits
 from game.clock import MAX_SPEED, TickClock
+from game.wire.commands import check_bind
 from game.wire.owner import Owner
 from game.wire.server import make_app
 
@@ -31,13 +32,6 @@ def free_port(host: str = "127.0.0.1") -> int:
         s.bind((host, 0))
         port: int = s.getsockname()[1]
         return port
-
-
-def check_bind(host: str, token: str | None) -> None:
-    """Only loopback without a token: ValueError in words otherwise."""
-    if host not in ("127.0.0.1", "localhost", "::1") and not token:
-        raise ValueError(f"serving on {host} needs --token (anyone who can reach it could "
-                         f"deal cards): loopback (127.0.0.1) needs none")
 
 
 class OwnerLoop:
