@@ -1,0 +1,35 @@
+"""The live page at `/`, in a real headless Chromium: the feed fills from the stream, and a card
+played from the page is accepted by the owner and comes back in the feed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from tests.browser import browser
+from tests.wire import serving
+
+ROWS = "document.querySelectorAll('#feed li').length"
+
+
+def test_the_page_shows_the_live_feed_and_plays_a_card(tmp_path: Path) -> None:
+    shot = Path(os.environ.get("AGENT_TOWN_SHOTS", tmp_path)) / "page.png"
+    with serving(speed=16) as served, browser() as page:
+        page.go(served.url + "/")
+        page.wait_for(f"{ROWS} >= 8")
+        assert page.evaluate("document.getElementById('town').textContent") == \
+            "town · seed 7 · main"
+        page.evaluate("document.getElementById('card').value = 'greet'")
+        page.type_into("#targets", "rosa felix")
+        page.click("#send")
+        answer = page.wait_for("(t => t.includes('plays') && t)"
+                               "(document.getElementById('answer').textContent)")
+        assert answer.startswith("greet plays at tick ")
+        row = page.wait_for("(r => r && r.textContent)(document.querySelector('#feed li.card'))",
+                            seconds=2)
+        assert "card greet rosa felix" in row
+        page.wait_for("document.getElementById('hash').textContent.startsWith('hash ')")
+        page.screenshot(shot)
+        cards = served.owner.call(lambda tl: [p.card for p in tl.perturbations()]).result(10)
+    assert cards == ["greet"]
+    assert shot.stat().st_size > 10_000
