@@ -42,6 +42,7 @@ class OwnerLoop:
         self.clock = TickClock()
         self.stopping = threading.Event()
         self.halted = False  # the history is full: the town stands still, still served
+        self.longest = 0.0  # seconds of the longest turn (jobs and ticks): the owner's stall
 
     def run(self) -> None:
         last = time.perf_counter()
@@ -51,6 +52,7 @@ class OwnerLoop:
             due = 0 if self.halted else self.clock.due(now - last, self.owner.speed)
             last = now
             self.step(due)
+            self.longest = max(self.longest, time.perf_counter() - now)
             self.owner.wait(self.pause())
 
     def step(self, due: int) -> None:

@@ -1,0 +1,105 @@
+"""A load test of a served town, loopback only and bounded in time: SSE and WebSocket viewers and
+clients posting cards against a `town` at 16×. Checks that no viewer missed or repeated an
+event (against the re-simulated history), that the owner kept its pace, and that the history
+verifies; prints the figures.
+
+python benchmarks/stream_load.py [--sse 40 --ws 10 --posters 5 --seconds 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from game.switches import Switches
+from game.trace import store
+from game.trace.timeline import MAIN, Timeline
+from game.wire.owner import Owner
+from game.wire.serve import Served
+
+CLIENTS = Path(__file__).with_name("stream_clients.py")
+SPEED = 16
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+def check_viewer(log: dict[str, Any], replay: Timeline) -> tuple[int, int]:
+    """(missed, repeated) events of one viewer over the ticks it covered completely."""
+    got = [tuple(e) for e in log["events"] if e[0] <= log["last_tick"]]
+    want = [(e.tick, e.seq) for e in replay.events(MAIN, start=log["head"] + 1,
+                                                    end=log["last_tick"])]
+    repeated = len(got) - len(set(got))
+    missed = len(set(want) - set(got))
+    return missed, repeated
+
+
+def run(sse: int, ws: int, posters: int, seconds: float) -> dict[str, Any]:
+    owner = Owner(Timeline("town", 7), switches=Switches(), speed=SPEED)
+    served = Served(owner).start()
+    loop_thread = threading.Thread(target=served.run_owner, daemon=True)
+    loop_thread.start()
+    started, head0 = time.perf_counter(), 0
+    clients = subprocess.run(
+        [sys.executable, str(CLIENTS), served.url, "--sse", str(sse), "--ws", str(ws),
+         "--posters", str(posters), "--seconds", str(seconds)],
+        capture_output=True, text=True, timeout=seconds + 120, check=True)
+    elapsed = time.perf_counter() - started
+    owner.call(lambda tl: setattr(owner, "speed", 0)).result(timeout=30)
+    head, owner_hash = owner.call(lambda tl: (tl.cursor, tl.flux.state_hash())).result(30)
+    record = owner.call(store.to_save).result(timeout=120)
+    served.stop()
+    loop_thread.join(timeout=10)
+    replay = store.build(record)
+    finals = store.verify(record, replay)
+    logs = json.loads(clients.stdout)
+    viewers = [log for log in logs if log["kind"] != "poster"]
+    checks = [check_viewer(log, replay) for log in viewers]
+    statuses = [s for log in logs if log["kind"] == "poster" for s in log["statuses"]]
+    latencies = [x for log in viewers for x in log["latency_ms"]]
+    return {
+        "viewers": len(viewers), "events_received": sum(len(v["events"]) for v in viewers),
+        "missed": sum(m for m, _ in checks), "repeated": sum(r for _, r in checks),
+        "cards_accepted": statuses.count(202),
+        "cards_refused": len(statuses) - statuses.count(202),
+        "ticks_per_second": (head - head0) / elapsed,
+        "owner_longest_ms": served.loop.longest * 1000,
+        "latency_p50_ms": percentile(latencies, 0.5),
+        "latency_p95_ms": percentile(latencies, 0.95),
+        "verifies": finals[record.current] == owner_hash,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sse", type=int, default=40)
+    parser.add_argument("--ws", type=int, default=10)
+    parser.add_argument("--posters", type=int, default=5)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    args = parser.parse_args()
+    got = run(args.sse, args.ws, args.posters, args.seconds)
+    print(f"viewers: {got['viewers']} ({args.sse} SSE, {args.ws} WebSocket), "
+          f"posters: {args.posters}, {args.seconds:g} s at {SPEED}×")
+    print(f"events received: {got['events_received']}")
+    print(f"events missed: {got['missed']}")
+    print(f"events repeated: {got['repeated']}")
+    print(f"cards accepted: {got['cards_accepted']} (refused: {got['cards_refused']})")
+    print(f"owner pace: {got['ticks_per_second']:.1f} ticks/s (goal {SPEED * 20})")
+    print(f"owner longest turn: {got['owner_longest_ms']:.1f} ms")
+    print(f"latency p50: {got['latency_p50_ms']:.1f} ms")
+    print(f"latency p95: {got['latency_p95_ms']:.1f} ms")
+    print(f"history verifies: {'yes' if got['verifies'] else 'NO'}")
+    if got["missed"] or got["repeated"] or not got["verifies"]:
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
