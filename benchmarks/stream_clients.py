@@ -24,6 +24,8 @@ CARDS = ["festival", "storm", "greet", "solo", "rumor", "trade", "teach"]
 
 
 def heard(log: dict[str, Any], name: str, data: str) -> None:
+    if not data:  # a keep-alive
+        return
     body = json.loads(data)
     now = time.time()
     if name == "town.status":

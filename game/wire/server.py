@@ -37,6 +37,9 @@ from game.wire.owner import Accepted, Cursor, Owner, Refused
 
 BASE = "/api/v1/world/town"
 KEEPALIVE_SECONDS = 15
+# Messages written in a row before the loop may run other work: a viewer that hung up is then
+# noticed within a few writes, not after a whole backlog (asyncio warns past five).
+YIELD_EVERY = 4
 ASK_SECONDS = 30.0  # the longest a request waits for the owner (a /trace of a long history)
 CLIENT_HEADER = "x-agent-town-client"  # names a client for the card cooldown (else its host)
 
@@ -150,8 +153,10 @@ class TownApp:
         try:
             while True:
                 ready.clear()
-                for m in sub.take():
+                for n, m in enumerate(sub.take(), 1):
                     yield m
+                    if n % YIELD_EVERY == 0:  # let a vanished viewer's hang-up be noticed
+                        await asyncio.sleep(0)
                 if sub.dropped:
                     yield msg.notice_message("", "you fell too far behind the town and were "
                                                  "dropped: reconnect with Last-Event-ID")
