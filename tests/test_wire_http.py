@@ -200,3 +200,11 @@ def test_binding_beyond_loopback_needs_a_token(host: str) -> None:
     with pytest.raises(ValueError, match="needs --token"):
         check_bind(host, None)
     check_bind(host, "t")
+
+
+def test_the_switches_are_read_from_either_name_and_ours_win() -> None:
+    from game.switches import read
+    assert read({}) == Switches()
+    assert read({"AGENT_TOWN_PERTURBATION_ENABLED": "0"}).perturbation is False
+    assert read({"KGENTS_TRACE_REPLAY_ENABLED": "false"}).trace_replay is False
+    assert read({"KGENTS_ISOMETRIC_ENABLED": "0", "AGENT_TOWN_ISOMETRIC_ENABLED": "1"}).isometric

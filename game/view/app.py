@@ -18,7 +18,7 @@ from dataclasses import replace
 
 import pygame
 
-from game import config, limits
+from game import config, limits, switches
 from game.clock import MAX_SPEED, TickBudget, TickClock
 from game.sim import laws
 from game.sim.events import Event
@@ -86,7 +86,8 @@ class App:
         self.clock = TickClock()
         # Counted-frame runs skip the time budget: what a frame shows must not depend on the CPU.
         self.budget: TickBudget | None = None if reproducible else TickBudget()
-        self.ui = UiState.start(speed, hud=self.settings.hud_visible)  # checks the speed
+        self.ui = UiState.start(speed, hud=self.settings.hud_visible,  # checks the speed
+                                features=switches.current())
         self.widgets = Widgets(self.assets, str(logs.log_file()), self.settings.seen_hint)
         self.router = Router(self.widgets)
         self.director = Director()

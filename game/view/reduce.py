@@ -61,6 +61,9 @@ Step = tuple[UiState, tuple[fx.Effect, ...]]
 
 def reduce(state: UiState, intent: Intent, now: float) -> Step:
     """The state after `intent` at app time `now`, and what the app must do about it."""
+    refused = _switched_off(state, intent)
+    if refused is not None:
+        return state, (fx.Say(refused, error=True),)
     match intent:
         case SetSpeed() | TogglePause() | CycleSpeed():
             return _speed(state, intent)
@@ -77,6 +80,17 @@ def reduce(state: UiState, intent: Intent, now: float) -> Step:
             return replace(state, narration=text, narration_until=now + seconds), ()
         case _:
             return state, (_pass_on(intent),)
+
+
+def _switched_off(state: UiState, intent: Intent) -> str | None:
+    """Why the intent is refused by a kill switch, if it is: cards, or going back in time."""
+    if not state.features.perturbation and isinstance(intent, ArmCard):
+        return "cards are switched off for this town"
+    if state.features.trace_replay:
+        return None
+    backwards = (isinstance(intent, Scrub | JumpTo | SwitchBranch | JumpToEvent)
+                 or (isinstance(intent, StepEvent) and intent.direction < 0))
+    return "going back in time is switched off for this town" if backwards else None
 
 
 def _pass_on(intent: Quit | Recentre | ZoomAt | PanBy | Resize | Screenshot | SaveTown

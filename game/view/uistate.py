@@ -14,6 +14,7 @@ from types import MappingProxyType
 
 from game import config
 from game import speed as speeds
+from game.switches import ALL_ON, Switches
 
 # Windows that can open over the town, and whether one takes every key and click while it is
 # on top. The branch list is a pop-up: the HUD and the map still answer while it is open.
@@ -54,15 +55,17 @@ class UiState:
     scrubbing: bool = False
     narration: str = ""
     narration_until: float = 0.0  # app time the narration stops showing
+    features: Switches = ALL_ON  # what the operator left switched on (read once at start)
 
     @classmethod
-    def start(cls, speed: int, *, hud: bool = True) -> UiState:
+    def start(cls, speed: int, *, hud: bool = True, features: Switches = ALL_ON
+              ) -> UiState:
         """The state a window opens with: at `speed`, the HUD shown or hidden.
         Raises ValueError naming the choices for a speed that is not one."""
         index = config.SPEEDS.index(speeds.check(speed))
         resume = index if speed != 0 else config.SPEEDS.index(1)
         overlays = {"hud": hud, "inspector": True, "coalitions": False, "presentation": False}
-        return cls(index, resume, overlays=MappingProxyType(overlays))
+        return cls(index, resume, overlays=MappingProxyType(overlays), features=features)
 
     @property
     def speed(self) -> int:
