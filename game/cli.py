@@ -557,8 +557,11 @@ def cmd_window(args: argparse.Namespace) -> int:
     try:
         return run_app(args.scenario, args.seed, args.frames, args.screenshot, args.speed,
                        args.start_tick, load=args.load, network=network)
-    except (ValueError, AssetError, OSError, store.SaveError) as err:
+    except (ValueError, AssetError, store.SaveError) as err:
         raise CliError(limits.one_line(str(err))) from None
+    except OSError as err:  # the screenshot could not be written (a full disk), a port taken
+        raise CliError(limits.one_line(f"cannot write {err.filename}: {err.strerror}"
+                                       if err.filename else str(err))) from None
     except ImportError as err:
         raise CliError(str(wire.need_stream_extra(err))) from None
     except AppCrashed as err:
@@ -624,7 +627,7 @@ def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
         if isinstance(err, demo.DemoError | video.VideoError):
             raise CliError(str(err)) from None
         if isinstance(err, OSError):
-            raise CliError(f"cannot write {args.out}: {err}") from None
+            raise CliError(f"cannot write {args.out}: {err.strerror or err}") from None
         raise
     progress.close()
     out.write(f"wrote {args.out}: {shown} frames ({shown / fps:.1f} s at {fps} fps)\n")
