@@ -2,7 +2,9 @@
 
 Both encoders come with the optional `record` extra; the packaged game does not bundle them.
 Without it, opening a writer raises a VideoError that says what to install. No pygame here:
-frames arrive as raw RGB bytes.
+frames arrive as raw RGB bytes. Both stream: each frame goes on to the file as it comes (a
+render never holds its clip in memory), written beside the target and moved into place when
+complete; a failure (a full disk) is one line, and the unfinished file goes.
 """
 
 from __future__ import annotations
