@@ -420,6 +420,10 @@ def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_seek(args: argparse.Namespace, out: TextIO) -> int:
     timeline, record, _ = _load(args.file)
     name = _branch(timeline, record, args.branch)
+    head = timeline.branches[name].head
+    if args.tick > head:  # a saved history ends at its head: nothing was saved past it
+        raise CliError(f"tick {args.tick:,} is past the head of branch {name} (tick {head:,}): "
+                       f"choose a tick up to {head:,}")
     _reach(timeline, name, args.tick)
     out.write(f"branch {name} · tick {args.tick}\n")
     out.write(town_summary(timeline.flux))
@@ -436,6 +440,8 @@ def _reach(timeline: Timeline, name: str, tick: int) -> None:
 
 
 def cmd_events(args: argparse.Namespace, out: TextIO) -> int:
+    if args.end is not None and args.end < args.start:
+        raise CliError(f"--to {args.end:,} is before --from {args.start:,}: no tick lies between")
     timeline, record, _ = _load(args.file)
     name = _branch(timeline, record, args.branch)
     if args.end is not None and args.end > timeline.branches[name].head:
@@ -551,8 +557,11 @@ def cmd_window(args: argparse.Namespace) -> int:
     try:
         return run_app(args.scenario, args.seed, args.frames, args.screenshot, args.speed,
                        args.start_tick, load=args.load, network=network)
-    except (ValueError, AssetError, OSError, store.SaveError) as err:
+    except (ValueError, AssetError, store.SaveError) as err:
         raise CliError(limits.one_line(str(err))) from None
+    except OSError as err:  # the screenshot could not be written (a full disk), a port taken
+        raise CliError(limits.one_line(f"cannot write {err.filename}: {err.strerror}"
+                                       if err.filename else str(err))) from None
     except ImportError as err:
         raise CliError(str(wire.need_stream_extra(err))) from None
     except AppCrashed as err:
@@ -618,7 +627,7 @@ def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
         if isinstance(err, demo.DemoError | video.VideoError):
             raise CliError(str(err)) from None
         if isinstance(err, OSError):
-            raise CliError(f"cannot write {args.out}: {err}") from None
+            raise CliError(f"cannot write {args.out}: {err.strerror or err}") from None
         raise
     progress.close()
     out.write(f"wrote {args.out}: {shown} frames ({shown / fps:.1f} s at {fps} fps)\n")
@@ -691,9 +700,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     stream = out or sys.stdout
     try:
         args = build_parser().parse_args(argv)
-        if args.command is None:
-            return cmd_window(args)
-        return COMMANDS[args.command](args, stream)
+        status = cmd_window(args) if args.command is None else COMMANDS[args.command](args,
+                                                                                     stream)
+        stream.flush()  # a reader gone before the last lines is met here, not at exit
+        return status
     except (CliError, limits.LimitError) as err:  # a limit met mid-way (a seek past a full
         _complain(f"{PROG}: {err}")  # history) is the person's input too
         return 2

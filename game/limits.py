@@ -41,6 +41,10 @@ MAX_TEXT: Final = 200
 MAX_NOTES: Final = 10_000
 # A seed is a 64-bit number (numpy's generator takes more, nobody means it).
 MAX_SEED: Final = 2**64 - 1
+# A window's size, a remembered one too: at least a small laptop's half screen, at most an 8K
+# screen (a 16384 × 16384 window is a 1 GB surface, redrawn every frame).
+MIN_WINDOW: Final = (640, 360)
+MAX_WINDOW: Final = (7680, 4320)
 # What a window or a demo shows: an hour (a demo step's time, --frames at 60 fps).
 MAX_SECONDS_SHOWN: Final = 3600
 MAX_FRAMES: Final = MAX_SECONDS_SHOWN * config.FRAME_RATE
@@ -106,6 +110,12 @@ def check_text(text: str, what: str = "text", most: int = MAX_TEXT) -> str:
     if not text.isprintable():
         raise LimitError(f"{what} {shown(text)} holds control characters")
     return text
+
+
+def fit_window(size: tuple[int, int]) -> tuple[int, int]:
+    """A window size with each side brought within MIN_WINDOW … MAX_WINDOW."""
+    return (min(max(size[0], MIN_WINDOW[0]), MAX_WINDOW[0]),
+            min(max(size[1], MIN_WINDOW[1]), MAX_WINDOW[1]))
 
 
 def memory_needed(citizens: int) -> int:

@@ -1,5 +1,7 @@
 """Settings a person expects the app to remember: window size, speed, HUD visibility.
 
+A window size out of bounds is brought within them (game/limits.py), the rest kept.
+
 Stored as JSON in the user's config folder and written atomically. A settings file that cannot
 be read is never a crash and never silently overwritten: it is renamed aside
 (`settings.json.broken-<time>`), the defaults are used, the log has the detail and the caller
@@ -13,9 +15,9 @@ import logging
 from pathlib import Path
 from typing import NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from game import config
+from game import config, limits
 from game.userfiles import paths
 from game.userfiles.storage import atomic_write_text, set_aside
 
@@ -29,6 +31,17 @@ class Settings(BaseModel):
     speed_index: int = Field(default=1, ge=0, lt=len(config.SPEEDS))
     hud_visible: bool = True
     seen_hint: bool = False
+
+    @field_validator("window_size")
+    @classmethod
+    def _fits(cls, size: tuple[int, int]) -> tuple[int, int]:
+        """A remembered size out of bounds (`[-5, -5]`, 16384 × 16384) opens the window at the
+        nearest size within limits.MIN_WINDOW … MAX_WINDOW; the other settings are kept."""
+        fitted = limits.fit_window(size)
+        if fitted != size:
+            log.warning("window size %s × %s is out of bounds: using %s × %s",
+                        limits.number(size[0]), limits.number(size[1]), *fitted)
+        return fitted
 
 
 def settings_path() -> Path:

@@ -18,9 +18,9 @@ import stat
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import IO, Any, TextIO, TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -68,16 +68,22 @@ def _locked_temp(folder: Path, name: str) -> tuple[int, str]:
         os.close(fd)  # a cleaner removed it between its creation and our lock: take another
 
 
+Opened = TypeVar("Opened", bound=IO[Any])
+
+
 @contextlib.contextmanager
-def atomic_writer(path: str | os.PathLike[str]) -> Iterator[TextIO]:
-    """Yield a text file; on a clean exit it replaces `path` (or the file `path` links to),
-    keeping that file's mode; on an error it vanishes."""
+def _replacing(path: str | os.PathLike[str], opener: Callable[[int], Opened]
+               ) -> Iterator[Opened]:
+    """Yield the temp file `opener` makes of a new locked descriptor; on a clean exit it
+    replaces `path` (or the file `path` links to), keeping that file's mode; on an error (a
+    full disk, say) it vanishes."""
     target = real_target(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     mode = _mode_for(target)
     fd, tmp = _locked_temp(target.parent, target.name)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        fh = opener(fd)
+        with fh:
             yield fh
             fh.flush()
             os.chmod(tmp, mode)
@@ -91,6 +97,13 @@ def atomic_writer(path: str | os.PathLike[str]) -> Iterator[TextIO]:
             os.unlink(tmp)
         raise
     _sync_folder(target.parent)
+
+
+@contextlib.contextmanager
+def atomic_writer(path: str | os.PathLike[str]) -> Iterator[TextIO]:
+    """Yield a text file that replaces `path` whole on a clean exit (see `_replacing`)."""
+    with _replacing(path, lambda fd: os.fdopen(fd, "w", encoding="utf-8", newline="\n")) as fh:
+        yield fh
 
 
 def _sync_folder(folder: Path) -> None:
@@ -108,6 +121,12 @@ def _sync_folder(folder: Path) -> None:
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     with atomic_writer(path) as fh:
         fh.write(text)
+
+
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+    """`data` as the whole of `path`, or (on an error) `path` as it was."""
+    with _replacing(path, lambda fd: os.fdopen(fd, "wb")) as fh:
+        fh.write(data)
 
 
 def clean_stale(folders: Iterable[Path]) -> list[Path]:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pygame
 
+from game import limits
 from game.trace import store
 from game.trace.timeline import Timeline
 from game.userfiles import logs, paths
@@ -82,7 +83,8 @@ def pending() -> CrashNote | None:
     except FileNotFoundError:
         return None
     except (OSError, ValueError, TypeError, RecursionError) as err:
-        log.warning("ignoring a broken crash note: %s", str(err)[:ERROR_CHARS])
+        log.warning("ignoring the broken crash note %s: %s", note_path(),
+                    limits.one_line(str(err), ERROR_CHARS))
         return None
 
 

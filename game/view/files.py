@@ -1,4 +1,5 @@
-"""The window's file work: saving the history (Ctrl+S, autosave), screenshots (F12), opening a
+"""The window's file work: saving the history (Ctrl+S, autosave), screenshots (F12 and
+--screenshot, written whole or not at all), opening a
 .town file (Ctrl+O, --load, the reopen prompt after a crash) and the town a window starts on.
 
 Autosaves rotate (`autosave-1.town` newest … `autosave-5.town`), so no autosave ever replaces
@@ -11,6 +12,7 @@ the widgets.
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import re
@@ -23,7 +25,7 @@ import pygame
 from game.trace import store
 from game.trace.timeline import Timeline
 from game.userfiles import paths
-from game.userfiles.storage import set_aside
+from game.userfiles.storage import atomic_write_bytes, set_aside
 from game.view.effects import Say
 
 log = logging.getLogger(__name__)
@@ -56,16 +58,27 @@ def save(timeline: Timeline) -> Say:
     return Say(f"saved {path.name}")
 
 
+def write_png(surface: pygame.Surface, path: str | Path) -> None:
+    """The surface as a PNG at `path`, written whole or not at all (never an empty file on a
+    full disk: SDL's own writer ignores a failed write). An OSError names the file."""
+    encoded = io.BytesIO()
+    pygame.image.save(surface, encoded, "png")
+    try:
+        atomic_write_bytes(path, encoded.getvalue())
+    except OSError as err:
+        raise OSError(err.errno, err.strerror or str(err), str(path)) from err
+
+
 def screenshot(surface: pygame.Surface, timeline: Timeline) -> Say:
     """F12: the frame as a PNG in the screenshots folder, named by town and time."""
     path = free_path(paths.screenshots_dir(), f"{timeline.scenario}-seed{timeline.seed}",
                      ".png")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        pygame.image.save(surface, str(path))
+        write_png(surface, path)
     except (OSError, pygame.error) as err:
         log.exception("screenshot %s failed", path)
-        return Say(f"cannot save {path.name}: {err}", error=True)
+        reason = err.strerror if isinstance(err, OSError) else str(err)
+        return Say(f"cannot save {path.name}: {reason}", error=True)
     return Say(f"screenshot saved: {path.name}")
 
 

@@ -8,6 +8,7 @@ Never imports the reducer or the widgets: the app is the one thing it runs.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable
@@ -114,7 +115,8 @@ def run_app(scenario: str = "town", seed: int = 7, frames: int | None = None,
     history is autosaved every few minutes and on quit, and the settings are saved on quit.
     Returns the exit status (0).
     Raises ValueError for an unknown scenario or speed, AssetError for a missing asset,
-    AppCrashed after an unexpected error (the history kept, the error screen shown).
+    OSError (naming the file) for a screenshot that could not be written, AppCrashed after an
+    unexpected error (the history kept, the error screen shown).
     """
     counted = frames is not None
     prefs, settings_problem = (Settings(), None) if counted else user_settings.load()
@@ -142,14 +144,15 @@ def run_app(scenario: str = "town", seed: int = 7, frames: int | None = None,
             crash.show(app.screen, app.assets, crash.screen_lines(error, kept),
                        frames=CRASH_SCREEN_FRAMES if counted else None)
             if screenshot is not None:
-                pygame.image.save(app.screen, screenshot)
+                with contextlib.suppress(OSError):  # the crash is what the person is told
+                    files.write_png(app.screen, screenshot)
             raise AppCrashed(crash.summary(error), kept.history) from error
-        if screenshot is not None:
-            pygame.image.save(app.screen, screenshot)
         if not counted:
             app.trial.settle(app.now, done=True)  # closed normally: the reopened history is fine
             files.autosave(app.timeline)  # a failure is logged: the window is gone
             user_settings.save(app.settings)
+        if screenshot is not None:  # an OSError (a full disk) is the caller's to report
+            files.write_png(app.screen, screenshot)
     finally:
         if link is not None:
             link.close()

@@ -1,0 +1,112 @@
+"""The command line at its edges: a reader that goes away, zero, spans the wrong way round, and
+ticks past a saved history's head. Each ends with a clear line or quietly, never a traceback."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from game.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("saves") / "short.town"
+    assert main(["run", "--scenario", "village", "--ticks", "300", "--out", str(path)],
+                out=io.StringIO()) == 0
+    return path
+
+
+def one_line(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
+    out = io.StringIO()
+    assert main(argv, out=out) == 2
+    assert out.getvalue() == ""
+    [line] = capsys.readouterr().err.splitlines()
+    return line
+
+
+def test_zero_days_runs_no_tick_as_zero_ticks_does() -> None:
+    by_days, by_ticks = io.StringIO(), io.StringIO()
+    assert main(["run", "--days", "0"], out=by_days) == 0
+    assert main(["run", "--ticks", "0"], out=by_ticks) == 0
+    assert "events: 0\n" in by_days.getvalue()
+    assert "time: tick 0, day 1" in by_days.getvalue()
+    assert by_days.getvalue() == by_ticks.getvalue()
+
+
+def test_events_from_after_to_is_one_clear_line(
+        saved: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    line = one_line(capsys, ["events", str(saved), "--from", "900", "--to", "300"])
+    assert line == "agent-town: --to 300 is before --from 900: no tick lies between"
+
+
+def test_events_of_a_single_tick_are_still_asked_for_with_from_equal_to(saved: Path) -> None:
+    every = io.StringIO()
+    assert main(["events", str(saved)], out=every) == 0
+    ticks = [json.loads(line)["tick"] for line in every.getvalue().splitlines()]
+    busy = ticks[len(ticks) // 2]
+    one = io.StringIO()
+    assert main(["events", str(saved), "--from", str(busy), "--to", str(busy)], out=one) == 0
+    assert len(one.getvalue().splitlines()) == ticks.count(busy) > 0
+
+
+def test_seek_past_the_saved_head_is_refused_naming_the_head(
+        saved: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    line = one_line(capsys, ["seek", str(saved), "--tick", "99999"])
+    assert line == ("agent-town: tick 99,999 is past the head of branch main (tick 300): "
+                    "choose a tick up to 300")
+    out = io.StringIO()
+    assert main(["seek", str(saved), "--tick", "300"], out=out) == 0  # the head itself is there
+    assert out.getvalue().startswith("branch main · tick 300\n")
+
+
+def closed_pipe_run(argv: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run the command line with its output on a pipe whose reader has already gone."""
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        return subprocess.run([sys.executable, "-m", "game", *argv], stdout=writer,
+                              stderr=subprocess.PIPE, text=True, cwd=cwd, timeout=120,
+                              env={**os.environ, "PYTHONPATH": str(ROOT),
+                                   "AGENT_TOWN_HOME": str(cwd / "home")})
+    finally:
+        os.close(writer)
+
+
+@pytest.mark.slow
+def test_every_command_ends_quietly_with_141_when_its_reader_has_gone(
+        saved: Path, tmp_path: Path) -> None:
+    commands = [
+        ["run", "--ticks", "20"],
+        ["verify", str(saved)],
+        ["seek", str(saved), "--tick", "100"],
+        ["events", str(saved)],
+        ["why", str(saved), "--citizen", "ada", "--tick", "300"],
+        ["render", str(saved), "--to", "10", "--out", str(tmp_path / "clip.gif")],
+    ]
+    for argv in commands:
+        done = closed_pipe_run(argv, tmp_path)
+        assert (done.returncode, done.stderr) == (141, ""), argv
+    # --help and --version: argparse ignores a failed write of its text and exits 0, quietly.
+    for argv in (["--help"], ["--version"], ["events", "--help"]):
+        done = closed_pipe_run(argv, tmp_path)
+        assert (done.returncode, done.stderr) == (0, ""), argv
+
+
+@pytest.mark.slow
+def test_events_piped_into_head_ends_quietly(saved: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "AGENT_TOWN_HOME": str(tmp_path)}
+    done = subprocess.run(
+        ["bash", "-c", 'set -o pipefail; "$0" -m game events "$1" | head -1; '
+         'echo "status ${PIPESTATUS[0]}" >&2', sys.executable, str(saved)],
+        capture_output=True, text=True, env=env, timeout=120)
+    assert done.stdout.count("\n") == 1 and done.stdout.startswith('{"id":')
+    assert done.stderr == "status 141\n"
