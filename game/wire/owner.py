@@ -193,8 +193,11 @@ class Owner:
         sub.preload(backlog)
         self.hub.add(sub)
 
-    def _record(self, branch: str, tick: int, events: list[Event]) -> None:
-        """The timeline's recorder: one batch per newly recorded tick, to every publisher."""
+    def batch_of(self, branch: str, tick: int, events: Sequence[Event],
+                 state_hash: str | None) -> list[msg.Message]:
+        """A recorded tick's messages, in the order they go out: its cards (the input log), its
+        events, and on a heartbeat tick a heartbeat (carrying `state_hash`, when one was taken).
+        Read on the owner's thread: as it records, and when a bus catches up from the timeline."""
         batch: list[msg.Message] = []
         cards = self.timeline.cards_at(branch, tick)
         if cards:
@@ -204,12 +207,18 @@ class Owner:
                                         first + k, p) for k, p in enumerate(cards)]
         batch += [msg.event_message(self.town_id, branch, e) for e in events]
         if tick % HEARTBEAT_TICKS == 0:
-            now = self._clock()
-            hashed = now - self._hashed_at >= HASH_EVERY_SECONDS
-            if hashed:
-                self._hashed_at = now
-            state_hash = self.timeline.flux.state_hash() if hashed else None
             batch.append(msg.tick_message(self.town_id, branch, tick, state_hash))
+        return batch
+
+    def _record(self, branch: str, tick: int, events: list[Event]) -> None:
+        """The timeline's recorder: one batch per newly recorded tick, to every publisher."""
+        state_hash = None
+        if tick % HEARTBEAT_TICKS == 0:
+            now = self._clock()
+            if now - self._hashed_at >= HASH_EVERY_SECONDS:
+                self._hashed_at = now
+                state_hash = self.timeline.flux.state_hash()
+        batch = self.batch_of(branch, tick, events, state_hash)
         for publisher in self.publishers:
             try:
                 publisher.publish(batch)

@@ -69,6 +69,56 @@ def client_of(conn: HTTPConnection) -> str:
     return f"{host}/{named}" if named else host
 
 
+async def card_answer(owner: Owner, body: bytes, client: str) -> tuple[int, dict[str, Any]]:
+    """A card request's answer: (status, body), the one path for HTTP, WebSocket and NATS."""
+    if len(body) > msg.MAX_BODY_BYTES:
+        return 413, {"error": f"a card request is at most {msg.MAX_BODY_BYTES} bytes"}
+    try:
+        request = msg.CardRequest.model_validate_json(body)
+    except ValidationError as err:
+        loc, why = first_problem(err)
+        where = ".".join(map(str, loc))
+        return 422, {"error": f"{where}: {why}" if where else why}
+    try:
+        done: Accepted = await asyncio.wrap_future(owner.play(request, client))
+    except Refused as err:
+        return err.status, {"error": err.message, **err.extra}
+    return 202, {"tick": done.tick, "branch": done.branch, "index": done.index}
+
+
+def authorized(conn: HTTPConnection, token: str | None) -> bool:
+    """Whether `conn` carries the token (a bearer header, or `?token=`); any, without one."""
+    if token is None:
+        return True
+    header = conn.headers.get("authorization", "")
+    given = header.removeprefix("Bearer ") if header.startswith("Bearer ") else \
+        conn.query_params.get("token", "")
+    return hmac.compare_digest(given.encode(), token.encode())
+
+
+def matcher(conn: HTTPConnection) -> Callable[[msg.Message], bool]:
+    """The viewer's filters (`?branch=`, `?ops=`) as a test of a message; ValueError in words."""
+    q = conn.query_params
+    branch = q.get("branch") or None
+    ops = msg.parse_ops(q.get("ops", ""))
+
+    def match(m: msg.Message) -> bool:
+        if branch is not None and m.branch != branch:
+            return False
+        return m.kind != "event" or ops is None or m.op in ops
+    return match
+
+
+async def read_body(request: Request) -> bytes | None:
+    """A request's body, or None past MAX_BODY_BYTES (read no further)."""
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > msg.MAX_BODY_BYTES:
+            return None
+    return bytes(body)
+
+
 class TownApp:
     """The routes of one owner's town, with the server's settings."""
 
@@ -77,14 +127,6 @@ class TownApp:
         self.token = token
 
     # --- guards -------------------------------------------------------------------------------
-
-    def authorized(self, conn: HTTPConnection) -> bool:
-        if self.token is None:
-            return True
-        header = conn.headers.get("authorization", "")
-        given = header.removeprefix("Bearer ") if header.startswith("Bearer ") else \
-            conn.query_params.get("token", "")
-        return hmac.compare_digest(given.encode(), self.token.encode())
 
     def cursor(self, conn: HTTPConnection) -> Cursor:
         """Where a new viewer starts; Refused in words for a bad filter."""
@@ -103,20 +145,9 @@ class TownApp:
             raise Refused(400, f"since must be a tick, got {since!r}")
         return Cursor(after, start, q.get("branch") or None)
 
-    def matcher(self, conn: HTTPConnection) -> Callable[[msg.Message], bool]:
-        q = conn.query_params
-        branch = q.get("branch") or None
-        ops = msg.parse_ops(q.get("ops", ""))
-
-        def match(m: msg.Message) -> bool:
-            if branch is not None and m.branch != branch:
-                return False
-            return m.kind != "event" or ops is None or m.op in ops
-        return match
-
     async def open(self, conn: HTTPConnection, wake: Callable[[], None]) -> Subscription:
         try:
-            match = self.matcher(conn)
+            match = matcher(conn)
         except ValueError as err:
             raise Refused(400, limits.one_line(str(err))) from None
         sub = Subscription(match, wake)
@@ -130,7 +161,7 @@ class TownApp:
     # --- routes -------------------------------------------------------------------------------
 
     async def flux(self, request: Request) -> Response:
-        if not self.authorized(request):
+        if not authorized(request, self.token):
             return problem(401, "this town needs its token")
         town = request.path_params.get("town_id")
         if town is not None and town != self.owner.town_id:
@@ -168,7 +199,7 @@ class TownApp:
             self.owner.hub.remove(sub)
 
     async def ws(self, socket: WebSocket) -> None:
-        if not self.authorized(socket):
+        if not authorized(socket, self.token):
             await socket.close(code=1008, reason="this town needs its token")
             return
         await socket.accept()
@@ -197,7 +228,7 @@ class TownApp:
         try:
             while True:
                 text = await socket.receive_text()
-                answer = await self.card(text.encode()[: msg.MAX_BODY_BYTES + 1],
+                answer = await card_answer(self.owner, text.encode()[: msg.MAX_BODY_BYTES + 1],
                                          client_of(socket))
                 await socket.send_text(json.dumps({"type": "perturb", **answer[1],
                                                    "status": answer[0]}))
@@ -205,39 +236,21 @@ class TownApp:
             return
 
     async def perturb(self, request: Request) -> Response:
-        if not self.authorized(request):
+        if not authorized(request, self.token):
             return problem(401, "this town needs its token")
-        body = bytearray()
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > msg.MAX_BODY_BYTES:
-                return problem(413, f"a card request is at most {msg.MAX_BODY_BYTES} bytes")
-        status, answer = await self.card(bytes(body), client_of(request))
+        body = await read_body(request)
+        if body is None:
+            return problem(413, f"a card request is at most {msg.MAX_BODY_BYTES} bytes")
+        status, answer = await card_answer(self.owner, body, client_of(request))
         return JSONResponse(answer, status_code=status)
 
-    async def card(self, body: bytes, client: str) -> tuple[int, dict[str, Any]]:
-        """A card request's answer: (status, body), the one path for HTTP and WebSocket."""
-        if len(body) > msg.MAX_BODY_BYTES:
-            return 413, {"error": f"a card request is at most {msg.MAX_BODY_BYTES} bytes"}
-        try:
-            request = msg.CardRequest.model_validate_json(body)
-        except ValidationError as err:
-            loc, why = first_problem(err)
-            where = ".".join(map(str, loc))
-            return 422, {"error": f"{where}: {why}" if where else why}
-        try:
-            done: Accepted = await asyncio.wrap_future(self.owner.play(request, client))
-        except Refused as err:
-            return err.status, {"error": err.message, **err.extra}
-        return 202, {"tick": done.tick, "branch": done.branch, "index": done.index}
-
     async def status(self, request: Request) -> Response:
-        if not self.authorized(request):
+        if not authorized(request, self.token):
             return problem(401, "this town needs its token")
         return JSONResponse(await ask(self.owner, lambda _tl: self.owner.status()))
 
     async def trace(self, request: Request) -> Response:
-        if not self.authorized(request):
+        if not authorized(request, self.token):
             return problem(401, "this town needs its token")
         record = await ask(self.owner, lambda tl: store.to_save(tl).model_dump_json(indent=1))
         return Response(record, media_type="application/json")
