@@ -238,6 +238,18 @@ def _add_wire_commands(sub: Subparsers[_Parser]) -> None:
     serve.add_argument("--token", help="a bearer token every request and socket must carry")
     serve.add_argument("--out", type=_path, metavar="FILE.town",
                        help="save the history here when serving stops")
+    serve.add_argument("--nats", metavar="auto|URL",
+                       help="publish to NATS JetStream too: 'auto' starts a nats-server of its "
+                            "own, or a server's URL (nats://host:4222)")
+
+    gateway = sub.add_parser("gateway", help="serve a town's live stream from NATS (its owner "
+                             "runs serve --nats), so viewers scale out")
+    gateway.add_argument("--nats", required=True, metavar="URL", help="the NATS server's URL")
+    gateway.add_argument("--town", default="town", type=_name, help="the town's id (default town)")
+    gateway.add_argument("--host", default="127.0.0.1",
+                         help="address to listen on (default 127.0.0.1; another needs --token)")
+    gateway.add_argument("--port", type=_port, default=8000, help="0 picks a free port")
+    gateway.add_argument("--token", help="a bearer token every request must carry")
 
     follow = sub.add_parser("follow", help="print a served town's live events")
     follow.add_argument("url", help="the town's address, e.g. http://127.0.0.1:8000")
@@ -678,7 +690,15 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
                 else _make_timeline(args.scenario, args.seed, keep_keyframes=True))
     try:
         return wire.serve(timeline, out, host=args.host, port=args.port, token=args.token,
-                          speed=args.speed, save_to=args.out)
+                          speed=args.speed, save_to=args.out, nats=args.nats)
+    except wire.WireError as err:
+        raise CliError(str(err)) from None
+
+
+def cmd_gateway(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        return wire.gateway(args.nats, out, host=args.host, port=args.port, token=args.token,
+                            town_id=args.town)
     except wire.WireError as err:
         raise CliError(str(err)) from None
 
@@ -693,6 +713,7 @@ def cmd_follow(args: argparse.Namespace, out: TextIO) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "run": cmd_run, "verify": cmd_verify, "seek": cmd_seek, "events": cmd_events, "why": cmd_why,
     "demo": cmd_demo, "render": cmd_render, "serve": cmd_serve, "follow": cmd_follow,
+    "gateway": cmd_gateway,
 }
 
 

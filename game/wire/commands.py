@@ -1,4 +1,5 @@
-"""The wire's commands, for the command line: serve a town headless, follow a served town.
+"""The wire's commands, for the command line: serve a town headless, follow a served town, serve
+a town's stream from NATS (a gateway).
 
 The command line parses the flags and opens the timeline; these run the rest. Problems a person
 can fix come out as `WireError` (one line); the web stack loads only when a command needs it.
@@ -7,6 +8,7 @@ can fix come out as `WireError` (one line); the web stack loads only when a comm
 from __future__ import annotations
 
 import json
+import logging
 import signal
 import threading
 import time
@@ -19,9 +21,12 @@ from game.trace import store
 from game.trace.timeline import Timeline
 
 if TYPE_CHECKING:
+    from game.wire.nats_bus import NatsLink
+    from game.wire.owner import Owner
     from game.wire.serve import Served
 
 SignalHandler = Callable[[int, FrameType | None], Any] | int | signal.Handlers | None
+log = logging.getLogger(__name__)
 RECONNECTS = 10  # a follower tries this many times in a row before it gives up
 RECONNECT_SECONDS = 1.0
 
@@ -43,8 +48,9 @@ def check_bind(host: str, token: str | None) -> None:
 
 
 def serve(timeline: Timeline, out: TextIO, *, host: str, port: int, token: str | None,
-          speed: int, save_to: str | None = None) -> int:
-    """Serve `timeline` until Ctrl+C or SIGTERM; save its history to `save_to` on the way out."""
+          speed: int, save_to: str | None = None, nats: str | None = None) -> int:
+    """Serve `timeline` until Ctrl+C or SIGTERM; save its history to `save_to` on the way out.
+    With `nats` ("auto" or a server's URL), publish it to NATS JetStream too."""
     try:
         from game.wire.owner import Owner
         from game.wire.serve import Served
@@ -56,8 +62,11 @@ def serve(timeline: Timeline, out: TextIO, *, host: str, port: int, token: str |
     except (ValueError, OSError) as err:
         owner.close()
         raise WireError(str(err)) from None
+    link = _on_nats(owner, nats) if nats is not None else None
     out.write(f"serving {timeline.scenario} (seed {timeline.seed}) at {served.url} — "
               f"open it in a browser; Ctrl+C stops\n")
+    if link is not None:
+        out.write(f"publishing to NATS at {link.url} (stream {link.publisher.stream})\n")
     out.flush()
     previous = _stop_on_term(served)
     try:
@@ -66,10 +75,40 @@ def serve(timeline: Timeline, out: TextIO, *, host: str, port: int, token: str |
         pass
     finally:
         served.stop()
+        if link is not None:
+            link.stop()
         signal.signal(signal.SIGTERM, previous)
     if save_to is not None:
         store.save(timeline, save_to)
         out.write(f"saved: {save_to} (tick {timeline.cursor} on {timeline.current})\n")
+    return 0
+
+
+def _on_nats(owner: Owner, where: str) -> NatsLink | None:
+    """The owner's town on NATS, or None (said in one log line: the in-memory bus serves)."""
+    try:
+        from game.wire import nats_bus
+    except ImportError as err:
+        log.warning("NATS is not available (%s is missing): serving on the in-memory bus only",
+                    err.name)
+        return None
+    return nats_bus.connect(owner, where)
+
+
+def gateway(nats_url: str, out: TextIO, *, host: str, port: int, token: str | None,
+            town_id: str) -> int:
+    """Serve a town's stream from NATS until Ctrl+C or SIGTERM (its owner publishes there)."""
+    try:
+        from game.wire.gateway import Gateway
+    except ImportError as err:
+        raise need_stream_extra(err) from None
+    try:
+        served = Gateway(nats_url, town_id=town_id, host=host, port=port, token=token).check()
+    except (ValueError, OSError) as err:
+        raise WireError(str(err)) from None
+    out.write(f"gateway to town {town_id} at {served.url} — from NATS; Ctrl+C stops\n")
+    out.flush()
+    served.run()
     return 0
 
 

@@ -1,0 +1,333 @@
+"""A gateway: a town's HTTP stream served from NATS JetStream instead of from its owner.
+
+Viewers scale out across machines behind one owner: each gateway reads the stream the owner
+publishes (`nats_bus.py`) and serves the same routes a viewer knows — the live stream as
+Server-Sent Events (`flux` and its alias), cards (`perturb`, forwarded to the owner over
+`town.<town_id>.cmd.perturb` and answered as the owner answers them), `status` and the page.
+Every viewer gets an ordered JetStream consumer of its own, starting where it asks: after a
+`Last-Event-ID` (an event id, or a stream sequence), at `since=<tick>`, or at what comes next.
+A gateway never holds a timeline; the owner's server is the one with `trace` and WebSocket.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import threading
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from importlib import resources
+from typing import Any
+
+import uvicorn
+from nats.aio.client import Client
+from nats.aio.msg import Msg
+from nats.errors import Error as NatsError
+from nats.errors import NoRespondersError
+from nats.js import JetStreamContext, api
+from nats.js.api import RawStreamMsg
+from nats.js.errors import NotFoundError
+from sse_starlette import EventSourceResponse, ServerSentEvent
+from starlette.applications import Starlette
+from starlette.requests import HTTPConnection, Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from game import limits
+from game.wire import messages as msg
+from game.wire.nats_bus import (
+    CONNECT_SECONDS,
+    REPLY_SECONDS,
+    command_subject,
+    shown_url,
+    stream_name,
+    token,
+)
+from game.wire.owner import Refused
+from game.wire.serve import START_SECONDS, check_bind, free_port
+from game.wire.server import (
+    BASE,
+    CLIENT_HEADER,
+    KEEPALIVE_SECONDS,
+    authorized,
+    client_of,
+    matcher,
+    problem,
+    read_body,
+)
+
+STATUS_SECONDS = 2.0  # a new viewer waits this long for the owner's status (else goes without)
+PENDING_LIMIT = 20_000  # messages one viewer's consumer may hold before it is a slow consumer
+INACTIVE_SECONDS = 30.0  # a consumer whose gateway went away is removed after this
+
+
+def tick_of(subject: str, data: bytes) -> int:
+    """The tick a stream message belongs to (its payload says)."""
+    body = json.loads(data)
+    if subject.endswith(".tick"):
+        return int(body["tick"])
+    if subject.endswith(".input"):
+        return int(body["card"]["tick"])
+    return int(body["event"]["tick"])
+
+
+def message_of(town_id: str, subject: str, ident: str, data: bytes) -> msg.Message:
+    """A stream message as the owner's server would send it (what the filters and SSE read)."""
+    tail = subject.split(".", 3)[3]
+    branch = ident[len(town_id) + 1:].rpartition(":")[0]
+    name = f"town.{tail}"
+    if tail in ("tick", "input"):
+        return msg.Message(tail, branch, -1, -1, tail, name, None, data.decode())
+    own_id = ident[len(town_id) + 1:]
+    _, tick, seq = msg.parse_event_id(own_id)
+    return msg.Message("event", branch, tick, seq, tail.rpartition(".")[2], name, own_id,
+                       data.decode())
+
+
+class GatewayApp:
+    """The routes of a gateway, over one NATS connection."""
+
+    def __init__(self, url: str, town_id: str = "town", token: str | None = None) -> None:
+        self.url = url
+        self.town_id = town_id
+        self.token = token
+        self.stream = stream_name(town_id)
+        self.nc = Client()
+        self._js: JetStreamContext | None = None
+
+    @property
+    def js(self) -> JetStreamContext:
+        assert self._js is not None, "the gateway connects when it starts"
+        return self._js
+
+    @asynccontextmanager
+    async def lifespan(self, _app: Starlette) -> AsyncIterator[None]:
+        await self.nc.connect(self.url, connect_timeout=int(CONNECT_SECONDS),
+                              max_reconnect_attempts=-1, error_cb=self._on_error,
+                              name=f"agent-town gateway {self.town_id}")
+        self._js = self.nc.jetstream(timeout=REPLY_SECONDS)
+        try:
+            yield
+        finally:
+            await self.nc.close()
+
+    async def _on_error(self, err: Exception) -> None:
+        """Reconnection trouble: the client retries; nothing for a viewer to see."""
+
+    # --- where a viewer starts ---------------------------------------------------------------
+
+    async def start_of(self, conn: HTTPConnection) -> int | None:
+        """The stream sequence a viewer starts at (None: what comes next); Refused in words."""
+        q = conn.query_params
+        last = conn.headers.get("last-event-id") or q.get("last_event_id")
+        since = q.get("since")
+        try:
+            if last and last.isdigit():
+                return int(last) + 1
+            if last:
+                branch, tick, _ = msg.parse_event_id(last)
+                return await self._after(branch, tick, f"{self.town_id}:{last}")
+            if since is not None:
+                if not since.isdigit():
+                    raise ValueError(f"since must be a tick, got {since!r}")
+                return await self._first_at(q.get("branch") or "main", int(since))
+        except ValueError as err:
+            raise Refused(400, limits.one_line(str(err))) from None
+        return None
+
+    async def _next(self, seq: int, branch: str) -> RawStreamMsg | None:
+        """The branch's first message at or after stream sequence `seq`."""
+        subject = f"town.{token(self.town_id)}.{token(branch)}.>"
+        try:
+            return await self.js.get_msg(self.stream, seq=seq, subject=subject, next=True)
+        except NotFoundError:
+            return None
+
+    async def _first_at(self, branch: str, tick: int) -> int:
+        """The sequence of the branch's first message at `tick` or later (binary search: a
+        branch's messages are in tick order in the stream); past them all, the next one's."""
+        state = (await self.js.stream_info(self.stream)).state
+        lo, hi = max(state.first_seq, 1), state.last_seq + 1
+        best = hi
+        while lo < hi:
+            mid = (lo + hi) // 2
+            found = await self._next(mid, branch)
+            if found is None or found.seq is None:
+                hi = mid
+            elif tick_of(found.subject or "", found.data or b"") >= tick:
+                best, hi = min(best, found.seq), mid
+            else:
+                lo = found.seq + 1
+        return best
+
+    async def _after(self, branch: str, tick: int, ident: str) -> int:
+        """The sequence just after the message `ident` (an event at `tick`); when it is gone
+        from the stream, the first of the next tick."""
+        seq = await self._first_at(branch, tick)
+        while (found := await self._next(seq, branch)) is not None and found.seq is not None:
+            if tick_of(found.subject or "", found.data or b"") != tick:
+                return found.seq
+            if (found.headers or {}).get("Nats-Msg-Id") == ident:
+                return found.seq + 1
+            seq = found.seq + 1
+        return seq
+
+    # --- routes -------------------------------------------------------------------------------
+
+    async def flux(self, request: Request) -> Response:
+        if not authorized(request, self.token):
+            return problem(401, "this town needs its token")
+        town = request.path_params.get("town_id")
+        if town is not None and town != self.town_id:
+            return problem(404, f"no town named {limits.shown(town)}")
+        try:
+            match = matcher(request)
+            start = await self.start_of(request)
+        except ValueError as err:
+            return problem(400, limits.one_line(str(err)))
+        except Refused as err:
+            return problem(err.status, err.message)
+        branch = request.query_params.get("branch")
+        subject = f"town.{token(self.town_id)}.{token(branch) if branch else '*'}.>"
+        policy = api.DeliverPolicy.NEW if start is None else api.DeliverPolicy.BY_START_SEQUENCE
+        status = await self._status()
+        sub = await self.js.subscribe(
+            subject, stream=self.stream, ordered_consumer=True, deliver_policy=policy,
+            config=api.ConsumerConfig(opt_start_seq=start, inactive_threshold=INACTIVE_SECONDS),
+            pending_msgs_limit=PENDING_LIMIT)
+        return EventSourceResponse(self._sse(sub.messages, status, match, sub.unsubscribe),
+                                   ping=KEEPALIVE_SECONDS)
+
+    async def _sse(self, source: AsyncIterator[Msg], status: dict[str, Any] | None,
+                   match: Callable[[msg.Message], bool],
+                   done: Callable[[], Any]) -> AsyncIterator[ServerSentEvent]:
+        try:
+            if status is not None:
+                yield ServerSentEvent(data=json.dumps({"v": msg.WIRE_VERSION, **status}),
+                                      event="town.status")
+            async for m in source:
+                ident = (m.headers or {}).get("Nats-Msg-Id", "")
+                message = message_of(self.town_id, m.subject, ident, m.data)
+                if match(message):
+                    yield ServerSentEvent(data=message.data, event=message.name, id=message.id)
+        finally:
+            with contextlib.suppress(NatsError):
+                await done()
+
+    async def _status(self) -> dict[str, Any] | None:
+        """The owner's status, asked over NATS (None when no owner answers)."""
+        try:
+            reply = await self.nc.request(command_subject(self.town_id, "status"), b"",
+                                          timeout=STATUS_SECONDS)
+        except (NoRespondersError, NatsError, TimeoutError):
+            return None
+        status: dict[str, Any] = json.loads(reply.data)
+        return None if "error" in status else status
+
+    async def perturb(self, request: Request) -> Response:
+        if not authorized(request, self.token):
+            return problem(401, "this town needs its token")
+        body = await read_body(request)
+        if body is None:
+            return problem(413, f"a card request is at most {msg.MAX_BODY_BYTES} bytes")
+        try:
+            reply = await self.nc.request(command_subject(self.town_id, "perturb"), body,
+                                          timeout=REPLY_SECONDS,
+                                          headers={CLIENT_HEADER: client_of(request)})
+        except NoRespondersError:
+            return problem(503, f"no owner of town {limits.shown(self.town_id)} answers on "
+                                f"NATS at {shown_url(self.url)}")
+        except (NatsError, TimeoutError):
+            return problem(504, "the town's owner did not answer in time")
+        answer = json.loads(reply.data)
+        return JSONResponse(answer, status_code=int(answer.pop("status")))
+
+    async def status(self, request: Request) -> Response:
+        if not authorized(request, self.token):
+            return problem(401, "this town needs its token")
+        status = await self._status()
+        if status is None:
+            return problem(503, f"no owner of town {limits.shown(self.town_id)} answers")
+        return JSONResponse(status)
+
+    async def page(self, request: Request) -> Response:
+        return HTMLResponse(resources.files("game.wire").joinpath("page.html").read_text())
+
+
+def make_gateway_app(gateway: GatewayApp) -> Starlette:
+    routes = [
+        Route("/", gateway.page),
+        Route(f"{BASE}/flux", gateway.flux),
+        Route("/v1/town/{town_id}/events", gateway.flux),
+        Route(f"{BASE}/perturb", gateway.perturb, methods=["POST"]),
+        Route(f"{BASE}/status", gateway.status),
+    ]
+    return Starlette(routes=routes, lifespan=gateway.lifespan)
+
+
+async def probe(url: str, town_id: str) -> None:
+    """Check NATS answers and holds the town's stream: OSError in words otherwise."""
+    nc = Client()
+
+    async def quiet(_err: Exception) -> None:
+        """Each failed try: the error below says it once."""
+
+    try:
+        await nc.connect(url, connect_timeout=int(CONNECT_SECONDS), max_reconnect_attempts=1,
+                         reconnect_time_wait=0, error_cb=quiet)
+    except (NatsError, OSError) as err:
+        raise OSError(f"cannot reach NATS at {shown_url(url)} "
+                      f"({limits.one_line(str(err) or type(err).__name__)})") from None
+    try:
+        await nc.jetstream(timeout=REPLY_SECONDS).stream_info(stream_name(town_id))
+    except NotFoundError:
+        raise OSError(f"NATS at {shown_url(url)} holds no town {limits.shown(town_id)} "
+                      f"(serve it with --nats {shown_url(url)})") from None
+    finally:
+        await nc.close()
+
+
+class Gateway:
+    """A gateway on the network: uvicorn serving `GatewayApp`, on a thread or this one."""
+
+    def __init__(self, nats_url: str, *, town_id: str = "town", host: str = "127.0.0.1",
+                 port: int = 0, token: str | None = None) -> None:
+        check_bind(host, token)
+        self.nats_url = nats_url
+        self.town_id = town_id
+        self.host = host
+        self.port = port or free_port(host)
+        app = make_gateway_app(GatewayApp(nats_url, town_id, token))
+        config = uvicorn.Config(app, host=host, port=self.port, log_level="warning",
+                                lifespan="on", timeout_graceful_shutdown=2)
+        self.server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self.server.run, name="gateway", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def check(self) -> Gateway:
+        """NATS answers and holds the town: OSError in words otherwise."""
+        asyncio.run(probe(self.nats_url, self.town_id))
+        return self
+
+    def start(self) -> Gateway:
+        """Serve on a thread; returns once uvicorn accepts connections."""
+        self._thread.start()
+        deadline = time.monotonic() + START_SECONDS
+        while not self.server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise OSError(f"cannot serve on {self.host}:{self.port}")
+            time.sleep(0.01)
+        return self
+
+    def run(self) -> None:
+        """Serve on this thread until Ctrl+C or SIGTERM (uvicorn's own handling)."""
+        self.server.run()
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self._thread.join(timeout=5)
