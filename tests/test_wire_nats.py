@@ -12,6 +12,7 @@ import logging
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -337,3 +338,43 @@ def test_a_gateway_without_its_town_on_nats_says_so(server: NatsServer) -> None:
         Gateway(server.url).check()
     with pytest.raises(OSError, match=re.escape("cannot reach NATS at nats://127.0.0.1:9")):
         Gateway("nats://127.0.0.1:9").check()
+
+
+@pytest.mark.slow
+def test_serve_with_nats_auto_runs_its_own_server_a_gateway_reads_it_and_both_stop(
+        tmp_path: Path) -> None:
+    env = {**os.environ, "AGENT_TOWN_HOME": str(tmp_path)}
+    env.pop(nats_bus.SERVER_ENV, None)  # the binary beside this Python, as after pip install
+    serve = subprocess.Popen([sys.executable, "-m", "game", "serve", "--port", "0", "--speed",
+                              "16", "--nats", "auto"], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, env=env)
+    gateway = None
+    assert serve.stdout is not None
+    try:
+        assert "serving town" in serve.stdout.readline()
+        said = serve.stdout.readline()
+        found = re.search(r"publishing to NATS at (nats://\S+@127\.0\.0\.1:(\d+))", said)
+        assert found, said
+        nats_url, port = found.group(1), int(found.group(2))
+        assert [p.name for p in (tmp_path / "data" / "nats").iterdir()] == [
+            f"serve-{serve.pid}"]
+        gateway = subprocess.Popen([sys.executable, "-m", "game", "gateway", "--nats", nats_url,
+                                    "--port", "0"], stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True, env=env)
+        assert gateway.stdout is not None
+        line = gateway.stdout.readline()
+        at = re.search(r"http://127\.0\.0\.1:\d+", line)
+        assert at, (line, gateway.stderr.read() if gateway.poll() is not None else "")
+        seen = read_sse(at.group(0) + FLUX, events=5, seconds=SECONDS)
+        assert seen.items[0][0] == "town.status" and len(seen.events()) == 5
+    finally:
+        said_at_the_end = []
+        for proc in (gateway, serve):
+            if proc is not None:
+                proc.send_signal(signal.SIGTERM)
+                said_at_the_end.append(proc.communicate(timeout=SECONDS)[1])
+    assert serve.returncode == 0 and gateway is not None and gateway.returncode == 0
+    assert said_at_the_end == ["", ""]  # nothing went away: each stopped in its turn
+    assert list((tmp_path / "data" / "nats").iterdir()) == []  # its store went with it
+    with pytest.raises(OSError):  # and so did the server
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()

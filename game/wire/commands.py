@@ -108,7 +108,14 @@ def gateway(nats_url: str, out: TextIO, *, host: str, port: int, token: str | No
         raise WireError(str(err)) from None
     out.write(f"gateway to town {town_id} at {served.url} — from NATS; Ctrl+C stops\n")
     out.flush()
-    served.run()
+    # uvicorn stops on SIGINT and SIGTERM, then raises the signal again: here it has been heard.
+    previous = signal.signal(signal.SIGTERM, lambda _signum, _frame: None)
+    try:
+        served.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     return 0
 
 

@@ -64,6 +64,10 @@ DUPLICATE_WINDOW = 600.0  # seconds JetStream remembers ids: an outage's overlap
 SERVER_MAX_MEMORY = 256 << 20  # our own server's JetStream limits (its config file)
 SERVER_MAX_FILE = 2 << 30
 QUEUE_LIMIT = 100_000  # messages waiting for NATS; past it, the publisher catches up instead
+# The publisher takes what is queued every FLUSH_SECONDS, or as soon as WAKE_MESSAGES wait:
+# waking its thread for every tick would cost the owner more than the publishing does.
+FLUSH_SECONDS = 0.05
+WAKE_MESSAGES = 1_000
 ACK_SECONDS = 5.0  # a publish unacknowledged this long trips the breaker
 CONNECT_SECONDS = 5.0
 REPLY_SECONDS = 10.0  # the longest a NATS request waits for the owner
@@ -76,6 +80,7 @@ START_SECONDS = 10.0  # our nats-server must be listening by then
 
 # --- names ---------------------------------------------------------------------------------------
 
+@functools.cache
 def token(name: str) -> str:
     """A name as one subject token or key: letters, digits and '-' pass, the rest as _<hex>_."""
     return "".join(c if c.isascii() and (c.isalnum() or c == "-") else f"_{ord(c):x}_"
@@ -322,7 +327,8 @@ class NatsPublisher:
                 return
             self._queue.append(batch)
             self._queued += len(batch)
-            signal, self._signalled = not self._signalled, True
+            signal = self._queued >= WAKE_MESSAGES and not self._signalled
+            self._signalled = self._signalled or signal
         if signal:
             self._loop.call_soon_threadsafe(self._wake.set)
 
@@ -442,7 +448,7 @@ class NatsPublisher:
                 await asyncio.sleep(RETRY_SECONDS)
 
     async def _drain(self) -> None:
-        """Send what the owner queues, as it comes, while live and connected."""
+        """Send what the owner queues, every FLUSH_SECONDS, while live and connected."""
         while self._live and self._up.is_set():
             self._wake.clear()
             with self._lock:
@@ -453,9 +459,8 @@ class NatsPublisher:
             if batches:
                 await self._send(spans_of(batches))
             self._harvest()
-            if not batches:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), RETRY_SECONDS)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), FLUSH_SECONDS)
 
     async def _catch_up(self) -> None:
         """Publish every tick recorded since the stream's last acknowledged one, read from the
