@@ -37,6 +37,7 @@ from starlette.routing import Route
 
 from game import limits
 from game.wire import messages as msg
+from game.wire.commands import check_bind
 from game.wire.nats_bus import (
     CONNECT_SECONDS,
     REPLY_SECONDS,
@@ -46,7 +47,7 @@ from game.wire.nats_bus import (
     token,
 )
 from game.wire.owner import Refused
-from game.wire.serve import START_SECONDS, check_bind, free_port
+from game.wire.serve import START_SECONDS, free_port
 from game.wire.server import (
     BASE,
     CLIENT_HEADER,
