@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import functools
 import json
 import logging
 import os
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import sysconfig
@@ -35,7 +37,7 @@ import tempfile
 import threading
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,7 +76,7 @@ REPLY_SECONDS = 10.0  # the longest a NATS request waits for the owner
 RETRY_SECONDS = 0.5  # between tries while NATS is away
 RECONNECT_SECONDS = 1  # between the client's reconnection attempts
 CATCH_UP_TICKS = 2_000  # ticks one catch-up read covers at most …
-CATCH_UP_MESSAGES = 200  # … and messages (a few ms on the owner's thread)
+CATCH_UP_MESSAGES = 100  # … and messages (a few ms on the owner's thread)
 START_SECONDS = 10.0  # our nats-server must be listening by then
 
 
@@ -152,6 +154,22 @@ def server_binary() -> Path | None:
     return next((p for p in candidates if p.is_file() and os.access(p, os.X_OK)), None)
 
 
+def dies_with_parent() -> Callable[[], None] | None:
+    """On Linux, what a child runs before it starts so that the kernel ends it (SIGTERM) when
+    the thread that started it ends; elsewhere nothing (the owner stops it on the way out)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up here, before the fork
+    except (OSError, AttributeError):
+        return None
+    set_parent_death_signal = 1  # PR_SET_PDEATHSIG
+
+    def tie() -> None:
+        prctl(set_parent_death_signal, signal.SIGTERM)
+    return tie
+
+
 class NatsServer:
     """A nats-server child process: JetStream on 127.0.0.1, a token, memory and disk limits.
     `start` again after `stop` brings it back on the same port with the same store."""
@@ -178,10 +196,14 @@ class NatsServer:
             f"ports_file_dir: {json.dumps(str(self._dir))}\n"
             f"jetstream {{\n  store_dir: {json.dumps(str(self.store))}\n"
             f"  max_memory_store: {SERVER_MAX_MEMORY}\n  max_file_store: {SERVER_MAX_FILE}\n}}\n")
+        # A session of its own: a Ctrl+C at the terminal reaches the owner, which publishes
+        # what is queued and then stops the server, not both at once. Tied to the owner's life
+        # where the system allows, so an owner killed outright takes it along.
         with open(self._dir / "nats.log", "wb") as out:
             self.proc = subprocess.Popen([str(self.binary), "-c", str(config)],
                                          stdout=out, stderr=subprocess.STDOUT,
-                                         stdin=subprocess.DEVNULL, start_new_session=True)
+                                         stdin=subprocess.DEVNULL, start_new_session=True,
+                                         preexec_fn=dies_with_parent())
         ports = self._dir / f"nats-server_{self.proc.pid}.ports"
         deadline = time.monotonic() + START_SECONDS
         while not ports.exists():
