@@ -206,16 +206,23 @@ class NatsServer:
                                          preexec_fn=dies_with_parent())
         ports = self._dir / f"nats-server_{self.proc.pid}.ports"
         deadline = time.monotonic() + START_SECONDS
-        while not ports.exists():
+        while (listening := self._listening(ports)) is None:
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 self.stop()
                 said = (self._dir / "nats.log").read_text(errors="replace").strip()
                 raise OSError(f"nats-server did not start: "
                               f"{limits.one_line(said.splitlines()[-1] if said else 'no output')}")
             time.sleep(0.01)
-        time.sleep(0.02)  # written, then filled: read it once it is whole
-        self.port = int(json.loads(ports.read_text())["nats"][0].rsplit(":", 1)[1])
+        self.port = listening
         return self
+
+    @staticmethod
+    def _listening(ports: Path) -> int | None:
+        """The port the server's ports file names, once it is written whole."""
+        try:
+            return int(json.loads(ports.read_text())["nats"][0].rsplit(":", 1)[1])
+        except (OSError, ValueError, KeyError, IndexError):
+            return None
 
     def stop(self) -> None:
         """Stop the process (its store stays: `forget` removes it)."""
@@ -226,16 +233,6 @@ class NatsServer:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(timeout=5)
-        for ports in self._dir.glob("*.ports"):
-            ports.unlink()
-
-    def kill(self) -> None:
-        """End it at once, as a crash would (the breaker's tests)."""
-        if self.proc is not None:
-            self.proc.kill()
-            self.proc.wait(timeout=5)
-        for ports in self._dir.glob("*.ports"):
-            ports.unlink()
 
     def forget(self) -> None:
         """Stop it and remove its store and config."""
