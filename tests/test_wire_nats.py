@@ -340,6 +340,29 @@ def test_a_gateway_streams_what_the_owner_published_resumes_and_forwards_cards(
     assert status["town_id"] == "town" and status["scenario"] == "town"
 
 
+@pytest.mark.slow
+def test_a_gateway_follows_the_owners_switches_and_token(server: NatsServer) -> None:
+    owner = Owner(Timeline("town", 7), switches=Switches(perturbation=False,
+                                                         trace_replay=False), speed=16)
+    served = Served(owner).start()
+    thread = threading.Thread(target=served.run_owner, name="owner", daemon=True)
+    thread.start()
+    NatsPublisher(owner, server.url).start()
+    gateway = Gateway(server.url, token="s3cret").check().start()
+    try:
+        bearer = {"Authorization": "Bearer s3cret"}
+        assert httpx.get(gateway.url + FLUX, timeout=SECONDS).status_code == 401
+        assert post_card(gateway.url, {"card": "festival"}).status_code == 401
+        since = httpx.get(gateway.url + FLUX + "?since=0", headers=bearer, timeout=SECONDS)
+        assert since.status_code == 403 and "switched off" in since.json()["error"]
+        refused = post_card(gateway.url, {"card": "festival"}, token="s3cret")
+        assert refused.status_code == 403 and "switched off" in refused.json()["error"]
+    finally:
+        gateway.stop()
+        served.stop()
+        thread.join(timeout=SECONDS)
+
+
 def test_a_gateway_without_its_town_on_nats_says_so(server: NatsServer) -> None:
     with pytest.raises(OSError, match="holds no town 'town'"):
         Gateway(server.url).check()

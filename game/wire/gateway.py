@@ -120,11 +120,14 @@ class GatewayApp:
 
     # --- where a viewer starts ---------------------------------------------------------------
 
-    async def start_of(self, conn: HTTPConnection) -> int | None:
-        """The stream sequence a viewer starts at (None: what comes next); Refused in words."""
+    async def start_of(self, conn: HTTPConnection, replay: bool = True) -> int | None:
+        """The stream sequence a viewer starts at (None: what comes next); Refused in words.
+        Without `replay` (the owner's trace replay is switched off) there is no `since=`."""
         q = conn.query_params
         last = conn.headers.get("last-event-id") or q.get("last_event_id")
         since = q.get("since")
+        if since is not None and not replay:
+            raise Refused(403, "trace replay is switched off for this town: no since=")
         try:
             if last and last.isdigit():
                 return int(last) + 1
@@ -184,9 +187,11 @@ class GatewayApp:
         town = request.path_params.get("town_id")
         if town is not None and town != self.town_id:
             return problem(404, f"no town named {limits.shown(town)}")
+        status = await self._status()
+        replay = status is None or bool(status.get("features", {}).get("trace_replay", True))
         try:
             match = matcher(request)
-            start = await self.start_of(request)
+            start = await self.start_of(request, replay)
         except ValueError as err:
             return problem(400, limits.one_line(str(err)))
         except Refused as err:
@@ -194,7 +199,6 @@ class GatewayApp:
         branch = request.query_params.get("branch")
         subject = f"town.{token(self.town_id)}.{token(branch) if branch else '*'}.>"
         policy = api.DeliverPolicy.NEW if start is None else api.DeliverPolicy.BY_START_SEQUENCE
-        status = await self._status()
         sub = await self.js.subscribe(
             subject, stream=self.stream, ordered_consumer=True, deliver_policy=policy,
             config=api.ConsumerConfig(opt_start_seq=start, inactive_threshold=INACTIVE_SECONDS),

@@ -41,7 +41,6 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from nats.aio.client import Client
@@ -51,6 +50,7 @@ from nats.js import JetStreamContext, api
 from nats.js.errors import NotFoundError
 
 from game import limits
+from game.sim.events import Event
 from game.trace.timeline import Timeline
 from game.userfiles import paths
 from game.wire import messages as msg
@@ -357,9 +357,9 @@ class NatsPublisher:
                 return
             self._queue.append(batch)
             self._queued += len(batch)
-            signal = self._queued >= WAKE_MESSAGES and not self._signalled
-            self._signalled = self._signalled or signal
-        if signal:
+            wake = self._queued >= WAKE_MESSAGES and not self._signalled
+            self._signalled = self._signalled or wake
+        if wake:
             self._loop.call_soon_threadsafe(self._wake.set)
 
     def _attach(self, tl: Timeline) -> None:
@@ -393,7 +393,7 @@ class NatsPublisher:
 
     def _span(self, tl: Timeline, name: str, start: int, stop: int, budget: int) -> Span:
         """Branch `name`'s messages after `start`, through `stop` or once `budget` is spent."""
-        by_tick: dict[int, list[Any]] = {}
+        by_tick: dict[int, list[Event]] = {}
         for e in tl.events(name, start + 1, stop):
             by_tick.setdefault(e.tick, []).append(e)
         span = Span(name, start)
