@@ -205,6 +205,7 @@ def test_the_server_killed_and_restarted_mid_run_leaves_no_gap_and_never_stalls_
     assert stepper.longest < 0.050, f"the owner stalled {stepper.longest * 1000:.1f} ms"
 
 
+@pytest.mark.slow  # an unreachable server is given CONNECT_SECONDS
 def test_without_a_nats_server_binary_the_town_is_served_from_memory(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         caplog: pytest.LogCaptureFixture) -> None:
