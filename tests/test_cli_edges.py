@@ -109,4 +109,6 @@ def test_events_piped_into_head_ends_quietly(saved: Path, tmp_path: Path) -> Non
          'echo "status ${PIPESTATUS[0]}" >&2', sys.executable, str(saved)],
         capture_output=True, text=True, env=env, timeout=120)
     assert done.stdout.count("\n") == 1 and done.stdout.startswith('{"id":')
-    assert done.stderr == "status 141\n"
+    # 141 when head closed the pipe before the last lines; 0 when they all fit in the pipe
+    # before head went (timing): quiet either way.
+    assert done.stderr in ("status 141\n", "status 0\n")
