@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
@@ -48,7 +49,7 @@ from game.wire.nats_bus import (
     token,
 )
 from game.wire.owner import Refused
-from game.wire.serve import START_SECONDS, free_port
+from game.wire.serve import START_SECONDS
 from game.wire.server import (
     BASE,
     CLIENT_HEADER,
@@ -314,12 +315,14 @@ class Gateway:
         self.nats_url = nats_url
         self.town_id = town_id
         self.host = host
-        self.port = port or free_port(host)
+        # Listening from now on: a viewer told the address at once queues until uvicorn runs.
+        self._socket = socket.create_server((host, port))
+        self.port = int(self._socket.getsockname()[1])
         app = make_gateway_app(GatewayApp(nats_url, town_id, token))
         config = uvicorn.Config(app, host=host, port=self.port, log_level="warning",
                                 lifespan="on", timeout_graceful_shutdown=2)
         self.server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self.server.run, name="gateway", daemon=True)
+        self._thread = threading.Thread(target=self.run, name="gateway", daemon=True)
 
     @property
     def url(self) -> str:
@@ -342,7 +345,7 @@ class Gateway:
 
     def run(self) -> None:
         """Serve on this thread until Ctrl+C or SIGTERM (uvicorn's own handling)."""
-        self.server.run()
+        self.server.run(sockets=[self._socket])
 
     def stop(self) -> None:
         self.server.should_exit = True
