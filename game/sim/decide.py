@@ -17,8 +17,8 @@ import numpy as np
 
 from game import config
 from game.sim import perform
-from game.sim.model import Activity, Dim, IntArray, Phase
-from game.sim.townmap import REGION_NAMES, REGIONS
+from game.sim.model import Dim, Phase
+from game.sim.townmap import REGION_NAMES
 
 if TYPE_CHECKING:
     from game.sim.flux import TownFlux
@@ -50,13 +50,17 @@ class Choice:
     bonus: bool = False  # the region's LOCATION_BONUS for this op applies
     itch: bool = False  # a fresh rumor makes it RUMOR_GOSSIP_BOOST times likelier
 
-    def weight(self, p: list[float], phase: Phase, where: str, itch: float) -> float:
+    def factors(self, phase: Phase, where: str) -> tuple[str, float, Lean, float, bool]:
+        """What the weight is made of in one phase and place: the op, its base weight, the
+        lean, the location bonus (1.0 where none applies) and whether a rumor itches it."""
         base = config.PHASE_WEIGHTS[phase][self.base] if isinstance(self.base, int) \
             else self.base
-        w = base * self.lean(p)
-        if self.bonus:
-            w *= config.LOCATION_BONUS.get((where, self.op), 1.0)
-        return w * itch if self.itch else w
+        bonus = config.LOCATION_BONUS.get((where, self.op), 1.0) if self.bonus else 1.0
+        return self.op, base, self.lean, bonus, self.itch
+
+
+# One row of a decision's weights, ready to use: (op, base, lean, bonus, itched).
+Factors = tuple[str, float, Lean, float, bool]
 
 
 # With someone free in the region.
@@ -85,18 +89,34 @@ def decide(flux: TownFlux, i: int, t: int) -> None:
     if flux.storm_active(t) and flux.map.is_outdoor(r):
         perform.shelter(flux, i, t, None)
         return
-    partners = free_in(flux, i, r)
+    partners = flux.roster.free_in(r, i)
     p = s.personality[i].tolist()
     phase = flux.phase_of(t)
-    where = REGION_NAMES[r]
     # A fresh rumor itches: its carrier gossips more, and goes looking for listeners.
-    itch = config.RUMOR_GOSSIP_BOOST if rumor_held(flux, i, t) >= 0 else 1.0
-    rows = WITH_PARTNERS if partners.size else ALONE
-    if partners.size >= 2 and phase == Phase.EVENING and where in config.GATHERING_PLACES:
-        rows += (GATHERING,)
-    weights = [(c.op, c.weight(p, phase, where, itch)) for c in (*rows, SOLO)]
+    itch = config.RUMOR_GOSSIP_BOOST if s.rumors and rumor_held(flux, i, t) >= 0 else 1.0
+    # base × lean × bonus × itch, with 1.0 where a factor does not apply: × 1.0 is exact, so
+    # these are the bits of applying only the factors that do.
+    weights = [(op, base * lean(p) * bonus * (itch if itched else 1.0))
+               for op, base, lean, bonus, itched in _rows(phase, r, len(partners))]
     weights.append(("walk", _wander_weight(flux, i, p, phase)))
     _do(flux, _draw(flux, weights), i, partners, t)
+
+
+def _rows(phase: Phase, region: int, partners: int) -> tuple[Factors, ...]:
+    """The choices before a citizen in `region` with `partners` free there, with their factors
+    (one table a phase, place and company, made once)."""
+    key = (phase, region, min(partners, 2))
+    rows = _ROWS.get(key)
+    if rows is None:
+        where = REGION_NAMES[region]
+        choices = WITH_PARTNERS if partners else ALONE
+        if partners >= 2 and phase == Phase.EVENING and where in config.GATHERING_PLACES:
+            choices += (GATHERING,)
+        rows = _ROWS[key] = tuple(c.factors(phase, where) for c in (*choices, SOLO))
+    return rows
+
+
+_ROWS: dict[tuple[Phase, int, int], tuple[Factors, ...]] = {}
 
 
 def _draw(flux: TownFlux, weights: list[tuple[str, float]]) -> str:
@@ -108,7 +128,7 @@ def _draw(flux: TownFlux, weights: list[tuple[str, float]]) -> str:
     return weights[-1][0]
 
 
-def _do(flux: TownFlux, choice: str, i: int, partners: IntArray, t: int) -> None:
+def _do(flux: TownFlux, choice: str, i: int, partners: list[int], t: int) -> None:
     if choice == "solo":
         perform.solo(flux, i, t, None)
     elif choice == "linger":
@@ -117,9 +137,10 @@ def _do(flux: TownFlux, choice: str, i: int, partners: IntArray, t: int) -> None
         if not _wander(flux, i, t):
             perform.solo(flux, i, t, None)
     elif choice == "celebrate":
-        if partners.size >= config.GATHERING_MAX:  # a gathering, not the whole city
-            partners = np.sort(flux.rng.permutation(partners)[:config.GATHERING_MAX - 1])
-        perform.celebrate(flux, [i, *partners.tolist()], int(flux.state.region[i]), t, None,
+        if len(partners) >= config.GATHERING_MAX:  # a gathering, not the whole city
+            shuffled = flux.rng.permutation(np.array(partners, dtype=np.int64))
+            partners = np.sort(shuffled[:config.GATHERING_MAX - 1]).tolist()
+        perform.celebrate(flux, [i, *partners], int(flux.state.region[i]), t, None,
                           {"gathering": True})
     else:
         partner = pick_partner(flux, partners)
@@ -136,16 +157,9 @@ def _wander_weight(flux: TownFlux, i: int, p: list[float], phase: Phase) -> floa
     return config.WALK_WEIGHT * (p[Dim.CURIOSITY] + p[Dim.AMBITION]) * homesick
 
 
-def free_in(flux: TownFlux, i: int, region: int) -> IntArray:
-    """Citizens other than i who are free (idle, not walking) in `region`."""
-    s = flux.state
-    free = np.flatnonzero((s.region == region) & (s.activity == Activity.IDLE))
-    others: IntArray = free[free != i]
-    return others
-
-
-def pick_partner(flux: TownFlux, free: IntArray) -> int:
-    return int(free[int(flux.rng.integers(free.size))])
+def pick_partner(flux: TownFlux, free: list[int]) -> int:
+    """One of `free` (in ascending order), drawn uniformly."""
+    return free[int(flux.rng.integers(len(free)))]
 
 
 def rumor_held(flux: TownFlux, i: int, t: int) -> int:
@@ -181,7 +195,7 @@ def _wander(flux: TownFlux, i: int, t: int) -> bool:
     s = flux.state
     r = int(s.region[i])
     storm = flux.storm_active(t)
-    counts = np.bincount(s.region, minlength=len(REGIONS))
+    counts = flux.roster.counts
     options = [b for b in flux.map.neighbours[r]
                if b in flux.in_play and counts[b] < flux.capacity[b]
                and not (storm and flux.map.is_outdoor(b))]

@@ -32,6 +32,7 @@ from game.sim.model import (
     initial_relationships,
     personality_for,
 )
+from game.sim.roster import Roster
 from game.sim.scenarios import Scenario, scenario
 from game.sim.townmap import REGION_NAMES, REGIONS, Tile, TownMap, build_map
 
@@ -64,7 +65,8 @@ class TownFlux:
         self._initial_sums = social.BondSums.of(self.state.rel0)
         self.surplus_changed = False  # a trade or solo work this tick: check the accursed share
         self._events: list[Event] = []
-        self._next_due = int(self.state.busy_until.min())
+        self.roster = Roster.of(self.state, len(REGIONS))
+        self._next_due = self.roster.next_due()
 
     def _initial_state(self) -> TownState:
         n = len(self.citizens)
@@ -149,12 +151,15 @@ class TownFlux:
         if s.festival is not None and s.festival.tick <= t:
             perturb.celebrate_festival(self, t)
         if t >= self._next_due:
-            for i in np.flatnonzero(s.busy_until <= t).tolist():
-                if s.busy_until[i] <= t:  # a partner taken earlier this tick is busy again
+            until = self.roster.until
+            for i in self.roster.take_due(t):
+                if until[i] <= t:  # a partner taken earlier this tick is busy again
                     self._advance(i, t)
+                    if until[i] <= t:  # nothing new to do: due again next tick
+                        self.roster.set_until(i, until[i])
         if self.surplus_changed:
             phases.accursed_share(self, t)
-        self._next_due = int(s.busy_until.min())
+        self._next_due = self.roster.next_due()
         return self._events
 
     def run(self, ticks: int) -> list[Event]:
@@ -170,7 +175,8 @@ class TownFlux:
     def restore(self, snap: Snapshot) -> None:
         self.state = snap.state.copy()
         self.rng.bit_generator.state = self.state.rng_state
-        self._next_due = int(self.state.busy_until.min())
+        self.roster = Roster.of(self.state, len(REGIONS))
+        self._next_due = self.roster.next_due()
 
     def state_hash(self) -> str:
         self.state.rng_state = dict(self.rng.bit_generator.state)
@@ -264,15 +270,30 @@ class TownFlux:
 
     # --- primitives: a citizen's turn, idle, busy, walking --------------------------------------
 
-    def _advance(self, i: int, t: int) -> None:
+    def set_activity(self, i: int, activity: int) -> None:
+        """Citizen i takes up `activity` (the roster's free lists follow)."""
         s = self.state
-        act = int(s.activity[i])
-        if act == Activity.WALKING:
+        was = int(s.activity[i])
+        if was != activity:
+            if was == _IDLE:
+                self.roster.leave(i, int(s.region[i]))
+            elif activity == _IDLE:
+                self.roster.join(i, int(s.region[i]))
+            s.activity[i] = activity
+
+    def set_until(self, i: int, tick: int) -> None:
+        """Citizen i's activity ends at `tick` (NEVER for a rest only a wake ends)."""
+        self.state.busy_until[i] = tick
+        self.roster.set_until(i, tick)
+
+    def _advance(self, i: int, t: int) -> None:
+        act = int(self.state.activity[i])
+        if act == _WALKING:
             self._arrive(i, t)
-        elif act == Activity.IDLE:
+        elif act == _IDLE:
             decide.decide(self, i, t)
         else:
-            s.partner[i] = -1
+            self.state.partner[i] = -1
             if self.phase_of(t) == Phase.NIGHT and self.rng.random() < config.REST_P_NIGHT:
                 perform.rest(self, [i], t, "night")
             else:
@@ -280,18 +301,17 @@ class TownFlux:
 
     def idle(self, i: int, t: int) -> None:
         """Free from now, due to decide again after a short random pause."""
-        s = self.state
-        s.activity[i] = Activity.IDLE
-        s.partner[i] = -1
-        s.busy_until[i] = t + int(self.rng.integers(config.IDLE_MIN, config.IDLE_MAX + 1))
+        self.set_activity(i, _IDLE)
+        self.state.partner[i] = -1
+        self.set_until(i, t + int(self.rng.integers(config.IDLE_MIN, config.IDLE_MAX + 1)))
 
     def busy(self, members: Sequence[int], activity: int, until: int) -> None:
         """Members take up `activity` until a tick; a pair become each other's partner."""
         s = self.state
         for i in members:
             self.free_partner(i)
-            s.activity[i] = activity
-            s.busy_until[i] = until
+            self.set_activity(i, activity)
+            self.set_until(i, until)
         if len(members) == 2:
             s.partner[members[0]], s.partner[members[1]] = members[1], members[0]
 
@@ -301,7 +321,7 @@ class TownFlux:
         p = int(s.partner[i])
         if p >= 0 and s.partner[p] == i:
             s.partner[p] = -1
-            s.busy_until[p] = min(int(s.busy_until[p]), s.tick)
+            self.set_until(p, min(self.roster.until[p], s.tick))
         s.partner[i] = -1
 
     def walk(self, i: int, dest: int, t: int, card: str | None,
@@ -317,10 +337,12 @@ class TownFlux:
         s.walk_origin[i] = origin
         s.walk_from_spot[i] = s.spot[i]
         s.spot[i] = to_spot
+        self.set_activity(i, _WALKING)
         s.region[i] = dest
+        self.roster.counts[origin] -= 1
+        self.roster.counts[dest] += 1
         s.walk_from[i] = t
-        s.activity[i] = Activity.WALKING
-        s.busy_until[i] = t + max(ticks, 1)
+        self.set_until(i, t + max(ticks, 1))
         if pending is not None:
             s.pending[i] = pending
         else:
@@ -335,7 +357,7 @@ class TownFlux:
         s = self.state
         region = int(s.region[i])
         s.walk_origin[i] = -1
-        s.activity[i] = Activity.IDLE
+        self.set_activity(i, _IDLE)
         pending = s.pending.pop(i, None)
         self.emit("arrive", [i], t, region=region,
                   message=f"{self.name(i)} arrived at the {REGION_NAMES[region]}",
@@ -345,8 +367,8 @@ class TownFlux:
         elif pending.op == "festival":
             fest = s.festival
             if fest is not None and i in fest.guests:
-                s.activity[i] = Activity.SOCIALIZING
-                s.busy_until[i] = max(fest.tick, t + 1)
+                self.set_activity(i, _SOCIALIZING)
+                self.set_until(i, max(fest.tick, t + 1))
             else:
                 self.idle(i, t)
         else:
@@ -367,6 +389,8 @@ def decay(ticks: int) -> float:
 
 
 _PHASES = tuple(Phase)  # indexing a tuple is 15× cheaper than Phase(k) on the per-tick path
+# Activities as plain ints: a numpy integer compared with an IntEnum member takes microseconds.
+_IDLE, _WALKING, _SOCIALIZING = int(Activity.IDLE), int(Activity.WALKING), int(Activity.SOCIALIZING)
 
 
 def _tile(a: Any) -> Tile:

@@ -17,7 +17,7 @@ from game.sim import dialogue, laws
 from game.sim.model import NEVER, Activity, Phase, TownState
 from game.sim.ops import OPS, SOLO_KIND
 from game.sim.ops import celebrate as celebrate_effect
-from game.sim.townmap import REGION_NAMES, REGIONS
+from game.sim.townmap import REGION_NAMES
 
 if TYPE_CHECKING:
     from game.sim.flux import TownFlux
@@ -100,8 +100,8 @@ def rest(flux: TownFlux, members: Sequence[int], t: int, why: str) -> None:
     s = flux.state
     for i in members:
         flux.free_partner(i)
-        s.activity[i] = Activity.RESTING
-        s.busy_until[i] = NEVER
+        flux.set_activity(i, Activity.RESTING)
+        flux.set_until(i, NEVER)
         s.pending.pop(i, None)
     flux.emit("rest", list(members), t, region=int(s.region[members[0]]),
               message=f"{_some(flux, members)} went to rest", metadata={"why": why})
@@ -118,7 +118,7 @@ def shelter(flux: TownFlux, i: int, t: int, card: str | None) -> None:
     """Storm: walk to the nearest building region with room."""
     s = flux.state
     r = int(s.region[i])
-    counts = np.bincount(s.region, minlength=len(REGIONS))
+    counts = flux.roster.counts
     options = sorted((len(flux.map.roads[(r, b)]), b) for b in flux.in_play
                      if not flux.map.is_outdoor(b) and counts[b] < flux.capacity[b])
     if options:
