@@ -25,13 +25,20 @@ class Roster:
     """`free[r]`: idle citizens standing in region r, in ascending order (the order a scan over
     citizens meets them); `counts[r]`: citizens in region r, walkers counted at their
     destination; `until[i]`: the tick citizen i's activity ends (a copy of
-    `TownState.busy_until`); `due`: a heap of (tick, citizen) holding (until[i], i) for every
-    citizen not resting for good, and stale entries skipped when they surface."""
+    `TownState.busy_until`).
+
+    Who is due when is a calendar: `buckets[k]` lists citizens due at tick k, and `ticks` is a
+    heap of the ticks that have a bucket. A citizen is filed under its end, or under the next
+    tick to be taken when that end is already past (`taken` is the last tick taken). An entry
+    is live while its citizen is due by the bucket's tick (`until[i] <= k`); entries left
+    behind when an end moves are skipped when their bucket comes up."""
 
     free: list[list[int]]
     counts: list[int]
     until: list[int]
-    due: list[tuple[int, int]]
+    buckets: dict[int, list[int]]
+    ticks: list[int]
+    taken: int
 
     @staticmethod
     def of(state: TownState, regions: int) -> Roster:
@@ -43,10 +50,10 @@ class Roster:
             counts[r] += 1
             if activity[i] == IDLE:
                 free[r].append(i)
-        until = state.busy_until.tolist()
-        due = [(u, i) for i, u in enumerate(until) if u != NEVER]
-        heapq.heapify(due)
-        return Roster(free, counts, until, due)
+        roster = Roster(free, counts, state.busy_until.tolist(), {}, [], state.tick)
+        for i, u in enumerate(roster.until):
+            roster.file(i, u)
+        return roster
 
     def leave(self, i: int, region: int) -> None:
         """Citizen i, idle in `region`, is no longer free there."""
@@ -67,30 +74,51 @@ class Roster:
         return out
 
     def set_until(self, i: int, tick: int) -> None:
+        """Citizen i's activity ends at `tick`."""
         self.until[i] = tick
-        if tick != NEVER:
-            heapq.heappush(self.due, (tick, i))
+        self.file(i, tick)
+
+    def file(self, i: int, tick: int) -> None:
+        """File citizen i as due at `tick` (at the next tick to be taken if that is past)."""
+        if tick == NEVER:
+            return
+        key = max(tick, self.taken + 1)
+        bucket = self.buckets.get(key)
+        if bucket is None:
+            self.buckets[key] = [i]
+            heapq.heappush(self.ticks, key)
+        else:
+            bucket.append(i)
 
     def take_due(self, t: int) -> list[int]:
         """Every citizen whose activity ends at or before tick t, in ascending order; their
-        entries leave the heap (the flux pushes a new one with each new end)."""
-        due = self.due
-        until = self.until
+        buckets are emptied (the flux files each citizen again with its next end)."""
+        ticks, buckets, until = self.ticks, self.buckets, self.until
         taken: set[int] = set()
-        while due and due[0][0] <= t:
-            tick, i = heapq.heappop(due)
-            if until[i] == tick:
-                taken.add(i)
+        while ticks and ticks[0] <= t:
+            for i in buckets.pop(heapq.heappop(ticks)):
+                if until[i] <= t:
+                    taken.add(i)
+        self.taken = t
         return sorted(taken)
 
     def next_due(self) -> int:
-        """The earliest tick any citizen's activity ends (NEVER if everyone rests)."""
-        due = self.due
-        until = self.until
-        while due and until[due[0][1]] != due[0][0]:
-            heapq.heappop(due)
-        return due[0][0] if due else NEVER
+        """The earliest tick anyone is due (NEVER if everyone rests until woken). A citizen
+        whose end is already past counts as due at the next tick to be taken: to the flux,
+        which asks whether a coming tick has anyone due, that is the same answer."""
+        ticks, buckets, until = self.ticks, self.buckets, self.until
+        while ticks:
+            key = ticks[0]
+            if any(until[i] <= key for i in buckets[key]):
+                return key
+            del buckets[heapq.heappop(ticks)]
+        return NEVER
 
-    def entries(self) -> set[tuple[int, int]]:
-        """The heap's live entries, for comparing with a rebuild (stale ones left out)."""
-        return {(u, i) for u, i in self.due if self.until[i] == u}
+    def filed(self) -> dict[int, int]:
+        """Each citizen's earliest live entry (citizen → tick), to compare with a rebuild."""
+        out: dict[int, int] = {}
+        for key in sorted(self.buckets):
+            for i in self.buckets[key]:
+                if self.until[i] <= key:
+                    out.setdefault(i, key)
+        return out
