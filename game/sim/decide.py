@@ -50,17 +50,17 @@ class Choice:
     bonus: bool = False  # the region's LOCATION_BONUS for this op applies
     itch: bool = False  # a fresh rumor makes it RUMOR_GOSSIP_BOOST times likelier
 
-    def factors(self, phase: Phase, where: str) -> tuple[str, float, Lean, float, bool]:
-        """What the weight is made of in one phase and place: the op, its base weight, the
-        lean, the location bonus (1.0 where none applies) and whether a rumor itches it."""
+    def factors(self, phase: Phase, where: str) -> Factors:
+        """What the weight is made of in one phase and place: its base weight, the lean, the
+        location bonus (1.0 where none applies) and whether a rumor itches it."""
         base = config.PHASE_WEIGHTS[phase][self.base] if isinstance(self.base, int) \
             else self.base
         bonus = config.LOCATION_BONUS.get((where, self.op), 1.0) if self.bonus else 1.0
-        return self.op, base, self.lean, bonus, self.itch
+        return base, self.lean, bonus, self.itch
 
 
-# One row of a decision's weights, ready to use: (op, base, lean, bonus, itched).
-Factors = tuple[str, float, Lean, float, bool]
+# A choice's weight in one phase and place, ready to use: (base, lean, bonus, itched).
+Factors = tuple[float, Lean, float, bool]
 
 
 # With someone free in the region.
@@ -85,47 +85,51 @@ SOLO = Choice("solo", 3, _half_plus(Dim.PATIENCE), bonus=True)
 def decide(flux: TownFlux, i: int, t: int) -> None:
     """Citizen i is free at tick t: draw what it does next, and do it."""
     s = flux.state
-    r = int(s.region[i])
-    if flux.storm_active(t) and flux.map.is_outdoor(r):
+    r = flux.roster.region[i]
+    if t < s.storm_until and flux.map.is_outdoor(r):
         perform.shelter(flux, i, t, None)
         return
     partners = flux.roster.free_in(r, i)
     p = s.personality[i].tolist()
     phase = flux.phase_of(t)
+    ops, rows = _rows(phase, r, len(partners))
+    # base × lean × bonus (× itch): a factor that does not apply is 1.0, and × 1.0 is exact,
+    # so these are the bits of applying only the factors that do.
+    weights = [base * lean(p) * bonus for base, lean, bonus, _ in rows]
     # A fresh rumor itches: its carrier gossips more, and goes looking for listeners.
-    itch = config.RUMOR_GOSSIP_BOOST if s.rumors and rumor_held(flux, i, t) >= 0 else 1.0
-    # base × lean × bonus × itch, with 1.0 where a factor does not apply: × 1.0 is exact, so
-    # these are the bits of applying only the factors that do.
-    weights = [(op, base * lean(p) * bonus * (itch if itched else 1.0))
-               for op, base, lean, bonus, itched in _rows(phase, r, len(partners))]
-    weights.append(("walk", _wander_weight(flux, i, p, phase)))
-    _do(flux, _draw(flux, weights), i, partners, t)
+    if s.rumors and rumor_held(flux, i, t) >= 0:
+        weights = [w * config.RUMOR_GOSSIP_BOOST if itched else w
+                   for w, (_, _, _, itched) in zip(weights, rows, strict=True)]
+    weights.append(_wander_weight(flux, i, p, phase))
+    _do(flux, _draw(flux, ops, weights), i, partners, t)
 
 
-def _rows(phase: Phase, region: int, partners: int) -> tuple[Factors, ...]:
-    """The choices before a citizen in `region` with `partners` free there, with their factors
-    (one table a phase, place and company, made once)."""
-    key = (phase, region, min(partners, 2))
+def _rows(phase: Phase, region: int, partners: int) -> tuple[tuple[str, ...], tuple[Factors, ...]]:
+    """The choices before a citizen in `region` with `partners` free there: their ops (the
+    last one wandering) and factors, one table a phase, place and company, made once."""
+    key = (int(phase) * len(REGION_NAMES) + region) * 3 + min(partners, 2)
     rows = _ROWS.get(key)
     if rows is None:
         where = REGION_NAMES[region]
         choices = WITH_PARTNERS if partners else ALONE
         if partners >= 2 and phase == Phase.EVENING and where in config.GATHERING_PLACES:
             choices += (GATHERING,)
-        rows = _ROWS[key] = tuple(c.factors(phase, where) for c in (*choices, SOLO))
+        choices += (SOLO,)
+        rows = _ROWS[key] = ((*(c.op for c in choices), "walk"),
+                             tuple(c.factors(phase, where) for c in choices))
     return rows
 
 
-_ROWS: dict[tuple[Phase, int, int], tuple[Factors, ...]] = {}
+_ROWS: dict[int, tuple[tuple[str, ...], tuple[Factors, ...]]] = {}
 
 
-def _draw(flux: TownFlux, weights: list[tuple[str, float]]) -> str:
-    x = flux.rng.random() * sum(w for _, w in weights)
-    for op, w in weights:
+def _draw(flux: TownFlux, ops: tuple[str, ...], weights: list[float]) -> str:
+    x = flux.rng.random() * sum(weights)
+    for op, w in zip(ops, weights, strict=True):
         if x < w:
             return op
         x -= w
-    return weights[-1][0]
+    return ops[-1]
 
 
 def _do(flux: TownFlux, choice: str, i: int, partners: list[int], t: int) -> None:

@@ -65,8 +65,10 @@ class TownFlux:
         self._initial_sums = social.BondSums.of(self.state.rel0)
         self.surplus_changed = False  # a trade or solo work this tick: check the accursed share
         self._events: list[Event] = []
-        self.roster = Roster.of(self.state, len(REGIONS))
+        self.roster = Roster(self.state, len(REGIONS))
         self._next_due = self.roster.next_due()
+        self._ids = [c.id for c in self.citizens]
+        self._names = [c.name for c in self.citizens]
 
     def _initial_state(self) -> TownState:
         n = len(self.citizens)
@@ -151,12 +153,19 @@ class TownFlux:
         if s.festival is not None and s.festival.tick <= t:
             perturb.celebrate_festival(self, t)
         if t >= self._next_due:
-            until = self.roster.until
-            for i in self.roster.take_due(t):
+            roster = self.roster
+            until, activity = roster.until, roster.activity
+            for i in roster.take_due(t):
                 if until[i] <= t:  # a partner taken earlier this tick is busy again
-                    self._advance(i, t)
+                    act = activity[i]
+                    if act == _IDLE:
+                        decide.decide(self, i, t)
+                    elif act == _WALKING:
+                        self._arrive(i, t)
+                    else:
+                        self._done(i, t)
                     if until[i] <= t:  # nothing new to do: due again next tick
-                        self.roster.set_until(i, until[i])
+                        roster.file(i, until[i])
         if self.surplus_changed:
             phases.accursed_share(self, t)
         self._next_due = self.roster.next_due()
@@ -175,7 +184,7 @@ class TownFlux:
     def restore(self, snap: Snapshot) -> None:
         self.state = snap.state.copy()
         self.rng.bit_generator.state = self.state.rng_state
-        self.roster = Roster.of(self.state, len(REGIONS))
+        self.roster = Roster(self.state, len(REGIONS))
         self._next_due = self.roster.next_due()
 
     def state_hash(self) -> str:
@@ -218,7 +227,7 @@ class TownFlux:
                                   int(s.region[i]), _tile(s.spot[i]))
 
     def name(self, i: int) -> str:
-        return self.citizens[i].name
+        return self._names[i]
 
     # --- events --------------------------------------------------------------------------------
 
@@ -229,10 +238,11 @@ class TownFlux:
         """Record an event of this tick and account for it (drama, tokens, counts)."""
         s = self.state
         s.seq += 1
+        ids = self._ids
         event = Event(
             id=Event.make_id(t, s.seq), tick=t, seq=s.seq, op=op,
-            participants=tuple(self.citizens[i].id for i in participants),
-            subject=self.citizens[subject].id if subject >= 0 else None,
+            participants=tuple([ids[i] for i in participants]),
+            subject=ids[subject] if subject >= 0 else None,
             region=REGION_NAMES[region] if region >= 0 else None,
             success=success, reason=reason, message=message, dialogue=line,
             tokens=tokens if success else 0, drama=drama if success else 0.0,
@@ -243,13 +253,16 @@ class TownFlux:
             s.drama_tick = t
         if success:
             s.tokens += tokens
-        day = self.day_of(t)
+        day = t // config.DAY_TICKS + 1
         s.events_per_day[day] = s.events_per_day.get(day, 0) + 1
         s.op_counts[op] = s.op_counts.get(op, 0) + 1
         if card is not None:
             s.perturbations += 1
-        for i in participants:
-            s.last_event_tick[i] = t
+        if len(participants) > 8:  # a festival, a storm, a feast: the whole town at once
+            s.last_event_tick[list(participants)] = t
+        else:
+            for i in participants:
+                s.last_event_tick[i] = t
         self._events.append(event)
         return event
 
@@ -270,48 +283,28 @@ class TownFlux:
 
     # --- primitives: a citizen's turn, idle, busy, walking --------------------------------------
 
-    def set_activity(self, i: int, activity: int) -> None:
-        """Citizen i takes up `activity` (the roster's free lists follow)."""
-        s = self.state
-        was = int(s.activity[i])
-        if was != activity:
-            if was == _IDLE:
-                self.roster.leave(i, int(s.region[i]))
-            elif activity == _IDLE:
-                self.roster.join(i, int(s.region[i]))
-            s.activity[i] = activity
-
-    def set_until(self, i: int, tick: int) -> None:
-        """Citizen i's activity ends at `tick` (NEVER for a rest only a wake ends)."""
-        self.state.busy_until[i] = tick
-        self.roster.set_until(i, tick)
-
-    def _advance(self, i: int, t: int) -> None:
-        act = int(self.state.activity[i])
-        if act == _WALKING:
-            self._arrive(i, t)
-        elif act == _IDLE:
-            decide.decide(self, i, t)
+    def _done(self, i: int, t: int) -> None:
+        """Citizen i's activity ends: at night it may go to rest, else it idles."""
+        self.state.partner[i] = -1
+        if self.phase_of(t) == Phase.NIGHT and self.rng.random() < config.REST_P_NIGHT:
+            perform.rest(self, [i], t, "night")
         else:
-            self.state.partner[i] = -1
-            if self.phase_of(t) == Phase.NIGHT and self.rng.random() < config.REST_P_NIGHT:
-                perform.rest(self, [i], t, "night")
-            else:
-                self.idle(i, t)
+            self.idle(i, t)
 
     def idle(self, i: int, t: int) -> None:
         """Free from now, due to decide again after a short random pause."""
-        self.set_activity(i, _IDLE)
+        self.roster.set_activity(i, _IDLE)
         self.state.partner[i] = -1
-        self.set_until(i, t + int(self.rng.integers(config.IDLE_MIN, config.IDLE_MAX + 1)))
+        self.roster.set_until(i, t + int(self.rng.integers(config.IDLE_MIN, _IDLE_END)))
 
     def busy(self, members: Sequence[int], activity: int, until: int) -> None:
         """Members take up `activity` until a tick; a pair become each other's partner."""
         s = self.state
+        roster = self.roster
         for i in members:
             self.free_partner(i)
-            self.set_activity(i, activity)
-            self.set_until(i, until)
+            roster.set_activity(i, activity)
+            roster.set_until(i, until)
         if len(members) == 2:
             s.partner[members[0]], s.partner[members[1]] = members[1], members[0]
 
@@ -321,7 +314,7 @@ class TownFlux:
         p = int(s.partner[i])
         if p >= 0 and s.partner[p] == i:
             s.partner[p] = -1
-            self.set_until(p, min(self.roster.until[p], s.tick))
+            self.roster.set_until(p, min(self.roster.until[p], s.tick))
         s.partner[i] = -1
 
     def walk(self, i: int, dest: int, t: int, card: str | None,
@@ -337,12 +330,10 @@ class TownFlux:
         s.walk_origin[i] = origin
         s.walk_from_spot[i] = s.spot[i]
         s.spot[i] = to_spot
-        self.set_activity(i, _WALKING)
-        s.region[i] = dest
-        self.roster.counts[origin] -= 1
-        self.roster.counts[dest] += 1
+        self.roster.set_activity(i, _WALKING)
+        self.roster.move(i, dest)
         s.walk_from[i] = t
-        self.set_until(i, t + max(ticks, 1))
+        self.roster.set_until(i, t + max(ticks, 1))
         if pending is not None:
             s.pending[i] = pending
         else:
@@ -357,7 +348,7 @@ class TownFlux:
         s = self.state
         region = int(s.region[i])
         s.walk_origin[i] = -1
-        self.set_activity(i, _IDLE)
+        self.roster.set_activity(i, _IDLE)
         pending = s.pending.pop(i, None)
         self.emit("arrive", [i], t, region=region,
                   message=f"{self.name(i)} arrived at the {REGION_NAMES[region]}",
@@ -367,8 +358,8 @@ class TownFlux:
         elif pending.op == "festival":
             fest = s.festival
             if fest is not None and i in fest.guests:
-                self.set_activity(i, _SOCIALIZING)
-                self.set_until(i, max(fest.tick, t + 1))
+                self.roster.set_activity(i, _SOCIALIZING)
+                self.roster.set_until(i, max(fest.tick, t + 1))
             else:
                 self.idle(i, t)
         else:
@@ -391,6 +382,7 @@ def decay(ticks: int) -> float:
 _PHASES = tuple(Phase)  # indexing a tuple is 15× cheaper than Phase(k) on the per-tick path
 # Activities as plain ints: a numpy integer compared with an IntEnum member takes microseconds.
 _IDLE, _WALKING, _SOCIALIZING = int(Activity.IDLE), int(Activity.WALKING), int(Activity.SOCIALIZING)
+_IDLE_END = config.IDLE_MAX + 1  # rng.integers' exclusive end
 
 
 def _tile(a: Any) -> Tile:

@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from game import config
 from game.sim import dialogue, laws
 from game.sim.model import NEVER, Activity, Phase, TownState
@@ -30,14 +28,15 @@ def binary(flux: TownFlux, op: str, a: int, b: int, subject: int, t: int,
         return flux.fail(op, [a, b], t, refusal, card, subject)
     s = flux.state
     who = [a, b]
-    r = int(s.region[a])
+    r = flux.roster.region[a]
     spec = OPS[op]
     flux.busy(who, spec.activity, t + spec.duration)
     assert spec.effect is not None
     meta = spec.effect(s, a, b, subject)
     s.trust_counts[a, b] += spec.trust
     s.trust_counts[b, a] += spec.trust
-    s.trusting.update((a * s.n + b, b * s.n + a))
+    n = s.n
+    s.trusting.update((a * n + b, b * n + a))
     if op == "trade":
         flux.surplus_changed = True
     drama = spec.drama
@@ -100,8 +99,8 @@ def rest(flux: TownFlux, members: Sequence[int], t: int, why: str) -> None:
     s = flux.state
     for i in members:
         flux.free_partner(i)
-        flux.set_activity(i, Activity.RESTING)
-        flux.set_until(i, NEVER)
+        flux.roster.set_activity(i, Activity.RESTING)
+        flux.roster.set_until(i, NEVER)
         s.pending.pop(i, None)
     flux.emit("rest", list(members), t, region=int(s.region[members[0]]),
               message=f"{_some(flux, members)} went to rest", metadata={"why": why})
@@ -142,8 +141,10 @@ def _evolve(flux: TownFlux, i: int, op: str) -> None:
         return
     dim, target = OPS[op].evolve
     p = flux.state.personality
-    p[i, dim] += float(np.clip(config.EVOLVE_DRIFT * (target - p[i, dim]),
-                               -config.EVOLVE_DRIFT, config.EVOLVE_DRIFT))
+    now = float(p[i, dim])
+    # np.clip in plain floats: min and max keep the value on a tie, as numpy does.
+    p[i, dim] = now + min(max(config.EVOLVE_DRIFT * (target - now), -config.EVOLVE_DRIFT),
+                          config.EVOLVE_DRIFT)
 
 
 def _some(flux: TownFlux, members: Sequence[int]) -> str:

@@ -131,7 +131,7 @@ def _festival(flux: TownFlux, card: str, targets: list[int], t: int) -> None:
     for i in guests:
         if s.region[i] == SQUARE:
             flux.free_partner(i)
-            flux.set_activity(i, Activity.SOCIALIZING)
+            flux.roster.set_activity(i, Activity.SOCIALIZING)
             gathered.append(i)
         elif flux.walk(i, SQUARE, t, card, Pending(op="festival", card=card, perturbation=True)):
             gathered.append(i)
@@ -139,7 +139,7 @@ def _festival(flux: TownFlux, card: str, targets: list[int], t: int) -> None:
     at = max(arrivals)
     for i in gathered:
         if s.activity[i] == _SOCIALIZING:
-            flux.set_until(i, at)
+            flux.roster.set_until(i, at)
     s.festival = Festival(tick=at, guests=gathered, event_id=fest_id)
 
 
@@ -215,7 +215,7 @@ def _tell_first(flux: TownFlux, speaker: int, subject: int, t: int, card: str) -
     else:
         flux.free_partner(speaker)
         flux.idle(speaker, t)
-        flux.set_until(speaker, t + 1)
+        flux.roster.set_until(speaker, t + 1)
 
 
 @dataclass(frozen=True)

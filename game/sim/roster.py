@@ -2,10 +2,10 @@
 each region, and when each citizen is next due.
 
 Bookkeeping derived from `TownState`, never part of it: the hash does not read it, and the flux
-rebuilds it from the state on restore (`Roster.of`). While the town runs, the flux keeps it in
-step through its setters (`set_activity`, `set_until`, `move`), the only writers of a citizen's
-activity, region and end of activity. Plain Python lists and a heap: a decision asks them a
-handful of scalar questions, where a scan over every citizen with numpy costs O(N).
+builds it afresh from the state on restore. Its setters (`set_activity`, `set_until`, `move`)
+write the state's array and the indexes together, and are the only writers of a citizen's
+activity, region and end of activity while the town runs. Plain Python lists and a heap: a
+decision asks a handful of scalar questions, where a scan over every citizen costs O(N).
 Pure: never imports pygame, the view or the trace.
 """
 
@@ -13,19 +13,17 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_left, insort
-from dataclasses import dataclass
 
 from game.sim.model import NEVER, Activity, TownState
 
 IDLE = int(Activity.IDLE)
 
 
-@dataclass
 class Roster:
     """`free[r]`: idle citizens standing in region r, in ascending order (the order a scan over
     citizens meets them); `counts[r]`: citizens in region r, walkers counted at their
-    destination; `until[i]`: the tick citizen i's activity ends (a copy of
-    `TownState.busy_until`).
+    destination; `activity`, `region` and `until` (the tick an activity ends): copies of the
+    state's arrays of those names, as plain ints.
 
     Who is due when is a calendar: `buckets[k]` lists citizens due at tick k, and `ticks` is a
     heap of the ticks that have a bucket. A citizen is filed under its end, or under the next
@@ -33,36 +31,57 @@ class Roster:
     is live while its citizen is due by the bucket's tick (`until[i] <= k`); entries left
     behind when an end moves are skipped when their bucket comes up."""
 
-    free: list[list[int]]
-    counts: list[int]
-    until: list[int]
-    buckets: dict[int, list[int]]
-    ticks: list[int]
-    taken: int
-
-    @staticmethod
-    def of(state: TownState, regions: int) -> Roster:
+    def __init__(self, state: TownState, regions: int) -> None:
         """The indexes of `state`, from scratch."""
-        free: list[list[int]] = [[] for _ in range(regions)]
-        counts = [0] * regions
-        activity = state.activity.tolist()
-        for i, r in enumerate(state.region.tolist()):
-            counts[r] += 1
-            if activity[i] == IDLE:
-                free[r].append(i)
-        roster = Roster(free, counts, state.busy_until.tolist(), {}, [], state.tick)
-        for i, u in enumerate(roster.until):
-            roster.file(i, u)
-        return roster
+        self.state = state
+        self.activity: list[int] = state.activity.tolist()
+        self.region: list[int] = state.region.tolist()
+        self.until: list[int] = state.busy_until.tolist()
+        self.free: list[list[int]] = [[] for _ in range(regions)]
+        self.counts = [0] * regions
+        for i, r in enumerate(self.region):
+            self.counts[r] += 1
+            if self.activity[i] == IDLE:
+                self.free[r].append(i)
+        self.buckets: dict[int, list[int]] = {}
+        self.ticks: list[int] = []
+        self.taken = state.tick
+        for i, u in enumerate(self.until):
+            self.file(i, u)
 
-    def leave(self, i: int, region: int) -> None:
-        """Citizen i, idle in `region`, is no longer free there."""
-        free = self.free[region]
-        del free[bisect_left(free, i)]
+    # --- the setters: the state's array and the indexes, together ---------------------------
 
-    def join(self, i: int, region: int) -> None:
-        """Citizen i is idle in `region`, free for others to meet."""
-        insort(self.free[region], i)
+    def set_activity(self, i: int, activity: int) -> None:
+        """Citizen i takes up `activity` (joining or leaving its region's free list)."""
+        was = self.activity[i]
+        if was != activity:
+            if was == IDLE:
+                free = self.free[self.region[i]]
+                del free[bisect_left(free, i)]
+            elif activity == IDLE:
+                insort(self.free[self.region[i]], i)
+            self.activity[i] = activity
+            self.state.activity[i] = activity
+
+    def set_until(self, i: int, tick: int) -> None:
+        """Citizen i's activity ends at `tick` (NEVER: a rest that only a wake ends)."""
+        self.until[i] = tick
+        self.state.busy_until[i] = tick
+        self.file(i, tick)
+
+    def move(self, i: int, dest: int) -> None:
+        """Citizen i now belongs to region `dest` (a walker, to where it walks)."""
+        was = self.region[i]
+        self.counts[was] -= 1
+        self.counts[dest] += 1
+        if self.activity[i] == IDLE:
+            free = self.free[was]
+            del free[bisect_left(free, i)]
+            insort(self.free[dest], i)
+        self.region[i] = dest
+        self.state.region[i] = dest
+
+    # --- questions -----------------------------------------------------------------------------
 
     def free_in(self, region: int, *besides: int) -> list[int]:
         """The free citizens in `region` other than `besides`, in ascending order."""
@@ -73,26 +92,22 @@ class Roster:
                 del out[at]
         return out
 
-    def set_until(self, i: int, tick: int) -> None:
-        """Citizen i's activity ends at `tick`."""
-        self.until[i] = tick
-        self.file(i, tick)
-
     def file(self, i: int, tick: int) -> None:
         """File citizen i as due at `tick` (at the next tick to be taken if that is past)."""
         if tick == NEVER:
             return
-        key = max(tick, self.taken + 1)
-        bucket = self.buckets.get(key)
+        if tick <= self.taken:
+            tick = self.taken + 1
+        bucket = self.buckets.get(tick)
         if bucket is None:
-            self.buckets[key] = [i]
-            heapq.heappush(self.ticks, key)
+            self.buckets[tick] = [i]
+            heapq.heappush(self.ticks, tick)
         else:
             bucket.append(i)
 
     def take_due(self, t: int) -> list[int]:
         """Every citizen whose activity ends at or before tick t, in ascending order; their
-        buckets are emptied (the flux files each citizen again with its next end)."""
+        buckets are emptied (each citizen is filed again with its next end)."""
         ticks, buckets, until = self.ticks, self.buckets, self.until
         taken: set[int] = set()
         while ticks and ticks[0] <= t:
