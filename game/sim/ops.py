@@ -75,11 +75,15 @@ def _dispute(state: TownState, a: int, b: int, subject: int) -> dict[str, object
 
 
 def _teach(state: TownState, a: int, b: int, subject: int) -> dict[str, object]:
-    dims = [Dim.CURIOSITY, Dim.CREATIVITY]
-    gap = state.personality[a, dims] - state.personality[b, dims]
-    drift = np.clip(gap, -config.TEACH_DRIFT, config.TEACH_DRIFT)
-    state.personality[b, dims] = np.clip(state.personality[b, dims] + drift, 0.0, 1.0)
-    return {"drift": [round(float(d), 4) for d in drift]}
+    # np.clip on each value, in plain floats (min and max keep the value on a tie, as it does).
+    p = state.personality
+    drifts = []
+    for dim in (Dim.CURIOSITY, Dim.CREATIVITY):
+        mine = float(p[b, dim])
+        drift = min(max(float(p[a, dim]) - mine, -config.TEACH_DRIFT), config.TEACH_DRIFT)
+        p[b, dim] = min(max(mine + drift, 0.0), 1.0)
+        drifts.append(round(drift, 4))
+    return {"drift": drifts}
 
 
 def hear(state: TownState, listener: int, subject: int) -> None:
