@@ -168,8 +168,10 @@ def pick_partner(flux: TownFlux, free: list[int]) -> int:
 
 def rumor_held(flux: TownFlux, i: int, t: int) -> int:
     """The subject of a fresh rumor citizen i carries (it itches to tell it), or −1."""
-    for rumor in reversed(flux.state.rumors):
-        if t - rumor.tick <= config.RUMOR_TICKS and i in rumor.reached:
+    for rumor in reversed(flux.state.rumors):  # planted in order: the freshest first
+        if t - rumor.tick > config.RUMOR_TICKS:
+            break
+        if i in rumor.reached:
             return rumor.subject
     return -1
 
@@ -183,21 +185,23 @@ def pick_subject(flux: TownFlux, speaker: int, listener: int) -> int:
     heard = [h for h in s.heard[speaker] if h not in (speaker, listener)]
     if heard and flux.rng.random() < config.GOSSIP_REPEAT_P:
         return heard[0]
+    # A draw over everyone by bond strength: O(N), and its bits are those of numpy's pairwise
+    # sum (the total) and sequential running sum (where the draw lands) over the whole row.
     row = s.rel[speaker]
     strength = row * row
-    strength[[speaker, listener]] = 0.0
+    strength[speaker] = 0.0
+    strength[listener] = 0.0
     total = float(strength.sum())
     if total <= 0.0:
         return -1
     x = flux.rng.random() * total
-    k = int(np.searchsorted(np.cumsum(strength), x, side="right"))
+    k = int(np.cumsum(strength, out=strength).searchsorted(x, side="right"))
     return min(k, s.n - 1)
 
 
 def _wander(flux: TownFlux, i: int, t: int) -> bool:
     """Walk to an adjacent region with room, if any (homeward in the evening)."""
-    s = flux.state
-    r = int(s.region[i])
+    r = flux.roster.region[i]
     storm = flux.storm_active(t)
     counts = flux.roster.counts
     options = [b for b in flux.map.neighbours[r]

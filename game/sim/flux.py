@@ -293,9 +293,13 @@ class TownFlux:
 
     def idle(self, i: int, t: int) -> None:
         """Free from now, due to decide again after a short random pause."""
+        self.idle_until(i, t + int(self.rng.integers(config.IDLE_MIN, config.IDLE_MAX + 1)))
+
+    def idle_until(self, i: int, tick: int) -> None:
+        """Free from now, due to decide again at `tick`."""
         self.roster.set_activity(i, _IDLE)
         self.state.partner[i] = -1
-        self.roster.set_until(i, t + int(self.rng.integers(config.IDLE_MIN, _IDLE_END)))
+        self.roster.set_until(i, tick)
 
     def busy(self, members: Sequence[int], activity: int, until: int) -> None:
         """Members take up `activity` until a tick; a pair become each other's partner."""
@@ -382,7 +386,6 @@ def decay(ticks: int) -> float:
 _PHASES = tuple(Phase)  # indexing a tuple is 15× cheaper than Phase(k) on the per-tick path
 # Activities as plain ints: a numpy integer compared with an IntEnum member takes microseconds.
 _IDLE, _WALKING, _SOCIALIZING = int(Activity.IDLE), int(Activity.WALKING), int(Activity.SOCIALIZING)
-_IDLE_END = config.IDLE_MAX + 1  # rng.integers' exclusive end
 
 
 def _tile(a: Any) -> Tile:

@@ -107,8 +107,11 @@ def rest(flux: TownFlux, members: Sequence[int], t: int, why: str) -> None:
 
 
 def wake(flux: TownFlux, members: Sequence[int], t: int, card: str | None) -> None:
-    for i in members:
-        flux.idle(i, t)
+    # The idle pauses in one draw: numpy draws an array of these one value after another, the
+    # same values as one call each (a morning wakes most of a city at once).
+    pauses = flux.rng.integers(config.IDLE_MIN, config.IDLE_MAX + 1, size=len(members))
+    for i, pause in zip(members, pauses.tolist(), strict=True):
+        flux.idle_until(i, t + pause)
     flux.emit("wake", list(members), t, region=int(flux.state.region[members[0]]),
               message=f"{_some(flux, members)} woke up", card=card)
 
