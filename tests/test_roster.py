@@ -120,3 +120,15 @@ def test_teaching_in_plain_floats_gives_numpys_bits(values: list[float]) -> None
     expected = np.clip(s.personality[1, dims] + drift, 0.0, 1.0)
     effect("teach")(s, 0, 1, -1)
     assert s.personality[1, dims].tobytes() == expected.tobytes()
+
+
+@given(st.integers(0, 2**32), st.integers(1, 40))
+def test_a_batch_of_idle_pauses_draws_what_one_call_each_would(seed: int, k: int) -> None:
+    """A morning's wake draws everyone's pause at once: numpy draws an array of bounded
+    integers one after another, so the values and the generator's state are those of k calls."""
+    one_by_one, batched = (np.random.Generator(np.random.PCG64(seed)) for _ in range(2))
+    one_by_one.random(), batched.random()  # start mid-stream, as a town does
+    pauses = [int(one_by_one.integers(config.IDLE_MIN, config.IDLE_MAX + 1)) for _ in range(k)]
+    assert batched.integers(config.IDLE_MIN, config.IDLE_MAX + 1, size=k).tolist() == pauses
+    assert batched.bit_generator.state == one_by_one.bit_generator.state
+    assert batched.random() == one_by_one.random()

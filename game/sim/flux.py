@@ -140,11 +140,10 @@ class TownFlux:
         s = self.state
         s.tick += 1
         t = s.tick
-        queue_due = bool(s.queue) and s.queue[0].tick <= t
-        festival_due = s.festival is not None and s.festival.tick <= t
-        if (t < self._next_due and t % config.PHASE_TICKS and not queue_due
-                and not festival_due):
-            return []
+        if (t < self._next_due and t % config.PHASE_TICKS
+                and not (s.queue and s.queue[0].tick <= t)
+                and not (s.festival is not None and s.festival.tick <= t)):
+            return []  # nobody due, no phase end, no card, no festival
         self._events = []
         if t % config.PHASE_TICKS == 0:
             phases.phase_end(self, t)
