@@ -201,7 +201,8 @@ class TownFlux:
 
     def drama_at(self, tick: int) -> float:
         s = self.state
-        return s.drama * decay(max(0, tick - s.drama_tick))
+        ticks = max(0, tick - s.drama_tick)
+        return s.drama * (_DECAYS[ticks] if ticks < len(_DECAYS) else decay(ticks))
 
     def storm_active(self, tick: int | None = None) -> bool:
         return (self.state.tick if tick is None else tick) < self.state.storm_until
@@ -382,6 +383,7 @@ def decay(ticks: int) -> float:
     return out
 
 
+_DECAYS = tuple(decay(k) for k in range(256))  # drama is mostly read a few ticks after it moved
 _PHASES = tuple(Phase)  # indexing a tuple is 15× cheaper than Phase(k) on the per-tick path
 # Activities as plain ints: a numpy integer compared with an IntEnum member takes microseconds.
 _IDLE, _WALKING, _SOCIALIZING = int(Activity.IDLE), int(Activity.WALKING), int(Activity.SOCIALIZING)

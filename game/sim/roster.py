@@ -53,6 +53,7 @@ class Roster:
 
     def set_activity(self, i: int, activity: int) -> None:
         """Citizen i takes up `activity` (joining or leaving its region's free list)."""
+        activity = int(activity)  # numpy takes an IntEnum member ten times slower than an int
         was = self.activity[i]
         if was != activity:
             if was == IDLE:
