@@ -1,10 +1,11 @@
 """Simulation speed: ticks per second of the flux, headless, and the worst single tick.
 
 Prints `town: N ticks/s`, `city:250: N ticks/s` and `city:2500: N ticks/s` (medians over
-seeds, each run in a fresh process, timed in CPU time), the same rate counting only the ticks between phase ends
-(`… between phase ends`: the decision path, without coalitions and reputation), then the worst
-single tick over two simulated days, phase ends included (`worst tick town: X ms`, `worst tick
-city:2500: X ms` — a tick that long freezes the window).
+seeds, each run in a fresh process and timed in CPU time, so that other work on a shared machine
+does not count), the same rate counting only the ticks between phase ends (`… between phase
+ends`: the decision path, without coalitions and reputation), then the worst single tick over
+two simulated days, phase ends included (`worst tick town: X ms`, `worst tick city:2500: X ms`
+— a tick that long freezes the window).
 
 `--old DIR` measures another checkout of the game beside this one (e.g. the main branch in
 `git worktree add --detach /tmp/old main`): each run alternates old and new in fresh processes
