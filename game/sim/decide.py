@@ -156,7 +156,7 @@ def _do(flux: TownFlux, choice: str, i: int, partners: list[int], t: int) -> Non
 
 def _wander_weight(flux: TownFlux, i: int, p: list[float], phase: Phase) -> float:
     """Curious and ambitious citizens wander; in the evening and at night, homesick ones more."""
-    far = int(flux.state.region[i]) != flux.citizens[i].home
+    far = flux.roster.region[i] != flux.citizens[i].home
     homesick = config.HOMESICK_PULL if far and phase >= Phase.EVENING else 1.0
     return config.WALK_WEIGHT * (p[Dim.CURIOSITY] + p[Dim.AMBITION]) * homesick
 

@@ -327,7 +327,7 @@ class TownFlux:
         s = self.state
         if refusal := laws.room(self, dest):
             return self.fail("walk", [i], t, refusal, card)
-        origin = int(s.region[i])
+        origin = self.roster.region[i]
         self.free_partner(i)
         to_spot = self.random_spot(dest)
         ticks = self.map.walk_ticks(origin, _tile(s.spot[i]), dest, to_spot)
@@ -350,7 +350,7 @@ class TownFlux:
 
     def _arrive(self, i: int, t: int) -> None:
         s = self.state
-        region = int(s.region[i])
+        region = self.roster.region[i]
         s.walk_origin[i] = -1
         self.roster.set_activity(i, _IDLE)
         pending = s.pending.pop(i, None)

@@ -60,7 +60,7 @@ def binary(flux: TownFlux, op: str, a: int, b: int, subject: int, t: int,
 def solo(flux: TownFlux, i: int, t: int, card: str | None) -> None:
     """Work, reflect or create alone, as the region suggests (reflect at night)."""
     s = flux.state
-    r = int(s.region[i])
+    r = flux.roster.region[i]
     kind, activity = SOLO_KIND[REGION_NAMES[r]]
     if flux.phase_of(t) == Phase.NIGHT:
         activity = Activity.REFLECTING

@@ -4,7 +4,7 @@ each region, and when each citizen is next due.
 Bookkeeping derived from `TownState`, never part of it: the hash does not read it, and the flux
 builds it afresh from the state on restore. Its setters (`set_activity`, `set_until`, `move`)
 write the state's array and the indexes together, and are the only writers of a citizen's
-activity, region and end of activity while the town runs. Plain Python lists and a heap: a
+activity, region and end of activity while the town runs. Plain Python lists and a calendar: a
 decision asks a handful of scalar questions, where a scan over every citizen costs O(N).
 Pure: never imports pygame, the view or the trace.
 """
