@@ -17,8 +17,8 @@ import numpy as np
 
 from game import config
 from game.sim import perform
-from game.sim.model import Activity, Dim, IntArray, Phase
-from game.sim.townmap import REGION_NAMES, REGIONS
+from game.sim.model import Dim, Phase
+from game.sim.townmap import REGION_NAMES
 
 if TYPE_CHECKING:
     from game.sim.flux import TownFlux
@@ -50,13 +50,17 @@ class Choice:
     bonus: bool = False  # the region's LOCATION_BONUS for this op applies
     itch: bool = False  # a fresh rumor makes it RUMOR_GOSSIP_BOOST times likelier
 
-    def weight(self, p: list[float], phase: Phase, where: str, itch: float) -> float:
+    def factors(self, phase: Phase, where: str) -> Factors:
+        """What the weight is made of in one phase and place: its base weight, the lean, the
+        location bonus (1.0 where none applies) and whether a rumor itches it."""
         base = config.PHASE_WEIGHTS[phase][self.base] if isinstance(self.base, int) \
             else self.base
-        w = base * self.lean(p)
-        if self.bonus:
-            w *= config.LOCATION_BONUS.get((where, self.op), 1.0)
-        return w * itch if self.itch else w
+        bonus = config.LOCATION_BONUS.get((where, self.op), 1.0) if self.bonus else 1.0
+        return base, self.lean, bonus, self.itch
+
+
+# A choice's weight in one phase and place, ready to use: (base, lean, bonus, itched).
+Factors = tuple[float, Lean, float, bool]
 
 
 # With someone free in the region.
@@ -81,34 +85,54 @@ SOLO = Choice("solo", 3, _half_plus(Dim.PATIENCE), bonus=True)
 def decide(flux: TownFlux, i: int, t: int) -> None:
     """Citizen i is free at tick t: draw what it does next, and do it."""
     s = flux.state
-    r = int(s.region[i])
-    if flux.storm_active(t) and flux.map.is_outdoor(r):
+    r = flux.roster.region[i]
+    if t < s.storm_until and flux.map.is_outdoor(r):
         perform.shelter(flux, i, t, None)
         return
-    partners = free_in(flux, i, r)
+    partners = flux.roster.free_in(r, i)
     p = s.personality[i].tolist()
     phase = flux.phase_of(t)
-    where = REGION_NAMES[r]
+    ops, rows = _rows(phase, r, len(partners))
+    # base × lean × bonus (× itch): a factor that does not apply is 1.0, and × 1.0 is exact,
+    # so these are the bits of applying only the factors that do.
+    weights = [base * lean(p) * bonus for base, lean, bonus, _ in rows]
     # A fresh rumor itches: its carrier gossips more, and goes looking for listeners.
-    itch = config.RUMOR_GOSSIP_BOOST if rumor_held(flux, i, t) >= 0 else 1.0
-    rows = WITH_PARTNERS if partners.size else ALONE
-    if partners.size >= 2 and phase == Phase.EVENING and where in config.GATHERING_PLACES:
-        rows += (GATHERING,)
-    weights = [(c.op, c.weight(p, phase, where, itch)) for c in (*rows, SOLO)]
-    weights.append(("walk", _wander_weight(flux, i, p, phase)))
-    _do(flux, _draw(flux, weights), i, partners, t)
+    if s.rumors and rumor_held(flux, i, t) >= 0:
+        weights = [w * config.RUMOR_GOSSIP_BOOST if itched else w
+                   for w, (_, _, _, itched) in zip(weights, rows, strict=True)]
+    weights.append(_wander_weight(flux, i, p, phase))
+    _do(flux, _draw(flux, ops, weights), i, partners, t)
 
 
-def _draw(flux: TownFlux, weights: list[tuple[str, float]]) -> str:
-    x = flux.rng.random() * sum(w for _, w in weights)
-    for op, w in weights:
+def _rows(phase: Phase, region: int, partners: int) -> tuple[tuple[str, ...], tuple[Factors, ...]]:
+    """The choices before a citizen in `region` with `partners` free there: their ops (the
+    last one wandering) and factors, one table a phase, place and company, made once."""
+    key = (int(phase) * len(REGION_NAMES) + region) * 3 + min(partners, 2)
+    rows = _ROWS.get(key)
+    if rows is None:
+        where = REGION_NAMES[region]
+        choices = WITH_PARTNERS if partners else ALONE
+        if partners >= 2 and phase == Phase.EVENING and where in config.GATHERING_PLACES:
+            choices += (GATHERING,)
+        choices += (SOLO,)
+        rows = _ROWS[key] = ((*(c.op for c in choices), "walk"),
+                             tuple(c.factors(phase, where) for c in choices))
+    return rows
+
+
+_ROWS: dict[int, tuple[tuple[str, ...], tuple[Factors, ...]]] = {}
+
+
+def _draw(flux: TownFlux, ops: tuple[str, ...], weights: list[float]) -> str:
+    x = flux.rng.random() * sum(weights)
+    for op, w in zip(ops, weights, strict=True):
         if x < w:
             return op
         x -= w
-    return weights[-1][0]
+    return ops[-1]
 
 
-def _do(flux: TownFlux, choice: str, i: int, partners: IntArray, t: int) -> None:
+def _do(flux: TownFlux, choice: str, i: int, partners: list[int], t: int) -> None:
     if choice == "solo":
         perform.solo(flux, i, t, None)
     elif choice == "linger":
@@ -117,9 +141,10 @@ def _do(flux: TownFlux, choice: str, i: int, partners: IntArray, t: int) -> None
         if not _wander(flux, i, t):
             perform.solo(flux, i, t, None)
     elif choice == "celebrate":
-        if partners.size >= config.GATHERING_MAX:  # a gathering, not the whole city
-            partners = np.sort(flux.rng.permutation(partners)[:config.GATHERING_MAX - 1])
-        perform.celebrate(flux, [i, *partners.tolist()], int(flux.state.region[i]), t, None,
+        if len(partners) >= config.GATHERING_MAX:  # a gathering, not the whole city
+            shuffled = flux.rng.permutation(np.array(partners, dtype=np.int64))
+            partners = np.sort(shuffled[:config.GATHERING_MAX - 1]).tolist()
+        perform.celebrate(flux, [i, *partners], int(flux.state.region[i]), t, None,
                           {"gathering": True})
     else:
         partner = pick_partner(flux, partners)
@@ -131,27 +156,22 @@ def _do(flux: TownFlux, choice: str, i: int, partners: IntArray, t: int) -> None
 
 def _wander_weight(flux: TownFlux, i: int, p: list[float], phase: Phase) -> float:
     """Curious and ambitious citizens wander; in the evening and at night, homesick ones more."""
-    far = int(flux.state.region[i]) != flux.citizens[i].home
+    far = flux.roster.region[i] != flux.citizens[i].home
     homesick = config.HOMESICK_PULL if far and phase >= Phase.EVENING else 1.0
     return config.WALK_WEIGHT * (p[Dim.CURIOSITY] + p[Dim.AMBITION]) * homesick
 
 
-def free_in(flux: TownFlux, i: int, region: int) -> IntArray:
-    """Citizens other than i who are free (idle, not walking) in `region`."""
-    s = flux.state
-    free = np.flatnonzero((s.region == region) & (s.activity == Activity.IDLE))
-    others: IntArray = free[free != i]
-    return others
-
-
-def pick_partner(flux: TownFlux, free: IntArray) -> int:
-    return int(free[int(flux.rng.integers(free.size))])
+def pick_partner(flux: TownFlux, free: list[int]) -> int:
+    """One of `free` (in ascending order), drawn uniformly."""
+    return free[int(flux.rng.integers(len(free)))]
 
 
 def rumor_held(flux: TownFlux, i: int, t: int) -> int:
     """The subject of a fresh rumor citizen i carries (it itches to tell it), or −1."""
-    for rumor in reversed(flux.state.rumors):
-        if t - rumor.tick <= config.RUMOR_TICKS and i in rumor.reached:
+    for rumor in reversed(flux.state.rumors):  # planted in order: the freshest first
+        if t - rumor.tick > config.RUMOR_TICKS:
+            break
+        if i in rumor.reached:
             return rumor.subject
     return -1
 
@@ -165,23 +185,25 @@ def pick_subject(flux: TownFlux, speaker: int, listener: int) -> int:
     heard = [h for h in s.heard[speaker] if h not in (speaker, listener)]
     if heard and flux.rng.random() < config.GOSSIP_REPEAT_P:
         return heard[0]
+    # A draw over everyone by bond strength: O(N), and its bits are those of numpy's pairwise
+    # sum (the total) and sequential running sum (where the draw lands) over the whole row.
     row = s.rel[speaker]
     strength = row * row
-    strength[[speaker, listener]] = 0.0
+    strength[speaker] = 0.0
+    strength[listener] = 0.0
     total = float(strength.sum())
     if total <= 0.0:
         return -1
     x = flux.rng.random() * total
-    k = int(np.searchsorted(np.cumsum(strength), x, side="right"))
+    k = int(np.cumsum(strength, out=strength).searchsorted(x, side="right"))
     return min(k, s.n - 1)
 
 
 def _wander(flux: TownFlux, i: int, t: int) -> bool:
     """Walk to an adjacent region with room, if any (homeward in the evening)."""
-    s = flux.state
-    r = int(s.region[i])
+    r = flux.roster.region[i]
     storm = flux.storm_active(t)
-    counts = np.bincount(s.region, minlength=len(REGIONS))
+    counts = flux.roster.counts
     options = [b for b in flux.map.neighbours[r]
                if b in flux.in_play and counts[b] < flux.capacity[b]
                and not (storm and flux.map.is_outdoor(b))]

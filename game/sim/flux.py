@@ -32,6 +32,7 @@ from game.sim.model import (
     initial_relationships,
     personality_for,
 )
+from game.sim.roster import Roster
 from game.sim.scenarios import Scenario, scenario
 from game.sim.townmap import REGION_NAMES, REGIONS, Tile, TownMap, build_map
 
@@ -64,7 +65,10 @@ class TownFlux:
         self._initial_sums = social.BondSums.of(self.state.rel0)
         self.surplus_changed = False  # a trade or solo work this tick: check the accursed share
         self._events: list[Event] = []
-        self._next_due = int(self.state.busy_until.min())
+        self.roster = Roster(self.state, len(REGIONS))
+        self._next_due = self.roster.next_due()
+        self._ids = [c.id for c in self.citizens]
+        self._names = [c.name for c in self.citizens]
 
     def _initial_state(self) -> TownState:
         n = len(self.citizens)
@@ -136,11 +140,10 @@ class TownFlux:
         s = self.state
         s.tick += 1
         t = s.tick
-        queue_due = bool(s.queue) and s.queue[0].tick <= t
-        festival_due = s.festival is not None and s.festival.tick <= t
-        if (t < self._next_due and t % config.PHASE_TICKS and not queue_due
-                and not festival_due):
-            return []
+        if (t < self._next_due and t % config.PHASE_TICKS
+                and not (s.queue and s.queue[0].tick <= t)
+                and not (s.festival is not None and s.festival.tick <= t)):
+            return []  # nobody due, no phase end, no card, no festival
         self._events = []
         if t % config.PHASE_TICKS == 0:
             phases.phase_end(self, t)
@@ -149,12 +152,22 @@ class TownFlux:
         if s.festival is not None and s.festival.tick <= t:
             perturb.celebrate_festival(self, t)
         if t >= self._next_due:
-            for i in np.flatnonzero(s.busy_until <= t).tolist():
-                if s.busy_until[i] <= t:  # a partner taken earlier this tick is busy again
-                    self._advance(i, t)
+            roster = self.roster
+            until, activity = roster.until, roster.activity
+            for i in roster.take_due(t):
+                if until[i] <= t:  # a partner taken earlier this tick is busy again
+                    act = activity[i]
+                    if act == _IDLE:
+                        decide.decide(self, i, t)
+                    elif act == _WALKING:
+                        self._arrive(i, t)
+                    else:
+                        self._done(i, t)
+                    if until[i] <= t:  # nothing new to do: due again next tick
+                        roster.file(i, until[i])
         if self.surplus_changed:
             phases.accursed_share(self, t)
-        self._next_due = int(s.busy_until.min())
+        self._next_due = self.roster.next_due()
         return self._events
 
     def run(self, ticks: int) -> list[Event]:
@@ -170,7 +183,8 @@ class TownFlux:
     def restore(self, snap: Snapshot) -> None:
         self.state = snap.state.copy()
         self.rng.bit_generator.state = self.state.rng_state
-        self._next_due = int(self.state.busy_until.min())
+        self.roster = Roster(self.state, len(REGIONS))
+        self._next_due = self.roster.next_due()
 
     def state_hash(self) -> str:
         self.state.rng_state = dict(self.rng.bit_generator.state)
@@ -187,7 +201,8 @@ class TownFlux:
 
     def drama_at(self, tick: int) -> float:
         s = self.state
-        return s.drama * decay(max(0, tick - s.drama_tick))
+        ticks = max(0, tick - s.drama_tick)
+        return s.drama * (_DECAYS[ticks] if ticks < len(_DECAYS) else decay(ticks))
 
     def storm_active(self, tick: int | None = None) -> bool:
         return (self.state.tick if tick is None else tick) < self.state.storm_until
@@ -212,7 +227,7 @@ class TownFlux:
                                   int(s.region[i]), _tile(s.spot[i]))
 
     def name(self, i: int) -> str:
-        return self.citizens[i].name
+        return self._names[i]
 
     # --- events --------------------------------------------------------------------------------
 
@@ -223,10 +238,11 @@ class TownFlux:
         """Record an event of this tick and account for it (drama, tokens, counts)."""
         s = self.state
         s.seq += 1
+        ids = self._ids
         event = Event(
             id=Event.make_id(t, s.seq), tick=t, seq=s.seq, op=op,
-            participants=tuple(self.citizens[i].id for i in participants),
-            subject=self.citizens[subject].id if subject >= 0 else None,
+            participants=tuple([ids[i] for i in participants]),
+            subject=ids[subject] if subject >= 0 else None,
             region=REGION_NAMES[region] if region >= 0 else None,
             success=success, reason=reason, message=message, dialogue=line,
             tokens=tokens if success else 0, drama=drama if success else 0.0,
@@ -237,13 +253,16 @@ class TownFlux:
             s.drama_tick = t
         if success:
             s.tokens += tokens
-        day = self.day_of(t)
+        day = t // config.DAY_TICKS + 1
         s.events_per_day[day] = s.events_per_day.get(day, 0) + 1
         s.op_counts[op] = s.op_counts.get(op, 0) + 1
         if card is not None:
             s.perturbations += 1
-        for i in participants:
-            s.last_event_tick[i] = t
+        if len(participants) > 8:  # a festival, a storm, a feast: the whole town at once
+            s.last_event_tick[list(participants)] = t
+        else:
+            for i in participants:
+                s.last_event_tick[i] = t
         self._events.append(event)
         return event
 
@@ -264,34 +283,32 @@ class TownFlux:
 
     # --- primitives: a citizen's turn, idle, busy, walking --------------------------------------
 
-    def _advance(self, i: int, t: int) -> None:
-        s = self.state
-        act = int(s.activity[i])
-        if act == Activity.WALKING:
-            self._arrive(i, t)
-        elif act == Activity.IDLE:
-            decide.decide(self, i, t)
+    def _done(self, i: int, t: int) -> None:
+        """Citizen i's activity ends: at night it may go to rest, else it idles."""
+        self.state.partner[i] = -1
+        if self.phase_of(t) == Phase.NIGHT and self.rng.random() < config.REST_P_NIGHT:
+            perform.rest(self, [i], t, "night")
         else:
-            s.partner[i] = -1
-            if self.phase_of(t) == Phase.NIGHT and self.rng.random() < config.REST_P_NIGHT:
-                perform.rest(self, [i], t, "night")
-            else:
-                self.idle(i, t)
+            self.idle(i, t)
 
     def idle(self, i: int, t: int) -> None:
         """Free from now, due to decide again after a short random pause."""
-        s = self.state
-        s.activity[i] = Activity.IDLE
-        s.partner[i] = -1
-        s.busy_until[i] = t + int(self.rng.integers(config.IDLE_MIN, config.IDLE_MAX + 1))
+        self.idle_until(i, t + int(self.rng.integers(config.IDLE_MIN, config.IDLE_MAX + 1)))
+
+    def idle_until(self, i: int, tick: int) -> None:
+        """Free from now, due to decide again at `tick`."""
+        self.roster.set_activity(i, _IDLE)
+        self.state.partner[i] = -1
+        self.roster.set_until(i, tick)
 
     def busy(self, members: Sequence[int], activity: int, until: int) -> None:
         """Members take up `activity` until a tick; a pair become each other's partner."""
         s = self.state
+        roster = self.roster
         for i in members:
             self.free_partner(i)
-            s.activity[i] = activity
-            s.busy_until[i] = until
+            roster.set_activity(i, activity)
+            roster.set_until(i, until)
         if len(members) == 2:
             s.partner[members[0]], s.partner[members[1]] = members[1], members[0]
 
@@ -301,7 +318,7 @@ class TownFlux:
         p = int(s.partner[i])
         if p >= 0 and s.partner[p] == i:
             s.partner[p] = -1
-            s.busy_until[p] = min(int(s.busy_until[p]), s.tick)
+            self.roster.set_until(p, min(self.roster.until[p], s.tick))
         s.partner[i] = -1
 
     def walk(self, i: int, dest: int, t: int, card: str | None,
@@ -310,17 +327,17 @@ class TownFlux:
         s = self.state
         if refusal := laws.room(self, dest):
             return self.fail("walk", [i], t, refusal, card)
-        origin = int(s.region[i])
+        origin = self.roster.region[i]
         self.free_partner(i)
         to_spot = self.random_spot(dest)
         ticks = self.map.walk_ticks(origin, _tile(s.spot[i]), dest, to_spot)
         s.walk_origin[i] = origin
         s.walk_from_spot[i] = s.spot[i]
         s.spot[i] = to_spot
-        s.region[i] = dest
+        self.roster.set_activity(i, _WALKING)
+        self.roster.move(i, dest)
         s.walk_from[i] = t
-        s.activity[i] = Activity.WALKING
-        s.busy_until[i] = t + max(ticks, 1)
+        self.roster.set_until(i, t + max(ticks, 1))
         if pending is not None:
             s.pending[i] = pending
         else:
@@ -333,9 +350,9 @@ class TownFlux:
 
     def _arrive(self, i: int, t: int) -> None:
         s = self.state
-        region = int(s.region[i])
+        region = self.roster.region[i]
         s.walk_origin[i] = -1
-        s.activity[i] = Activity.IDLE
+        self.roster.set_activity(i, _IDLE)
         pending = s.pending.pop(i, None)
         self.emit("arrive", [i], t, region=region,
                   message=f"{self.name(i)} arrived at the {REGION_NAMES[region]}",
@@ -345,8 +362,8 @@ class TownFlux:
         elif pending.op == "festival":
             fest = s.festival
             if fest is not None and i in fest.guests:
-                s.activity[i] = Activity.SOCIALIZING
-                s.busy_until[i] = max(fest.tick, t + 1)
+                self.roster.set_activity(i, _SOCIALIZING)
+                self.roster.set_until(i, max(fest.tick, t + 1))
             else:
                 self.idle(i, t)
         else:
@@ -366,7 +383,10 @@ def decay(ticks: int) -> float:
     return out
 
 
+_DECAYS = tuple(decay(k) for k in range(256))  # drama is mostly read a few ticks after it moved
 _PHASES = tuple(Phase)  # indexing a tuple is 15× cheaper than Phase(k) on the per-tick path
+# Activities as plain ints: a numpy integer compared with an IntEnum member takes microseconds.
+_IDLE, _WALKING, _SOCIALIZING = int(Activity.IDLE), int(Activity.WALKING), int(Activity.SOCIALIZING)
 
 
 def _tile(a: Any) -> Tile:

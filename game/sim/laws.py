@@ -32,11 +32,14 @@ NO_SHELTER = "capacity: no shelter has room"
 FEW_GUESTS = "not enough guests reached the square"
 STORM = "storm: outdoor ops pause"
 
+# A plain int: a numpy integer compared with an IntEnum member takes microseconds.
+_RESTING = int(Activity.RESTING)
+
 
 # --- predicates ----------------------------------------------------------------------------------
 
 def resting(state: TownState, i: int) -> bool:
-    return bool(state.activity[i] == Activity.RESTING)
+    return bool(state.activity[i] == _RESTING)
 
 
 def on_road(state: TownState, i: int) -> bool:
@@ -91,7 +94,7 @@ def both_on_road(flux: TownFlux, a: int, b: int) -> str | None:
 
 def room(flux: TownFlux, dest: int) -> str | None:
     """The capacity law: a walk may not overfill its destination."""
-    occupancy = int((flux.state.region == dest).sum())
+    occupancy = flux.roster.counts[dest]
     if occupancy < flux.capacity[dest]:
         return None
     return f"capacity: the {REGION_NAMES[dest]} is full ({occupancy}/{flux.capacity[dest]})"

@@ -25,12 +25,22 @@ def saturate(w: FloatArray | float, delta: FloatArray | float) -> FloatArray:
 
 
 def _bump(state: TownState, i: int, j: int, delta: float) -> None:
-    state.rel[i, j] = float(saturate(state.rel[i, j], delta))
+    # `saturate` on one weight in plain floats: the same IEEE operations (a test compares
+    # them), without numpy's cost on a scalar, which a decision pays twice.
+    w = float(state.rel[i, j])
+    scaled = delta * (1.0 - w) if delta >= 0 else delta * (1.0 + w)
+    state.rel[i, j] = min(max(w + scaled, -1.0), 1.0)
     state.touch(i, j)
 
 
+def _mean(state: TownState, a: int, b: int, dim: Dim) -> float:
+    """The pair's mean along `dim`: the bits of numpy's mean of the two, in plain floats."""
+    p = state.personality
+    return (float(p[a, dim]) + float(p[b, dim])) / 2
+
+
 def _greet(state: TownState, a: int, b: int, subject: int) -> dict[str, object]:
-    gain = config.GREET_GAIN * float(state.personality[[a, b], Dim.WARMTH].mean())
+    gain = config.GREET_GAIN * _mean(state, a, b, Dim.WARMTH)
     _bump(state, a, b, gain)
     _bump(state, b, a, gain)
     return {"gain": round(gain, 4)}
@@ -44,10 +54,11 @@ def _gossip(state: TownState, a: int, b: int, subject: int) -> dict[str, object]
 
 
 def _trade(state: TownState, a: int, b: int, subject: int) -> dict[str, object]:
-    gain = config.TRADE_GAIN * float(state.personality[[a, b], Dim.TRUST].mean())
+    gain = config.TRADE_GAIN * _mean(state, a, b, Dim.TRUST)
     _bump(state, a, b, gain)
     _bump(state, b, a, gain)
-    state.surplus[[a, b]] += config.TRADE_SURPLUS
+    state.surplus[a] += config.TRADE_SURPLUS
+    state.surplus[b] += config.TRADE_SURPLUS
     return {"gain": round(gain, 4)}
 
 
@@ -57,18 +68,22 @@ def _solo(state: TownState, a: int, b: int, subject: int) -> dict[str, object]:
 
 
 def _dispute(state: TownState, a: int, b: int, subject: int) -> dict[str, object]:
-    loss = config.DISPUTE_LOSS * (1.0 - float(state.personality[[a, b], Dim.PATIENCE].mean()))
+    loss = config.DISPUTE_LOSS * (1.0 - _mean(state, a, b, Dim.PATIENCE))
     _bump(state, a, b, -loss)
     _bump(state, b, a, -loss)
     return {"loss": round(loss, 4)}
 
 
 def _teach(state: TownState, a: int, b: int, subject: int) -> dict[str, object]:
-    dims = [Dim.CURIOSITY, Dim.CREATIVITY]
-    gap = state.personality[a, dims] - state.personality[b, dims]
-    drift = np.clip(gap, -config.TEACH_DRIFT, config.TEACH_DRIFT)
-    state.personality[b, dims] = np.clip(state.personality[b, dims] + drift, 0.0, 1.0)
-    return {"drift": [round(float(d), 4) for d in drift]}
+    # np.clip on each value, in plain floats (min and max keep the value on a tie, as it does).
+    p = state.personality
+    drifts = []
+    for dim in (Dim.CURIOSITY, Dim.CREATIVITY):
+        mine = float(p[b, dim])
+        drift = min(max(float(p[a, dim]) - mine, -config.TEACH_DRIFT), config.TEACH_DRIFT)
+        p[b, dim] = min(max(mine + drift, 0.0), 1.0)
+        drifts.append(round(drift, 4))
+    return {"drift": drifts}
 
 
 def hear(state: TownState, listener: int, subject: int) -> None:

@@ -10,14 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from game import config
 from game.sim import dialogue, laws
 from game.sim.model import NEVER, Activity, Phase, TownState
 from game.sim.ops import OPS, SOLO_KIND
 from game.sim.ops import celebrate as celebrate_effect
-from game.sim.townmap import REGION_NAMES, REGIONS
+from game.sim.townmap import REGION_NAMES
 
 if TYPE_CHECKING:
     from game.sim.flux import TownFlux
@@ -30,14 +28,15 @@ def binary(flux: TownFlux, op: str, a: int, b: int, subject: int, t: int,
         return flux.fail(op, [a, b], t, refusal, card, subject)
     s = flux.state
     who = [a, b]
-    r = int(s.region[a])
+    r = flux.roster.region[a]
     spec = OPS[op]
     flux.busy(who, spec.activity, t + spec.duration)
     assert spec.effect is not None
     meta = spec.effect(s, a, b, subject)
     s.trust_counts[a, b] += spec.trust
     s.trust_counts[b, a] += spec.trust
-    s.trusting.update((a * s.n + b, b * s.n + a))
+    n = s.n
+    s.trusting.update((a * n + b, b * n + a))
     if op == "trade":
         flux.surplus_changed = True
     drama = spec.drama
@@ -61,7 +60,7 @@ def binary(flux: TownFlux, op: str, a: int, b: int, subject: int, t: int,
 def solo(flux: TownFlux, i: int, t: int, card: str | None) -> None:
     """Work, reflect or create alone, as the region suggests (reflect at night)."""
     s = flux.state
-    r = int(s.region[i])
+    r = flux.roster.region[i]
     kind, activity = SOLO_KIND[REGION_NAMES[r]]
     if flux.phase_of(t) == Phase.NIGHT:
         activity = Activity.REFLECTING
@@ -100,16 +99,19 @@ def rest(flux: TownFlux, members: Sequence[int], t: int, why: str) -> None:
     s = flux.state
     for i in members:
         flux.free_partner(i)
-        s.activity[i] = Activity.RESTING
-        s.busy_until[i] = NEVER
+        flux.roster.set_activity(i, Activity.RESTING)
+        flux.roster.set_until(i, NEVER)
         s.pending.pop(i, None)
     flux.emit("rest", list(members), t, region=int(s.region[members[0]]),
               message=f"{_some(flux, members)} went to rest", metadata={"why": why})
 
 
 def wake(flux: TownFlux, members: Sequence[int], t: int, card: str | None) -> None:
-    for i in members:
-        flux.idle(i, t)
+    # The idle pauses in one draw: numpy draws an array of these one value after another, the
+    # same values as one call each (a morning wakes most of a city at once).
+    pauses = flux.rng.integers(config.IDLE_MIN, config.IDLE_MAX + 1, size=len(members))
+    for i, pause in zip(members, pauses.tolist(), strict=True):
+        flux.idle_until(i, t + pause)
     flux.emit("wake", list(members), t, region=int(flux.state.region[members[0]]),
               message=f"{_some(flux, members)} woke up", card=card)
 
@@ -118,7 +120,7 @@ def shelter(flux: TownFlux, i: int, t: int, card: str | None) -> None:
     """Storm: walk to the nearest building region with room."""
     s = flux.state
     r = int(s.region[i])
-    counts = np.bincount(s.region, minlength=len(REGIONS))
+    counts = flux.roster.counts
     options = sorted((len(flux.map.roads[(r, b)]), b) for b in flux.in_play
                      if not flux.map.is_outdoor(b) and counts[b] < flux.capacity[b])
     if options:
@@ -142,8 +144,10 @@ def _evolve(flux: TownFlux, i: int, op: str) -> None:
         return
     dim, target = OPS[op].evolve
     p = flux.state.personality
-    p[i, dim] += float(np.clip(config.EVOLVE_DRIFT * (target - p[i, dim]),
-                               -config.EVOLVE_DRIFT, config.EVOLVE_DRIFT))
+    now = float(p[i, dim])
+    # np.clip in plain floats: min and max keep the value on a tie, as numpy does.
+    p[i, dim] = now + min(max(config.EVOLVE_DRIFT * (target - now), -config.EVOLVE_DRIFT),
+                          config.EVOLVE_DRIFT)
 
 
 def _some(flux: TownFlux, members: Sequence[int]) -> str:

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from game.sim.flux import TownFlux
 
 SQUARE = REGION_INDEX["square"]
+# Activities as plain ints: a numpy integer compared with an IntEnum member takes microseconds.
+_IDLE, _SOCIALIZING = int(Activity.IDLE), int(Activity.SOCIALIZING)
 
 Runner = Callable[["TownFlux", str, list[int], int], None]  # flux, card, targets, tick
 
@@ -39,7 +41,7 @@ def card_op(flux: TownFlux, op: str, a: int, b: int, subject: int, t: int,
     """A card's op once both are in one region: the same laws and effects as any op."""
     if perform.binary(flux, op, a, b, subject, t, card):
         return
-    if flux.state.activity[a] == Activity.IDLE and flux.state.busy_until[a] <= t:
+    if flux.state.activity[a] == _IDLE and flux.roster.until[a] <= t:
         flux.idle(a, t)
 
 
@@ -129,15 +131,15 @@ def _festival(flux: TownFlux, card: str, targets: list[int], t: int) -> None:
     for i in guests:
         if s.region[i] == SQUARE:
             flux.free_partner(i)
-            s.activity[i] = Activity.SOCIALIZING
+            flux.roster.set_activity(i, Activity.SOCIALIZING)
             gathered.append(i)
         elif flux.walk(i, SQUARE, t, card, Pending(op="festival", card=card, perturbation=True)):
             gathered.append(i)
             arrivals.append(int(s.busy_until[i]))
     at = max(arrivals)
     for i in gathered:
-        if s.activity[i] == Activity.SOCIALIZING:
-            s.busy_until[i] = at
+        if s.activity[i] == _SOCIALIZING:
+            flux.roster.set_until(i, at)
     s.festival = Festival(tick=at, guests=gathered, event_id=fest_id)
 
 
@@ -205,16 +207,15 @@ def _least_fond(flux: TownFlux, subject: int) -> int:
 def _tell_first(flux: TownFlux, speaker: int, subject: int, t: int, card: str) -> None:
     """The new carrier tells someone free nearby, or drops what it does to go looking."""
     s = flux.state
-    free = decide.free_in(flux, speaker, int(s.region[speaker]))
-    free = free[free != subject]
+    free = flux.roster.free_in(int(s.region[speaker]), speaker, subject)
     if laws.on_road(s, speaker):
         return  # on the road: the rumor waits for arrival
-    if free.size:
+    if free:
         perform.binary(flux, "gossip", speaker, decide.pick_partner(flux, free), subject, t, card)
     else:
         flux.free_partner(speaker)
         flux.idle(speaker, t)
-        s.busy_until[speaker] = t + 1
+        flux.roster.set_until(speaker, t + 1)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,140 @@
+"""The flux's indexes for the per-decision path: who is free in each region, how many stand in
+each region, and when each citizen is next due.
+
+Bookkeeping derived from `TownState`, never part of it: the hash does not read it, and the flux
+builds it afresh from the state on restore. Its setters (`set_activity`, `set_until`, `move`)
+write the state's array and the indexes together, and are the only writers of a citizen's
+activity, region and end of activity while the town runs. Plain Python lists and a calendar: a
+decision asks a handful of scalar questions, where a scan over every citizen costs O(N).
+Pure: never imports pygame, the view or the trace.
+"""
+
+from __future__ import annotations
+
+import heapq
+from bisect import bisect_left, insort
+
+from game.sim.model import NEVER, Activity, TownState
+
+IDLE = int(Activity.IDLE)
+
+
+class Roster:
+    """`free[r]`: idle citizens standing in region r, in ascending order (the order a scan over
+    citizens meets them); `counts[r]`: citizens in region r, walkers counted at their
+    destination; `activity`, `region` and `until` (the tick an activity ends): copies of the
+    state's arrays of those names, as plain ints.
+
+    Who is due when is a calendar: `buckets[k]` lists citizens due at tick k, and `ticks` is a
+    heap of the ticks that have a bucket. A citizen is filed under its end, or under the next
+    tick to be taken when that end is already past (`taken` is the last tick taken). An entry
+    is live while its citizen is due by the bucket's tick (`until[i] <= k`); entries left
+    behind when an end moves are skipped when their bucket comes up."""
+
+    def __init__(self, state: TownState, regions: int) -> None:
+        """The indexes of `state`, from scratch."""
+        self.state = state
+        self.activity: list[int] = state.activity.tolist()
+        self.region: list[int] = state.region.tolist()
+        self.until: list[int] = state.busy_until.tolist()
+        self.free: list[list[int]] = [[] for _ in range(regions)]
+        self.counts = [0] * regions
+        for i, r in enumerate(self.region):
+            self.counts[r] += 1
+            if self.activity[i] == IDLE:
+                self.free[r].append(i)
+        self.buckets: dict[int, list[int]] = {}
+        self.ticks: list[int] = []
+        self.taken = state.tick
+        for i, u in enumerate(self.until):
+            self.file(i, u)
+
+    # --- the setters: the state's array and the indexes, together ---------------------------
+
+    def set_activity(self, i: int, activity: int) -> None:
+        """Citizen i takes up `activity` (joining or leaving its region's free list)."""
+        activity = int(activity)  # numpy takes an IntEnum member ten times slower than an int
+        was = self.activity[i]
+        if was != activity:
+            if was == IDLE:
+                free = self.free[self.region[i]]
+                del free[bisect_left(free, i)]
+            elif activity == IDLE:
+                insort(self.free[self.region[i]], i)
+            self.activity[i] = activity
+            self.state.activity[i] = activity
+
+    def set_until(self, i: int, tick: int) -> None:
+        """Citizen i's activity ends at `tick` (NEVER: a rest that only a wake ends)."""
+        self.until[i] = tick
+        self.state.busy_until[i] = tick
+        self.file(i, tick)
+
+    def move(self, i: int, dest: int) -> None:
+        """Citizen i now belongs to region `dest` (a walker, to where it walks)."""
+        was = self.region[i]
+        self.counts[was] -= 1
+        self.counts[dest] += 1
+        if self.activity[i] == IDLE:
+            free = self.free[was]
+            del free[bisect_left(free, i)]
+            insort(self.free[dest], i)
+        self.region[i] = dest
+        self.state.region[i] = dest
+
+    # --- questions -----------------------------------------------------------------------------
+
+    def free_in(self, region: int, *besides: int) -> list[int]:
+        """The free citizens in `region` other than `besides`, in ascending order."""
+        out = self.free[region][:]
+        for j in besides:
+            at = bisect_left(out, j)
+            if at < len(out) and out[at] == j:
+                del out[at]
+        return out
+
+    def file(self, i: int, tick: int) -> None:
+        """File citizen i as due at `tick` (at the next tick to be taken if that is past)."""
+        if tick == NEVER:
+            return
+        if tick <= self.taken:
+            tick = self.taken + 1
+        bucket = self.buckets.get(tick)
+        if bucket is None:
+            self.buckets[tick] = [i]
+            heapq.heappush(self.ticks, tick)
+        else:
+            bucket.append(i)
+
+    def take_due(self, t: int) -> list[int]:
+        """Every citizen whose activity ends at or before tick t, in ascending order; their
+        buckets are emptied (each citizen is filed again with its next end)."""
+        ticks, buckets, until = self.ticks, self.buckets, self.until
+        taken: set[int] = set()
+        while ticks and ticks[0] <= t:
+            for i in buckets.pop(heapq.heappop(ticks)):
+                if until[i] <= t:
+                    taken.add(i)
+        self.taken = t
+        return sorted(taken)
+
+    def next_due(self) -> int:
+        """The earliest tick anyone is due (NEVER if everyone rests until woken). A citizen
+        whose end is already past counts as due at the next tick to be taken: to the flux,
+        which asks whether a coming tick has anyone due, that is the same answer."""
+        ticks, buckets, until = self.ticks, self.buckets, self.until
+        while ticks:
+            key = ticks[0]
+            if any(until[i] <= key for i in buckets[key]):
+                return key
+            del buckets[heapq.heappop(ticks)]
+        return NEVER
+
+    def filed(self) -> dict[int, int]:
+        """Each citizen's earliest live entry (citizen → tick), to compare with a rebuild."""
+        out: dict[int, int] = {}
+        for key in sorted(self.buckets):
+            for i in self.buckets[key]:
+                if self.until[i] <= key:
+                    out.setdefault(i, key)
+        return out
