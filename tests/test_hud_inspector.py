@@ -83,7 +83,8 @@ def test_the_card_follows_the_scrubbed_tick(app: App) -> None:
     app.frame(0.0)
     then = app.view_state().citizen
     assert now is not None and then is not None and now != then
-    assert then.surplus == pytest.approx(float(app.flux.state.surplus[0]))
+    assert then.measures is not None  # detail 4: the measures section
+    assert then.measures.surplus == pytest.approx(float(app.flux.state.surplus[0]))
 
 
 def test_why_shows_the_chain_from_a_perturbation(assets: Assets) -> None:

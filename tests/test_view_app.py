@@ -102,7 +102,8 @@ def test_clicking_a_citizen_selects_it_and_clicking_ground_clears(app: App) -> N
     app.frame(0.0)
     assert app.ui.selected == i
     citizen = app.view_state().citizen
-    assert citizen is not None and (citizen.name, citizen.archetype) == ("Ada", "Healer")
+    assert citizen is not None and citizen.temper is not None
+    assert (citizen.name, citizen.temper.archetype) == ("Ada", "Healer")
     post(pygame.MOUSEBUTTONDOWN, pos=(x + 40 * z, y), button=1)
     post(pygame.MOUSEBUTTONUP, pos=(x + 40 * z, y), button=1)
     app.frame(0.0)

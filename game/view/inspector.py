@@ -1,5 +1,6 @@
 """The inspector column: the selected citizen's card (levels of detail 0–5 and its why chain),
-the personality scatter (PCA, coalition colours, bridges) and the event feed.
+the personality scatter (PCA, coalition colours, bridges) and the event feed — each drawing a
+projection (`game.projections`) the `ViewState` carries, never computing its own.
 
 Each is a widget owning its rectangle; the app stacks them in the right-hand column. They read
 the `ViewState` and return intents (select, more or less detail, why, jump to an event); the
@@ -14,7 +15,9 @@ from typing import ClassVar
 
 import pygame
 
-from game import config
+from game.projections.card import MAX_LOD, Card
+from game.projections.history import FeedRow
+from game.projections.scatter import Scatter as ScatterView
 from game.view.assets import Assets
 from game.view.hud import LINE_H, PAD, UI_SCALE, Faces, Texts
 from game.view.input import AskWhy, ChangeDetail, Intent, JumpToEvent, Select
@@ -33,38 +36,36 @@ from game.view.palette import (
     Colour,
     coalition_colour,
 )
-from game.view.uistate import MAX_DETAIL
-from game.view.viewstate import CitizenInfo, FeedItem, ScatterInfo, ViewState
+from game.view.viewstate import ViewState
 
-DIM_LABELS = tuple(d[:3] for d in config.DIMENSIONS)
 SMALL_BUTTON = 12 * UI_SCALE
 Row = tuple[str, Colour, float | None]  # text, its colour, and a bar's value for a bar row
 
 
-def detail_rows(c: CitizenInfo, detail: int, texts: Texts, width: int) -> list[Row]:
-    """The card's rows for a level of detail (DESIGN.md §4): each level adds to the last."""
+def detail_rows(c: Card, texts: Texts, width: int) -> list[Row]:
+    """The card's rows (DESIGN.md §4): each level of detail adds a section of the projection."""
     def text(line: str, colour: Colour) -> list[Row]:
         return [(row, colour, None) for row in texts.wrap(line, width)]
 
     rows = text(c.doing, TEXT)
-    if detail >= 1:
-        rows += text(f"{c.archetype} · {c.mood}", TEXT)
-    if detail >= 2:
-        rows += text(f"{c.worldview}: {c.metaphor}", BRIGHT)
-        for line in c.lines:
+    if c.temper is not None:
+        rows += text(f"{c.temper.archetype} · {c.temper.mood}", TEXT)
+    if c.voice is not None:
+        rows += text(f"{c.voice.worldview}: {c.voice.metaphor}", BRIGHT)
+        for line in c.voice.lines:
             rows += text(f'"{line}"', DIM)
-    if detail >= 3:
+    if c.ties is not None:
         rows += text("memories", BRIGHT)
-        for memory in c.memories or ("none yet",):
+        for memory in c.ties.memories or ("none yet",):
             rows += text(f"· {memory}", TEXT)
         rows += text("closest", BRIGHT)
-        for name, weight in c.bonds:
-            rows += text(f"· {name} {weight:+.2f}", TEXT)
-    if detail >= 4:
-        rows += [(label, DIM, value) for value, label in zip(c.personality, DIM_LABELS,
-                                                              strict=True)]
-        rows += text(f"surplus {c.surplus:.0f} · reputation {c.reputation:.3f}", TEXT)
-    if detail >= 5:
+        for bond in c.ties.bonds:
+            rows += text(f"· {bond.name} {bond.weight:+.2f}", TEXT)
+    if c.measures is not None:
+        rows += [(trait.dimension[:3], DIM, trait.value) for trait in c.measures.personality]
+        rows += text(f"surplus {c.measures.surplus:.0f} · "
+                     f"reputation {c.measures.reputation:.3f}", TEXT)
+    if c.opacity is not None:
         rows += text(f"keeps to itself: {c.opacity}", DIM)
     return rows
 
@@ -94,9 +95,9 @@ class CitizenCard:
         if c is None:
             return []
         width = self.rect.w - 2 * PAD
-        key = (c, view.detail, view.why, width)
+        key = (c, view.why, width)
         if self._rows is None or self._rows[0] != key:
-            rows = detail_rows(c, view.detail, self.texts, width)
+            rows = detail_rows(c, self.texts, width)
             if view.why is not None:
                 rows.append(("why?", BRIGHT, None))
                 for line in view.why:
@@ -128,7 +129,7 @@ class CitizenCard:
         r = self.rect
         self.faces.panel(surface, r)
         title_w = self.buttons["less"].x - r.x - PAD - UI_SCALE
-        title = self.texts.fit(f"{c.name} · {view.detail}/{MAX_DETAIL}", title_w)
+        title = self.texts.fit(f"{c.name} · {c.lod}/{MAX_LOD}", title_w)
         surface.blit(self.texts.get(title, BRIGHT), (r.x + PAD, r.y + PAD // 2 + UI_SCALE * 2))
         for name, rect in self.buttons.items():
             self.faces.button(surface, rect, down=name == "why" and view.why is not None)
@@ -168,7 +169,7 @@ class Scatter:
         self.hover: int | None = None
         self._points: list[tuple[int, int]] = []
         self._blits: list[tuple[pygame.Surface, tuple[int, int]]] = []
-        self._placed_for: ScatterInfo | None = None
+        self._placed_for: ScatterView | None = None
         self._placed_in = pygame.Rect(0, 0, 0, 0)
 
     def layout(self, rect: pygame.Rect) -> None:
@@ -207,10 +208,11 @@ class Scatter:
             # Placed once per readout (a tick): a city has thousands of dots.
             self._points = [(p.x + int(x * p.w) // UI_SCALE * UI_SCALE,
                              p.bottom - int(y * p.h) // UI_SCALE * UI_SCALE)
-                            for x, y in sc.points]
+                            for x, y in zip(sc.x, sc.y, strict=True)]
             half = d // 2 + UI_SCALE
+            bridges = set(sc.bridges)
             self._blits = [
-                (scatter_dot(slot, i in sc.bridges), (x - half, y - half))
+                (scatter_dot(slot, i in bridges), (x - half, y - half))
                 for i, ((x, y), slot) in enumerate(zip(self._points, sc.coalition, strict=True))]
             self._placed_for, self._placed_in = sc, p.copy()
         surface.fblits(self._blits)
@@ -261,7 +263,7 @@ class EventFeed:
         self.faces = Faces(assets)
         self.icons = {op: assets.image(name) for op, name in self.ICONS.items()}
         self.rect = pygame.Rect(0, 0, 0, 0)
-        self.rows: list[tuple[pygame.Rect, FeedItem]] = []
+        self.rows: list[tuple[pygame.Rect, FeedRow]] = []
         self.hover: str | None = None
 
     def layout(self, rect: pygame.Rect) -> None:

@@ -2,14 +2,17 @@
 targets (who the core's `laws.eligible` says it may be aimed at next) and chosen ones (with
 their roles), and the focused event's participants.
 
-Reads the town's state and the `UiState`; draws through `game.view.overlays`. Never changes
-either, never imports the timeline.
+Reads the town's state, its coalitions' projection and the `UiState`; draws through
+`game.view.overlays`. Never changes either, never imports the timeline.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pygame
 
+from game.projections.coalitions import CoalitionView
 from game.sim.cards import CARDS
 from game.sim.laws import eligible
 from game.sim.model import TownState
@@ -21,10 +24,11 @@ from game.view.world import CitizenLayout
 
 
 def draw_marks(surface: pygame.Surface, layout: CitizenLayout, state: TownState, ui: UiState,
-               texts: Texts) -> None:
+               texts: Texts, coalitions: Sequence[CoalitionView]) -> None:
+    """The marks over the map; `coalitions` is the coalitions' projection at the same tick."""
     if ui.overlays["coalitions"]:
         draw_coalitions(surface, layout, [
-            (coalition_colour(c.number), sorted(c.members)) for c in state.coalitions])
+            (coalition_colour(c.number), c.members) for c in coalitions])
     if ui.armed is not None and CARDS[ui.armed].max_targets:
         draw_rings(surface, layout, eligible(ui.armed, state, ui.targets), CANDIDATE)
         draw_rings(surface, layout, ui.targets, BRIGHT)

@@ -21,6 +21,7 @@ import numpy as np
 import pygame
 
 from game import config
+from game.projections.town import clock_text
 from game.trace.story import STORY_KINDS, StoryMarker
 from game.view.assets import Assets
 from game.view.hud import LINE_H, PAD, UI_SCALE, Faces, Texts, glyph
@@ -49,7 +50,7 @@ from game.view.palette import (
     TEXT,
     Colour,
 )
-from game.view.viewstate import BranchEntry, Track, ViewState, clock_text
+from game.view.viewstate import BranchEntry, Track, ViewState
 
 BUTTON = 16 * UI_SCALE
 GLYPHS: dict[str, tuple[str, ...]] = {

@@ -14,6 +14,7 @@ from types import MappingProxyType
 
 from game import config
 from game import speed as speeds
+from game.projections.card import MAX_LOD
 from game.switches import ALL_ON, Switches
 
 # Windows that can open over the town, and whether one takes every key and click while it is
@@ -24,7 +25,7 @@ WINDOWS: Mapping[str, bool] = MappingProxyType({
 # Switches a person flips with one key (H, Tab, C, P), all off or on independently.
 OVERLAYS: tuple[str, ...] = ("hud", "inspector", "coalitions", "presentation")
 DEFAULT_DETAIL = 2
-MAX_DETAIL = 5
+MAX_DETAIL = MAX_LOD  # the citizen card's levels of detail
 CARD_COOLDOWN = 1.5  # seconds a played card rests before it can be played again
 
 

@@ -2,8 +2,9 @@
 
 Widgets draw a `ViewState` and nothing else: they never see the timeline or the flux;
 `view_state` builds one from the readout and the `UiState`. The
-readout caches what depends only on (branch, tick) — metrics, the state hash, the scatter, the
-feed, the selected citizen's card — so a paused or scrubbed frame costs almost nothing, and keeps
+readout caches what depends only on (branch, tick) — metrics, the state hash, and the
+projections (`game.projections`) of the scatter, the feed, the coalitions and the selected
+citizen's card — so a paused or scrubbed frame costs almost nothing, and keeps
 each branch's event marks as an append-only list. It reads the timeline and never moves it.
 Never imports pygame.
 """
@@ -13,21 +14,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from game import config
 from game.clock import MAX_SPEED
-from game.sim.model import ARCHETYPES, Activity, mood
-from game.sim.social import bridges, pca_2d
-from game.sim.townmap import REGION_NAMES
+from game.projections.card import LINES_WINDOW, Card, card
+from game.projections.coalitions import CoalitionView, coalitions
+from game.projections.document import names_of, recent
+from game.projections.history import FEED_WINDOW, FeedRow, feed
+from game.projections.projected import Moment, Projected, follow, standing_at
+from game.projections.scatter import Scatter, scatter
+from game.projections.town import clock_text
 from game.trace.story import Storyline, StoryMarker
 from game.trace.timeline import Timeline
 from game.view.uistate import UiState
 
-FEED_SIZE = 40
-FEED_WINDOW = 2 * config.DAY_TICKS  # the feed looks this far back for its events
-LINES_WINDOW = config.PHASE_TICKS * 2  # a citizen's recent lines come from this far back
-DAY_START_HOUR = 6  # tick 0 is the first morning
 # Above this many citizens, exact metrics (an N×N variance) and the state hash cost too much to
 # take every tick: the top bar shows the timeline's latest metric sample, the hash when paused.
 CHEAP_TOWN = 400
@@ -82,48 +81,6 @@ class BranchEntry:
 
 
 @dataclass(frozen=True)
-class CitizenInfo:
-    """Everything the citizen card can show; the level of detail picks how much."""
-
-    index: int
-    id: str
-    name: str
-    region: str
-    doing: str
-    archetype: str
-    mood: str
-    worldview: str
-    metaphor: str
-    lines: tuple[str, ...]
-    memories: tuple[str, ...]
-    bonds: tuple[tuple[str, float], ...]
-    personality: tuple[float, ...]
-    surplus: float
-    reputation: float
-    opacity: str
-
-
-@dataclass(frozen=True)
-class ScatterInfo:
-    """Personalities projected to 2-D (each axis scaled into [0, 1]), coloured by coalition."""
-
-    points: tuple[tuple[float, float], ...]
-    coalition: tuple[int, ...]  # colour slot per citizen, −1 in none
-    bridges: frozenset[int]
-    names: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class FeedItem:
-    event_id: str
-    tick: int
-    op: str
-    text: str
-    perturbation: bool
-    success: bool
-
-
-@dataclass(frozen=True)
 class HandState:
     armed: str | None
     targets: tuple[str, ...]  # names of the citizens chosen so far
@@ -142,11 +99,11 @@ class ViewState:
     scrubbing: bool
     track: Track
     branches: tuple[BranchEntry, ...]
-    citizen: CitizenInfo | None
+    citizen: Card | None  # at the level of detail chosen
     detail: int
     why: tuple[str, ...] | None
-    scatter: ScatterInfo
-    feed: tuple[FeedItem, ...]
+    scatter: Scatter
+    feed: tuple[FeedRow, ...]
     focus: frozenset[str]  # ids of the focused event and its causal chain
     hand: HandState
     caption: str = ""  # presentation mode: what just happened
@@ -156,14 +113,17 @@ class ViewState:
 @dataclass(frozen=True)
 class _AtTick:
     town: TownLine
-    scatter: ScatterInfo
-    feed: tuple[FeedItem, ...]
+    scatter: Scatter
+    feed: tuple[FeedRow, ...]
 
 
-def clock_text(tick: int) -> str:
-    """Town time of day: a day of DAY_TICKS runs from 06:00 to 06:00."""
-    minutes = (tick % config.DAY_TICKS) * 24 * 60 // config.DAY_TICKS + DAY_START_HOUR * 60
-    return f"{minutes // 60 % 24:02d}:{minutes % 60:02d}"
+@dataclass(frozen=True)
+class CardAsk:
+    """A citizen's card at a level of detail, at a moment."""
+
+    moment: Moment
+    citizen: int
+    lod: int
 
 
 def span_of(head: int) -> int:
@@ -173,13 +133,15 @@ def span_of(head: int) -> int:
 
 
 class Readout:
-    """Builds view records from one timeline, caching by (branch, tick)."""
+    """Builds view records from one timeline: the per-tick ones are projections of the moment
+    where it stands (`Projected` cells, recomputed only when it moves)."""
 
     def __init__(self, timeline: Timeline) -> None:
         self.timeline = timeline
-        self._at: tuple[tuple[str, int], _AtTick] | None = None
-        self._hash: tuple[tuple[str, int], str] | None = None
-        self._citizen: tuple[tuple[str, int, int], CitizenInfo] | None = None
+        self._at: Projected[Moment, _AtTick] | None = None
+        self._hash: Projected[Moment, str] | None = None
+        self._card: Projected[CardAsk, Card] | None = None
+        self._coalitions: Projected[Moment, tuple[CoalitionView, ...]] | None = None
         self._marks: dict[str, list[Mark]] = {}
         self._stories: dict[str, tuple[Storyline, list[StoryMarker]]] = {}
         self._marks_upto: dict[str, int] = {}
@@ -188,21 +150,25 @@ class Readout:
         self._next_key = 0
 
     def at_tick(self) -> _AtTick:
-        tl = self.timeline
-        key = (tl.current, tl.cursor)
-        if self._at is None or self._at[0] != key:
-            self._at = (key, _AtTick(self._town(), self._scatter(), self._feed()))
-        return self._at[1]
+        self._at = follow(self._at, Moment.of(self.timeline), self._at_tick)
+        return self._at.view
 
     def state_hash(self, running: bool) -> str:
-        """The hash at the cursor, cached per tick; "" for a big town while it runs."""
+        """The hash at the cursor, once a tick; "" for a big town while it runs."""
         tl = self.timeline
-        key = (tl.current, tl.cursor)
-        if self._hash is None or self._hash[0] != key:
-            if running and tl.flux.state.n > CHEAP_TOWN:
-                return ""
-            self._hash = (key, tl.flux.state_hash())
-        return self._hash[1]
+        here = Moment.of(tl)
+        if (self._hash is None or self._hash.state != here) and running and (
+                tl.flux.state.n > CHEAP_TOWN):
+            return ""
+        self._hash = follow(self._hash, here, lambda m: standing_at(tl, m).flux.state_hash())
+        return self._hash.view
+
+    def coalitions(self) -> tuple[CoalitionView, ...]:
+        """The coalitions at the cursor (the map's coalition lines)."""
+        tl = self.timeline
+        self._coalitions = follow(self._coalitions, Moment.of(tl), lambda m: coalitions(
+            standing_at(tl, m).flux.state, tl.flux.citizens))
+        return self._coalitions.view
 
     def track(self, chain: frozenset[int]) -> Track:
         tl = self.timeline
@@ -221,22 +187,25 @@ class Readout:
         return tuple(BranchEntry(b.name, b.parent, b.fork_tick, b.head, b.label or b.name,
                                  b.name == tl.current) for b in tl.branches.values())
 
-    def citizen(self, i: int | None) -> CitizenInfo | None:
+    def citizen(self, i: int | None, lod: int) -> Card | None:
+        """Citizen `i`'s card at level of detail `lod` (None for no citizen)."""
         if i is None:
             return None
-        tl = self.timeline
-        key = (tl.current, tl.cursor, i)
-        if self._citizen is None or self._citizen[0] != key:
-            self._citizen = (key, self._citizen_info(i))
-        return self._citizen[1]
-
-    def forget(self) -> None:
-        """Drop the per-tick caches (the timeline's history changed under the same tick)."""
-        self._at = None
-        self._hash = None
-        self._citizen = None
+        self._card = follow(self._card, CardAsk(Moment.of(self.timeline), i, lod), self._card_of)
+        return self._card.view
 
     # --- builders ------------------------------------------------------------------------------
+
+    def _at_tick(self, moment: Moment) -> _AtTick:
+        tl = standing_at(self.timeline, moment)
+        flux = tl.flux
+        return _AtTick(self._town(), scatter(flux.state, flux.citizens),
+                       feed(recent(tl, FEED_WINDOW), names_of(tl)))
+
+    def _card_of(self, ask: CardAsk) -> Card:
+        tl = standing_at(self.timeline, ask.moment)
+        return card(tl.flux.state, tl.flux.citizens, ask.citizen, ask.lod,
+                    recent(tl, LINES_WINDOW))
 
     def _town(self) -> TownLine:
         tl = self.timeline
@@ -253,53 +222,6 @@ class Readout:
                         tension=tension, cooperation=cooperation,
                         surplus=float(flux.state.surplus.sum()),
                         events=sum(flux.state.events_per_day.values()), branch=tl.current)
-
-    def _scatter(self) -> ScatterInfo:
-        flux = self.timeline.flux
-        s = flux.state
-        xy = pca_2d(s.personality)
-        lo, hi = xy.min(axis=0), xy.max(axis=0)
-        size = np.where(hi - lo > 1e-9, hi - lo, 1.0)
-        unit = (xy - lo) / size
-        slot = [-1] * s.n
-        for c in s.coalitions:
-            for i in c.members:
-                slot[i] = c.number
-        return ScatterInfo(tuple((float(x), float(y)) for x, y in unit.tolist()), tuple(slot),
-                           frozenset(bridges([c.members for c in s.coalitions])),
-                           tuple(c.name for c in flux.citizens))
-
-    def _feed(self) -> tuple[FeedItem, ...]:
-        tl = self.timeline
-        events = tl.events(start=max(0, tl.cursor - FEED_WINDOW), end=tl.cursor)[-FEED_SIZE:]
-        return tuple(FeedItem(e.id, e.tick, e.op, e.message or e.op, e.perturbation, e.success)
-                     for e in reversed(events))
-
-    def _citizen_info(self, i: int) -> CitizenInfo:
-        tl = self.timeline
-        flux = tl.flux
-        s = flux.state
-        c = flux.citizens[i]
-        region = REGION_NAMES[int(s.region[i])]
-        activity = Activity(int(s.activity[i]))
-        doing = (f"walking to the {region}" if s.walk_origin[i] >= 0
-                 else f"{activity.name.lower()} in the {region}")
-        spoken = [e.dialogue for e in tl.events(start=max(0, tl.cursor - LINES_WINDOW),
-                                                end=tl.cursor)
-                  if e.dialogue and e.success and e.participants[:1] == (c.id,)]
-        row = s.rel[i].copy()
-        row[i] = -np.inf
-        strongest = np.argsort(-row, kind="stable")[:3].tolist()
-        archetype = ARCHETYPES[c.archetype]
-        return CitizenInfo(
-            index=i, id=c.id, name=c.name, region=region, doing=doing, archetype=c.archetype,
-            mood=mood(int(s.activity[i]), s.personality[i]), worldview=archetype.worldview,
-            metaphor=archetype.metaphor, lines=tuple(spoken[-2:][::-1]),
-            memories=tuple(text for _, _, text in s.memories[i][-3:][::-1]),
-            bonds=tuple((flux.name(j), float(s.rel[i, j])) for j in strongest),
-            personality=tuple(float(v) for v in s.personality[i]),
-            surplus=float(s.surplus[i]), reputation=float(s.reputation[i]),
-            opacity=archetype.opacity)
 
     def _branch_marks(self, head: int) -> list[Mark]:
         tl = self.timeline
@@ -351,7 +273,7 @@ def view_state(readout: Readout, ui: UiState, caption: str, now: float) -> ViewS
                                          else ui.speed_index]),
         paused=ui.speed == 0, scrubbing=ui.scrubbing,
         track=readout.track(focus.ticks if focus else frozenset()),
-        branches=readout.branches(), citizen=readout.citizen(ui.selected),
+        branches=readout.branches(), citizen=readout.citizen(ui.selected, ui.detail),
         detail=ui.detail, why=ui.why, scatter=at.scatter, feed=at.feed,
         focus=focus.ids if focus else frozenset(),
         hand=HandState(ui.armed, tuple(flux.name(i) for i in ui.targets), ui.cooling(now)),

@@ -1,0 +1,135 @@
+"""The citizen card at a level of detail (DESIGN.md §4), each level adding a section:
+0 name, region, activity · 1 archetype, mood · 2 worldview, recent lines · 3 memories, strongest
+bonds · 4 personality, surplus, reputation · 5 the opacity statement. A section beyond the
+card's level is None."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from game import config
+from game.sim.events import Event
+from game.sim.model import ARCHETYPES, Activity, Citizen, TownState, mood
+from game.sim.townmap import REGION_NAMES
+
+MAX_LOD = 5
+LINES_WINDOW = config.PHASE_TICKS * 2  # a citizen's recent lines come from this far back
+LINES_SHOWN = 2
+MEMORIES_SHOWN = 3
+BONDS_SHOWN = 3
+
+
+@dataclass(frozen=True)
+class Temper:
+    archetype: str
+    mood: str
+
+
+@dataclass(frozen=True)
+class Voice:
+    worldview: str
+    metaphor: str
+    lines: tuple[str, ...]  # what the citizen said lately, newest first
+
+
+@dataclass(frozen=True)
+class Bond:
+    index: int
+    name: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class Ties:
+    memories: tuple[str, ...]  # newest first
+    bonds: tuple[Bond, ...]  # the strongest first
+
+
+@dataclass(frozen=True)
+class Trait:
+    dimension: str
+    value: float
+
+
+@dataclass(frozen=True)
+class Measures:
+    personality: tuple[Trait, ...]  # in config.DIMENSIONS order
+    surplus: float
+    reputation: float
+
+
+@dataclass(frozen=True)
+class Card:
+    lod: int
+    index: int
+    id: str
+    name: str
+    region: str
+    activity: str
+    doing: str  # "walking to the market", "working in the library"
+    temper: Temper | None = None
+    voice: Voice | None = None
+    ties: Ties | None = None
+    measures: Measures | None = None
+    opacity: str | None = None  # what the citizen keeps to itself
+
+
+def check_lod(lod: int) -> int:
+    if not 0 <= lod <= MAX_LOD:
+        raise ValueError(f"a level of detail is 0 to {MAX_LOD}, got {lod}")
+    return lod
+
+
+def spoken(recent: Sequence[Event]) -> dict[str, list[str]]:
+    """Each citizen's lines among `recent` events (the ones it spoke first), oldest first."""
+    out: dict[str, list[str]] = {}
+    for e in recent:
+        if e.dialogue and e.success and e.participants:
+            out.setdefault(e.participants[0], []).append(e.dialogue)
+    return out
+
+
+def card(state: TownState, citizens: Sequence[Citizen], i: int, lod: int,
+         recent: Sequence[Event]) -> Card:
+    """Citizen `i`'s card; `recent` are the events of the last LINES_WINDOW ticks."""
+    return _card(state, citizens, i, check_lod(lod), spoken(recent))
+
+
+def cards(state: TownState, citizens: Sequence[Citizen], lod: int,
+          recent: Sequence[Event]) -> tuple[Card, ...]:
+    """Every citizen's card, in citizen order."""
+    lines = spoken(recent)
+    return tuple(_card(state, citizens, i, check_lod(lod), lines) for i in range(state.n))
+
+
+def _card(state: TownState, citizens: Sequence[Citizen], i: int, lod: int,
+          lines: Mapping[str, list[str]]) -> Card:
+    c = citizens[i]
+    s = state
+    region = REGION_NAMES[int(s.region[i])]
+    activity = Activity(int(s.activity[i])).name.lower()
+    doing = (f"walking to the {region}" if s.walk_origin[i] >= 0
+             else f"{activity} in the {region}")
+    archetype = ARCHETYPES[c.archetype]
+    return Card(
+        lod, i, c.id, c.name, region, activity, doing,
+        temper=Temper(c.archetype, mood(int(s.activity[i]), s.personality[i]))
+        if lod >= 1 else None,
+        voice=Voice(archetype.worldview, archetype.metaphor,
+                    tuple(lines.get(c.id, [])[-LINES_SHOWN:][::-1])) if lod >= 2 else None,
+        ties=_ties(s, citizens, i) if lod >= 3 else None,
+        measures=Measures(tuple(Trait(d, float(v)) for d, v in zip(
+            config.DIMENSIONS, s.personality[i], strict=True)), float(s.surplus[i]),
+            float(s.reputation[i])) if lod >= 4 else None,
+        opacity=archetype.opacity if lod >= 5 else None)
+
+
+def _ties(s: TownState, citizens: Sequence[Citizen], i: int) -> Ties:
+    row = s.rel[i].copy()
+    row[i] = -np.inf
+    strongest = np.argsort(-row, kind="stable")[:BONDS_SHOWN].tolist()
+    return Ties(tuple(text for _, _, text in s.memories[i][-MEMORIES_SHOWN:][::-1]),
+                tuple(Bond(j, citizens[j].name, float(s.rel[i, j])) for j in strongest))
