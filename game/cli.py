@@ -1,5 +1,6 @@
 """Command line: argument parsing and the headless commands (`run`, `verify`, `seek`, `events`,
-`why`), the window by default, a scripted `demo` in the window and `render` to a video file.
+`why`, `state`), the window by default, a scripted `demo` in the window and `render` to a video
+file.
 
 Errors a person can read: bad input exits 2 with one line `agent-town: …`, never a traceback.
 """
@@ -20,6 +21,8 @@ from pydantic import TypeAdapter, ValidationError
 
 from game import __version__, config, limits, speed
 from game.demos import script as demo
+from game.projections.card import MAX_LOD, check_lod
+from game.projections.document import document, to_json
 from game.sim import social
 from game.sim.cards import Perturbation
 from game.sim.events import Event
@@ -154,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_history_commands(sub)
     _add_show_commands(sub)
     _add_wire_commands(sub)
+    _add_projection_commands(sub)
     return parser
 
 
@@ -256,6 +260,24 @@ def _add_wire_commands(sub: Subparsers[_Parser]) -> None:
     follow.add_argument("--ops", default="", help="only these kinds, e.g. greet,gossip")
     follow.add_argument("--json", action="store_true", help="JSON lines (the envelopes)")
     follow.add_argument("--token", help="the town's token, if it has one")
+
+
+def _add_projection_commands(sub: Subparsers[_Parser]) -> None:
+    """Commands that show the town's projections (`game.projections`) outside the window."""
+    state = sub.add_parser("state", help="the town at a tick of a saved history as one JSON "
+                           "document: clock, hash, metrics, scatter, coalitions, cards, feed")
+    state.add_argument("file", type=_path, metavar="FILE.town")
+    state.add_argument("--tick", type=_tick, required=True)
+    state.add_argument("--branch", type=_name, help=BRANCH_HELP)
+    state.add_argument("--lod", type=_lod, default=0,
+                       help=f"the citizens' cards' level of detail, 0 to {MAX_LOD} (default 0)")
+
+
+def _lod(text: str) -> int:
+    try:
+        return check_lod(_count(text))
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def load_perturbations(path: str) -> list[Perturbation]:
@@ -449,6 +471,15 @@ def _reach(timeline: Timeline, name: str, tick: int) -> None:
         timeline.walk(tick, name, lambda at: progress(at, tick))
     finally:
         progress.close()
+
+
+def cmd_state(args: argparse.Namespace, out: TextIO) -> int:
+    """The projections' JSON document at a tick (simulated past the head like `seek`)."""
+    timeline, record, _ = _load(args.file)
+    name = _branch(timeline, record, args.branch)
+    _reach(timeline, name, args.tick)
+    out.write(to_json(document(timeline, args.lod)) + "\n")
+    return 0
 
 
 def cmd_events(args: argparse.Namespace, out: TextIO) -> int:
@@ -713,7 +744,7 @@ def cmd_follow(args: argparse.Namespace, out: TextIO) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "run": cmd_run, "verify": cmd_verify, "seek": cmd_seek, "events": cmd_events, "why": cmd_why,
     "demo": cmd_demo, "render": cmd_render, "serve": cmd_serve, "follow": cmd_follow,
-    "gateway": cmd_gateway,
+    "gateway": cmd_gateway, "state": cmd_state,
 }
 
 

@@ -1,0 +1,137 @@
+"""One state, every face: the window (dummy SDL), `agent-town state` and its JSON document show
+the same projections."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pygame
+import pytest
+
+from game.cli import main
+from game.projections.document import document, to_data
+from game.sim.cards import Perturbation
+from game.trace.timeline import Timeline
+from game.view.app import App
+from game.view.assets import Assets
+from game.view.intents import ChangeDetail, Select
+from tests.helpers import village_save
+from tests.test_headless import PROBE, ROOT
+from tests.window import key
+
+
+@pytest.fixture
+def saved(tmp_path: Path) -> Path:
+    """`town` seed 7 over 1,200 ticks with a festival and a rumor, and a branch with a storm."""
+    cards = tmp_path / "cards.json"
+    cards.write_text(json.dumps([{"tick": 300, "card": "festival"},
+                                 {"tick": 700, "card": "rumor", "targets": ["igor"]}]))
+    path = tmp_path / "story.town"
+    assert main(["run", "--ticks", "1200", "--perturb", str(cards), "--out", str(path)],
+                out=io.StringIO()) == 0
+    return path
+
+
+def state_json(*argv: str) -> Any:
+    out = io.StringIO()
+    assert main(["state", *argv], out=out) == 0
+    text = out.getvalue()
+    assert text.endswith("\n") and text.count("\n") == 1  # one document a line: pipe-safe
+    return json.loads(text)
+
+
+def test_the_window_and_the_json_document_show_the_same_projections(
+        assets: Assets, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AGENT_TOWN_HOME", str(tmp_path))
+    timeline = Timeline("town", 7)
+    timeline.add_perturbation(Perturbation(tick=300, card="festival"))
+    timeline.advance(1500)
+    pygame.event.clear()
+    app = App(timeline, speed=0, reproducible=True, assets=assets)
+    key(app, pygame.K_c)  # coalition lines on, and a frame drawn with no card: a long feed
+    doc = document(app.timeline)
+    assert app.widgets.feed.rows and [item for _, item in app.widgets.feed.rows] == list(
+        doc.feed[:len(app.widgets.feed.rows)])
+    assert app.readout.coalitions() == doc.coalitions and doc.coalitions
+    app.apply(Select(6))
+    app.frame(0.0)
+    view = app.view_state()
+    doc = document(app.timeline, lod=view.detail)
+    assert view.citizen == doc.citizens[6] and view.hash == doc.hash
+    assert view.scatter == doc.scatter and len(app.widgets.scatter._points) == 25
+    assert view.feed == doc.feed
+    app.apply(ChangeDetail(3))  # to the last level
+    app.frame(0.0)
+    view = app.view_state()
+    assert view.detail == 5 and view.citizen == document(app.timeline, lod=5).citizens[6]
+
+
+def test_state_prints_the_document_of_the_tick_with_seeks_hash(saved: Path) -> None:
+    data = state_json(str(saved), "--tick", "900", "--lod", "2")
+    out = io.StringIO()
+    assert main(["seek", str(saved), "--tick", "900"], out=out) == 0
+    assert f"state hash: {data['hash']}" in out.getvalue()
+    timeline = Timeline("town", 7)
+    timeline.add_perturbations([Perturbation(tick=300, card="festival"),
+                                Perturbation(tick=700, card="rumor", targets=("igor",))])
+    timeline.advance(900)
+    assert data == to_data(document(timeline, lod=2))
+
+
+def test_state_past_the_head_simulates_there(saved: Path) -> None:
+    data = state_json(str(saved), "--tick", "1500")
+    assert data["clock"] == {"branch": "main", "tick": 1500, "day": 1, "phase": "NIGHT",
+                             "time": "04:30"}
+
+
+def test_state_on_a_branch_shows_that_branchs_town(tmp_path: Path) -> None:
+    path = tmp_path / "village.town"
+    path.write_text(json.dumps(village_save(festival=40, head=300, fork=120)))
+    forked = state_json(str(path), "--tick", "121", "--branch", "b1", "--lod", "1")
+    main_line = state_json(str(path), "--tick", "121", "--branch", "main", "--lod", "1")
+    assert forked["clock"]["branch"] == "b1" and forked["hash"] != main_line["hash"]
+
+    def carded(data: Any) -> list[Any]:  # the rows of a card's doing (b1's greet sets off)
+        return [row for row in data["feed"] if row["tick"] == 121 and row["perturbation"]]
+    assert carded(forked) and not carded(main_line)
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--tick", "x"], "argument --tick: expected a whole number, got 'x'"),
+    (["--tick", "99999999"], "past the limit"),
+    (["--tick", "5", "--lod", "6"], "argument --lod: a level of detail is 0 to 5, got 6"),
+    (["--tick", "5", "--lod", "two"], "argument --lod: expected a whole number"),
+    (["--tick", "5", "--branch", "nope"], "no branch 'nope' (branches: main)"),
+    ([], "the following arguments are required: --tick"),
+])
+def test_state_refuses_bad_flags_in_one_line(saved: Path, argv: list[str],
+                                             message: str) -> None:
+    proc = subprocess.run([sys.executable, "-m", "game", "state", str(saved), *argv],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and proc.stdout == ""
+    err = proc.stderr.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("agent-town: ") and message in err[0], err
+
+
+def test_state_of_a_missing_file_is_one_line(tmp_path: Path) -> None:
+    proc = subprocess.run([sys.executable, "-m", "game", "state", str(tmp_path / "no.town"),
+                           "--tick", "3"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1
+    assert "cannot open" in proc.stderr
+
+
+def test_state_never_loads_pygame(saved: Path, tmp_path: Path) -> None:
+    argv_file = tmp_path / "argv.json"
+    argv_file.write_text(json.dumps([["state", str(saved), "--tick", "600", "--lod", "5"]]))
+    done = subprocess.run([sys.executable, "-c", PROBE, str(argv_file)], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120,
+                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0, done.stderr
+    probe = json.loads(next(line for line in done.stdout.splitlines()
+                            if line.startswith("PROBE ")).removeprefix("PROBE "))
+    assert probe["code"] == 0 and probe["loaded"] == []
