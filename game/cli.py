@@ -272,6 +272,15 @@ def _add_projection_commands(sub: Subparsers[_Parser]) -> None:
     state.add_argument("--lod", type=_lod, default=0,
                        help=f"the citizens' cards' level of detail, 0 to {MAX_LOD} (default 0)")
 
+    tui = sub.add_parser("tui", help="the town in the terminal: clock, metrics, citizens, feed; "
+                         "a saved history to scrub, or a town run here")
+    tui.add_argument("file", nargs="?", type=_path, metavar="FILE.town",
+                     help="a saved history (without it, a town runs here and plays)")
+    tui.add_argument("--branch", type=_name, help=BRANCH_HELP)
+    tui.add_argument("--scenario", default=config.DEFAULT_SCENARIO,
+                     help="without a file: mpp, village, town or city:N")
+    tui.add_argument("--seed", type=_seed, default=config.DEFAULT_SEED)
+
 
 def _lod(text: str) -> int:
     try:
@@ -479,6 +488,27 @@ def cmd_state(args: argparse.Namespace, out: TextIO) -> int:
     name = _branch(timeline, record, args.branch)
     _reach(timeline, name, args.tick)
     out.write(to_json(document(timeline, args.lod)) + "\n")
+    return 0
+
+
+def cmd_tui(args: argparse.Namespace, out: TextIO) -> int:
+    """The terminal UI (Textual, loaded here: the other commands never need it)."""
+    try:
+        from game.tui.app import TownApp
+    except ImportError:
+        raise CliError("the terminal UI needs Textual: pip install 'agent-town[tui]'") from None
+    from game.tui.source import HistorySource
+
+    if args.file is None:
+        if args.branch is not None:
+            raise CliError("--branch goes with a FILE.town")
+        timeline = _make_timeline(args.scenario, args.seed, keep_keyframes=True)
+        source = HistorySource(timeline, f"{args.scenario} · seed {args.seed}", playing=True)
+    else:
+        timeline, record, _ = _load(args.file)
+        timeline.switch(_branch(timeline, record, args.branch))
+        source = HistorySource(timeline, Path(args.file).name)
+    TownApp(source).run()
     return 0
 
 
@@ -744,7 +774,7 @@ def cmd_follow(args: argparse.Namespace, out: TextIO) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "run": cmd_run, "verify": cmd_verify, "seek": cmd_seek, "events": cmd_events, "why": cmd_why,
     "demo": cmd_demo, "render": cmd_render, "serve": cmd_serve, "follow": cmd_follow,
-    "gateway": cmd_gateway, "state": cmd_state,
+    "gateway": cmd_gateway, "state": cmd_state, "tui": cmd_tui,
 }
 
 

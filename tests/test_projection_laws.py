@@ -130,7 +130,7 @@ def test_a_citizen_card_widget_follows_its_state_through_seeks_and_levels(
 
     widget = Projected(CardAt(start, 0, 0), card_at(tl))
     for moment, citizen, lod in steps:
-        widget = widget.map(lambda _, m=moment, c=citizen, d=lod: CardAt(m, c, d))  # type: ignore[misc]
+        widget = widget.map(lambda _, m=moment, c=citizen, d=lod: CardAt(m, c, d))
         assert widget.view == card_at(fresh)(widget.state)
 
 

@@ -15,7 +15,7 @@ from pydantic import TypeAdapter
 
 from game.projections.card import LINES_WINDOW, Card, cards
 from game.projections.coalitions import CoalitionView, coalitions
-from game.projections.history import FEED_WINDOW, FeedRow, feed, stories
+from game.projections.history import FEED_SIZE, FEED_WINDOW, FeedRow, feed, stories
 from game.projections.scatter import Scatter, scatter
 from game.projections.town import Clock, Metrics, MetricSample, clock, metric_series, metrics
 from game.sim.events import Event
@@ -54,8 +54,9 @@ def names_of(timeline: Timeline) -> dict[str, str]:
     return {c.id: c.name for c in timeline.flux.citizens}
 
 
-def document(timeline: Timeline, lod: int = 0) -> TownDocument:
-    """The town where `timeline` stands, every citizen's card at level of detail `lod`."""
+def document(timeline: Timeline, lod: int = 0, feed_size: int = FEED_SIZE) -> TownDocument:
+    """The town where `timeline` stands, every citizen's card at level of detail `lod`, the
+    feed's latest `feed_size` rows (of the last FEED_WINDOW ticks)."""
     flux = timeline.flux
     state, citizens, names = flux.state, flux.citizens, names_of(timeline)
     return TownDocument(
@@ -64,7 +65,7 @@ def document(timeline: Timeline, lod: int = 0) -> TownDocument:
         series=metric_series(timeline.metrics_series(timeline.current, timeline.cursor)),
         scatter=scatter(state, citizens), coalitions=coalitions(state, citizens),
         citizens=cards(state, citizens, lod, recent(timeline, LINES_WINDOW)),
-        feed=feed(recent(timeline, FEED_WINDOW), names),
+        feed=feed(recent(timeline, FEED_WINDOW), names, feed_size),
         stories=stories(timeline.events(end=timeline.cursor), names))
 
 

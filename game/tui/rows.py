@@ -1,0 +1,44 @@
+"""What the terminal shows of a projection document, as text: the clock line, the metrics line
+and sparkline series, the citizens table's rows and the feed's rows under a filter. Pure
+functions of the document; the Textual app only places them."""
+
+from __future__ import annotations
+
+from game.projections.coalitions import membership
+from game.projections.document import TownDocument
+from game.projections.town import clock_text
+
+CITIZEN_COLUMNS = ("citizen", "region", "activity", "mood", "coalition")
+FEED_COLUMNS = ("tick", "time", "op", "what happened")
+SERIES = ("tension", "cooperation", "drama")
+
+
+def clock_line(doc: TownDocument, head: int, playing: bool) -> str:
+    c = doc.clock
+    return (f"{c.branch} · tick {c.tick:,} of {head:,} · day {c.day} {c.phase.lower()} "
+            f"{c.time} · {'playing' if playing else 'paused'} · hash {doc.hash}")
+
+
+def metrics_line(doc: TownDocument) -> str:
+    m = doc.metrics
+    return (f"tension {m.tension:.4f} · cooperation {m.cooperation:.3f} · "
+            f"surplus {m.surplus:.0f} · drama {m.drama:.2f} · events today {m.events_today} · "
+            f"coalitions {len(doc.coalitions)}")
+
+
+def series(doc: TownDocument, name: str) -> list[float]:
+    """A metric's samples up to the tick, for a sparkline."""
+    return [float(getattr(sample, name)) for sample in doc.series]
+
+
+def citizen_rows(doc: TownDocument) -> list[tuple[str, str, str, str, str]]:
+    held = membership(doc.coalitions, len(doc.citizens))
+    return [(c.name, c.region, c.activity, c.temper.mood if c.temper else "",
+             " ".join(held[c.index]) or "—") for c in doc.citizens]
+
+
+def feed_rows(doc: TownDocument, query: str = "") -> list[tuple[str, str, str, str]]:
+    """The feed, newest first: the rows whose op, text or names hold `query` (any case)."""
+    wanted = query.strip().lower()
+    return [(str(row.tick), clock_text(row.tick), row.op, row.text) for row in doc.feed
+            if not wanted or wanted in " ".join((row.op, row.text, *row.who)).lower()]
