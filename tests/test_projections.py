@@ -168,3 +168,19 @@ def test_the_document_reads_the_timeline_and_never_moves_it(town: Timeline) -> N
     where = (town.current, town.cursor, town.flux.state_hash())
     document(town, lod=5)
     assert (town.current, town.cursor, town.flux.state_hash()) == where
+
+
+def test_a_cards_strongest_bonds_are_a_stable_sort_of_the_whole_row() -> None:
+    tl = Timeline("village", 3)
+    tl.advance(400)
+    s = tl.flux.state.copy()
+    s.rel[2, :] = 0.5  # every bond of citizen 2 ties: the lowest indexes win, as in a full sort
+    s.rel[2, 5] = 0.9
+    for i in range(s.n):
+        row = s.rel[i].copy()
+        row[i] = -np.inf
+        expected = np.argsort(-row, kind="stable")[:3].tolist()
+        c = card(s, tl.flux.citizens, i, 3, [])
+        assert c.ties is not None and [b.index for b in c.ties.bonds] == expected
+    c = card(s, tl.flux.citizens, 2, 3, [])
+    assert c.ties is not None and [b.index for b in c.ties.bonds] == [5, 0, 1]

@@ -83,11 +83,13 @@ def check_lod(lod: int) -> int:
     return lod
 
 
-def spoken(recent: Sequence[Event]) -> dict[str, list[str]]:
-    """Each citizen's lines among `recent` events (the ones it spoke first), oldest first."""
+def spoken(recent: Sequence[Event], only: str | None = None) -> dict[str, list[str]]:
+    """Each citizen's lines among `recent` events (the ones it spoke first), oldest first; only
+    citizen `only`'s when given (a city's window holds thousands of events)."""
     out: dict[str, list[str]] = {}
     for e in recent:
-        if e.dialogue and e.success and e.participants:
+        if e.dialogue and e.success and e.participants and (
+                only is None or e.participants[0] == only):
             out.setdefault(e.participants[0], []).append(e.dialogue)
     return out
 
@@ -95,7 +97,7 @@ def spoken(recent: Sequence[Event]) -> dict[str, list[str]]:
 def card(state: TownState, citizens: Sequence[Citizen], i: int, lod: int,
          recent: Sequence[Event]) -> Card:
     """Citizen `i`'s card; `recent` are the events of the last LINES_WINDOW ticks."""
-    return _card(state, citizens, i, check_lod(lod), spoken(recent))
+    return _card(state, citizens, i, check_lod(lod), spoken(recent, citizens[i].id))
 
 
 def cards(state: TownState, citizens: Sequence[Citizen], lod: int,
@@ -121,15 +123,25 @@ def _card(state: TownState, citizens: Sequence[Citizen], i: int, lod: int,
         voice=Voice(archetype.worldview, archetype.metaphor,
                     tuple(lines.get(c.id, [])[-LINES_SHOWN:][::-1])) if lod >= 2 else None,
         ties=_ties(s, citizens, i) if lod >= 3 else None,
-        measures=Measures(tuple(Trait(d, float(v)) for d, v in zip(
-            config.DIMENSIONS, s.personality[i], strict=True)), float(s.surplus[i]),
+        measures=Measures(tuple(Trait(d, v) for d, v in zip(
+            config.DIMENSIONS, s.personality[i].tolist(), strict=True)), float(s.surplus[i]),
             float(s.reputation[i])) if lod >= 4 else None,
         opacity=archetype.opacity if lod >= 5 else None)
 
 
 def _ties(s: TownState, citizens: Sequence[Citizen], i: int) -> Ties:
+    return Ties(tuple(text for _, _, text in s.memories[i][-MEMORIES_SHOWN:][::-1]),
+                tuple(Bond(j, citizens[j].name, float(s.rel[i, j])) for j in _strongest(s, i)))
+
+
+def _strongest(s: TownState, i: int) -> list[int]:
+    """The BONDS_SHOWN citizens `i` bonds with most, strongest first, ties by index: a stable
+    sort of the bonds at or above the k-th strongest (not of a city's whole row)."""
     row = s.rel[i].copy()
     row[i] = -np.inf
-    strongest = np.argsort(-row, kind="stable")[:BONDS_SHOWN].tolist()
-    return Ties(tuple(text for _, _, text in s.memories[i][-MEMORIES_SHOWN:][::-1]),
-                tuple(Bond(j, citizens[j].name, float(s.rel[i, j])) for j in strongest))
+    k = min(BONDS_SHOWN, row.size)
+    kth = np.partition(row, row.size - k)[row.size - k]
+    candidates = np.flatnonzero(row >= kth)
+    order = np.argsort(-row[candidates], kind="stable")[:k]
+    strongest: list[int] = candidates[order].tolist()
+    return strongest

@@ -138,6 +138,7 @@ class Readout:
 
     def __init__(self, timeline: Timeline) -> None:
         self.timeline = timeline
+        self._names = names_of(timeline)
         self._at: Projected[Moment, _AtTick] | None = None
         self._hash: Projected[Moment, str] | None = None
         self._card: Projected[CardAsk, Card] | None = None
@@ -200,7 +201,7 @@ class Readout:
         tl = standing_at(self.timeline, moment)
         flux = tl.flux
         return _AtTick(self._town(), scatter(flux.state, flux.citizens),
-                       feed(recent(tl, FEED_WINDOW), names_of(tl)))
+                       feed(recent(tl, FEED_WINDOW), self._names))
 
     def _card_of(self, ask: CardAsk) -> Card:
         tl = standing_at(self.timeline, ask.moment)
