@@ -36,8 +36,9 @@ class TownApp(App[None]):
     #sparks Vertical { width: 1fr; }
     #sparks Label { padding: 0 1; color: $text-muted; }
     #sparks Sparkline { height: 2; }
-    #citizens-pane { width: 2fr; }
-    #feed-pane { width: 3fr; }
+    #citizens-pane { width: auto; max-width: 50%; }
+    #citizens { width: auto; }
+    #feed-pane { width: 1fr; }
     #problem { color: $error; padding: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [

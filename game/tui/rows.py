@@ -27,8 +27,10 @@ def metrics_line(doc: TownDocument) -> str:
 
 
 def series(doc: TownDocument, name: str) -> list[float]:
-    """A metric's samples up to the tick, for a sparkline."""
-    return [float(getattr(sample, name)) for sample in doc.series]
+    """A metric's samples up to the tick, for a sparkline: none before there are two (a
+    sparkline of one sample is a solid bar that says nothing)."""
+    values = [float(getattr(sample, name)) for sample in doc.series]
+    return values if len(values) >= 2 else []
 
 
 def citizen_rows(doc: TownDocument) -> list[tuple[str, str, str, str, str]]:
