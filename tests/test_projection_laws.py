@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from game.projections.card import LINES_WINDOW, MAX_LOD, Card, card
-from game.projections.document import TownDocument, document, recent
+from game.projections.card import MAX_LOD, CardAsk, card_at
+from game.projections.document import TownDocument, document
 from game.projections.projected import Moment, Projected, standing_at
 from game.sim.cards import Perturbation
 from game.trace.timeline import MAIN, Timeline
@@ -106,13 +106,6 @@ def test_a_widget_moved_by_f_is_the_widget_of_f_of_its_state(
     assert widget.map(f).map(g) == widget.map(lambda m: g(f(m)))
 
 
-@dataclass(frozen=True)
-class CardAt:
-    moment: Moment
-    citizen: int
-    lod: int
-
-
 @settings(max_examples=12, deadline=None)
 @given(histories(), moments, st.lists(st.tuples(moments, st.integers(0, 24), lods),
                                       min_size=1, max_size=4))
@@ -120,18 +113,11 @@ def test_a_citizen_card_widget_follows_its_state_through_seeks_and_levels(
         history: History, start: Moment, steps: list[tuple[Moment, int, int]]) -> None:
     tl = history.lived()
     fresh = history.timeline()
-
-    def card_at(timeline: Timeline) -> Callable[[CardAt], Card]:
-        def project(ask: CardAt) -> Card:
-            here = standing_at(timeline, ask.moment)
-            return card(here.flux.state, here.flux.citizens, ask.citizen, ask.lod,
-                        recent(here, LINES_WINDOW))
-        return project
-
-    widget = Projected(CardAt(start, 0, 0), card_at(tl))
+    widget = Projected(CardAsk(start, 0, 0), lambda ask: card_at(tl, ask))
     for moment, citizen, lod in steps:
-        widget = widget.map(lambda _, m=moment, c=citizen, d=lod: CardAt(m, c, d))
-        assert widget.view == card_at(fresh)(widget.state)
+        widget = widget.map(lambda _, m=moment, c=citizen, d=lod: CardAsk(m, c, d))
+        assert widget.view == card_at(fresh, widget.state)
+        assert widget.view == document(standing_at(fresh, moment), lod).citizens[citizen]
 
 
 @settings(max_examples=8, deadline=None)

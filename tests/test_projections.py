@@ -11,15 +11,9 @@ import pytest
 from game import config
 from game.projections.card import LINES_WINDOW, MAX_LOD, card, cards, check_lod, spoken
 from game.projections.coalitions import coalitions, membership
-from game.projections.document import (
-    STATE_FORMAT,
-    document,
-    names_of,
-    recent,
-    to_data,
-    to_json,
-)
+from game.projections.document import STATE_FORMAT, document, to_data, to_json
 from game.projections.history import FEED_SIZE, FEED_WINDOW, feed, stories
+from game.projections.projected import names_of, recent
 from game.projections.scatter import scatter
 from game.projections.town import clock, clock_text, metric_series, metrics
 from game.sim.cards import Perturbation

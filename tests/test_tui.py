@@ -16,7 +16,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from game.cli import main
-from game.projections.document import document
+from game.projections.document import TownDocument, document
 from game.trace import store
 from game.trace.timeline import Timeline
 from game.tui import rows
@@ -53,10 +53,11 @@ def table_rows(app: TownApp, which: str) -> list[tuple[str, ...]]:
     return [tuple(str(cell) for cell in table.get_row_at(i)) for i in range(table.row_count)]
 
 
-def fresh_document(path: Path, branch: str, tick: int) -> object:
+def fresh_document(path: Path, branch: str, tick: int, lod: int = CARD_LOD) -> TownDocument:
+    """The document of a freshly loaded history sought to (branch, tick)."""
     timeline, _, _ = store.load(path)
     timeline.seek(tick, branch)
-    return document(timeline, CARD_LOD, FEED_ROWS)
+    return document(timeline, lod, FEED_ROWS)
 
 
 def clock_text(app: TownApp) -> str:
@@ -76,6 +77,7 @@ def test_it_starts_showing_the_documents_clock_citizens_and_feed(saved: Path) ->
     drive(app, steps)
 
 
+@pytest.mark.slow  # two seconds and more of a terminal driven key by key
 def test_keys_scrub_a_history_and_switch_its_branch(saved: Path) -> None:
     app = opened(saved)
 
@@ -94,6 +96,7 @@ def test_keys_scrub_a_history_and_switch_its_branch(saved: Path) -> None:
     drive(app, steps)
 
 
+@pytest.mark.slow  # two seconds and more of a terminal driven key by key
 def test_the_feed_filters_on_what_is_typed_and_time_keys_type_into_it(saved: Path) -> None:
     app = opened(saved)
 
@@ -109,6 +112,26 @@ def test_the_feed_filters_on_what_is_typed_and_time_keys_type_into_it(saved: Pat
     drive(app, steps)
 
 
+@pytest.mark.slow  # two seconds and more of a terminal driven key by key
+def test_the_highlighted_citizens_card_shows_at_the_level_asked_and_follows_time(
+        saved: Path) -> None:
+    app = opened(saved)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        assert app.card is not None and app.card.view.index == 0 and app.card.view.lod == 2
+        app.query_one("#citizens", DataTable).focus()
+        await pilot.press("down", "down", "plus", "plus")
+        assert app.card.view == fresh_document(saved, "b1", 220, lod=4).citizens[2]
+        shown = str(app.query_one("#card", Static).render())
+        assert app.card.view.name in shown and "detail 4/5" in shown and "closest:" in shown
+        await pilot.press("left", "minus", "minus", "minus", "minus", "minus")
+        assert app.source.moment().tick == 210
+        assert app.card.view == fresh_document(saved, "b1", 210, lod=0).citizens[2]
+        assert app.query_one("#citizens", DataTable).cursor_row == 2  # kept through the refill
+    drive(app, steps)
+
+
+@pytest.mark.slow  # two seconds and more of a terminal driven key by key
 def test_a_town_run_here_plays_and_pauses(tmp_path: Path) -> None:
     app = TownApp(HistorySource(Timeline("town", 3), "town · seed 3", playing=True,
                                 ticks_per_second=200))

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from game import config
+from game.projections.projected import Moment, recent, standing_at
 from game.sim.events import Event
 from game.sim.model import ARCHETYPES, Activity, Citizen, TownState, mood
 from game.sim.townmap import REGION_NAMES
+from game.trace.timeline import Timeline
 
 MAX_LOD = 5
 LINES_WINDOW = config.PHASE_TICKS * 2  # a citizen's recent lines come from this far back
@@ -75,6 +77,22 @@ class Card:
     ties: Ties | None = None
     measures: Measures | None = None
     opacity: str | None = None  # what the citizen keeps to itself
+
+
+@dataclass(frozen=True)
+class CardAsk:
+    """A card widget's state: a citizen's card at a level of detail, at a moment."""
+
+    moment: Moment
+    citizen: int
+    lod: int
+
+
+def card_at(timeline: Timeline, ask: CardAsk) -> Card:
+    """The card `ask` names, from the timeline (sought to its moment if it stands elsewhere)."""
+    here = standing_at(timeline, ask.moment)
+    return card(here.flux.state, here.flux.citizens, ask.citizen, ask.lod,
+                recent(here, LINES_WINDOW))
 
 
 def check_lod(lod: int) -> int:

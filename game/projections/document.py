@@ -16,9 +16,9 @@ from pydantic import TypeAdapter
 from game.projections.card import LINES_WINDOW, Card, cards
 from game.projections.coalitions import CoalitionView, coalitions
 from game.projections.history import FEED_SIZE, FEED_WINDOW, FeedRow, feed, stories
+from game.projections.projected import names_of, recent
 from game.projections.scatter import Scatter, scatter
 from game.projections.town import Clock, Metrics, MetricSample, clock, metric_series, metrics
-from game.sim.events import Event
 from game.trace.story import StoryMarker
 from game.trace.timeline import Timeline
 
@@ -42,16 +42,6 @@ class TownDocument:
 
 
 _ADAPTER = TypeAdapter(TownDocument)
-
-
-def recent(timeline: Timeline, ticks: int) -> list[Event]:
-    """The events of the last `ticks` ticks up to the cursor, its own included."""
-    cursor = timeline.cursor
-    return timeline.events(start=max(0, cursor - ticks), end=cursor)
-
-
-def names_of(timeline: Timeline) -> dict[str, str]:
-    return {c.id: c.name for c in timeline.flux.citizens}
 
 
 def document(timeline: Timeline, lod: int = 0, feed_size: int = FEED_SIZE) -> TownDocument:

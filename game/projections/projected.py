@@ -1,5 +1,6 @@
 """`Projected`: a widget's content as a function of a state, and `Moment`, the state a face
-of a history shows: one tick of one branch.
+of a history shows: one tick of one branch (with what a projection reads of the timeline
+standing there: its recent events, its citizens' names).
 
 A `Projected` holds a state and the view its projection draws of it, computed when the state is
 given. Moving to another state is `with_state(s)` (or `map(f)` for `with_state(f(state))`); the
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from game.sim.events import Event
 from game.trace.timeline import Timeline
 
 S = TypeVar("S")
@@ -31,6 +33,17 @@ class Moment:
     def of(timeline: Timeline) -> Moment:
         """Where the timeline stands."""
         return Moment(timeline.current, timeline.cursor)
+
+
+def recent(timeline: Timeline, ticks: int) -> list[Event]:
+    """The events of the last `ticks` ticks up to the cursor, its own included."""
+    cursor = timeline.cursor
+    return timeline.events(start=max(0, cursor - ticks), end=cursor)
+
+
+def names_of(timeline: Timeline) -> dict[str, str]:
+    """Citizen id → name."""
+    return {c.id: c.name for c in timeline.flux.citizens}
 
 
 def standing_at(timeline: Timeline, moment: Moment) -> Timeline:

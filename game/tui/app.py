@@ -1,9 +1,10 @@
-"""The Textual app: the clock and hash, the metrics with sparklines, the citizens table and the
-feed (scrollable, filtered by what is typed after `/`). Keys scrub a history: ← → ten ticks,
-, . one tick, [ ] a phase, Home and End its start and head, b the next branch, space plays.
+"""The Textual app: the clock and hash, the metrics with sparklines, the citizens table with
+the highlighted citizen's card (+ and - change its level of detail) and the feed (scrollable,
+filtered by what is typed after `/`). Keys scrub a history: ← → ten ticks, , . one tick, [ ] a
+phase, Home and End its start and head, b the next branch, space plays.
 
-It shows a `Projected` document of the source's moment: a refresh that finds the town where it
-was redraws nothing.
+It shows a `Projected` document of the source's moment and a `Projected` card: a refresh that
+finds the town where it was redraws nothing.
 """
 
 from __future__ import annotations
@@ -17,14 +18,16 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Input, Label, Sparkline, Static
 
 from game import config
+from game.projections.card import MAX_LOD, Card, CardAsk
 from game.projections.document import TownDocument
-from game.projections.projected import Moment, Projected
+from game.projections.projected import Moment, Projected, follow
 from game.tui import rows
 from game.tui.source import Source
 
 REFRESH_SECONDS = 0.25
-# The keys that move through time: off while the filter is being typed into.
-SCRUB_ACTIONS = frozenset({"scrub", "start", "head", "branch", "play"})
+CARD_LOD = 2  # the card's level of detail at first: worldview and recent lines
+# The keys for time and detail: off while the filter is being typed into.
+KEY_ACTIONS = frozenset({"scrub", "start", "head", "branch", "play", "detail"})
 
 
 class TownApp(App[None]):
@@ -37,7 +40,8 @@ class TownApp(App[None]):
     #sparks Label { padding: 0 1; color: $text-muted; }
     #sparks Sparkline { height: 2; }
     #citizens-pane { width: auto; max-width: 50%; }
-    #citizens { width: auto; }
+    #citizens { width: auto; height: 1fr; }
+    #card { height: auto; max-height: 12; border-top: solid $primary; padding: 0 1; }
     #feed-pane { width: 1fr; }
     #problem { color: $error; padding: 0 1; }
     """
@@ -54,6 +58,8 @@ class TownApp(App[None]):
         Binding("end", "head", "head", show=False, priority=True),
         Binding("b", "branch", "branch", priority=True),
         Binding("space", "play", "play/pause", priority=True),
+        Binding("plus", "detail(1)", "detail", priority=True),
+        Binding("minus", "detail(-1)", "less", show=False, priority=True),
         Binding("slash", "filter", "filter"),
         Binding("escape", "leave_filter", "done", show=False),
         Binding("q", "quit", "quit"),
@@ -63,7 +69,23 @@ class TownApp(App[None]):
         super().__init__()
         self.source = source
         self.shown: Projected[Moment, TownDocument] | None = None
+        self.card: Projected[CardAsk, Card] | None = None
+        self.citizen = 0  # the citizens table's highlighted row
+        self.lod = CARD_LOD
         self.query_text = ""
+        # The panes, held from the start: a refresh that runs while the app closes updates
+        # widgets already gone rather than failing to find them.
+        self.clock_pane = Static(id="clock")
+        self.metrics_pane = Static(id="metrics")
+        self.problem_pane = Static(id="problem")
+        self.sparks = {name: Sparkline([], id=f"spark-{name}") for name in rows.SERIES}
+        self.citizens_table: DataTable[str] = DataTable(id="citizens", cursor_type="row",
+                                                        zebra_stripes=True)
+        self.card_pane = Static(id="card")
+        self.filter_box = Input(placeholder="/ filters the feed: an op, a name, a word",
+                                id="filter")
+        self.feed_table: DataTable[str] = DataTable(id="feed", cursor_type="row",
+                                                    zebra_stripes=True)
 
     @property
     def document(self) -> TownDocument:
@@ -72,27 +94,28 @@ class TownApp(App[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(id="clock")
-        yield Static(id="metrics")
+        yield self.clock_pane
+        yield self.metrics_pane
         with Horizontal(id="sparks"):
-            for name in rows.SERIES:
+            for name, spark in self.sparks.items():
                 with Vertical():
                     yield Label(name)
-                    yield Sparkline([], id=f"spark-{name}")
-        yield Static(id="problem")
+                    yield spark
+        yield self.problem_pane
         with Horizontal():
             with Vertical(id="citizens-pane"):
-                yield DataTable(id="citizens", cursor_type="row", zebra_stripes=True)
+                yield self.citizens_table
+                yield self.card_pane
             with Vertical(id="feed-pane"):
-                yield Input(placeholder="/ filters the feed: an op, a name, a word", id="filter")
-                yield DataTable(id="feed", cursor_type="row", zebra_stripes=True)
+                yield self.filter_box
+                yield self.feed_table
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = self.source.name
-        self.query_one("#citizens", DataTable).add_columns(*rows.CITIZEN_COLUMNS)
-        self.query_one("#feed", DataTable).add_columns(*rows.FEED_COLUMNS)
-        self.query_one("#feed", DataTable).focus()
+        self.citizens_table.add_columns(*rows.CITIZEN_COLUMNS)
+        self.feed_table.add_columns(*rows.FEED_COLUMNS)
+        self.feed_table.focus()
         self.show()
         self.set_interval(REFRESH_SECONDS, self.refresh_town)
 
@@ -105,35 +128,39 @@ class TownApp(App[None]):
     def show(self) -> None:
         """Project the source's moment; redraw only what a new document changes."""
         before = self.shown
-        here = self.source.moment()
-        self.shown = (Projected(here, self.source.project) if before is None
-                      else before.with_state(here))
+        self.shown = follow(before, self.source.moment(), self.source.project)
         self._show_clock()
         if self.shown is before:
             return
         doc = self.document
-        self.query_one("#metrics", Static).update(rows.metrics_line(doc))
-        for name in rows.SERIES:
-            self.query_one(f"#spark-{name}", Sparkline).data = rows.series(doc, name)
-        fill(self.query_one("#citizens", DataTable), rows.citizen_rows(doc))
+        self.metrics_pane.update(rows.metrics_line(doc))
+        for name, spark in self.sparks.items():
+            spark.data = rows.series(doc, name)
+        fill(self.citizens_table, rows.citizen_rows(doc))
         self._show_feed()
+        self._show_card()
 
     def _show_clock(self) -> None:
-        self.query_one("#clock", Static).update(
+        self.clock_pane.update(
             rows.clock_line(self.document, self.source.head(), self.source.playing))
-        problem = self.query_one("#problem", Static)
-        problem.update(self.source.problem)
-        problem.display = bool(self.source.problem)
+        self.problem_pane.update(self.source.problem)
+        self.problem_pane.display = bool(self.source.problem)
+
+    def _show_card(self) -> None:
+        assert self.shown is not None
+        self.card = follow(self.card, CardAsk(self.shown.state, self.citizen, self.lod),
+                           self.source.project_card)
+        self.card_pane.update("\n".join(rows.card_lines(self.card.view)))
 
     def _show_feed(self) -> None:
-        fill(self.query_one("#feed", DataTable), rows.feed_rows(self.document, self.query_text))
+        fill(self.feed_table, rows.feed_rows(self.document, self.query_text))
 
     # --- what a person asks --------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys for time go to the filter while it is typed into."""
         typing = isinstance(self.focused, Input)
-        return not (typing and action in SCRUB_ACTIONS)
+        return not (typing and action in KEY_ACTIONS)
 
     def action_scrub(self, ticks: int) -> None:
         self.source.playing = False
@@ -156,11 +183,22 @@ class TownApp(App[None]):
         self.source.playing = not self.source.playing
         self._show_clock()
 
+    def action_detail(self, step: int) -> None:
+        self.lod = max(0, min(MAX_LOD, self.lod + step))
+        self._show_card()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """The citizens table's cursor chooses the card (a refill's passing reset ignored)."""
+        table = event.data_table
+        if table is self.citizens_table and event.cursor_row == table.cursor_row:
+            self.citizen = event.cursor_row
+            self._show_card()
+
     def action_filter(self) -> None:
-        self.query_one("#filter", Input).focus()
+        self.filter_box.focus()
 
     def action_leave_filter(self) -> None:
-        self.query_one("#feed", DataTable).focus()
+        self.feed_table.focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.query_text = event.value
@@ -171,8 +209,10 @@ class TownApp(App[None]):
 
 
 def fill(table: DataTable[str], content: Sequence[tuple[str, ...]]) -> None:
-    """Replace a table's rows, keeping where it was scrolled to."""
-    scroll = table.scroll_y
+    """Replace a table's rows, keeping its cursor and where it was scrolled to."""
+    row, scroll = table.cursor_row, table.scroll_y
     table.clear()
     table.add_rows(content)
+    if content:
+        table.move_cursor(row=min(row, len(content) - 1), scroll=False)
     table.scroll_to(y=scroll, animate=False)

@@ -1,9 +1,10 @@
 """What the terminal shows of a projection document, as text: the clock line, the metrics line
-and sparkline series, the citizens table's rows and the feed's rows under a filter. Pure
-functions of the document; the Textual app only places them."""
+and sparkline series, the citizens table's rows, the feed's rows under a filter, and a citizen
+card's lines. Pure functions of the projections; the Textual app only places them."""
 
 from __future__ import annotations
 
+from game.projections.card import MAX_LOD, Card
 from game.projections.coalitions import membership
 from game.projections.document import TownDocument
 from game.projections.town import clock_text
@@ -44,3 +45,24 @@ def feed_rows(doc: TownDocument, query: str = "") -> list[tuple[str, str, str, s
     wanted = query.strip().lower()
     return [(str(row.tick), clock_text(row.tick), row.op, row.text) for row in doc.feed
             if not wanted or wanted in " ".join((row.op, row.text, *row.who)).lower()]
+
+
+def card_lines(c: Card) -> list[str]:
+    """A citizen's card, a line for each thing its level of detail shows (the window's
+    inspector shows the same sections)."""
+    lines = [f"{c.name} · detail {c.lod}/{MAX_LOD} (+ -)", c.doing]
+    if c.temper is not None:
+        lines.append(f"{c.temper.archetype} · {c.temper.mood}")
+    if c.voice is not None:
+        lines.append(f"{c.voice.worldview}: {c.voice.metaphor}")
+        lines += [f'"{line}"' for line in c.voice.lines]
+    if c.ties is not None:
+        lines.append("memories: " + ("; ".join(c.ties.memories) or "none yet"))
+        lines.append("closest: " + ", ".join(f"{b.name} {b.weight:+.2f}" for b in c.ties.bonds))
+    if c.measures is not None:
+        lines.append(" ".join(f"{t.dimension[:3]} {t.value:.2f}" for t in c.measures.personality))
+        lines.append(f"surplus {c.measures.surplus:.0f} · "
+                     f"reputation {c.measures.reputation:.3f}")
+    if c.opacity is not None:
+        lines.append(f"keeps to itself: {c.opacity}")
+    return lines

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from game import config, limits
+from game.projections.card import Card, CardAsk, card_at
 from game.projections.document import TownDocument, document
 from game.projections.projected import Moment, standing_at
 from game.trace.timeline import Timeline
@@ -28,6 +29,7 @@ class Source(Protocol):
     def head(self) -> int: ...
     def branches(self) -> tuple[str, ...]: ...
     def project(self, moment: Moment) -> TownDocument: ...
+    def project_card(self, ask: CardAsk) -> Card: ...
     def seek(self, tick: int) -> None: ...
     def switch(self, branch: str) -> None: ...
     def run_for(self, seconds: float) -> None: ...
@@ -56,6 +58,9 @@ class HistorySource:
 
     def project(self, moment: Moment) -> TownDocument:
         return document(standing_at(self.timeline, moment), CARD_LOD, FEED_ROWS)
+
+    def project_card(self, ask: CardAsk) -> Card:
+        return card_at(self.timeline, ask)
 
     def seek(self, tick: int) -> None:
         """Stand at `tick` (0 at the least, the branch's head at the most)."""

@@ -16,11 +16,10 @@ from dataclasses import dataclass
 
 from game import config
 from game.clock import MAX_SPEED
-from game.projections.card import LINES_WINDOW, Card, card
+from game.projections.card import Card, CardAsk, card_at
 from game.projections.coalitions import CoalitionView, coalitions
-from game.projections.document import names_of, recent
 from game.projections.history import FEED_WINDOW, FeedRow, feed
-from game.projections.projected import Moment, Projected, follow, standing_at
+from game.projections.projected import Moment, Projected, follow, names_of, recent, standing_at
 from game.projections.scatter import Scatter, scatter
 from game.projections.town import clock_text
 from game.trace.story import Storyline, StoryMarker
@@ -117,15 +116,6 @@ class _AtTick:
     feed: tuple[FeedRow, ...]
 
 
-@dataclass(frozen=True)
-class CardAsk:
-    """A citizen's card at a level of detail, at a moment."""
-
-    moment: Moment
-    citizen: int
-    lod: int
-
-
 def span_of(head: int) -> int:
     """The bar's extent: the head rounded up to a whole phase, so it rescales only per phase."""
     phase = config.PHASE_TICKS
@@ -192,7 +182,8 @@ class Readout:
         """Citizen `i`'s card at level of detail `lod` (None for no citizen)."""
         if i is None:
             return None
-        self._card = follow(self._card, CardAsk(Moment.of(self.timeline), i, lod), self._card_of)
+        self._card = follow(self._card, CardAsk(Moment.of(self.timeline), i, lod),
+                            lambda ask: card_at(self.timeline, ask))
         return self._card.view
 
     # --- builders ------------------------------------------------------------------------------
@@ -202,11 +193,6 @@ class Readout:
         flux = tl.flux
         return _AtTick(self._town(), scatter(flux.state, flux.citizens),
                        feed(recent(tl, FEED_WINDOW), self._names))
-
-    def _card_of(self, ask: CardAsk) -> Card:
-        tl = standing_at(self.timeline, ask.moment)
-        return card(tl.flux.state, tl.flux.citizens, ask.citizen, ask.lod,
-                    recent(tl, LINES_WINDOW))
 
     def _town(self) -> TownLine:
         tl = self.timeline
