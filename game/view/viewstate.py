@@ -21,7 +21,7 @@ from game.projections.coalitions import CoalitionView, coalitions
 from game.projections.history import FEED_WINDOW, FeedRow, feed
 from game.projections.projected import Moment, Projected, follow, names_of, recent, standing_at
 from game.projections.scatter import Scatter, scatter
-from game.projections.town import clock_text
+from game.projections.town import clock
 from game.trace.story import Storyline, StoryMarker
 from game.trace.timeline import Timeline
 from game.view.uistate import UiState
@@ -204,8 +204,9 @@ class Readout:
             sample = self._metric_series(max(tl.branch.head, tl.cursor))
             past = [s for s in sample if s[0] <= tl.cursor]
             tension, cooperation = (past[-1][1], past[-1][2]) if past else (0.0, 0.0)
-        return TownLine(day=flux.day, phase=flux.phase, clock=clock_text(tl.cursor),
-                        tick=tl.cursor, head=max(tl.branch.head, tl.cursor),
+        now = clock(flux, tl.current)
+        return TownLine(day=now.day, phase=now.phase, clock=now.time,
+                        tick=now.tick, head=max(tl.branch.head, tl.cursor),
                         tension=tension, cooperation=cooperation,
                         surplus=float(flux.state.surplus.sum()),
                         events=sum(flux.state.events_per_day.values()), branch=tl.current)
