@@ -9,6 +9,7 @@ there: a history sought to (branch, tick) and a fresh run to it give the same do
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -41,7 +42,10 @@ class TownDocument:
     stories: tuple[StoryMarker, ...]  # every story marker up to the tick, in time order
 
 
-_ADAPTER = TypeAdapter(TownDocument)
+@cache
+def _adapter() -> TypeAdapter[TownDocument]:
+    """Built on first use: building it costs every command's start ~10 ms otherwise."""
+    return TypeAdapter(TownDocument)
 
 
 def document(timeline: Timeline, lod: int = 0, feed_size: int = FEED_SIZE) -> TownDocument:
@@ -60,10 +64,10 @@ def document(timeline: Timeline, lod: int = 0, feed_size: int = FEED_SIZE) -> To
 
 
 def to_json(doc: TownDocument, indent: int | None = None) -> str:
-    return _ADAPTER.dump_json(doc, indent=indent).decode()
+    return _adapter().dump_json(doc, indent=indent).decode()
 
 
 def to_data(doc: TownDocument) -> dict[str, Any]:
     """The document as plain JSON data (dicts, lists, numbers, strings), for a web response."""
-    data: dict[str, Any] = _ADAPTER.dump_python(doc, mode="json")
+    data: dict[str, Any] = _adapter().dump_python(doc, mode="json")
     return data
