@@ -209,3 +209,21 @@ def test_the_switches_are_read_from_either_name_and_ours_win() -> None:
     assert read({"AGENT_TOWN_PERTURBATION_ENABLED": "0"}).perturbation is False
     assert read({"KGENTS_TRACE_REPLAY_ENABLED": "false"}).trace_replay is False
     assert read({"KGENTS_ISOMETRIC_ENABLED": "0", "AGENT_TOWN_ISOMETRIC_ENABLED": "1"}).isometric
+
+
+def test_state_is_the_projections_document_of_the_owners_town() -> None:
+    from game.projections.document import document, to_data
+    with serving(speed=16) as served:
+        assert post_card(served.url, {"card": "rumor", "targets": ["igor"]}).status_code == 202
+        time.sleep(1.0)
+        pause(served.owner)
+        got = httpx.get(served.url + "/api/v1/world/town/state?lod=3", timeout=30)
+        bad = httpx.get(served.url + "/api/v1/world/town/state?lod=9", timeout=30)
+        at = served.owner.call(lambda tl: (tl.current, tl.cursor)).result(timeout=10)
+        replay, _ = replay_of(served.url)
+    assert got.status_code == 200 and bad.status_code == 400
+    assert "level of detail" in bad.json()["error"]
+    replay.seek(at[1], at[0])
+    want = json.loads(json.dumps(to_data(document(replay, 3))))
+    assert got.json() == want
+    assert len(got.json()["scatter"]["ids"]) == 25

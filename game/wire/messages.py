@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -36,6 +37,17 @@ class Message:
     name: str  # the stream's event name: town.<phase>.<op>, town.tick, town.input, town.status
     id: str | None  # <branch>:e<tick>.<seq> for an event: what Last-Event-ID names
     data: str  # the envelope as JSON
+
+    @cached_property
+    def sse(self) -> bytes:
+        """The message as a Server-Sent Event, encoded once for every viewer."""
+        ident = f"id: {self.id}\r\n" if self.id else ""
+        return f"{ident}event: {self.name}\r\ndata: {self.data}\r\n\r\n".encode()
+
+    @cached_property
+    def frame(self) -> str:
+        """The message as a WebSocket text frame, encoded once for every viewer."""
+        return f'{{"event":"{self.name}","id":{json.dumps(self.id)},"data":{self.data}}}'
 
     def subject(self, town_id: str) -> str:
         """The NATS subject: town.<town_id>.<branch>.<phase>.<op>, …tick, …input."""

@@ -19,7 +19,7 @@ from importlib import resources
 from typing import Any
 
 from pydantic import ValidationError
-from sse_starlette import EventSourceResponse, ServerSentEvent
+from sse_starlette import EventSourceResponse
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -29,6 +29,8 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from game import limits
+from game.projections.card import MAX_LOD, check_lod
+from game.projections.document import document, to_json
 from game.trace import store
 from game.userfiles.jsonfile import first_problem
 from game.wire import messages as msg
@@ -37,9 +39,6 @@ from game.wire.owner import Accepted, Cursor, Owner, Refused
 
 BASE = "/api/v1/world/town"
 KEEPALIVE_SECONDS = 15
-# Messages written in a row before the loop may run other work: a viewer that hung up is then
-# noticed within a few writes, not after a whole backlog (asyncio warns past five).
-YIELD_EVERY = 4
 ASK_SECONDS = 30.0  # the longest a request waits for the owner (a /trace of a long history)
 CLIENT_HEADER = "x-agent-town-client"  # names a client for the card cooldown (else its host)
 
@@ -173,24 +172,23 @@ class TownApp:
             return problem(err.status, err.message)
         return EventSourceResponse(self._sse(sub, ready), ping=KEEPALIVE_SECONDS)
 
-    async def _sse(self, sub: Subscription, ready: asyncio.Event
-                   ) -> AsyncIterator[ServerSentEvent]:
-        async for m in self._messages(sub, ready):
-            yield ServerSentEvent(data=m.data, event=m.name, id=m.id)
+    async def _sse(self, sub: Subscription, ready: asyncio.Event) -> AsyncIterator[bytes]:
+        async for batch in self._batches(sub, ready):
+            yield b"".join(m.sse for m in batch)  # one write for all that came at once
 
-    async def _messages(self, sub: Subscription, ready: asyncio.Event
-                        ) -> AsyncIterator[msg.Message]:
-        """A subscription's messages as they come; a dropped viewer hears why, then the end."""
+    async def _batches(self, sub: Subscription, ready: asyncio.Event
+                       ) -> AsyncIterator[list[msg.Message]]:
+        """A subscription's messages as they come, in the batches they came in; a dropped
+        viewer hears why, then the end."""
         try:
             while True:
                 ready.clear()
-                for n, m in enumerate(sub.take(), 1):
-                    yield m
-                    if n % YIELD_EVERY == 0:  # let a vanished viewer's hang-up be noticed
-                        await asyncio.sleep(0)
+                batch = sub.take()
+                if batch:
+                    yield batch
                 if sub.dropped:
-                    yield msg.notice_message("", "you fell too far behind the town and were "
-                                                 "dropped: reconnect with Last-Event-ID")
+                    yield [msg.notice_message("", "you fell too far behind the town and were "
+                                                  "dropped: reconnect with Last-Event-ID")]
                     return
                 if sub.closed:
                     return
@@ -212,9 +210,9 @@ class TownApp:
             return
         reader = asyncio.create_task(self._ws_cards(socket))
         try:
-            async for m in self._messages(sub, ready):
-                await socket.send_text(
-                    f'{{"event":"{m.name}","id":{json.dumps(m.id)},"data":{m.data}}}')
+            async for batch in self._batches(sub, ready):
+                for m in batch:
+                    await socket.send_text(m.frame)
                 if reader.done():
                     break
         except (WebSocketDisconnect, RuntimeError):
@@ -249,6 +247,19 @@ class TownApp:
             return problem(401, "this town needs its token")
         return JSONResponse(await ask(self.owner, lambda _tl: self.owner.status()))
 
+    async def state(self, request: Request) -> Response:
+        """The projections of the town where the owner stands (the document `agent-town state`
+        prints): made on the owner's thread, turned into JSON here."""
+        if not authorized(request, self.token):
+            return problem(401, "this town needs its token")
+        try:
+            lod = check_lod(int(request.query_params.get("lod", "0")))
+        except ValueError:
+            return problem(400, f"lod must be a level of detail 0–{MAX_LOD}, got "
+                                f"{limits.shown(request.query_params.get('lod', ''))}")
+        made = await ask(self.owner, lambda tl: document(tl, lod))
+        return Response(to_json(made), media_type="application/json")
+
     async def trace(self, request: Request) -> Response:
         if not authorized(request, self.token):
             return problem(401, "this town needs its token")
@@ -271,6 +282,7 @@ def make_app(owner: Owner, *, token: str | None = None, cors: Sequence[str] = ()
         WebSocketRoute(f"{BASE}/ws", town.ws),
         Route(f"{BASE}/perturb", town.perturb, methods=["POST"]),
         Route(f"{BASE}/status", town.status),
+        Route(f"{BASE}/state", town.state),
         Route(f"{BASE}/trace", town.trace),
     ]
     return Starlette(routes=routes, middleware=middleware)
