@@ -384,12 +384,13 @@ class App:
         return view_state(self.readout, self.ui, self.caption, self.now)
 
     def draw(self) -> None:
-        at = self.at
-        layout = self.world.lay_out(at, self.now, self.camera)
-        self.world.draw(self.screen, self.camera, light_at(at), self.now, self.ui.selected,
-                        self.router.hover)
-        draw_marks(self.screen, layout, self.flux.state, self.ui, self.widgets.labels,
-                   self.readout.coalitions())
-        self.speech.draw(self.screen, layout, self.now)
+        if self.ui.features.isometric:  # else the widgets draw the flat scatter in its place
+            at = self.at
+            layout = self.world.lay_out(at, self.now, self.camera)
+            self.world.draw(self.screen, self.camera, light_at(at), self.now, self.ui.selected,
+                            self.router.hover)
+            draw_marks(self.screen, layout, self.flux.state, self.ui, self.widgets.labels,
+                       self.readout.coalitions())
+            self.speech.draw(self.screen, layout, self.now)
         view = self.view_state() if Widgets.need_view(self.ui, self.now) else None
         self.widgets.draw(self.screen, view, self.ui, self.now)

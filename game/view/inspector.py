@@ -10,6 +10,7 @@ Never imports the timeline or the flux.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import ClassVar
 
@@ -161,15 +162,19 @@ class Scatter:
     DOT = 3 * UI_SCALE
     TITLE = "personality · PCA"
 
-    def __init__(self, assets: Assets) -> None:
+    NAMED_UP_TO = 60  # a big scatter names its citizens while they are this few
+
+    def __init__(self, assets: Assets, *, big: bool = False) -> None:
         self.texts = Texts(assets)
         self.faces = Faces(assets)
+        self.big = big  # the whole town's place when the map is switched off: names by the dots
         self.rect = pygame.Rect(0, 0, 0, 0)
         self.plot = pygame.Rect(0, 0, 0, 0)
         self.hover: int | None = None
         self._points: list[tuple[int, int]] = []
         self._blits: list[tuple[pygame.Surface, tuple[int, int]]] = []
         self._placed_for: ScatterView | None = None
+        self._named: list[tuple[pygame.Surface, tuple[int, int]]] = []
         self._placed_in = pygame.Rect(0, 0, 0, 0)
 
     def layout(self, rect: pygame.Rect) -> None:
@@ -215,7 +220,10 @@ class Scatter:
                 (scatter_dot(slot, i in bridges), (x - half, y - half))
                 for i, ((x, y), slot) in enumerate(zip(self._points, sc.coalition, strict=True))]
             self._placed_for, self._placed_in = sc, p.copy()
+            self._named = []
         surface.fblits(self._blits)
+        if self.big and len(self._points) <= self.NAMED_UP_TO:
+            surface.fblits(self._names(sc.names))
         selected = view.citizen.index if view.citizen is not None else None
         for marked, colour in ((self.hover, TEXT), (selected, BRIGHT)):
             if marked is None or marked >= len(self._points):
@@ -226,6 +234,29 @@ class Scatter:
             lx = min(max(x - label.get_width() // 2, r.x + PAD), r.right - PAD - label.get_width())
             ly = y - d - LINE_H if y - d - LINE_H > p.y else y + d
             surface.blit(label, (lx, ly))
+
+
+    def _names(self, names: Sequence[str]) -> list[tuple[pygame.Surface, tuple[int, int]]]:
+        """Each dot's name beside it (right, left, above or below, whichever is free and inside
+        the plot); a name with no free place is left to the hover label."""
+        if self._named:
+            return self._named
+        title = self.texts.get(self.TITLE, BRIGHT)
+        taken = [pygame.Rect(self.rect.x, self.rect.y, title.get_width() + 2 * PAD, LINE_H + PAD)]
+        taken += [pygame.Rect(x - self.DOT, y - self.DOT, 2 * self.DOT, 2 * self.DOT)
+                  for x, y in self._points]
+        gap = self.DOT
+        for name, (x, y) in zip(names, self._points, strict=True):
+            label = self.texts.get(name, DIM)
+            w, h = label.get_size()
+            for left, top in ((x + gap, y - h // 2), (x - gap - w, y - h // 2),
+                              (x - w // 2, y - gap - h), (x - w // 2, y + gap)):
+                spot = pygame.Rect(left, top, w, h)
+                if self.rect.contains(spot) and spot.collidelist(taken) < 0:
+                    taken.append(spot)
+                    self._named.append((label, spot.topleft))
+                    break
+        return self._named
 
 
 @lru_cache(maxsize=256)

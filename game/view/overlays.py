@@ -19,7 +19,7 @@ from game.view.assets import Assets
 from game.view.hud import LINE_H, PAD, UI_SCALE, Faces, Texts, shade
 from game.view.input import Dismiss, Intent, OpenSave, Toggle
 from game.view.keys import KEY_ROWS
-from game.view.palette import BRIGHT, CHOSEN_ROW, DIM, OUTLINE, TEXT, Colour
+from game.view.palette import BRIGHT, CHOSEN_ROW, DIM, OUTLINE, TEXT, WARN, Colour
 from game.view.viewstate import ViewState
 from game.view.world import FRAME_H, CitizenLayout
 
@@ -60,7 +60,7 @@ class HelpOverlay:
         self.screen = rect
         self._columns = [("mouse", MOUSE_HELP), ("keys", KEY_HELP)]
         rows = max(len(rows) for _, rows in self._columns)
-        h = min(rect.h - 2 * PAD, (rows + 4) * LINE_H + 2 * PAD)
+        h = min(rect.h - 2 * PAD, (rows + 5) * LINE_H + 2 * PAD)  # title, heads, two notes
         w = min(rect.w - 2 * PAD, 620 * UI_SCALE)
         self.rect = pygame.Rect(0, 0, w, h)
         self.rect.center = rect.center
@@ -95,6 +95,10 @@ class HelpOverlay:
                 y += LINE_H
         log = self.texts.fit(f"log file: {self.log_path}", r.w - 2 * PAD)
         surface.blit(self.texts.get(log, DIM), (r.x + PAD, r.bottom - PAD - LINE_H))
+        if view.switched_off:
+            off = self.texts.fit("switched off for this town: " + ", ".join(view.switched_off),
+                                 r.w - 2 * PAD)
+            surface.blit(self.texts.get(off, WARN), (r.x + PAD, r.bottom - PAD - 2 * LINE_H))
         surface.set_clip(clip)
 
 

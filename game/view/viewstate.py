@@ -22,6 +22,7 @@ from game.projections.history import FEED_WINDOW, FeedRow, feed
 from game.projections.projected import Moment, Projected, follow, names_of, recent, standing_at
 from game.projections.scatter import Scatter, scatter
 from game.projections.town import clock
+from game.switches import Switches
 from game.trace.story import Storyline, StoryMarker
 from game.trace.timeline import Timeline
 from game.view.uistate import UiState
@@ -107,6 +108,7 @@ class ViewState:
     hand: HandState
     caption: str = ""  # presentation mode: what just happened
     narration: str = ""  # a demo script's caption, shown while it lasts
+    switched_off: tuple[str, ...] = ()  # features the operator switched off, in words
 
 
 @dataclass(frozen=True)
@@ -248,6 +250,15 @@ def speed_label(speed: int) -> str:
     return "max" if speed == MAX_SPEED else f"{speed}×"
 
 
+SWITCHED_OFF_WORDS = {"isometric": "the map (a scatter instead)",
+                      "trace_replay": "going back in time", "perturbation": "cards"}
+
+
+def switched_off(features: Switches) -> tuple[str, ...]:
+    """The features switched off, as the help names them."""
+    return tuple(SWITCHED_OFF_WORDS[name] for name, on in features.as_dict().items() if not on)
+
+
 def view_state(readout: Readout, ui: UiState, caption: str, now: float) -> ViewState:
     """One frame of HUD: the timeline at its cursor, seen through the UI state at app time
     `now`; `caption` is presentation mode's line."""
@@ -265,4 +276,5 @@ def view_state(readout: Readout, ui: UiState, caption: str, now: float) -> ViewS
         detail=ui.detail, why=ui.why, scatter=at.scatter, feed=at.feed,
         focus=focus.ids if focus else frozenset(),
         hand=HandState(ui.armed, tuple(flux.name(i) for i in ui.targets), ui.cooling(now)),
+        switched_off=switched_off(ui.features),
         caption=caption, narration=ui.narration if ui.narrating(now) else "")

@@ -16,6 +16,7 @@ from game.view.hand import ARMED_RISE, CardHand
 from game.view.hud import PAD, Hint, QuitPrompt, Texts, Toasts, TopBar, Widget
 from game.view.inspector import CitizenCard, EventFeed, Scatter
 from game.view.overlays import FilePicker, HelpOverlay
+from game.view.palette import NIGHT
 from game.view.presentation import CaptionLine, Narration
 from game.view.timebar import BranchList, TimelineBar
 from game.view.uistate import WINDOWS, UiState
@@ -39,6 +40,7 @@ class Widgets:
         self.branch_list = BranchList(assets)
         self.card = CitizenCard(assets)
         self.scatter = Scatter(assets)
+        self.flat = Scatter(assets, big=True)  # the town as a scatter when the map is switched off
         self.feed = EventFeed(assets)
         self.caption_line = CaptionLine(assets)
         self.narration = Narration(assets)
@@ -62,11 +64,14 @@ class Widgets:
         if not ui.hud_shown:
             return []
         widgets: list[Widget] = [self.branch_list] if "branches" in ui.modals else []
-        widgets += [self.hand, self.timebar, self.top_bar]
+        widgets += [self.hand] if ui.features.perturbation else []  # no cards, no hand
+        widgets += [self.timebar, self.top_bar]
         if ui.overlays["inspector"]:
             if ui.selected is not None:
                 widgets.append(self.card)
             widgets += [self.scatter, self.feed]
+        if not ui.features.isometric:
+            widgets.append(self.flat)
         return widgets
 
     # --- layout --------------------------------------------------------------------------------
@@ -81,6 +86,8 @@ class Widgets:
         hand_h = CardHand.HEIGHT
         self.hand.layout(pygame.Rect(PAD, self.timebar.rect.y - hand_h, right - 2 * PAD, hand_h))
         self.town_rect = pygame.Rect(0, self.top_bar.rect.bottom + PAD, right, screen.h)
+        self.flat.layout(pygame.Rect(PAD, self.town_rect.y, right - 2 * PAD,
+                                     self.hand.rect.y - PAD - self.town_rect.y))
         self.toasts.layout(self.town_rect)
         self.hint.layout(pygame.Rect(0, 0, right, self.hand.rect.y + ARMED_RISE - PAD))
 
@@ -109,13 +116,17 @@ class Widgets:
     @staticmethod
     def need_view(ui: UiState, now: float) -> bool:
         """Whether anything drawn this frame reads a `ViewState` (it costs a little to build)."""
-        return ui.hud_shown or ui.presenting or ui.narrating(now) or ui.blocking is not None
+        return (ui.hud_shown or ui.presenting or ui.narrating(now) or ui.blocking is not None
+                or not ui.features.isometric)
 
     def draw(self, surface: pygame.Surface, view: ViewState | None, ui: UiState,
              now: float) -> None:
         """Everything over the town: the HUD or the caption line, narration, open windows and
         the toasts, in that order."""
         toasts = self.town_rect
+        if view is not None and not ui.features.isometric:
+            surface.fill(NIGHT)
+            self.flat.draw(surface, view)
         if view is not None:
             if ui.hud_shown:
                 self._draw_hud(surface, view, ui, now)
@@ -136,7 +147,8 @@ class Widgets:
                   now: float) -> None:
         self.top_bar.draw(surface, view)
         self.hint.draw(surface, now)  # under the hand's tooltips
-        self.hand.draw(surface, view)
+        if ui.features.perturbation:
+            self.hand.draw(surface, view)
         if ui.overlays["inspector"]:
             self._layout_inspector(view)
             if view.citizen is not None and self.card.rect.h > 0:
