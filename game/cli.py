@@ -152,6 +152,8 @@ def build_parser() -> argparse.ArgumentParser:
     net.add_argument("--port", type=_port, default=8000, help="with --serve: port (0: any free)")
     net.add_argument("--token", help="with --serve: a token every request must carry; with "
                      "--join: the served town's token")
+    net.add_argument("--nats", metavar="auto|URL",
+                     help="with --serve: publish to NATS JetStream too (auto: our own server)")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     _add_run(sub)
     _add_history_commands(sub)
@@ -619,8 +621,10 @@ def cmd_window(args: argparse.Namespace) -> int:
         _load(args.load)
     if args.serve and args.join:
         raise CliError("--serve and --join: a window either shares its town or joins another")
+    if args.nats and not args.serve:
+        raise CliError("--nats goes with --serve (or use: agent-town serve --nats …)")
     network = Network(serve=args.serve, join=args.join, host=args.host, port=args.port,
-                      token=args.token)
+                      token=args.token, nats=args.nats)
     if args.serve:
         try:
             wire.check_bind(args.host, args.token)

@@ -409,3 +409,26 @@ def test_serve_with_nats_auto_runs_its_own_server_a_gateway_reads_it_and_both_st
     assert list((tmp_path / "data" / "nats").iterdir()) == []  # its store went with it
     with pytest.raises(OSError):  # and so did the server
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
+
+
+def test_a_serving_window_publishes_to_nats_too(server: NatsServer, assets: Any) -> None:
+    """`agent-town --serve --nats URL`: the window's own recorded ticks reach JetStream."""
+    import pygame
+
+    from game.view.app import App
+    from game.view.link import Sharing
+
+    pygame.event.clear()
+    app = App(Timeline("town", 7), speed=16, reproducible=True, assets=assets)
+    sharing = Sharing.start(app.timeline, host="127.0.0.1", port=0, token=None, speed=16,
+                            nats=server.url)
+    app.link = sharing
+    try:
+        assert sharing.nats is not None
+        for _ in range(60):
+            app.frame(1 / 60)
+        head = app.timeline.cursor
+    finally:
+        sharing.close()  # publishes what is queued, then disconnects
+    got = [e for e in events_of(stored(server.url)) if e["tick"] <= head]
+    assert got == [e.model_dump(mode="json") for e in app.timeline.events(MAIN, end=head)]

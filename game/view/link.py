@@ -21,6 +21,7 @@ from game.view.effects import Say
 
 if TYPE_CHECKING:
     from game.wire.client import TownClient
+    from game.wire.nats_bus import NatsLink
     from game.wire.owner import Owner
     from game.wire.serve import Served
 
@@ -40,18 +41,21 @@ class Link(Protocol):
 class Sharing:
     """The window owns its town on the wire: remote cards play between frames, like clicks."""
 
-    def __init__(self, owner: Owner, served: Served) -> None:
+    def __init__(self, owner: Owner, served: Served, nats: NatsLink | None = None) -> None:
         self.owner = owner
         self.served = served
+        self.nats = nats  # published to NATS JetStream too, when asked and reachable
 
     @classmethod
     def start(cls, timeline: Timeline, *, host: str, port: int, token: str | None,
-              speed: int) -> Sharing:
+              speed: int, nats: str | None = None) -> Sharing:
+        from game.wire.commands import on_nats
         from game.wire.owner import Owner
         from game.wire.serve import Served
 
         owner = Owner(timeline, switches=switches.current(), speed=speed)
-        return cls(owner, Served(owner, host=host, port=port, token=token).start())
+        served = Served(owner, host=host, port=port, token=token).start()
+        return cls(owner, served, on_nats(owner, nats) if nats is not None else None)
 
     def before_frame(self, timeline: Timeline, speed: int, say: Sayer) -> None:
         if self.owner.timeline is not timeline:  # the window opened another history
@@ -67,6 +71,8 @@ class Sharing:
 
     def close(self) -> None:
         self.served.stop()
+        if self.nats is not None:
+            self.nats.stop()
 
 
 class Joined:

@@ -99,6 +99,7 @@ class Network:
     host: str = "127.0.0.1"
     port: int = 8000
     token: str | None = None
+    nats: str | None = None  # serving: publish to NATS JetStream too ("auto" or a URL)
 
 
 def run_app(scenario: str = "town", seed: int = 7, frames: int | None = None,
@@ -164,8 +165,9 @@ def _share(app: App, network: Network) -> Sharing | None:
     if not network.serve:
         return None
     sharing = Sharing.start(app.timeline, host=network.host, port=network.port,
-                            token=network.token, speed=app.ui.speed)
-    app.say(Say(f"serving this town at {sharing.served.url}"))
+                            token=network.token, speed=app.ui.speed, nats=network.nats)
+    on_nats = f", on NATS at {sharing.nats.url}" if sharing.nats is not None else ""
+    app.say(Say(f"serving this town at {sharing.served.url}{on_nats}"))
     return sharing
 
 

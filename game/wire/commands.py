@@ -62,7 +62,7 @@ def serve(timeline: Timeline, out: TextIO, *, host: str, port: int, token: str |
     except (ValueError, OSError) as err:
         owner.close()
         raise WireError(str(err)) from None
-    link = _on_nats(owner, nats) if nats is not None else None
+    link = on_nats(owner, nats) if nats is not None else None
     out.write(f"serving {timeline.scenario} (seed {timeline.seed}) at {served.url} — "
               f"open it in a browser; Ctrl+C stops\n")
     if link is not None:
@@ -84,7 +84,7 @@ def serve(timeline: Timeline, out: TextIO, *, host: str, port: int, token: str |
     return 0
 
 
-def _on_nats(owner: Owner, where: str) -> NatsLink | None:
+def on_nats(owner: Owner, where: str) -> NatsLink | None:
     """The owner's town on NATS, or None (said in one log line: the in-memory bus serves)."""
     try:
         from game.wire import nats_bus
