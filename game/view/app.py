@@ -141,6 +141,8 @@ class App:
         if self.link is not None:  # a tick boundary: the network's cards and news come in
             self.link.before_frame(self.timeline, self.ui.speed, self.say)
         events = self.advance(dt)
+        if self.link is not None:
+            self.link.after_ticks()
         self._direct(dt)
         if self.autosaves.due(self.now) and (failed := files.autosave(self.timeline)):
             self.say(failed)

@@ -33,6 +33,8 @@ class Link(Protocol):
 
     def horizon(self, timeline: Timeline) -> int | None: ...
 
+    def after_ticks(self) -> None: ...
+
     def deal(self, card: str, targets: list[str]) -> bool: ...
 
     def close(self) -> None: ...
@@ -65,6 +67,9 @@ class Sharing:
 
     def horizon(self, timeline: Timeline) -> int | None:
         return None
+
+    def after_ticks(self) -> None:
+        self.owner.flush()  # the frame's ticks go out together
 
     def deal(self, card: str, targets: list[str]) -> bool:
         return False
@@ -155,6 +160,9 @@ class Joined:
 
     def horizon(self, timeline: Timeline) -> int | None:
         return self.heads.get(timeline.current, timeline.branch.head)
+
+    def after_ticks(self) -> None:
+        pass  # a joined window publishes nothing
 
     def deal(self, card: str, targets: list[str]) -> bool:
         """Send the card to the owner on a thread; its answer shows at the next frame."""

@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 INBOX_LIMIT = 1024  # jobs waiting for the owner; past it, callers are told the town is busy
 HEARTBEAT_TICKS = 20  # one heartbeat a second of town time at 1×
 HASH_EVERY_SECONDS = 0.05  # a heartbeat carries the state hash at most this often (it costs)
+FLUSH_TICKS = 32  # recorded ticks held for one write at most (a 16× frame holds about 5)
 CARD_COOLDOWN_SECONDS = 1.0  # a remote client's cards, one per this long
 
 
@@ -81,6 +82,8 @@ class Owner:
         self._wake = threading.Event()
         self._last_card: dict[str, float] = {}
         self._hashed_at = -HASH_EVERY_SECONDS
+        self._pending: list[list[msg.Message]] = []  # recorded, not yet published
+        self._pending_ticks = 0
         timeline.recorders.append(self._record)
 
     # --- any thread ----------------------------------------------------------------------------
@@ -120,7 +123,9 @@ class Owner:
     # --- the owner's thread --------------------------------------------------------------------
 
     def pump(self) -> int:
-        """Run every job waiting (call between ticks only). Returns how many ran."""
+        """Publish what was recorded, then run every job waiting (call between ticks only, on
+        the owner's thread). Returns how many jobs ran."""
+        self.flush()  # first: a viewer subscribing now must not get these ticks twice
         ran = 0
         while True:
             try:
@@ -139,6 +144,7 @@ class Owner:
 
     def rebind(self, timeline: Timeline) -> None:
         """Own another timeline (the window opened a file): viewers hear its status anew."""
+        self.flush()
         if self._record in self.timeline.recorders:
             self.timeline.recorders.remove(self._record)
         self.timeline = timeline
@@ -146,6 +152,7 @@ class Owner:
         self.hub.publish([msg.status_message(self.status())])
 
     def close(self) -> None:
+        self.flush()
         if self._record in self.timeline.recorders:
             self.timeline.recorders.remove(self._record)
         for p in self.publishers:
@@ -219,8 +226,22 @@ class Owner:
                 self._hashed_at = now
                 state_hash = self.timeline.flux.state_hash()
         batch = self.batch_of(branch, tick, events, state_hash)
-        for publisher in self.publishers:
-            try:
-                publisher.publish(batch)
-            except Exception:  # a publisher's trouble is its own: the town goes on
-                log.exception("a publisher failed on tick %d", tick)
+        if self._pending and self._pending[-1][0].branch == branch:
+            self._pending[-1].extend(batch)
+        elif batch:
+            self._pending.append(batch)
+        self._pending_ticks += 1
+        if self._pending_ticks >= FLUSH_TICKS:  # nobody flushed for a while: don't hoard
+            self.flush()
+
+    def flush(self) -> None:
+        """Hand the ticks recorded since the last flush to every publisher, a batch a branch:
+        once a turn of the owner (a frame of the window), not once a tick, so a viewer gets one
+        write for all the ticks of a frame."""
+        pending, self._pending, self._pending_ticks = self._pending, [], 0
+        for batch in pending:
+            for publisher in self.publishers:
+                try:
+                    publisher.publish(batch)
+                except Exception:  # a publisher's trouble is its own: the town goes on
+                    log.exception("a publisher failed on tick %d", batch[-1].tick)

@@ -65,6 +65,7 @@ class OwnerLoop:
                 return
             if self.owner.speed == MAX_SPEED:
                 self.owner.pump()  # a card waits one tick at most, even at max speed
+        self.owner.flush()
 
     def pause(self) -> float:
         speed = self.owner.speed
