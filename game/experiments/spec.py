@@ -46,6 +46,14 @@ Tick = Annotated[int, Field(ge=1, strict=True), AfterValidator(limits.check_tick
 Name = Annotated[str, AfterValidator(lambda v: limits.check_name(v, "name"))]
 
 
+def _known_scenario(name: str) -> str:
+    scenario(name)  # a ValueError in words for an unknown one, or a city beyond the limits
+    return name
+
+
+ScenarioName = Annotated[str, AfterValidator(_known_scenario)]
+
+
 class SpecError(Exception):
     """A spec that cannot be used: one line naming the file, where in it, and the problem."""
 
@@ -146,7 +154,7 @@ def _seed_list(value: object) -> object:
 class SweepSpec(_Strict):
     name: Name
     question: Annotated[str, AfterValidator(lambda v: limits.check_text(v, "question"))] = ""
-    scenarios: Annotated[list[str], Field(min_length=1)]
+    scenarios: Annotated[list[ScenarioName], Field(min_length=1)]
     seeds: Annotated[list[Seed], BeforeValidator(_seed_list), Field(min_length=1)]
     variants: Annotated[list[Variant], Field(min_length=1)] = Field(
         default_factory=lambda: [Variant(name="as is")])
@@ -213,10 +221,7 @@ def _check_variant(v: Variant, scenarios: list[str], length: int) -> None:
         raise ValueError(f"variant {limits.shown(v.name)}: card {late.card!r} at tick "
                          f"{late.tick:,} is after the run's last tick ({length:,})")
     for name in scenarios:
-        try:
-            ids = {c.id for c in scenario(name).citizens}
-        except ValueError as err:
-            raise ValueError(f"scenario {limits.shown(name)}: {err}") from None
+        ids = {c.id for c in scenario(name).citizens}
         for p in cards:
             try:
                 check_card(p.card, p.targets, ids)

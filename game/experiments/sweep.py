@@ -27,6 +27,7 @@ from game.experiments.spec import SweepSpec
 from game.userfiles.storage import clean_stale
 
 Progress = Callable[[int, int], None]  # (runs done, runs in all)
+CONNECT_TIMEOUT = "10s"  # to reach an existing cluster's scheduler
 
 
 class SweepError(Exception):
@@ -49,7 +50,7 @@ def connect(scheduler: str | None = None, workers: int | None = None) -> Iterato
     (one thread each; default: one per core) that closes with it."""
     if scheduler is not None:
         try:
-            client = Client(scheduler, timeout="10s")
+            client = Client(scheduler, timeout=CONNECT_TIMEOUT)
         except OSError as err:
             raise SweepError(f"cannot reach the scheduler at {scheduler}: {err}") from None
         with client:
@@ -57,7 +58,7 @@ def connect(scheduler: str | None = None, workers: int | None = None) -> Iterato
         return
     count = workers or os.cpu_count() or 1
     with LocalCluster(n_workers=count, threads_per_worker=1, processes=True,
-                      dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
+                      dashboard_address=":0", silence_logs=logging.ERROR) as cluster, \
             Client(cluster) as client:
         yield client
 
