@@ -92,11 +92,15 @@ def test_a_bad_spec_is_refused_in_one_line(
     (["sweep", "report"], "sweep report needs the sweep's folder"),
     (["sweep", "report", "{out}"], "holds no finished sweep"),
     (["sweep", "{tmp}/missing.json", "--out", "{out}"], "cannot read"),
+    (["sweep", "{tmp}/plots.json", "--out", "{out}"],
+     "report.metrics: the sweep samples no column 'reputation' (it samples tension,"),
 ])
 def test_bad_sweep_commands_say_why_in_one_line(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], said: str) -> None:
     path = tmp_path / "spec.json"
     path.write_text(json.dumps(SMALL))
+    (tmp_path / "plots.json").write_text(json.dumps(
+        with_(report={"metrics": ["tension", "reputation"]})))
     names = {"spec": str(path), "out": str(tmp_path / "out"), "tmp": str(tmp_path)}
     code = main([a.format(**names) for a in argv], out=io.StringIO())
     lines = capsys.readouterr().err.strip().splitlines()

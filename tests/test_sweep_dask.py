@@ -153,7 +153,7 @@ def test_the_report_draws_a_plot_per_metric_and_a_page(reference: Path) -> None:
     assert f"report: {page} (3 plots)" in out.getvalue()
     text = page.read_text()
     assert "Does a festival on day 1 bind the village?" in text
-    assert "runs where it rose after tick 400" in text
+    assert "change from tick 400 [95 % CI]" in text and "runs where it rose" in text
     for metric in SPEC["report"]["metrics"]:
         png = reference / "report" / f"{metric}.png"
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and f'src="{metric}.png"' in text

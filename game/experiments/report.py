@@ -25,7 +25,7 @@ from matplotlib.axes import Axes
 
 from game import config
 from game.experiments import table
-from game.experiments.sampling import KEY_COLUMNS
+from game.experiments.sampling import plottable
 from game.experiments.spec import SweepSpec
 from game.userfiles.storage import atomic_write_bytes, atomic_write_text
 
@@ -69,7 +69,7 @@ def write(out: Path) -> Path:
         rows, spec = table.read(out)
     except (OSError, KeyError, ValueError, pa.ArrowException) as err:
         raise ReportError(f"{out} holds no finished sweep ({table.TABLE}): {err}") from None
-    metrics = _metrics(rows, spec)
+    metrics = _metrics(spec)
     folder = out / REPORT
     folder.mkdir(parents=True, exist_ok=True)
     series = {m: _series(rows, spec, m) for m in metrics}
@@ -83,17 +83,12 @@ def write(out: Path) -> Path:
     return page
 
 
-def _metrics(rows: pa.Table, spec: SweepSpec) -> list[str]:
+def _metrics(spec: SweepSpec) -> list[str]:
     """The columns to show: the spec's choice, or the default ones the table has."""
-    numeric = [f.name for f in rows.schema
-               if f.name not in KEY_COLUMNS and not pa.types.is_list(f.type)]
+    numeric = plottable(spec.sample.what)
     if spec.report.metrics:
-        unknown = [m for m in spec.report.metrics if m not in numeric]
-        if unknown:
-            raise ReportError(f"report.metrics: no column {unknown[0]!r} in the table "
-                              f"(columns: {', '.join(numeric)})")
-        return list(spec.report.metrics)
-    return [m for m in DEFAULT_METRICS if m in numeric] or numeric[:6]
+        return list(spec.report.metrics)  # checked against the table before the sweep ran
+    return [m for m in DEFAULT_METRICS if m in numeric] or list(numeric[:6])
 
 
 def _series(rows: pa.Table, spec: SweepSpec, metric: str) -> list[Series]:
@@ -179,10 +174,11 @@ def _at_end(ax: Axes, series: list[Series], spec: SweepSpec) -> None:
                  fontsize=9, loc="left", color="#3a4466")
 
 
-def _rose(s: Series, since: int) -> float:
-    """The share of runs in which the metric ended higher than it was at tick `since`."""
-    at = int(np.searchsorted(s.ticks, since, side="right")) - 1
-    return float(np.mean(s.values[:, -1] > s.values[:, max(at, 0)]))
+def since_start(s: Series, since: int) -> FloatArray:
+    """Each run's change of the metric from just before tick `since` (the last sample before
+    it; tick 0 if none) to the end."""
+    before = max(int(np.searchsorted(s.ticks, since, side="left")) - 1, 0)
+    return s.values[:, -1] - s.values[:, before]
 
 
 def _page(spec: SweepSpec, series: dict[str, list[Series]], images: list[str],
@@ -203,15 +199,17 @@ def _page(spec: SweepSpec, series: dict[str, list[Series]], images: list[str],
             for p in v.perturbations()[:8]) or "no cards") +
         (" …" if len(v.perturbations()) > 8 else "") + "</li>" for v in spec.variants)
     since = spec.report.since
-    header = ("<tr><th>metric</th><th>variant</th><th>mean at the end</th>"
-              f"<th>95 % CI</th><th>runs where it rose after tick {since:,}</th></tr>")
+    header = ("<tr><th>metric</th><th>variant</th><th>mean at the end [95 % CI]</th>"
+              f"<th>change from tick {since:,} [95 % CI]</th><th>runs where it rose</th></tr>")
     cells = []
     for metric, group in series.items():
         for s in group:
-            mean, low, high = (float(a[-1]) for a in mean_band(s.values))
+            end = (float(a[-1]) for a in mean_band(s.values))
+            change = since_start(s, since)
+            moved = (float(a[0]) for a in mean_band(change[:, None]))
             cells.append(f"<tr><td>{e(metric)}</td><td>{e(_label(s, spec))}</td>"
-                         f"<td>{mean:.4g}</td><td>{low:.4g} – {high:.4g}</td>"
-                         f"<td>{100 * _rose(s, since):.0f} %</td></tr>")
+                         f"<td>{_interval(*end)}</td><td>{_interval(*moved)}</td>"
+                         f"<td>{100 * float(np.mean(change > 0)):.0f} %</td></tr>")
     figures = "".join(f'<figure><img src="{e(name)}" alt="{e(name)}"></figure>'
                       for name in images)
     first = spec.runs()[0].run
@@ -222,6 +220,10 @@ def _page(spec: SweepSpec, series: dict[str, list[Series]], images: list[str],
             f"<code>agent-town --load runs/{e(first)}.town --start-tick {since}</code> "
             f"opens it in the window at that tick (the table's <code>run</code> and "
             f"<code>tick</code> columns name them).</p>\n")
+
+
+def _interval(mean: float, low: float, high: float) -> str:
+    return f"{mean:.3g} [{low:.3g}, {high:.3g}]"
 
 
 _STYLE = ("body{font:15px/1.5 system-ui,sans-serif;max-width:1240px;margin:2em auto;"

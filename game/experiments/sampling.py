@@ -29,6 +29,7 @@ COALITION_COLUMNS: tuple[str, ...] = ("coalitions", "coalition_largest", "coalit
                                       "coalition_sizes")
 EVENT_COLUMNS: tuple[str, ...] = ("events_total", *(f"events_{k}" for k in EVENT_KINDS))
 REPUTATION_COLUMNS: tuple[str, ...] = ("reputation",)
+LIST_COLUMNS = frozenset({"coalition_sizes", "reputation"})  # a list a row
 SAMPLED: dict[Sample, tuple[str, ...]] = {
     Sample.METRICS: METRIC_COLUMNS, Sample.COALITIONS: COALITION_COLUMNS,
     Sample.EVENTS: EVENT_COLUMNS, Sample.REPUTATION: REPUTATION_COLUMNS,
@@ -38,6 +39,11 @@ SAMPLED: dict[Sample, tuple[str, ...]] = {
 def columns_for(what: tuple[Sample, ...]) -> tuple[str, ...]:
     """The table's columns, in order, for what a spec samples."""
     return KEY_COLUMNS + tuple(c for s in Sample if s in what for c in SAMPLED[s])
+
+
+def plottable(what: tuple[Sample, ...]) -> tuple[str, ...]:
+    """The sampled columns holding one number a row (what a report can plot)."""
+    return tuple(c for c in columns_for(what)[len(KEY_COLUMNS):] if c not in LIST_COLUMNS)
 
 
 @dataclass(frozen=True)

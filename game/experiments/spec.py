@@ -127,8 +127,8 @@ class Sampling(_Strict):
 
 
 class Report(_Strict):
-    """What `sweep report` shows: these columns, and how many runs saw each rise after
-    tick `since` (a card's tick, say)."""
+    """What `sweep report` shows: these columns (default: coalitions, tension, drama …), and
+    each one's change from just before tick `since` (a card's tick, say) to the end."""
 
     metrics: tuple[Name, ...] = ()
     since: Annotated[int, Field(ge=0, strict=True)] = 0
