@@ -139,8 +139,6 @@ def _over_time(ax: Axes, series: list[Series], spec: SweepSpec) -> None:
         colour = COLOURS[k % len(COLOURS)]
         days = s.ticks / config.DAY_TICKS
         mean, low, high = mean_band(s.values)
-        spread = np.percentile(s.values, [10, 90], axis=0)
-        ax.fill_between(days, spread[0], spread[1], color=colour, alpha=0.10, linewidth=0)
         ax.fill_between(days, low, high, color=colour, alpha=0.30, linewidth=0)
         ax.plot(days, mean, color=colour, linewidth=2,
                 label=f"{_label(s, spec)} (n={s.values.shape[0]})")
@@ -152,8 +150,8 @@ def _over_time(ax: Axes, series: list[Series], spec: SweepSpec) -> None:
     ax.grid(alpha=0.25)
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(frameon=False, fontsize=9, loc="best")
-    ax.set_title("mean over seeds · 95 % confidence band · 10–90 % of runs (faint) · "
-                 "cards dotted", fontsize=9, loc="left", color="#3a4466")
+    ax.set_title("mean over seeds with its 95 % confidence band · cards dotted", fontsize=9,
+                 loc="left", color="#3a4466")
 
 
 def _at_end(ax: Axes, series: list[Series], spec: SweepSpec) -> None:
@@ -199,17 +197,14 @@ def _page(spec: SweepSpec, series: dict[str, list[Series]], images: list[str],
             for p in v.perturbations()[:8]) or "no cards") +
         (" …" if len(v.perturbations()) > 8 else "") + "</li>" for v in spec.variants)
     since = spec.report.since
+    base = spec.variants[0].name
     header = ("<tr><th>metric</th><th>variant</th><th>mean at the end [95 % CI]</th>"
-              f"<th>change from tick {since:,} [95 % CI]</th><th>runs where it rose</th></tr>")
+              f"<th>change from tick {since:,} [95 % CI]</th><th>runs where it rose</th>"
+              f"<th>change against {e(base)}, seed by seed [95 % CI]</th></tr>")
     cells = []
     for metric, group in series.items():
         for s in group:
-            end = (float(a[-1]) for a in mean_band(s.values))
-            change = since_start(s, since)
-            moved = (float(a[0]) for a in mean_band(change[:, None]))
-            cells.append(f"<tr><td>{e(metric)}</td><td>{e(_label(s, spec))}</td>"
-                         f"<td>{_interval(*end)}</td><td>{_interval(*moved)}</td>"
-                         f"<td>{100 * float(np.mean(change > 0)):.0f} %</td></tr>")
+            cells.append(_row(metric, s, group, spec))
     figures = "".join(f'<figure><img src="{e(name)}" alt="{e(name)}"></figure>'
                       for name in images)
     first = spec.runs()[0].run
@@ -220,6 +215,25 @@ def _page(spec: SweepSpec, series: dict[str, list[Series]], images: list[str],
             f"<code>agent-town --load runs/{e(first)}.town --start-tick {since}</code> "
             f"opens it in the window at that tick (the table's <code>run</code> and "
             f"<code>tick</code> columns name them).</p>\n")
+
+
+def _row(metric: str, s: Series, group: list[Series], spec: SweepSpec) -> str:
+    """A metric of a variant: at the end, its change since the report's tick, and that change
+    against the first variant's on the same seeds (a paired difference)."""
+    e = html.escape
+    change = since_start(s, spec.report.since)
+    base = next(b for b in group if b.scenario == s.scenario)
+    paired = change - since_start(base, spec.report.since)
+    return (f"<tr><td>{e(metric)}</td><td>{e(_label(s, spec))}</td>"
+            f"<td>{_interval(*_last(s.values))}</td><td>{_interval(*_last(change[:, None]))}</td>"
+            f"<td>{100 * float(np.mean(change > 0)):.0f} %</td>"
+            f"<td>{'' if base is s else _interval(*_last(paired[:, None]))}</td></tr>")
+
+
+def _last(values: FloatArray) -> tuple[float, float, float]:
+    """The mean and its confidence band at the last sample."""
+    mean, low, high = mean_band(values)
+    return float(mean[-1]), float(low[-1]), float(high[-1])
 
 
 def _interval(mean: float, low: float, high: float) -> str:
