@@ -93,7 +93,7 @@ def run_sweep(spec: SweepSpec, out: Path, client: Client, *, resume: bool = Fals
     done = len(plans) - len(todo)
     if progress is not None:
         progress(done, len(plans))
-    futures = [client.submit(sampling.run, plan, pure=False) for plan in todo]
+    futures = client.map(sampling.run, todo, pure=False)  # one message to the scheduler
     names = {f.key: plan.run for f, plan in zip(futures, todo, strict=True)}
     finishing = as_completed(futures)
     futures.clear()  # each result is let go once written: a big sweep never holds them all
