@@ -805,11 +805,8 @@ def cmd_sweep(args: argparse.Namespace, out: TextIO) -> int:
         raise CliError("sweep needs --out DIR: the folder for the table and the runs")
     if args.scheduler is not None and args.workers is not None:
         raise CliError("--workers sizes a local cluster: a --scheduler's cluster has its own")
-    try:
-        from game.experiments import spec as sweep_spec
-        from game.experiments import sweep
-    except ImportError as err:
-        raise CliError(_need_sweep_extra(err)) from None
+    from game.experiments import spec as sweep_spec  # pydantic only: checked before Dask loads
+
     try:
         spec = sweep_spec.load(args.spec)
     except sweep_spec.SpecError as err:
@@ -817,6 +814,10 @@ def cmd_sweep(args: argparse.Namespace, out: TextIO) -> int:
     folder = Path(args.out)
     if folder.exists() and not folder.is_dir():
         raise CliError(f"cannot write {args.out}: it is not a folder")
+    try:
+        from game.experiments import sweep
+    except ImportError as err:
+        raise CliError(_need_sweep_extra(err)) from None
     bar = _SweepProgress(sys.stderr)
     try:
         with sweep.connect(args.scheduler, args.workers) as client:

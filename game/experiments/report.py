@@ -1,6 +1,6 @@
 """A sweep's report: a PNG per metric (its mean over seeds through time with a 95 % confidence
-band and the spread of the runs, per variant; and its distribution over seeds at the end) and a
-short HTML page with the question, the runs and a table of outcomes.
+band, per variant; and its distribution over seeds at the report's tick, the end by default)
+and a short HTML page with the question, the runs and a table of outcomes.
 
 Drawn with matplotlib's Agg backend (no window, no pygame), from the sweep's Parquet table
 alone. Pure: never imports pygame, the view or the command line.
@@ -25,8 +25,7 @@ from matplotlib.axes import Axes
 
 from game import config
 from game.experiments import table
-from game.experiments.sampling import plottable
-from game.experiments.spec import SweepSpec
+from game.experiments.spec import SweepSpec, plottable
 from game.userfiles.storage import atomic_write_bytes, atomic_write_text
 
 FloatArray = npt.NDArray[np.float64]
@@ -79,7 +78,7 @@ def write(out: Path) -> Path:
         atomic_write_bytes(path, _figure(metric, series[metric], spec))
         images.append(path.name)
     page = folder / "index.html"
-    atomic_write_text(page, _page(spec, series, images, rows.num_rows))
+    atomic_write_text(page, _page(spec, series, images, rows.num_rows, out))
     return page
 
 
@@ -120,7 +119,7 @@ def _figure(metric: str, series: list[Series], spec: SweepSpec) -> bytes:
     fig, (over, end) = plt.subplots(1, 2, figsize=(11, 4.2), width_ratios=(2.2, 1),
                                     layout="constrained")
     _over_time(over, series, spec)
-    _at_end(end, series, spec)
+    _at_until(end, series, spec)
     fig.suptitle(TITLES.get(metric, metric.replace("_", " ")), fontsize=13, x=0.01,
                  ha="left", fontweight="bold")
     over.set_ylabel(metric)
@@ -154,8 +153,9 @@ def _over_time(ax: Axes, series: list[Series], spec: SweepSpec) -> None:
                  loc="left", color="#3a4466")
 
 
-def _at_end(ax: Axes, series: list[Series], spec: SweepSpec) -> None:
-    finals = [s.values[:, -1] for s in series]
+def _at_until(ax: Axes, series: list[Series], spec: SweepSpec) -> None:
+    until = until_tick(spec)
+    finals = [s.values[:, sample_at(s, until)] for s in series]
     box = ax.boxplot(finals, orientation="horizontal", widths=0.55, patch_artist=True,
                      showfliers=False, medianprops={"color": "#181425"})
     rng = np.random.default_rng(0)  # the jitter only places dots: the same every report
@@ -168,19 +168,29 @@ def _at_end(ax: Axes, series: list[Series], spec: SweepSpec) -> None:
     ax.invert_yaxis()
     ax.grid(axis="x", alpha=0.25)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.set_title(f"at the end (day {spec.length / config.DAY_TICKS:g}), one dot a seed",
+    when = "the end" if until == spec.length else f"tick {until:,}"
+    ax.set_title(f"at {when} (day {until / config.DAY_TICKS:g}), one dot a seed",
                  fontsize=9, loc="left", color="#3a4466")
 
 
-def since_start(s: Series, since: int) -> FloatArray:
+def until_tick(spec: SweepSpec) -> int:
+    return spec.length if spec.report.until is None else spec.report.until
+
+
+def sample_at(s: Series, tick: int) -> int:
+    """The index of the last sample at or before `tick`."""
+    return max(int(np.searchsorted(s.ticks, tick, side="right")) - 1, 0)
+
+
+def change(s: Series, since: int, until: int) -> FloatArray:
     """Each run's change of the metric from just before tick `since` (the last sample before
-    it; tick 0 if none) to the end."""
+    it; tick 0 if none) to tick `until`."""
     before = max(int(np.searchsorted(s.ticks, since, side="left")) - 1, 0)
-    return s.values[:, -1] - s.values[:, before]
+    return s.values[:, sample_at(s, until)] - s.values[:, before]
 
 
 def _page(spec: SweepSpec, series: dict[str, list[Series]], images: list[str],
-          rows: int) -> str:
+          rows: int, out: Path) -> str:
     e = html.escape
     seeds = spec.seeds
     head = (f"<h1>{e(spec.name)}</h1>" + (f"<p class=q>{e(spec.question)}</p>"
@@ -198,7 +208,9 @@ def _page(spec: SweepSpec, series: dict[str, list[Series]], images: list[str],
         (" …" if len(v.perturbations()) > 8 else "") + "</li>" for v in spec.variants)
     since = spec.report.since
     base = spec.variants[0].name
-    header = ("<tr><th>metric</th><th>variant</th><th>mean at the end [95 % CI]</th>"
+    until = until_tick(spec)
+    header = ("<tr><th>metric</th><th>variant</th>"
+              f"<th>mean at tick {until:,} [95 % CI]</th>"
               f"<th>change from tick {since:,} [95 % CI]</th><th>runs where it rose</th>"
               f"<th>change against {e(base)}, seed by seed [95 % CI]</th></tr>")
     cells = []
@@ -212,28 +224,31 @@ def _page(spec: SweepSpec, series: dict[str, list[Series]], images: list[str],
             f"<style>{_STYLE}</style>{head}<h2>Variants</h2><ul>{variants}</ul>"
             f"<h2>Outcomes</h2><table>{header}{''.join(cells)}</table>"
             f"<h2>Plots</h2>{figures}<h2>Open a run</h2><p>Every run is a tiny history: "
-            f"<code>agent-town --load runs/{e(first)}.town --start-tick {since}</code> "
+            f"<code>agent-town --load {e(str(out / table.RUNS / first))}.town --start-tick "
+            f"{since}</code> "
             f"opens it in the window at that tick (the table's <code>run</code> and "
             f"<code>tick</code> columns name them).</p>\n")
 
 
 def _row(metric: str, s: Series, group: list[Series], spec: SweepSpec) -> str:
-    """A metric of a variant: at the end, its change since the report's tick, and that change
-    against the first variant's on the same seeds (a paired difference)."""
+    """A metric of a variant at the report's tick, its change since the report's other tick,
+    and that change against the first variant's on the same seeds (a paired difference)."""
     e = html.escape
-    change = since_start(s, spec.report.since)
+    since, until = spec.report.since, until_tick(spec)
+    moved = change(s, since, until)
     base = next(b for b in group if b.scenario == s.scenario)
-    paired = change - since_start(base, spec.report.since)
+    paired = moved - change(base, since, until)
+    at = s.values[:, sample_at(s, until)]
     return (f"<tr><td>{e(metric)}</td><td>{e(_label(s, spec))}</td>"
-            f"<td>{_interval(*_last(s.values))}</td><td>{_interval(*_last(change[:, None]))}</td>"
-            f"<td>{100 * float(np.mean(change > 0)):.0f} %</td>"
-            f"<td>{'' if base is s else _interval(*_last(paired[:, None]))}</td></tr>")
+            f"<td>{_interval(*_mean(at))}</td><td>{_interval(*_mean(moved))}</td>"
+            f"<td>{100 * float(np.mean(moved > 0)):.0f} %</td>"
+            f"<td>{'' if base is s else _interval(*_mean(paired))}</td></tr>")
 
 
-def _last(values: FloatArray) -> tuple[float, float, float]:
-    """The mean and its confidence band at the last sample."""
-    mean, low, high = mean_band(values)
-    return float(mean[-1]), float(low[-1]), float(high[-1])
+def _mean(values: FloatArray) -> tuple[float, float, float]:
+    """The mean of one value a seed, and its confidence band."""
+    mean, low, high = mean_band(values[:, None])
+    return float(mean[0]), float(low[0]), float(high[0])
 
 
 def _interval(mean: float, low: float, high: float) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from game import __version__
-from game.experiments.spec import RunPlan, Sample
+from game.experiments.spec import RunPlan, Sample, columns_for
 from game.sim.events import EVENT_KINDS
 from game.sim.flux import TownFlux
 from game.trace import store
@@ -21,31 +21,6 @@ from game.trace.timeline import MAIN, Timeline
 
 Value = int | float | str | list[int] | list[float]
 Columns = dict[str, list[Value]]
-KEY_COLUMNS: tuple[str, ...] = ("run", "scenario", "variant", "seed", "tick", "day",
-                                "state_hash")
-METRIC_COLUMNS: tuple[str, ...] = ("tension", "cooperation", "surplus", "drama",
-                                   "events_today", "tokens")
-COALITION_COLUMNS: tuple[str, ...] = ("coalitions", "coalition_largest", "coalition_members",
-                                      "coalition_sizes")
-EVENT_COLUMNS: tuple[str, ...] = ("events_total", *(f"events_{k}" for k in EVENT_KINDS))
-REPUTATION_COLUMNS: tuple[str, ...] = ("reputation",)
-LIST_COLUMNS = frozenset({"coalition_sizes", "reputation"})  # a list a row
-SAMPLED: dict[Sample, tuple[str, ...]] = {
-    Sample.METRICS: METRIC_COLUMNS, Sample.COALITIONS: COALITION_COLUMNS,
-    Sample.EVENTS: EVENT_COLUMNS, Sample.REPUTATION: REPUTATION_COLUMNS,
-}
-
-
-def columns_for(what: tuple[Sample, ...]) -> tuple[str, ...]:
-    """The table's columns, in order, for what a spec samples."""
-    return KEY_COLUMNS + tuple(c for s in Sample if s in what for c in SAMPLED[s])
-
-
-def plottable(what: tuple[Sample, ...]) -> tuple[str, ...]:
-    """The sampled columns holding one number a row (what a report can plot)."""
-    return tuple(c for c in columns_for(what)[len(KEY_COLUMNS):] if c not in LIST_COLUMNS)
-
-
 @dataclass(frozen=True)
 class RunResult:
     """A finished run: its rows as columns, its history as the text of a `.town` file, and

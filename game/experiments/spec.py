@@ -36,6 +36,7 @@ from pydantic import (
 
 from game import config, limits
 from game.sim.cards import Perturbation, check_card
+from game.sim.events import EVENT_KINDS
 from game.sim.scenarios import scenario, slug
 from game.userfiles.jsonfile import JsonFileError, first_problem, read_json
 
@@ -65,6 +66,32 @@ class Sample(StrEnum):
     COALITIONS = "coalitions"  # how many, the largest, citizens in one, every size
     EVENTS = "events"  # events of each kind so far (and all of them)
     REPUTATION = "reputation"  # every citizen's reputation, in the scenario's citizen order
+
+
+# The table's columns: the run and sample first, then each group a spec samples, in this order.
+KEY_COLUMNS: tuple[str, ...] = ("run", "scenario", "variant", "seed", "tick", "day",
+                                "state_hash")
+METRIC_COLUMNS: tuple[str, ...] = ("tension", "cooperation", "surplus", "drama",
+                                   "events_today", "tokens")
+COALITION_COLUMNS: tuple[str, ...] = ("coalitions", "coalition_largest", "coalition_members",
+                                      "coalition_sizes")
+EVENT_COLUMNS: tuple[str, ...] = ("events_total", *(f"events_{k}" for k in EVENT_KINDS))
+REPUTATION_COLUMNS: tuple[str, ...] = ("reputation",)
+LIST_COLUMNS = frozenset({"coalition_sizes", "reputation"})  # a list a row
+SAMPLED: dict[Sample, tuple[str, ...]] = {
+    Sample.METRICS: METRIC_COLUMNS, Sample.COALITIONS: COALITION_COLUMNS,
+    Sample.EVENTS: EVENT_COLUMNS, Sample.REPUTATION: REPUTATION_COLUMNS,
+}
+
+
+def columns_for(what: tuple[Sample, ...]) -> tuple[str, ...]:
+    """The table's columns, in order, for what a spec samples."""
+    return KEY_COLUMNS + tuple(c for s in Sample if s in what for c in SAMPLED[s])
+
+
+def plottable(what: tuple[Sample, ...]) -> tuple[str, ...]:
+    """The sampled columns holding one number a row (what a report can plot)."""
+    return tuple(c for c in columns_for(what)[len(KEY_COLUMNS):] if c not in LIST_COLUMNS)
 
 
 class _Strict(BaseModel):
@@ -127,11 +154,13 @@ class Sampling(_Strict):
 
 
 class Report(_Strict):
-    """What `sweep report` shows: these columns (default: coalitions, tension, drama …), and
-    each one's change from just before tick `since` (a card's tick, say) to the end."""
+    """What `sweep report` shows: these columns (default: coalitions, tension, drama …), their
+    values at tick `until` (default: the end), and their change from just before tick `since`
+    (a card's tick, say) to `until`."""
 
     metrics: tuple[Name, ...] = ()
     since: Annotated[int, Field(ge=0, strict=True)] = 0
+    until: Tick | None = None
 
 
 def _seed_list(value: object) -> object:
@@ -178,6 +207,7 @@ class SweepSpec(_Strict):
                            "samples in a run")
         for v in self.variants:
             _check_variant(v, self.scenarios, self.length)
+        _check_report(self.report, self.sample.what, self.length)
         return self
 
     @property
@@ -228,6 +258,18 @@ def _check_variant(v: Variant, scenarios: list[str], length: int) -> None:
             except ValueError as err:
                 raise ValueError(f"variant {limits.shown(v.name)} in scenario "
                                  f"{limits.shown(name)}: card {p.card!r}: {err}") from None
+
+
+def _check_report(report: Report, what: tuple[Sample, ...], length: int) -> None:
+    columns = plottable(what)
+    unknown = [m for m in report.metrics if m not in columns]
+    if unknown:
+        raise ValueError(f"report.metrics: the sweep samples no column {unknown[0]!r} (it "
+                         f"samples {', '.join(columns)})")
+    until = length if report.until is None else report.until
+    if not report.since < until <= length:
+        raise ValueError(f"report: expected since < until ≤ the run's last tick ({length:,}), "
+                         f"got since {report.since:,}, until {until:,}")
 
 
 def run_id(scenario_name: str, variant: str, seed: int) -> str:

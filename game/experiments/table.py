@@ -20,8 +20,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from game import __version__
-from game.experiments.sampling import RunResult, columns_for
-from game.experiments.spec import RunPlan, SweepSpec
+from game.experiments.sampling import RunResult
+from game.experiments.spec import RunPlan, SweepSpec, columns_for
 from game.sim.scenarios import scenario
 from game.userfiles.storage import atomic_write_bytes, atomic_write_text
 
