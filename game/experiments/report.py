@@ -144,12 +144,16 @@ def _over_time(ax: Axes, series: list[Series], spec: SweepSpec) -> None:
     for v in spec.variants:
         for tick in sorted({p.tick for p in v.perturbations()})[:12]:
             ax.axvline(tick / config.DAY_TICKS, color="#8b9bb4", linewidth=0.8, linestyle=":")
+    until = until_tick(spec)
+    if until < spec.length:  # where the right-hand panel and the page's table look
+        ax.axvline(until / config.DAY_TICKS, color="#3a4466", linewidth=1.2, alpha=0.6)
     ax.set_xlabel("day")
     ax.set_xlim(0, spec.length / config.DAY_TICKS)
     ax.grid(alpha=0.25)
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(frameon=False, fontsize=9, loc="best")
-    ax.set_title("mean over seeds with its 95 % confidence band · cards dotted", fontsize=9,
+    ax.set_title("mean over seeds with its 95 % confidence band · cards dotted"
+                 + (f" · tick {until:,} solid" if until < spec.length else ""), fontsize=9,
                  loc="left", color="#3a4466")
 
 
