@@ -8,6 +8,8 @@ Prints one figure per line, each the median of several rounds that alternate the
   overhead              dask 1 worker against the plain loop, per run (goal: at most 10 %)
   cpu per run           CPU time of this process and the workers per run: the overhead as
                         work, which other programs on a shared machine do not blur
+  runs in flight        the workers' compute time over the sweep's wall-clock time: how busy
+                        Dask keeps them (2.0: two workers never idle), whatever cores they get
 
 The clusters start (and their workers import the game) before anything is timed: a sweep of a
 thousand runs pays that once. Run with the project installed with its sweep extra:
@@ -25,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from distributed import Client
+from distributed import Client, get_task_stream
 
 from game.experiments import sampling, spec, sweep, table
 
@@ -59,9 +61,16 @@ class Way:
         return time.process_time() + sum(workers.values())
 
 
-def on_cluster(client: Client) -> Way:
+def on_cluster(client: Client, busy: list[float]) -> Way:
+    """The sweep on `client`'s cluster; `busy` hears, each time, the runs in flight on average
+    (the workers' compute time over the wall-clock time: 2.0 keeps two workers always busy)."""
     def run(out: Path) -> None:
-        sweep.run_sweep(SPEC, out, client)
+        start = time.perf_counter()
+        with get_task_stream(client) as stream:
+            sweep.run_sweep(SPEC, out, client)
+        took = time.perf_counter() - start
+        busy.append(sum(part["stop"] - part["start"] for task in stream.data
+                        for part in task["startstops"] if part["action"] == "compute") / took)
     return Way(run, client)
 
 
@@ -79,8 +88,10 @@ def timed(way: Way) -> tuple[float, float]:
 def main() -> None:
     runs = len(SPEC.runs())
     with sweep.connect(workers=1) as one, sweep.connect(workers=2) as two:
-        ways = {"plain loop": Way(plain_loop), "dask 1 worker": on_cluster(one),
-                "dask 2 workers": on_cluster(two)}
+        busy: dict[str, list[float]] = {"dask 1 worker": [], "dask 2 workers": []}
+        ways = {"plain loop": Way(plain_loop),
+                "dask 1 worker": on_cluster(one, busy["dask 1 worker"]),
+                "dask 2 workers": on_cluster(two, busy["dask 2 workers"])}
         for way in ways.values():  # warm up: every worker has imported and run the town
             timed(way)
         wall: dict[str, list[float]] = {name: [] for name in ways}
@@ -102,6 +113,8 @@ def main() -> None:
     print(f"cpu overhead dask 1 worker vs plain loop: "
           f"{100 * (per_run['dask 1 worker'] / per_run['plain loop'] - 1):.1f} %")
     print(f"cpu overhead per run: {per_run['dask 1 worker'] - per_run['plain loop']:.1f} ms")
+    for name, runs_in_flight in busy.items():
+        print(f"runs in flight, {name}: {statistics.median(runs_in_flight):.2f}")
     print(f"load average (1 min) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
