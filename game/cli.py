@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # the window's modules load only when a command opens or rend
 
 PROG = "agent-town"
 BRANCH_HELP = "branch name (default: the file's current branch)"
+MAX_WORKERS = 256  # worker processes of a local sweep cluster
 
 
 class CliError(Exception):
@@ -110,6 +111,14 @@ def _port(text: str) -> int:
     return value
 
 
+def _workers(text: str) -> int:
+    value = _count(text)
+    if not 1 <= value <= MAX_WORKERS:
+        raise argparse.ArgumentTypeError(
+            f"a local cluster takes 1 to {MAX_WORKERS} workers, got {limits.number(value)}")
+    return value
+
+
 def _speed(text: str) -> int:
     try:
         return speed.parse(text)
@@ -140,7 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="0 (pause), 1, 2, 4, 8, 16 or -1 (max); default: the last speed")
     parser.add_argument("--load", type=_path, metavar="FILE.town", help="open a saved history")
     parser.add_argument("--start-tick", type=_tick, default=0,
-                        help="run the town headless this far before the window opens")
+                        help="run the town headless this far before the window opens "
+                        "(with --load: open the history at this tick)")
     parser.add_argument("--frames", type=_frames, help="run exactly N frames (1/60 s each), exit")
     parser.add_argument("--screenshot", type=_path, metavar="OUT.png",
                         help="save the last frame as a PNG")
@@ -160,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_show_commands(sub)
     _add_wire_commands(sub)
     _add_projection_commands(sub)
+    _add_sweep_commands(sub)
     return parser
 
 
@@ -289,6 +300,26 @@ def _lod(text: str) -> int:
         return check_lod(_count(text))
     except ValueError as err:
         raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def _add_sweep_commands(sub: Subparsers[_Parser]) -> None:
+    """Experiments: many runs of a spec on Dask, and a report of their table."""
+    sweep = sub.add_parser(
+        "sweep", help="run a sweep spec's runs on Dask into one table (or: sweep report DIR)",
+        description="agent-town sweep SPEC.json --out DIR: every (scenario, variant, seed) of "
+        "the spec as a Dask task, one Parquet table and a .town per run. agent-town sweep "
+        "report DIR: plots and an HTML page from a sweep's table.")
+    sweep.add_argument("spec", type=_path, metavar="SPEC.json",
+                       help="a sweep spec (or the word 'report', then the sweep's folder)")
+    sweep.add_argument("folder", nargs="?", type=_path, metavar="DIR",
+                       help="with 'report': the folder a sweep wrote")
+    sweep.add_argument("--out", type=_path, metavar="DIR", help="the folder to write")
+    sweep.add_argument("--scheduler", metavar="tcp://HOST:8786",
+                       help="run on this Dask cluster (default: a local one on this machine)")
+    sweep.add_argument("--workers", type=_workers,
+                       help="worker processes of the local cluster (default: one per core)")
+    sweep.add_argument("--resume", action="store_true",
+                       help="finish a sweep stopped part-way: runs written are kept, not redone")
 
 
 def load_perturbations(path: str) -> list[Perturbation]:
@@ -768,6 +799,92 @@ def cmd_gateway(args: argparse.Namespace, out: TextIO) -> int:
         raise CliError(str(err)) from None
 
 
+def cmd_sweep(args: argparse.Namespace, out: TextIO) -> int:
+    """Run a sweep spec, or (`sweep report DIR`) draw a sweep's report."""
+    if args.spec == "report":
+        return _sweep_report(args, out)
+    if args.folder is not None:
+        raise CliError(f"sweep takes one SPEC.json (and --out DIR), got also {args.folder!r}")
+    if args.out is None:
+        raise CliError("sweep needs --out DIR: the folder for the table and the runs")
+    if args.scheduler is not None and args.workers is not None:
+        raise CliError("--workers sizes a local cluster: a --scheduler's cluster has its own")
+    from game.experiments import spec as sweep_spec  # pydantic only: checked before Dask loads
+
+    try:
+        spec = sweep_spec.load(args.spec)
+    except sweep_spec.SpecError as err:
+        raise CliError(str(err)) from None
+    folder = Path(args.out)
+    if folder.exists() and not folder.is_dir():
+        raise CliError(f"cannot write {args.out}: it is not a folder")
+    try:
+        from game.experiments import sweep
+    except ImportError as err:
+        raise CliError(_need_sweep_extra(err)) from None
+    bar = _SweepProgress(sys.stderr)
+    try:
+        with sweep.connect(args.scheduler, args.workers) as client:
+            done = sweep.run_sweep(spec, folder, client, resume=args.resume, progress=bar)
+    except sweep.SweepError as err:
+        raise CliError(str(err)) from None
+    except OSError as err:
+        raise CliError(f"cannot write {args.out}: {err.strerror or err}") from None
+    except KeyboardInterrupt:
+        _complain(f"{PROG}: the runs written so far are kept: add --resume to finish")
+        raise
+    finally:
+        bar.close()
+    out.write(f"sweep {spec.name}: {done.runs} runs ({done.kept} already written, {done.ran} "
+              f"run now) → {done.table}\n"
+              f"  a run opens with: {PROG} --load {folder / 'runs' / '<run>.town'} "
+              f"--start-tick T\n  plots: {PROG} sweep report {folder}\n")
+    return 0
+
+
+class _SweepProgress:
+    """The sweep's progress bar on a terminal: runs done of runs in all."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.bar: Progress | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = Progress(total, self.stream, minimum=0)
+        self.bar.update(done)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _sweep_report(args: argparse.Namespace, out: TextIO) -> int:
+    if args.folder is None:
+        raise CliError("sweep report needs the sweep's folder: agent-town sweep report DIR")
+    if args.out is not None or args.scheduler is not None or args.workers is not None \
+            or args.resume:
+        raise CliError("sweep report takes only the sweep's folder (it writes DIR/report)")
+    try:
+        from game.experiments import report
+    except ImportError as err:
+        raise CliError(_need_sweep_extra(err)) from None
+    try:
+        page = report.write(Path(args.folder))
+    except report.ReportError as err:
+        raise CliError(str(err)) from None
+    except OSError as err:
+        raise CliError(f"cannot write the report in {args.folder}: {err.strerror or err}"
+                       ) from None
+    out.write(f"report: {page} ({len(report.plots(page.parent))} plots)\n")
+    return 0
+
+
+def _need_sweep_extra(err: ImportError) -> str:
+    return (f"sweeps need the sweep extra ({err.name} is missing): "
+            f"pip install 'agent-town[sweep]'")
+
+
 def cmd_follow(args: argparse.Namespace, out: TextIO) -> int:
     try:
         return wire.follow(args.url, out, ops=args.ops, as_json=args.json, token=args.token)
@@ -778,7 +895,7 @@ def cmd_follow(args: argparse.Namespace, out: TextIO) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "run": cmd_run, "verify": cmd_verify, "seek": cmd_seek, "events": cmd_events, "why": cmd_why,
     "demo": cmd_demo, "render": cmd_render, "serve": cmd_serve, "follow": cmd_follow,
-    "gateway": cmd_gateway, "state": cmd_state, "tui": cmd_tui,
+    "gateway": cmd_gateway, "state": cmd_state, "tui": cmd_tui, "sweep": cmd_sweep,
 }
 
 

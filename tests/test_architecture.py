@@ -42,12 +42,15 @@ ALLOWED: Mapping[str, frozenset[str]] = {
     "game.demos": _PURE,
     # What any face shows, as functions of the town's state: pure like the trace it reads.
     "game.projections": _BASE | {"game.projections", "game.sim", "game.trace"},
+    # Experiments: sweeps of many runs on Dask, their table and report; never draw a window.
+    "game.experiments": _BASE | {"game.experiments", "game.sim", "game.trace",
+                                 "game.userfiles"},
     # Servers, buses and clients: they feed on the timeline and never draw.
     "game.wire": _PURE | {"game.projections", "game.wire"},
     "game.tui": _PURE | {"game.projections", "game.tui", "game.wire"},
     "game.view": _PURE | {"game.projections", "game.view", "game.wire", "pygame"},
-    "game.cli": _PURE | {"game.projections", "game.view", "game.tui", "game.wire", "game.cli",
-                         "pygame"},
+    "game.cli": _PURE | {"game.projections", "game.view", "game.tui", "game.wire",
+                         "game.experiments", "game.cli", "pygame"},
     "game.__main__": _BASE | {"game.cli"},
 }
 EXTERNAL_LAYERS = frozenset({"pygame"})  # third-party packages the table speaks about

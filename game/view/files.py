@@ -183,6 +183,8 @@ def first_town(scenario: str, seed: int, start_tick: int, load: str | None
     if load is not None:
         timeline, said = open_town(load)
         if timeline is not None:
+            if start_tick:  # a row of a sweep's table: the history at that row's tick
+                timeline.seek(start_tick)
             return timeline, None
         problem = said
     timeline = Timeline(scenario, seed)
