@@ -103,6 +103,13 @@ class Timeline:
             out.append(self.branches[out[-1].parent])
         return out
 
+    def owner_of(self, name: str, tick: int) -> str:
+        """The branch in `name`'s lineage whose own history holds `tick`."""
+        for b in self.lineage(name):
+            if b.parent is None or tick > b.fork_tick:
+                return b.name
+        return MAIN
+
     def perturbations(self, name: str | None = None) -> list[Perturbation]:
         """Every perturbation a branch sees, in tick order (inherited ones first at a tie)."""
         chain = self.lineage(name or self.current)
@@ -307,13 +314,22 @@ class Timeline:
         self._known[name] = fork_tick
         self._metrics[name] = []
         self._schedules.clear()
-        self._fork_points.setdefault(self._owner(parent, fork_tick), set()).add(fork_tick)
+        self._fork_points.setdefault(self.owner_of(parent, fork_tick), set()).add(fork_tick)
         return branch
+
+    def hold(self, name: str, head: int) -> None:
+        """The history holds branch `name` up to `head` (a saved branch, simulated when asked
+        for): its ticks count toward the limit from now on."""
+        branch = self.branches[name]
+        if head > branch.head:
+            limits.check_ticks(self._held + head - branch.head, "the history's ticks reach")
+            self._held += head - branch.head
+            branch.head = head
 
     def hash_at(self, tick: int, branch: str | None = None) -> str:
         """The state hash at `tick` on `branch`: kept at each day's end once passed, otherwise
         the flux stands there to take it."""
-        kept = self._hashes.get((self._owner(branch or self.current, tick), tick))
+        kept = self._hashes.get((self.owner_of(branch or self.current, tick), tick))
         if kept is not None:
             return kept
         self.seek(tick, branch)
@@ -341,7 +357,7 @@ class Timeline:
             self.flux.inject(p)
         events = self.flux.tick()
         branch.head = max(branch.head, t)
-        own = self._owner(self.current, t)
+        own = self.owner_of(self.current, t)
         if t > self._known[own]:
             self._known[own] = t
             if self.keep_events:
@@ -364,13 +380,6 @@ class Timeline:
                 cached.setdefault(p.tick, []).append(p)
             self._schedules[name] = cached
         return cached
-
-    def _owner(self, name: str, tick: int) -> str:
-        """The branch in `name`'s lineage whose own history holds `tick`."""
-        for b in self.lineage(name):
-            if b.parent is None or tick > b.fork_tick:
-                return b.name
-        return MAIN
 
     def _segments(self, name: str, end: int) -> list[tuple[str, int]]:
         """(owner branch, last tick) pieces of a branch's history up to `end`, oldest first."""
