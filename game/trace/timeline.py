@@ -105,10 +105,10 @@ class Timeline:
 
     def owner_of(self, name: str, tick: int) -> str:
         """The branch in `name`'s lineage whose own history holds `tick`."""
-        for b in self.lineage(name):
-            if b.parent is None or tick > b.fork_tick:
-                return b.name
-        return MAIN
+        b = self.branches[name]
+        while b.parent is not None and tick <= b.fork_tick:
+            b = self.branches[b.parent]
+        return b.name
 
     def perturbations(self, name: str | None = None) -> list[Perturbation]:
         """Every perturbation a branch sees, in tick order (inherited ones first at a tie)."""
@@ -156,10 +156,6 @@ class Timeline:
     def cards_at(self, name: str, tick: int) -> list[Perturbation]:
         """The cards branch `name` runs at `tick`, in the order they run."""
         return list(self._schedule(name).get(tick, ()))
-
-    def owner_of(self, name: str, tick: int) -> str:
-        """The branch in `name`'s lineage whose own history holds `tick`."""
-        return self._owner(name, tick)
 
     def ticks_held(self) -> int:
         """Ticks the history holds over all its branches (limits.MAX_TICKS at most)."""
