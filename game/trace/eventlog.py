@@ -355,3 +355,29 @@ class Events(Sequence[Event]):
                 out.append((log, lo + a, lo + b))
             skipped += size
         return Events(out)
+
+
+class MetricLog:
+    """The town's metrics sampled along one branch: a tick column and a float column per
+    metric (the first sample names them; the flux always gives the same ones)."""
+
+    def __init__(self) -> None:
+        self.ticks = array("i")
+        self._columns: dict[str, array[float]] = {}
+
+    def append(self, tick: int, metrics: dict[str, float]) -> None:
+        if not self._columns:
+            self._columns = {key: array("d") for key in metrics}
+        if metrics.keys() != self._columns.keys():
+            raise ValueError(f"metrics {sorted(metrics)} are not those sampled before "
+                             f"({sorted(self._columns)})")
+        self.ticks.append(tick)
+        for key, value in metrics.items():
+            self._columns[key].append(value)
+
+    def between(self, start: int, end: int) -> list[tuple[int, dict[str, float]]]:
+        """The samples with start < tick ≤ end, oldest first."""
+        lo, hi = bisect_right(self.ticks, start), bisect_right(self.ticks, end)
+        columns = [(key, column[lo:hi].tolist()) for key, column in self._columns.items()]
+        return [(tick, {key: values[k] for key, values in columns})
+                for k, tick in enumerate(self.ticks[lo:hi])]

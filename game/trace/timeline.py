@@ -24,7 +24,7 @@ from game.sim.cards import Perturbation
 from game.sim.events import Event
 from game.sim.flux import Snapshot, TownFlux
 from game.sim.model import TownState
-from game.trace.eventlog import EventLog, Events
+from game.trace.eventlog import EventLog, Events, MetricLog
 
 MAIN = "main"
 # Told of every newly recorded tick: (the branch holding it, tick, its events), with the flux
@@ -78,7 +78,7 @@ class Timeline:
         self._hashes: dict[tuple[str, int], str] = {}  # (owner, day's end) → state hash
         self._logs: dict[str, EventLog] = {MAIN: EventLog(self.flux.citizens)}
         self._known: dict[str, int] = {MAIN: 0}  # how far each branch's own events are recorded
-        self._metrics: dict[str, list[tuple[int, dict[str, float]]]] = {MAIN: []}
+        self._metrics: dict[str, MetricLog] = {MAIN: MetricLog()}
         self._schedules: dict[str, dict[int, list[Perturbation]]] = {}
         self._held = 0  # ticks the history holds: each branch's, after its fork
         # Ticks where a branch forks, by the branch owning that tick: passing one keeps a
@@ -143,13 +143,15 @@ class Timeline:
     def metrics_series(self, name: str | None = None, end: int | None = None
                        ) -> list[tuple[int, dict[str, float]]]:
         """Town metrics sampled every METRIC_SAMPLE_TICKS along a branch (for sparklines)."""
+        if not self.keep_events:
+            raise RuntimeError("this timeline keeps no metrics")
         name = name or self.current
         stop = self.branches[name].head if end is None else end
         self._ensure_events(name, stop)
         out: list[tuple[int, dict[str, float]]] = []
         start = 0
         for owner, upto in self._segments(name, stop):
-            out.extend(m for m in self._metrics[owner] if start < m[0] <= upto)
+            out.extend(self._metrics[owner].between(start, upto))
             start = upto
         return out
 
@@ -308,7 +310,7 @@ class Timeline:
         self.branches[name] = branch
         self._logs[name] = EventLog(self.flux.citizens)
         self._known[name] = fork_tick
-        self._metrics[name] = []
+        self._metrics[name] = MetricLog()
         self._schedules.clear()
         self._fork_points.setdefault(self.owner_of(parent, fork_tick), set()).add(fork_tick)
         return branch
@@ -359,7 +361,7 @@ class Timeline:
             if self.keep_events:
                 self._logs[own].append(events)
                 if t % config.METRIC_SAMPLE_TICKS == 0:
-                    self._metrics[own].append((t, self.flux.metrics()))
+                    self._metrics[own].append(t, self.flux.metrics())
             for record in self.recorders:
                 record(own, t, events)
         if t % config.DAY_TICKS == 0 and (own, t) not in self._hashes:
