@@ -27,6 +27,9 @@ from game.sim.events import Event
 from game.sim.model import Citizen
 
 NAMED = 16  # the participants whose names a template may leave holes for (then the subject)
+# Events built lately, kept for the next frame: the window reads the same recent ones (feed,
+# inspector) frame after frame.
+BUILT = 1024
 _SUCCESS, _PERTURBATION, _KEPT = 1, 2, 4  # flag bits
 _INT32 = 1 << 31
 _EXACT = 1 << 53  # integers a float holds exactly (metadata values live in one float column)
@@ -96,6 +99,7 @@ class EventLog:
         self._shapes: list[Shape] = [()]
         self._shape_codes: dict[Shape, int] = {(): 0}
         self._kept: dict[int, Event] = {}
+        self._built: dict[int, Event] = {}
         self.ticks = array("i")
         self._seq = array("i")
         self._op = array("i")
@@ -230,7 +234,15 @@ class EventLog:
     # --- reading -------------------------------------------------------------------------------
 
     def event(self, k: int) -> Event:
-        """The k-th event, built from the columns."""
+        """The k-th event, built from the columns (or kept from a recent read)."""
+        built = self._built.get(k)
+        if built is None:
+            built = self._built[k] = self._build(k)
+            if len(self._built) > BUILT:
+                del self._built[next(iter(self._built))]
+        return built
+
+    def _build(self, k: int) -> Event:
         flags = self._flags[k]
         if flags & _KEPT:
             return self._kept[k]
