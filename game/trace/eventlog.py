@@ -3,9 +3,9 @@
 One `EventLog` per branch holds its own events as typed arrays (tick, seq, op, participants,
 subject, region, flags, reason, message, dialogue, tokens, drama, card, metadata) and builds an
 `Event` only when one is read, equal to the one recorded, field for field. Texts are kept as
-templates: the citizens' names an event names (its participants' and its subject's) become
-numbered holes, so "Ada greeted Bruno" and "Cleo greeted Dan" share "{1} greeted {2}", and a
-template is kept once however many events use it. Each template is checked when it is made: a
+templates: the citizens' names an event names (its participants' in order, then its subject's)
+become numbered holes, so "Ada greeted Bruno" and "Cleo greeted Dan" share "{0} greeted {1}", and
+a template is kept once however many events use it. Each template is checked when it is made: a
 text it would not give back exactly is kept whole instead. An event the columns cannot hold (an
 id that is not its place in time, a value of an unusual type) is kept as it came.
 
@@ -134,7 +134,7 @@ class EventLog:
         return (sum(sys.getsizeof(c) for c in columns) + self.words.nbytes()
                 + sys.getsizeof(self._shapes) + sys.getsizeof(self._shape_codes)
                 + sum(sys.getsizeof(s) for s in self._shapes)
-                + sum(2048 for _ in self._kept))  # an event kept whole, roughly
+                + 2048 * len(self._kept))  # an event kept whole, roughly
 
     # --- writing -------------------------------------------------------------------------------
 
@@ -284,12 +284,6 @@ class EventLog:
         if kind == "s":
             return self.words.items[int(value)]
         return bool(value) if kind == "b" else int(value)
-
-    def participants_of(self, k: int) -> tuple[str, ...]:
-        """The k-th event's participants, without building the event."""
-        if self._flags[k] & _KEPT:
-            return self._kept[k].participants
-        return tuple(self._ids[i] for i in self._who[self._first[k]:self._first[k + 1]])
 
 
 def _word(words: list[str], code: int) -> str | None:
