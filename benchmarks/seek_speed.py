@@ -35,7 +35,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent.parent
 DAYS = 10
 TICKS_PER_MINUTE = 60 * 20 * 16  # at 16×
-SEEKS = {"new": 500, "old": 20}
+SEEKS = {"new": 500, "old": 10}
 
 
 def p95(samples: list[float]) -> float:
