@@ -1,9 +1,13 @@
-"""How fast the trace monoid answers on a 10-day-sized trace: 50,000 events over 25 citizens.
+"""How fast the trace answers on a 10-day-sized trace: 50,000 events over 25 citizens; and what
+the columnar event log costs on the events of a real town run.
 
 Prints one figure per line, each the median of several runs:
   foata               Foata normal form from the raw events (building the index included)
   causal past median  one causal past query on an index built once, as the timeline asks it
   equivalent          trace equivalence of the run against its Foata linearisation
+  event log write     writing an event into the log's columns (10 days of `town` with cards)
+  event log read      building an `Event` back from them
+  event log size      the log's bytes per event
 
 Run with the project installed: `python benchmarks/trace_speed.py`. Imports only numpy and
 `game.sim` / `game.trace`; never pygame or the view.
@@ -17,7 +21,10 @@ from collections.abc import Callable
 
 import numpy as np
 
+from game.sim.cards import CARDS, Perturbation
 from game.sim.events import Event
+from game.sim.flux import TownFlux
+from game.trace.eventlog import EventLog
 from game.trace.monoid import TraceIndex, equivalent, foata_normal_form, linearize
 
 EVENTS = 50_000
@@ -79,6 +86,22 @@ def main() -> None:
     print(f"foata: {foata_ms:.1f} ms")
     print(f"causal past median: {past_ms:.2f} ms")
     print(f"equivalent: {equivalent_ms:.1f} ms")
+    event_log()
+
+
+def event_log() -> None:
+    flux = TownFlux("town", SEED)
+    names = sorted(CARDS)
+    for k, tick in enumerate(range(530, 16_000, 530)):
+        flux.inject(Perturbation(tick=tick, card=names[k % len(names)]))
+    events = flux.run(16_000)
+    write_ms = median_ms(lambda: EventLog(flux.citizens).append(events), RUNS)
+    log = EventLog(flux.citizens)
+    log.append(events)
+    read_ms = median_ms(lambda: [log.event(k) for k in range(len(log))], RUNS)
+    print(f"event log write: {1000 * write_ms / len(events):.2f} µs per event")
+    print(f"event log read: {1000 * read_ms / len(events):.2f} µs per event")
+    print(f"event log size: {log.nbytes() / len(events):.0f} B per event")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -390,8 +391,9 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
     if args.hash_at and args.hash_at[-1] > ticks:
         raise CliError(f"--hash-at: tick {args.hash_at[-1]:,} is after the run's last tick "
                        f"({ticks:,})")
-    # Keyframes are only worth their memory when the history is saved (the save seeks).
-    timeline = _make_timeline(args.scenario, args.seed, keep_keyframes=bool(args.out))
+    # The save reads the day's-end hashes the timeline keeps as it runs: no keyframe, no event
+    # is kept, and nothing is simulated twice.
+    timeline = _make_timeline(args.scenario, args.seed, keep_keyframes=False, keep_events=False)
     if args.perturb is not None:
         try:
             timeline.add_perturbations(load_perturbations(args.perturb))
@@ -399,29 +401,47 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
             raise CliError(f"{args.perturb}: {err}") from None
     try:
         with _event_sink(args.events) as write:
-            all_events = _run_ticks(timeline, ticks, args.hash_at, write, out)
+            tally = _run_ticks(timeline, ticks, args.hash_at, write, out)
         if args.out:
             store.save(timeline, args.out)
     except OSError as err:
         raise CliError(f"cannot write {err.filename or args.out or args.events}: "
                        f"{err.strerror or err}") from None
-    out.write(run_summary(timeline.flux, all_events))
+    out.write(run_summary(timeline.flux, tally))
     if args.out:
         out.write(f"saved: {args.out}\n")
     return 0
 
 
+@dataclass
+class Tally:
+    """What a run's summary counts of its events, counted as they come."""
+
+    events: int = 0
+    per_op: Counter[str] = field(default_factory=Counter)
+    failed: Counter[str] = field(default_factory=Counter)
+    cards: Counter[str] = field(default_factory=Counter)
+
+    def add(self, event: Event) -> None:
+        self.events += 1
+        self.per_op[event.op] += 1
+        if not event.success:
+            self.failed[event.op] += 1
+        if event.perturbation and event.card:
+            self.cards[event.card] += 1
+
+
 def _run_ticks(timeline: Timeline, ticks: int, hash_at: list[int],
-               write: Callable[[Event], None], out: TextIO) -> list[Event]:
-    """Run `ticks` ticks, writing each event and the hashes asked for; every event."""
+               write: Callable[[Event], None], out: TextIO) -> Tally:
+    """Run `ticks` ticks, writing each event and the hashes asked for; the events' tally."""
     if 0 in hash_at:
         out.write(f"tick 0: {timeline.flux.state_hash()}\n")
     due = [t for t in hash_at if t > 0]
     progress = Progress(ticks, sys.stderr)
-    all_events: list[Event] = []
+    tally = Tally()
     for t in range(1, ticks + 1):
         for event in timeline.advance():
-            all_events.append(event)
+            tally.add(event)
             write(event)
         if due and due[0] == t:
             out.write(f"tick {t}: {timeline.flux.state_hash()}\n")
@@ -429,7 +449,7 @@ def _run_ticks(timeline: Timeline, ticks: int, hash_at: list[int],
         if t % 1000 == 0:
             progress.update(t)
     progress.close()
-    return all_events
+    return tally
 
 
 class LoadProgress:
@@ -448,6 +468,33 @@ class LoadProgress:
         if self.bar is not None:
             self.bar.close()
             self.bar = None
+
+
+def _open_at(path: str, branch: str | None, tick: int | None, keep_events: bool,
+             past_head: bool = True) -> tuple[Timeline, str, int]:
+    """A saved history standing at `tick` (default: the head) on `branch`, with the stored
+    hashes on the way there checked and no others: (timeline, branch, tick). Two bars on a
+    terminal: the way through the stored hashes, then on to the tick (past the head too, unless
+    `past_head` is False: then such a tick is refused before anything is simulated)."""
+    progress = LoadProgress(sys.stderr)
+    try:
+        record = store.read(path)
+        # One way, walked once: no keyframe would be read again.
+        timeline = store.build(record, path, keep_events, keyframe_budget_mb=0.0)
+        name = _branch(timeline, record, branch)
+        head = next(b.head for b in record.branches if b.name == name)
+        at = head if tick is None else tick
+        if at > head and not past_head:  # a saved history ends at its head
+            raise CliError(f"tick {at:,} is past the head of branch {name} (tick {head:,}): "
+                           f"choose a tick up to {head:,}")
+        store.verify_to(record, timeline, name, store.last_check(record, timeline, name, at),
+                        path, progress)
+    except store.SaveError as err:
+        raise CliError(str(err)) from None
+    finally:
+        progress.close()
+    _reach(timeline, name, at)
+    return timeline, name, at
 
 
 def _load(path: str) -> tuple[Timeline, store.SaveFile, dict[str, str]]:
@@ -473,7 +520,7 @@ def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
     progress = LoadProgress(sys.stderr)
     try:
         record = store.read(args.file)
-        timeline = store.build(record, args.file)
+        timeline = store.build(record, args.file, keep_events=False)
         finals = store.verify(record, timeline, args.file, progress)
     except store.HashMismatch as err:
         progress.close()
@@ -494,13 +541,8 @@ def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_seek(args: argparse.Namespace, out: TextIO) -> int:
-    timeline, record, _ = _load(args.file)
-    name = _branch(timeline, record, args.branch)
-    head = timeline.branches[name].head
-    if args.tick > head:  # a saved history ends at its head: nothing was saved past it
-        raise CliError(f"tick {args.tick:,} is past the head of branch {name} (tick {head:,}): "
-                       f"choose a tick up to {head:,}")
-    _reach(timeline, name, args.tick)
+    timeline, name, _ = _open_at(args.file, args.branch, args.tick, keep_events=False,
+                                 past_head=False)
     out.write(f"branch {name} · tick {args.tick}\n")
     out.write(town_summary(timeline.flux))
     return 0
@@ -548,26 +590,21 @@ def cmd_tui(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_events(args: argparse.Namespace, out: TextIO) -> int:
     if args.end is not None and args.end < args.start:
         raise CliError(f"--to {args.end:,} is before --from {args.start:,}: no tick lies between")
-    timeline, record, _ = _load(args.file)
-    name = _branch(timeline, record, args.branch)
-    if args.end is not None and args.end > timeline.branches[name].head:
-        _reach(timeline, name, args.end)  # the events past the head are simulated first
-    for event in timeline.events(name, args.start, args.end):
+    # Past the head, the events on the way there are simulated.
+    timeline, name, end = _open_at(args.file, args.branch, args.end, keep_events=True)
+    for event in timeline.events(name, args.start, end):
         out.write(event.model_dump_json() + "\n")
     return 0
 
 
 def cmd_why(args: argparse.Namespace, out: TextIO) -> int:
-    timeline, record, _ = _load(args.file)
-    name = _branch(timeline, record, args.branch)
+    timeline, name, _ = _open_at(args.file, args.branch, args.tick, keep_events=True)
     flux = timeline.flux
     wanted = args.citizen.lower()
     citizen = next((c for c in flux.citizens if wanted in (c.id, c.name.lower())), None)
     if citizen is None:
         raise CliError(f"no citizen {limits.shown(args.citizen)} in {args.file}")
     names = {c.id: c.name for c in flux.citizens}
-    if args.tick > timeline.branches[name].head:
-        _reach(timeline, name, args.tick)
     chain = TraceIndex(timeline.events(name, 0, args.tick)).why(citizen.id, args.tick, names)
     out.write(f"why is {citizen.name} as they are at tick {args.tick} (branch {name})?\n")
     out.write(f"  {chain.reason}\n")
@@ -590,26 +627,25 @@ def _event_sink(path: str | None) -> Iterator[Callable[[Event], None]]:
         yield write
 
 
-def _make_timeline(scenario_name: str, seed: int, keep_keyframes: bool) -> Timeline:
+def _make_timeline(scenario_name: str, seed: int, keep_keyframes: bool,
+                   keep_events: bool = True) -> Timeline:
     budget = config.KEYFRAME_BUDGET_MB if keep_keyframes else 0.0
     try:
-        return Timeline(scenario_name, seed, keyframe_budget_mb=budget)
+        return Timeline(scenario_name, seed, keyframe_budget_mb=budget, keep_events=keep_events)
     except ValueError as err:
         raise CliError(str(err)) from None
 
 
-def run_summary(flux: TownFlux, events: Sequence[Event]) -> str:
+def run_summary(flux: TownFlux, tally: Tally) -> str:
     """A readable summary of a run: its events per op and perturbations, then the town."""
     lines = [
         f"scenario {flux.scenario.name} · seed {flux.seed} · {len(flux.citizens)} citizens",
-        f"events: {len(events)}",
+        f"events: {tally.events}",
     ]
-    per_op = Counter(e.op for e in events)
-    failed = Counter(e.op for e in events if not e.success)
-    for op, count in sorted(per_op.items(), key=lambda kv: (-kv[1], kv[0])):
-        extra = f" ({failed[op]} failed)" if failed[op] else ""
+    for op, count in sorted(tally.per_op.items(), key=lambda kv: (-kv[1], kv[0])):
+        extra = f" ({tally.failed[op]} failed)" if tally.failed[op] else ""
         lines.append(f"  {op:<20} {count:>6}{extra}")
-    cards = Counter(e.card for e in events if e.perturbation and e.card)
+    cards = tally.cards
     lines.append(f"perturbations: {sum(cards.values())} events"
                  + (f" ({', '.join(f'{c} {n}' for c, n in sorted(cards.items()))})"
                     if cards else ""))

@@ -11,7 +11,7 @@ is a function of the state alone: `map(id)` is the identity and `map(f).map(g)` 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -35,7 +35,7 @@ class Moment:
         return Moment(timeline.current, timeline.cursor)
 
 
-def recent(timeline: Timeline, ticks: int) -> list[Event]:
+def recent(timeline: Timeline, ticks: int) -> Sequence[Event]:
     """The events of the last `ticks` ticks up to the cursor, its own included."""
     cursor = timeline.cursor
     return timeline.events(start=max(0, cursor - ticks), end=cursor)

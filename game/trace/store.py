@@ -7,7 +7,7 @@ Writes are atomic. Never pickle. Pure: never imports pygame or the view.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -23,7 +23,7 @@ from pydantic import (
 
 from game import __version__, config, limits
 from game.sim.cards import Perturbation
-from game.trace.timeline import MAIN, Timeline
+from game.trace.timeline import MAIN, WALK_STEP, Timeline
 from game.userfiles.jsonfile import JsonFileError, first_problem, read_json
 from game.userfiles.storage import atomic_write_text
 
@@ -198,10 +198,14 @@ def read(path: str | Path) -> SaveFile:
                         f"{msg}") from None
 
 
-def build(record: SaveFile, where: str | Path = "save") -> Timeline:
-    """A timeline with the file's branches declared (nothing simulated yet)."""
+def build(record: SaveFile, where: str | Path = "save", keep_events: bool = True,
+          keyframe_budget_mb: float = config.KEYFRAME_BUDGET_MB) -> Timeline:
+    """A timeline with the file's branches declared (nothing simulated yet); one that only
+    checks hashes or stands at a tick keeps no events, one that walks a single way once needs
+    no keyframes."""
     try:
-        timeline = Timeline(record.scenario, record.seed)
+        timeline = Timeline(record.scenario, record.seed, keyframe_budget_mb=keyframe_budget_mb,
+                            keep_events=keep_events)
     except ValueError as err:
         raise SaveError(f"cannot open {where}: {err}") from None
     names = {b.name for b in record.branches}
@@ -267,16 +271,117 @@ def verify(record: SaveFile, timeline: Timeline, where: str | Path = "save",
 
         for tick in sorted(b.hashes):
             timeline.walk(tick, b.name, report)
-            got = timeline.flux.state_hash()
-            if got != b.hashes[tick]:
-                raise HashMismatch(f"{where}: branch {limits.shown(b.name)}: state hash at tick "
-                                   f"{tick} is {got}, the file says {b.hashes[tick]}")
+            _check(timeline.hash_at(tick), b, tick, where)
         timeline.walk(b.head, b.name, report)
         timeline.branches[b.name].head = b.head
         finals[b.name] = timeline.flux.state_hash()
         before += b.head - b.fork_tick
     timeline.seek(min(record.cursor, timeline.branches[record.current].head), record.current)
     return finals
+
+
+def verify_to(record: SaveFile, timeline: Timeline, name: str, tick: int,
+              where: str | Path = "save", progress: Callable[[int, int], None] | None = None
+              ) -> None:
+    """Stand at `tick` on branch `name`, checking the stored hashes on the way there and no
+    others (a tick past the branch's head is simulated on from it).
+
+    `progress(done, total)` hears the ticks walked, every few thousand.
+    """
+    for b in record.branches:  # the whole history is held, though only a part is walked
+        timeline.hold(b.name, b.head)
+    for at in _walking(timeline, name, _stops_to(record, timeline, name, tick), where):
+        if progress is not None:
+            progress(at, tick)
+
+
+def last_check(record: SaveFile, timeline: Timeline, name: str, tick: int) -> int:
+    """The last tick up to `tick` on branch `name` with a stored hash (0 if none)."""
+    return max((t for t, b in _stops_to(record, timeline, name, tick) if b is not None),
+               default=0)
+
+
+Stop = tuple[int, SavedBranch | None]  # a tick to reach, and the saved branch whose hash it has
+
+
+def _stops_to(record: SaveFile, timeline: Timeline, name: str, tick: int) -> list[Stop]:
+    """The stored hashes on branch `name`'s way to `tick` (each its owner's), then the tick."""
+    saved = {b.name: b for b in record.branches}
+    due = sorted((t, b.name) for b in timeline.lineage(name) for t in saved[b.name].hashes
+                 if t <= tick and timeline.owner_of(name, t) == b.name)
+    return [*((t, saved[owner]) for t, owner in due), (tick, None)]
+
+
+def _walking(timeline: Timeline, name: str, stops: list[Stop], where: str | Path,
+             step: int = WALK_STEP) -> Iterator[int]:
+    """Walk branch `name` through `stops`, checking the hash of each that has one; yields the
+    cursor every `step` ticks and at each stop. Raises HashMismatch."""
+    if name != timeline.current:
+        timeline.seek(0, name)
+    for tick, b in stops:
+        while timeline.cursor + step < tick:
+            timeline.seek(timeline.cursor + step)
+            yield timeline.cursor
+        timeline.seek(tick)
+        if b is not None:
+            _check(timeline.hash_at(tick), b, tick, where)
+        yield tick
+
+
+def _check(got: str, b: SavedBranch, tick: int, where: str | Path) -> None:
+    if got != b.hashes[tick]:
+        raise HashMismatch(f"{where}: branch {limits.shown(b.name)}: state hash at tick "
+                           f"{tick} is {got}, the file says {b.hashes[tick]}")
+
+
+class Opening:
+    """A saved history opened in slices a window can take between two frames.
+
+    First the way to the saved cursor, checking the hashes on it: then `ready`, and `timeline`
+    stands there to be shown and played. Then every branch is checked to its head on a timeline
+    of its own that keeps no events (so the shown one may move meanwhile); `finals` then holds
+    the heads' hashes. `done` of `total` ticks have run so far, for a progress bar.
+    """
+
+    def __init__(self, record: SaveFile, where: str | Path = "save", step: int = WALK_STEP
+                 ) -> None:
+        self.record = record
+        self.where = where
+        self.step = step
+        self.timeline = build(record, where)
+        self._checker = build(record, where, keep_events=False)
+        current = record.current
+        self.cursor = min(record.cursor, next(b.head for b in record.branches
+                                              if b.name == current))
+        self.total = self.cursor + sum(b.head - b.fork_tick for b in record.branches)
+        self.done = 0
+        self.ready = False
+        self.finals: dict[str, str] = {}
+        for b in record.branches:
+            self.timeline.hold(b.name, b.head)
+        self._work = self._slices()
+
+    def advance(self) -> bool:
+        """Run one slice (about `step` ticks); True once every branch is checked. Raises
+        HashMismatch naming the branch and tick that differ."""
+        return next(self._work, None) is None
+
+    def _slices(self) -> Iterator[int]:
+        current = self.record.current
+        stops = _stops_to(self.record, self.timeline, current, self.cursor)
+        for at in _walking(self.timeline, current, stops, self.where, self.step):
+            self.done = at
+            self.ready = at == self.cursor  # the way there checked: the town may be shown
+            yield at
+        before = self.cursor
+        for b in self.record.branches:
+            stops = [*((t, b) for t in sorted(b.hashes)), (b.head, None)]
+            for at in _walking(self._checker, b.name, stops, self.where, self.step):
+                self.done = before + max(0, at - b.fork_tick)
+                yield self.done
+            self.finals[b.name] = self._checker.hash_at(b.head)
+            before += b.head - b.fork_tick
+        self.done = self.total
 
 
 def load(path: str | Path, progress: Callable[[int, int], None] | None = None

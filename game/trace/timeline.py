@@ -3,8 +3,11 @@
 A branch is (parent, fork tick, its own perturbations). The state at (branch, tick) is fully
 determined by the seed and the perturbations that branch sees: its parent's up to the fork tick,
 then its own. The log is the truth; keyframes (snapshots every K ticks) are a bounded cache that
-may be dropped and rebuilt. Perturbations enter the flux just before the tick they name, so the
-state at a tick never depends on what is scheduled after it.
+may be dropped and rebuilt: past the memory budget they are thinned evenly over the whole
+history (every other one goes, the spacing doubles), so no stretch of it is far from one.
+Perturbations enter the flux just before the tick they name, so the state at a tick never
+depends on what is scheduled after it. Events are kept in columns (`eventlog`), or not at all
+by a timeline that only checks or seeks; the state hash at each day's end is kept as it passes.
 
 Pure: never imports pygame or the view.
 """
@@ -12,8 +15,7 @@ Pure: never imports pygame or the view.
 from __future__ import annotations
 
 import math
-from bisect import bisect_left, bisect_right, insort
-from collections import OrderedDict
+from bisect import insort
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -22,6 +24,7 @@ from game.sim.cards import Perturbation
 from game.sim.events import Event
 from game.sim.flux import Snapshot, TownFlux
 from game.sim.model import TownState
+from game.trace.eventlog import EventLog, Events, MetricLog
 
 MAIN = "main"
 # Told of every newly recorded tick: (the branch holding it, tick, its events), with the flux
@@ -56,21 +59,26 @@ class Timeline:
 
     def __init__(self, scenario: str = config.DEFAULT_SCENARIO, seed: int = config.DEFAULT_SEED,
                  keyframe_interval: int = config.KEYFRAME_INTERVAL,
-                 keyframe_budget_mb: float = config.KEYFRAME_BUDGET_MB) -> None:
+                 keyframe_budget_mb: float = config.KEYFRAME_BUDGET_MB,
+                 keep_events: bool = True) -> None:
         self.scenario = scenario
         self.seed = seed
         self.interval = keyframe_interval
         self.budget = int(keyframe_budget_mb * 1024 * 1024)
+        # False for a timeline that only checks hashes or stands at a tick: no events, no
+        # metrics are kept (`events` refuses), the recorders are still told.
+        self.keep_events = keep_events
         self.flux = TownFlux(scenario, seed)
         self.branches: dict[str, Branch] = {MAIN: Branch(MAIN, None, 0, label="main")}
         self.current = MAIN
         self._origin = self.flux.snapshot()
-        self._keyframes: OrderedDict[tuple[str, int], Snapshot] = OrderedDict()
+        self._keyframes: dict[tuple[str, int], Snapshot] = {}
         self._keyframe_bytes = 0
-        self._events: dict[str, list[Event]] = {MAIN: []}
-        self._event_ticks: dict[str, list[int]] = {MAIN: []}
+        self._stride = keyframe_interval  # keyframes lie on this grid (and at forks)
+        self._hashes: dict[tuple[str, int], str] = {}  # (owner, day's end) → state hash
+        self._logs: dict[str, EventLog] = {MAIN: EventLog(self.flux.citizens)}
         self._known: dict[str, int] = {MAIN: 0}  # how far each branch's own events are recorded
-        self._metrics: dict[str, list[tuple[int, dict[str, float]]]] = {MAIN: []}
+        self._metrics: dict[str, MetricLog] = {MAIN: MetricLog()}
         self._schedules: dict[str, dict[int, list[Perturbation]]] = {}
         self._held = 0  # ticks the history holds: each branch's, after its fork
         # Ticks where a branch forks, by the branch owning that tick: passing one keeps a
@@ -95,6 +103,13 @@ class Timeline:
             out.append(self.branches[out[-1].parent])
         return out
 
+    def owner_of(self, name: str, tick: int) -> str:
+        """The branch in `name`'s lineage whose own history holds `tick`."""
+        b = self.branches[name]
+        while b.parent is not None and tick <= b.fork_tick:
+            b = self.branches[b.parent]
+        return b.name
+
     def perturbations(self, name: str | None = None) -> list[Perturbation]:
         """Every perturbation a branch sees, in tick order (inherited ones first at a tie)."""
         chain = self.lineage(name or self.current)
@@ -107,39 +122,42 @@ class Timeline:
         return sorted(seen, key=lambda p: p.tick)
 
     def events(self, name: str | None = None, start: int = 0, end: int | None = None
-               ) -> list[Event]:
-        """Events of a branch with start ≤ tick ≤ end, simulating what is not known yet."""
+               ) -> Events:
+        """Events of a branch with start ≤ tick ≤ end, simulating what is not known yet; each
+        is built when read."""
+        if not self.keep_events:
+            raise RuntimeError("this timeline keeps no events")
         name = name or self.current
         stop = self.branches[name].head if end is None else end
         self._ensure_events(name, stop)
-        out: list[Event] = []
+        parts = []
         for b, upto in self._segments(name, stop):
-            ticks = self._event_ticks[b]
-            lo = bisect_left(ticks, start)
-            hi = bisect_right(ticks, upto)
-            out.extend(self._events[b][lo:hi])
-        return out
+            log = self._logs[b]
+            parts.append((log, *log.span(start, upto)))
+        return Events(parts)
+
+    def event_bytes(self) -> int:
+        """The memory the kept events take, over every branch."""
+        return sum(log.nbytes() for log in self._logs.values())
 
     def metrics_series(self, name: str | None = None, end: int | None = None
                        ) -> list[tuple[int, dict[str, float]]]:
         """Town metrics sampled every METRIC_SAMPLE_TICKS along a branch (for sparklines)."""
+        if not self.keep_events:
+            raise RuntimeError("this timeline keeps no metrics")
         name = name or self.current
         stop = self.branches[name].head if end is None else end
         self._ensure_events(name, stop)
         out: list[tuple[int, dict[str, float]]] = []
         start = 0
         for owner, upto in self._segments(name, stop):
-            out.extend(m for m in self._metrics[owner] if start < m[0] <= upto)
+            out.extend(self._metrics[owner].between(start, upto))
             start = upto
         return out
 
     def cards_at(self, name: str, tick: int) -> list[Perturbation]:
         """The cards branch `name` runs at `tick`, in the order they run."""
         return list(self._schedule(name).get(tick, ()))
-
-    def owner_of(self, name: str, tick: int) -> str:
-        """The branch in `name`'s lineage whose own history holds `tick`."""
-        return self._owner(name, tick)
 
     def ticks_held(self) -> int:
         """Ticks the history holds over all its branches (limits.MAX_TICKS at most)."""
@@ -150,6 +168,10 @@ class Timeline:
 
     def keyframe_count(self) -> int:
         return len(self._keyframes)
+
+    def keyframe_spacing(self) -> int:
+        """Ticks between two keyframes on the grid: the interval, doubled at each thinning."""
+        return self._stride
 
     # --- moving --------------------------------------------------------------------------------
 
@@ -217,11 +239,11 @@ class Timeline:
         """Move the cursor to the next (+1) or previous (−1) tick with an event; returns it."""
         if direction > 0:
             head = max(self.branch.head, self.cursor)
-            upcoming = [e.tick for e in self.events(start=self.cursor + 1, end=head)]
-            target = upcoming[0] if upcoming else head
+            upcoming = self.events(start=self.cursor + 1, end=head)
+            target = upcoming.tick_at(0) if upcoming else head
         else:
-            past = [e.tick for e in self.events(start=0, end=self.cursor - 1)]
-            target = past[-1] if past else 0
+            past = self.events(start=0, end=self.cursor - 1)
+            target = past.tick_at(-1) if past else 0
         self.seek(target)
         return target
 
@@ -286,15 +308,28 @@ class Timeline:
             raise ValueError(f"branch {name!r}: its parent {parent!r} is not declared before it")
         branch = Branch(name, parent, fork_tick, list(perturbations), fork_tick, label)
         self.branches[name] = branch
-        self._events[name] = []
-        self._event_ticks[name] = []
+        self._logs[name] = EventLog(self.flux.citizens)
         self._known[name] = fork_tick
-        self._metrics[name] = []
+        self._metrics[name] = MetricLog()
         self._schedules.clear()
-        self._fork_points.setdefault(self._owner(parent, fork_tick), set()).add(fork_tick)
+        self._fork_points.setdefault(self.owner_of(parent, fork_tick), set()).add(fork_tick)
         return branch
 
+    def hold(self, name: str, head: int) -> None:
+        """The history holds branch `name` up to `head` (a saved branch, simulated when asked
+        for): its ticks count toward the limit from now on."""
+        branch = self.branches[name]
+        if head > branch.head:
+            limits.check_ticks(self._held + head - branch.head, "the history's ticks reach")
+            self._held += head - branch.head
+            branch.head = head
+
     def hash_at(self, tick: int, branch: str | None = None) -> str:
+        """The state hash at `tick` on `branch`: kept at each day's end once passed, otherwise
+        the flux stands there to take it."""
+        kept = self._hashes.get((self.owner_of(branch or self.current, tick), tick))
+        if kept is not None:
+            return kept
         self.seek(tick, branch)
         return self.flux.state_hash()
 
@@ -320,16 +355,18 @@ class Timeline:
             self.flux.inject(p)
         events = self.flux.tick()
         branch.head = max(branch.head, t)
-        own = self._owner(self.current, t)
+        own = self.owner_of(self.current, t)
         if t > self._known[own]:
-            self._events[own].extend(events)
-            self._event_ticks[own].extend(e.tick for e in events)
             self._known[own] = t
-            if t % config.METRIC_SAMPLE_TICKS == 0:
-                self._metrics[own].append((t, self.flux.metrics()))
+            if self.keep_events:
+                self._logs[own].append(events)
+                if t % config.METRIC_SAMPLE_TICKS == 0:
+                    self._metrics[own].append(t, self.flux.metrics())
             for record in self.recorders:
                 record(own, t, events)
-        if t % self.interval == 0 or t in self._fork_points.get(own, ()):
+        if t % config.DAY_TICKS == 0 and (own, t) not in self._hashes:
+            self._hashes[(own, t)] = self.flux.state_hash()
+        if t % self._stride == 0 or t in self._fork_points.get(own, ()):
             self._store_keyframe(own, t)
         return events
 
@@ -341,13 +378,6 @@ class Timeline:
                 cached.setdefault(p.tick, []).append(p)
             self._schedules[name] = cached
         return cached
-
-    def _owner(self, name: str, tick: int) -> str:
-        """The branch in `name`'s lineage whose own history holds `tick`."""
-        for b in self.lineage(name):
-            if b.parent is None or tick > b.fork_tick:
-                return b.name
-        return MAIN
 
     def _segments(self, name: str, end: int) -> list[tuple[str, int]]:
         """(owner branch, last tick) pieces of a branch's history up to `end`, oldest first."""
@@ -369,20 +399,28 @@ class Timeline:
                 self.seek(here, branch)
 
     def _store_keyframe(self, owner: str, tick: int) -> None:
-        if self.budget <= 0:
-            return
-        key = (owner, tick)
-        if key in self._keyframes:
-            self._keyframes.move_to_end(key)
+        if self.budget <= 0 or (owner, tick) in self._keyframes:
             return
         size = snapshot_bytes(self.flux.state)
         if size > self.budget:
             return  # a town too big for the budget: copying it would only be thrown away
-        self._keyframes[key] = self.flux.snapshot()
+        self._keyframes[(owner, tick)] = self.flux.snapshot()
         self._keyframe_bytes += size
-        while self._keyframe_bytes > self.budget and self._keyframes:
-            _, dropped = self._keyframes.popitem(last=False)
-            self._keyframe_bytes -= snapshot_bytes(dropped.state)
+        while self._keyframe_bytes > self.budget:
+            self._thin()
+
+    def _thin(self) -> None:
+        """Over the budget: double the grid's spacing and drop the keyframes off it, so those
+        left stay evenly spread over the history. Keyframes at forks go last, oldest first."""
+        forks = self._fork_points
+        on_grid = [key for key in self._keyframes if key[1] not in forks.get(key[0], ())]
+        if on_grid:
+            self._stride *= 2
+            dropped = [key for key in on_grid if key[1] % self._stride]
+        else:
+            dropped = [min(self._keyframes, key=lambda key: key[1])]
+        for key in dropped:
+            self._keyframe_bytes -= snapshot_bytes(self._keyframes.pop(key).state)
 
     def _nearest_keyframe(self, tick: int) -> tuple[int, Snapshot]:
         """The latest snapshot at or before `tick` that lies on the current branch's history:
@@ -393,15 +431,14 @@ class Timeline:
             start = 0 if b.parent is None else b.fork_tick + 1
             found = [f for f in self._fork_points.get(b.name, ())
                      if max(start, best_tick + 1) <= f <= limit and (b.name, f) in self._keyframes]
-            k = (limit // self.interval) * self.interval
+            k = (limit // self._stride) * self._stride
             while k >= start and k > best_tick:
                 if (b.name, k) in self._keyframes:
                     found.append(k)
                     break
-                k -= self.interval
+                k -= self._stride
             if found:
                 best_tick = max(found)
-                self._keyframes.move_to_end((b.name, best_tick))
                 best = self._keyframes[(b.name, best_tick)]
             limit = min(limit, b.fork_tick)
         return best_tick, best

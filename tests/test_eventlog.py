@@ -1,0 +1,116 @@
+"""The columnar event log gives back every event exactly as the flux recorded it."""
+
+from __future__ import annotations
+
+import pytest
+
+from game.sim.cards import CARDS, Perturbation
+from game.sim.events import Event
+from game.sim.flux import TownFlux
+from game.sim.scenarios import scenario
+from game.trace.eventlog import EventLog, Events, template
+from game.trace.timeline import Timeline
+
+
+def every_card(ticks: int, every: int) -> list[Perturbation]:
+    names = sorted(CARDS)
+    return [Perturbation(tick=t, card=names[k % len(names)])
+            for k, t in enumerate(range(every, ticks, every))]
+
+
+def flux_events(name: str, seed: int, cards: list[Perturbation], ticks: int) -> list[Event]:
+    """The events of a plain flux run: the pydantic models the flux made."""
+    flux = TownFlux(name, seed)
+    for p in cards:
+        flux.inject(p)
+    return flux.run(ticks)
+
+
+def same_field_for_field(got: Event, want: Event) -> bool:
+    return (got == want and got.model_dump() == want.model_dump()
+            and got.model_fields_set == want.model_fields_set
+            and [type(v) for v in got.metadata.values()]
+            == [type(v) for v in want.metadata.values()])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "seed"), [("town", 7), ("town", 3), ("city:120", 5)])
+def test_a_long_run_with_every_card_reads_back_exactly(name: str, seed: int) -> None:
+    ticks = 8 * 1600
+    cards = every_card(ticks, 97)
+    want = flux_events(name, seed, cards, ticks)
+    timeline = Timeline(name, seed)
+    timeline.add_perturbations(cards)
+    timeline.advance(ticks)
+    got = timeline.events()
+    assert len(got) == len(want)
+    assert all(same_field_for_field(g, w) for g, w in zip(got, want, strict=True))
+    assert {e.op for e in want} >= {"festival", "storm", "rumor", "celebrate", "wake", "rest"}
+    assert any(e.card for e in want) and any(not e.success for e in want)
+
+
+def test_a_day_with_cards_reads_back_exactly_and_in_little_memory() -> None:
+    cards = every_card(1600, 53)
+    want = flux_events("town", 7, cards, 1600)
+    log = EventLog(scenario("town").citizens)
+    log.append(want)
+    got = [log.event(k) for k in range(len(log))]
+    assert all(same_field_for_field(g, w) for g, w in zip(got, want, strict=True))
+    assert len(got) == len(want)
+    assert log.nbytes() / len(log) < 150
+
+
+def test_texts_become_templates_shared_by_every_pair() -> None:
+    names = ["Ada", "Bruno", ""]
+    assert template("Ada greeted Bruno", names) == "{0} greeted {1}"
+    assert template("Ada {greeted} Bruno", names).format(*names) == "Ada {greeted} Bruno"
+    assert template("Bruno, Bruno, and Ada", names).format(*names) == "Bruno, Bruno, and Ada"
+
+
+def odd_event(**fields: object) -> Event:
+    base: dict[str, object] = {"id": "e5.1", "tick": 5, "seq": 1, "op": "greet",
+                               "participants": ("ada",)}
+    return Event.model_validate(base | fields)
+
+
+@pytest.mark.parametrize("event", [
+    odd_event(id="custom"),  # an id that is not its place in time
+    odd_event(participants=("nobody",)),  # no citizen of this town
+    odd_event(metadata={"nested": {"a": 1}, "none": None}),  # values the columns cannot hold
+    odd_event(metadata={"big": 2**60, "list": [[1.0]]}),
+    odd_event(seq=2**40, id=Event.make_id(5, 2**40)),
+])
+def test_an_event_the_columns_cannot_hold_is_kept_as_it_came(event: Event) -> None:
+    log = EventLog(scenario("mpp").citizens)
+    plain = odd_event(id="e5.0", seq=0, metadata={"k": [1, 2.5, "x", True], "s": "word"})
+    log.append([plain, event])
+    assert log.event(0) == plain and log.event(0).metadata["k"] == [1, 2.5, "x", True]
+    assert log.event(1) == event
+
+
+def test_texts_a_template_would_not_give_back_are_kept_whole() -> None:
+    citizens = scenario("mpp").citizens
+    ada = citizens[0]
+    message = f"{ada.name} said {{0}} and {{{ada.name}}}"
+    event = odd_event(participants=(ada.id,), message=message, dialogue="{}{",
+                      reason="}}")
+    log = EventLog(citizens)
+    log.append([event])
+    assert log.event(0) == event
+
+
+def test_events_read_lazily_slice_and_compare_like_a_list() -> None:
+    want = flux_events("village", 2, [], 3200)
+    log = EventLog(scenario("village").citizens)
+    log.append(want[:100])
+    other = EventLog(scenario("village").citizens)
+    other.append(want[100:])
+    events = Events([(log, 0, 100), (other, 0, len(want) - 100)])
+    assert events == want and len(events) == len(want)
+    assert events[-3:] == want[-3:] and events[95:105] == want[95:105]
+    assert events[99] == want[99] and events[-1] == want[-1]
+    assert [events.tick_at(k) for k in (0, 100, -1)] == [want[0].tick, want[100].tick,
+                                                          want[-1].tick]
+    assert events[5:5] == [] and not events[len(want):]
+    with pytest.raises(IndexError):
+        events.tick_at(len(want))
