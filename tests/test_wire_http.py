@@ -160,7 +160,10 @@ def test_cards_from_three_clients_replay_to_the_owners_hash_and_every_client_saw
         stop = threading.Event()
         with ThreadPoolExecutor(3) as pool:
             watchers = [pool.submit(read_sse, served.url + FLUX, stop=stop) for _ in range(3)]
-            time.sleep(0.5)
+            deadline = time.monotonic() + 20
+            while served.owner.hub.count() < 3:  # every watcher subscribed before any card
+                assert time.monotonic() < deadline, "the watchers never subscribed"
+                time.sleep(0.02)
             cards = [("a", {"card": "festival"}), ("b", {"card": "rumor", "targets": ["igor"]}),
                      ("c", {"card": "greet", "targets": ["rosa", "felix"]}),
                      ("a", {"card": "storm"}), ("b", {"card": "solo", "targets": ["vera"]})]
