@@ -13,15 +13,19 @@ import numpy as np
 import numpy.typing as npt
 
 from game import config
+from game.sim.bonds import PairValues
 
 FloatArray = npt.NDArray[np.float64]
 
 
 Graph = dict[int, set[int]]  # citizen → the citizens it shares an edge with
 IntArray = npt.NDArray[np.int64]
+# No initial bond is stronger than this: 0.3 × a cosine, which rounding keeps within 1 + 1e−15.
+INITIAL_CEILING = config.INITIAL_REL_SCALE * (1.0 + 1e-9)
+BLOCK_CELLS = 1 << 22  # bonds in a block of rows when a whole matrix is read (32 MB of floats)
 
 
-def affinity_graph(rel: FloatArray, pairs: tuple[IntArray, IntArray],
+def affinity_graph(bonds: PairValues, pairs: tuple[IntArray, IntArray],
                    threshold: float = config.COALITION_AFFINITY,
                    keep: Iterable[frozenset[int]] = (),
                    hysteresis: float = config.COALITION_HYSTERESIS) -> Graph:
@@ -32,15 +36,15 @@ def affinity_graph(rel: FloatArray, pairs: tuple[IntArray, IntArray],
     those coalitions a bond holds down to threshold − hysteresis, so a coalition does not
     dissolve and re-form each time an affinity wobbles around the threshold.
     """
-    n = rel.shape[0]
+    n = bonds.n
     i, j = pairs
     lo, hi = np.minimum(i, j), np.maximum(i, j)
     kept = _distinct(np.concatenate([_block_codes(sorted(m), n) for m in keep] or
                                     [np.zeros(0, dtype=np.int64)]))
     codes = _distinct(np.concatenate([(lo * n + hi)[lo != hi], kept]))
     a, b = np.divmod(codes, n)
-    mutual = (rel[a, b] + rel[b, a]) / 2.0
-    edge = (mutual >= threshold) | (np.isin(codes, kept) & (mutual >= threshold - hysteresis))
+    mutual = (bonds.gather(a, b) + bonds.gather(b, a)) / 2.0
+    edge = (mutual >= threshold) | (_among(codes, kept) & (mutual >= threshold - hysteresis))
     graph: Graph = {}
     for x, y in zip(a[edge].tolist(), b[edge].tolist(), strict=True):
         graph.setdefault(x, set()).add(y)
@@ -55,6 +59,15 @@ def _distinct(codes: IntArray) -> IntArray:
     keep[1:] = codes[1:] != codes[:-1]
     out: IntArray = codes[keep]
     return out
+
+
+def _among(codes: IntArray, distinct: IntArray) -> npt.NDArray[np.bool_]:
+    """Which codes are in `distinct` (sorted, without repeats)."""
+    if not distinct.size:
+        return np.zeros(codes.size, dtype=bool)
+    at = np.minimum(np.searchsorted(distinct, codes), distinct.size - 1)
+    found: npt.NDArray[np.bool_] = distinct[at] == codes
+    return found
 
 
 def _block_codes(members: list[int], n: int) -> IntArray:
@@ -205,11 +218,22 @@ class BondSums:
     positives: int
 
     @staticmethod
-    def of(rel: FloatArray) -> BondSums:
-        off = rel[~np.eye(rel.shape[0], dtype=bool)]
-        up = off[off > 0]
-        return BondSums(off.size, float(off.sum()), float((off * off).sum()), float(up.sum()),
-                        int(up.size))
+    def of_rows(blocks: Iterable[tuple[int, FloatArray]]) -> BondSums:
+        """The sums over a bond matrix given as blocks of rows (first row, rows), block after
+        block; a matrix given in one block sums as a whole."""
+        count, total, squares, positive, positives = 0, 0.0, 0.0, 0.0, 0
+        for start, rows in blocks:
+            own = np.arange(start, start + rows.shape[0])
+            off_diagonal = np.ones(rows.shape, dtype=bool)
+            off_diagonal[own - start, own] = False
+            off = rows[off_diagonal]
+            up = off[off > 0]
+            count += off.size
+            total += float(off.sum())
+            squares += float((off * off).sum())
+            positive += float(up.sum())
+            positives += int(up.size)
+        return BondSums(count, total, squares, positive, positives)
 
     def moved(self, before: FloatArray, after: FloatArray) -> BondSums:
         """These sums with the bonds `before` replaced by `after` (same pairs, same order)."""
@@ -228,14 +252,34 @@ class BondSums:
                 "cooperation": self.positive / self.positives if self.positives else 0.0}
 
 
-def strongest_pairs(rel: FloatArray, count: int) -> list[tuple[int, int, float]]:
-    """The `count` strongest mutual bonds (i < j), strongest first."""
-    mutual = (rel + rel.T) / 2.0
-    iu = np.triu_indices(rel.shape[0], 1)
-    vals = mutual[iu]
-    order = np.argsort(-vals, kind="stable")[:count]
-    return [(int(iu[0][o]), int(iu[1][o]), float(vals[o])) for o in order]
+def strongest_pairs(bonds: PairValues, count: int) -> list[tuple[int, int, float]]:
+    """The `count` strongest mutual bonds (i < j), strongest first, the earlier pair first at a
+    tie (row-major order).
 
+    The moved bonds come first: when `count` of them are stronger than any initial bond can be,
+    they are the answer. Otherwise the whole matrix is read, a block of rows at a time.
+    """
+    n = bonds.n
+    i, j, _, _ = bonds.stored()
+    lo, hi = np.minimum(i, j), np.maximum(i, j)
+    codes = _distinct((lo * n + hi)[lo != hi])
+    a, b = np.divmod(codes, n)
+    mutual = (bonds.gather(a, b) + bonds.gather(b, a)) / 2.0
+    best = np.argsort(-mutual, kind="stable")[:count]
+    if best.size == count and (count == 0 or mutual[best[-1]] > INITIAL_CEILING):
+        return [(int(a[o]), int(b[o]), float(mutual[o])) for o in best]
+    found: list[tuple[IntArray, IntArray, FloatArray]] = []
+    for start, rows in bonds.row_blocks(max(1, BLOCK_CELLS // n)):
+        stop = start + rows.shape[0]
+        pair = (rows + bonds.rows(start, stop, transposed=True)) / 2.0
+        above = np.arange(n)[None, :] > np.arange(start, stop)[:, None]
+        x, y = np.nonzero(above)
+        vals = pair[x, y]
+        top = np.argsort(-vals, kind="stable")[:count]
+        found.append((x[top] + start, y[top], vals[top]))
+    xs, ys, vals = (np.concatenate(column) for column in zip(*found, strict=True))
+    order = np.argsort(-vals, kind="stable")[:count]
+    return [(int(xs[o]), int(ys[o]), float(vals[o])) for o in order]
 
 
 def pca_2d(personality: FloatArray) -> FloatArray:

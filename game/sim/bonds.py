@@ -1,0 +1,229 @@
+"""Values of ordered pairs of citizens (bonds, trust), stored only where they moved.
+
+A town of N citizens has N² bonds, and an interaction moves a handful of them. `PairValues`
+holds a value for every ordered pair (i, j): a base value computed on demand (a bond's initial
+value, a function of the two initial personalities; zero for trust) and the pairs whose value was
+ever set, sorted by their code i·N + j, the row-major order dense code visits them in. A
+`city:10000` needs no N² array. Pure: never imports pygame, the view or the trace.
+
+The initial bond of a pair is 0.3 × the cosine of the two centred personalities, summed over the
+dimensions one by one with IEEE products (no BLAS, whose order of summation depends on the CPU
+and its threads): one pair, one row or the whole matrix give the same bits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from game import config
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+MERGE_AT = 256  # pairs set for the first time are kept in a small dict until this many
+
+
+def unit_personalities(personality: FloatArray) -> FloatArray:
+    """Centred personalities scaled to length 1 (a zero one stays zero), read-only."""
+    centred = personality - config.PERSONALITY_BASE
+    norms = np.sqrt(_sum_over_dims(centred * centred))
+    norms[norms == 0] = 1.0
+    unit: FloatArray = centred / norms[:, None]
+    unit.flags.writeable = False
+    return unit
+
+
+def initial_bonds(unit: FloatArray, i: IntArray, j: IntArray) -> FloatArray:
+    """The initial bonds of the pairs (i[k], j[k]); nobody relates to themselves."""
+    dot = unit[i, 0] * unit[j, 0]
+    for k in range(1, unit.shape[1]):
+        dot += unit[i, k] * unit[j, k]
+    rel: FloatArray = config.INITIAL_REL_SCALE * dot
+    rel[i == j] = 0.0
+    return np.clip(rel, -1.0, 1.0)
+
+
+def initial_rows(unit: FloatArray, start: int, stop: int) -> FloatArray:
+    """Rows start..stop−1 of the initial bond matrix (the same bits as pair by pair)."""
+    rows = unit[start:stop]
+    dot = rows[:, 0, None] * unit[None, :, 0]
+    for k in range(1, unit.shape[1]):
+        dot += rows[:, k, None] * unit[None, :, k]
+    rel: FloatArray = config.INITIAL_REL_SCALE * dot
+    own = np.arange(start, stop)
+    rel[own - start, own] = 0.0
+    return np.clip(rel, -1.0, 1.0)
+
+
+def initial_relationships(personality: FloatArray) -> FloatArray:
+    """The whole N × N initial bond matrix: a dense reference for small towns."""
+    unit = unit_personalities(personality)
+    return initial_rows(unit, 0, unit.shape[0])
+
+
+def _sum_over_dims(a: FloatArray) -> FloatArray:
+    """Row sums of an (N, D) array, dimension after dimension."""
+    out = a[:, 0].copy()
+    for k in range(1, a.shape[1]):
+        out += a[:, k]
+    return out
+
+
+class PairValues:
+    """A value for each ordered pair (i, j) of n citizens: a base value unless it was set.
+
+    Set pairs live in three aligned arrays sorted by code (`codes`, `values`, `bases`); a pair
+    set for the first time waits in `recent` (code → value) until MERGE_AT of them are merged in
+    at once, so setting a value costs a dict write, not an insertion into big arrays. A pair
+    once set stays stored (even if set back to its base): the stored pairs are the touched ones.
+    """
+
+    def __init__(self, n: int, unit: FloatArray | None) -> None:
+        self.n = n
+        self.unit = unit  # rows of unit personalities: the base is the initial bond; None: 0
+        self.codes: IntArray = np.zeros(0, dtype=np.int64)
+        self.values: FloatArray = np.zeros(0)
+        self.bases: FloatArray = np.zeros(0)
+        self.recent: dict[int, float] = {}
+
+    def __len__(self) -> int:
+        return int(self.codes.size) + len(self.recent)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> PairValues:
+        out = PairValues(self.n, self.unit)  # the unit rows are read-only: shared
+        out.codes, out.values, out.bases = self.codes.copy(), self.values.copy(), self.bases.copy()
+        out.recent = dict(self.recent)
+        return out
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the stored pairs (the dict at about 100 bytes an entry)."""
+        return self.codes.nbytes + self.values.nbytes + self.bases.nbytes + 100 * len(self.recent)
+
+    # --- one pair ------------------------------------------------------------------------------
+
+    def get(self, i: int, j: int) -> float:
+        code = i * self.n + j
+        value = self.recent.get(code)
+        if value is not None:
+            return value
+        pos = int(np.searchsorted(self.codes, code))
+        if pos < self.codes.size and self.codes[pos] == code:
+            return float(self.values[pos])
+        return self.base(i, j)
+
+    def set(self, i: int, j: int, value: float) -> None:
+        code = i * self.n + j
+        if code not in self.recent:
+            pos = int(np.searchsorted(self.codes, code))
+            if pos < self.codes.size and self.codes[pos] == code:
+                self.values[pos] = value
+                return
+        self.recent[code] = value
+        if len(self.recent) >= MERGE_AT:
+            self.merge()
+
+    def base(self, i: int, j: int) -> float:
+        """The base value of one pair, with the same bits as `initial_bonds`."""
+        if self.unit is None or i == j:
+            return 0.0
+        products: list[float] = (self.unit[i] * self.unit[j]).tolist()
+        dot = products[0]
+        for p in products[1:]:
+            dot += p
+        return min(max(config.INITIAL_REL_SCALE * dot, -1.0), 1.0)
+
+    # --- many pairs at once --------------------------------------------------------------------
+
+    def bases_of(self, i: IntArray, j: IntArray) -> FloatArray:
+        if self.unit is None:
+            return np.zeros(i.size)
+        return initial_bonds(self.unit, i, j)
+
+    def merge(self) -> None:
+        """Move the recently set pairs into the sorted arrays."""
+        if not self.recent:
+            return
+        codes = np.fromiter(self.recent, dtype=np.int64, count=len(self.recent))
+        values = np.fromiter(self.recent.values(), dtype=np.float64, count=len(self.recent))
+        self.recent.clear()
+        self._insert(codes, values)
+
+    def _insert(self, codes: IntArray, values: FloatArray) -> None:
+        """Store pairs not stored yet (codes distinct)."""
+        order = np.argsort(codes)
+        codes, values = codes[order], values[order]
+        i, j = np.divmod(codes, self.n)
+        at = np.searchsorted(self.codes, codes)
+        self.codes = np.insert(self.codes, at, codes)
+        self.values = np.insert(self.values, at, values)
+        self.bases = np.insert(self.bases, at, self.bases_of(i, j))
+
+    def _find(self, codes: IntArray) -> tuple[IntArray, npt.NDArray[np.bool_]]:
+        """Where each code sits in the stored arrays, and whether it is stored (after a merge)."""
+        self.merge()
+        at = np.minimum(np.searchsorted(self.codes, codes), max(self.codes.size - 1, 0))
+        found = self.codes[at] == codes if self.codes.size else np.zeros(codes.size, dtype=bool)
+        return at, found
+
+    def gather(self, i: IntArray, j: IntArray) -> FloatArray:
+        """The values of the pairs (i[k], j[k])."""
+        at, found = self._find(i * self.n + j)
+        out = self.bases_of(i, j)
+        out[found] = self.values[at[found]]
+        return out
+
+    def scatter(self, i: IntArray, j: IntArray, values: FloatArray) -> None:
+        """Set the pairs (i[k], j[k]) (distinct pairs) to `values`."""
+        codes = i * self.n + j
+        at, found = self._find(codes)
+        self.values[at[found]] = values[found]
+        self._insert(codes[~found], values[~found])
+
+    def rows(self, start: int, stop: int, transposed: bool = False) -> FloatArray:
+        """Rows start..stop−1 of the whole matrix, set pairs included (or of its transpose:
+        columns start..stop−1, a column a row; the base values are symmetric)."""
+        out = (initial_rows(self.unit, start, stop) if self.unit is not None
+               else np.zeros((stop - start, self.n)))
+        if transposed:
+            i, j, _, values = self.stored()
+            mine = (j >= start) & (j < stop)
+            out[j[mine] - start, i[mine]] = values[mine]
+            return out
+        lo, hi = np.searchsorted(self.codes, [start * self.n, stop * self.n])
+        i, j = np.divmod(self.codes[lo:hi], self.n)
+        out[i - start, j] = self.values[lo:hi]
+        for code, value in self.recent.items():
+            if start * self.n <= code < stop * self.n:
+                out[code // self.n - start, code % self.n] = value
+        return out
+
+    def stored(self) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
+        """The set pairs in row-major order: (i, j, base values, values)."""
+        self.merge()
+        i, j = np.divmod(self.codes, self.n)
+        return i, j, self.bases, self.values
+
+    def moved(self) -> tuple[IntArray, IntArray, FloatArray]:
+        """The pairs whose value differs from their base, in row-major order: (i, j, values)."""
+        i, j, bases, values = self.stored()
+        differ = values != bases
+        return i[differ], j[differ], values[differ]
+
+    def relax(self, rate: float) -> None:
+        """Every value moves `rate` of the way back to its base (a base value stays as it is)."""
+        self.merge()
+        self.values += rate * (self.bases - self.values)
+
+    def row_blocks(self, size: int, initial: bool = False) -> Iterator[tuple[int, FloatArray]]:
+        """The whole matrix (or its base values) as blocks of `size` rows: (first row, rows)."""
+        for start in range(0, self.n, size):
+            stop = min(start + size, self.n)
+            if initial and self.unit is not None:
+                yield start, initial_rows(self.unit, start, stop)
+            else:
+                yield start, self.rows(start, stop)
