@@ -49,8 +49,8 @@ def test_triangles_sharing_only_a_node_stay_apart_and_the_node_is_a_bridge() -> 
 
 def test_affinity_is_the_mean_of_both_directions() -> None:
     rel = np.array([[0.0, 0.5, 0.0], [0.1, 0.0, 0.0], [0.0, 0.0, 0.0]])
-    assert 1 in social.affinity_graph(pair_values(rel), every_pair(3), 0.3)[0]
-    assert social.affinity_graph(pair_values(rel), every_pair(3), 0.31) == {}
+    assert 1 in social.affinity_graph(pair_values(rel), threshold=0.3, pairs=every_pair(3))[0]
+    assert social.affinity_graph(pair_values(rel), threshold=0.31, pairs=every_pair(3)) == {}
 
 
 def test_eigentrust_matches_the_direct_eigenvector() -> None:

@@ -13,6 +13,7 @@ and its threads): one pair, one row or the whole matrix give the same bits.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from typing import Any
 
@@ -37,22 +38,22 @@ def unit_personalities(personality: FloatArray) -> FloatArray:
     return unit
 
 
-def initial_bonds(unit: FloatArray, i: IntArray, j: IntArray) -> FloatArray:
-    """The initial bonds of the pairs (i[k], j[k]); nobody relates to themselves."""
-    dot = unit[i, 0] * unit[j, 0]
-    for k in range(1, unit.shape[1]):
-        dot += unit[i, k] * unit[j, k]
+def initial_bonds(columns: FloatArray, i: IntArray, j: IntArray) -> FloatArray:
+    """The initial bonds of the pairs (i[k], j[k]); nobody relates to themselves. `columns` are
+    the unit personalities a dimension a row (D × N)."""
+    dot = columns[0].take(i) * columns[0].take(j)
+    for k in range(1, columns.shape[0]):
+        dot += columns[k].take(i) * columns[k].take(j)
     rel: FloatArray = config.INITIAL_REL_SCALE * dot
     rel[i == j] = 0.0
     return np.clip(rel, -1.0, 1.0)
 
 
-def initial_rows(unit: FloatArray, start: int, stop: int) -> FloatArray:
+def initial_rows(columns: FloatArray, start: int, stop: int) -> FloatArray:
     """Rows start..stop−1 of the initial bond matrix (the same bits as pair by pair)."""
-    rows = unit[start:stop]
-    dot = rows[:, 0, None] * unit[None, :, 0]
-    for k in range(1, unit.shape[1]):
-        dot += rows[:, k, None] * unit[None, :, k]
+    dot = columns[0, start:stop, None] * columns[0, None, :]
+    for k in range(1, columns.shape[0]):
+        dot += columns[k, start:stop, None] * columns[k, None, :]
     rel: FloatArray = config.INITIAL_REL_SCALE * dot
     own = np.arange(start, stop)
     rel[own - start, own] = 0.0
@@ -61,8 +62,8 @@ def initial_rows(unit: FloatArray, start: int, stop: int) -> FloatArray:
 
 def initial_relationships(personality: FloatArray) -> FloatArray:
     """The whole N × N initial bond matrix: a dense reference for small towns."""
-    unit = unit_personalities(personality)
-    return initial_rows(unit, 0, unit.shape[0])
+    columns = np.ascontiguousarray(unit_personalities(personality).T)
+    return initial_rows(columns, 0, columns.shape[1])
 
 
 def _sum_over_dims(a: FloatArray) -> FloatArray:
@@ -84,7 +85,10 @@ class PairValues:
 
     def __init__(self, n: int, unit: FloatArray | None) -> None:
         self.n = n
-        self.unit = unit  # rows of unit personalities: the base is the initial bond; None: 0
+        # The unit personalities (never written, shared by copies): as rows of Python floats
+        # for one pair, as a dimension a row for many. Without them the base value is 0.
+        self.unit: list[list[float]] | None = None if unit is None else unit.tolist()
+        self.columns = None if unit is None else np.ascontiguousarray(unit.T)
         self.codes: IntArray = np.zeros(0, dtype=np.int64)
         self.values: FloatArray = np.zeros(0)
         self.bases: FloatArray = np.zeros(0)
@@ -94,7 +98,7 @@ class PairValues:
         return int(self.codes.size) + len(self.recent)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> PairValues:
-        out = PairValues(self.n, self.unit)  # the unit rows are read-only: shared
+        out = copy.copy(self)  # the unit personalities are never written: shared
         out.codes, out.values, out.bases = self.codes.copy(), self.values.copy(), self.bases.copy()
         out.recent = dict(self.recent)
         return out
@@ -131,18 +135,18 @@ class PairValues:
         """The base value of one pair, with the same bits as `initial_bonds`."""
         if self.unit is None or i == j:
             return 0.0
-        products: list[float] = (self.unit[i] * self.unit[j]).tolist()
-        dot = products[0]
-        for p in products[1:]:
-            dot += p
+        a, b = self.unit[i], self.unit[j]
+        dot = a[0] * b[0]
+        for k in range(1, len(a)):
+            dot += a[k] * b[k]
         return min(max(config.INITIAL_REL_SCALE * dot, -1.0), 1.0)
 
     # --- many pairs at once --------------------------------------------------------------------
 
     def bases_of(self, i: IntArray, j: IntArray) -> FloatArray:
-        if self.unit is None:
+        if self.columns is None:
             return np.zeros(i.size)
-        return initial_bonds(self.unit, i, j)
+        return initial_bonds(self.columns, i, j)
 
     def merge(self) -> None:
         """Move the recently set pairs into the sorted arrays."""
@@ -173,8 +177,9 @@ class PairValues:
     def gather(self, i: IntArray, j: IntArray) -> FloatArray:
         """The values of the pairs (i[k], j[k])."""
         at, found = self._find(i * self.n + j)
-        out = self.bases_of(i, j)
-        out[found] = self.values[at[found]]
+        out = self.values.take(at) if self.values.size else np.zeros(i.size)
+        missing = ~found
+        out[missing] = self.bases_of(i[missing], j[missing])
         return out
 
     def scatter(self, i: IntArray, j: IntArray, values: FloatArray) -> None:
@@ -187,7 +192,7 @@ class PairValues:
     def rows(self, start: int, stop: int, transposed: bool = False) -> FloatArray:
         """Rows start..stop−1 of the whole matrix, set pairs included (or of its transpose:
         columns start..stop−1, a column a row; the base values are symmetric)."""
-        out = (initial_rows(self.unit, start, stop) if self.unit is not None
+        out = (initial_rows(self.columns, start, stop) if self.columns is not None
                else np.zeros((stop - start, self.n)))
         if transposed:
             i, j, _, values = self.stored()
@@ -223,7 +228,7 @@ class PairValues:
         """The whole matrix (or its base values) as blocks of `size` rows: (first row, rows)."""
         for start in range(0, self.n, size):
             stop = min(start + size, self.n)
-            if initial and self.unit is not None:
-                yield start, initial_rows(self.unit, start, stop)
+            if initial and self.columns is not None:
+                yield start, initial_rows(self.columns, start, stop)
             else:
                 yield start, self.rows(start, stop)

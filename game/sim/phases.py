@@ -45,8 +45,7 @@ def phase_end(flux: TownFlux, t: int) -> None:
 
 def _update_coalitions(flux: TownFlux, t: int) -> None:
     s = flux.state
-    i, j, _, _ = s.bonds.stored()
-    graph = social.affinity_graph(s.bonds, (i, j), keep=[c.members for c in s.coalitions])
+    graph = social.affinity_graph(s.bonds, keep=[c.members for c in s.coalitions])
     found = social.clique_percolation(graph)
     old = [(c.id, c.members) for c in s.coalitions]
     matched, dissolved = social.match_coalitions(old, found)

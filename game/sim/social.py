@@ -22,34 +22,62 @@ Graph = dict[int, set[int]]  # citizen → the citizens it shares an edge with
 IntArray = npt.NDArray[np.int64]
 # No initial bond is stronger than this: 0.3 × a cosine, which rounding keeps within 1 + 1e−15.
 INITIAL_CEILING = config.INITIAL_REL_SCALE * (1.0 + 1e-9)
+# A mean of two bonds at least x has one of them at least x − this (rounding included).
+CANDIDATE_MARGIN = 1e-9
 BLOCK_CELLS = 1 << 22  # bonds in a block of rows when a whole matrix is read (32 MB of floats)
 
 
-def affinity_graph(bonds: PairValues, pairs: tuple[IntArray, IntArray],
+def affinity_graph(bonds: PairValues, keep: Iterable[frozenset[int]] = (),
                    threshold: float = config.COALITION_AFFINITY,
-                   keep: Iterable[frozenset[int]] = (),
-                   hysteresis: float = config.COALITION_HYSTERESIS) -> Graph:
+                   hysteresis: float = config.COALITION_HYSTERESIS,
+                   pairs: tuple[IntArray, IntArray] | None = None) -> Graph:
     """Edges join two citizens whose mutual affinity (mean of both directions) ≥ threshold.
 
-    Only the `pairs` (i, j) whose bond has moved can reach the threshold (initial bonds are
-    below it), so only they, and pairs inside the coalitions in `keep`, are looked at. Inside
-    those coalitions a bond holds down to threshold − hysteresis, so a coalition does not
-    dissolve and re-form each time an affinity wobbles around the threshold.
+    Inside the coalitions in `keep` a bond holds down to threshold − hysteresis, so a coalition
+    does not dissolve and re-form each time an affinity wobbles around the threshold.
+
+    An initial bond is at most 0.3 (≤ threshold − hysteresis): a mean of two bonds reaches that
+    only if one of them moved to about that or more, or both are initial bonds that strong. So
+    only such moved bonds, and the pairs inside the coalitions whose initial bond is that
+    strong, are looked at. `pairs` (i, j) are looked at instead when given (a dense reference
+    gives every pair).
     """
     n = bonds.n
-    i, j = pairs
+    lowest = threshold - hysteresis - CANDIDATE_MARGIN
+    kept = _kept_codes(keep, n)
+    if pairs is None:
+        i, j, _, values = bonds.stored()
+        strong = values >= lowest
+        x, y = np.divmod(kept, n)
+        close = bonds.bases_of(x, y) >= lowest
+        i, j = np.concatenate([i[strong], x[close]]), np.concatenate([j[strong], y[close]])
+    else:
+        (i, j), (x, y) = pairs, np.divmod(kept, n)
+        i, j = np.concatenate([i, x]), np.concatenate([j, y])
     lo, hi = np.minimum(i, j), np.maximum(i, j)
-    kept = _distinct(np.concatenate([_block_codes(sorted(m), n) for m in keep] or
-                                    [np.zeros(0, dtype=np.int64)]))
-    codes = _distinct(np.concatenate([(lo * n + hi)[lo != hi], kept]))
+    codes = _distinct((lo * n + hi)[lo != hi])
     a, b = np.divmod(codes, n)
     mutual = (bonds.gather(a, b) + bonds.gather(b, a)) / 2.0
     edge = (mutual >= threshold) | (_among(codes, kept) & (mutual >= threshold - hysteresis))
     graph: Graph = {}
-    for x, y in zip(a[edge].tolist(), b[edge].tolist(), strict=True):
-        graph.setdefault(x, set()).add(y)
-        graph.setdefault(y, set()).add(x)
+    for p, q in zip(a[edge].tolist(), b[edge].tolist(), strict=True):
+        graph.setdefault(p, set()).add(q)
+        graph.setdefault(q, set()).add(p)
     return graph
+
+
+def _kept_codes(keep: Iterable[frozenset[int]], n: int) -> IntArray:
+    """Codes a·n + b (a < b) of every pair inside a coalition, sorted, without repeats;
+    coalitions of one size are taken together."""
+    by_size: dict[int, list[list[int]]] = {}
+    for members in keep:
+        by_size.setdefault(len(members), []).append(sorted(members))
+    parts = [np.zeros(0, dtype=np.int64)]
+    for size, groups in by_size.items():
+        g = np.array(groups, dtype=np.int64)
+        a, b = np.triu_indices(size, 1)
+        parts.append((g[:, a] * n + g[:, b]).ravel())
+    return _distinct(np.concatenate(parts))
 
 
 def _distinct(codes: IntArray) -> IntArray:
@@ -68,14 +96,6 @@ def _among(codes: IntArray, distinct: IntArray) -> npt.NDArray[np.bool_]:
     at = np.minimum(np.searchsorted(distinct, codes), distinct.size - 1)
     found: npt.NDArray[np.bool_] = distinct[at] == codes
     return found
-
-
-def _block_codes(members: list[int], n: int) -> IntArray:
-    """Codes a·n + b of every pair a < b among `members` (sorted)."""
-    m = np.asarray(members, dtype=np.int64)
-    a, b = np.triu_indices(m.size, 1)
-    codes: IntArray = m[a] * n + m[b]
-    return codes
 
 
 def clique_percolation(graph: Graph, k: int = config.COALITION_K) -> list[frozenset[int]]:
