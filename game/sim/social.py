@@ -103,43 +103,53 @@ def clique_percolation(graph: Graph, k: int = config.COALITION_K) -> list[frozen
 
     For k = 3 two triangles are adjacent iff they share an edge. Around one citizen i, the
     edges (i, j) and (i, m) lie in one chain of triangles exactly when j and m are connected
-    among i's neighbours; so a union-find over edges, fed each citizen's neighbourhood
-    components, finds the communities without listing every triangle (a festival's crowd
-    bonds hundreds of citizens to each other: that is millions of triangles).
+    among i's neighbours: each such neighbourhood component is a group of edges. An edge i–j
+    in a triangle lies in one group around i and one around j, so a union-find over the groups,
+    joining those two for every such edge, finds the communities without listing every
+    triangle (a festival's crowd bonds hundreds of citizens to each other: that is millions).
     """
     if k != 3:
         raise ValueError("only k = 3 is implemented")
-    parent: dict[tuple[int, int], tuple[int, int]] = {}
+    parent: list[int] = []  # union-find over the neighbourhood groups
+    around: list[tuple[int, list[int]]] = []  # group → (citizen, the neighbours in it)
+    group_of: dict[int, int] = {}  # edge i–j as i·stride + j → its group around i
+    stride = max(graph, default=0) + 1
+    for i, near in graph.items():
+        if len(near) < 2:
+            continue
+        for component in _components(graph, near):
+            group_of.update(dict.fromkeys([i * stride + j for j in component], len(parent)))
+            parent.append(len(parent))
+            around.append((i, component))
 
-    def find(e: tuple[int, int]) -> tuple[int, int]:
-        while parent[e] != e:
-            parent[e] = parent[parent[e]]
-            e = parent[e]
-        return e
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
 
-    for i in sorted(graph):
-        for component in _components(graph, graph[i]):
-            edges = [(min(i, j), max(i, j)) for j in component]
-            for e in edges:
-                parent.setdefault(e, e)
-            root = find(edges[0])
-            for e in edges[1:]:
-                other = find(e)
-                if other != root:
-                    parent[max(root, other)] = min(root, other)
-                    root = min(root, other)
-    groups: dict[tuple[int, int], set[int]] = {}
-    for e in parent:
-        groups.setdefault(find(e), set()).update(e)
-    return sorted((frozenset(g) for g in groups.values()), key=lambda c: (-len(c), sorted(c)))
+    for code, group in group_of.items():
+        i, j = divmod(code, stride)
+        if i < j:  # the edge's group around j holds i: they share a triangle
+            a, b = find(group), find(group_of[j * stride + i])
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    communities: dict[int, set[int]] = {}
+    for group, (i, component) in enumerate(around):
+        members = communities.setdefault(find(group), {i})
+        members.add(i)
+        members.update(component)
+    return sorted((frozenset(c) for c in communities.values()),
+                  key=lambda c: (-len(c), sorted(c)))
 
 
 def _components(graph: Graph, among: set[int]) -> list[list[int]]:
     """The connected components of the graph restricted to `among`, those of two or more."""
     remaining = set(among)
     found = []
-    while remaining:
-        start = min(remaining)
+    for start in among:
+        if start not in remaining:
+            continue
         remaining.discard(start)
         component, frontier = [start], [start]
         while frontier:
