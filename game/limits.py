@@ -26,14 +26,17 @@ MAX_DAYS: Final = MAX_TICKS // config.DAY_TICKS
 MAX_BRANCHES: Final = 256
 # Cards a branch (or a card file) holds: an hour of play at one card a second is 3,600.
 MAX_CARDS: Final = 10_000
-# Citizens in a town: the largest the scale benchmarks ask for (city:10000). The relationships
-# are N × N float matrices today (bonds, their initial values, trust counts, their copies in
-# snapshots): about BYTES_PER_PAIR bytes per pair of citizens, 2 GB at 5,000 (measured:
-# city:5000 peaks at 1.9 GB), so the memory check below is what stops a big town on a small
-# machine.
+# Citizens in a town: the largest the scale benchmarks ask for (city:10000). Bonds and trust
+# are stored only for the pairs an interaction moved (24 bytes a pair, never N × N), so a town
+# needs memory in proportion to its citizens: their arrays, memories and personalities, and the
+# bonds and trust each moves, about 13 pairs of each a day. BYTES_PER_CITIZEN allows for a few
+# days of those with the events they make. Measured in the window's timeline (keyframes and
+# metrics included): city:10000 peaks at about 250 MB after two days, city:2500 at 110 MB.
 MAX_CITIZENS: Final = 10_000
-BYTES_PER_PAIR: Final = 80
-BASE_BYTES: Final = 100 * 1024 * 1024  # the program, the map, the keyframe budget
+BYTES_PER_CITIZEN: Final = 20 * 1024
+# The program and its libraries, the map, the keyframe budget, and a block of initial bonds read
+# at once for the town's metrics.
+BASE_BYTES: Final = 150 * 1024 * 1024
 # Names a person gives or reads back (branches, citizens as targets): short, one line, no
 # terminal escapes; free text (labels, titles, captions) one line of at most MAX_TEXT.
 MAX_NAME: Final = 64
@@ -119,8 +122,8 @@ def fit_window(size: tuple[int, int]) -> tuple[int, int]:
 
 
 def memory_needed(citizens: int) -> int:
-    """Bytes a town of this many citizens needs, about (see BYTES_PER_PAIR)."""
-    return BYTES_PER_PAIR * citizens * citizens + BASE_BYTES
+    """Bytes a town of this many citizens needs, about (see BYTES_PER_CITIZEN)."""
+    return BYTES_PER_CITIZEN * citizens + BASE_BYTES
 
 
 def available_memory() -> int | None:
@@ -138,8 +141,11 @@ def available_memory() -> int | None:
         return None
 
 
-def gigabytes(size: int) -> str:
-    return f"{size / 1024**3:.1f} GB"
+def memory_size(size: int) -> str:
+    """A size in memory for a message: "345 MB", "1.2 GB"."""
+    if size < 1024**3:
+        return f"{size / 1024**2:,.0f} MB"
+    return f"{size / 1024**3:,.1f} GB"
 
 
 def check_citizens(citizens: int, available: int | None = None, measure: bool = True) -> int:
@@ -152,6 +158,6 @@ def check_citizens(citizens: int, available: int | None = None, measure: bool = 
         available = available_memory()
     needed = memory_needed(citizens)
     if available is not None and needed > available:
-        raise LimitError(f"{citizens:,} citizens need about {gigabytes(needed)} of memory; "
-                         f"this machine has {gigabytes(available)} free")
+        raise LimitError(f"{citizens:,} citizens need about {memory_size(needed)} of memory; "
+                         f"this machine has {memory_size(available)} free")
     return citizens

@@ -9,7 +9,8 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields, replace
 from enum import IntEnum
 from typing import Any
 
@@ -208,8 +209,19 @@ class TownState:
         return int(self.personality.shape[0])
 
     def copy(self) -> TownState:
-        """A complete, independent copy (arrays copied, records deep-copied)."""
-        return copy.deepcopy(self)
+        """A complete, independent copy: arrays, containers and mutable records copied; what
+        never changes in place (memory tuples, frozensets, frozen cards) shared. A keyframe is
+        one of these: a deep copy visited every memory tuple of every citizen."""
+        out = copy.copy(self)
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, np.ndarray):
+                setattr(out, f.name, value.copy())
+            elif f.name in _SHALLOW_COPIES:
+                setattr(out, f.name, _SHALLOW_COPIES[f.name](value))
+            elif not isinstance(value, int | float | str | type(None)):
+                setattr(out, f.name, copy.deepcopy(value))
+        return out
 
     def bond(self, i: int, j: int) -> float:
         """Citizen i's bond to j."""
@@ -263,6 +275,20 @@ class TownState:
         }
         h.update(json.dumps(rest, sort_keys=True, default=str).encode())
         return h.hexdigest()
+
+
+# How TownState.copy copies a field whose contents are shared or copied one level down.
+_SHALLOW_COPIES: dict[str, Callable[[Any], Any]] = {
+    "memories": lambda m: [list(x) for x in m],
+    "heard": lambda h: [list(x) for x in h],
+    "pending": lambda p: {k: replace(v) for k, v in p.items()},
+    "coalitions": lambda cs: [replace(c) for c in cs],
+    "rumors": lambda rs: [replace(r, reached=set(r.reached)) for r in rs],
+    "festival": lambda f: None if f is None else replace(f, guests=list(f.guests)),
+    "queue": list,
+    "events_per_day": dict,
+    "op_counts": dict,
+}
 
 
 def personality_for(archetype: str, jitter: FloatArray) -> FloatArray:

@@ -24,7 +24,7 @@ IntArray = npt.NDArray[np.int64]
 INITIAL_CEILING = config.INITIAL_REL_SCALE * (1.0 + 1e-9)
 # A mean of two bonds at least x has one of them at least x − this (rounding included).
 CANDIDATE_MARGIN = 1e-9
-BLOCK_CELLS = 1 << 22  # bonds in a block of rows when a whole matrix is read (32 MB of floats)
+BLOCK_CELLS = 1 << 20  # bonds in a block of rows when a whole matrix is read (8 MB of floats)
 
 
 def affinity_graph(bonds: PairValues, keep: Iterable[frozenset[int]] = (),
