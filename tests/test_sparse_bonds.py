@@ -196,3 +196,20 @@ def test_a_big_town_stores_only_the_bonds_its_citizens_moved() -> None:
     s = flux.state
     assert 0 < len(s.bonds) < 10_000 and 0 < len(s.trust) < 10_000
     assert s.bonds.nbytes + s.trust.nbytes < 1_000_000
+
+
+def test_a_copy_of_the_town_changes_with_nothing_done_to_the_original() -> None:
+    flux = TownFlux("town", 4)
+    for p in (Perturbation(tick=100, card="rumor"), Perturbation(tick=300, card="festival"),
+              Perturbation(tick=2000, card="storm")):
+        flux.inject(p)
+    flux.run(320)
+    kept = flux.snapshot()
+    s = kept.state  # a rumor spreading, guests walking to a festival, a storm still queued
+    assert s.rumors and s.festival and s.pending and s.queue
+    digest = kept.state.digest()
+    flux.run(3000)
+    assert kept.state.digest() == digest
+    flux.restore(kept)
+    flux.run(3000)
+    assert kept.state.digest() == digest
