@@ -46,7 +46,7 @@ def initial_bonds(columns: FloatArray, i: IntArray, j: IntArray) -> FloatArray:
         dot += columns[k].take(i) * columns[k].take(j)
     rel: FloatArray = config.INITIAL_REL_SCALE * dot
     rel[i == j] = 0.0
-    return np.clip(rel, -1.0, 1.0)
+    return np.clip(rel, -1.0, 1.0, out=rel)
 
 
 def initial_rows(columns: FloatArray, start: int, stop: int) -> FloatArray:
@@ -57,7 +57,7 @@ def initial_rows(columns: FloatArray, start: int, stop: int) -> FloatArray:
     rel: FloatArray = config.INITIAL_REL_SCALE * dot
     own = np.arange(start, stop)
     rel[own - start, own] = 0.0
-    return np.clip(rel, -1.0, 1.0)
+    return np.clip(rel, -1.0, 1.0, out=rel)
 
 
 def initial_relationships(personality: FloatArray) -> FloatArray:
@@ -115,7 +115,7 @@ class PairValues:
         value = self.recent.get(code)
         if value is not None:
             return value
-        pos = int(np.searchsorted(self.codes, code))
+        pos = int(self.codes.searchsorted(code))
         if pos < self.codes.size and self.codes[pos] == code:
             return float(self.values[pos])
         return self.base(i, j)
@@ -123,7 +123,7 @@ class PairValues:
     def set(self, i: int, j: int, value: float) -> None:
         code = i * self.n + j
         if code not in self.recent:
-            pos = int(np.searchsorted(self.codes, code))
+            pos = int(self.codes.searchsorted(code))
             if pos < self.codes.size and self.codes[pos] == code:
                 self.values[pos] = value
                 return
