@@ -18,7 +18,13 @@ from hypothesis import strategies as st
 
 from game import config
 from game.sim import phases, social
-from game.sim.bonds import MERGE_AT, PairValues, initial_relationships, unit_personalities
+from game.sim.bonds import (
+    MERGE_AT,
+    MERGE_SHARE,
+    PairValues,
+    initial_relationships,
+    unit_personalities,
+)
 from game.sim.cards import CARDS, Perturbation
 from game.sim.flux import TownFlux
 from game.sim.model import FloatArray
@@ -93,7 +99,7 @@ def test_a_pair_the_dense_initial_matrix_holds_has_the_same_bits_alone() -> None
 
 
 def test_pairs_set_one_by_one_wait_in_a_small_dict_then_merge_in_order() -> None:
-    pairs = PairValues(1000, None)
+    pairs = PairValues(100_000, None)
     for k in range(MERGE_AT - 1):
         pairs.set(999 - k % 1000, (k * 37) % 1000, float(k))
     assert len(pairs.recent) == MERGE_AT - 1 and pairs.codes.size == 0
@@ -101,6 +107,15 @@ def test_pairs_set_one_by_one_wait_in_a_small_dict_then_merge_in_order() -> None
     assert not pairs.recent and pairs.codes.size == MERGE_AT
     assert np.all(np.diff(pairs.codes) > 0)
     assert pairs.get(0, 1) == 5.0 and pairs.get(0, 2) == 0.0
+    stored = 4 * MERGE_SHARE * MERGE_AT  # a big store merges less often
+    pairs.scatter(np.arange(stored) + 1000, np.zeros(stored, dtype=np.int64), np.ones(stored))
+    waiting = pairs.codes.size // MERGE_SHARE - 1
+    for k in range(waiting):
+        pairs.set(k, 2, 2.0)
+    assert len(pairs.recent) == waiting > MERGE_AT
+    assert pairs.rows(3, 4)[0, 2] == 2.0 and pairs.rows(3, 4)[0, 3] == 0.0
+    pairs.set(5, 5, 1.0)
+    assert not pairs.recent and not pairs.recent_rows
 
 
 def _percolation_by_triangles(edges: set[tuple[int, int]]) -> set[frozenset[int]]:

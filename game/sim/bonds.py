@@ -25,7 +25,10 @@ from game import config
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
-MERGE_AT = 256  # pairs set for the first time are kept in a small dict until this many
+# Pairs set for the first time wait in a dict until there are MERGE_AT of them, or one in
+# MERGE_SHARE of those stored: a merge moves every stored pair, so big stores merge seldom.
+MERGE_AT = 256
+MERGE_SHARE = 32
 
 
 def unit_personalities(personality: FloatArray) -> FloatArray:
@@ -78,9 +81,10 @@ class PairValues:
     """A value for each ordered pair (i, j) of n citizens: a base value unless it was set.
 
     Set pairs live in three aligned arrays sorted by code (`codes`, `values`, `bases`); a pair
-    set for the first time waits in `recent` (code → value) until MERGE_AT of them are merged in
-    at once, so setting a value costs a dict write, not an insertion into big arrays. A pair
-    once set stays stored (even if set back to its base): the stored pairs are the touched ones.
+    set for the first time waits in `recent` (code → value, and by row) until enough of them are
+    merged in at once, so setting a value costs a dict write, not an insertion into big arrays.
+    A pair once set stays stored (even set back to its base): the stored pairs are the touched
+    ones.
     """
 
     def __init__(self, n: int, unit: FloatArray | None) -> None:
@@ -93,6 +97,7 @@ class PairValues:
         self.values: FloatArray = np.zeros(0)
         self.bases: FloatArray = np.zeros(0)
         self.recent: dict[int, float] = {}
+        self.recent_rows: dict[int, list[int]] = {}  # row → the codes of it in `recent`
 
     def __len__(self) -> int:
         return int(self.codes.size) + len(self.recent)
@@ -101,6 +106,7 @@ class PairValues:
         out = copy.copy(self)  # the unit personalities are never written: shared
         out.codes, out.values, out.bases = self.codes.copy(), self.values.copy(), self.bases.copy()
         out.recent = dict(self.recent)
+        out.recent_rows = {row: list(codes) for row, codes in self.recent_rows.items()}
         return out
 
     @property
@@ -127,8 +133,9 @@ class PairValues:
             if pos < self.codes.size and self.codes[pos] == code:
                 self.values[pos] = value
                 return
+            self.recent_rows.setdefault(i, []).append(code)
         self.recent[code] = value
-        if len(self.recent) >= MERGE_AT:
+        if len(self.recent) >= max(MERGE_AT, self.codes.size // MERGE_SHARE):
             self.merge()
 
     def base(self, i: int, j: int) -> float:
@@ -155,6 +162,7 @@ class PairValues:
         codes = np.fromiter(self.recent, dtype=np.int64, count=len(self.recent))
         values = np.fromiter(self.recent.values(), dtype=np.float64, count=len(self.recent))
         self.recent.clear()
+        self.recent_rows.clear()
         self._insert(codes, values)
 
     def _insert(self, codes: IntArray, values: FloatArray) -> None:
@@ -202,9 +210,11 @@ class PairValues:
         lo, hi = np.searchsorted(self.codes, [start * self.n, stop * self.n])
         i, j = np.divmod(self.codes[lo:hi], self.n)
         out[i - start, j] = self.values[lo:hi]
-        for code, value in self.recent.items():
-            if start * self.n <= code < stop * self.n:
-                out[code // self.n - start, code % self.n] = value
+        few = stop - start < len(self.recent_rows)  # look the rows up, or go through the dict
+        for row in range(start, stop) if few else list(self.recent_rows):
+            if start <= row < stop:
+                for code in self.recent_rows.get(row, ()):
+                    out[row - start, code - row * self.n] = self.recent[code]
         return out
 
     def stored(self) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
