@@ -29,6 +29,7 @@ IntArray = npt.NDArray[np.int64]
 # MERGE_SHARE of those stored: a merge moves every stored pair, so big stores merge seldom.
 MERGE_AT = 256
 MERGE_SHARE = 32
+ROW_CACHE_CELLS = 1 << 21  # base values kept in remembered rows (16 MB)
 
 
 def unit_personalities(personality: FloatArray) -> FloatArray:
@@ -93,6 +94,7 @@ class PairValues:
         # for one pair, as a dimension a row for many. Without them the base value is 0.
         self.unit: list[list[float]] | None = None if unit is None else unit.tolist()
         self.columns = None if unit is None else np.ascontiguousarray(unit.T)
+        self.row_cache: dict[int, FloatArray] = {}  # single rows of base values, shared too
         self.codes: IntArray = np.zeros(0, dtype=np.int64)
         self.values: FloatArray = np.zeros(0)
         self.bases: FloatArray = np.zeros(0)
@@ -200,14 +202,13 @@ class PairValues:
     def rows(self, start: int, stop: int, transposed: bool = False) -> FloatArray:
         """Rows start..stop−1 of the whole matrix, set pairs included (or of its transpose:
         columns start..stop−1, a column a row; the base values are symmetric)."""
-        out = (initial_rows(self.columns, start, stop) if self.columns is not None
-               else np.zeros((stop - start, self.n)))
+        out = self._bases_rows(start, stop)
         if transposed:
             i, j, _, values = self.stored()
             mine = (j >= start) & (j < stop)
             out[j[mine] - start, i[mine]] = values[mine]
             return out
-        lo, hi = np.searchsorted(self.codes, [start * self.n, stop * self.n])
+        lo, hi = self.codes.searchsorted(start * self.n), self.codes.searchsorted(stop * self.n)
         i, j = np.divmod(self.codes[lo:hi], self.n)
         out[i - start, j] = self.values[lo:hi]
         few = stop - start < len(self.recent_rows)  # look the rows up, or go through the dict
@@ -216,6 +217,20 @@ class PairValues:
                 for code in self.recent_rows.get(row, ()):
                     out[row - start, code - row * self.n] = self.recent[code]
         return out
+
+    def _bases_rows(self, start: int, stop: int) -> FloatArray:
+        """Rows start..stop−1 of the base values (a fresh array); single rows are remembered,
+        up to ROW_CACHE_CELLS values, since a citizen's gossip reads its whole row."""
+        if self.columns is None:
+            return np.zeros((stop - start, self.n))
+        if stop - start != 1:
+            return initial_rows(self.columns, start, stop)
+        row = self.row_cache.get(start)
+        if row is None:
+            row = self.row_cache[start] = initial_rows(self.columns, start, stop)
+            if len(self.row_cache) * self.n > ROW_CACHE_CELLS:
+                del self.row_cache[next(iter(self.row_cache))]  # the oldest
+        return row.copy()
 
     def stored(self) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
         """The set pairs in row-major order: (i, j, base values, values)."""
