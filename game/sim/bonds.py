@@ -100,6 +100,7 @@ class PairValues:
         self.bases: FloatArray = np.zeros(0)
         self.recent: dict[int, float] = {}
         self.recent_rows: dict[int, list[int]] = {}  # row → the codes of it in `recent`
+        self._looked = (-1, -1)  # the last code looked up in `codes`, and where it was
 
     def __len__(self) -> int:
         return int(self.codes.size) + len(self.recent)
@@ -123,22 +124,31 @@ class PairValues:
         value = self.recent.get(code)
         if value is not None:
             return value
-        pos = int(self.codes.searchsorted(code))
-        if pos < self.codes.size and self.codes[pos] == code:
-            return float(self.values[pos])
-        return self.base(i, j)
+        pos = self._position(code)
+        return float(self.values[pos]) if pos >= 0 else self.base(i, j)
 
     def set(self, i: int, j: int, value: float) -> None:
         code = i * self.n + j
         if code not in self.recent:
-            pos = int(self.codes.searchsorted(code))
-            if pos < self.codes.size and self.codes[pos] == code:
+            pos = self._position(code)
+            if pos >= 0:
                 self.values[pos] = value
                 return
             self.recent_rows.setdefault(i, []).append(code)
         self.recent[code] = value
         if len(self.recent) >= max(MERGE_AT, self.codes.size // MERGE_SHARE):
             self.merge()
+
+    def _position(self, code: int) -> int:
+        """Where a code sits in the sorted arrays, or −1. A set after a get of the same pair (a
+        bond moved from where it stood) reuses the get's answer."""
+        if self._looked[0] == code:
+            return self._looked[1]
+        pos = int(self.codes.searchsorted(code))
+        if pos >= self.codes.size or self.codes[pos] != code:
+            pos = -1
+        self._looked = (code, pos)
+        return pos
 
     def base(self, i: int, j: int) -> float:
         """The base value of one pair, with the same bits as `initial_bonds`."""
@@ -173,6 +183,7 @@ class PairValues:
         codes, values = codes[order], values[order]
         i, j = np.divmod(codes, self.n)
         at = np.searchsorted(self.codes, codes)
+        self._looked = (-1, -1)  # positions move
         self.codes = np.insert(self.codes, at, codes)
         self.values = np.insert(self.values, at, values)
         self.bases = np.insert(self.bases, at, self.bases_of(i, j))
