@@ -95,6 +95,9 @@ class PairValues:
         self.unit: list[list[float]] | None = None if unit is None else unit.tolist()
         self.columns = None if unit is None else np.ascontiguousarray(unit.T)
         self.row_cache: dict[int, FloatArray] = {}  # single rows of base values, shared too
+        # Every code ever set here or in a copy (shared, it only grows): a pair not in it holds
+        # its base value, known without a search.
+        self.known: set[int] = set()
         self.codes: IntArray = np.zeros(0, dtype=np.int64)
         self.values: FloatArray = np.zeros(0)
         self.bases: FloatArray = np.zeros(0)
@@ -106,7 +109,7 @@ class PairValues:
         return int(self.codes.size) + len(self.recent)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> PairValues:
-        out = copy.copy(self)  # the unit personalities are never written: shared
+        out = copy.copy(self)  # shared: unit personalities, remembered rows, the known codes
         out.codes, out.values, out.bases = self.codes.copy(), self.values.copy(), self.bases.copy()
         out.recent = dict(self.recent)
         out.recent_rows = {row: list(codes) for row, codes in self.recent_rows.items()}
@@ -121,6 +124,8 @@ class PairValues:
 
     def get(self, i: int, j: int) -> float:
         code = i * self.n + j
+        if code not in self.known:
+            return self.base(i, j)
         value = self.recent.get(code)
         if value is not None:
             return value
@@ -129,7 +134,10 @@ class PairValues:
 
     def set(self, i: int, j: int, value: float) -> None:
         code = i * self.n + j
-        if code not in self.recent:
+        if code not in self.known:
+            self.known.add(code)
+            self.recent_rows.setdefault(i, []).append(code)
+        elif code not in self.recent:
             pos = self._position(code)
             if pos >= 0:
                 self.values[pos] = value
@@ -184,6 +192,7 @@ class PairValues:
         i, j = np.divmod(codes, self.n)
         at = np.searchsorted(self.codes, codes)
         self._looked = (-1, -1)  # positions move
+        self.known.update(codes.tolist())
         self.codes = np.insert(self.codes, at, codes)
         self.values = np.insert(self.values, at, values)
         self.bases = np.insert(self.bases, at, self.bases_of(i, j))
