@@ -27,12 +27,13 @@ MAX_BRANCHES: Final = 256
 # Cards a branch (or a card file) holds: an hour of play at one card a second is 3,600.
 MAX_CARDS: Final = 10_000
 # Citizens in a town: the largest the scale benchmarks ask for (city:10000). Bonds and trust
-# are stored only for the pairs an interaction moved (24 bytes a pair, never N × N), so a town
-# needs memory in proportion to its citizens: their arrays, memories and personalities, the
-# bonds and trust each moves (about 13 pairs of each a day), and in the window the events they
-# make. BYTES_PER_CITIZEN allows for a day of that. Measured: city:10000 peaks at 146 MB after
-# two days headless, and at 312 MB after one day in the window's timeline (keyframes, metrics
-# and every event kept: events, not bonds, are what grows after that).
+# are stored only for the pairs an interaction moved (24 bytes a pair in a keyframe, about 100
+# live with the set of pairs ever moved; never N × N), so a town needs memory in proportion to
+# its citizens: their arrays, memories and personalities, the bonds and trust each moves (about
+# 13 pairs of each a day), and in the window the events they make. BYTES_PER_CITIZEN allows for
+# a day of that. Measured: city:10000 peaks at about 150 MB after two days headless, and at
+# 312 MB after one day in the window's timeline (keyframes, metrics and every event kept:
+# events, not bonds, are what grows after that).
 MAX_CITIZENS: Final = 10_000
 BYTES_PER_CITIZEN: Final = 25 * 1024
 # The program and its libraries, the map, the keyframe budget, and a block of initial bonds read
