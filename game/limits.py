@@ -31,9 +31,9 @@ MAX_CARDS: Final = 10_000
 # live with the set of pairs ever moved; never N × N), so a town needs memory in proportion to
 # its citizens: their arrays, memories and personalities, the bonds and trust each moves (about
 # 13 pairs of each a day), and in the window the events they make. BYTES_PER_CITIZEN allows for
-# a day of that. Measured: city:10000 peaks at about 150 MB after two days headless, and at
-# 312 MB after one day in the window's timeline (keyframes, metrics and every event kept:
-# events, not bonds, are what grows after that).
+# a few days of that. Measured: city:10000 peaks at about 170 MB after two days headless, and
+# in the window's timeline (keyframes, metrics and every event kept) at 231 MB after one day,
+# 279 MB after two.
 MAX_CITIZENS: Final = 10_000
 BYTES_PER_CITIZEN: Final = 25 * 1024
 # The program and its libraries, the map, the keyframe budget, and a block of initial bonds read
