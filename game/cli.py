@@ -665,7 +665,7 @@ def town_summary(flux: TownFlux) -> str:
         names = ", ".join(flux.name(i) for i in sorted(c.members))
         lines.append(f"  {c.id}: {names}")
     lines.append("strongest bonds:")
-    for i, j, w in social.strongest_pairs(s.rel, 5):
+    for i, j, w in social.strongest_pairs(s.bonds, 5):
         lines.append(f"  {flux.name(i)} – {flux.name(j)}: {w:+.2f}")
     m = flux.metrics()
     lines.append(f"metrics: tension {m['tension']:.4f} · cooperation {m['cooperation']:.3f} · "

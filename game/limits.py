@@ -26,14 +26,19 @@ MAX_DAYS: Final = MAX_TICKS // config.DAY_TICKS
 MAX_BRANCHES: Final = 256
 # Cards a branch (or a card file) holds: an hour of play at one card a second is 3,600.
 MAX_CARDS: Final = 10_000
-# Citizens in a town: the largest the scale benchmarks ask for (city:10000). The relationships
-# are N × N float matrices today (bonds, their initial values, trust counts, their copies in
-# snapshots): about BYTES_PER_PAIR bytes per pair of citizens, 2 GB at 5,000 (measured:
-# city:5000 peaks at 1.9 GB), so the memory check below is what stops a big town on a small
-# machine.
+# Citizens in a town: the largest the scale benchmarks ask for (city:10000). Bonds and trust
+# are stored only for the pairs an interaction moved (24 bytes a pair in a keyframe, about 100
+# live with the set of pairs ever moved; never N × N), so a town needs memory in proportion to
+# its citizens: their arrays, memories and personalities, the bonds and trust each moves (about
+# 13 pairs of each a day), and in the window the events they make. BYTES_PER_CITIZEN allows for
+# a few days of that. Measured: city:10000 peaks at about 170 MB after two days headless, and
+# in the window's timeline (keyframes, metrics and every event kept) at 231 MB after one day,
+# 279 MB after two.
 MAX_CITIZENS: Final = 10_000
-BYTES_PER_PAIR: Final = 80
-BASE_BYTES: Final = 100 * 1024 * 1024  # the program, the map, the keyframe budget
+BYTES_PER_CITIZEN: Final = 25 * 1024
+# The program and its libraries, the map, the keyframe budget, and a block of initial bonds read
+# at once for the town's metrics.
+BASE_BYTES: Final = 150 * 1024 * 1024
 # Names a person gives or reads back (branches, citizens as targets): short, one line, no
 # terminal escapes; free text (labels, titles, captions) one line of at most MAX_TEXT.
 MAX_NAME: Final = 64
@@ -119,8 +124,8 @@ def fit_window(size: tuple[int, int]) -> tuple[int, int]:
 
 
 def memory_needed(citizens: int) -> int:
-    """Bytes a town of this many citizens needs, about (see BYTES_PER_PAIR)."""
-    return BYTES_PER_PAIR * citizens * citizens + BASE_BYTES
+    """Bytes a town of this many citizens needs, about (see BYTES_PER_CITIZEN)."""
+    return BYTES_PER_CITIZEN * citizens + BASE_BYTES
 
 
 def available_memory() -> int | None:
@@ -138,8 +143,11 @@ def available_memory() -> int | None:
         return None
 
 
-def gigabytes(size: int) -> str:
-    return f"{size / 1024**3:.1f} GB"
+def memory_size(size: int) -> str:
+    """A size in memory for a message: "345 MB", "1.2 GB"."""
+    if size < 1024**3:
+        return f"{size / 1024**2:,.0f} MB"
+    return f"{size / 1024**3:,.1f} GB"
 
 
 def check_citizens(citizens: int, available: int | None = None, measure: bool = True) -> int:
@@ -152,6 +160,6 @@ def check_citizens(citizens: int, available: int | None = None, measure: bool = 
         available = available_memory()
     needed = memory_needed(citizens)
     if available is not None and needed > available:
-        raise LimitError(f"{citizens:,} citizens need about {gigabytes(needed)} of memory; "
-                         f"this machine has {gigabytes(available)} free")
+        raise LimitError(f"{citizens:,} citizens need about {memory_size(needed)} of memory; "
+                         f"this machine has {memory_size(available)} free")
     return citizens

@@ -5,13 +5,30 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import numpy as np
+
+from game.sim.bonds import PairValues
 from game.sim.cards import Perturbation
 from game.sim.events import Event
 from game.sim.flux import TownFlux
-from game.sim.model import NEVER, Activity
+from game.sim.model import NEVER, Activity, FloatArray, TownState
 from game.sim.townmap import REGION_INDEX
 from game.trace import store
 from game.trace.timeline import Timeline
+
+
+def all_bonds(s: TownState) -> FloatArray:
+    """Every bond of the town as one N × N matrix (tests of small towns only)."""
+    return s.bonds.rows(0, s.n)
+
+
+def pair_values(matrix: FloatArray) -> PairValues:
+    """A dense matrix as `PairValues`, every pair stored (base 0)."""
+    n = matrix.shape[0]
+    out = PairValues(n, None)
+    i, j = np.divmod(np.arange(n * n), n)
+    out.scatter(i, j, matrix[i, j])
+    return out
 
 
 def place(flux: TownFlux, citizen: str, region: str, *, busy_for: int = 1000) -> int:

@@ -9,7 +9,7 @@ from game.sim.cards import Perturbation
 from game.sim.flux import TownFlux
 from game.sim.model import Activity
 from game.sim.townmap import REGION_INDEX
-from tests.helpers import freeze_everyone, place, put_to_rest
+from tests.helpers import all_bonds, freeze_everyone, place, put_to_rest
 
 
 @pytest.fixture
@@ -23,12 +23,12 @@ def test_a_card_aimed_at_a_resting_citizen_fails_by_the_rest_law(flux: TownFlux)
     place(flux, "ada", "inn")
     place(flux, "bruno", "inn")
     put_to_rest(flux, "bruno")
-    before = flux.state.rel.copy()
+    before = all_bonds(flux.state)
     flux.inject(Perturbation(tick=1, card="greet", targets=("ada", "bruno")))
     [event] = flux.tick()
     assert not event.success and event.reason == "rest: Bruno is resting"
     assert event.perturbation and event.tokens == 0
-    np.testing.assert_array_equal(flux.state.rel, before)
+    np.testing.assert_array_equal(all_bonds(flux.state), before)
 
 
 def test_resting_citizens_accept_only_wake(flux: TownFlux) -> None:
@@ -81,12 +81,12 @@ def test_a_card_changes_nothing_until_the_flux_runs_it(flux: TownFlux) -> None:
     flux.inject(Perturbation(tick=3, card="greet", targets=("ada", "tomas")))
     queued = flux.state_hash()
     assert queued != before  # the queue is state: a snapshot carries it
-    snapshot_rel = flux.state.rel.copy()
+    snapshot_rel = all_bonds(flux.state)
     assert flux.tick() == [] and flux.tick() == []
-    np.testing.assert_array_equal(flux.state.rel, snapshot_rel)
+    np.testing.assert_array_equal(all_bonds(flux.state), snapshot_rel)
     [event] = flux.tick()
     assert event.tick == 3 and event.perturbation and event.card == "greet"
-    assert not np.array_equal(flux.state.rel, snapshot_rel)
+    assert not np.array_equal(all_bonds(flux.state), snapshot_rel)
 
 
 def test_a_card_for_a_past_tick_runs_at_the_next_tick(flux: TownFlux) -> None:
@@ -113,5 +113,5 @@ def test_weights_stay_clamped_under_repeated_ops(flux: TownFlux) -> None:
             flux.inject(Perturbation(tick=flux.state.tick + 1, card=card,
                                      targets=("ada", "tomas")))
         assert all(e.success for e in flux.tick())
-    rel = flux.state.rel
+    rel = all_bonds(flux.state)
     assert rel.max() <= 1.0 and rel.min() >= -1.0

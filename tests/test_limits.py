@@ -61,11 +61,14 @@ def test_a_year_of_ticks_and_the_other_limits_are_stated_in_one_place() -> None:
     assert limits.number(10**5000) == "a 5001-digit number"
 
 
-def test_a_big_town_is_refused_before_allocating_when_memory_is_short(
+def test_a_big_town_is_refused_before_allocating_when_memory_is_short_and_allowed_if_it_fits(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    with pytest.raises(limits.LimitError, match=r"5,000 citizens need about 2\.0 GB of memory; "
-                                                r"this machine has 1\.0 GB free"):
-        limits.check_citizens(5000, available=1024**3)
+    with pytest.raises(limits.LimitError, match=r"10,000 citizens need about 394 MB of memory; "
+                                                r"this machine has 300 MB free"):
+        limits.check_citizens(10_000, available=300 * 1024**2)
+    assert limits.check_citizens(10_000, available=400 * 1024**2) == 10_000  # it fits
+    assert limits.memory_size(limits.memory_needed(10_000) * 4) == "1.5 GB"
+
     monkeypatch.setattr(limits, "available_memory", lambda: 50 * 1024**2)
     with pytest.raises(ValueError, match="citizens need about"):
         TownFlux("city:300")

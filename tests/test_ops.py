@@ -10,7 +10,7 @@ from game.sim.events import Event
 from game.sim.flux import TownFlux
 from game.sim.model import Activity
 from game.sim.ops import saturate
-from tests.helpers import freeze_everyone, place, play
+from tests.helpers import all_bonds, freeze_everyone, place, play
 
 
 @pytest.fixture
@@ -36,12 +36,12 @@ def test_saturation_scales_gains_by_distance_to_the_bound() -> None:
 def test_greet_raises_both_directions_by_mean_warmth(flux: TownFlux) -> None:
     a, b = place(flux, "ada", "inn"), place(flux, "bruno", "inn")
     s = flux.state
-    before_ab, before_ba = s.rel[a, b], s.rel[b, a]
+    before_ab, before_ba = s.bond(a, b), s.bond(b, a)
     gain = config.GREET_GAIN * s.personality[[a, b], 0].mean()
     event = only(play(flux, "greet", "ada", "bruno"), "greet")
     assert event.success and event.perturbation and event.card == "greet"
-    assert s.rel[a, b] == pytest.approx(before_ab + gain * (1 - before_ab))
-    assert s.rel[b, a] == pytest.approx(before_ba + gain * (1 - before_ba))
+    assert s.bond(a, b) == pytest.approx(before_ab + gain * (1 - before_ab))
+    assert s.bond(b, a) == pytest.approx(before_ba + gain * (1 - before_ba))
     assert s.activity[a] == s.activity[b] == Activity.SOCIALIZING
     assert s.busy_until[a] == s.tick + config.DURATION["greet"]
     assert event.tokens == config.TOKENS["greet"] and event.dialogue
@@ -51,11 +51,11 @@ def test_gossip_moves_listener_toward_speakers_opinion(flux: TownFlux) -> None:
     a, b = place(flux, "rosa", "market"), place(flux, "quinn", "market")
     subject = flux.index["igor"]
     s = flux.state
-    s.rel[a, subject] = -0.8
-    before = s.rel[b, subject]
+    s.set_bond(a, subject, -0.8)
+    before = s.bond(b, subject)
     event = only(play(flux, "gossip", "rosa", "quinn", "igor"), "gossip")
     delta = config.GOSSIP_TRANSFER * -0.8
-    assert s.rel[b, subject] == pytest.approx(before + delta * (1 + before))
+    assert s.bond(b, subject) == pytest.approx(before + delta * (1 + before))
     assert event.subject == "igor"
     assert event.drama == config.GOSSIP_NEGATIVE_DRAMA
     assert s.heard[b][0] == subject
@@ -66,10 +66,10 @@ def test_gossip_moves_listener_toward_speakers_opinion(flux: TownFlux) -> None:
 def test_trade_bonds_by_trust_and_adds_surplus(flux: TownFlux) -> None:
     a, b = place(flux, "rosa", "market"), place(flux, "silas", "market")
     s = flux.state
-    before = s.rel[a, b]
+    before = s.bond(a, b)
     gain = config.TRADE_GAIN * s.personality[[a, b], 2].mean()
     only(play(flux, "trade", "rosa", "silas"), "trade")
-    assert s.rel[a, b] == pytest.approx(before + gain * (1 - before))
+    assert s.bond(a, b) == pytest.approx(before + gain * (1 - before))
     assert s.surplus[a] == pytest.approx(config.TRADE_SURPLUS)
     assert s.surplus[b] == pytest.approx(config.TRADE_SURPLUS)
 
@@ -87,10 +87,10 @@ def test_solo_adds_surplus_and_keeps_one_busy(flux: TownFlux) -> None:
 def test_dispute_sours_both_directions_less_for_the_patient(flux: TownFlux) -> None:
     a, b = place(flux, "ada", "garden"), place(flux, "mira", "garden")
     s = flux.state
-    before = s.rel[a, b]
+    before = s.bond(a, b)
     loss = config.DISPUTE_LOSS * (1 - s.personality[[a, b], 4].mean())
     event = only(play(flux, "dispute", "ada", "mira"), "dispute")
-    assert s.rel[a, b] == pytest.approx(before - loss * (1 + before))
+    assert s.bond(a, b) == pytest.approx(before - loss * (1 + before))
     assert event.drama == config.DRAMA["dispute"]
 
 
@@ -124,7 +124,7 @@ def test_festival_gathers_everyone_free_and_celebrates(flux: TownFlux) -> None:
     for citizen in ("ada", "bruno", "rosa"):
         place(flux, citizen, "inn")
     s = flux.state
-    before = s.rel.copy()
+    before = all_bonds(s)
     events = play(flux, "festival")
     assert events[0].op == "festival" and events[0].perturbation
     walks = [e for e in events if e.op == "walk" and e.success]
@@ -135,7 +135,7 @@ def test_festival_gathers_everyone_free_and_celebrates(flux: TownFlux) -> None:
     assert party.card == "festival" and party.region == "square"
     idx = [flux.index[c] for c in party.participants]
     assert len(idx) >= 2
-    grown = s.rel[np.ix_(idx, idx)] - before[np.ix_(idx, idx)]
+    grown = all_bonds(s)[np.ix_(idx, idx)] - before[np.ix_(idx, idx)]
     assert (grown[~np.eye(len(idx), dtype=bool)] > 0).all()
 
 
@@ -157,7 +157,7 @@ def test_rumor_plants_a_negative_opinion_that_gossip_spreads(flux: TownFlux) -> 
     gossip = only(events, "gossip")
     assert gossip.participants == ("rosa", "silas") and gossip.card == "rumor"
     s = flux.state
-    assert s.rel[a, subject] <= config.RUMOR_OPINION
+    assert s.bond(a, subject) <= config.RUMOR_OPINION
     assert s.rumors[0].reached == {a, b}
     assert gossip.metadata["reached"] == 2
 

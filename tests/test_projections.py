@@ -83,7 +83,7 @@ def test_each_level_of_detail_adds_its_section_to_the_card(town: Timeline) -> No
     assert [t.value for t in full.measures.personality] == s.personality[4].tolist()
     assert [t.dimension for t in full.measures.personality] == list(config.DIMENSIONS)
     assert full.measures.surplus == float(s.surplus[4])
-    assert full.ties.bonds[0].weight == max(v for j, v in enumerate(s.rel[4]) if j != 4)
+    assert full.ties.bonds[0].weight == max(v for j, v in enumerate(s.bonds_of(4)) if j != 4)
     assert full.opacity == citizens[4].worldview.opacity
     assert full.doing.endswith(full.region)
 
@@ -168,10 +168,11 @@ def test_a_cards_strongest_bonds_are_a_stable_sort_of_the_whole_row() -> None:
     tl = Timeline("village", 3)
     tl.advance(400)
     s = tl.flux.state.copy()
-    s.rel[2, :] = 0.5  # every bond of citizen 2 ties: the lowest indexes win, as in a full sort
-    s.rel[2, 5] = 0.9
+    others = np.arange(s.n)
+    s.bonds.scatter(np.full(s.n, 2), others, np.full(s.n, 0.5))  # every bond of citizen 2 ties:
+    s.set_bond(2, 5, 0.9)  # the lowest indexes win, as in a full sort
     for i in range(s.n):
-        row = s.rel[i].copy()
+        row = s.bonds_of(i)
         row[i] = -np.inf
         expected = np.argsort(-row, kind="stable")[:3].tolist()
         c = card(s, tl.flux.citizens, i, 3, [])

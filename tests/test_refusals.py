@@ -17,7 +17,7 @@ from game.sim.events import Event
 from game.sim.flux import TownFlux
 from game.sim.model import Activity, Dim, Phase
 from game.sim.perturb import RUNNERS
-from tests.helpers import freeze_everyone, place, play, put_to_rest
+from tests.helpers import all_bonds, freeze_everyone, place, play, put_to_rest
 
 
 @pytest.fixture
@@ -36,15 +36,15 @@ def refused(events: list[Event], card: str) -> Event:
 def test_the_storm_is_what_refuses_an_outdoor_trade(flux: TownFlux) -> None:
     play(flux, "storm")  # nobody outdoors yet: the storm only starts
     rosa, silas = place(flux, "rosa", "market"), place(flux, "silas", "market")
-    before = flux.state.rel.copy()
+    before = all_bonds(flux.state)
     event = refused(play(flux, "trade", "rosa", "silas"), "trade")
     assert event.op == "trade" and event.reason == "storm: outdoor ops pause"
-    np.testing.assert_array_equal(flux.state.rel, before)
+    np.testing.assert_array_equal(all_bonds(flux.state), before)
     # The same pair in the same place trades once the storm has passed.
     flux.run(flux.state.storm_until - flux.state.tick)
     [done] = [e for e in play(flux, "trade", "rosa", "silas") if e.card == "trade"]
     assert done.op == "trade" and done.success
-    assert flux.state.rel[rosa, silas] > before[rosa, silas]
+    assert flux.state.bond(rosa, silas) > before[rosa, silas]
 
 
 def test_a_storm_sends_a_market_pair_to_shelter_and_their_trade_finds_them_on_the_road(

@@ -104,9 +104,9 @@ def test_greet_and_dispute_in_plain_floats_give_saturates_bits(
     gain = config.GREET_GAIN * float(pair[:, Dim.WARMTH].mean())
     loss = config.DISPUTE_LOSS * (1.0 - float(pair[:, Dim.PATIENCE].mean()))
     for op, delta in (("greet", gain), ("dispute", -loss)):
-        s.rel[0, 1] = w
+        s.set_bond(0, 1, w)
         effect(op)(s, 0, 1, -1)
-        assert float(s.rel[0, 1]).hex() == float(saturate(w, delta)).hex()
+        assert s.bond(0, 1).hex() == float(saturate(w, delta)).hex()
 
 
 @given(st.lists(units, min_size=4, max_size=4))

@@ -15,8 +15,8 @@ import pytest
 
 from game import config
 from game.sim import social
+from game.sim.bonds import initial_relationships
 from game.sim.flux import TownFlux, decay
-from game.sim.model import initial_relationships
 
 GAME = Path(__file__).resolve().parent.parent / "game"
 # Functions that draw the town rather than change it: their output never reaches the state.

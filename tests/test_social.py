@@ -7,8 +7,10 @@ import pytest
 
 from game import config
 from game.sim import social
+from game.sim.bonds import initial_relationships
 from game.sim.flux import TownFlux
-from game.sim.model import initial_relationships, personality_for
+from game.sim.model import personality_for
+from tests.helpers import all_bonds, pair_values
 
 
 def graph(n: int, edges: list[tuple[int, int]]) -> social.Graph:
@@ -47,8 +49,8 @@ def test_triangles_sharing_only_a_node_stay_apart_and_the_node_is_a_bridge() -> 
 
 def test_affinity_is_the_mean_of_both_directions() -> None:
     rel = np.array([[0.0, 0.5, 0.0], [0.1, 0.0, 0.0], [0.0, 0.0, 0.0]])
-    assert 1 in social.affinity_graph(rel, every_pair(3), 0.3)[0]
-    assert social.affinity_graph(rel, every_pair(3), 0.31) == {}
+    assert 1 in social.affinity_graph(pair_values(rel), threshold=0.3, pairs=every_pair(3))[0]
+    assert social.affinity_graph(pair_values(rel), threshold=0.31, pairs=every_pair(3)) == {}
 
 
 def test_eigentrust_matches_the_direct_eigenvector() -> None:
@@ -82,7 +84,7 @@ def test_matching_keeps_a_coalitions_id_while_its_members_shift() -> None:
 
 def test_metrics_tension_and_cooperation() -> None:
     rel = np.array([[0.0, 0.4, -0.2], [0.2, 0.0, 0.0], [0.6, -0.4, 0.0]])
-    m = social.BondSums.of(rel).metrics()
+    m = social.BondSums.of_rows([(0, rel)]).metrics()
     off = np.array([0.4, -0.2, 0.2, 0.0, 0.6, -0.4])
     assert m["tension"] == pytest.approx(off.var())
     assert m["cooperation"] == pytest.approx(0.4)
@@ -94,7 +96,7 @@ def test_metrics_kept_by_moved_bonds_equal_the_whole_matrix(seed: int) -> None:
     for _ in range(6):
         flux.run(700)
         s = flux.state
-        off = s.rel[~np.eye(s.n, dtype=bool)]
+        off = all_bonds(s)[~np.eye(s.n, dtype=bool)]
         m = flux.metrics()
         assert m["tension"] == pytest.approx(off.var(), rel=1e-9, abs=1e-15)
         assert m["cooperation"] == pytest.approx(off[off > 0].mean(), rel=1e-9)

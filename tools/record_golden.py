@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from game import config
+from game.sim.bonds import initial_relationships
 from game.sim.cards import Perturbation
 from game.sim.flux import TownFlux
 from game.sim.scenarios import scenario
@@ -77,7 +78,8 @@ def initial_bonds(name: str) -> str:
     0, nor ever for pairs that never move; the test compares this digest across settings.
     """
     flux = TownFlux(name, SEED)
-    return hashlib.blake2b(flux.state.rel0.tobytes(), digest_size=8).hexdigest()
+    rel0 = initial_relationships(flux.state.personality)  # tick 0: the initial personalities
+    return hashlib.blake2b(rel0.tobytes(), digest_size=8).hexdigest()
 
 
 def record() -> Hashes:

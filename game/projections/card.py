@@ -149,13 +149,13 @@ def _card(state: TownState, citizens: Sequence[Citizen], i: int, lod: int,
 
 def _ties(s: TownState, citizens: Sequence[Citizen], i: int) -> Ties:
     return Ties(tuple(text for _, _, text in s.memories[i][-MEMORIES_SHOWN:][::-1]),
-                tuple(Bond(j, citizens[j].name, float(s.rel[i, j])) for j in _strongest(s, i)))
+                tuple(Bond(j, citizens[j].name, s.bond(i, j)) for j in _strongest(s, i)))
 
 
 def _strongest(s: TownState, i: int) -> list[int]:
     """The BONDS_SHOWN citizens `i` bonds with most, strongest first, ties by index: a stable
     sort of the bonds at or above the k-th strongest (not of a city's whole row)."""
-    row = s.rel[i].copy()
+    row = s.bonds_of(i)
     row[i] = -np.inf
     k = min(BONDS_SHOWN, row.size)
     kth = np.partition(row, row.size - k)[row.size - k]

@@ -187,7 +187,7 @@ def pick_subject(flux: TownFlux, speaker: int, listener: int) -> int:
         return heard[0]
     # A draw over everyone by bond strength: O(N), and its bits are those of numpy's pairwise
     # sum (the total) and sequential running sum (where the draw lands) over the whole row.
-    row = s.rel[speaker]
+    row = s.bonds_of(speaker)
     strength = row * row
     strength[speaker] = 0.0
     strength[listener] = 0.0

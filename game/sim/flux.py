@@ -21,6 +21,7 @@ import numpy as np
 
 from game import config
 from game.sim import decide, laws, perform, perturb, phases, social
+from game.sim.bonds import PairValues, unit_personalities
 from game.sim.cards import Perturbation, check_card
 from game.sim.events import Event
 from game.sim.model import (
@@ -29,7 +30,6 @@ from game.sim.model import (
     Pending,
     Phase,
     TownState,
-    initial_relationships,
     personality_for,
 )
 from game.sim.roster import Roster
@@ -62,7 +62,7 @@ class TownFlux:
         self.in_play = frozenset(self.scenario.regions)
         self.rng = np.random.Generator(np.random.PCG64(seed))
         self.state = self._initial_state()
-        self._initial_sums = social.BondSums.of(self.state.rel0)
+        self._initial_sums: social.BondSums | None = None  # read once, when first asked
         self.surplus_changed = False  # a trade or solo work this tick: check the accursed share
         self._events: list[Event] = []
         self.roster = Roster(self.state, len(REGIONS))
@@ -75,14 +75,14 @@ class TownFlux:
         jitter = self.rng.uniform(-1.0, 1.0, size=(n, len(config.DIMENSIONS)))
         personality = np.array([personality_for(c.archetype, jitter[i])
                                 for i, c in enumerate(self.citizens)]).reshape(n, -1)
-        rel = initial_relationships(personality)
+        unit = unit_personalities(personality)
         region = np.array([c.home for c in self.citizens], dtype=np.int64)
         spot = np.array([self.random_spot(int(r)) for r in region], dtype=np.int64).reshape(n, 2)
         busy = self.rng.integers(config.IDLE_MIN, config.IDLE_MAX + 1, size=n).astype(np.int64)
         return TownState(
-            tick=0, personality=personality, rel=rel, rel0=rel.copy(),
+            tick=0, personality=personality, bonds=PairValues(n, unit),
             surplus=np.zeros(n), reputation=np.full(n, 1.0 / n),
-            trust_counts=np.zeros((n, n)), region=region, spot=spot,
+            trust=PairValues(n, None), region=region, spot=spot,
             activity=np.full(n, Activity.IDLE, dtype=np.int64), busy_until=busy,
             partner=np.full(n, -1, dtype=np.int64),
             walk_origin=np.full(n, -1, dtype=np.int64), walk_from_spot=spot.copy(),
@@ -192,8 +192,11 @@ class TownFlux:
 
     def metrics(self) -> dict[str, float]:
         s = self.state
-        i, j = s.pairs(s.bonded)
-        out = self._initial_sums.moved(s.rel0[i, j], s.rel[i, j]).metrics()
+        if self._initial_sums is None:
+            self._initial_sums = social.BondSums.of_rows(
+                s.bonds.row_blocks(max(1, social.BLOCK_CELLS // s.n), initial=True))
+        _, _, initial, now = s.bonds.stored()
+        out = self._initial_sums.moved(initial, now).metrics()
         out["surplus"] = float(s.surplus.sum())
         out["drama"] = self.drama_at(s.tick)
         out["events_today"] = float(s.events_per_day.get(self.day_of(s.tick), 0))

@@ -9,7 +9,8 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields, replace
 from enum import IntEnum
 from typing import Any
 
@@ -17,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from game import config
+from game.sim.bonds import PairValues
 from game.sim.cards import Perturbation
 
 FloatArray = npt.NDArray[np.float64]
@@ -169,11 +171,12 @@ class TownState:
 
     tick: int
     personality: FloatArray  # (N, 7)
-    rel: FloatArray  # (N, N) directed weights in [-1, 1]
-    rel0: FloatArray  # (N, N) initial weights; phase ends relax toward them
+    # Directed bonds in [-1, 1], each its initial value until an interaction moves it; phase
+    # ends relax moved ones toward their initial value. Only the moved pairs are stored.
+    bonds: PairValues
     surplus: FloatArray  # (N,)
     reputation: FloatArray  # (N,)
-    trust_counts: FloatArray  # (N, N) interaction outcomes for EigenTrust
+    trust: PairValues  # interaction outcomes for EigenTrust, 0 until counted
     region: IntArray  # (N,) region index; while walking, the destination
     spot: IntArray  # (N, 2) tile where a citizen stands in its region
     activity: IntArray  # (N,) Activity
@@ -200,38 +203,46 @@ class TownState:
     events_per_day: dict[int, int] = field(default_factory=dict)
     op_counts: dict[str, int] = field(default_factory=dict)
     perturbations: int = 0
-    # Pairs (i·N + j) whose bond (`bonded`) or trust (`trusting`) an interaction has changed.
-    # Every other bond is still its initial value, below the coalition threshold, and trust
-    # nobody counted is zero: phase ends work over these pairs, not over all N² of them.
-    # Bookkeeping, not state: the hash does not read them.
-    bonded: set[int] = field(default_factory=set)
-    trusting: set[int] = field(default_factory=set)
 
     @property
     def n(self) -> int:
-        return int(self.rel.shape[0])
+        return int(self.personality.shape[0])
 
     def copy(self) -> TownState:
-        """A complete, independent copy (arrays copied, records deep-copied)."""
-        # The pair sets hold plain ints: a set copy is enough, and deepcopy would visit each.
-        memo = {id(self.bonded): set(self.bonded), id(self.trusting): set(self.trusting)}
-        return copy.deepcopy(self, memo)
+        """A complete, independent copy: arrays, containers and mutable records copied; what
+        never changes in place (memory tuples, frozensets, frozen cards) shared. A keyframe is
+        one of these: a deep copy visited every memory tuple of every citizen."""
+        out = copy.copy(self)
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, np.ndarray):
+                setattr(out, f.name, value.copy())
+            elif f.name in _SHALLOW_COPIES:
+                setattr(out, f.name, _SHALLOW_COPIES[f.name](value))
+            elif not isinstance(value, int | float | str | type(None)):
+                setattr(out, f.name, copy.deepcopy(value))
+        return out
 
-    def touch(self, i: int, j: int) -> None:
-        """Citizen i's bond to j moves away from its initial value."""
-        self.bonded.add(i * self.n + j)
+    def bond(self, i: int, j: int) -> float:
+        """Citizen i's bond to j."""
+        return self.bonds.get(i, j)
 
-    def touch_block(self, members: npt.NDArray[np.int64]) -> None:
-        """Every bond among `members` (one to another) moves."""
-        codes = members[:, None] * self.n + members[None, :]
-        self.bonded.update(codes[~np.eye(members.size, dtype=bool)].tolist())
+    def set_bond(self, i: int, j: int, value: float) -> None:
+        self.bonds.set(i, j, value)
 
-    def pairs(self, codes: set[int]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-        """A pair set as (i, j) arrays in row-major order, the order dense code visits them."""
-        flat = np.fromiter(codes, dtype=np.int64, count=len(codes))
-        flat.sort()
-        i, j = np.divmod(flat, self.n)
-        return i, j
+    def bonds_of(self, i: int) -> FloatArray:
+        """Citizen i's bonds to everyone (a fresh array; i's own is 0 unless set)."""
+        row: FloatArray = self.bonds.rows(i, i + 1)[0]
+        return row
+
+    def bonds_to(self, j: int) -> FloatArray:
+        """Everyone's bond to citizen j (a fresh array)."""
+        column: FloatArray = self.bonds.rows(j, j + 1, transposed=True)[0]
+        return column
+
+    def add_trust(self, i: int, j: int, amount: float) -> None:
+        """An interaction's outcome adds to i's local trust of j."""
+        self.trust.set(i, j, self.trust.get(i, j) + amount)
 
     def digest(self) -> str:
         """Short blake2b of the canonical state, RNG included.
@@ -242,12 +253,10 @@ class TownState:
         interactions cost, however the pairs are stored.
         """
         h = hashlib.blake2b(digest_size=8)
-        moved = np.nonzero(self.rel != self.rel0)
-        counted = np.nonzero(self.trust_counts)
-        for arr in (self.personality, *moved, self.rel[moved], *counted,
-                    self.trust_counts[counted], self.surplus, self.reputation, self.region,
-                    self.spot, self.activity, self.busy_until, self.partner, self.walk_origin,
-                    self.walk_from_spot, self.walk_from, self.last_event_tick):
+        for arr in (self.personality, *self.bonds.moved(), *self.trust.moved(), self.surplus,
+                    self.reputation, self.region, self.spot, self.activity, self.busy_until,
+                    self.partner, self.walk_origin, self.walk_from_spot, self.walk_from,
+                    self.last_event_tick):
             h.update(np.ascontiguousarray(arr).tobytes())
         rest = {
             "tick": self.tick, "seq": self.seq, "rng": self.rng_state,
@@ -268,37 +277,23 @@ class TownState:
         return h.hexdigest()
 
 
+# How TownState.copy copies a field whose contents are shared or copied one level down.
+_SHALLOW_COPIES: dict[str, Callable[[Any], Any]] = {
+    "memories": lambda m: [list(x) for x in m],
+    "heard": lambda h: [list(x) for x in h],
+    "pending": lambda p: {k: replace(v) for k, v in p.items()},
+    "coalitions": lambda cs: [replace(c) for c in cs],
+    "rumors": lambda rs: [replace(r, reached=set(r.reached)) for r in rs],
+    "festival": lambda f: None if f is None else replace(f, guests=list(f.guests)),
+    "queue": list,
+    "events_per_day": dict,
+    "op_counts": dict,
+}
+
+
 def personality_for(archetype: str, jitter: FloatArray) -> FloatArray:
     """0.5 + the archetype's biases + a jitter of at most ±PERSONALITY_JITTER, in [0, 1]."""
     base = np.full(len(config.DIMENSIONS), config.PERSONALITY_BASE)
     for dim, bias in ARCHETYPES[archetype].biases.items():
         base[config.DIMENSIONS.index(dim)] += bias
     return np.clip(base + jitter * config.PERSONALITY_JITTER, 0.0, 1.0)
-
-
-def initial_relationships(personality: FloatArray) -> FloatArray:
-    """0.3 × cosine similarity of centred personalities; nobody relates to themselves.
-
-    Sums run over the dimensions one by one, elementwise (no BLAS: its order of summation
-    depends on the CPU and the threads), so every machine gets the same bits; one row alone
-    (`unit[i, k] * unit[:, k]` summed the same way) gives the same bits too.
-    """
-    centred = personality - config.PERSONALITY_BASE
-    norms = np.sqrt(_sum_over_dims(centred * centred))
-    norms[norms == 0] = 1.0
-    unit = centred / norms[:, None]
-    dims = unit.shape[1]
-    dot = unit[:, 0, None] * unit[None, :, 0]
-    for k in range(1, dims):
-        dot += unit[:, k, None] * unit[None, :, k]
-    rel: FloatArray = config.INITIAL_REL_SCALE * dot
-    np.fill_diagonal(rel, 0.0)
-    return np.clip(rel, -1.0, 1.0)
-
-
-def _sum_over_dims(a: FloatArray) -> FloatArray:
-    """Row sums of an (N, D) array, dimension after dimension."""
-    out = a[:, 0].copy()
-    for k in range(1, a.shape[1]):
-        out += a[:, k]
-    return out

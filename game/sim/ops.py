@@ -27,10 +27,9 @@ def saturate(w: FloatArray | float, delta: FloatArray | float) -> FloatArray:
 def _bump(state: TownState, i: int, j: int, delta: float) -> None:
     # `saturate` on one weight in plain floats: the same IEEE operations (a test compares
     # them), without numpy's cost on a scalar, which a decision pays twice.
-    w = float(state.rel[i, j])
+    w = state.bond(i, j)
     scaled = delta * (1.0 - w) if delta >= 0 else delta * (1.0 + w)
-    state.rel[i, j] = min(max(w + scaled, -1.0), 1.0)
-    state.touch(i, j)
+    state.set_bond(i, j, min(max(w + scaled, -1.0), 1.0))
 
 
 def _mean(state: TownState, a: int, b: int, dim: Dim) -> float:
@@ -47,7 +46,7 @@ def _greet(state: TownState, a: int, b: int, subject: int) -> dict[str, object]:
 
 
 def _gossip(state: TownState, a: int, b: int, subject: int) -> dict[str, object]:
-    opinion = float(state.rel[a, subject])
+    opinion = state.bond(a, subject)
     _bump(state, b, subject, config.GOSSIP_TRANSFER * opinion)
     hear(state, b, subject)
     return {"opinion": round(opinion, 4)}
@@ -98,12 +97,11 @@ def hear(state: TownState, listener: int, subject: int) -> None:
 
 def celebrate(state: TownState, members: Sequence[int]) -> dict[str, object]:
     """Everyone present grows closer; each spends part of its surplus."""
-    idx = np.asarray(members)
-    block = np.ix_(idx, idx)
-    grown = saturate(state.rel[block], config.CELEBRATE_GAIN)
-    np.fill_diagonal(grown, 0.0)
-    state.rel[block] = grown
-    state.touch_block(idx)
+    idx = np.asarray(members, dtype=np.int64)
+    i, j = np.repeat(idx, idx.size), np.tile(idx, idx.size)
+    other = i != j
+    i, j = i[other], j[other]
+    state.bonds.scatter(i, j, saturate(state.bonds.gather(i, j), config.CELEBRATE_GAIN))
     spent = state.surplus[idx] * config.CELEBRATE_SPEND
     state.surplus[idx] -= spent
     return {"spent": round(float(spent.sum()), 2)}

@@ -33,15 +33,13 @@ def binary(flux: TownFlux, op: str, a: int, b: int, subject: int, t: int,
     flux.busy(who, spec.activity, t + spec.duration)
     assert spec.effect is not None
     meta = spec.effect(s, a, b, subject)
-    s.trust_counts[a, b] += spec.trust
-    s.trust_counts[b, a] += spec.trust
-    n = s.n
-    s.trusting.update((a * n + b, b * n + a))
+    s.add_trust(a, b, spec.trust)
+    s.add_trust(b, a, spec.trust)
     if op == "trade":
         flux.surplus_changed = True
     drama = spec.drama
     if op == "gossip":
-        if s.rel[a, subject] < 0:
+        if s.bond(a, subject) < 0:
             drama = config.GOSSIP_NEGATIVE_DRAMA
         _spread_rumor(s, a, b, subject, meta)
     names = {"a": flux.name(a), "b": flux.name(b),

@@ -183,8 +183,7 @@ def _rumor(flux: TownFlux, card: str, targets: list[int], t: int) -> None:
     if refusal := laws.rest(flux, (speaker,)):
         flux.fail("rumor", [speaker], t, refusal, card, subject)
         return
-    s.rel[speaker, subject] = min(float(s.rel[speaker, subject]), config.RUMOR_OPINION)
-    s.touch(speaker, subject)
+    s.set_bond(speaker, subject, min(s.bond(speaker, subject), config.RUMOR_OPINION))
     hear(s, speaker, subject)
     rumor_id = f"r{len(s.rumors) + 1}"
     s.rumors.append(Rumor(rumor_id, subject, Event.make_id(t, s.seq + 1), {speaker}, t))
@@ -197,7 +196,7 @@ def _rumor(flux: TownFlux, card: str, targets: list[int], t: int) -> None:
 def _least_fond(flux: TownFlux, subject: int) -> int:
     """The awake, standing citizen who thinks least of `subject`, or −1."""
     s = flux.state
-    opinion = s.rel[:, subject].copy()
+    opinion = s.bonds_to(subject)
     awake = (s.activity != Activity.RESTING) & (s.walk_origin < 0)
     opinion[~awake] = np.inf
     opinion[subject] = np.inf

@@ -13,7 +13,7 @@ import numpy as np
 
 from game import config
 from game.sim import perform, social
-from game.sim.model import Activity, Coalition, IntArray, Phase
+from game.sim.model import Activity, Coalition, Phase
 
 if TYPE_CHECKING:
     from game.sim.flux import TownFlux
@@ -25,9 +25,7 @@ def phase_end(flux: TownFlux, t: int) -> None:
     s = flux.state
     new_phase = flux.phase_of(t)
     # Only moved bonds relax: an untouched one is its initial value, and x + 0.16 (x − x) = x.
-    bonded = s.pairs(s.bonded)
-    i, j = bonded
-    s.rel[i, j] += config.RELAX_TOWARD_INITIAL * (s.rel0[i, j] - s.rel[i, j])
+    s.bonds.relax(config.RELAX_TOWARD_INITIAL)
     if new_phase == Phase.MORNING:
         sleepers = np.flatnonzero(s.activity == Activity.RESTING).tolist()
         if sleepers:
@@ -40,14 +38,14 @@ def phase_end(flux: TownFlux, t: int) -> None:
         tired = available[draws < config.REST_P_EVENING_END].tolist()
         if tired:
             perform.rest(flux, tired, t, "evening")
-    _update_coalitions(flux, t, bonded)  # waking and resting touch no bond
-    src, dst = s.pairs(s.trusting)
-    s.reputation = social.eigentrust(s.n, src, dst, s.trust_counts[src, dst])
+    _update_coalitions(flux, t)
+    src, dst, _, counts = s.trust.stored()
+    s.reputation = social.eigentrust(s.n, src, dst, counts)
 
 
-def _update_coalitions(flux: TownFlux, t: int, bonded: tuple[IntArray, IntArray]) -> None:
+def _update_coalitions(flux: TownFlux, t: int) -> None:
     s = flux.state
-    graph = social.affinity_graph(s.rel, bonded, keep=[c.members for c in s.coalitions])
+    graph = social.affinity_graph(s.bonds, keep=[c.members for c in s.coalitions])
     found = social.clique_percolation(graph)
     old = [(c.id, c.members) for c in s.coalitions]
     matched, dissolved = social.match_coalitions(old, found)

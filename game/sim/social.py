@@ -13,39 +13,71 @@ import numpy as np
 import numpy.typing as npt
 
 from game import config
+from game.sim.bonds import PairValues
 
 FloatArray = npt.NDArray[np.float64]
 
 
 Graph = dict[int, set[int]]  # citizen → the citizens it shares an edge with
 IntArray = npt.NDArray[np.int64]
+# No initial bond is stronger than this: 0.3 × a cosine, which rounding keeps within 1 + 1e−15.
+INITIAL_CEILING = config.INITIAL_REL_SCALE * (1.0 + 1e-9)
+# A mean of two bonds at least x has one of them at least x − this (rounding included).
+CANDIDATE_MARGIN = 1e-9
+BLOCK_CELLS = 1 << 20  # bonds in a block of rows when a whole matrix is read (8 MB of floats)
 
 
-def affinity_graph(rel: FloatArray, pairs: tuple[IntArray, IntArray],
+def affinity_graph(bonds: PairValues, keep: Iterable[frozenset[int]] = (),
                    threshold: float = config.COALITION_AFFINITY,
-                   keep: Iterable[frozenset[int]] = (),
-                   hysteresis: float = config.COALITION_HYSTERESIS) -> Graph:
+                   hysteresis: float = config.COALITION_HYSTERESIS,
+                   pairs: tuple[IntArray, IntArray] | None = None) -> Graph:
     """Edges join two citizens whose mutual affinity (mean of both directions) ≥ threshold.
 
-    Only the `pairs` (i, j) whose bond has moved can reach the threshold (initial bonds are
-    below it), so only they, and pairs inside the coalitions in `keep`, are looked at. Inside
-    those coalitions a bond holds down to threshold − hysteresis, so a coalition does not
-    dissolve and re-form each time an affinity wobbles around the threshold.
+    Inside the coalitions in `keep` a bond holds down to threshold − hysteresis, so a coalition
+    does not dissolve and re-form each time an affinity wobbles around the threshold.
+
+    An initial bond is at most 0.3 (≤ threshold − hysteresis): a mean of two bonds reaches that
+    only if one of them moved to about that or more, or both are initial bonds that strong. So
+    only such moved bonds, and the pairs inside the coalitions whose initial bond is that
+    strong, are looked at. `pairs` (i, j) are looked at instead when given (a dense reference
+    gives every pair).
     """
-    n = rel.shape[0]
-    i, j = pairs
+    n = bonds.n
+    lowest = threshold - hysteresis - CANDIDATE_MARGIN
+    kept = _kept_codes(keep, n)
+    if pairs is None:
+        i, j, _, values = bonds.stored()
+        strong = values >= lowest
+        x, y = np.divmod(kept, n)
+        close = bonds.bases_of(x, y) >= lowest
+        i, j = np.concatenate([i[strong], x[close]]), np.concatenate([j[strong], y[close]])
+    else:
+        (i, j), (x, y) = pairs, np.divmod(kept, n)
+        i, j = np.concatenate([i, x]), np.concatenate([j, y])
     lo, hi = np.minimum(i, j), np.maximum(i, j)
-    kept = _distinct(np.concatenate([_block_codes(sorted(m), n) for m in keep] or
-                                    [np.zeros(0, dtype=np.int64)]))
-    codes = _distinct(np.concatenate([(lo * n + hi)[lo != hi], kept]))
+    codes = _distinct((lo * n + hi)[lo != hi])
     a, b = np.divmod(codes, n)
-    mutual = (rel[a, b] + rel[b, a]) / 2.0
-    edge = (mutual >= threshold) | (np.isin(codes, kept) & (mutual >= threshold - hysteresis))
+    mutual = (bonds.gather(a, b) + bonds.gather(b, a)) / 2.0
+    edge = (mutual >= threshold) | (_among(codes, kept) & (mutual >= threshold - hysteresis))
     graph: Graph = {}
-    for x, y in zip(a[edge].tolist(), b[edge].tolist(), strict=True):
-        graph.setdefault(x, set()).add(y)
-        graph.setdefault(y, set()).add(x)
+    for p, q in zip(a[edge].tolist(), b[edge].tolist(), strict=True):
+        graph.setdefault(p, set()).add(q)
+        graph.setdefault(q, set()).add(p)
     return graph
+
+
+def _kept_codes(keep: Iterable[frozenset[int]], n: int) -> IntArray:
+    """Codes a·n + b (a < b) of every pair inside a coalition, sorted, without repeats;
+    coalitions of one size are taken together."""
+    by_size: dict[int, list[list[int]]] = {}
+    for members in keep:
+        by_size.setdefault(len(members), []).append(sorted(members))
+    parts = [np.zeros(0, dtype=np.int64)]
+    for size, groups in by_size.items():
+        g = np.array(groups, dtype=np.int64)
+        a, b = np.triu_indices(size, 1)
+        parts.append((g[:, a] * n + g[:, b]).ravel())
+    return _distinct(np.concatenate(parts))
 
 
 def _distinct(codes: IntArray) -> IntArray:
@@ -57,12 +89,13 @@ def _distinct(codes: IntArray) -> IntArray:
     return out
 
 
-def _block_codes(members: list[int], n: int) -> IntArray:
-    """Codes a·n + b of every pair a < b among `members` (sorted)."""
-    m = np.asarray(members, dtype=np.int64)
-    a, b = np.triu_indices(m.size, 1)
-    codes: IntArray = m[a] * n + m[b]
-    return codes
+def _among(codes: IntArray, distinct: IntArray) -> npt.NDArray[np.bool_]:
+    """Which codes are in `distinct` (sorted, without repeats)."""
+    if not distinct.size:
+        return np.zeros(codes.size, dtype=bool)
+    at = np.minimum(np.searchsorted(distinct, codes), distinct.size - 1)
+    found: npt.NDArray[np.bool_] = distinct[at] == codes
+    return found
 
 
 def clique_percolation(graph: Graph, k: int = config.COALITION_K) -> list[frozenset[int]]:
@@ -70,43 +103,53 @@ def clique_percolation(graph: Graph, k: int = config.COALITION_K) -> list[frozen
 
     For k = 3 two triangles are adjacent iff they share an edge. Around one citizen i, the
     edges (i, j) and (i, m) lie in one chain of triangles exactly when j and m are connected
-    among i's neighbours; so a union-find over edges, fed each citizen's neighbourhood
-    components, finds the communities without listing every triangle (a festival's crowd
-    bonds hundreds of citizens to each other: that is millions of triangles).
+    among i's neighbours: each such neighbourhood component is a group of edges. An edge i–j
+    in a triangle lies in one group around i and one around j, so a union-find over the groups,
+    joining those two for every such edge, finds the communities without listing every
+    triangle (a festival's crowd bonds hundreds of citizens to each other: that is millions).
     """
     if k != 3:
         raise ValueError("only k = 3 is implemented")
-    parent: dict[tuple[int, int], tuple[int, int]] = {}
+    parent: list[int] = []  # union-find over the neighbourhood groups
+    around: list[tuple[int, list[int]]] = []  # group → (citizen, the neighbours in it)
+    group_of: dict[int, int] = {}  # edge i–j as i·stride + j → its group around i
+    stride = max(graph, default=0) + 1
+    for i, near in graph.items():
+        if len(near) < 2:
+            continue
+        for component in _components(graph, near):
+            group_of.update(dict.fromkeys([i * stride + j for j in component], len(parent)))
+            parent.append(len(parent))
+            around.append((i, component))
 
-    def find(e: tuple[int, int]) -> tuple[int, int]:
-        while parent[e] != e:
-            parent[e] = parent[parent[e]]
-            e = parent[e]
-        return e
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
 
-    for i in sorted(graph):
-        for component in _components(graph, graph[i]):
-            edges = [(min(i, j), max(i, j)) for j in component]
-            for e in edges:
-                parent.setdefault(e, e)
-            root = find(edges[0])
-            for e in edges[1:]:
-                other = find(e)
-                if other != root:
-                    parent[max(root, other)] = min(root, other)
-                    root = min(root, other)
-    groups: dict[tuple[int, int], set[int]] = {}
-    for e in parent:
-        groups.setdefault(find(e), set()).update(e)
-    return sorted((frozenset(g) for g in groups.values()), key=lambda c: (-len(c), sorted(c)))
+    for code, group in group_of.items():
+        i, j = divmod(code, stride)
+        if i < j:  # the edge's group around j holds i: they share a triangle
+            a, b = find(group), find(group_of[j * stride + i])
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    communities: dict[int, set[int]] = {}
+    for group, (i, component) in enumerate(around):
+        members = communities.setdefault(find(group), {i})
+        members.add(i)
+        members.update(component)
+    return sorted((frozenset(c) for c in communities.values()),
+                  key=lambda c: (-len(c), sorted(c)))
 
 
 def _components(graph: Graph, among: set[int]) -> list[list[int]]:
     """The connected components of the graph restricted to `among`, those of two or more."""
     remaining = set(among)
     found = []
-    while remaining:
-        start = min(remaining)
+    for start in among:
+        if start not in remaining:
+            continue
         remaining.discard(start)
         component, frontier = [start], [start]
         while frontier:
@@ -205,11 +248,22 @@ class BondSums:
     positives: int
 
     @staticmethod
-    def of(rel: FloatArray) -> BondSums:
-        off = rel[~np.eye(rel.shape[0], dtype=bool)]
-        up = off[off > 0]
-        return BondSums(off.size, float(off.sum()), float((off * off).sum()), float(up.sum()),
-                        int(up.size))
+    def of_rows(blocks: Iterable[tuple[int, FloatArray]]) -> BondSums:
+        """The sums over a bond matrix given as blocks of rows (first row, rows), block after
+        block; a matrix given in one block sums as a whole."""
+        count, total, squares, positive, positives = 0, 0.0, 0.0, 0.0, 0
+        for start, rows in blocks:
+            own = np.arange(start, start + rows.shape[0])
+            off_diagonal = np.ones(rows.shape, dtype=bool)
+            off_diagonal[own - start, own] = False
+            off = rows[off_diagonal]
+            up = off[off > 0]
+            count += off.size
+            total += float(off.sum())
+            squares += float((off * off).sum())
+            positive += float(up.sum())
+            positives += int(up.size)
+        return BondSums(count, total, squares, positive, positives)
 
     def moved(self, before: FloatArray, after: FloatArray) -> BondSums:
         """These sums with the bonds `before` replaced by `after` (same pairs, same order)."""
@@ -228,14 +282,34 @@ class BondSums:
                 "cooperation": self.positive / self.positives if self.positives else 0.0}
 
 
-def strongest_pairs(rel: FloatArray, count: int) -> list[tuple[int, int, float]]:
-    """The `count` strongest mutual bonds (i < j), strongest first."""
-    mutual = (rel + rel.T) / 2.0
-    iu = np.triu_indices(rel.shape[0], 1)
-    vals = mutual[iu]
-    order = np.argsort(-vals, kind="stable")[:count]
-    return [(int(iu[0][o]), int(iu[1][o]), float(vals[o])) for o in order]
+def strongest_pairs(bonds: PairValues, count: int) -> list[tuple[int, int, float]]:
+    """The `count` strongest mutual bonds (i < j), strongest first, the earlier pair first at a
+    tie (row-major order).
 
+    The moved bonds come first: when `count` of them are stronger than any initial bond can be,
+    they are the answer. Otherwise the whole matrix is read, a block of rows at a time.
+    """
+    n = bonds.n
+    i, j, _, _ = bonds.stored()
+    lo, hi = np.minimum(i, j), np.maximum(i, j)
+    codes = _distinct((lo * n + hi)[lo != hi])
+    a, b = np.divmod(codes, n)
+    mutual = (bonds.gather(a, b) + bonds.gather(b, a)) / 2.0
+    best = np.argsort(-mutual, kind="stable")[:count]
+    if best.size == count and (count == 0 or mutual[best[-1]] > INITIAL_CEILING):
+        return [(int(a[o]), int(b[o]), float(mutual[o])) for o in best]
+    found: list[tuple[IntArray, IntArray, FloatArray]] = []
+    for start, rows in bonds.row_blocks(max(1, BLOCK_CELLS // n)):
+        stop = start + rows.shape[0]
+        pair = (rows + bonds.rows(start, stop, transposed=True)) / 2.0
+        above = np.arange(n)[None, :] > np.arange(start, stop)[:, None]
+        x, y = np.nonzero(above)
+        vals = pair[x, y]
+        top = np.argsort(-vals, kind="stable")[:count]
+        found.append((x[top] + start, y[top], vals[top]))
+    xs, ys, vals = (np.concatenate(column) for column in zip(*found, strict=True))
+    order = np.argsort(-vals, kind="stable")[:count]
+    return [(int(xs[o]), int(ys[o]), float(vals[o])) for o in order]
 
 
 def pca_2d(personality: FloatArray) -> FloatArray:

@@ -44,14 +44,13 @@ class Branch:
 
 
 def snapshot_bytes(s: TownState) -> int:
-    """An estimate of a keyframe's memory: its arrays plus its small records."""
-    arrays = sum(a.nbytes for a in (s.personality, s.rel, s.rel0, s.surplus, s.reputation,
-                                    s.trust_counts, s.region, s.spot, s.activity, s.busy_until,
-                                    s.partner, s.walk_origin, s.walk_from_spot, s.walk_from,
-                                    s.last_event_tick))
+    """An estimate of a keyframe's memory: its arrays, the bonds and trust that moved (the
+    initial bonds are computed, not stored), and its small records."""
+    arrays = sum(a.nbytes for a in (s.personality, s.surplus, s.reputation, s.region, s.spot,
+                                    s.activity, s.busy_until, s.partner, s.walk_origin,
+                                    s.walk_from_spot, s.walk_from, s.last_event_tick))
     records = 120 * sum(len(m) for m in s.memories) + 40 * sum(len(h) for h in s.heard)
-    pairs = 60 * (len(s.bonded) + len(s.trusting))
-    return arrays + records + pairs + 2048
+    return arrays + s.bonds.nbytes + s.trust.nbytes + records + 2048
 
 
 class Timeline:

@@ -1,0 +1,279 @@
+"""Values of ordered pairs of citizens (bonds, trust), stored only where they moved.
+
+A town of N citizens has N² bonds, and an interaction moves a handful of them. `PairValues`
+holds a value for every ordered pair (i, j): a base value computed on demand (a bond's initial
+value, a function of the two initial personalities; zero for trust) and the pairs whose value was
+ever set, sorted by their code i·N + j, the row-major order dense code visits them in. A
+`city:10000` needs no N² array. Pure: never imports pygame, the view or the trace.
+
+The initial bond of a pair is 0.3 × the cosine of the two centred personalities, summed over the
+dimensions one by one with IEEE products (no BLAS, whose order of summation depends on the CPU
+and its threads): one pair, one row or the whole matrix give the same bits.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from game import config
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+# Pairs set for the first time wait in a dict until there are MERGE_AT of them, or one in
+# MERGE_SHARE of those stored: a merge moves every stored pair, so big stores merge seldom.
+MERGE_AT = 256
+MERGE_SHARE = 32
+ROW_CACHE_CELLS = 1 << 21  # base values kept in remembered rows (16 MB)
+
+
+def unit_personalities(personality: FloatArray) -> FloatArray:
+    """Centred personalities scaled to length 1 (a zero one stays zero), read-only."""
+    centred = personality - config.PERSONALITY_BASE
+    norms = np.sqrt(_sum_over_dims(centred * centred))
+    norms[norms == 0] = 1.0
+    unit: FloatArray = centred / norms[:, None]
+    unit.flags.writeable = False
+    return unit
+
+
+def initial_bonds(columns: FloatArray, i: IntArray, j: IntArray) -> FloatArray:
+    """The initial bonds of the pairs (i[k], j[k]); nobody relates to themselves. `columns` are
+    the unit personalities a dimension a row (D × N)."""
+    dot = columns[0].take(i) * columns[0].take(j)
+    for k in range(1, columns.shape[0]):
+        dot += columns[k].take(i) * columns[k].take(j)
+    rel: FloatArray = config.INITIAL_REL_SCALE * dot
+    rel[i == j] = 0.0
+    return np.clip(rel, -1.0, 1.0, out=rel)
+
+
+def initial_rows(columns: FloatArray, start: int, stop: int) -> FloatArray:
+    """Rows start..stop−1 of the initial bond matrix (the same bits as pair by pair)."""
+    dot = columns[0, start:stop, None] * columns[0, None, :]
+    for k in range(1, columns.shape[0]):
+        dot += columns[k, start:stop, None] * columns[k, None, :]
+    rel: FloatArray = config.INITIAL_REL_SCALE * dot
+    own = np.arange(start, stop)
+    rel[own - start, own] = 0.0
+    return np.clip(rel, -1.0, 1.0, out=rel)
+
+
+def initial_relationships(personality: FloatArray) -> FloatArray:
+    """The whole N × N initial bond matrix: a dense reference for small towns."""
+    columns = np.ascontiguousarray(unit_personalities(personality).T)
+    return initial_rows(columns, 0, columns.shape[1])
+
+
+def _sum_over_dims(a: FloatArray) -> FloatArray:
+    """Row sums of an (N, D) array, dimension after dimension."""
+    out = a[:, 0].copy()
+    for k in range(1, a.shape[1]):
+        out += a[:, k]
+    return out
+
+
+class PairValues:
+    """A value for each ordered pair (i, j) of n citizens: a base value unless it was set.
+
+    Set pairs live in three aligned arrays sorted by code (`codes`, `values`, `bases`); a pair
+    set for the first time waits in `recent` (code → value, and by row) until enough of them are
+    merged in at once, so setting a value costs a dict write, not an insertion into big arrays.
+    A pair once set stays stored (even set back to its base): the stored pairs are the touched
+    ones.
+    """
+
+    def __init__(self, n: int, unit: FloatArray | None) -> None:
+        self.n = n
+        # The unit personalities (never written, shared by copies): as rows of Python floats
+        # for one pair, as a dimension a row for many. Without them the base value is 0.
+        self.unit: list[list[float]] | None = None if unit is None else unit.tolist()
+        self.columns = None if unit is None else np.ascontiguousarray(unit.T)
+        self.row_cache: dict[int, FloatArray] = {}  # single rows of base values, shared too
+        # Every code ever set here or in a copy (shared, it only grows): a pair not in it holds
+        # its base value, known without a search.
+        self.known: set[int] = set()
+        self.codes: IntArray = np.zeros(0, dtype=np.int64)
+        self.values: FloatArray = np.zeros(0)
+        self.bases: FloatArray = np.zeros(0)
+        self.recent: dict[int, float] = {}
+        self.recent_rows: dict[int, list[int]] = {}  # row → the codes of it in `recent`
+        self._looked = (-1, -1)  # the last code looked up in `codes`, and where it was
+
+    def __len__(self) -> int:
+        return int(self.codes.size) + len(self.recent)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> PairValues:
+        out = copy.copy(self)  # shared: unit personalities, remembered rows, the known codes
+        out.codes, out.values, out.bases = self.codes.copy(), self.values.copy(), self.bases.copy()
+        out.recent = dict(self.recent)
+        out.recent_rows = {row: list(codes) for row, codes in self.recent_rows.items()}
+        return out
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the stored pairs (the dict at about 100 bytes an entry)."""
+        return self.codes.nbytes + self.values.nbytes + self.bases.nbytes + 100 * len(self.recent)
+
+    # --- one pair ------------------------------------------------------------------------------
+
+    def get(self, i: int, j: int) -> float:
+        code = i * self.n + j
+        if code not in self.known:
+            return self.base(i, j)
+        value = self.recent.get(code)
+        if value is not None:
+            return value
+        pos = self._position(code)
+        return float(self.values[pos]) if pos >= 0 else self.base(i, j)
+
+    def set(self, i: int, j: int, value: float) -> None:
+        code = i * self.n + j
+        if code not in self.known:
+            self.known.add(code)
+            self.recent_rows.setdefault(i, []).append(code)
+        elif code not in self.recent:
+            pos = self._position(code)
+            if pos >= 0:
+                self.values[pos] = value
+                return
+            self.recent_rows.setdefault(i, []).append(code)
+        self.recent[code] = value
+        if len(self.recent) >= max(MERGE_AT, self.codes.size // MERGE_SHARE):
+            self.merge()
+
+    def _position(self, code: int) -> int:
+        """Where a code sits in the sorted arrays, or −1. A set after a get of the same pair (a
+        bond moved from where it stood) reuses the get's answer."""
+        if self._looked[0] == code:
+            return self._looked[1]
+        pos = int(self.codes.searchsorted(code))
+        if pos >= self.codes.size or self.codes[pos] != code:
+            pos = -1
+        self._looked = (code, pos)
+        return pos
+
+    def base(self, i: int, j: int) -> float:
+        """The base value of one pair, with the same bits as `initial_bonds`."""
+        if self.unit is None or i == j:
+            return 0.0
+        a, b = self.unit[i], self.unit[j]
+        dot = a[0] * b[0]
+        for k in range(1, len(a)):
+            dot += a[k] * b[k]
+        return min(max(config.INITIAL_REL_SCALE * dot, -1.0), 1.0)
+
+    # --- many pairs at once --------------------------------------------------------------------
+
+    def bases_of(self, i: IntArray, j: IntArray) -> FloatArray:
+        if self.columns is None:
+            return np.zeros(i.size)
+        return initial_bonds(self.columns, i, j)
+
+    def merge(self) -> None:
+        """Move the recently set pairs into the sorted arrays."""
+        if not self.recent:
+            return
+        codes = np.fromiter(self.recent, dtype=np.int64, count=len(self.recent))
+        values = np.fromiter(self.recent.values(), dtype=np.float64, count=len(self.recent))
+        self.recent.clear()
+        self.recent_rows.clear()
+        self._insert(codes, values)
+
+    def _insert(self, codes: IntArray, values: FloatArray) -> None:
+        """Store pairs not stored yet (codes distinct)."""
+        order = np.argsort(codes)
+        codes, values = codes[order], values[order]
+        i, j = np.divmod(codes, self.n)
+        at = np.searchsorted(self.codes, codes)
+        self._looked = (-1, -1)  # positions move
+        self.known.update(codes.tolist())
+        self.codes = np.insert(self.codes, at, codes)
+        self.values = np.insert(self.values, at, values)
+        self.bases = np.insert(self.bases, at, self.bases_of(i, j))
+
+    def _find(self, codes: IntArray) -> tuple[IntArray, npt.NDArray[np.bool_]]:
+        """Where each code sits in the stored arrays, and whether it is stored (after a merge)."""
+        self.merge()
+        at = np.minimum(np.searchsorted(self.codes, codes), max(self.codes.size - 1, 0))
+        found = self.codes[at] == codes if self.codes.size else np.zeros(codes.size, dtype=bool)
+        return at, found
+
+    def gather(self, i: IntArray, j: IntArray) -> FloatArray:
+        """The values of the pairs (i[k], j[k])."""
+        at, found = self._find(i * self.n + j)
+        out = self.values.take(at) if self.values.size else np.zeros(i.size)
+        missing = ~found
+        out[missing] = self.bases_of(i[missing], j[missing])
+        return out
+
+    def scatter(self, i: IntArray, j: IntArray, values: FloatArray) -> None:
+        """Set the pairs (i[k], j[k]) (distinct pairs) to `values`."""
+        codes = i * self.n + j
+        at, found = self._find(codes)
+        self.values[at[found]] = values[found]
+        self._insert(codes[~found], values[~found])
+
+    def rows(self, start: int, stop: int, transposed: bool = False) -> FloatArray:
+        """Rows start..stop−1 of the whole matrix, set pairs included (or of its transpose:
+        columns start..stop−1, a column a row; the base values are symmetric)."""
+        out = self._bases_rows(start, stop)
+        if transposed:
+            i, j, _, values = self.stored()
+            mine = (j >= start) & (j < stop)
+            out[j[mine] - start, i[mine]] = values[mine]
+            return out
+        lo, hi = self.codes.searchsorted(start * self.n), self.codes.searchsorted(stop * self.n)
+        i, j = np.divmod(self.codes[lo:hi], self.n)
+        out[i - start, j] = self.values[lo:hi]
+        few = stop - start < len(self.recent_rows)  # look the rows up, or go through the dict
+        for row in range(start, stop) if few else list(self.recent_rows):
+            if start <= row < stop:
+                for code in self.recent_rows.get(row, ()):
+                    out[row - start, code - row * self.n] = self.recent[code]
+        return out
+
+    def _bases_rows(self, start: int, stop: int) -> FloatArray:
+        """Rows start..stop−1 of the base values (a fresh array); single rows are remembered,
+        up to ROW_CACHE_CELLS values, since a citizen's gossip reads its whole row."""
+        if self.columns is None:
+            return np.zeros((stop - start, self.n))
+        if stop - start != 1:
+            return initial_rows(self.columns, start, stop)
+        row = self.row_cache.get(start)
+        if row is None:
+            row = self.row_cache[start] = initial_rows(self.columns, start, stop)
+            if len(self.row_cache) * self.n > ROW_CACHE_CELLS:
+                del self.row_cache[next(iter(self.row_cache))]  # the oldest
+        return row.copy()
+
+    def stored(self) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
+        """The set pairs in row-major order: (i, j, base values, values)."""
+        self.merge()
+        i, j = np.divmod(self.codes, self.n)
+        return i, j, self.bases, self.values
+
+    def moved(self) -> tuple[IntArray, IntArray, FloatArray]:
+        """The pairs whose value differs from their base, in row-major order: (i, j, values)."""
+        i, j, bases, values = self.stored()
+        differ = values != bases
+        return i[differ], j[differ], values[differ]
+
+    def relax(self, rate: float) -> None:
+        """Every value moves `rate` of the way back to its base (a base value stays as it is)."""
+        self.merge()
+        self.values += rate * (self.bases - self.values)
+
+    def row_blocks(self, size: int, initial: bool = False) -> Iterator[tuple[int, FloatArray]]:
+        """The whole matrix (or its base values) as blocks of `size` rows: (first row, rows)."""
+        for start in range(0, self.n, size):
+            stop = min(start + size, self.n)
+            if initial and self.columns is not None:
+                yield start, initial_rows(self.columns, start, stop)
+            else:
+                yield start, self.rows(start, stop)

@@ -1,0 +1,230 @@
+"""Bonds and trust stored only where they moved equal the dense N × N computation (hypothesis).
+
+- `PairValues` under random writes, merges and relaxations reads back exactly what a dense
+  matrix holds, one pair, a block of pairs, a row, a column or the whole matrix at a time;
+- a phase end of a town played with random cards equals the dense phase end written out in
+  full: bonds relaxed bit for bit, coalitions identical, reputation within 1e-9, metrics equal;
+- the strongest bonds and the hashed pairs are those of the dense matrices.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from game import config
+from game.sim import phases, social
+from game.sim.bonds import (
+    MERGE_AT,
+    MERGE_SHARE,
+    PairValues,
+    initial_relationships,
+    unit_personalities,
+)
+from game.sim.cards import CARDS, Perturbation
+from game.sim.flux import TownFlux
+from game.sim.model import FloatArray
+from game.sim.scenarios import scenario
+from tests.helpers import all_bonds
+
+IDS = [c.id for c in scenario("town").citizens]
+
+
+@st.composite
+def cards(draw: st.DrawFn) -> Perturbation:
+    card = draw(st.sampled_from(sorted(CARDS)))
+    n = draw(st.integers(0, CARDS[card].max_targets))
+    targets = draw(st.lists(st.sampled_from(IDS), min_size=n, max_size=n, unique=True))
+    return Perturbation(tick=draw(st.integers(1, 1200)), card=card, targets=tuple(targets))
+
+
+SETTINGS = settings(max_examples=25, deadline=None)
+
+# One write to a PairValues of 9 citizens: (kind, i, j, value).
+N = 9
+writes = st.lists(st.tuples(st.sampled_from(["set", "block", "relax", "merge"]),
+                            st.integers(0, N - 1), st.integers(0, N - 1),
+                            st.floats(-1.0, 1.0)), max_size=60)
+
+
+def _personalities(seed: int) -> FloatArray:
+    return np.random.default_rng(seed).uniform(0.0, 1.0, (N, 7))
+
+
+@SETTINGS
+@given(st.integers(0, 1000), writes, st.booleans())
+def test_stored_pairs_read_back_what_a_dense_matrix_holds(
+        seed: int, ops: list[tuple[str, int, int, float]], trust: bool) -> None:
+    personality = _personalities(seed)
+    pairs = PairValues(N, None if trust else unit_personalities(personality))
+    dense = np.zeros((N, N)) if trust else initial_relationships(personality)
+    base = dense.copy()
+    for kind, i, j, value in ops:
+        if kind == "set":
+            pairs.set(i, j, value)
+            dense[i, j] = value
+        elif kind == "block":  # the pairs among citizens lo..hi, as a celebration writes them
+            members = np.arange(min(i, j), max(i, j) + 1)
+            a, b = np.repeat(members, members.size), np.tile(members, members.size)
+            a, b = a[a != b], b[a != b]
+            pairs.scatter(a, b, pairs.gather(a, b) * value)
+            dense[a, b] = dense[a, b] * value
+        elif kind == "relax":
+            pairs.relax(config.RELAX_TOWARD_INITIAL)
+            dense += config.RELAX_TOWARD_INITIAL * (base - dense)
+        else:
+            pairs.merge()
+    assert np.array_equal(pairs.rows(0, N), dense)
+    assert np.array_equal(pairs.rows(0, N, transposed=True), dense.T)
+    assert all(pairs.get(i, j) == dense[i, j] for i in range(N) for j in range(N))
+    assert [(start, rows.tolist()) for start, rows in pairs.row_blocks(4)] == [
+        (start, dense[start:start + 4].tolist()) for start in range(0, N, 4)]
+    i, j, values = pairs.moved()
+    assert [i.tolist(), j.tolist()] == [a.tolist() for a in np.nonzero(dense != base)]
+    assert np.array_equal(values, dense[dense != base])
+
+
+def test_a_pair_the_dense_initial_matrix_holds_has_the_same_bits_alone() -> None:
+    flux = TownFlux("city:300", 5)
+    dense = initial_relationships(flux.state.personality)
+    bonds = flux.state.bonds
+    assert all(bonds.base(i, j) == dense[i, j] for i, j in itertools.product(range(0, 300, 7),
+                                                                             range(0, 300, 11)))
+    assert np.array_equal(flux.state.bonds_of(17), dense[17])
+    assert np.array_equal(flux.state.bonds_to(17), dense[:, 17])
+
+
+def test_pairs_set_one_by_one_wait_in_a_small_dict_then_merge_in_order() -> None:
+    pairs = PairValues(100_000, None)
+    for k in range(MERGE_AT - 1):
+        pairs.set(999 - k % 1000, (k * 37) % 1000, float(k))
+    assert len(pairs.recent) == MERGE_AT - 1 and pairs.codes.size == 0
+    pairs.set(0, 1, 5.0)
+    assert not pairs.recent and pairs.codes.size == MERGE_AT
+    assert np.all(np.diff(pairs.codes) > 0)
+    assert pairs.get(0, 1) == 5.0 and pairs.get(0, 2) == 0.0
+    stored = 4 * MERGE_SHARE * MERGE_AT  # a big store merges less often
+    pairs.scatter(np.arange(stored) + 1000, np.zeros(stored, dtype=np.int64), np.ones(stored))
+    waiting = pairs.codes.size // MERGE_SHARE - 1
+    for k in range(waiting):
+        pairs.set(k, 2, 2.0)
+    assert len(pairs.recent) == waiting > MERGE_AT
+    assert pairs.rows(3, 4)[0, 2] == 2.0 and pairs.rows(3, 4)[0, 3] == 0.0
+    pairs.set(5, 5, 1.0)
+    assert not pairs.recent and not pairs.recent_rows
+
+
+def _percolation_by_triangles(edges: set[tuple[int, int]]) -> set[frozenset[int]]:
+    """k = 3 clique percolation the textbook way: triangles joined when they share an edge."""
+    nodes = sorted({x for e in edges for x in e})
+    triangles = [t for t in itertools.combinations(nodes, 3)
+                 if all(p in edges for p in itertools.combinations(t, 2))]
+    parent = list(range(len(triangles)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    for x, y in itertools.combinations(range(len(triangles)), 2):
+        if len(set(triangles[x]) & set(triangles[y])) == 2:
+            parent[find(x)] = find(y)
+    groups: dict[int, set[int]] = {}
+    for k, t in enumerate(triangles):
+        groups.setdefault(find(k), set()).update(t)
+    return {frozenset(g) for g in groups.values()}
+
+
+def _dense_eigentrust(counts: FloatArray) -> FloatArray:
+    n = counts.shape[0]
+    local = np.maximum(counts, 0.0)
+    sums = local.sum(axis=1)
+    c = np.where(sums[:, None] > 0, local / np.where(sums > 0, sums, 1.0)[:, None], 1.0 / n)
+    t = np.full(n, 1.0 / n)
+    for _ in range(config.EIGENTRUST_MAX_ITER):
+        nxt = (1 - config.EIGENTRUST_ALPHA) * (c.T @ t) + config.EIGENTRUST_ALPHA / n
+        nxt /= nxt.sum()
+        done = np.abs(nxt - t).max() < config.EIGENTRUST_TOL
+        t = nxt
+        if done:
+            break
+    return t
+
+
+@SETTINGS
+@given(st.integers(0, 10_000), st.lists(cards(), max_size=12), st.integers(1, 3))
+def test_a_phase_end_equals_the_dense_phase_end(
+        seed: int, schedule: list[Perturbation], phase: int) -> None:
+    initial = initial_relationships(TownFlux("town", seed).state.personality)
+    flux = TownFlux("town", seed)
+    for p in schedule:
+        flux.inject(p)
+    t = phase * config.PHASE_TICKS
+    flux.run(t - 1)
+    s = flux.state
+    rel, trust = all_bonds(s), s.trust.rows(0, s.n)
+    kept = [c.members for c in s.coalitions]
+    s.tick = t
+    phases.phase_end(flux, t)
+
+    rel += config.RELAX_TOWARD_INITIAL * (initial - rel)
+    assert np.array_equal(all_bonds(s), rel)
+    mutual = (rel + rel.T) / 2.0
+    inside = np.zeros_like(rel, dtype=bool)
+    for members in kept:
+        m = sorted(members)
+        inside[np.ix_(m, m)] = True
+    edge = (mutual >= config.COALITION_AFFINITY) | (
+        inside & (mutual >= config.COALITION_AFFINITY - config.COALITION_HYSTERESIS))
+    edges = {(a, b) for a, b in zip(*np.nonzero(np.triu(edge, 1)), strict=True)}
+    assert {c.members for c in s.coalitions} == _percolation_by_triangles(edges)
+    np.testing.assert_allclose(s.reputation, _dense_eigentrust(trust), rtol=0, atol=1e-9)
+    off = rel[~np.eye(s.n, dtype=bool)]
+    metrics = flux.metrics()
+    assert metrics["tension"] == pytest.approx(off.var(), rel=1e-9, abs=1e-15)
+    assert metrics["cooperation"] == pytest.approx(off[off > 0].mean(), rel=1e-9)
+    moved = np.nonzero(rel != initial)
+    i, j, values = s.bonds.moved()
+    assert [i.tolist(), j.tolist()] == [a.tolist() for a in moved]
+    assert np.array_equal(values, rel[moved])
+
+
+@pytest.mark.parametrize("ticks", [0, 300, 3000])
+def test_the_strongest_bonds_are_those_of_the_dense_matrix(ticks: int) -> None:
+    flux = TownFlux("city:120", 3)
+    flux.run(ticks)
+    rel = all_bonds(flux.state)
+    mutual = (rel + rel.T) / 2.0
+    upper = np.triu_indices(rel.shape[0], 1)
+    order = np.argsort(-mutual[upper], kind="stable")[:5]
+    expected = [(int(upper[0][o]), int(upper[1][o]), float(mutual[upper][o])) for o in order]
+    assert social.strongest_pairs(flux.state.bonds, 5) == expected
+
+
+def test_a_big_town_stores_only_the_bonds_its_citizens_moved() -> None:
+    flux = TownFlux("city:2500", 1)
+    flux.run(50)
+    s = flux.state
+    assert 0 < len(s.bonds) < 10_000 and 0 < len(s.trust) < 10_000
+    assert s.bonds.nbytes + s.trust.nbytes < 1_000_000
+
+
+def test_a_copy_of_the_town_changes_with_nothing_done_to_the_original() -> None:
+    flux = TownFlux("town", 4)
+    for p in (Perturbation(tick=100, card="rumor"), Perturbation(tick=300, card="festival"),
+              Perturbation(tick=2000, card="storm")):
+        flux.inject(p)
+    flux.run(320)
+    kept = flux.snapshot()
+    s = kept.state  # a rumor spreading, guests walking to a festival, a storm still queued
+    assert s.rumors and s.festival and s.pending and s.queue
+    digest = kept.state.digest()
+    flux.run(3000)
+    assert kept.state.digest() == digest
+    flux.restore(kept)
+    flux.run(3000)
+    assert kept.state.digest() == digest
