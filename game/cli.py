@@ -254,6 +254,9 @@ def _add_wire_commands(sub: Subparsers[_Parser]) -> None:
                        help="address to listen on (default 127.0.0.1; another needs --token)")
     serve.add_argument("--port", type=_port, default=8000, help="0 picks a free port")
     serve.add_argument("--token", help="a bearer token every request and socket must carry")
+    serve.add_argument("--cors", action="append", default=[], metavar="ORIGIN",
+                       help="let pages from ORIGIN (e.g. http://localhost:3000) call the town; "
+                       "repeat for more (default: none)")
     serve.add_argument("--out", type=_path, metavar="FILE.town",
                        help="save the history here when serving stops")
     serve.add_argument("--nats", metavar="auto|URL",
@@ -822,7 +825,7 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
                 else _make_timeline(args.scenario, args.seed, keep_keyframes=True))
     try:
         return wire.serve(timeline, out, host=args.host, port=args.port, token=args.token,
-                          speed=args.speed, save_to=args.out, nats=args.nats)
+                          speed=args.speed, save_to=args.out, cors=args.cors, nats=args.nats)
     except wire.WireError as err:
         raise CliError(str(err)) from None
 

@@ -18,7 +18,9 @@ from game.switches import Switches
 from game.trace import store
 from game.trace.timeline import MAIN, Timeline
 from game.wire.messages import parse_event_id
+from game.wire.owner import Owner
 from tests.wire import FLUX, Seen, post_card, read_sse, serving
+from tests.wire import PERTURB as PERTURB_PATH
 
 
 def replay_of(base: str) -> tuple[Timeline, str]:
@@ -230,3 +232,23 @@ def test_state_is_the_projections_document_of_the_owners_town() -> None:
     want = json.loads(json.dumps(to_data(document(replay, 3))))
     assert got.json() == want
     assert len(got.json()["scatter"]["ids"]) == 25
+
+
+def test_cors_is_off_unless_an_origin_is_allowed() -> None:
+    from game.wire.serve import Served
+
+    ask = {"Origin": "http://elsewhere.example", "Access-Control-Request-Method": "POST"}
+    answers = {}
+    for cors in ((), ("http://elsewhere.example",)):
+        owner = Owner(Timeline("village", 1), switches=Switches())
+        served = Served(owner, cors=cors).start()
+        try:
+            answers[cors] = [httpx.options(served.url + PERTURB_PATH, timeout=10,
+                                           headers={**ask, "Origin": origin}).headers
+                             for origin in ("http://elsewhere.example", "http://evil.example")]
+        finally:
+            served.stop()
+    closed, allowed = answers[()], answers[("http://elsewhere.example",)]
+    assert all("access-control-allow-origin" not in h for h in closed)
+    assert allowed[0]["access-control-allow-origin"] == "http://elsewhere.example"
+    assert "access-control-allow-origin" not in allowed[1]

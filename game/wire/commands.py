@@ -12,7 +12,7 @@ import logging
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from types import FrameType
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -48,7 +48,8 @@ def check_bind(host: str, token: str | None) -> None:
 
 
 def serve(timeline: Timeline, out: TextIO, *, host: str, port: int, token: str | None,
-          speed: int, save_to: str | None = None, nats: str | None = None) -> int:
+          speed: int, save_to: str | None = None, nats: str | None = None,
+          cors: Sequence[str] = ()) -> int:
     """Serve `timeline` until Ctrl+C or SIGTERM; save its history to `save_to` on the way out.
     With `nats` ("auto" or a server's URL), publish it to NATS JetStream too."""
     try:
@@ -58,7 +59,7 @@ def serve(timeline: Timeline, out: TextIO, *, host: str, port: int, token: str |
         raise need_stream_extra(err) from None
     owner = Owner(timeline, switches=switches.current(), speed=speed)
     try:
-        served = Served(owner, host=host, port=port, token=token).start()
+        served = Served(owner, host=host, port=port, token=token, cors=cors).start()
     except (ValueError, OSError) as err:
         owner.close()
         raise WireError(str(err)) from None
