@@ -96,10 +96,32 @@ def test_why_shows_the_chain_from_a_perturbation(assets: Assets) -> None:
     app.apply(Select(app.flux.index["ada"]))
     app.frame(0.0)
     click(app, app.widgets.card.buttons["why"].center)
-    assert app.ui.why is not None and app.ui.why[0].startswith("greet at tick 101")
+    why = app.view_state().why
+    assert app.ui.why and why is not None and why[0].startswith("greet at tick 101")
     assert any(text == "why?" for text, _, _ in app.widgets.card.rows(app.view_state()))
     key(app, pygame.K_y)
-    assert app.ui.why is None
+    assert not app.ui.why and app.view_state().why is None
+
+
+def test_the_why_chain_follows_the_cursor_the_branch_and_new_cards(assets: Assets) -> None:
+    timeline = Timeline("town", 7)
+    timeline.advance(150)
+    app = make_app(assets, timeline)
+    ada = app.flux.index["ada"]
+    app.apply(Select(ada))
+    key(app, pygame.K_y)
+    before = app.view_state().why
+    assert before is not None and "greet" not in before[0]
+    timeline.seek(120)
+    assert app.view_state().why != before  # the cursor moved: asked again at tick 120
+    branch = timeline.play(Perturbation(tick=121, card="greet", targets=("ada", "bruno")))
+    assert branch != "main"
+    timeline.advance(30)
+    now = app.view_state().why
+    assert now is not None and now[0].startswith("greet at tick 121")  # the new card
+    timeline.switch("main")
+    timeline.seek(150)
+    assert app.view_state().why == before  # the branch without the card
 
 
 def test_coalition_lines_draw_over_the_map(app: App) -> None:

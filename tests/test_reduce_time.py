@@ -23,7 +23,6 @@ from game.view.intents import (
     Select,
     SetSpeed,
     ShowFocus,
-    ShowWhy,
     StepEvent,
     SwitchBranch,
     Toggle,
@@ -105,18 +104,18 @@ def test_clicking_an_event_seeks_to_it_then_lights_its_chain() -> None:
 
 
 def test_another_town_drops_what_pointed_into_the_old_one() -> None:
-    state, _ = run(fresh(), Select(2), ShowWhy(("because",)), ArmCard("greet"), Choose(4),
+    state, _ = run(fresh(), Select(2), AskWhy(), ArmCard("greet"), Choose(4),
                    Toggle("coalitions"), SetSpeed(4))
     state, _ = run(state, TownOpened())
-    assert (state.selected, state.why, state.armed, state.targets) == (None, None, None, ())
+    assert (state.selected, state.why, state.armed, state.targets) == (None, False, None, ())
     assert state.shown("coalitions") and state.speed == 8  # the person's settings stay
 
 
 def test_a_new_selection_drops_the_why_chain_and_the_same_one_keeps_it() -> None:
-    state, _ = run(fresh(), Select(2), ShowWhy(("a reason",)), Select(2))
-    assert state.why == ("a reason",)
+    state, _ = run(fresh(), Select(2), AskWhy(), Select(2))
+    assert state.why
     state, _ = run(state, Select(5))
-    assert state.selected == 5 and state.why is None
+    assert state.selected == 5 and not state.why
 
 
 def test_detail_stays_between_none_and_all() -> None:
@@ -128,14 +127,13 @@ def test_detail_stays_between_none_and_all() -> None:
     assert state.detail == 0
 
 
-def test_why_asks_the_trace_for_the_selected_citizen_and_a_second_press_closes_it() -> None:
+def test_why_opens_for_the_selected_citizen_and_a_second_press_closes_it() -> None:
     state, effects = run(fresh(), AskWhy())
-    assert effects == [fx.Say("select a citizen first, then ask why")] and state.why is None
+    assert effects == [fx.Say("select a citizen first, then ask why")] and not state.why
     state, effects = run(state, Select(6), AskWhy())
-    assert effects == [fx.ExplainWhy(6)]
-    state, _ = run(state, ShowWhy(("greet at tick 101", "…")))
+    assert state.why and effects == []
     state, effects = run(state, AskWhy())
-    assert state.why is None and effects == []
+    assert not state.why and effects == []
 
 
 def test_a_scripts_narration_lasts_its_seconds() -> None:

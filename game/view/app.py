@@ -43,7 +43,6 @@ from game.view.intents import (
     Resize,
     SetSpeed,
     ShowFocus,
-    ShowWhy,
     TownOpened,
 )
 from game.view.link import Link
@@ -203,8 +202,6 @@ class App:
                 self._switch(name)
             case fx.TraceFocus(event_id=event_id, tick=tick):
                 return ShowFocus(explain.focus(self.timeline, event_id, tick))
-            case fx.ExplainWhy(citizen=citizen):
-                return ShowWhy(explain.why(self.timeline, citizen))
             case fx.SaveTown():
                 self.say(files.save(self.timeline))
             case fx.OpenFile(path=path):

@@ -104,13 +104,6 @@ class Say:
 
 
 @dataclass(frozen=True)
-class ExplainWhy:
-    """Ask the trace why citizen `citizen` is where it is; answered with `ShowWhy`."""
-
-    citizen: int
-
-
-@dataclass(frozen=True)
 class TraceFocus:
     """Ask the trace for a clicked event's causes and consequences; answered with `ShowFocus`."""
 
@@ -142,4 +135,4 @@ class RememberHud:
 
 Effect = (PlayCard | Seek | SeekLive | StepEvent | SwitchBranch | SaveTown | OpenFile
           | ReopenCrash | ListSaves | ForgetCrash | Screenshot | CameraMove | Quit | Say
-          | ExplainWhy | TraceFocus | Relayout | ReleaseMouse | RememberSpeed | RememberHud)
+          | TraceFocus | Relayout | ReleaseMouse | RememberSpeed | RememberHud)

@@ -1,6 +1,7 @@
 """Questions the HUD asks the trace: why a citizen is where it is, and a clicked event's
-causes and consequences. Read-only over the timeline; the answers go back to the reducer as
-`ShowWhy` and `ShowFocus`. Never imports pygame.
+causes and consequences. Read-only over the timeline: the why chain is a projection of the
+moment shown (`Readout.why`), the focus goes back to the reducer as `ShowFocus`. Never imports
+pygame.
 """
 
 from __future__ import annotations

@@ -173,13 +173,6 @@ class AskWhy:
 
 
 @dataclass(frozen=True)
-class ShowWhy:
-    """The why chain the trace gave for the selected citizen."""
-
-    lines: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class JumpToEvent:
     event_id: str
     tick: int
@@ -226,7 +219,7 @@ class Reopen:
 Intent = (SetSpeed | TogglePause | CycleSpeed | Cancel | Quit | Dismiss | Toggle | Open
           | Recentre | ZoomAt | PanBy | Resize | Choose | TapGround | ArmCard | Confirm
           | CardRefused | Scrub | JumpTo | StepEvent | JumpLive | SwitchBranch | TownOpened
-          | Select | ChangeDetail | AskWhy | ShowWhy | JumpToEvent | ShowFocus | Screenshot
+          | Select | ChangeDetail | AskWhy | JumpToEvent | ShowFocus | Screenshot
           | Narrate | SaveTown | OpenSave | Reopen)
 
 

@@ -45,7 +45,6 @@ from game.view.intents import (
     Select,
     SetSpeed,
     ShowFocus,
-    ShowWhy,
     StepEvent,
     SwitchBranch,
     TapGround,
@@ -74,7 +73,7 @@ def reduce(state: UiState, intent: Intent, now: float) -> Step:
         case Scrub() | JumpTo() | StepEvent() | JumpLive() | SwitchBranch() | JumpToEvent() \
                 | TownOpened():
             return _time(state, intent)
-        case Select() | ChangeDetail() | AskWhy() | ShowWhy() | ShowFocus():
+        case Select() | ChangeDetail() | AskWhy() | ShowFocus():
             return _inspect(state, intent)
         case Narrate(text=text, seconds=seconds):
             return replace(state, narration=text, narration_until=now + seconds), ()
@@ -268,13 +267,13 @@ def _time(state: UiState, intent: Scrub | JumpTo | StepEvent | JumpLive | Switch
         case JumpToEvent(event_id=event_id, tick=tick):
             return state, (fx.Seek(tick), fx.TraceFocus(event_id, tick))
         case TownOpened():
-            return replace(state, selected=None, why=None, focus=None, armed=None,
+            return replace(state, selected=None, why=False, focus=None, armed=None,
                            targets=()), ()
 
 
 # --- the inspector -----------------------------------------------------------------------------
 
-def _inspect(state: UiState, intent: Select | ChangeDetail | AskWhy | ShowWhy | ShowFocus
+def _inspect(state: UiState, intent: Select | ChangeDetail | AskWhy | ShowFocus
              ) -> Step:
     match intent:
         case Select(citizen=citizen):
@@ -282,18 +281,15 @@ def _inspect(state: UiState, intent: Select | ChangeDetail | AskWhy | ShowWhy | 
         case ChangeDetail(delta=delta):
             return replace(state, detail=max(0, min(MAX_DETAIL, state.detail + delta))), ()
         case AskWhy():
-            if state.why is not None:
-                return replace(state, why=None), ()
+            if state.why:
+                return replace(state, why=False), ()
             if state.selected is None:
                 return state, (fx.Say("select a citizen first, then ask why"),)
-            return state, (fx.ExplainWhy(state.selected),)
-        case ShowWhy(lines=lines):
-            return replace(state, why=lines), ()
+            return replace(state, why=True), ()
         case ShowFocus(focus=focus):
             return replace(state, focus=focus), ()
 
 
 def _select(state: UiState, citizen: int | None) -> UiState:
     """A new selection drops the old one's why chain."""
-    why = state.why if citizen == state.selected else None
-    return replace(state, selected=citizen, why=why)
+    return replace(state, selected=citizen, why=state.why and citizen == state.selected)

@@ -48,7 +48,7 @@ class UiState:
         {"hud": True, "inspector": True, "coalitions": False, "presentation": False}))
     selected: int | None = None
     detail: int = DEFAULT_DETAIL
-    why: tuple[str, ...] | None = None
+    why: bool = False  # the selected citizen's why chain is open
     focus: Focus | None = None
     armed: str | None = None
     targets: tuple[int, ...] = ()  # citizens chosen for the armed card, in order

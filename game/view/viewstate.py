@@ -25,6 +25,7 @@ from game.projections.town import clock
 from game.switches import Switches
 from game.trace.story import Storyline, StoryMarker
 from game.trace.timeline import Timeline
+from game.view import explain
 from game.view.uistate import UiState
 
 # Above this many citizens, exact metrics (an N×N variance) and the state hash cost too much to
@@ -134,6 +135,7 @@ class Readout:
         self._at: Projected[Moment, _AtTick] | None = None
         self._hash: Projected[Moment, str] | None = None
         self._card: Projected[CardAsk, Card] | None = None
+        self._why: Projected[tuple[Moment, int, int], tuple[str, ...]] | None = None
         self._coalitions: Projected[Moment, tuple[CoalitionView, ...]] | None = None
         self._marks: dict[str, list[Mark]] = {}
         self._stories: dict[str, tuple[Storyline, list[StoryMarker]]] = {}
@@ -187,6 +189,14 @@ class Readout:
         self._card = follow(self._card, CardAsk(Moment.of(self.timeline), i, lod),
                             lambda ask: card_at(self.timeline, ask))
         return self._card.view
+
+    def why(self, i: int) -> tuple[str, ...]:
+        """Why citizen `i` is as it is where the timeline stands: asked again whenever the
+        cursor, the branch or the branch's history (a card played there) moves."""
+        tl = self.timeline
+        self._why = follow(self._why, (Moment.of(tl), len(tl.perturbations()), i),
+                           lambda ask: explain.why(standing_at(tl, ask[0]), ask[2]))
+        return self._why.view
 
     # --- builders ------------------------------------------------------------------------------
 
@@ -273,7 +283,9 @@ def view_state(readout: Readout, ui: UiState, caption: str, now: float) -> ViewS
         paused=ui.speed == 0, scrubbing=ui.scrubbing,
         track=readout.track(focus.ticks if focus else frozenset()),
         branches=readout.branches(), citizen=readout.citizen(ui.selected, ui.detail),
-        detail=ui.detail, why=ui.why, scatter=at.scatter, feed=at.feed,
+        detail=ui.detail,
+        why=readout.why(ui.selected) if ui.why and ui.selected is not None else None,
+        scatter=at.scatter, feed=at.feed,
         focus=focus.ids if focus else frozenset(),
         hand=HandState(ui.armed, tuple(flux.name(i) for i in ui.targets), ui.cooling(now)),
         switched_off=switched_off(ui.features),
