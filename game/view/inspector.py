@@ -313,30 +313,48 @@ class EventFeed:
                     return JumpToEvent(item.event_id, item.tick)
         return None
 
+    @property
+    def _text_x(self) -> int:
+        """Where a row's text starts: right of its colour strip and icon."""
+        return self.rect.x + PAD + 18 * UI_SCALE // 2 + 3 * UI_SCALE
+
     def draw(self, surface: pygame.Surface, view: ViewState) -> None:
         r = self.rect
         self.faces.panel(surface, r)
         surface.blit(self.texts.get(self.TITLE, BRIGHT), (r.x + PAD, r.y + PAD // 2 + UI_SCALE))
         y = r.y + PAD // 2 + LINE_H
         self.rows = []
-        text_x = r.x + PAD + 18 * UI_SCALE // 2 + 3 * UI_SCALE
+        width = r.right - PAD - self._text_x
+        bottom = r.bottom - PAD // 2
         for item in view.feed:
-            if y + LINE_H > r.bottom - PAD // 2:
+            # Whole messages, wrapped: a failure's reason is at the end of its text.
+            lines = self.texts.wrap(item.text, width)
+            room = (bottom - y) // LINE_H
+            if room < 1:
                 break
-            row = pygame.Rect(r.x + UI_SCALE * 3, y, r.w - UI_SCALE * 6, LINE_H)
-            self.rows.append((row, item))
-            if item.event_id in view.focus:
-                surface.fill(CHOSEN_ROW, row)
-            elif item.event_id == self.hover:
-                surface.fill(SUNKEN, row)
-            surface.fill(OP_COLOURS.get(item.op, TEXT), (row.x, y + UI_SCALE * 2, UI_SCALE,
-                                                         LINE_H - UI_SCALE * 4))
-            icon = self.icons.get(item.op)
-            if icon is not None:
-                surface.blit(icon, (r.x + PAD, y + (LINE_H - icon.get_height()) // 2))
-            colour = (BRIGHT if item.perturbation else WARN if not item.success else TEXT)
-            text = self.texts.fit(item.text, r.right - PAD - text_x)
-            surface.blit(self.texts.get(text, colour), (text_x, y + UI_SCALE * 2))
-            y += LINE_H
+            if len(lines) > room:  # the last row the column holds: as much as fits
+                lines = (*lines[:room - 1], self.texts.fit(" ".join(lines[room - 1:]), width))
+            h = LINE_H * len(lines)
+            self._draw_row(surface, pygame.Rect(r.x + UI_SCALE * 3, y, r.w - UI_SCALE * 6, h),
+                           item, lines, view.focus)
+            y += h
         if not view.feed:
             surface.blit(self.texts.get("nothing yet", DIM), (r.x + PAD, y))
+
+    def _draw_row(self, surface: pygame.Surface, row: pygame.Rect, item: FeedRow,
+                  lines: Sequence[str], focus: frozenset[str]) -> None:
+        """One event: its op's colour strip and icon, then its message in `lines`."""
+        self.rows.append((row, item))
+        if item.event_id in focus:
+            surface.fill(CHOSEN_ROW, row)
+        elif item.event_id == self.hover:
+            surface.fill(SUNKEN, row)
+        surface.fill(OP_COLOURS.get(item.op, TEXT), (row.x, row.y + UI_SCALE * 2, UI_SCALE,
+                                                     row.h - UI_SCALE * 4))
+        icon = self.icons.get(item.op)
+        if icon is not None:
+            surface.blit(icon, (self.rect.x + PAD, row.y + (LINE_H - icon.get_height()) // 2))
+        colour = (BRIGHT if item.perturbation else WARN if not item.success else TEXT)
+        top = row.y + UI_SCALE * 2
+        surface.fblits([(self.texts.get(line, colour), (self._text_x, top + k * LINE_H))
+                        for k, line in enumerate(lines)])

