@@ -64,3 +64,26 @@ def test_the_feed_column_grows_with_the_window(app: App) -> None:
         app.widgets._layout_inspector(app.view_state())
         widths.append(app.widgets.feed.rect.w)
     assert widths[0] < widths[1] < widths[2]
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1024, 768)])
+def test_the_help_gives_its_columns_the_width_their_text_needs(
+        app: App, drawn: list[str], size: tuple[int, int]) -> None:
+    help_ = app.widgets.help
+    help_.layout(pygame.Rect(0, 0, *size))
+    help_.draw(app.screen, app.view_state())
+    assert not any(t.endswith("…") for t in drawn)
+    shown = " ".join(drawn)
+    for words in ("presentation: captions, camera follows", "cards: greet, gossip, trade,"):
+        assert all(word in shown for word in words.split())
+    assert pygame.Rect(0, 0, *size).contains(help_.rect)
+
+
+def test_a_help_too_tall_for_the_window_says_so_instead_of_cutting_lines(
+        app: App, drawn: list[str]) -> None:
+    help_ = app.widgets.help
+    help_.layout(pygame.Rect(0, 0, 640, 360))
+    help_.draw(app.screen, app.view_state())
+    assert "make the window taller to see all of the help" in drawn
+    assert not any(t.endswith("…") for t in drawn)
+    assert pygame.Rect(0, 0, 640, 360).contains(help_.rect)

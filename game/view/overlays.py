@@ -41,6 +41,8 @@ MOUSE_HELP: tuple[tuple[str, str], ...] = (
     ("click a scatter dot", "select that citizen"),
     ("timeline buttons", "step, play, speed, live, branch"),
 )
+GAP = 12 * UI_SCALE  # between the help's columns
+KEY_GAP = 6 * UI_SCALE  # between a key and what it does
 # The key column is generated from the key table: one line per row, cards last.
 KEY_HELP: tuple[tuple[str, str], ...] = tuple((row.keys, row.does) for row in KEY_ROWS)
 
@@ -54,16 +56,46 @@ class HelpOverlay:
         self.log_path = log_path
         self.rect = pygame.Rect(0, 0, 0, 0)
         self.screen = pygame.Rect(0, 0, 0, 0)
-        self._columns: list[tuple[str, tuple[tuple[str, str], ...]]] = []
+        # Per column: its title, its rows as wrapped lines of (key, what), the width of its key
+        # part and its width.
+        self._columns: list[tuple[str, list[list[tuple[str, str]]], int, int]] = []
 
     def layout(self, rect: pygame.Rect) -> None:
         self.screen = rect
-        self._columns = [("mouse", MOUSE_HELP), ("keys", KEY_HELP)]
-        rows = max(len(rows) for _, rows in self._columns)
-        h = min(rect.h - 2 * PAD, (rows + 5) * LINE_H + 2 * PAD)  # title, heads, two notes
-        w = min(rect.w - 2 * PAD, 620 * UI_SCALE)
-        self.rect = pygame.Rect(0, 0, w, h)
+        sections = [("mouse", MOUSE_HELP), ("keys", KEY_HELP)]
+        room = rect.w - 4 * PAD - GAP * (len(sections) - 1)
+        widths = self._widths(sections, room)
+        self._columns = [(title, *self._wrapped(rows, w), w)
+                         for (title, rows), w in zip(sections, widths, strict=True)]
+        lines = max(sum(len(row) for row in rows) for _, rows, _, _ in self._columns)
+        h = min(rect.h - 2 * PAD, (lines + 5) * LINE_H + 2 * PAD)  # title, heads, two notes
+        self.rect = pygame.Rect(0, 0, min(rect.w - 2 * PAD, sum(widths) + GAP * (
+            len(widths) - 1) + 2 * PAD), h)
         self.rect.center = rect.center
+
+    def _widths(self, sections: Sequence[tuple[str, Sequence[tuple[str, str]]]],
+                room: int) -> list[int]:
+        """Each column as wide as its text needs; when they do not all fit, each gives up room
+        in proportion to its need (its lines then wrap)."""
+        needs = [max(self.texts.width(key) for key, _ in rows) + KEY_GAP
+                 + max(self.texts.width(what) for _, what in rows) for _, rows in sections]
+        if sum(needs) <= room:
+            return needs
+        return [need * room // sum(needs) for need in needs]
+
+    def _wrapped(self, rows: Sequence[tuple[str, str]], width: int
+                 ) -> tuple[list[list[tuple[str, str]]], int]:
+        """Each row as lines of (key, what) fitting `width`, and the key part's width (at most
+        half)."""
+        key_w = min(width // 2, max(self.texts.width(key) for key, _ in rows) + KEY_GAP)
+        out = []
+        for key, what in rows:
+            keys = self.texts.wrap(key, key_w - KEY_GAP)
+            whats = self.texts.wrap(what, width - key_w)
+            n = max(len(keys), len(whats))
+            out.append([(keys[i] if i < len(keys) else "", whats[i] if i < len(whats) else "")
+                        for i in range(n)])
+        return out, key_w
 
     def hit(self, pos: tuple[int, int]) -> bool:
         return True
@@ -78,28 +110,37 @@ class HelpOverlay:
         r = self.rect
         self.faces.panel(surface, r)
         surface.blit(self.texts.get("Agent Town — help", BRIGHT), (r.x + PAD, r.y + PAD))
-        col_w = (r.w - 3 * PAD) // 2
         top = r.y + PAD + LINE_H + UI_SCALE * 4
-        clip = surface.get_clip()
-        surface.set_clip(r.inflate(-2 * UI_SCALE, -2 * UI_SCALE))
-        for k, (title, rows) in enumerate(self._columns):
-            x = r.x + PAD + k * (col_w + PAD)
+        notes = 2 if view.switched_off else 1
+        bottom = r.bottom - PAD - notes * LINE_H
+        x = r.x + PAD
+        cut = False
+        for title, rows, key_w, width in self._columns:
             surface.blit(self.texts.get(title, DIM), (x, top))
-            key_w = max(self.texts.width(key) for key, _ in rows) + 6 * UI_SCALE
             y = top + LINE_H
-            for key, what in rows:
-                surface.blit(self.texts.get(self.texts.fit(key, key_w - UI_SCALE * 4), BRIGHT),
-                             (x, y))
-                surface.blit(self.texts.get(self.texts.fit(what, col_w - key_w), TEXT),
-                             (x + key_w, y))
-                y += LINE_H
-        log = self.texts.fit(f"log file: {self.log_path}", r.w - 2 * PAD)
-        surface.blit(self.texts.get(log, DIM), (r.x + PAD, r.bottom - PAD - LINE_H))
+            for row in rows:
+                if y + LINE_H * len(row) > bottom:
+                    cut = True
+                    break
+                for key, what in row:
+                    surface.blit(self.texts.get(key, BRIGHT), (x, y))
+                    surface.blit(self.texts.get(what, TEXT), (x + key_w, y))
+                    y += LINE_H
+            x += width + GAP
+        self._notes(surface, view, cut)
+
+    def _notes(self, surface: pygame.Surface, view: ViewState, cut: bool) -> None:
+        """Under the columns: what is switched off, and where the log is (or that the window is
+        too small for all of the help)."""
+        r = self.rect
+        last = ("make the window taller to see all of the help" if cut
+                else f"log file: {self.log_path}")
+        surface.blit(self.texts.get(self.texts.fit(last, r.w - 2 * PAD), WARN if cut else DIM),
+                     (r.x + PAD, r.bottom - PAD - LINE_H))
         if view.switched_off:
             off = self.texts.fit("switched off for this town: " + ", ".join(view.switched_off),
                                  r.w - 2 * PAD)
             surface.blit(self.texts.get(off, WARN), (r.x + PAD, r.bottom - PAD - 2 * LINE_H))
-        surface.set_clip(clip)
 
 
 class FilePicker:
