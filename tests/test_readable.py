@@ -16,7 +16,11 @@ from game.trace.timeline import Timeline
 from game.view import rendered
 from game.view.app import App
 from game.view.assets import Assets
+from game.view.camera import ZOOM_MAX, ZOOM_MIN
 from game.view.hud import LINE_H
+from game.view.overlays import draw_labels
+from game.view.speech import place
+from game.view.world import text_scale
 from tests.test_hud_inspector import make_app
 
 
@@ -87,3 +91,41 @@ def test_a_help_too_tall_for_the_window_says_so_instead_of_cutting_lines(
     assert "make the window taller to see all of the help" in drawn
     assert not any(t.endswith("…") for t in drawn)
     assert pygame.Rect(0, 0, 640, 360).contains(help_.rect)
+
+
+def test_crowded_bubbles_never_cover_each_other_and_stay_under_the_top_bar() -> None:
+    area = pygame.Rect(0, 52, 960, 668)
+    # A festival: ten speakers within a few pixels of each other, one near the top bar.
+    heads = [(400 + 6 * k, 300 + (k % 3) * 4) for k in range(10)] + [(500, 40)]
+    spots = place([((90, 30), head) for head in heads], area)
+    shown = [s for s in spots if s is not None]
+    assert spots[0] == pygame.Rect(355, 270, 90, 30)  # the first (selected) where it belongs
+    assert len(shown) >= 4 and spots[-1] is not None
+    for k, a in enumerate(shown):
+        assert area.contains(a)
+        assert all(not a.colliderect(b) for b in shown[k + 1:])
+
+
+def test_a_speaker_under_the_inspector_gets_no_bubble_in_the_town() -> None:
+    assert place([((90, 30), (1100, 300))], pygame.Rect(0, 52, 960, 668)) == [None]
+
+
+@pytest.mark.parametrize("zoom", range(ZOOM_MIN, ZOOM_MAX + 1))
+def test_map_text_stays_readable_at_every_zoom(app: App, zoom: int) -> None:
+    label = rendered.outlined(app.assets.font, "Market", (255, 255, 255), (0, 0, 0),
+                              text_scale(zoom))
+    assert label.get_height() >= 14  # was 9 px (~5 px letters) zoomed out
+
+
+def test_a_target_tag_sits_above_the_name_label_not_on_it(app: App) -> None:
+    layout = app.world.layout
+    assert layout is not None
+    i = int(layout.visible.nonzero()[0][0])
+    names = pygame.Surface(app.screen.get_size(), pygame.SRCALPHA)
+    tags = pygame.Surface(app.screen.get_size(), pygame.SRCALPHA)
+    app.world._draw_name(names, layout, i, 0)
+    draw_labels(tags, layout, app.widgets.labels, [(i, "subject")])
+    inked_names = pygame.mask.from_surface(names)
+    inked_tags = pygame.mask.from_surface(tags)
+    assert inked_names.count() and inked_tags.count()
+    assert inked_names.overlap(inked_tags, (0, 0)) is None

@@ -90,8 +90,8 @@ def test_every_card_has_its_hotkey_in_the_table() -> None:
 def test_the_help_overlay_lists_the_table(assets: Assets) -> None:
     help_overlay = HelpOverlay(assets, "log")
     help_overlay.layout(pygame.Rect(0, 0, 1280, 720))
-    columns = dict(help_overlay._columns)
-    assert columns["keys"] == tuple((row.keys, row.does) for row in KEY_ROWS)
+    columns = {title: rows for title, rows, _, _ in help_overlay._columns}
+    assert columns["keys"] == [[(row.keys, row.does)] for row in KEY_ROWS]  # one line each
 
 
 @pytest.mark.parametrize(("mod", "typed", "intent"), [

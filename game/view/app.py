@@ -386,10 +386,11 @@ class App:
         if self.ui.features.isometric:  # else the widgets draw the flat scatter in its place
             at = self.at
             layout = self.world.lay_out(at, self.now, self.camera)
+            area = self.widgets.map_area(self.ui)
             self.world.draw(self.screen, self.camera, light_at(at), self.now, self.ui.selected,
-                            self.router.hover)
+                            self.router.hover, area.top)
             draw_marks(self.screen, layout, self.flux.state, self.ui, self.widgets.labels,
                        self.readout.coalitions())
-            self.speech.draw(self.screen, layout, self.now)
+            self.speech.draw(self.screen, layout, self.now, area, self.ui.selected)
         view = self.view_state() if Widgets.need_view(self.ui, self.now) else None
         self.widgets.draw(self.screen, view, self.ui, self.now)

@@ -21,7 +21,7 @@ from game.view.input import Dismiss, Intent, OpenSave, Toggle
 from game.view.keys import KEY_ROWS
 from game.view.palette import BRIGHT, CHOSEN_ROW, DIM, OUTLINE, TEXT, WARN, Colour
 from game.view.viewstate import ViewState
-from game.view.world import FRAME_H, CitizenLayout
+from game.view.world import CitizenLayout, text_scale
 
 log = logging.getLogger(__name__)
 
@@ -276,13 +276,16 @@ def draw_rings(surface: pygame.Surface, layout: CitizenLayout, who: Iterable[int
 
 def draw_labels(surface: pygame.Surface, layout: CitizenLayout, texts: Texts,
                 labels: Iterable[tuple[int, str]], colour: Colour = BRIGHT) -> None:
-    """A label over a citizen's head (a chosen target's role)."""
+    """A tag over a citizen's head (a chosen target's role), above where its name label goes,
+    so the two never cover each other."""
+    name_h = (texts.font.line_height + 2) * text_scale(layout.zoom)  # an outlined name label
     for i, text in labels:
         if not layout.visible[i]:
             continue
         label = texts.get(text, colour)
-        x = int(layout.feet_x[i]) - label.get_width() // 2
-        y = int(layout.feet_y[i]) - (FRAME_H + 18) * layout.zoom - label.get_height()
+        head_x, head_y = layout.head(i)
+        x = head_x - label.get_width() // 2
+        y = head_y - name_h - UI_SCALE * 2 - label.get_height()
         box = pygame.Rect(x - UI_SCALE * 2, y - UI_SCALE, label.get_width() + UI_SCALE * 4,
                           label.get_height() + UI_SCALE * 2)
         surface.fill(OUTLINE, box)

@@ -7,7 +7,7 @@ Reads events; never imports the flux's internals, the app or input.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pygame
@@ -19,6 +19,7 @@ from game.view.world import CitizenLayout, text_scale
 
 SECONDS = 3.0
 MAX_SHOWN = 12  # newest first; more would bury the town in text
+STACK = 3  # a bubble climbs over at most this many others before it waits its turn
 WRAP_PX = 96  # native text width before a line wraps
 PAD = 3
 BUBBLE = "bubble.png"
@@ -32,6 +33,31 @@ class _Line:
     said: float
     surface: pygame.Surface | None = None
     scale: int = 0
+
+
+def place(bubbles: Sequence[tuple[tuple[int, int], tuple[int, int]]], area: pygame.Rect
+          ) -> list[pygame.Rect | None]:
+    """Where each bubble goes, in priority order: (size, the head it speaks from) → a rectangle
+    inside `area` covering no bubble placed before it, or None when there is no room. A bubble
+    starts centred over its head and climbs above those in its way, at most `STACK` high."""
+    placed: list[pygame.Rect] = []
+    out: list[pygame.Rect | None] = []
+    for (w, h), (x, y) in bubbles:
+        if not area.collidepoint(x, max(y, area.top)):  # its speaker is under the HUD
+            out.append(None)
+            continue
+        rect = pygame.Rect(x - w // 2, y - h, w, h).clamp(area)
+        for _ in range(STACK):
+            hit = rect.collidelist(placed)
+            if hit < 0:
+                break
+            rect.bottom = placed[hit].top
+        if rect.collidelist(placed) >= 0 or not area.contains(rect):
+            out.append(None)
+            continue
+        placed.append(rect)
+        out.append(rect)
+    return out
 
 
 class Speech:
@@ -49,20 +75,19 @@ class Speech:
                 speaker = self.index[event.participants[0]]
                 self.lines[speaker] = _Line(event.dialogue, now + SECONDS, now)
 
-    def draw(self, surface: pygame.Surface, layout: CitizenLayout, now: float) -> None:
+    def draw(self, surface: pygame.Surface, layout: CitizenLayout, now: float,
+             area: pygame.Rect, selected: int | None = None) -> None:
+        """The bubbles inside `area` (the town's part of the window), none over another: the
+        selected citizen's first, then the newest; one that finds no room waits."""
         for i in [i for i, line in self.lines.items() if line.until <= now]:
             del self.lines[i]
-        shown = sorted((i for i in self.lines if layout.visible[i]),
-                       key=lambda i: self.lines[i].said, reverse=True)[:MAX_SHOWN]
-        w = surface.get_width()
-        blits = []
-        for i in reversed(shown):
-            bubble = self._surface(self.lines[i], text_scale(layout.zoom))
-            x, y = layout.head(i)
-            bw, bh = bubble.get_size()
-            left = min(max(x - bw // 2, 0), max(w - bw, 0))
-            blits.append((bubble, (left, y - bh)))
-        surface.fblits(blits)
+        order = sorted((i for i in self.lines if layout.visible[i]),
+                       key=lambda i: (i != selected, -self.lines[i].said))[:MAX_SHOWN]
+        scale = text_scale(layout.zoom)
+        bubbles = [(self._surface(self.lines[i], scale), layout.head(i)) for i in order]
+        spots = place([(b.get_size(), head) for b, head in bubbles], area)
+        surface.fblits([(bubble, spot.topleft) for (bubble, _), spot
+                        in zip(bubbles, spots, strict=True) if spot is not None][::-1])
 
     def _surface(self, line: _Line, scale: int) -> pygame.Surface:
         if line.surface is None or line.scale != scale:

@@ -111,6 +111,11 @@ class Widgets:
         self.scatter.layout(pygame.Rect(col.x, col.y + card_h, col.w, scatter_h))
         self.feed.layout(pygame.Rect(col.x, col.y + card_h + scatter_h, col.w, feed_h))
 
+    def map_area(self, ui: UiState) -> pygame.Rect:
+        """The part of the window where the map's own text (bubbles, labels) may go: under the
+        top bar and left of the inspector while the HUD shows, else the whole window."""
+        return self.town_rect.clip(self.screen) if ui.hud_shown else self.screen
+
     # --- drawing -------------------------------------------------------------------------------
 
     @staticmethod

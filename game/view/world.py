@@ -58,11 +58,13 @@ HEAD_GAP = 10  # native px from the top of a citizen's frame to just above its g
 # Citizens standing on one tile stand side by side, this far apart (in tiles, along the tile's
 # horizontal axis, so their depth is unchanged): otherwise two sprites would cover each other.
 SHARED_TILE_SPREAD = 0.3
+MIN_TEXT_SCALE = 2  # the bitmap font below twice its size is too small to read
 
 
 def text_scale(zoom: int) -> int:
-    """World text (signs, names, bubbles): crisp 1× when zoomed out, 2× otherwise."""
-    return 1 if zoom == 1 else 2
+    """World text (signs, names, bubbles): never smaller than twice the font's pixels (about
+    14 px a line), however far out the map is zoomed, and grows only at the closest zoom."""
+    return max(MIN_TEXT_SCALE, zoom - 1)
 
 
 @dataclass(frozen=True)
@@ -231,7 +233,9 @@ class World:
             self.facing[idx] = _facing(toward[apart])
 
     def draw(self, surface: pygame.Surface, camera: Camera, light: Light, now: float,
-             selected: int | None, hover: int | None) -> None:
+             selected: int | None, hover: int | None, top: int = 0) -> None:
+        """The town under the HUD; text the HUD would cut (under its top bar, above `top`)
+        moves down to show whole."""
         self.bank.configure(camera.zoom, light)
         layout = self.layout
         assert layout is not None, "lay_out() before draw()"
@@ -241,10 +245,10 @@ class World:
             surface.fill(light.tint, special_flags=pygame.BLEND_RGB_MULT)
         self._draw_sprites(surface, camera, layout, selected)
         self._draw_glyphs(surface, layout)
-        self._draw_signs(surface, camera)
+        self._draw_signs(surface, camera, top)
         for i in dict.fromkeys((selected, hover)):
             if i is not None and layout.visible[i]:
-                self._draw_name(surface, layout, i)
+                self._draw_name(surface, layout, i, top)
 
     def _draw_ground(self, surface: pygame.Surface, camera: Camera, now: float) -> None:
         z = camera.zoom
@@ -324,20 +328,22 @@ class World:
                       zip(layout.feet_x[who].tolist(), layout.feet_y[who].tolist(), strict=True)]
         surface.fblits(blits)
 
-    def _draw_signs(self, surface: pygame.Surface, camera: Camera) -> None:
+    def _draw_signs(self, surface: pygame.Surface, camera: Camera, top: int) -> None:
         scale = text_scale(camera.zoom)
         blits: list[Blit] = []
         for text, x, y in self._signs:
             label = self._label(text, SIGN, scale)
             sx, sy = camera.to_screen(x, y)
             blits.append((label, (round(sx) - label.get_width() // 2,
-                                  round(sy) - label.get_height())))
+                                  _below(round(sy) - label.get_height(), label, top))))
         surface.fblits(blits)
 
-    def _draw_name(self, surface: pygame.Surface, layout: CitizenLayout, i: int) -> None:
+    def _draw_name(self, surface: pygame.Surface, layout: CitizenLayout, i: int,
+                   top: int) -> None:
         label = self._label(self.flux.name(i), NAME, text_scale(layout.zoom))
         x, y = layout.head(i)
-        surface.blit(label, (x - label.get_width() // 2, y - label.get_height()))
+        surface.blit(label, (x - label.get_width() // 2,
+                             _below(y - label.get_height(), label, top)))
 
     def _label(self, text: str, colour: Colour, scale: int) -> pygame.Surface:
         return rendered.outlined(self.assets.font, text, colour, OUTLINE, scale)
@@ -359,6 +365,12 @@ class World:
         if not idx.size:
             return None
         return int(idx[np.argmax(layout.depth[idx])])
+
+
+def _below(y: int, label: pygame.Surface, top: int) -> int:
+    """A label's top edge moved down to `top` if the line there would cut it (one wholly above
+    stays where it is: what it names is out of sight too)."""
+    return top if y < top < y + label.get_height() else y
 
 
 def _facing(delta: FloatArray) -> IntArray:
