@@ -332,12 +332,13 @@ class TimelineBar:
     def _label(self, surface: pygame.Surface, text: str, x: int, colour: Colour) -> None:
         """A label in a small panel just above the bar, centred on x and kept on screen."""
         label = self.texts.get(text, colour)
-        lx = min(max(x - label.get_width() // 2, self.rect.x + PAD),
-                 self.rect.right - label.get_width() - PAD)
-        box = pygame.Rect(lx - PAD // 2, self.rect.y - LINE_H - PAD // 2,
-                          label.get_width() + PAD, LINE_H + PAD // 2)
+        # A whole PAD inside the panel's frame on every side: the frame would cover the ends.
+        box = pygame.Rect(0, self.rect.y - LINE_H - PAD, label.get_width() + 2 * PAD,
+                          LINE_H + PAD)
+        box.centerx = x
+        box.clamp_ip(self.rect.inflate(0, 2 * box.h))
         self.faces.panel(surface, box)
-        surface.blit(label, (lx, box.y + PAD // 4 + UI_SCALE * 2))
+        surface.blit(label, (box.x + PAD, box.y + PAD // 2 + UI_SCALE))
 
     def _draw_knob(self, surface: pygame.Surface, view: ViewState) -> None:
         t = self.track_rect
