@@ -13,6 +13,7 @@ import pytest
 
 from game.projections.history import FeedRow
 from game.trace.timeline import Timeline
+from game.userfiles.settings import Settings
 from game.view import rendered
 from game.view.app import App
 from game.view.assets import Assets
@@ -129,3 +130,13 @@ def test_a_target_tag_sits_above_the_name_label_not_on_it(app: App) -> None:
     inked_tags = pygame.mask.from_surface(tags)
     assert inked_names.count() and inked_tags.count()
     assert inked_names.overlap(inked_tags, (0, 0)) is None
+
+
+def test_a_remembered_hidden_hud_says_how_to_get_it_back(assets: Assets, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AGENT_TOWN_HOME", str(tmp_path))
+    app = make_app(assets, Timeline("town", 7), Settings(hud_visible=False, seen_hint=True))
+    assert not app.ui.shown("hud")
+    assert "the HUD is hidden: H shows it" in app.widgets.toasts.texts_shown()
+    shown = make_app(assets, Timeline("town", 7), Settings(hud_visible=True))
+    assert not any("HUD" in t for t in shown.widgets.toasts.texts_shown())

@@ -63,6 +63,7 @@ HOME_LIFT = 48
 CURSOR_IDLE_SECONDS = 2.0  # presentation mode hides a mouse that rests this long
 FOLLOW_SECONDS = 0.6  # time constant of the camera's glide toward the followed citizens
 FOLLOW_LIFT = 10  # native px: aim at the citizens' bodies, not their feet
+HUD_HIDDEN = "the HUD is hidden: H shows it"
 
 
 class App:
@@ -103,6 +104,8 @@ class App:
         self._open(timeline)
         self.widgets.layout(screen.get_rect(), self.ui.overlays["inspector"])
         self.world.lay_out(self.at, self.now, self.camera)
+        if not self.ui.hud_shown:  # remembered from the last session: say how to get it back
+            self.say(fx.Say(HUD_HIDDEN, error=True))  # the longer toast: easy to miss
 
     def _open(self, timeline: Timeline) -> None:
         """Show a (new) timeline: the world, speech and readout follow its flux."""
