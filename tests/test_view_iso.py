@@ -9,7 +9,7 @@ from game.sim.townmap import SIZE
 from game.view import iso
 from game.view.camera import ZOOM_MAX, ZOOM_MIN, Camera
 from game.view.daylight import light_at
-from game.view.palette import DAYLIGHT_TINTS
+from game.view.palette import NIGHT_LIGHT
 
 
 def test_projection_and_inverse_round_trip_for_every_tile_of_the_map() -> None:
@@ -93,4 +93,20 @@ def test_the_tint_changes_smoothly_across_every_phase_change() -> None:
         tint = light_at(k / 4).tint
         assert max(abs(a - b) for a, b in zip(tint, previous, strict=True)) <= 12, k / 4
         previous = tint
-    assert light_at(config.PHASE_TICKS * 3 + 200).tint == DAYLIGHT_TINTS[3]
+    assert light_at(config.PHASE_TICKS * 3 + 200).tint == NIGHT_LIGHT
+
+
+def tick_of(hour: float) -> float:
+    """The first day's tick at a clock hour (the day starts at 06:00)."""
+    return (hour - 6) % 24 * config.DAY_TICKS / 24
+
+
+def test_the_light_follows_the_clock_dawn_day_dusk_night() -> None:
+    assert light_at(tick_of(23.4)).tint == NIGHT_LIGHT  # "Evening 23:24" is night
+    assert light_at(tick_of(23.4)).lit
+    dawn = light_at(tick_of(6.1))  # "Morning 06:08" is not yet full day
+    assert not dawn.plain and sum(dawn.tint) < sum(light_at(tick_of(8)).tint)
+    assert light_at(tick_of(12)).plain
+    dusk = light_at(tick_of(19.5))
+    assert dusk.lit and dusk.tint not in (NIGHT_LIGHT, light_at(tick_of(12)).tint)
+    assert not light_at(tick_of(18.5)).lit  # the lamps wait for dusk

@@ -1,22 +1,22 @@
-"""Daylight: the colour the town is tinted with at a (fractional) tick, and whether lights are on.
+"""Daylight: the colour the town is tinted with at a (fractional) tick, and whether lamps and
+windows are lit.
 
-The palette's daylight tints, one per phase, blended smoothly over the last BLEND_TICKS of a
-phase and the first BLEND_TICKS of the next; the blend is quantized (STEPS per change) so tinted
-sprites can be cached between steps. Pure time arithmetic on config's day: never imports pygame
-or the flux.
+The light follows the clock the top bar shows: the palette's `DAYLIGHT_TINTS` are keyed by hour
+and blended linearly between (dawn, day, golden hour, dusk, night), and lamps light at dusk and
+go out after dawn. The clock is quantized to STEP_MINUTES so tinted sprites can be cached
+between steps. Pure time arithmetic on config's day: never imports pygame or the flux.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from game import config
+from game.projections.town import DAY_START_HOUR
 from game.view.palette import DAYLIGHT_TINTS, WHITE, Colour
 
-NIGHT = config.PHASES.index("NIGHT")
-BLEND_TICKS = 40
-STEPS = 32
+STEP_MINUTES = 5  # the light changes at most this often (in town minutes)
+LAMPS_ON, LAMPS_OFF = 19.0, 6.0  # hours: lit from dusk until after dawn
 
 
 @dataclass(frozen=True)
@@ -29,22 +29,18 @@ class Light:
         return self.tint == WHITE
 
 
+def hour_at(tick: float) -> float:
+    """The clock's hour (0 ≤ h < 24) at a fractional tick, quantized to STEP_MINUTES."""
+    minutes = (tick % config.DAY_TICKS) * 24 * 60 / config.DAY_TICKS + DAY_START_HOUR * 60
+    return (minutes // STEP_MINUTES * STEP_MINUTES) % (24 * 60) / 60
+
+
 def light_at(tick: float) -> Light:
     """Tint and lighting at a fractional tick."""
-    into_day = tick % config.DAY_TICKS
-    phase = int(into_day // config.PHASE_TICKS) % len(config.PHASES)
-    into = into_day - phase * config.PHASE_TICKS
-    if into < BLEND_TICKS:
-        a, b, s = (phase - 1) % len(config.PHASES), phase, (into + BLEND_TICKS) / (2 * BLEND_TICKS)
-    elif into >= config.PHASE_TICKS - BLEND_TICKS:
-        a, b = phase, (phase + 1) % len(config.PHASES)
-        s = (into - (config.PHASE_TICKS - BLEND_TICKS)) / (2 * BLEND_TICKS)
-    else:
-        a, b, s = phase, phase, 0.0
-    s = math.floor(s * STEPS) / STEPS
-    w = s * s * (3 - 2 * s)  # smoothstep: no visible kink where the blend starts and ends
-    ta, tb = DAYLIGHT_TINTS[a], DAYLIGHT_TINTS[b]
+    hour = hour_at(tick)
+    k = next(k for k in range(1, len(DAYLIGHT_TINTS)) if hour < DAYLIGHT_TINTS[k][0])
+    (h0, ta), (h1, tb) = DAYLIGHT_TINTS[k - 1], DAYLIGHT_TINTS[k]
+    w = (hour - h0) / (h1 - h0)
     tint = (round(ta[0] + (tb[0] - ta[0]) * w), round(ta[1] + (tb[1] - ta[1]) * w),
             round(ta[2] + (tb[2] - ta[2]) * w))
-    night = (1 - w) * (a == NIGHT) + w * (b == NIGHT)
-    return Light(tint, night >= 0.5)
+    return Light(tint, hour >= LAMPS_ON or hour < LAMPS_OFF)
