@@ -17,6 +17,7 @@ from game.view.hud import UI_SCALE
 from game.view.intents import SetSpeed
 from game.view.palette import OP_COLOURS, TEXT
 from game.view.timebar import SHORT_MARKS, column, draw_marks
+from game.view.when import when
 from tests.window import click, post
 
 
@@ -77,7 +78,7 @@ def test_a_card_played_in_the_past_forks_a_new_branch(app: App) -> None:
     assert app.timeline.current == "b1"
     assert set(app.timeline.branches) == {"main", "b1"}
     assert app.timeline.branches["main"].head == 3000
-    assert f"forked b1 at tick {tick}" in app.widgets.toasts.texts_shown()
+    assert f"forked b1 at {when(tick)}" in app.widgets.toasts.texts_shown()
     assert any(e.op == "festival" for e in app.timeline.events(start=tick + 1, end=tick + 1))
 
 

@@ -19,6 +19,7 @@ from game.view.app import App
 from game.view.assets import Assets
 from game.view.camera import ZOOM_MAX, ZOOM_MIN
 from game.view.hud import LINE_H
+from game.view.intents import ArmCard, AskWhy, Choose, Confirm, Select
 from game.view.overlays import draw_labels
 from game.view.speech import place
 from game.view.world import text_scale
@@ -140,3 +141,20 @@ def test_a_remembered_hidden_hud_says_how_to_get_it_back(assets: Assets, tmp_pat
     assert "the HUD is hidden: H shows it" in app.widgets.toasts.texts_shown()
     shown = make_app(assets, Timeline("town", 7), Settings(hud_visible=True))
     assert not any("HUD" in t for t in shown.widgets.toasts.texts_shown())
+
+
+def test_the_screen_says_day_and_clock_not_ticks(app: App) -> None:
+    app.timeline.seek(100)
+    app.apply(Select(app.flux.index["ada"]))
+    app.apply(ArmCard("greet"))
+    app.apply(Choose(app.flux.index["ada"]))
+    app.apply(Choose(app.flux.index["bruno"]))
+    app.apply(Confirm())
+    app.timeline.advance(20)
+    assert "forked b1 at day 1 07:30" in app.widgets.toasts.texts_shown()
+    branches = [app.widgets.branch_list.describe(b) for b in app.view_state().branches]
+    assert branches == ["main · to day 1 10:30", "b1 ← main at day 1 07:30 · greet at day 1 07:30"]
+    app.apply(AskWhy())
+    why = app.view_state().why
+    assert why is not None and why[0].startswith("greet at day 1 07:30")
+    assert not any("tick" in line for line in (*why, *branches))

@@ -9,7 +9,9 @@ from game.sim.townmap import SIZE
 from game.view import iso
 from game.view.camera import ZOOM_MAX, ZOOM_MIN, Camera
 from game.view.daylight import light_at
-from game.view.palette import NIGHT_LIGHT
+from game.view.palette import DAYLIGHT_TINTS
+
+NIGHT_LIGHT = DAYLIGHT_TINTS[0][1]  # from midnight until dawn
 
 
 def test_projection_and_inverse_round_trip_for_every_tile_of_the_map() -> None:

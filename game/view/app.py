@@ -53,6 +53,7 @@ from game.view.speech import Speech
 from game.view.sprites import SpriteBank
 from game.view.uistate import UiState
 from game.view.viewstate import Readout, ViewState, view_state
+from game.view.when import when
 from game.view.widgets import Widgets
 from game.view.world import World
 
@@ -262,7 +263,7 @@ class App:
             self.say(fx.Say(str(err), error=True))
             return CardRefused(play.card)
         if branch != before:
-            self.say(fx.Say(f"forked {branch} at tick {tick}"))
+            self.say(fx.Say(f"forked {branch} at {when(tick)}"))
         if play.step:
             try:
                 self._heard(self.timeline.advance(1))
@@ -286,7 +287,7 @@ class App:
         if name != self.timeline.current:
             self.timeline.switch(name)
             self._after_seek()
-            self.say(fx.Say(f"on {name} at tick {self.timeline.cursor}"))
+            self.say(fx.Say(f"on {name} at {when(self.timeline.cursor)}"))
 
     def _reopen(self, way: str) -> Intent | None:
         """Reopen the crashed history `way`; the note marks the way tried until it has run

@@ -10,18 +10,21 @@ from game import config
 from game.trace.monoid import TraceIndex
 from game.trace.timeline import Timeline
 from game.view.uistate import Focus
+from game.view.when import on_the_clock
 
 FOCUS_WINDOW = config.PHASE_TICKS  # ticks either side searched for a clicked event's causes
 FOCUS_CHAIN = 24  # causes and consequences shown, each way
 
 
 def why(timeline: Timeline, citizen: int) -> tuple[str, ...]:
-    """The reason citizen `citizen` is as it is at the cursor, then the chain back to it."""
+    """The reason citizen `citizen` is as it is at the cursor, then the chain back to it, with
+    times as day and clock."""
     flux = timeline.flux
     names = {c.id: c.name for c in flux.citizens}
     chain = TraceIndex(timeline.events(end=timeline.cursor)).why(
         flux.citizens[citizen].id, timeline.cursor, names)
-    return (chain.reason, *chain.lines(names)) if chain.events else (chain.reason,)
+    lines = (chain.reason, *chain.lines(names)) if chain.events else (chain.reason,)
+    return tuple(on_the_clock(line) for line in lines)  # the screen's time, not ticks
 
 
 def focus(timeline: Timeline, event_id: str, tick: int) -> Focus | None:

@@ -27,6 +27,7 @@ from game.trace.timeline import Timeline
 from game.userfiles import paths
 from game.userfiles.storage import atomic_write_bytes, set_aside
 from game.view.effects import Say
+from game.view.when import when
 
 log = logging.getLogger(__name__)
 
@@ -161,8 +162,8 @@ def open_town(path: str) -> tuple[Timeline | None, Say]:
     except store.SaveError as err:
         log.warning("%s", err)
         return None, Say(str(err), error=True)
-    return timeline, Say(f"opened {Path(path).name} · {timeline.current} at tick "
-                         f"{timeline.cursor}")
+    return timeline, Say(f"opened {Path(path).name} · {timeline.current} at "
+                         f"{when(timeline.cursor)}")
 
 
 def open_at_start(path: str) -> tuple[Timeline | None, Say]:

@@ -126,16 +126,15 @@ def coalition_colour(slot: int) -> Colour:
 # (hour of the clock, light) through a day, blended linearly in between: night until dawn,
 # a warm morning, plain day, a golden evening, dusk, night again. Multipliers of the drawn
 # pixels (white leaves them as they are), so not palette ink.
-NIGHT_LIGHT: Colour = (104, 108, 196)
 DAYLIGHT_TINTS: tuple[tuple[float, Colour], ...] = (
-    (0.0, NIGHT_LIGHT),
-    (4.5, NIGHT_LIGHT),
+    (0.0, (104, 108, 196)),
+    (4.5, (104, 108, 196)),
     (5.5, (176, 150, 200)),  # dawn
     (6.5, (255, 222, 196)),
     (8.5, WHITE),
     (16.5, WHITE),
     (18.0, (255, 196, 150)),  # golden hour
     (19.5, (196, 140, 172)),  # dusk
-    (21.0, NIGHT_LIGHT),
-    (24.0, NIGHT_LIGHT),
+    (21.0, (104, 108, 196)),
+    (24.0, (104, 108, 196)),
 )

@@ -21,7 +21,6 @@ import numpy as np
 import pygame
 
 from game import config
-from game.projections.town import clock_text
 from game.trace.story import STORY_KINDS, StoryMarker
 from game.view.assets import Assets
 from game.view.hud import LINE_H, PAD, UI_SCALE, Faces, Texts, glyph
@@ -51,6 +50,7 @@ from game.view.palette import (
     Colour,
 )
 from game.view.viewstate import BranchEntry, Track, ViewState
+from game.view.when import on_the_clock, when
 
 BUTTON = 16 * UI_SCALE
 GLYPHS: dict[str, tuple[str, ...]] = {
@@ -63,11 +63,6 @@ GLYPHS: dict[str, tuple[str, ...]] = {
 # Story markers are diamonds (perturbations are flags): an ink outline around a coloured fill.
 STORY_OUTLINE = ("...#...", "..###..", ".#####.", "#######", ".#####.", "..###..", "...#...")
 STORY_FILL = (".......", "...#...", "..###..", ".#####.", "..###..", "...#...", ".......")
-
-
-def when(tick: int) -> str:
-    """A tick as the town's day and time of day: "day 3 14:30"."""
-    return f"day {tick // config.DAY_TICKS + 1} {clock_text(tick)}"
 
 
 def column(tick: int, span: int, width: int) -> int:
@@ -382,8 +377,8 @@ class BranchList:
 
     def describe(self, b: BranchEntry) -> str:
         if b.parent is None:
-            return f"{b.name} · head {b.head}"
-        return f"{b.name} ← {b.parent} at tick {b.fork_tick} · {b.label}"
+            return f"{b.name} · to {when(b.head)}"
+        return f"{b.name} ← {b.parent} at {when(b.fork_tick)} · {on_the_clock(b.label)}"
 
     def place(self, branches: tuple[BranchEntry, ...], screen: pygame.Rect) -> None:
         """Lay the list out above the anchor; with more branches than fit, main and the newest."""
