@@ -519,6 +519,11 @@ def _branch(timeline: Timeline, record: store.SaveFile, name: str | None) -> str
     return name
 
 
+def counted(n: int, one: str, many: str) -> str:
+    """"1 branch", "2 branches"."""
+    return f"{n} {one if n == 1 else many}"
+
+
 def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
     progress = LoadProgress(sys.stderr)
     try:
@@ -537,7 +542,8 @@ def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
     if checked == 0:
         raise CliError(f"{args.file}: holds no state hashes: nothing to verify")
     out.write(f"OK {args.file}: {record.scenario}, seed {record.seed}, "
-              f"{len(record.branches)} branch(es), {checked} state hash(es) checked\n")
+              f"{counted(len(record.branches), 'branch', 'branches')}, "
+              f"{counted(checked, 'state hash', 'state hashes')} checked\n")
     for b in record.branches:
         out.write(f"  {b.name}: head tick {b.head}, state hash {finals[b.name]}\n")
     return 0

@@ -207,7 +207,7 @@ def test_verify_says_how_many_hashes_it_checked(
     path, raw = town_file
     out = io.StringIO()
     assert main(["verify", write(path, raw)], out=out) == 0
-    assert "2 branch(es), 2 state hash(es) checked" in out.getvalue()
+    assert "2 branches, 2 state hashes checked" in out.getvalue()
 
 
 def test_verify_reports_progress_over_the_whole_history(

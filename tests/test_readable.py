@@ -11,15 +11,18 @@ from pathlib import Path
 import pygame
 import pytest
 
-from game.projections.history import FeedRow
+from game.projections.history import FeedRow, feed
+from game.projections.projected import names_of
+from game.sim.cards import Perturbation
 from game.trace.timeline import Timeline
 from game.userfiles.settings import Settings
 from game.view import rendered
 from game.view.app import App
 from game.view.assets import Assets
 from game.view.camera import ZOOM_MAX, ZOOM_MIN
+from game.view.feedwords import told
 from game.view.hud import LINE_H
-from game.view.intents import ArmCard, AskWhy, Choose, Confirm, Select
+from game.view.intents import ArmCard, AskWhy, Choose, Confirm, Select, SetSpeed
 from game.view.overlays import draw_labels
 from game.view.speech import place
 from game.view.world import text_scale
@@ -158,3 +161,38 @@ def test_the_screen_says_day_and_clock_not_ticks(app: App) -> None:
     why = app.view_state().why
     assert why is not None and why[0].startswith("greet at day 1 07:30")
     assert not any("tick" in line for line in (*why, *branches))
+
+
+def test_a_festival_overflow_is_one_row_and_the_festival_says_who_is_called() -> None:
+    timeline = Timeline("town", 7)
+    timeline.advance(100)
+    timeline.play(Perturbation(tick=101, card="festival", targets=()))
+    timeline.advance(1)
+    events = timeline.events(start=101, end=101)
+    full = [e for e in events if not e.success and e.op == "walk"]
+    assert len(full) >= 2  # the square holds 20: the rest are refused, one event each
+    rows = told(feed(events, names_of(timeline)))
+    fest = next(r for r in rows if r.op == "festival")
+    assert fest.text == f"a festival! {len(fest.who)} citizens are called to the square"
+    refused = [r for r in rows if r.op == "walk" and not r.success]
+    assert len(refused) == 1 and len(refused[0].who) == len(full)
+    assert refused[0].text.endswith(f"and {len(full) - 2} more: {full[0].reason}")
+
+
+@pytest.mark.parametrize(("outdoor", "text"), [
+    (0, "a storm! nobody is outdoors: the town waits it out"),
+    (1, "a storm! 1 citizen runs for shelter"),
+    (3, "a storm! 3 citizens run for shelter")])
+def test_a_storm_counts_in_plain_english(outdoor: int, text: str) -> None:
+    row = FeedRow("e1.1", 1, "storm", "a storm! 1 citizens run for shelter",
+                  tuple("abc"[:outdoor]), True, True)
+    assert told([row])[0].text == text
+
+
+def test_a_card_that_fails_as_played_says_why_in_a_toast(app: App) -> None:
+    app.apply(ArmCard("wake"))  # at 10:30 nobody is resting
+    app.apply(Confirm())
+    app.apply(SetSpeed(1))
+    for _ in range(5):
+        app.frame(0.1)
+    assert "Wake: nobody is resting" in app.widgets.toasts.texts_shown()

@@ -34,6 +34,7 @@ from game.view.assets import Assets
 from game.view.camera import Camera
 from game.view.daylight import light_at
 from game.view.director import Director
+from game.view.feedwords import card_failures
 from game.view.input import window_intent
 from game.view.intents import (
     CardRefused,
@@ -64,7 +65,6 @@ HOME_LIFT = 48
 CURSOR_IDLE_SECONDS = 2.0  # presentation mode hides a mouse that rests this long
 FOLLOW_SECONDS = 0.6  # time constant of the camera's glide toward the followed citizens
 FOLLOW_LIFT = 10  # native px: aim at the citizens' bodies, not their feet
-HUD_HIDDEN = "the HUD is hidden: H shows it"
 
 
 class App:
@@ -89,7 +89,8 @@ class App:
         self.budget: TickBudget | None = None if reproducible else TickBudget()
         self.ui = UiState.start(speed, hud=self.settings.hud_visible,  # checks the speed
                                 features=switches.current())
-        self.widgets = Widgets(self.assets, str(logs.log_file()), self.settings.seen_hint)
+        self.widgets = Widgets(self.assets, str(logs.log_file()), self.settings.seen_hint,
+                               hud_hidden=not self.ui.hud_shown)
         self.router = Router(self.widgets)
         self.director = Director()
         self.running = True
@@ -105,8 +106,6 @@ class App:
         self._open(timeline)
         self.widgets.layout(screen.get_rect(), self.ui.overlays["inspector"])
         self.world.lay_out(self.at, self.now, self.camera)
-        if not self.ui.hud_shown:  # remembered from the last session: say how to get it back
-            self.say(fx.Say(HUD_HIDDEN, error=True))  # the longer toast: easy to miss
 
     def _open(self, timeline: Timeline) -> None:
         """Show a (new) timeline: the world, speech and readout follow its flux."""
@@ -358,6 +357,8 @@ class App:
         return events
 
     def _heard(self, events: list[Event]) -> None:
+        for failure in card_failures(events):  # the feed says it too, but a card wants an answer
+            self.say(fx.Say(failure, error=True))
         self.speech.hear(events, self.now)
         self.director.observe(events)
 

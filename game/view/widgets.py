@@ -27,14 +27,18 @@ INSPECTOR_MIN_W = 130 * 2  # …but no less than this
 INSPECTOR_MAX_W = 260 * 2  # …nor more
 SCATTER_H = 80 * 2
 FEED_MIN_H = 60 * 2
+HUD_HIDDEN = "the HUD is hidden: H shows it"
 
 
 class Widgets:
     """One of each widget, laid out for one window."""
 
-    def __init__(self, assets: Assets, log_path: str, seen_hint: bool) -> None:
+    def __init__(self, assets: Assets, log_path: str, seen_hint: bool,
+                 hud_hidden: bool = False) -> None:
         self.top_bar = TopBar(assets)
         self.toasts = Toasts(assets)
+        if hud_hidden:  # remembered from the last session: say how to get it back, long enough
+            self.toasts.say(HUD_HIDDEN, 0.0, error=True)
         self.hint = Hint(assets, seen=seen_hint)
         self.hand = CardHand(assets)
         self.timebar = TimelineBar(assets)
