@@ -104,10 +104,11 @@ class Font:
         return surface
 
     def wrap(self, text: str, max_width: int) -> list[str]:
-        """Greedy word wrap into lines no wider than max_width (a longer word stands alone)."""
+        """Greedy word wrap into lines no wider than max_width (a word longer than a line, such
+        as a path, is broken between letters)."""
         lines: list[str] = []
         line = ""
-        for word in text.split():
+        for word in (piece for w in text.split() for piece in self._pieces(w, max_width)):
             candidate = f"{line} {word}" if line else word
             if line and self.width(candidate) > max_width:
                 lines.append(line)
@@ -117,6 +118,16 @@ class Font:
         if line:
             lines.append(line)
         return lines
+
+    def _pieces(self, word: str, max_width: int) -> list[str]:
+        """The word in pieces no wider than max_width (at least one letter each)."""
+        pieces: list[str] = []
+        while self.width(word) > max_width and len(word) > 1:
+            k = next((k for k in range(len(word) - 1, 0, -1)
+                      if self.width(word[:k]) <= max_width), 1)
+            pieces.append(word[:k])
+            word = word[k:]
+        return [*pieces, word]
 
 
 def nine_slice(image: pygame.Surface, border: tuple[int, int, int, int],

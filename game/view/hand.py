@@ -34,8 +34,9 @@ GAP = 2 * UI_SCALE
 TOOLTIP_W = 150 * UI_SCALE
 
 
-def card_face(assets: Assets, card: str) -> pygame.Surface:
-    """A hand card at UI_SCALE: the card art widened, its window holding the card's icon."""
+def card_face(assets: Assets, card: str, named: bool = True) -> pygame.Surface:
+    """A hand card at UI_SCALE: the card art widened, its window holding the card's icon, and
+    under it the card's name (or, for a hand too narrow for names, nothing)."""
     art = assets.image(CARD)
     w = art.get_width()
     wide = pygame.Surface((NATIVE_W, art.get_height()), pygame.SRCALPHA)
@@ -47,19 +48,21 @@ def card_face(assets: Assets, card: str) -> pygame.Surface:
     for k in range(WIDEN):
         wide.blit(art, (right + WIDEN + k, 0), pygame.Rect(right, 0, 1, art.get_height()))
     wide.blit(art, (right + 2 * WIDEN, 0), pygame.Rect(right, 0, w - right, art.get_height()))
-    face = pygame.Surface((NATIVE_W, NATIVE_H), pygame.SRCALPHA)
+    name_rows = NAME_ROWS if named else 0
+    face = pygame.Surface((NATIVE_W, TOP_ROWS + name_rows + BOTTOM_ROWS), pygame.SRCALPHA)
     face.blit(wide, (0, 0), pygame.Rect(0, 0, NATIVE_W, TOP_ROWS))
-    for k in range(NAME_ROWS):
+    for k in range(name_rows):
         face.blit(wide, (0, TOP_ROWS + k), pygame.Rect(0, TOP_ROWS - 1, NATIVE_W, 1))
     h = art.get_height()
-    face.blit(wide, (0, TOP_ROWS + NAME_ROWS),
+    face.blit(wide, (0, TOP_ROWS + name_rows),
               pygame.Rect(0, h - BOTTOM_ROWS, NATIVE_W, BOTTOM_ROWS))
     icon_at = assets.entry(CARD).icon_at or (12, 8)
     face.blit(assets.image(f"icon_{card}.png"), (icon_at[0] + WIDEN, icon_at[1]))
     spec = CARDS[card]
     font = assets.font
-    name = font.render(spec.title, INK)
-    face.blit(name, ((NATIVE_W - name.get_width()) // 2, TOP_ROWS))
+    if named:
+        name = font.render(spec.title, INK)
+        face.blit(name, ((NATIVE_W - name.get_width()) // 2, TOP_ROWS))
     face.blit(font.render(spec.hotkey, HOTKEY), (6, 7))
     return pygame.transform.scale_by(face, UI_SCALE)
 
@@ -73,20 +76,32 @@ class CardHand:
         self.texts = Texts(assets)
         self.faces = Faces(assets)
         self.names = list(CARDS)
-        self.cards = {name: card_face(assets, name) for name in self.names}
+        self.named = {name: card_face(assets, name) for name in self.names}
+        self.nameless = {name: card_face(assets, name, named=False) for name in self.names}
+        self.cards = self.named
+        # A card's name shows whole while the next card leaves this much of it uncovered.
+        self.names_need = max((CARD_W + self.texts.width(CARDS[name].title)) // 2 + UI_SCALE
+                              for name in self.names)
         self.rect = pygame.Rect(0, 0, 0, self.HEIGHT)
         self.step = CARD_W + GAP
         self.hover: int | None = None
 
     def layout(self, rect: pygame.Rect) -> None:
+        """Cards side by side, overlapping when the hand is narrow; when they would cover each
+        other's names, the names go (the hover tooltip names a card) rather than show cut."""
         self.rect = rect
+        self.step = self.step_for(rect.w)
+        self.cards = self.named if self.step >= self.names_need else self.nameless
+
+    def step_for(self, width: int) -> int:
+        """How far apart the cards stand in a hand `width` px wide."""
         n = len(self.names)
-        self.step = min(CARD_W + GAP, max(12 * UI_SCALE, (rect.w - CARD_W) // max(n - 1, 1)))
+        return min(CARD_W + GAP, max(12 * UI_SCALE, (width - CARD_W) // max(n - 1, 1)))
 
     def card_rect(self, k: int, armed: bool = False) -> pygame.Rect:
         rise = ARMED_RISE if armed else HOVER_RISE if k == self.hover else 0
-        return pygame.Rect(self.rect.x + k * self.step, self.rect.bottom - CARD_H - rise,
-                           CARD_W, CARD_H)
+        h = self.cards[self.names[k]].get_height()
+        return pygame.Rect(self.rect.x + k * self.step, self.rect.bottom - h - rise, CARD_W, h)
 
     def card_at(self, pos: tuple[int, int]) -> int | None:
         """The card under `pos`: later cards lie on top of earlier ones where they overlap."""

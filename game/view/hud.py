@@ -215,13 +215,14 @@ class QuitPrompt(MessageBox):
 
 @dataclass
 class _Toast:
-    lines: tuple[str, ...]
+    text: str
+    lines: tuple[str, ...]  # the text wrapped to the toasts' width
     colour: Colour
     until: float
 
 
 class Toasts:
-    """Short messages under the top bar ("saved …", "forked b2 at tick 812", load errors)."""
+    """Short messages under the top bar ("saved …", "forked b2 at day 1 07:30", load errors)."""
 
     SECONDS = 3.5
     ERROR_SECONDS = 9.0
@@ -238,12 +239,12 @@ class Toasts:
 
     def say(self, text: str, now: float, error: bool = False) -> None:
         width = min(self.rect.w - 8 * PAD, 900) if self.rect.w else 900
-        self.shown.append(_Toast(self.texts.wrap(text, width), WARN if error else BRIGHT,
+        self.shown.append(_Toast(text, self.texts.wrap(text, width), WARN if error else BRIGHT,
                                  now + (self.ERROR_SECONDS if error else self.SECONDS)))
         del self.shown[:-self.SHOWN]
 
     def texts_shown(self) -> list[str]:
-        return [" ".join(t.lines) for t in self.shown]
+        return [t.text for t in self.shown]
 
     def draw(self, surface: pygame.Surface, now: float) -> None:
         self.shown = [t for t in self.shown if t.until > now]

@@ -141,7 +141,12 @@ class CitizenCard:
         y = r.y + PAD // 2 + LINE_H + UI_SCALE * 2
         x = r.x + PAD
         bar_w = r.w - 2 * PAD - 44 * UI_SCALE  # room for the label and the value
-        for text, colour, value in self.rows(view):
+        rows = self.rows(view)
+        room = max(0, (r.bottom - PAD // 2 - y) // LINE_H)
+        if len(rows) > room:  # whole lines only: the last one says what is left out
+            rows = [*rows[:room - 1], (f"+{len(rows) - room + 1} lines: [ shows less",
+                                       DIM, None)] if room else []
+        for text, colour, value in rows:
             if value is None:
                 surface.blit(self.texts.get(self.texts.fit(text, r.w - 2 * PAD), colour), (x, y))
             else:

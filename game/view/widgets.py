@@ -59,6 +59,7 @@ class Widgets:
             "help": self.help, "branches": self.branch_list}
         self.town_rect = pygame.Rect(0, 0, 0, 0)
         self.screen = pygame.Rect(0, 0, 0, 0)
+        self._column_bottom = 0  # where the inspector column ends
 
     def window(self, name: str) -> Widget:
         """The widget of an open window (a name in `UiState.modals`)."""
@@ -87,9 +88,17 @@ class Widgets:
                        self.reopen, self.caption_line):
             widget.layout(screen)
         self.branch_list.layout(self.timebar.branch_anchor())
-        right = self._column().x if inspector else screen.right
         hand_h = CardHand.HEIGHT
-        self.hand.layout(pygame.Rect(PAD, self.timebar.rect.y - hand_h, right - 2 * PAD, hand_h))
+        hand_y = self.timebar.rect.y - hand_h
+        self._column_bottom = self.timebar.rect.y
+        right = self._column().x if inspector else screen.right
+        if inspector and self.hand.step_for(right - 2 * PAD) < self.hand.names_need:
+            # Too narrow beside the inspector for the cards' names: the hand takes the whole
+            # width and the inspector stands on it.
+            self._column_bottom = hand_y + ARMED_RISE
+            self.hand.layout(pygame.Rect(PAD, hand_y, screen.w - 2 * PAD, hand_h))
+        else:
+            self.hand.layout(pygame.Rect(PAD, hand_y, right - 2 * PAD, hand_h))
         self.town_rect = pygame.Rect(0, self.top_bar.rect.bottom + PAD, right, screen.h)
         self.flat.layout(pygame.Rect(PAD, self.town_rect.y, right - 2 * PAD,
                                      self.hand.rect.y - PAD - self.town_rect.y))
@@ -97,10 +106,11 @@ class Widgets:
         self.hint.layout(pygame.Rect(0, 0, right, self.hand.rect.y + ARMED_RISE - PAD))
 
     def _column(self) -> pygame.Rect:
-        """The inspector column: right of the town, between the top bar and the timeline."""
+        """The inspector column: right of the town, from the top bar down to the timeline (or
+        to the hand, when the hand needs the whole width)."""
         width = max(INSPECTOR_MIN_W, min(INSPECTOR_MAX_W, self.screen.w // INSPECTOR_SHARE))
         top = self.top_bar.rect.bottom
-        return pygame.Rect(self.screen.w - width, top, width, self.timebar.rect.y - top)
+        return pygame.Rect(self.screen.w - width, top, width, self._column_bottom - top)
 
     def _layout_inspector(self, view: ViewState) -> None:
         """Stack the card (as tall as its detail needs), the scatter and the feed."""
@@ -156,8 +166,6 @@ class Widgets:
                   now: float) -> None:
         self.top_bar.draw(surface, view)
         self.hint.draw(surface, now)  # under the hand's tooltips
-        if ui.features.perturbation:
-            self.hand.draw(surface, view)
         if ui.overlays["inspector"]:
             self._layout_inspector(view)
             if view.citizen is not None and self.card.rect.h > 0:
@@ -166,6 +174,8 @@ class Widgets:
                 self.scatter.draw(surface, view)
             if self.feed.rect.h > 0:
                 self.feed.draw(surface, view)
+        if ui.features.perturbation:  # over the inspector: a raised card and its tooltip
+            self.hand.draw(surface, view)
         # After the hand and the inspector: the bar's labels (scrub tick, story) rise over them.
         self.timebar.draw(surface, view)
         if "branches" in ui.modals:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import contextlib
 import os
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pygame
 
-from game import config
+from game import config, limits
 from game import speed as speeds
 from game.clock import MAX_SPEED
 from game.userfiles import paths
@@ -87,7 +88,11 @@ def open_window(size: tuple[int, int], resizable: bool = True) -> pygame.Surface
     os.environ.setdefault("SDL_FRAMEBUFFER_ACCELERATION", "0")
     pygame.display.set_caption(TITLE)
     pygame.display.set_icon(pygame.image.load(str(resource_path("assets", "app_icon.png"))))
-    return pygame.display.set_mode(size, pygame.RESIZABLE if resizable else 0)
+    screen = pygame.display.set_mode(size, pygame.RESIZABLE if resizable else 0)
+    with warnings.catch_warnings():  # pygame-ce 2.5 warns about drawing through it; we do not
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pygame.Window.from_display_module().minimum_size = limits.MIN_WINDOW  # the HUD's floor
+    return screen
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,134 @@
+"""No text drawn in the window is clipped: every widget, drawn with long real strings at the
+smallest window (`limits.MIN_WINDOW`) and at larger ones, keeps each line of text inside its
+rectangle (a floating label or tooltip inside the window) and whole, with no ellipsis."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pygame
+import pytest
+
+from game import limits
+from game.projections.history import FeedRow
+from game.sim.cards import Perturbation
+from game.trace.timeline import Timeline
+from game.view import rendered
+from game.view.app import App
+from game.view.assets import Assets, Font
+from game.view.hud import Widget
+from game.view.intents import AskWhy, ChangeDetail, Select
+from game.view.palette import Colour
+from game.view.viewstate import ViewState
+from tests.test_hud_inspector import make_app
+
+SIZES = [limits.MIN_WINDOW, (800, 600), (1280, 720), (1600, 900)]
+LONG_FAILURE = FeedRow("e9.1", 900, "greet", "greet failed for Wren Abernathy-Castellanos & "
+                       "Ed Featherstonehaugh: Wren Abernathy-Castellanos is resting",
+                       ("Wren", "Ed"), True, False)
+
+
+class Recording(pygame.Surface):
+    """A window-sized surface that remembers where each surface was blitted."""
+
+    def __init__(self, size: tuple[int, int]) -> None:
+        super().__init__(size, pygame.SRCALPHA)
+        self.placed: list[tuple[pygame.Surface, pygame.Rect]] = []
+
+    def blit(self, source: pygame.Surface, dest: Any, area: Any = None,
+             special_flags: int = 0) -> pygame.Rect:
+        at = pygame.Rect(dest, source.get_size()) if area is None else pygame.Rect(
+            dest, pygame.Rect(area).size)
+        self.placed.append((source, at))
+        return super().blit(source, dest, area, special_flags)
+
+    def fblits(self, blit_sequence: Any, special_flags: int = 0) -> None:
+        pairs = list(blit_sequence)
+        for source, dest in pairs:
+            self.placed.append((source, pygame.Rect(dest, source.get_size())))
+        super().fblits(pairs, special_flags)
+
+
+@pytest.fixture
+def texts(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[int, str]]:
+    """id of each rendered HUD text surface → its text."""
+    known: dict[int, str] = {}
+    real = rendered.text
+
+    def recording(font: Font, words: str, colour: Colour, scale: int) -> pygame.Surface:
+        surface = real(font, words, colour, scale)
+        known[id(surface)] = words
+        return surface
+
+    monkeypatch.setattr(rendered, "text", recording)
+    yield known
+
+
+def town(assets: Assets, size: tuple[int, int]) -> App:
+    pygame.display.set_mode(size)
+    timeline = Timeline("town", 7)
+    timeline.advance(900)
+    timeline.play(Perturbation(tick=901, card="greet", targets=("ada", "bruno")))
+    timeline.advance(100)
+    timeline.seek(400, "main")
+    timeline.play(Perturbation(tick=401, card="rumor", targets=("ada", "bruno")))
+    timeline.advance(50)
+    app = make_app(assets, timeline)
+    app.apply(Select(app.flux.index["ada"]))
+    app.apply(ChangeDetail(5))
+    app.apply(AskWhy())
+    app.frame(0.0)
+    return app
+
+
+def lines_drawn(widget: Widget, view: ViewState, size: tuple[int, int],
+                texts: dict[int, str]) -> Sequence[tuple[str, pygame.Rect]]:
+    surface = Recording(size)
+    widget.draw(surface, view)
+    return [(texts[id(s)], at) for s, at in surface.placed if id(s) in texts]
+
+
+@pytest.fixture(autouse=True)
+def _window_back() -> Iterator[None]:
+    yield
+    pygame.display.set_mode((1280, 720))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_every_text_fits_its_widget_at_every_size(assets: Assets, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  texts: dict[int, str],
+                                                  size: tuple[int, int]) -> None:
+    monkeypatch.setenv("AGENT_TOWN_HOME", str(tmp_path))
+    app = town(assets, size)
+    w = app.widgets
+    view = app.view_state()
+    view = replace(view, feed=(LONG_FAILURE, *view.feed))
+    w._layout_inspector(view)
+    screen = pygame.Rect((0, 0), size)
+    w.toasts.say("cannot open /home/someone/a/rather/long/folder/name/saves/festival-night"
+                 ".town: line 3: expected a tick", 0.0, error=True)
+    w.timebar.hover_x = w.timebar.track_rect.right - 1  # the hover label at the bar's end
+    w.hand.hover = len(w.hand.names) - 1  # the last card's tooltip
+    w.help.layout(screen)
+    w.branch_list.layout(w.timebar.branch_anchor())
+    checked = 0
+    for name, widget, inside in (
+            ("top bar", w.top_bar, w.top_bar.rect), ("card", w.card, w.card.rect),
+            ("feed", w.feed, w.feed.rect), ("scatter", w.scatter, w.scatter.rect),
+            ("timeline", w.timebar, screen), ("hand", w.hand, screen),
+            ("help", w.help, w.help.rect), ("branches", w.branch_list, screen)):
+        if widget.rect.h == 0:
+            continue
+        for text, at in lines_drawn(widget, view, size, texts):
+            checked += 1
+            assert inside.contains(at), f"{name} at {size}: {text!r} at {at} outside {inside}"
+            assert not text.endswith("…") or name == "feed", f"{name} at {size}: {text!r} cut"
+    surface = Recording(size)
+    w.toasts.draw(surface, 0.0)
+    shown = [(texts[id(s)], at) for s, at in surface.placed if id(s) in texts]
+    assert shown and all(screen.contains(at) for _, at in shown)
+    assert checked > 40
