@@ -196,3 +196,10 @@ def test_a_card_that_fails_as_played_says_why_in_a_toast(app: App) -> None:
     for _ in range(5):
         app.frame(0.1)
     assert "Wake: nobody is resting" in app.widgets.toasts.texts_shown()
+
+
+def test_the_map_text_area_ends_above_the_cards_and_left_of_the_inspector(app: App) -> None:
+    area = app.widgets.map_area(app.ui)
+    hand = app.widgets.hand
+    assert area.top >= app.widgets.top_bar.rect.bottom
+    assert area.bottom <= hand.card_rect(0).top and area.right <= app.widgets.feed.rect.x

@@ -127,8 +127,14 @@ class Widgets:
 
     def map_area(self, ui: UiState) -> pygame.Rect:
         """The part of the window where the map's own text (bubbles, labels) may go: under the
-        top bar and left of the inspector while the HUD shows, else the whole window."""
-        return self.town_rect.clip(self.screen) if ui.hud_shown else self.screen
+        top bar, left of the inspector and above the cards while the HUD shows, else the whole
+        window."""
+        if not ui.hud_shown:
+            return self.screen
+        bottom = self.hand.rect.y + ARMED_RISE if ui.features.perturbation else (
+            self.timebar.rect.y)
+        town = self.town_rect
+        return pygame.Rect(town.x, town.y, town.w, bottom - town.y)
 
     # --- drawing -------------------------------------------------------------------------------
 
