@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -43,6 +43,8 @@ if TYPE_CHECKING:  # the window's modules load only when a command opens or rend
 
 PROG = "agent-town"
 BRANCH_HELP = "branch name (default: the file's current branch)"
+SEED_HELP = "the town's seed: the same seed grows the same town"
+FILE_HELP = "a saved history (.town)"
 MAX_WORKERS = 256  # worker processes of a local sweep cluster
 
 
@@ -134,7 +136,23 @@ def _render_speed(text: str) -> int:
         raise argparse.ArgumentTypeError(str(err)) from None
 
 
+class _Help(argparse.HelpFormatter):
+    """Every option's help ends with its default, unless it names it or has none to name."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        default = action.default
+        if ("default" in text or action.required or default is None or default is False
+                or default in ([], "", argparse.SUPPRESS)):
+            return text
+        return f"{text} (default: %(default)s)"
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Help)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> None:  # type: ignore[override]
         raise CliError(message)
 
@@ -145,7 +163,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     parser.add_argument("--scenario", default=config.DEFAULT_SCENARIO,
                         help="mpp, village, town or city:N")
-    parser.add_argument("--seed", type=_seed, default=config.DEFAULT_SEED)
+    parser.add_argument("--seed", type=_seed, default=config.DEFAULT_SEED,
+                        help=SEED_HELP)
     parser.add_argument("--speed", type=_speed, default=None,
                         help="0 (pause), 1, 2, 4, 8, 16 or -1 (max); default: the last speed")
     parser.add_argument("--load", type=_path, metavar="FILE.town", help="open a saved history")
@@ -172,6 +191,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_wire_commands(sub)
     _add_projection_commands(sub)
     _add_sweep_commands(sub)
+    for choice in sub._choices_actions:  # each command's --help opens with its one line
+        sub.choices[choice.dest].description = sub.choices[choice.dest].description or choice.help
     return parser
 
 
@@ -182,7 +203,8 @@ def _add_run(sub: Subparsers[_Parser]) -> None:
     run = sub.add_parser("run", help="run the town headless and print a summary")
     run.add_argument("--scenario", default=config.DEFAULT_SCENARIO,
                      help="mpp, village, town or city:N")
-    run.add_argument("--seed", type=_seed, default=config.DEFAULT_SEED)
+    run.add_argument("--seed", type=_seed, default=config.DEFAULT_SEED,
+                     help=SEED_HELP)
     length = run.add_mutually_exclusive_group()
     length.add_argument("--days", type=_days, help="days to run (default 1)")
     length.add_argument("--ticks", type=_tick, help="ticks to run instead of days")
@@ -199,23 +221,25 @@ def _add_run(sub: Subparsers[_Parser]) -> None:
 def _add_history_commands(sub: Subparsers[_Parser]) -> None:
     """Commands that read a saved history: verify, seek, events, why."""
     verify = sub.add_parser("verify", help="re-simulate a .town file and check its hashes")
-    verify.add_argument("file", type=_path, metavar="FILE.town")
+    verify.add_argument("file", type=_path, metavar="FILE.town", help=FILE_HELP)
 
     seek = sub.add_parser("seek", help="the town at a tick of a saved history")
-    seek.add_argument("file", type=_path, metavar="FILE.town")
-    seek.add_argument("--tick", type=_tick, required=True)
+    seek.add_argument("file", type=_path, metavar="FILE.town", help=FILE_HELP)
+    seek.add_argument("--tick", type=_tick, required=True, help="the tick to stand at")
     seek.add_argument("--branch", type=_name, help=BRANCH_HELP)
 
     events = sub.add_parser("events", help="a saved history's events as JSON lines")
-    events.add_argument("file", type=_path, metavar="FILE.town")
+    events.add_argument("file", type=_path, metavar="FILE.town", help=FILE_HELP)
     events.add_argument("--branch", type=_name, help=BRANCH_HELP)
-    events.add_argument("--from", dest="start", type=_tick, default=0, metavar="T0")
-    events.add_argument("--to", dest="end", type=_tick, metavar="T1")
+    events.add_argument("--from", dest="start", type=_tick, default=0, metavar="T0",
+                        help="first tick")
+    events.add_argument("--to", dest="end", type=_tick, metavar="T1",
+                        help="last tick (default: the branch's head)")
 
     why = sub.add_parser("why", help="why a citizen is as it is: the chain from a perturbation")
-    why.add_argument("file", type=_path, metavar="FILE.town")
+    why.add_argument("file", type=_path, metavar="FILE.town", help=FILE_HELP)
     why.add_argument("--citizen", required=True, help="citizen id or name")
-    why.add_argument("--tick", type=_tick, required=True)
+    why.add_argument("--tick", type=_tick, required=True, help="the tick to stand at")
     why.add_argument("--branch", type=_name, help=BRANCH_HELP)
 
 
@@ -231,7 +255,8 @@ def _add_show_commands(sub: Subparsers[_Parser]) -> None:
                         help="a saved history (without it, a demo script)")
     render.add_argument("--script", type=_path, metavar="SCRIPT.json",
                         help="a demo script, or 'default' for the built-in demo")
-    render.add_argument("--out", type=_path, required=True, metavar="OUT.mp4")
+    render.add_argument("--out", type=_path, required=True, metavar="OUT.mp4",
+                        help="the video to write: .mp4, or .gif")
     render.add_argument("--from", dest="start", type=_tick, metavar="T0",
                         help="first tick of the history to show (default 0)")
     render.add_argument("--to", dest="end", type=_tick, metavar="T1",
@@ -247,7 +272,8 @@ def _add_wire_commands(sub: Subparsers[_Parser]) -> None:
     serve = sub.add_parser("serve", help="serve a town headless over HTTP (SSE, WebSocket, cards)")
     serve.add_argument("--scenario", default=config.DEFAULT_SCENARIO,
                        help="mpp, village, town or city:N")
-    serve.add_argument("--seed", type=_seed, default=config.DEFAULT_SEED)
+    serve.add_argument("--seed", type=_seed, default=config.DEFAULT_SEED,
+                       help=SEED_HELP)
     serve.add_argument("--load", type=_path, metavar="FILE.town", help="serve a saved history")
     serve.add_argument("--speed", type=_speed, default=1, help="0, 1, 2, 4, 8, 16 or -1 (max)")
     serve.add_argument("--host", default="127.0.0.1",
@@ -283,8 +309,8 @@ def _add_projection_commands(sub: Subparsers[_Parser]) -> None:
     """Commands that show the town's projections (`game.projections`) outside the window."""
     state = sub.add_parser("state", help="the town at a tick of a saved history as one JSON "
                            "document: clock, hash, metrics, scatter, coalitions, cards, feed")
-    state.add_argument("file", type=_path, metavar="FILE.town")
-    state.add_argument("--tick", type=_tick, required=True)
+    state.add_argument("file", type=_path, metavar="FILE.town", help=FILE_HELP)
+    state.add_argument("--tick", type=_tick, required=True, help="the tick to stand at")
     state.add_argument("--branch", type=_name, help=BRANCH_HELP)
     state.add_argument("--lod", type=_lod, default=0,
                        help=f"the citizens' cards' level of detail, 0 to {MAX_LOD} (default 0)")
@@ -296,7 +322,8 @@ def _add_projection_commands(sub: Subparsers[_Parser]) -> None:
     tui.add_argument("--branch", type=_name, help=BRANCH_HELP)
     tui.add_argument("--scenario", default=config.DEFAULT_SCENARIO,
                      help="without a file: mpp, village, town or city:N")
-    tui.add_argument("--seed", type=_seed, default=config.DEFAULT_SEED)
+    tui.add_argument("--seed", type=_seed, default=config.DEFAULT_SEED,
+                     help=SEED_HELP)
 
 
 def _lod(text: str) -> int:

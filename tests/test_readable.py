@@ -4,6 +4,7 @@ zoom, and every widget at the smallest window."""
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pygame
 import pytest
 
+from game.cli import build_parser
 from game.projections.history import FeedRow, feed
 from game.projections.projected import names_of
 from game.sim.cards import Perturbation
@@ -203,3 +205,21 @@ def test_the_map_text_area_ends_above_the_cards_and_left_of_the_inspector(app: A
     hand = app.widgets.hand
     assert area.top >= app.widgets.top_bar.rect.bottom
     assert area.bottom <= hand.card_rect(0).top and area.right <= app.widgets.feed.rect.x
+
+
+def test_every_command_says_what_it_does_and_every_option_its_default() -> None:
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name, command in [("agent-town", parser), *commands.choices.items()]:
+        assert command.description, f"{name} has no description"
+        text = command.format_help()
+        for action in command._actions:
+            if isinstance(action, argparse._HelpAction | argparse._SubParsersAction
+                          | argparse._VersionAction):
+                continue
+            assert action.help, f"{name} {action.dest} has no help"
+            default = action.default
+            if default is not None and default is not False and default not in ([], ""):
+                assert "default" in command._get_formatter()._get_help_string(action), (
+                    f"{name} {action.dest}")
+        assert "(default: 7)" in text or "--seed" not in text
