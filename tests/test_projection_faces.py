@@ -19,6 +19,7 @@ from game.sim.cards import Perturbation
 from game.trace.timeline import Timeline
 from game.view.app import App
 from game.view.assets import Assets
+from game.view.feedwords import told
 from game.view.intents import ChangeDetail, Select
 from tests.helpers import village_save
 from tests.test_headless import PROBE, ROOT
@@ -55,8 +56,9 @@ def test_the_window_and_the_json_document_show_the_same_projections(
     app = App(timeline, speed=0, reproducible=True, assets=assets)
     key(app, pygame.K_c)  # coalition lines on, and a frame drawn with no card: a long feed
     doc = document(app.timeline)
+    # The feed widget tells the same rows in the window's words (`game.view.feedwords.told`).
     assert app.widgets.feed.rows and [item for _, item in app.widgets.feed.rows] == list(
-        doc.feed[:len(app.widgets.feed.rows)])
+        told(doc.feed)[:len(app.widgets.feed.rows)])
     assert app.readout.coalitions() == doc.coalitions and doc.coalitions
     app.apply(Select(6))
     app.frame(0.0)

@@ -179,6 +179,10 @@ def test_a_festival_overflow_is_one_row_and_the_festival_says_who_is_called() ->
     refused = [r for r in rows if r.op == "walk" and not r.success]
     assert len(refused) == 1 and len(refused[0].who) == len(full)
     assert refused[0].text.endswith(f"and {len(full) - 2} more: {full[0].reason}")
+    setting_off = [r for r in rows if r.text.endswith(" set off for the square")]
+    walking = [e for e in events if e.success and e.op == "walk"]
+    assert len(setting_off) == 1 and len(setting_off[0].who) == len(walking) > 2
+    assert len(rows) < len(events) - len(full) - len(walking) + 3
 
 
 @pytest.mark.parametrize(("outdoor", "text"), [

@@ -1,10 +1,11 @@
 """The feed in the words a person reads: the same events, told without repeating itself.
 
 The events' own messages are part of the history (their digest is pinned), so the window
-rewords only what it shows: refusals of one op for one reason in one tick (a festival's
-overflow finding the square full) become one row naming a few and counting the rest, and a
-card's crowd is counted in grammatical English ("1 citizen runs", "nobody is outdoors"). A
-card that failed as played is said in a toast, with the laws' reason.
+rewords only what it shows: rows of one tick and op that say the same of different citizens
+(a festival's crowd setting off, its overflow finding the square full) become one row naming
+a few and counting the rest, and a card's crowd is counted in grammatical English ("1 citizen
+runs", "nobody is outdoors"). A card that failed as played is said in a toast, with the laws'
+reason.
 Pure: never imports pygame, the timeline or the flux.
 """
 
@@ -56,20 +57,39 @@ def _reason(row: FeedRow) -> str | None:
     return row.text.partition(": ")[2] or None
 
 
+def _alike(row: FeedRow) -> str | None:
+    """What a row says apart from who: rows of one tick and op that say the same of different
+    citizens fold into one. A refusal's reason, or a lone citizen's deed ("… set off for the
+    square")."""
+    if not row.success:
+        return _reason(row)
+    if len(row.who) == 1 and row.text.startswith(row.who[0] + " "):
+        return row.text[len(row.who[0]):]
+    return None
+
+
+def _folded(into: FeedRow, row: FeedRow, said: str) -> FeedRow:
+    who = (*into.who, *row.who)
+    if not row.success:
+        return replace(into, who=who, text=f"{row.op} failed for {crowd(who)}: {said}")
+    return replace(into, who=who, text=f"{crowd(who)}{said}")
+
+
 def told(rows: Sequence[FeedRow]) -> tuple[FeedRow, ...]:
     """The feed's rows (newest first) as the window shows them."""
     out: list[FeedRow] = []
+    said: list[str | None] = []  # what each row of `out` says apart from who
     for row in rows:
         if row.perturbation and row.op in CARD_WORDS:
             row = replace(row, text=CARD_WORDS[row.op](row))
+        alike = _alike(row)
         last = out[-1] if out else None
-        reason = _reason(row)
-        if (last is not None and reason is not None and last.tick == row.tick
-                and last.op == row.op and _reason(last) == reason):
-            who = (*last.who, *row.who)
-            out[-1] = replace(last, who=who, text=f"{row.op} failed for {crowd(who)}: {reason}")
+        if (last is not None and alike is not None and said[-1] == alike
+                and (last.tick, last.op, last.success) == (row.tick, row.op, row.success)):
+            out[-1] = _folded(last, row, alike)
         else:
             out.append(row)
+            said.append(alike)
     return tuple(out)
 
 

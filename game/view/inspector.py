@@ -20,6 +20,7 @@ from game.projections.card import MAX_LOD, Card
 from game.projections.history import FeedRow
 from game.projections.scatter import Scatter as ScatterView
 from game.view.assets import Assets
+from game.view.feedwords import told
 from game.view.hud import LINE_H, PAD, UI_SCALE, Faces, Texts
 from game.view.input import AskWhy, ChangeDetail, Intent, JumpToEvent, Select
 from game.view.palette import (
@@ -301,6 +302,7 @@ class EventFeed:
         self.rect = pygame.Rect(0, 0, 0, 0)
         self.rows: list[tuple[pygame.Rect, FeedRow]] = []
         self.hover: str | None = None
+        self._told: tuple[Sequence[FeedRow], tuple[FeedRow, ...]] = ((), ())
 
     def layout(self, rect: pygame.Rect) -> None:
         self.rect = rect
@@ -331,7 +333,9 @@ class EventFeed:
         self.rows = []
         width = r.right - PAD - self._text_x
         bottom = r.bottom - PAD // 2
-        for item in view.feed:
+        if self._told[0] is not view.feed:  # the projection's rows in the window's words
+            self._told = (view.feed, told(view.feed))
+        for item in self._told[1]:
             # Whole messages, wrapped: a failure's reason is at the end of its text.
             lines = self.texts.wrap(item.text, width)
             room = (bottom - y) // LINE_H

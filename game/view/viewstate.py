@@ -26,7 +26,6 @@ from game.switches import Switches
 from game.trace.story import Storyline, StoryMarker
 from game.trace.timeline import Timeline
 from game.view import explain
-from game.view.feedwords import told
 from game.view.uistate import UiState
 
 # Above this many citizens, exact metrics (an N×N variance) and the state hash cost too much to
@@ -205,7 +204,7 @@ class Readout:
         tl = standing_at(self.timeline, moment)
         flux = tl.flux
         return _AtTick(self._town(), scatter(flux.state, flux.citizens),
-                       told(feed(recent(tl, FEED_WINDOW), self._names)))
+                       feed(recent(tl, FEED_WINDOW), self._names))
 
     def _town(self) -> TownLine:
         tl = self.timeline
