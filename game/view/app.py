@@ -100,8 +100,7 @@ class App:
         self._shot_due = False
         self._pending_seek: int | None = None
         self.autosaves = files.AutosaveClock(autosave_seconds)
-        # The crashed history being reopened, until it has run `crash.TRIAL_SECONDS`.
-        self.trial = crash.Trial()  # a crashed history being reopened
+        self.trial = crash.Trial()  # a crashed history being reopened, until it has run a while
         self.link: Link | None = None  # sharing this town, or joined to one served elsewhere
         self._open(timeline)
         self.widgets.layout(screen.get_rect(), self.ui.overlays["inspector"])
@@ -389,11 +388,10 @@ class App:
 
     def draw(self) -> None:
         if self.ui.features.isometric:  # else the widgets draw the flat scatter in its place
-            at = self.at
-            layout = self.world.lay_out(at, self.now, self.camera)
+            layout = self.world.lay_out(self.at, self.now, self.camera)
             area = self.widgets.map_area(self.ui)
-            self.world.draw(self.screen, self.camera, light_at(at), self.now, self.ui.selected,
-                            self.router.hover, area.top)
+            self.world.draw(self.screen, self.camera, light_at(self.at), self.now,
+                            self.ui.selected, self.router.hover, area.top)
             draw_marks(self.screen, layout, self.flux.state, self.ui, self.widgets.labels,
                        self.readout.coalitions())
             self.speech.draw(self.screen, layout, self.now, area, self.ui.selected)
