@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pygame
 import pytest
 
@@ -22,6 +23,7 @@ from game.view import rendered
 from game.view.app import App
 from game.view.assets import Assets
 from game.view.camera import ZOOM_MAX, ZOOM_MIN
+from game.view.daylight import light_at
 from game.view.feedwords import told
 from game.view.hud import LINE_H
 from game.view.intents import ArmCard, AskWhy, Choose, Confirm, Select, SetSpeed
@@ -227,3 +229,19 @@ def test_every_command_says_what_it_does_and_every_option_its_default() -> None:
                 assert "default" in command._get_formatter()._get_help_string(action), (
                     f"{name} {action.dest}")
         assert "(default: 7)" in text or "--seed" not in text
+
+
+def test_a_storm_darkens_the_town_and_rains_while_it_lasts(app: App) -> None:
+    def frame() -> np.ndarray:
+        app.frame(0.0)
+        return pygame.surfarray.array3d(app.screen)[:app.widgets.map_area(app.ui).right,
+                                                    60:400].astype(np.int64)
+
+    clear = frame()
+    app.timeline.play(Perturbation(tick=301, card="storm", targets=()))
+    app.timeline.advance(1)
+    app.frame(0.0)
+    assert app.flux.storm_active()
+    stormy = frame()
+    assert stormy.mean() < clear.mean() * 0.8  # darker
+    assert light_at(300).stormy().lit

@@ -3,8 +3,9 @@ windows are lit.
 
 The light follows the clock the top bar shows: the palette's `DAYLIGHT_TINTS` are keyed by hour
 and blended linearly between (dawn, day, golden hour, dusk, night), and lamps light at dusk and
-go out after dawn. The clock is quantized to STEP_MINUTES so tinted sprites can be cached
-between steps. Pure time arithmetic on config's day: never imports pygame or the flux.
+go out after dawn; a storm darkens and greys whatever hour it is. The clock is quantized to
+STEP_MINUTES so tinted sprites can be cached between steps. Pure time arithmetic on config's
+day: never imports pygame or the flux.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from game.view.palette import DAYLIGHT_TINTS, WHITE, Colour
 
 STEP_MINUTES = 5  # the light changes at most this often (in town minutes)
 LAMPS_ON, LAMPS_OFF = 19.0, 6.0  # hours: lit from dusk until after dawn
+STORM_DARK = 0.62  # a storm's clouds let this much of the light through…
+STORM_GREY = 0.5  # …and wash out this much of its colour
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,13 @@ class Light:
     @property
     def plain(self) -> bool:
         return self.tint == WHITE
+
+    def stormy(self) -> Light:
+        """The same hour under storm clouds: darker and greyer, and the lamps lit."""
+        grey = sum(self.tint) / 3
+        tint = tuple(round((c * (1 - STORM_GREY) + grey * STORM_GREY) * STORM_DARK)
+                     for c in self.tint)
+        return Light((tint[0], tint[1], tint[2]), True)
 
 
 def hour_at(tick: float) -> float:

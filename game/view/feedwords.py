@@ -22,9 +22,11 @@ NAMED = 2  # a merged row names this many citizens, then counts the rest
 
 
 def crowd(names: Sequence[str]) -> str:
-    """"Ada", "Ada & Bruno", "Ada, Bruno and 3 more"."""
-    if len(names) <= NAMED:
-        return " & ".join(names) or "the town"
+    """"Ada", "Ada & Bruno", "Ada, Bruno & Ed", "Ada, Bruno and 3 more"."""
+    if not names:
+        return "the town"
+    if len(names) <= NAMED + 1:  # "and 1 more" would say less than the name itself
+        return " & ".join(filter(None, (", ".join(names[:-1]), names[-1])))
     return f"{', '.join(names[:NAMED])} and {len(names) - NAMED} more"
 
 

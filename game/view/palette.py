@@ -89,6 +89,7 @@ SPEECH = INK  # a speech bubble's words
 SIGN = SAND  # region signs on the map
 NAME = WHITE  # a citizen's name over its head
 OUTLINE = INK  # the outline round text on the map, rings and marks
+RAIN = SILVER  # a storm's streaks of rain over the map
 
 # --- roles: surfaces --------------------------------------------------------------------------
 BACKDROP = INK  # the window behind the map's edge

@@ -24,6 +24,7 @@ from game.view.camera import Camera
 from game.view.daylight import Light
 from game.view.palette import BACKDROP, NAME, OUTLINE, SIGN, Colour
 from game.view.sprites import FACINGS, SpriteBank, night_name
+from game.view.weather import draw_rain
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -235,7 +236,10 @@ class World:
     def draw(self, surface: pygame.Surface, camera: Camera, light: Light, now: float,
              selected: int | None, hover: int | None, top: int = 0) -> None:
         """The town under the HUD; text the HUD would cut (under its top bar, above `top`)
-        moves down to show whole."""
+        moves down to show whole. A storm darkens the light and rains while it lasts."""
+        stormy = self.flux.storm_active()
+        if stormy:
+            light = light.stormy()
         self.bank.configure(camera.zoom, light)
         layout = self.layout
         assert layout is not None, "lay_out() before draw()"
@@ -244,6 +248,8 @@ class World:
         if not light.plain:
             surface.fill(light.tint, special_flags=pygame.BLEND_RGB_MULT)
         self._draw_sprites(surface, camera, layout, selected)
+        if stormy:
+            draw_rain(surface, now)
         self._draw_glyphs(surface, layout)
         self._draw_signs(surface, camera, top)
         for i in dict.fromkeys((selected, hover)):
