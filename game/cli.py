@@ -24,6 +24,7 @@ from game import __version__, config, limits, speed
 from game.demos import script as demo
 from game.projections.card import MAX_LOD, check_lod
 from game.projections.document import document, to_json
+from game.projections.town import clock_text
 from game.sim import social
 from game.sim.cards import Perturbation
 from game.sim.events import Event
@@ -688,10 +689,22 @@ def run_summary(flux: TownFlux, tally: Tally) -> str:
     return "\n".join(lines) + "\n" + town_summary(flux)
 
 
+def elapsed(ticks: int) -> str:
+    """A run's length in plain words: "after 3 days", "after 1 day 6 hours", "at the start"."""
+    days, rest = divmod(ticks, config.DAY_TICKS)
+    hours = rest * 24 // config.DAY_TICKS
+    parts = [counted(days, "day", "days")] if days else []
+    parts += [counted(hours, "hour", "hours")] if hours else []
+    if not parts:
+        return "at the start" if ticks == 0 else f"after {counted(ticks, 'tick', 'ticks')}"
+    return "after " + " ".join(parts)
+
+
 def town_summary(flux: TownFlux) -> str:
     """The town now: time, where everyone is, coalitions, bonds, metrics, and its hash."""
     s = flux.state
-    lines = [f"time: tick {s.tick}, day {flux.day}, {flux.phase}"]
+    lines = [f"time: {elapsed(s.tick)}: day {flux.day} {flux.phase.lower()} "
+             f"{clock_text(s.tick)} (tick {s.tick})"]
     where = Counter(REGION_NAMES[int(r)] for r in s.region)
     lines.append("regions: " + ", ".join(f"{r} {n}" for r, n in sorted(where.items())))
     doing = Counter(Activity(int(a)).name.lower() for a in s.activity)

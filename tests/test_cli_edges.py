@@ -38,7 +38,7 @@ def test_zero_days_runs_no_tick_as_zero_ticks_does() -> None:
     assert main(["run", "--days", "0"], out=by_days) == 0
     assert main(["run", "--ticks", "0"], out=by_ticks) == 0
     assert "events: 0\n" in by_days.getvalue()
-    assert "time: tick 0, day 1" in by_days.getvalue()
+    assert "time: at the start: day 1 morning 06:00 (tick 0)" in by_days.getvalue()
     assert by_days.getvalue() == by_ticks.getvalue()
 
 
