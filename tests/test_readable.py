@@ -28,6 +28,7 @@ from game.view.feedwords import told
 from game.view.hud import LINE_H
 from game.view.intents import ArmCard, AskWhy, Choose, Confirm, Select, SetSpeed
 from game.view.overlays import draw_labels
+from game.view.palette import BUNTING
 from game.view.speech import place
 from game.view.world import text_scale
 from tests.test_hud_inspector import make_app
@@ -245,3 +246,17 @@ def test_a_storm_darkens_the_town_and_rains_while_it_lasts(app: App) -> None:
     stormy = frame()
     assert stormy.mean() < clear.mean() * 0.8  # darker
     assert light_at(300).stormy().lit
+
+
+def test_a_festival_dresses_the_square_while_its_guests_gather(app: App) -> None:
+    def pennant_pixels() -> int:
+        app.frame(0.0)
+        shot = pygame.surfarray.array3d(app.screen)
+        return sum(int((shot == np.array(colour)).all(axis=-1).sum()) for colour in BUNTING)
+
+    assert len(app.world._lamp_tops) == 4  # the square's four lamps carry the strings
+    plain = pennant_pixels()
+    app.timeline.play(Perturbation(tick=301, card="festival", targets=()))
+    app.timeline.advance(1)
+    assert app.flux.state.festival is not None
+    assert pennant_pixels() > plain + 200

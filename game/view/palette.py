@@ -90,6 +90,7 @@ SIGN = SAND  # region signs on the map
 NAME = WHITE  # a citizen's name over its head
 OUTLINE = INK  # the outline round text on the map, rings and marks
 RAIN = SILVER  # a storm's streaks of rain over the map
+BUNTING: tuple[Colour, ...] = (RED, GOLD, SKY, LEAF)  # a festival's pennants, in turn
 
 # --- roles: surfaces --------------------------------------------------------------------------
 BACKDROP = INK  # the window behind the map's edge

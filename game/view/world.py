@@ -7,6 +7,7 @@ which way each citizen last faced — lives here. Never imports the app, input o
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,9 +23,9 @@ from game.view import iso, rendered
 from game.view.assets import Assets
 from game.view.camera import Camera
 from game.view.daylight import Light
+from game.view.occasions import draw_bunting, draw_rain
 from game.view.palette import BACKDROP, NAME, OUTLINE, SIGN, Colour
 from game.view.sprites import FACINGS, SpriteBank, night_name
-from game.view.weather import draw_rain
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -118,6 +119,7 @@ class World:
         self._static_depth = np.array(depth, dtype=np.float64)
         self._statics: _Statics | None = None
         self._signs = self._sign_points()
+        self._lamp_tops = self._square_lamps()
 
     # --- construction --------------------------------------------------------------------------
 
@@ -178,6 +180,19 @@ class World:
                 x, y = iso.to_screen(float(gxs.mean()) + 0.5, float(gys.min()) + 1.0)
                 signs.append((spec.name.title(), x, y))
         return signs
+
+    def _square_lamps(self) -> list[tuple[float, float]]:
+        """The native points at the tops of the square's lamps, round the square in order."""
+        square = REGION_NAMES.index("square")
+        top = self.assets.entry("prop_lamp.png").anchor[1] - 2
+        lamps = [(p.gx, p.gy) for p in self.flux.map.props
+                 if p.kind == "lamp" and self.flux.map.region_of[p.gx, p.gy] == square]
+        if not lamps:
+            return []
+        cx = sum(g for g, _ in lamps) / len(lamps)
+        cy = sum(g for _, g in lamps) / len(lamps)
+        lamps.sort(key=lambda p: math.atan2(p[1] - cy, p[0] - cx))
+        return [(x, y - top) for x, y in (iso.to_screen(gx + 0.5, gy + 0.5) for gx, gy in lamps)]
 
     # --- per frame -----------------------------------------------------------------------------
 
@@ -248,6 +263,9 @@ class World:
         if not light.plain:
             surface.fill(light.tint, special_flags=pygame.BLEND_RGB_MULT)
         self._draw_sprites(surface, camera, layout, selected)
+        if self.flux.state.festival is not None:  # the square dressed while guests gather
+            draw_bunting(surface, [camera.to_screen(x, y) for x, y in self._lamp_tops],
+                         camera.zoom)
         if stormy:
             draw_rain(surface, now)
         self._draw_glyphs(surface, layout)
