@@ -19,7 +19,7 @@ from game.projections.projected import names_of
 from game.sim.cards import Perturbation
 from game.trace.timeline import Timeline
 from game.userfiles.settings import Settings
-from game.view import rendered
+from game.view import explain, rendered
 from game.view.app import App
 from game.view.assets import Assets
 from game.view.camera import ZOOM_MAX, ZOOM_MIN
@@ -30,6 +30,7 @@ from game.view.intents import ArmCard, AskWhy, Choose, Confirm, Select, SetSpeed
 from game.view.overlays import draw_labels
 from game.view.palette import BUNTING
 from game.view.speech import place
+from game.view.viewstate import WHY_RUNNING_TICKS
 from game.view.world import text_scale
 from tests.test_hud_inspector import make_app
 
@@ -260,3 +261,17 @@ def test_a_festival_dresses_the_square_while_its_guests_gather(app: App) -> None
     app.timeline.advance(1)
     assert app.flux.state.festival is not None
     assert pennant_pixels() > plain + 200
+
+
+def test_a_running_why_chain_is_asked_again_once_a_second_not_every_tick(
+        app: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[int] = []
+    real = explain.why
+    monkeypatch.setattr(explain, "why", lambda tl, i: asked.append(tl.cursor) or real(tl, i))
+    readout = app.readout
+    for _ in range(2 * WHY_RUNNING_TICKS):
+        app.timeline.advance(1)
+        readout.why(3, running=True)
+    assert len(asked) == 2 and asked[1] - asked[0] == WHY_RUNNING_TICKS
+    readout.why(3, running=False)  # paused: the exact moment
+    assert asked[-1] == app.timeline.cursor

@@ -31,6 +31,7 @@ from game.view.uistate import UiState
 # Above this many citizens, exact metrics (an N×N variance) and the state hash cost too much to
 # take every tick: the top bar shows the timeline's latest metric sample, the hash when paused.
 CHEAP_TOWN = 400
+WHY_RUNNING_TICKS = config.TICKS_PER_SECOND  # a running why chain is asked again this often
 Mark = tuple[int, str]  # (tick, op) of one event
 
 
@@ -190,12 +191,19 @@ class Readout:
                             lambda ask: card_at(self.timeline, ask))
         return self._card.view
 
-    def why(self, i: int) -> tuple[str, ...]:
+    def why(self, i: int, running: bool = False) -> tuple[str, ...]:
         """Why citizen `i` is as it is where the timeline stands: asked again whenever the
-        cursor, the branch or the branch's history (a card played there) moves."""
+        cursor, the branch or the branch's history (a card played there) moves — while time
+        runs, at most once every WHY_RUNNING_TICKS (the trace's answer costs tens of ms)."""
         tl = self.timeline
-        self._why = follow(self._why, (Moment.of(tl), len(tl.perturbations()), i),
-                           lambda ask: explain.why(standing_at(tl, ask[0]), ask[2]))
+        ask = (Moment.of(tl), len(tl.perturbations()), i)
+        old = self._why
+        if (running and old is not None and old.state[1:] == ask[1:]
+                and old.state[0].branch == ask[0].branch
+                and 0 <= ask[0].tick - old.state[0].tick < WHY_RUNNING_TICKS):
+            return old.view
+        self._why = follow(self._why, ask,
+                           lambda a: explain.why(standing_at(tl, a[0]), a[2]))
         return self._why.view
 
     # --- builders ------------------------------------------------------------------------------
@@ -284,7 +292,8 @@ def view_state(readout: Readout, ui: UiState, caption: str, now: float) -> ViewS
         track=readout.track(focus.ticks if focus else frozenset()),
         branches=readout.branches(), citizen=readout.citizen(ui.selected, ui.detail),
         detail=ui.detail,
-        why=readout.why(ui.selected) if ui.why and ui.selected is not None else None,
+        why=readout.why(ui.selected, running=ui.speed != 0 and not ui.scrubbing)
+        if ui.why and ui.selected is not None else None,
         scatter=at.scatter, feed=at.feed,
         focus=focus.ids if focus else frozenset(),
         hand=HandState(ui.armed, tuple(flux.name(i) for i in ui.targets), ui.cooling(now)),
