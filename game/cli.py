@@ -326,6 +326,15 @@ def _add_projection_commands(sub: Subparsers[_Parser]) -> None:
     tui.add_argument("--seed", type=_seed, default=config.DEFAULT_SEED,
                      help=SEED_HELP)
 
+    dashboard = sub.add_parser("dashboard", help="the town in a marimo notebook in the browser: "
+                               "a saved history to scrub, or a served town to follow and play")
+    dashboard.add_argument("source", nargs="?", metavar="FILE.town | URL",
+                           help="a saved history, or a served town's http:// address (without "
+                           "it, a fresh default town)")
+    dashboard.add_argument("--port", type=_port, help="the page's port (default: marimo's)")
+    dashboard.add_argument("--no-browser", action="store_true",
+                           help="serve the page without opening a browser")
+
 
 def _lod(text: str) -> int:
     try:
@@ -622,6 +631,24 @@ def cmd_tui(args: argparse.Namespace, out: TextIO) -> int:
         source = HistorySource(timeline, Path(args.file).name)
     TownApp(source).run()
     return 0
+
+
+def cmd_dashboard(args: argparse.Namespace, out: TextIO) -> int:
+    """The marimo dashboard (loaded here: the other commands never need marimo)."""
+    try:
+        from game.dashboard import launch
+    except ImportError:
+        raise CliError("the dashboard needs marimo: pip install 'agent-town[dashboard]'") from None
+    source: str | None = args.source
+    if source and not source.startswith(("http://", "https://")):
+        if not Path(source).is_file():
+            raise CliError(f"{limits.shown(source)}: no such file (a .town file or an http:// "
+                           f"address)")
+        try:  # a broken file is told here in one line, not in the browser
+            store.read(source)
+        except store.SaveError as err:
+            raise CliError(str(err)) from None
+    return launch.run(source, args.port, browser=not args.no_browser)
 
 
 def cmd_events(args: argparse.Namespace, out: TextIO) -> int:
@@ -981,6 +1008,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "run": cmd_run, "verify": cmd_verify, "seek": cmd_seek, "events": cmd_events, "why": cmd_why,
     "demo": cmd_demo, "render": cmd_render, "serve": cmd_serve, "follow": cmd_follow,
     "gateway": cmd_gateway, "state": cmd_state, "tui": cmd_tui, "sweep": cmd_sweep,
+    "dashboard": cmd_dashboard,
 }
 
 

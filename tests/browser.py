@@ -33,12 +33,15 @@ class Page:
     def __init__(self, socket: ClientConnection) -> None:
         self.socket = socket
         self._ids = itertools.count(1)
+        self.events: list[dict[str, Any]] = []  # what the page told unasked (Network.enable …)
 
     def send(self, method: str, **params: Any) -> dict[str, Any]:
         ident = next(self._ids)
         self.socket.send(json.dumps({"id": ident, "method": method, "params": params}))
         while True:
             reply = json.loads(self.socket.recv(timeout=30))
+            if "method" in reply:
+                self.events.append(reply)
             if reply.get("id") == ident:
                 assert "error" not in reply, reply["error"]
                 result: dict[str, Any] = reply["result"]

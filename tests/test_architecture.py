@@ -48,9 +48,11 @@ ALLOWED: Mapping[str, frozenset[str]] = {
     # Servers, buses and clients: they feed on the timeline and never draw.
     "game.wire": _PURE | {"game.projections", "game.wire"},
     "game.tui": _PURE | {"game.projections", "game.tui", "game.wire"},
+    # The marimo dashboard: a notebook over the projections, a saved history or a served town.
+    "game.dashboard": _PURE | {"game.projections", "game.dashboard", "game.wire"},
     "game.view": _PURE | {"game.projections", "game.view", "game.wire", "pygame"},
     "game.cli": _PURE | {"game.projections", "game.view", "game.tui", "game.wire",
-                         "game.experiments", "game.cli", "pygame"},
+                         "game.experiments", "game.dashboard", "game.cli", "pygame"},
     "game.__main__": _BASE | {"game.cli"},
 }
 EXTERNAL_LAYERS = frozenset({"pygame"})  # third-party packages the table speaks about

@@ -1,0 +1,34 @@
+"""`agent-town dashboard`: `marimo run` on the notebook shipped in the package, on 127.0.0.1."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+
+HOST = "127.0.0.1"
+
+
+def notebook() -> Path:
+    """The notebook's file (package data: `marimo edit` on it works too)."""
+    return Path(str(resources.files("game.dashboard").joinpath("town.py")))
+
+
+def command(source: str | None, port: int | None = None, browser: bool = True) -> list[str]:
+    """The `marimo run` command line showing `source` (a .town file, a URL, or a fresh town)."""
+    cmd = [sys.executable, "-m", "marimo", "run", str(notebook()), "--host", HOST,
+           "--no-token", "--session-ttl", "5"]
+    if port is not None:
+        cmd += ["--port", str(port)]
+    if not browser:
+        cmd.append("--headless")
+    if source:
+        is_url = source.startswith(("http://", "https://"))
+        cmd += ["--", "--town", source if is_url else str(Path(source).resolve())]
+    return cmd
+
+
+def run(source: str | None, port: int | None = None, browser: bool = True) -> int:
+    """Serve the dashboard until interrupted; marimo's exit status."""
+    return subprocess.run(command(source, port, browser), check=False).returncode

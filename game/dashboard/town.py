@@ -1,0 +1,184 @@
+"""Agent Town's dashboard: `agent-town dashboard [FILE.town | URL]` runs it with `marimo run`;
+`marimo edit` on this file opens it to extend. The town comes from `-- --town FILE|URL` or the
+AGENT_TOWN_DASHBOARD environment variable (a fresh default town without either)."""
+
+import marimo
+
+__generated_with = "0.25.2"
+app = marimo.App(width="full", app_title="Agent Town")
+
+
+@app.cell
+def _():
+    import marimo as mo
+
+    from game.dashboard import sources, widgets
+    from game.sim.cards import CARDS
+    return CARDS, mo, sources, widgets
+
+
+@app.cell
+def _(mo, sources):
+    town = sources.open_town(mo.cli_args().get("town"))
+    return (town,)
+
+
+@app.cell
+def _(mo, town):
+    # A served town is polled four times a second; a saved history is scrubbed.
+    refresh = mo.ui.refresh(default_interval=0.25) if town.live else None
+    branch = (None if town.live else
+              mo.ui.dropdown(list(town.branches()), value=town.current(), label="branch"))
+    lod = mo.ui.slider(0, 5, value=2, label="level of detail", show_value=True)
+    feed_words = mo.ui.text(placeholder="words to look for", label="filter the feed")
+    cards_only = mo.ui.checkbox(label="cards only")
+    return branch, cards_only, feed_words, lod, refresh
+
+
+@app.cell
+def _(branch, mo, town):
+    tick = (None if town.live else
+            mo.ui.slider(0, town.head(branch.value), value=town.head(branch.value),
+                         label="tick", show_value=True, full_width=True))
+    return (tick,)
+
+
+@app.cell
+def _(branch, refresh, tick, town):
+    doc = (town.document() if refresh is not None
+           else town.document(branch.value, tick.value))
+    return (doc,)
+
+
+@app.cell
+def _(mo, widgets):
+    scatter = widgets.ScatterWidget()
+    scatter_view = mo.ui.anywidget(scatter)
+    return scatter, scatter_view
+
+
+@app.cell
+def _(doc, scatter, widgets):
+    scatter.points = widgets.points(doc)
+    return
+
+
+@app.cell
+def _(scatter_view):
+    picked = list(scatter_view.value["picked"])
+    chosen = picked[-1] if picked else 0
+    return chosen, picked
+
+
+@app.cell
+def _(chosen, doc):
+    chosen_card = doc["citizens"][chosen]
+    return (chosen_card,)
+
+
+@app.cell
+def _(chosen_card, lod, mo, widgets):
+    card_panel = mo.vstack([lod, mo.md(widgets.card_markdown(
+        widgets.at_lod(chosen_card, lod.value)))])
+    return (card_panel,)
+
+
+@app.cell
+def _(chosen, doc, mo, widgets):
+    _views = doc["coalitions"]
+    _mine = [v for v in _views if chosen in v["members"]] or _views[:1]
+    coalition_panel = mo.vstack([
+        mo.md("#### Coalitions\n" + widgets.coalitions_markdown(_views)),
+        mo.Html(widgets.coalition_svg(_mine[0], doc["citizens"])) if _mine else mo.md(""),
+    ])
+    return (coalition_panel,)
+
+
+@app.cell
+def _(cards_only, doc, feed_words, mo, widgets):
+    _rows = widgets.feed_rows(doc["feed"], feed_words.value, cards_only.value)
+    feed_panel = mo.vstack([mo.hstack([feed_words, cards_only], justify="start"),
+                            mo.Html(widgets.feed_html(_rows[: widgets.FEED_SHOWN]))])
+    return (feed_panel,)
+
+
+@app.cell
+def _(mo):
+    get_answer, set_answer = mo.state("")
+    return get_answer, set_answer
+
+
+@app.cell
+def _(CARDS, mo, scatter, scatter_view, set_answer, town):
+    def _pad(spec):
+        def play(_):  # the citizens picked when the pad is pressed
+            ids = [scatter.points[i]["id"] for i in scatter_view.value["picked"]]
+            ids = ids[: spec.max_targets]
+            set_answer(town.play(spec.name, ids).text(spec.name))
+        return mo.ui.button(label=spec.title, tooltip=spec.blurb, on_click=play)
+
+    if not town.live:
+        pads = mo.md("*A saved history: cards are played in the window or on a served town.*")
+    elif not town.can_play():
+        pads = mo.callout(mo.md("**Perturbation is switched off for this town**: "
+                                "its owner takes no cards."), kind="warn")
+    else:
+        pads = mo.hstack([_pad(spec) for spec in CARDS.values()], justify="start", wrap=True)
+    return (pads,)
+
+
+@app.cell
+def _(get_answer, mo, pads, picked, scatter):
+    _names = ", ".join(scatter.points[i]["name"] for i in picked) or "nobody"
+    card_pads = mo.vstack([mo.md(f"#### Cards · targets: {_names}"),
+                           mo.md("*click a citizen to aim a card, shift-click to add one*"),
+                           pads, mo.md(get_answer())])
+    return (card_pads,)
+
+
+@app.cell
+def _(branch, doc, mo, refresh, tick, town):
+    _c, _m = doc["clock"], doc["metrics"]
+    header = mo.vstack([
+        mo.hstack([mo.md(f"## Agent Town · {town.name}"),
+                   refresh if refresh is not None else mo.md("")], justify="space-between"),
+        mo.md(f"branch **{_c['branch']}** · tick **{_c['tick']}** · day {_c['day']} · "
+              f"{_c['phase']} · {_c['time']} · tension {_m['tension']:.3f} · "
+              f"cooperation {_m['cooperation']:.3f} · surplus {_m['surplus']:.1f} · "
+              f"drama {_m['drama']:.1f}"),
+        mo.Html(f'<span class="town-hash">state hash {doc["hash"]}</span>'),
+        mo.hstack([branch, tick], widths=[1, 4]) if branch is not None else mo.md(""),
+    ])
+    return (header,)
+
+
+@app.cell
+def _(
+    card_panel,
+    card_pads,
+    coalition_panel,
+    doc,
+    feed_panel,
+    header,
+    mo,
+    scatter_view,
+    widgets,
+):
+    mo.vstack([
+        mo.Html(widgets.STYLE),
+        header,
+        mo.hstack([
+            mo.vstack([mo.md("#### Personality (hover names, click picks)"), scatter_view]),
+            mo.vstack([mo.md("#### Citizen"), card_panel]),
+            mo.vstack([mo.md("#### Metrics over time"),
+                       mo.Html(widgets.metrics_svg(doc["series"])), coalition_panel]),
+        ], widths=[1.1, 1, 1.1], align="start"),
+        card_pads,
+        mo.md("#### Feed"),
+        feed_panel,
+    ])
+    return
+
+
+if __name__ == "__main__":
+    app.run()

@@ -1,0 +1,265 @@
+"""What the dashboard draws from the projections' JSON document: the personality scatter (an
+anywidget whose ES module is inline: no CDN), the citizen card at a level of detail, the
+metrics over time and a coalition's bond graph (inline SVG), and the feed as an HTML table.
+
+Pure functions of the document's data, except `ScatterWidget`, whose `points` the notebook
+sets and whose `picked` (the clicked citizens, the last one selected) the page sets.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from html import escape
+from typing import Any
+
+import anywidget
+import traitlets
+
+PALETTE = ("#e8684a", "#5b8ff9", "#5ad8a6", "#f6bd16", "#9270ca", "#ff9d4d", "#269a99",
+           "#ff99c3", "#6dc8ec", "#b8e986")
+NO_COALITION = "#8a8a99"
+BRIDGE = "#ffd84a"
+# The card's fields by the level of detail that brings them (game.projections.card).
+LOD_FIELDS = {1: "temper", 2: "voice", 3: "ties", 4: "measures", 5: "opacity"}
+METRICS = ("tension", "cooperation", "surplus", "drama")
+FEED_SHOWN = 60  # the feed's rows on the page (the filter looks through all that are kept)
+MOST_PICKED = 3  # a card takes three targets at most (gossip)
+
+ESM = """
+const NS = "http://www.w3.org/2000/svg";
+const W = 460, H = 400, PAD = 26;
+function render({ model, el }) {
+  const box = document.createElement("div");
+  box.className = "town-scatter";
+  const svg = document.createElementNS(NS, "svg");
+  svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
+  svg.setAttribute("class", "town-plane");
+  const tip = document.createElement("div");
+  tip.className = "town-tip";
+  box.append(svg, tip);
+  el.append(box);
+  const pick = (p, more) => {
+    const was = model.get("picked").filter((i) => i !== p.index);
+    model.set("picked", more ? [...was, p.index].slice(-__MOST__) : [p.index]);
+    model.save_changes();
+  };
+  const draw = () => {
+    svg.replaceChildren();
+    const picked = model.get("picked");
+    const frame = document.createElementNS(NS, "rect");
+    Object.entries({ x: 1, y: 1, width: W - 2, height: H - 2, rx: 10, class: "frame" })
+      .forEach(([k, v]) => frame.setAttribute(k, v));
+    svg.append(frame);
+    for (const p of model.get("points")) {
+      const c = document.createElementNS(NS, "circle");
+      const on = picked.includes(p.index);
+      c.setAttribute("cx", PAD + p.x * (W - 2 * PAD));
+      c.setAttribute("cy", H - PAD - p.y * (H - 2 * PAD));
+      c.setAttribute("r", on ? 11 : p.bridge ? 9 : 7);
+      c.setAttribute("fill", p.colour);
+      c.setAttribute("class", "town-point" + (p.bridge ? " bridge" : "") + (on ? " picked" : ""));
+      c.dataset.index = p.index;
+      c.dataset.name = p.name;
+      const title = document.createElementNS(NS, "title");
+      title.textContent = p.name;
+      c.append(title);
+      c.addEventListener("mouseenter", () => {
+        const at = c.getBoundingClientRect(), from = box.getBoundingClientRect();
+        tip.textContent = p.name + (p.coalition >= 0 ? ` · coalition ${p.coalition}` : "") +
+          (p.bridge ? " · bridge" : "");
+        tip.style.left = `${at.x - from.x + at.width / 2}px`;
+        tip.style.top = `${at.y - from.y - 30}px`;
+        tip.style.display = "block";
+      });
+      c.addEventListener("mouseleave", () => { tip.style.display = "none"; });
+      c.addEventListener("click", (ev) => pick(p, ev.shiftKey));
+      svg.append(c);
+      if (on) {
+        const label = document.createElementNS(NS, "text");
+        label.setAttribute("x", +c.getAttribute("cx") + 14);
+        label.setAttribute("y", +c.getAttribute("cy") + 4);
+        label.textContent = p.name;
+        svg.append(label);
+      }
+    }
+  };
+  model.on("change:points", draw);
+  model.on("change:picked", draw);
+  draw();
+}
+export default { render };
+""".replace("__MOST__", str(MOST_PICKED))
+
+CSS = """
+.town-scatter { position: relative; width: 100%; max-width: 460px;
+  font-family: system-ui, sans-serif; }
+.town-scatter .town-plane { width: 100%; height: auto; display: block; }
+.town-scatter .frame { fill: #1d1f2b; stroke: #33364a; }
+.town-scatter .town-point { stroke: #0f1018; stroke-width: 1.2; cursor: pointer; }
+.town-scatter .town-point.bridge { stroke: #ffd84a; stroke-width: 3; }
+.town-scatter .town-point.picked { stroke: #ffffff; stroke-width: 3; }
+.town-scatter text { fill: #f4f4f8; font-size: 13px; pointer-events: none; }
+.town-scatter .town-tip { position: absolute; display: none; transform: translateX(-50%);
+  background: #f4f4f8; color: #1d1f2b; padding: 2px 8px; border-radius: 6px; font-size: 13px;
+  pointer-events: none; white-space: nowrap; }
+"""
+
+
+class ScatterWidget(anywidget.AnyWidget):
+    """The personality scatter: hover names a citizen, a click picks one (shift adds one)."""
+
+    _esm = ESM
+    _css = CSS
+    points: traitlets.List[dict[str, Any]] = traitlets.List([]).tag(sync=True)
+    picked: traitlets.List[int] = traitlets.List([]).tag(sync=True)
+
+
+def colour(coalition: int) -> str:
+    return PALETTE[coalition % len(PALETTE)] if coalition >= 0 else NO_COALITION
+
+
+def points(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The scatter projection's columns as one record a point, with its colour."""
+    s = doc["scatter"]
+    bridges = set(s["bridges"])
+    return [{"index": i, "id": s["ids"][i], "name": s["names"][i], "x": s["x"][i],
+             "y": s["y"][i], "coalition": s["coalition"][i], "bridge": i in bridges,
+             "colour": colour(s["coalition"][i])} for i in range(len(s["ids"]))]
+
+
+def at_lod(card: Mapping[str, Any], lod: int) -> dict[str, Any]:
+    """A card of the highest level of detail cut down to `lod`: the card projection at `lod`."""
+    out = dict(card, lod=lod)
+    for level, name in LOD_FIELDS.items():
+        if level > lod:
+            out[name] = None
+    return out
+
+
+def card_markdown(card: Mapping[str, Any]) -> str:
+    """A citizen's card as markdown, showing what its level of detail holds."""
+    lines = [f"### {card['name']}", f"`{card['id']}` · {card['doing']}", ""]
+    if card.get("temper"):
+        lines.append(f"**{card['temper']['archetype']}**, {card['temper']['mood']}")
+    if card.get("voice"):
+        v = card["voice"]
+        lines += [f"*{v['worldview']}* — {v['metaphor']}", ""]
+        lines += [f"> {line}" for line in v["lines"]]
+    if card.get("ties"):
+        bonds = ", ".join(f"{b['name']} {b['weight']:+.2f}" for b in card["ties"]["bonds"])
+        lines += ["", f"**bonds**: {bonds or 'none yet'}"]
+        lines += [f"- {m}" for m in card["ties"]["memories"]]
+    if card.get("measures"):
+        m = card["measures"]
+        traits = " · ".join(f"{t['dimension']} {t['value']:.2f}" for t in m["personality"])
+        lines += ["", f"surplus {m['surplus']:.1f} · reputation {m['reputation']:.3f}",
+                  "", traits]
+    if card.get("opacity"):
+        lines += ["", f"*{card['opacity']}*"]
+    return "\n".join(lines)
+
+
+def metrics_svg(series: Sequence[Mapping[str, Any]], width: int = 300,
+                height: int = 64) -> str:
+    """The metrics over time, one small chart each (its own scale), as inline SVG."""
+    panels = []
+    for k, name in enumerate(METRICS):
+        values = [float(s[name]) for s in series]
+        last = f"{values[-1]:.3f}" if values else "—"
+        panels.append(f'<div class="town-metric"><div><b>{name}</b> {last}</div>'
+                      f'{_sparkline(values, width, height, PALETTE[k])}</div>')
+    return '<div class="town-metrics">' + "".join(panels) + "</div>"
+
+
+def _sparkline(values: Sequence[float], width: int, height: int, stroke: str) -> str:
+    box = (f'<svg width="100%" height="{height}" viewBox="0 0 {width} {height}" '
+           f'preserveAspectRatio="none">'
+           f'<rect width="{width}" height="{height}" rx="6" fill="#1d1f2b"/>')
+    if len(values) < 2:
+        return box + "</svg>"
+    lo, hi = min(values), max(values)
+    span = hi - lo or 1.0
+    xy = " ".join(f"{4 + i * (width - 8) / (len(values) - 1):.1f},"
+                  f"{height - 6 - (v - lo) / span * (height - 12):.1f}"
+                  for i, v in enumerate(values))
+    return box + (f'<polyline points="{xy}" fill="none" stroke="{stroke}" '
+                  f'stroke-width="2"/></svg>')
+
+
+def coalitions_markdown(views: Sequence[Mapping[str, Any]]) -> str:
+    """Each coalition's members, a line each, the bridges in bold."""
+    lines = [f"- **{v['id']}** ({len(v['members'])}): " + ", ".join(
+        f"**{n}**" if i in v["bridges"] else n
+        for i, n in zip(v["members"], v["names"], strict=True)) for v in views]
+    return ("\n".join(lines) or "none yet") + "\n\n*bridges in bold*"
+
+
+def bond_edges(view: Mapping[str, Any], cards: Sequence[Mapping[str, Any]]
+               ) -> list[tuple[int, int, float]]:
+    """Who bonds with whom inside a coalition: (i, j, weight) with i < j, from the members'
+    cards (their strongest bonds, level of detail 3 and up)."""
+    members = set(view["members"])
+    edges: dict[tuple[int, int], float] = {}
+    for i in view["members"]:
+        ties = cards[i].get("ties") or {"bonds": []}
+        for b in ties["bonds"]:
+            if b["index"] in members and b["index"] != i:
+                edges.setdefault((min(i, b["index"]), max(i, b["index"])), float(b["weight"]))
+    return [(i, j, w) for (i, j), w in sorted(edges.items())]
+
+
+def coalition_svg(view: Mapping[str, Any], cards: Sequence[Mapping[str, Any]],
+                  size: int = 300) -> str:
+    """A coalition's members on a circle, a line for each bond between them (thicker when
+    stronger), bridges ringed."""
+    members, mid, radius = view["members"], size / 2, size / 2 - 40
+    at = {i: (mid + radius * math.cos(2 * math.pi * k / len(members) - math.pi / 2),
+              mid + radius * math.sin(2 * math.pi * k / len(members) - math.pi / 2))
+          for k, i in enumerate(members)}
+    hue = colour(view["number"])
+    parts = [f'<svg class="town-bonds" width="{size}" height="{size}" '
+             f'viewBox="0 0 {size} {size}"><rect width="{size}" height="{size}" rx="10" '
+             f'fill="#1d1f2b"/>']
+    for i, j, w in bond_edges(view, cards):
+        (x1, y1), (x2, y2) = at[i], at[j]
+        parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
+                     f'stroke="{hue}" stroke-opacity="0.7" '
+                     f'stroke-width="{1 + 4 * min(abs(w), 1.0):.1f}"/>')
+    for i, name in zip(members, view["names"], strict=True):
+        x, y = at[i]
+        ring = BRIDGE if i in view["bridges"] else "#0f1018"
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="8" fill="{hue}" stroke="{ring}" '
+                     f'stroke-width="3"/><text x="{x:.1f}" y="{y + 22:.1f}" fill="#f4f4f8" '
+                     f'font-size="12" text-anchor="middle">{escape(name)}</text>')
+    return "".join(parts) + "</svg>"
+
+
+def feed_rows(feed: Sequence[Mapping[str, Any]], words: str = "", cards_only: bool = False
+              ) -> list[Mapping[str, Any]]:
+    """The feed's rows holding every one of `words` (in its text, operation or names)."""
+    wanted = words.lower().split()
+    return [r for r in feed
+            if (r["perturbation"] or not cards_only)
+            and all(w in " ".join([r["text"], r["op"], *r["who"]]).lower() for w in wanted)]
+
+
+def feed_html(rows: Sequence[Mapping[str, Any]]) -> str:
+    body = "".join(
+        f'<tr class="{"card" if r["perturbation"] else ""}{"" if r["success"] else " refused"}">'
+        f'<td>{r["tick"]}</td><td>{escape(r["op"])}</td><td>{escape(r["text"])}</td>'
+        f'<td>{escape(", ".join(r["who"]))}</td></tr>' for r in rows)
+    return ('<table class="town-feed"><thead><tr><th>tick</th><th>op</th><th>what happened</th>'
+            f'<th>who</th></tr></thead><tbody>{body}</tbody></table>')
+
+
+STYLE = """<style>
+.town-metrics { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 8px; }
+.town-metric { font: 13px system-ui, sans-serif; }
+.town-feed { border-collapse: collapse; font: 13px system-ui, sans-serif; width: 100%; }
+.town-feed th { text-align: left; border-bottom: 1px solid #999; padding: 2px 6px; }
+.town-feed td { padding: 2px 6px; border-bottom: 1px solid #ddd; }
+.town-feed tr.card td { background: #fff4c2; font-weight: 600; }
+.town-feed tr.refused td { color: #a33; }
+.town-hash { font: 13px ui-monospace, monospace; }
+</style>"""

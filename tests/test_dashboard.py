@@ -1,0 +1,199 @@
+"""The dashboard without a browser: the notebook run headless (`app.run()`) on a saved history
+and on a served town, what it draws as functions of the projections' document, and the
+`agent-town dashboard` command line."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from game.cli import main
+from game.dashboard import launch, sources, widgets
+from game.projections.card import LINES_WINDOW, card
+from game.projections.document import document, to_data
+from game.projections.projected import recent
+from game.switches import Switches
+from game.trace.timeline import Timeline
+from tests.helpers import village_save
+from tests.wire import serving
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`town` seed 7 over 900 ticks with a festival."""
+    folder = tmp_path_factory.mktemp("dash")
+    cards = folder / "cards.json"
+    cards.write_text(json.dumps([{"tick": 300, "card": "festival"}]))
+    path = folder / "story.town"
+    assert main(["run", "--ticks", "900", "--perturb", str(cards), "--out", str(path)],
+                out=io.StringIO()) == 0
+    return path
+
+
+def seek_hash(path: Path, tick: int, branch: str | None = None) -> str:
+    out = io.StringIO()
+    assert main(["seek", str(path), "--tick", str(tick),
+                 *(["--branch", branch] if branch else [])], out=out) == 0
+    return out.getvalue().split("state hash: ")[1].split()[0]
+
+
+def run_notebook(source: str, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, dict[str, Any]]:
+    from game.dashboard.town import app
+    monkeypatch.setenv(sources.ENV, source)
+    outputs, defs = app.run()
+    return outputs, dict(defs)
+
+
+def test_the_notebook_runs_headless_with_the_hash_and_25_points(
+        saved: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    outputs, defs = run_notebook(str(saved), monkeypatch)
+    page = outputs[-1].text
+    assert defs["doc"]["hash"] == seek_hash(saved, 900)  # it opens at the branch's head
+    assert f"state hash {defs['doc']['hash']}" in page
+    assert len(defs["scatter"].points) == 25
+    assert [p["name"] for p in defs["scatter"].points] == defs["doc"]["scatter"]["names"]
+    assert "A saved history" in page and "Ada" in page  # no pads; Ada's card
+
+
+def test_the_notebook_following_a_served_town_shows_its_state_and_pads(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    with serving(speed=1) as served:
+        outputs, defs = run_notebook(served.url, monkeypatch)
+    assert defs["town"].live and defs["doc"]["scenario"] == "town"
+    assert len(defs["scatter"].points) == 25
+    assert "Festival" in outputs[-1].text and "switched off" not in outputs[-1].text
+
+
+def test_the_pads_say_so_when_the_town_takes_no_cards(monkeypatch: pytest.MonkeyPatch) -> None:
+    with serving(speed=1, switches=Switches(perturbation=False)) as served:
+        outputs, _ = run_notebook(served.url, monkeypatch)
+        assert not sources.LiveTown(served.url).can_play()
+    assert "Perturbation is switched off for this town" in outputs[-1].text
+    assert "Festival" not in outputs[-1].text
+
+
+def test_a_card_goes_to_the_owner_and_its_answer_is_told() -> None:
+    with serving(speed=1) as served:
+        town = sources.LiveTown(served.url)
+        played = town.play("festival", [])
+        refused = town.play("greet", ["nobody"])
+    assert played.status == 202 and played.text("festival").startswith("festival played at")
+    assert refused.status == 422 and "refused (422)" in refused.text("greet")
+
+
+def test_a_tick_and_a_branch_show_the_state_seek_reaches(tmp_path: Path) -> None:
+    path = tmp_path / "village.town"
+    path.write_text(json.dumps(village_save(festival=40, head=300, fork=120)))
+    town = sources.HistoryTown.load(str(path))
+    assert set(town.branches()) == {"main", "b1"}
+    for branch, tick in (("b1", 150), ("main", 150), ("b1", 121), ("main", 0)):
+        doc = town.document(branch, tick)
+        assert doc["hash"] == seek_hash(path, tick, branch)
+        assert doc["clock"]["branch"] == branch and doc["clock"]["tick"] == tick
+    assert town.document("main", 10**6)["clock"]["tick"] == town.head("main")
+
+
+def test_the_card_cut_to_a_level_of_detail_is_the_card_projection() -> None:
+    timeline = Timeline("town", 7)
+    timeline.advance(400)
+    full = to_data(document(timeline, 5))
+    flux = timeline.flux
+    for lod in range(6):
+        made = card(flux.state, flux.citizens, 3, lod, recent(timeline, LINES_WINDOW))
+        wanted = to_data_card(made)
+        assert widgets.at_lod(full["citizens"][3], lod) == wanted
+
+
+def to_data_card(c: Any) -> dict[str, Any]:
+    from pydantic import TypeAdapter
+    data: dict[str, Any] = TypeAdapter(type(c)).dump_python(c, mode="json")
+    return data
+
+
+def test_the_scatter_points_are_the_scatter_projection() -> None:
+    timeline = Timeline("town", 7)
+    timeline.advance(1200)
+    doc = to_data(document(timeline))
+    points = widgets.points(doc)
+    s = doc["scatter"]
+    assert [(p["x"], p["y"], p["coalition"]) for p in points] == list(
+        zip(s["x"], s["y"], s["coalition"], strict=True))
+    assert [p["index"] for p in points if p["bridge"]] == s["bridges"]
+    assert all(p["colour"] == widgets.NO_COALITION for p in points if p["coalition"] < 0)
+
+
+def test_a_coalition_graph_joins_the_members_who_bond() -> None:
+    view = {"id": "c1", "number": 1, "members": [0, 2, 5], "names": ["A", "C", "F"],
+            "bridges": [2]}
+    cards = [{"ties": {"bonds": [{"index": j, "weight": 0.5} for j in bonds]}}
+             for bonds in ([2, 1], [0], [0, 5], [], [], [2, 9])]
+    assert widgets.bond_edges(view, cards) == [(0, 2, 0.5), (2, 5, 0.5)]
+    svg = widgets.coalition_svg(view, cards)
+    assert svg.count("<line") == 2 and svg.count("<circle") == 3
+    assert svg.count(widgets.BRIDGE) == 1
+
+
+def test_the_feed_filters_by_words_and_cards() -> None:
+    rows = [{"event_id": str(i), "tick": i, "op": op, "text": text, "who": who,
+             "perturbation": card, "success": True}
+            for i, (op, text, who, card) in enumerate([
+                ("greet", "Ada greeted Bruno", ["Ada", "Bruno"], False),
+                ("festival", "a festival", [], True),
+                ("trade", "Bruno traded with Otto", ["Bruno", "Otto"], False)])]
+    assert [r["tick"] for r in widgets.feed_rows(rows, "bruno")] == [0, 2]
+    assert [r["tick"] for r in widgets.feed_rows(rows, "BRUNO otto")] == [2]
+    assert [r["tick"] for r in widgets.feed_rows(rows, cards_only=True)] == [1]
+    assert widgets.feed_html(rows[1:2]).count('class="card"') == 1
+
+
+def test_a_live_feed_keeps_what_earlier_polls_saw_and_the_cards_longest() -> None:
+    def row(i: int, card: bool = False) -> dict[str, Any]:
+        return {"event_id": f"e{i}", "perturbation": card}
+    older = [row(i, card=i == 3) for i in range(sources.FEED_KEPT + 10, 0, -1)]
+    newest = [row(i) for i in range(sources.FEED_KEPT + 20, sources.FEED_KEPT + 5, -1)]
+    got = sources.kept(newest, older)
+    ids = [r["event_id"] for r in got]
+    assert len(ids) == len(set(ids)) == sources.FEED_KEPT + 1
+    assert ids[0] == f"e{sources.FEED_KEPT + 20}" and ids[-1] == "e3"
+
+
+def test_metrics_chart_draws_each_series() -> None:
+    series = [{"tick": t, "tension": t / 10, "cooperation": 0.2, "surplus": 5.0 + t,
+               "drama": 1.0} for t in range(0, 400, 100)]
+    svg = widgets.metrics_svg(series)
+    assert svg.count("<polyline") == 4 and "tension</b> 30.000" in svg
+    assert widgets.metrics_svg([]).count("<polyline") == 0
+
+
+def test_the_command_runs_marimo_on_the_shipped_notebook(tmp_path: Path) -> None:
+    town = tmp_path / "t.town"
+    cmd = launch.command(str(town), port=2799, browser=False)
+    assert cmd[1:4] == ["-m", "marimo", "run"] and Path(cmd[4]).name == "town.py"
+    assert Path(cmd[4]).is_file()
+    assert cmd[cmd.index("--host") + 1] == "127.0.0.1" and "--headless" in cmd
+    assert cmd[-2:] == ["--town", str(town.resolve())]
+    assert launch.command("http://127.0.0.1:8000")[-1] == "http://127.0.0.1:8000"
+    assert "--headless" not in launch.command(None) and "--" not in launch.command(None)
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["nowhere.town"], "'nowhere.town': no such file"),
+    (["--port", "70000"], "a port is at most 65535"),
+])
+def test_the_command_refuses_in_one_line(argv: list[str], message: str,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["dashboard", *argv]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+
+
+def test_a_broken_file_is_told_before_the_browser(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.town"
+    bad.write_text("{not json")
+    assert main(["dashboard", str(bad)]) == 2
+    assert "bad.town" in capsys.readouterr().err
