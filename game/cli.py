@@ -648,7 +648,7 @@ def cmd_dashboard(args: argparse.Namespace, out: TextIO) -> int:
             store.read(source)
         except store.SaveError as err:
             raise CliError(str(err)) from None
-    return launch.run(source, args.port, browser=not args.no_browser)
+    launch.run(source, args.port, browser=not args.no_browser)  # becomes marimo
 
 
 def cmd_events(args: argparse.Namespace, out: TextIO) -> int:

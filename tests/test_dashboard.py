@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from game.cli import main
@@ -18,6 +19,7 @@ from game.projections.document import document, to_data
 from game.projections.projected import recent
 from game.switches import Switches
 from game.trace.timeline import Timeline
+from tests.dashboard import dashboard
 from tests.helpers import village_save
 from tests.wire import serving
 
@@ -197,3 +199,11 @@ def test_a_broken_file_is_told_before_the_browser(tmp_path: Path,
     bad.write_text("{not json")
     assert main(["dashboard", str(bad)]) == 2
     assert "bad.town" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_the_command_becomes_marimo_and_stops_with_it(saved: Path) -> None:
+    with dashboard(str(saved)) as url:
+        assert "marimo" in httpx.get(url, timeout=10).text.lower()
+    with pytest.raises(httpx.ConnectError):  # stopping the command stopped the page's server
+        httpx.get(url, timeout=2)

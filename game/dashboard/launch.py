@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
+import os
 import sys
 from importlib import resources
 from pathlib import Path
+from typing import NoReturn
 
 HOST = "127.0.0.1"
 
@@ -29,6 +30,8 @@ def command(source: str | None, port: int | None = None, browser: bool = True) -
     return cmd
 
 
-def run(source: str | None, port: int | None = None, browser: bool = True) -> int:
-    """Serve the dashboard until interrupted; marimo's exit status."""
-    return subprocess.run(command(source, port, browser), check=False).returncode
+def run(source: str | None, port: int | None = None, browser: bool = True) -> NoReturn:
+    """Become `marimo run` (never returns): a signal to this process (Ctrl+C, a terminate)
+    reaches marimo itself, never leaving it running without its parent."""
+    cmd = command(source, port, browser)
+    os.execv(cmd[0], cmd)
