@@ -635,10 +635,10 @@ def cmd_tui(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_dashboard(args: argparse.Namespace, out: TextIO) -> int:
     """The marimo dashboard (loaded here: the other commands never need marimo)."""
-    try:
-        from game.dashboard import launch
-    except ImportError:
-        raise CliError("the dashboard needs marimo: pip install 'agent-town[dashboard]'") from None
+    from game.dashboard import launch
+
+    if not launch.available():
+        raise CliError("the dashboard needs marimo: pip install 'agent-town[dashboard]'")
     source: str | None = args.source
     if source and not source.startswith(("http://", "https://")):
         if not Path(source).is_file():

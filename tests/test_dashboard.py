@@ -193,6 +193,15 @@ def test_the_command_refuses_in_one_line(argv: list[str], message: str,
     assert message in err and err.count("\n") == 1
 
 
+def test_without_marimo_the_command_names_the_extra(monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    real = launch.util.find_spec
+    monkeypatch.setattr(launch.util, "find_spec",
+                        lambda name: None if name == "marimo" else real(name))
+    assert main(["dashboard"]) == 2
+    assert "pip install 'agent-town[dashboard]'" in capsys.readouterr().err
+
+
 def test_a_broken_file_is_told_before_the_browser(tmp_path: Path,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.town"

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import os
 import sys
-from importlib import resources
+from importlib import resources, util
 from pathlib import Path
 from typing import NoReturn
 
 HOST = "127.0.0.1"
+
+
+def available() -> bool:
+    """Whether marimo and anywidget are installed (the `dashboard` extra; never in the
+    packaged executable, whose own program could not run `-m marimo`)."""
+    return all(util.find_spec(name) is not None for name in ("marimo", "anywidget"))
 
 
 def notebook() -> Path:
