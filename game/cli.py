@@ -493,15 +493,17 @@ def _run_ticks(timeline: Timeline, ticks: int, hash_at: list[int],
 
 
 class LoadProgress:
-    """Progress for work whose size is told with each report (`store.verify`, a walk)."""
+    """Progress for work whose size is told with each report (`store.verify`, a walk, a
+    sweep's runs); shown once the work is at least `minimum` long."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, minimum: int = 20000) -> None:
         self.stream = stream
+        self.minimum = minimum
         self.bar: Progress | None = None
 
     def __call__(self, done: int, total: int) -> None:
         if self.bar is None:
-            self.bar = Progress(total, self.stream)
+            self.bar = Progress(total, self.stream, self.minimum)
         self.bar.update(done)
 
     def close(self) -> None:
@@ -934,7 +936,7 @@ def cmd_sweep(args: argparse.Namespace, out: TextIO) -> int:
         from game.experiments import sweep
     except ImportError as err:
         raise CliError(_need_sweep_extra(err)) from None
-    bar = _SweepProgress(sys.stderr)
+    bar = LoadProgress(sys.stderr, minimum=0)  # every run counts
     try:
         with sweep.connect(args.scheduler, args.workers) as client:
             done = sweep.run_sweep(spec, folder, client, resume=args.resume, progress=bar)
@@ -952,23 +954,6 @@ def cmd_sweep(args: argparse.Namespace, out: TextIO) -> int:
               f"  a run opens with: {PROG} --load {folder / 'runs' / '<run>.town'} "
               f"--start-tick T\n  plots: {PROG} sweep report {folder}\n")
     return 0
-
-
-class _SweepProgress:
-    """The sweep's progress bar on a terminal: runs done of runs in all."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.bar: Progress | None = None
-
-    def __call__(self, done: int, total: int) -> None:
-        if self.bar is None:
-            self.bar = Progress(total, self.stream, minimum=0)
-        self.bar.update(done)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
 
 
 def _sweep_report(args: argparse.Namespace, out: TextIO) -> int:

@@ -106,9 +106,14 @@ def browser(width: int = 1280, height: int = 800) -> Iterator[Page]:
         with connect(tab["webSocketDebuggerUrl"], max_size=None) as socket:
             yield Page(socket)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc)
         shutil.rmtree(profile, ignore_errors=True)
+
+
+def stop_process(proc: subprocess.Popen[bytes] | subprocess.Popen[str]) -> None:
+    """Ask a process to end; after ten seconds, make it."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()

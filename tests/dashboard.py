@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 import httpx
 
-from tests.browser import Page
+from tests.browser import Page, stop_process
 
 START_SECONDS = 60.0
 # Every element of the page, through the shadow roots of marimo's outputs and widgets.
@@ -49,11 +49,7 @@ def dashboard(source: str) -> Iterator[str]:
             time.sleep(0.1)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc)
 
 
 def deep(where: str, then: str) -> str:

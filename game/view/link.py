@@ -162,7 +162,7 @@ class Joined:
         return self.heads.get(timeline.current, timeline.branch.head)
 
     def after_ticks(self) -> None:
-        pass  # a joined window publishes nothing
+        """A joined window publishes nothing: the owner does."""
 
     def deal(self, card: str, targets: list[str]) -> bool:
         """Send the card to the owner on a thread; its answer shows at the next frame."""

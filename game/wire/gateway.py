@@ -16,7 +16,6 @@ import contextlib
 import json
 import socket
 import threading
-import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -49,7 +48,7 @@ from game.wire.nats_bus import (
     token,
 )
 from game.wire.owner import Refused
-from game.wire.serve import START_SECONDS
+from game.wire.serve import start_on_thread
 from game.wire.server import (
     BASE,
     CLIENT_HEADER,
@@ -335,12 +334,7 @@ class Gateway:
 
     def start(self) -> Gateway:
         """Serve on a thread; returns once uvicorn accepts connections."""
-        self._thread.start()
-        deadline = time.monotonic() + START_SECONDS
-        while not self.server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise OSError(f"cannot serve on {self.host}:{self.port}")
-            time.sleep(0.01)
+        start_on_thread(self.server, self._thread, f"{self.host}:{self.port}")
         return self
 
     def run(self) -> None:

@@ -34,6 +34,17 @@ def free_port(host: str = "127.0.0.1") -> int:
         return port
 
 
+def start_on_thread(server: uvicorn.Server, thread: threading.Thread, where: str) -> None:
+    """Start `thread` (running `server`) and return once uvicorn accepts connections; OSError
+    in words when it stops or takes too long."""
+    thread.start()
+    deadline = time.monotonic() + START_SECONDS
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise OSError(f"cannot serve on {where} (is the port taken?)")
+        time.sleep(0.01)
+
+
 class OwnerLoop:
     """A headless owner's clock: whole ticks as real time passes at `owner.speed`."""
 
@@ -98,12 +109,7 @@ class Served:
 
     def start(self) -> Served:
         """Start listening; returns once uvicorn accepts connections."""
-        self._http.start()
-        deadline = time.monotonic() + START_SECONDS
-        while not self.server.started:
-            if not self._http.is_alive() or time.monotonic() > deadline:
-                raise OSError(f"cannot serve on {self.host}:{self.port} (is the port taken?)")
-            time.sleep(0.01)
+        start_on_thread(self.server, self._http, f"{self.host}:{self.port}")
         return self
 
     def run_owner(self) -> None:
