@@ -503,7 +503,7 @@ class LoadProgress:
 
     def __call__(self, done: int, total: int) -> None:
         if self.bar is None:
-            self.bar = Progress(total, self.stream, self.minimum)
+            self.bar = Progress(total, self.stream, minimum=self.minimum)
         self.bar.update(done)
 
     def close(self) -> None:
