@@ -494,16 +494,17 @@ def _run_ticks(timeline: Timeline, ticks: int, hash_at: list[int],
 
 class LoadProgress:
     """Progress for work whose size is told with each report (`store.verify`, a walk, a
-    sweep's runs); shown once the work is at least `minimum` long."""
+    sweep's runs); shown for long work, or for work of any size (`always`)."""
 
-    def __init__(self, stream: TextIO, minimum: int = 20000) -> None:
+    def __init__(self, stream: TextIO, *, always: bool = False) -> None:
         self.stream = stream
-        self.minimum = minimum
+        self.always = always
         self.bar: Progress | None = None
 
     def __call__(self, done: int, total: int) -> None:
         if self.bar is None:
-            self.bar = Progress(total, self.stream, minimum=self.minimum)
+            self.bar = (Progress(total, self.stream, minimum=0) if self.always
+                        else Progress(total, self.stream))
         self.bar.update(done)
 
     def close(self) -> None:
@@ -936,7 +937,7 @@ def cmd_sweep(args: argparse.Namespace, out: TextIO) -> int:
         from game.experiments import sweep
     except ImportError as err:
         raise CliError(_need_sweep_extra(err)) from None
-    bar = LoadProgress(sys.stderr, minimum=0)  # every run counts
+    bar = LoadProgress(sys.stderr, always=True)  # every run counts
     try:
         with sweep.connect(args.scheduler, args.workers) as client:
             done = sweep.run_sweep(spec, folder, client, resume=args.resume, progress=bar)
