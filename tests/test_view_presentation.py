@@ -62,7 +62,7 @@ def test_p_trades_the_hud_for_a_caption_naming_what_just_happened(
     for _ in range(30):
         app.frame(DT)
     assert set(calls) == {"caption_line"}
-    focus = app.director.focus
+    focus = app.steering.director.focus
     assert focus is not None and focus.perturbation  # the card's own events come first
     assert calls["caption_line"][-1].caption == caption(focus, app.names)
     assert calls["caption_line"][-1].caption == "Hugo told Tomas about Igor · a rumor spreads"

@@ -13,18 +13,16 @@ settings. It never changes town state itself. Never imports the frame loop that 
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 
 import pygame
 
 from game import config, limits, switches
-from game.clock import MAX_SPEED, TickBudget, TickClock
+from game.clock import TickBudget, TickClock
 from game.sim import laws
 from game.sim.events import Event
 from game.sim.flux import TownFlux
 from game.sim.townmap import SIZE
-from game.trace.story import caption
 from game.trace.timeline import Timeline
 from game.userfiles import logs, paths
 from game.userfiles.settings import Settings
@@ -33,7 +31,6 @@ from game.view import effects as fx
 from game.view.assets import Assets
 from game.view.camera import Camera
 from game.view.daylight import light_at
-from game.view.director import Director
 from game.view.feedwords import card_failures
 from game.view.input import window_intent
 from game.view.intents import (
@@ -52,19 +49,17 @@ from game.view.reduce import reduce
 from game.view.routing import Router
 from game.view.speech import Speech
 from game.view.sprites import SpriteBank
+from game.view.steering import Steering
 from game.view.uistate import UiState
 from game.view.viewstate import Readout, ViewState, view_state
 from game.view.when import when
 from game.view.widgets import Widgets
 from game.view.world import World
 
-PAN_PX_PER_SECOND = 720
 # Home looks a little north of the map's centre: the northern buildings rise above the ground
 # diamond and the top bar covers the top of the window.
 HOME_LIFT = 48
 CURSOR_IDLE_SECONDS = 2.0  # presentation mode hides a mouse that rests this long
-FOLLOW_SECONDS = 0.6  # time constant of the camera's glide toward the followed citizens
-FOLLOW_LIFT = 10  # native px: aim at the citizens' bodies, not their feet
 
 
 class App:
@@ -92,7 +87,7 @@ class App:
         self.widgets = Widgets(self.assets, str(logs.log_file()), self.settings.seen_hint,
                                hud_hidden=not self.ui.hud_shown)
         self.router = Router(self.widgets)
-        self.director = Director()
+        self.steering = Steering()
         self.running = True
         self.now = 0.0  # seconds of app time (sum of frame deltas)
         self._moved_at = 0.0  # app time of the last mouse motion
@@ -113,8 +108,7 @@ class App:
         self.world = World(timeline.flux, self.assets, self.bank)
         self.speech = Speech(self.assets, timeline.flux.index)
         self.names = {c.id: c.name for c in timeline.flux.citizens}
-        self.director.reset()
-        self.caption = ""  # presentation mode's line: what the director last followed
+        self.steering.reset()
         self.clock.fell_behind()
 
     @property
@@ -138,13 +132,15 @@ class App:
         if self._pending_seek is not None:
             self._seek(self._pending_seek)  # at most one seek a frame, however fast the drag
             self._pending_seek = None
-        self._scroll(dt)
+        if self.ui.blocking is None:
+            self.steering.scroll(self.camera, self.router.input, dt)
         if self.link is not None:  # a tick boundary: the network's cards and news come in
             self.link.before_frame(self.timeline, self.ui.speed, self.say)
         events = self.advance(dt)
         if self.link is not None:
             self.link.after_ticks()
-        self._direct(dt)
+        self.steering.direct(dt, self.ui, self.flux, self.timeline.cursor, self.names,
+                             (self.world, self.camera, self.at))
         if self.autosaves.due(self.now) and (failed := files.autosave(self.timeline)):
             self.say(failed)
         self.draw()
@@ -277,8 +273,7 @@ class App:
         """The town jumped: bubbles and the director's drama from another moment would lie,
         and no ticks are owed."""
         self.speech.lines.clear()
-        self.director.reset()
-        self.caption = ""
+        self.steering.reset()
         self.clock.fell_behind()
 
     def _switch(self, name: str) -> None:
@@ -313,15 +308,6 @@ class App:
             self.camera.resize(self.screen.get_size())
             self.settings.window_size = self.screen.get_size()
         self.widgets.layout(self.screen.get_rect(), self.ui.overlays["inspector"])
-
-    def _scroll(self, dt: float) -> None:
-        if self.ui.blocking is not None:
-            return
-        dx, dy = self.router.input.held_pan(pygame.key.get_pressed(), self.camera.viewport,
-                                            pygame.key.get_mods())
-        if dx or dy:
-            step = PAN_PX_PER_SECOND * min(dt, 0.1)
-            self.camera.pan(-dx * step, -dy * step)
 
     def _show_cursor(self, shown: bool) -> None:
         if shown != self._cursor_shown:
@@ -359,32 +345,12 @@ class App:
         for failure in card_failures(events):  # the feed says it too, but a card wants an answer
             self.say(fx.Say(failure, error=True))
         self.speech.hear(events, self.now)
-        self.director.observe(events)
-
-    def _direct(self, dt: float) -> None:
-        """The director picks what to follow; presenting, the camera glides toward it and the
-        caption line names it."""
-        speed = self.ui.speed
-        if speed != 0:
-            ticks_per_second = config.TICKS_PER_SECOND * (
-                speed if speed != MAX_SPEED else config.SPEEDS[-2])
-            self.director.keep_pace(ticks_per_second)
-        focus = self.director.update(self.timeline.cursor)
-        if not self.ui.presenting:
-            return
-        if focus is None:
-            self.caption = ""
-            return
-        self.caption = caption(focus, self.names)
-        who = [self.flux.index[c] for c in focus.participants if c in self.flux.index]
-        if who:
-            x, y = self.world.centre_of(who, self.at)
-            self.camera.ease_toward((x, y - FOLLOW_LIFT), 1 - math.exp(-dt / FOLLOW_SECONDS))
+        self.steering.director.observe(events)
 
     # --- drawing -------------------------------------------------------------------------------
 
     def view_state(self) -> ViewState:
-        return view_state(self.readout, self.ui, self.caption, self.now)
+        return view_state(self.readout, self.ui, self.steering.caption, self.now)
 
     def draw(self) -> None:
         if self.ui.features.isometric:  # else the widgets draw the flat scatter in its place
