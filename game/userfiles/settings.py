@@ -1,4 +1,5 @@
-"""Settings a person expects the app to remember: window size, speed, HUD visibility.
+"""Settings a person expects the app to remember: window size, speed, HUD visibility, the
+music and sound volumes and whether sound is muted.
 
 A window size out of bounds is brought within them (game/limits.py), the rest kept.
 
@@ -31,6 +32,9 @@ class Settings(BaseModel):
     speed_index: int = Field(default=1, ge=0, lt=len(config.SPEEDS))
     hud_visible: bool = True
     seen_hint: bool = False
+    music_volume: float = Field(default=0.4, ge=0.0, le=1.0)
+    sound_volume: float = Field(default=0.7, ge=0.0, le=1.0)
+    muted: bool = False
 
     @field_validator("window_size")
     @classmethod

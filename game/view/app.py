@@ -47,6 +47,7 @@ from game.view.link import Link
 from game.view.marks import draw_marks
 from game.view.reduce import reduce
 from game.view.routing import Router
+from game.view.sound import Sound
 from game.view.speech import Speech
 from game.view.sprites import SpriteBank
 from game.view.steering import Steering
@@ -68,7 +69,7 @@ class App:
 
     def __init__(self, timeline: Timeline, *, speed: int = 1, reproducible: bool = False,
                  assets: Assets | None = None, settings: Settings | None = None,
-                 autosave_seconds: float | None = None) -> None:
+                 autosave_seconds: float | None = None, sound: Sound | None = None) -> None:
         screen = pygame.display.get_surface()
         if screen is None:
             raise RuntimeError("App needs the window: call pygame.display.set_mode first")
@@ -88,6 +89,7 @@ class App:
                                hud_hidden=not self.ui.hud_shown)
         self.router = Router(self.widgets)
         self.steering = Steering()
+        self.sound = sound if sound is not None else Sound.silent(self.settings)
         self.running = True
         self.now = 0.0  # seconds of app time (sum of frame deltas)
         self._moved_at = 0.0  # app time of the last mouse motion
@@ -137,6 +139,7 @@ class App:
         if self.link is not None:  # a tick boundary: the network's cards and news come in
             self.link.before_frame(self.timeline, self.ui.speed, self.say)
         events = self.advance(dt)
+        self.sound.follow(self.at)
         if self.link is not None:
             self.link.after_ticks()
         self.steering.direct(dt, self.ui, self.flux, self.timeline.cursor, self.names,
@@ -227,6 +230,8 @@ class App:
                 self.settings.speed_index = index
             case fx.RememberHud(shown=shown):
                 self.settings.hud_visible = shown
+            case fx.ToggleSound():
+                self.say(fx.Say("sound off" if self.sound.toggle_mute() else "sound on"))
         return None
 
     def say(self, said: fx.Say) -> None:
@@ -345,6 +350,7 @@ class App:
         for failure in card_failures(events):  # the feed says it too, but a card wants an answer
             self.say(fx.Say(failure, error=True))
         self.speech.hear(events, self.now)
+        self.sound.hear(events, self.now)
         self.steering.director.observe(events)
 
     # --- drawing -------------------------------------------------------------------------------

@@ -133,6 +133,11 @@ class RememberHud:
     shown: bool
 
 
+@dataclass(frozen=True)
+class ToggleSound:
+    """Mute or unmute the window's sound (and remember it)."""
+
+
 Effect = (PlayCard | Seek | SeekLive | StepEvent | SwitchBranch | SaveTown | OpenFile
           | ReopenCrash | ListSaves | ForgetCrash | Screenshot | CameraMove | Quit | Say
-          | TraceFocus | Relayout | ReleaseMouse | RememberSpeed | RememberHud)
+          | TraceFocus | Relayout | ReleaseMouse | RememberSpeed | RememberHud | ToggleSound)

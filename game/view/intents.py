@@ -216,11 +216,16 @@ class Reopen:
     way: str
 
 
+@dataclass(frozen=True)
+class ToggleSound:
+    """Ctrl+M: mute or unmute the music and the sounds."""
+
+
 Intent = (SetSpeed | TogglePause | CycleSpeed | Cancel | Quit | Dismiss | Toggle | Open
           | Recentre | ZoomAt | PanBy | Resize | Choose | TapGround | ArmCard | Confirm
           | CardRefused | Scrub | JumpTo | StepEvent | JumpLive | SwitchBranch | TownOpened
           | Select | ChangeDetail | AskWhy | JumpToEvent | ShowFocus | Screenshot
-          | Narrate | SaveTown | OpenSave | Reopen)
+          | Narrate | SaveTown | OpenSave | Reopen | ToggleSound)
 
 
 # --- pointer intents: positions the app resolves against the map ------------------------------

@@ -31,6 +31,7 @@ from game.view.intents import (
     StepEvent,
     Toggle,
     TogglePause,
+    ToggleSound,
     ZoomAt,
 )
 
@@ -128,6 +129,7 @@ KEY_ROWS: tuple[KeyRow, ...] = (
            (Binding(pygame.K_s, SaveTown(), "S", Mod.CTRL),
             Binding(pygame.K_o, Open("picker"), "O", Mod.CTRL))),
     KeyRow("Ctrl+Q", "quit", _one(pygame.K_q, Quit(), "Q", Mod.CTRL)),
+    KeyRow("Ctrl+M", "mute or unmute sound", _one(pygame.K_m, ToggleSound(), "M", Mod.CTRL)),
     KeyRow("F1 or ?", "this help",
            (Binding(pygame.K_F1, Toggle("help"), "F1"),
             Binding(pygame.K_SLASH, Toggle("help"), "?", Mod.SHIFT))),

@@ -5,7 +5,8 @@ offscreen.
 
 `ScriptPlayer` applies the steps due at each frame; `play_script` plays a whole script and
 `play_span` a stretch of a saved history, each handing every frame to an optional sink (the
-video writer). Neither reads nor writes the person's settings or autosave.
+video writer). Neither reads nor writes the person's settings or autosave, and neither makes
+a sound unless asked (`sound=True`: `--sound`).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from game.view.intents import (
     Toggle,
     ZoomAt,
 )
+from game.view.sound import Sound
 from game.view.window import FrameHook, FrameSink, open_window, run_frames
 
 __all__ = ["FrameSink", "ScriptPlayer", "frames_for", "play_script", "play_span"]
@@ -115,7 +117,7 @@ class ScriptPlayer:
 
 
 def play_script(script: DemoScript, where: str, *, window: bool,
-                on_frame: FrameSink | None = None) -> int:
+                on_frame: FrameSink | None = None, sound: bool = False) -> int:
     """Play a script from its town's first tick; returns the frames shown.
 
     In a window the frames are paced at the script's fps and closing the window ends the demo;
@@ -124,11 +126,12 @@ def play_script(script: DemoScript, where: str, *, window: bool,
     """
     timeline = Timeline(script.scenario, script.seed)
     player = ScriptPlayer(script, where)
-    return _play(timeline, 1, script.frames, script.fps, window, player.play, on_frame)
+    return _play(timeline, 1, script.frames, script.fps, window, player.play, on_frame, sound)
 
 
 def play_span(timeline: Timeline, start: int, end: int, speed: int, *, hud: bool = False,
-              fps: int = config.FRAME_RATE, on_frame: FrameSink | None = None) -> int:
+              fps: int = config.FRAME_RATE, on_frame: FrameSink | None = None,
+              sound: bool = False) -> int:
     """Play the timeline's current branch from tick `start` to `end` at `speed`, offscreen, in
     presentation mode (or with the full HUD); returns the frames shown."""
     if speed <= 0:
@@ -140,7 +143,7 @@ def play_span(timeline: Timeline, start: int, end: int, speed: int, *, hud: bool
         if frame == 0 and not hud:
             app.apply(Toggle("presentation"))
 
-    return _play(timeline, speed, frames, fps, False, present, on_frame)
+    return _play(timeline, speed, frames, fps, False, present, on_frame, sound)
 
 
 def frames_for(ticks: int, speed: int, fps: int = config.FRAME_RATE) -> int:
@@ -149,13 +152,15 @@ def frames_for(ticks: int, speed: int, fps: int = config.FRAME_RATE) -> int:
 
 
 def _play(timeline: Timeline, speed: int, frames: int, fps: int, window: bool,
-          before: FrameHook, on_frame: FrameSink | None) -> int:
+          before: FrameHook, on_frame: FrameSink | None, sound: bool = False) -> int:
     """The app's own frame loop at a fixed 1/fps: paced and shown in a window, else as fast as
     frames are drawn."""
     pygame.display.init()
     try:
         open_window(config.WINDOW_SIZE, resizable=window)
-        app = App(timeline, speed=speed, reproducible=True, settings=Settings(seen_hint=True))
+        settings = Settings(seen_hint=True)
+        app = App(timeline, speed=speed, reproducible=True, settings=settings,
+                  sound=Sound.start(settings) if sound else None)
         return run_frames(app, frames, fixed_dt=1 / fps, pace=fps if window else None,
                           show=window, before=before, on_frame=on_frame)
     finally:

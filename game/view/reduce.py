@@ -50,6 +50,7 @@ from game.view.intents import (
     TapGround,
     Toggle,
     TogglePause,
+    ToggleSound,
     TownOpened,
     ZoomAt,
 )
@@ -93,7 +94,7 @@ def _switched_off(state: UiState, intent: Intent) -> str | None:
 
 
 def _pass_on(intent: Quit | Recentre | ZoomAt | PanBy | Resize | Screenshot | SaveTown
-             ) -> fx.Effect:
+             | ToggleSound) -> fx.Effect:
     """Intents the UI state does not hold: straight to the app."""
     match intent:
         case Quit():
@@ -110,6 +111,8 @@ def _pass_on(intent: Quit | Recentre | ZoomAt | PanBy | Resize | Screenshot | Sa
             return fx.Screenshot()
         case SaveTown():
             return fx.SaveTown()
+        case ToggleSound():
+            return fx.ToggleSound()
 
 
 # --- speed -------------------------------------------------------------------------------------
@@ -160,7 +163,7 @@ def _windows(state: UiState, intent: Toggle | Open | Dismiss | Cancel | OpenSave
             return _cancel(state)
         case OpenSave(path=path):
             answered = (fx.ForgetCrash(),) if "reopen" in state.modals else ()
-            closed = _close(_close(state, "picker"), "reopen")
+            closed = _close(_close(_close(state, "picker"), "reopen"), "continue")
             return closed, (*answered, fx.OpenFile(path))
         case Reopen(way=way):
             closed = _close(state, "reopen")
