@@ -34,7 +34,7 @@ from game.sim.townmap import REGION_NAMES
 from game.trace import store
 from game.trace.monoid import TraceIndex
 from game.trace.timeline import Timeline
-from game.userfiles import logs
+from game.userfiles import logs, paths
 from game.userfiles.jsonfile import JsonFileError, first_problem, read_json
 from game.userfiles.storage import atomic_writer
 from game.wire import commands as wire
@@ -169,6 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--speed", type=_speed, default=None,
                         help="0 (pause), 1, 2, 4, 8, 16 or -1 (max); default: the last speed")
     parser.add_argument("--load", type=_path, metavar="FILE.town", help="open a saved history")
+    parser.add_argument("--continue", dest="resume", action="store_true",
+                        help="continue the last session (open its autosave)")
     parser.add_argument("--start-tick", type=_tick, default=0,
                         help="run the town headless this far before the window opens "
                         "(with --load: open the history at this tick)")
@@ -249,6 +251,8 @@ def _add_show_commands(sub: Subparsers[_Parser]) -> None:
     show = sub.add_parser("demo", help="play a scripted demo in the window, then close it")
     show.add_argument("script", nargs="?", type=_path, metavar="SCRIPT.json",
                       help="a demo script (default: the built-in one-minute demo)")
+    show.add_argument("--sound", action="store_true",
+                      help="play the music and sounds (a demo is silent without it)")
 
     render = sub.add_parser("render", help="render a saved history or a demo script to a video "
                             "(.mp4 or .gif, 1280x720, 60 fps), without a window")
@@ -761,6 +765,8 @@ def cmd_window(args: argparse.Namespace) -> int:
 
     if args.screenshot is not None:
         check_output(args.screenshot)
+    if args.resume:
+        args.load = _last_session(args.load)
     if args.load is not None and args.frames is not None:
         # A counted (headless) run has nobody to read a problem in the window: a file that
         # cannot be opened fails the run instead of showing the default town.
@@ -794,6 +800,17 @@ def cmd_window(args: argparse.Namespace) -> int:
         return 1
 
 
+def _last_session(load: str | None) -> str:
+    """--continue: the autosave the last session left, or one line saying why there is none."""
+    if load is not None:
+        raise CliError("--continue and --load: choose one history to open")
+    autosave = paths.autosave_path(1)
+    if not autosave.is_file():
+        raise CliError(f"nothing to continue: no autosave in {autosave.parent} "
+                       f"(a session autosaves every few minutes and when it closes)")
+    return str(autosave)
+
+
 def _script(arg: str | None) -> tuple[demo.DemoScript, str]:
     """The demo script a command names: a file, or the built-in one for None or 'default'."""
     try:
@@ -811,7 +828,7 @@ def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
 
     logs.setup()
     try:
-        play_script(script, where, window=True)
+        play_script(script, where, window=True, sound=args.sound)
     except demo.DemoError as err:
         raise CliError(str(err)) from None
     return 0

@@ -1,6 +1,8 @@
 """The window's file work: saving the history (Ctrl+S, autosave), screenshots (F12 and
 --screenshot, written whole or not at all), opening a
-.town file (Ctrl+O, --load, the reopen prompt after a crash) and the town a window starts on.
+.town file (Ctrl+O, --load, the reopen prompt after a crash) and the town a window starts on;
+what a save holds at a glance (`SaveSummary`: read from the file, nothing re-simulated) for
+the open dialog and the offer to continue the last session.
 
 Autosaves rotate (`autosave-1.town` newest … `autosave-5.town`), so no autosave ever replaces
 the only copy of a history; one that cannot be read is renamed aside at start, not overwritten.
@@ -18,10 +20,12 @@ import os
 import re
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pygame
 
+from game import config
 from game.trace import store
 from game.trace.timeline import Timeline
 from game.userfiles import paths
@@ -175,6 +179,65 @@ def open_at_start(path: str) -> tuple[Timeline | None, Say]:
         log.warning("%s", err)
         return None, Say(str(err), error=True)
     return timeline, Say(f"opened {Path(path).name} at its start, paused")
+
+
+@dataclass(frozen=True)
+class SaveSummary:
+    """A .town file at a glance: when it was written, its town, how far its history reaches
+    (the last day any branch reaches), its branches and its cards."""
+
+    path: Path
+    modified: float  # seconds since the epoch
+    scenario: str
+    seed: int
+    day: int
+    branches: int
+    cards: int
+
+    @property
+    def date(self) -> str:
+        return time.strftime("%Y-%m-%d %H:%M", time.localtime(self.modified))
+
+    @property
+    def contents(self) -> str:
+        """"2 branches · 4 cards"."""
+        return (f"{_count(self.branches, 'branch', 'branches')} · "
+                f"{_count(self.cards, 'card', 'cards')}")
+
+    @property
+    def told(self) -> str:
+        """"town seed 7 · day 3 · 2 branches · 4 cards"."""
+        return f"{self.scenario} seed {self.seed} · day {self.day} · {self.contents}"
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def summarize(path: Path) -> SaveSummary:
+    """What the save at `path` holds, from the file alone (parsed and checked, nothing
+    simulated). Raises store.SaveError (naming the file) when it cannot be read."""
+    try:
+        modified = path.stat().st_mtime
+    except OSError as err:
+        raise store.SaveError(f"cannot open {path}: {err.strerror or err}") from None
+    record = store.read(path)
+    reached = max(b.head for b in record.branches) if record.branches else 0
+    return SaveSummary(path, modified, record.scenario, record.seed,
+                       reached // config.DAY_TICKS + 1, len(record.branches),
+                       sum(len(b.perturbations) for b in record.branches))
+
+
+def last_session() -> SaveSummary | None:
+    """The autosave the last session left, if there is one to continue."""
+    path = paths.autosave_path(1)
+    if not path.is_file():
+        return None
+    try:
+        return summarize(path)
+    except store.SaveError as err:
+        log.warning("%s", err)
+        return None
 
 
 def first_town(scenario: str, seed: int, start_tick: int, load: str | None

@@ -1,4 +1,4 @@
-"""Modal boxes and drawings over the map: the help overlay, the save-file picker, coalition lines
+"""Modal boxes and drawings over the map: the help overlay, coalition lines
 and the rings that mark a card's candidate targets or a focused event's participants.
 
 The modals are widgets (`layout`, `draw`, `handle`); the map drawings are functions over the
@@ -7,23 +7,18 @@ world's citizen layout. Never imports the timeline or the flux.
 
 from __future__ import annotations
 
-import logging
-import os
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
 import numpy as np
 import pygame
 
 from game.view.assets import Assets
 from game.view.hud import LINE_H, PAD, UI_SCALE, Faces, Texts, shade
-from game.view.input import Dismiss, Intent, OpenSave, Toggle
+from game.view.input import Intent, Toggle
 from game.view.keys import KEY_ROWS
-from game.view.palette import BRIGHT, CHOSEN_ROW, DIM, OUTLINE, TEXT, WARN, Colour
+from game.view.palette import BRIGHT, DIM, OUTLINE, TEXT, WARN, Colour
 from game.view.viewstate import ViewState
 from game.view.world import CitizenLayout, text_scale
-
-log = logging.getLogger(__name__)
 
 MOUSE_HELP: tuple[tuple[str, str], ...] = (
     ("left click", "select a citizen"),
@@ -141,110 +136,6 @@ class HelpOverlay:
             off = self.texts.fit("switched off for this town: " + ", ".join(view.switched_off),
                                  r.w - 2 * PAD)
             surface.blit(self.texts.get(off, WARN), (r.x + PAD, r.bottom - PAD - 2 * LINE_H))
-
-
-class FilePicker:
-    """Ctrl+O: the saved towns, newest first. Click one (or ↑ ↓ Enter) to open; Esc closes."""
-
-    TITLE = "open a town"
-
-    def __init__(self, assets: Assets) -> None:
-        self.texts = Texts(assets)
-        self.faces = Faces(assets)
-        self.rect = pygame.Rect(0, 0, 0, 0)
-        self.screen = pygame.Rect(0, 0, 0, 0)
-        self.folder = ""
-        self.files: list[Path] = []
-        self.unreadable = 0  # *.town entries that are no readable file (a dangling link, say)
-        self.rows: list[tuple[pygame.Rect, Path]] = []
-        self.chosen = 0
-
-    def open(self, folder: Path) -> None:
-        self.folder = str(folder)
-        found, self.unreadable = readable_towns(folder)
-        self.files = [path for _, path in sorted(found, key=lambda f: (-f[0], f[1].name))]
-        self.chosen = 0
-
-    def layout(self, rect: pygame.Rect) -> None:
-        self.screen = rect
-        w = min(rect.w - 2 * PAD, 300 * UI_SCALE)
-        h = min(rect.h - 2 * PAD, (max(len(self.files), 1) + 4) * LINE_H + 2 * PAD)
-        self.rect = pygame.Rect(0, 0, w, h)
-        self.rect.center = rect.center
-
-    def hit(self, pos: tuple[int, int]) -> bool:
-        return True
-
-    def handle(self, event: pygame.event.Event) -> Intent | None:
-        if event.type == pygame.KEYDOWN:
-            if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER) and self.files:
-                return OpenSave(str(self.files[self.chosen]))
-            if event.key in (pygame.K_DOWN, pygame.K_UP) and self.files:
-                step = 1 if event.key == pygame.K_DOWN else -1
-                self.chosen = (self.chosen + step) % len(self.files)
-                return None
-            return Dismiss() if event.key == pygame.K_ESCAPE else None
-        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
-            for row, path in self.rows:
-                if row.collidepoint(event.pos):
-                    return OpenSave(str(path))
-            return None if self.rect.collidepoint(event.pos) else Dismiss()
-        if event.type == pygame.MOUSEMOTION:
-            for k, (row, _) in enumerate(self.rows):
-                if row.collidepoint(event.pos):
-                    self.chosen = k
-        return None
-
-    def draw(self, surface: pygame.Surface, view: ViewState) -> None:
-        self.layout(self.screen)
-        shade(surface, self.screen, 120)
-        r = self.rect
-        self.faces.panel(surface, r)
-        surface.blit(self.texts.get(self.TITLE, BRIGHT), (r.x + PAD, r.y + PAD))
-        folder = self.texts.fit(self.folder, r.w - 2 * PAD)
-        surface.blit(self.texts.get(folder, DIM), (r.x + PAD, r.y + PAD + LINE_H))
-        y = r.y + PAD + 2 * LINE_H + UI_SCALE * 2
-        self.rows = []
-        for k, path in enumerate(self.files):
-            if y + LINE_H > r.bottom - PAD - LINE_H:
-                break
-            row = pygame.Rect(r.x + UI_SCALE * 3, y, r.w - UI_SCALE * 6, LINE_H)
-            self.rows.append((row, path))
-            if k == self.chosen:
-                surface.fill(CHOSEN_ROW, row)
-            name = self.texts.fit(path.name, r.w - 2 * PAD)
-            surface.blit(self.texts.get(name, TEXT), (r.x + PAD, y + UI_SCALE * 2))
-            y += LINE_H
-        if not self.files:
-            surface.blit(self.texts.get("no saved towns yet (Ctrl+S saves)", TEXT),
-                         (r.x + PAD, y))
-        hint = "click or Enter opens · Esc closes"
-        if self.unreadable:
-            hint += f" · {self.unreadable} unreadable not listed"
-        surface.blit(self.texts.get(hint, DIM), (r.x + PAD, r.bottom - PAD - LINE_H))
-
-
-def readable_towns(folder: Path) -> tuple[list[tuple[float, Path]], int]:
-    """The `*.town` files in `folder` that can be read, with their times of change, and how
-    many other `*.town` entries there are (dangling links, folders, unreadable files)."""
-    found: list[tuple[float, Path]] = []
-    unreadable = 0
-    try:
-        entries = list(folder.glob("*.town")) if folder.is_dir() else []
-    except OSError as err:
-        log.warning("cannot list %s: %s", folder, err)
-        return [], 0
-    for path in entries:
-        try:
-            info = path.stat()  # follows links: a dangling one fails here
-            if not path.is_file() or not os.access(path, os.R_OK):
-                raise PermissionError("not a readable file")
-        except OSError as err:
-            log.warning("not listing %s: %s", path, err)
-            unreadable += 1
-            continue
-        found.append((info.st_mtime, path))
-    return found, unreadable
 
 
 def draw_coalitions(surface: pygame.Surface, layout: CitizenLayout,

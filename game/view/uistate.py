@@ -21,6 +21,7 @@ from game.switches import ALL_ON, Switches
 # on top. The branch list is a pop-up: the HUD and the map still answer while it is open.
 WINDOWS: Mapping[str, bool] = MappingProxyType({
     "reopen": True, "quit": True, "picker": True, "help": True, "branches": False,
+    "continue": True,
 })
 # Switches a person flips with one key (H, Tab, C, P), all off or on independently.
 OVERLAYS: tuple[str, ...] = ("hud", "inspector", "coalitions", "presentation")

@@ -15,9 +15,11 @@ from game.view.assets import Assets
 from game.view.hand import ARMED_RISE, CardHand
 from game.view.hud import PAD, Hint, QuitPrompt, Texts, Toasts, TopBar, Widget
 from game.view.inspector import CitizenCard, EventFeed, Scatter
-from game.view.overlays import FilePicker, HelpOverlay
+from game.view.overlays import HelpOverlay
 from game.view.palette import NIGHT
+from game.view.picker import FilePicker
 from game.view.presentation import CaptionLine, Narration
+from game.view.resume import ContinuePrompt
 from game.view.timebar import BranchList, TimelineBar
 from game.view.uistate import WINDOWS, UiState
 from game.view.viewstate import ViewState
@@ -53,10 +55,11 @@ class Widgets:
         self.help = HelpOverlay(assets, log_path)
         self.picker = FilePicker(assets)
         self.reopen = crash.ReopenPrompt(assets)
+        self.resume = ContinuePrompt(assets)
         self.labels = Texts(assets)  # the chosen targets' roles, over their heads on the map
         self._windows: dict[str, Widget] = {
             "reopen": self.reopen, "quit": self.prompt, "picker": self.picker,
-            "help": self.help, "branches": self.branch_list}
+            "help": self.help, "branches": self.branch_list, "continue": self.resume}
         self.town_rect = pygame.Rect(0, 0, 0, 0)
         self.screen = pygame.Rect(0, 0, 0, 0)
         self._column_bottom = 0  # where the inspector column ends
@@ -85,7 +88,7 @@ class Widgets:
     def layout(self, screen: pygame.Rect, inspector: bool) -> None:
         self.screen = screen
         for widget in (self.top_bar, self.timebar, self.prompt, self.help, self.picker,
-                       self.reopen, self.caption_line):
+                       self.reopen, self.resume, self.caption_line):
             widget.layout(screen)
         self.branch_list.layout(self.timebar.branch_anchor())
         hand_h = CardHand.HEIGHT

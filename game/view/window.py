@@ -29,7 +29,9 @@ from game.view import crash, files
 from game.view.app import App
 from game.view.assets import resource_path
 from game.view.effects import Say
+from game.view.intents import Open
 from game.view.link import Joined, Link, Sharing
+from game.view.sound import Sound
 
 TITLE = "Agent Town"
 FPS_CAP = config.FRAME_RATE
@@ -135,12 +137,13 @@ def run_app(scenario: str = "town", seed: int = 7, frames: int | None = None,
     try:
         open_window(prefs.window_size)
         app = App(timeline, speed=MAX_SPEED if joined else speed, reproducible=counted,
-                  settings=prefs, autosave_seconds=None if counted else files.AUTOSAVE_SECONDS)
+                  settings=prefs, autosave_seconds=None if counted else files.AUTOSAVE_SECONDS,
+                  sound=None if counted else Sound.start(prefs))
         if problem is not None:
             app.say(problem)
         link = app.link = joined or _share(app, network)
         if not counted:
-            _greet(app, settings_problem)
+            _greet(app, settings_problem, offer_continue=load is None and joined is None)
         try:
             run_frames(app, frames, fixed_dt=FIXED_DT if counted else None)
         except Exception as error:
@@ -176,9 +179,10 @@ def _share(app: App, network: Network) -> Sharing | None:
     return sharing
 
 
-def _greet(app: App, settings_problem: str | None) -> None:
+def _greet(app: App, settings_problem: str | None, offer_continue: bool = True) -> None:
     """A person's window (not a counted run): clear what killed writes left in our folders,
-    say once what could not be used (set aside), and offer to reopen a crashed history."""
+    say once what could not be used (set aside), and offer to reopen a crashed history — or,
+    on a window not opened on a file, to continue the last session's autosave."""
     clean_stale(paths.own_folders())
     if settings_problem is not None:
         app.say(Say(settings_problem, error=True))
@@ -186,3 +190,7 @@ def _greet(app: App, settings_problem: str | None) -> None:
         app.say(said)
     if (note := crash.pending()) is not None:
         app.offer_reopen(note)
+    elif offer_continue and (last := files.last_session()) is not None:
+        app.widgets.resume.offer(last)
+        app.widgets.resume.layout(app.screen.get_rect())
+        app.apply(Open("continue"))
