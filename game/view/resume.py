@@ -11,9 +11,9 @@ import pygame
 
 from game.view.assets import Assets
 from game.view.files import SaveSummary
-from game.view.hud import LINE_H, PAD, UI_SCALE, MessageBox
+from game.view.hud import LINE_H, PAD, UI_SCALE, MessageBox, shade
 from game.view.input import Dismiss, Intent, OpenSave, Quit, key_intent
-from game.view.palette import BRIGHT, DIM, TEXT
+from game.view.palette import BRIGHT, DIM, INK, TEXT
 from game.view.viewstate import ViewState
 
 BUTTON_W = 90 * UI_SCALE
@@ -52,11 +52,13 @@ class ContinuePrompt(MessageBox):
                         pygame.Rect(self.rect.centerx + PAD // 2, y, BUTTON_W, BUTTON_H)]
 
     def draw(self, surface: pygame.Surface, view: ViewState) -> None:
+        shade(surface, surface.get_rect(), 120)  # the fresh town waits behind the question
         super().draw(surface, view)
         for k, (button, label) in enumerate(zip(self.buttons, CHOICES, strict=True)):
             self.faces.button(surface, button, hover=k == self.hover)
-            text = self.texts.get(label, BRIGHT if k == 0 else TEXT)
-            surface.blit(text, text.get_rect(center=button.center))
+            text = self.texts.get(label, INK)
+            surface.blit(text, text.get_rect(center=(button.centerx,
+                                                      button.centery + UI_SCALE)))
 
     def handle(self, event: pygame.event.Event) -> Intent | None:
         if self.save is None:
