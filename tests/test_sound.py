@@ -211,3 +211,12 @@ def test_a_demo_is_silent_unless_asked() -> None:
     mixers.clear()
     playback.play_script(script, "test", window=False, on_frame=sink, sound=True)
     assert None not in mixers
+
+
+def test_sound_files_that_cannot_be_read_leave_a_silent_window_and_no_mixer(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setattr("game.view.sound.SOUND_DIR", ("assets", "no-such-folder"))
+    with caplog.at_level(logging.WARNING, logger="game.view.sound"):
+        sound = Sound.start(Settings())
+    assert not sound.on and pygame.mixer.get_init() is None
+    assert len(caplog.records) == 1

@@ -131,8 +131,9 @@ class Sound:
             pygame.mixer.set_reserved(len(AMBIENT))
             sounds = {name: pygame.mixer.Sound(str(resource_path(*SOUND_DIR, f"{name}.wav")))
                       for name in (*AMBIENT, *(c.name for c in CUES.values()))}
-        except (pygame.error, OSError, FileNotFoundError) as err:
+        except (pygame.error, OSError) as err:
             log.warning("no sound: %s", err)
+            pygame.mixer.quit()  # a mixer opened for files that could not be read
             return cls.silent(settings)
         sound = cls(sounds, settings)
         sound._begin()
