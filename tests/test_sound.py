@@ -24,6 +24,7 @@ from game import config
 from game.demos.script import DemoScript
 from game.sim.events import Event
 from game.trace.timeline import Timeline
+from game.userfiles import settings as user_settings
 from game.userfiles.settings import Settings
 from game.view import playback
 from game.view.app import App
@@ -155,6 +156,7 @@ def test_no_audio_device_is_one_log_line_and_a_silent_window(
 DISK_CHECK = """
 import time
 from game.sim.events import Event
+from game.userfiles import settings as user_settings
 from game.userfiles.settings import Settings
 from game.view.sound import Sound
 sound = Sound.start(Settings())
@@ -220,3 +222,13 @@ def test_sound_files_that_cannot_be_read_leave_a_silent_window_and_no_mixer(
         sound = Sound.start(Settings())
     assert not sound.on and pygame.mixer.get_init() is None
     assert len(caplog.records) == 1
+
+
+def test_the_volumes_and_mute_are_remembered_with_the_settings(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    user_settings.save(Settings(music_volume=0.25, sound_volume=0.5, muted=True), path)
+    loaded, problem = user_settings.load(path)
+    assert problem is None
+    assert (loaded.music_volume, loaded.sound_volume, loaded.muted) == (0.25, 0.5, True)
+    assert (Settings().music_volume, Settings().sound_volume, Settings().muted) == (
+        0.4, 0.7, False)
