@@ -196,7 +196,7 @@ class SaveSummary:
 
     @property
     def date(self) -> str:
-        return time.strftime("%Y-%m-%d %H:%M", time.localtime(self.modified))
+        return local_date(self.modified)
 
     @property
     def contents(self) -> str:
@@ -208,6 +208,11 @@ class SaveSummary:
     def told(self) -> str:
         """"town seed 7 · day 3 · 2 branches · 4 cards"."""
         return f"{self.scenario} seed {self.seed} · day {self.day} · {self.contents}"
+
+
+def local_date(seconds: float) -> str:
+    """A file's time as a person reads it: "2026-11-30 16:24", local time."""
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(seconds))
 
 
 def _count(n: int, one: str, many: str) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import os
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import pygame
 
 from game.trace import store
 from game.view.assets import Assets
-from game.view.files import SaveSummary, summarize
+from game.view.files import SaveSummary, local_date, summarize
 from game.view.hud import LINE_H, PAD, UI_SCALE, Faces, Texts, shade
 from game.view.input import Dismiss, Intent, OpenSave
 from game.view.palette import BRIGHT, CHOSEN_ROW, DIM, SUNKEN, TEXT, WARN
@@ -43,7 +42,7 @@ class Listed:
 
     @property
     def date(self) -> str:
-        return time.strftime("%Y-%m-%d %H:%M", time.localtime(self.modified))
+        return local_date(self.modified)
 
     @property
     def told(self) -> str:
