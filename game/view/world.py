@@ -194,6 +194,11 @@ class World:
         lamps.sort(key=lambda p: math.atan2(p[1] - cy, p[0] - cx))
         return [(x, y - top) for x, y in (iso.to_screen(gx + 0.5, gy + 0.5) for gx, gy in lamps)]
 
+    @property
+    def terrain_native(self) -> pygame.Surface:
+        """Every ground tile at native size (the minimap shrinks it)."""
+        return self._terrain_native
+
     # --- per frame -----------------------------------------------------------------------------
 
     def lay_out(self, at: float, now: float, camera: Camera) -> CitizenLayout:
