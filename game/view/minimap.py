@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 import pygame
 
 from game.projections.coalitions import CoalitionView
@@ -23,6 +24,8 @@ from game.view.input import Intent
 from game.view.intents import CentreOn
 from game.view.palette import BACKDROP, BROWN, OUTLINE, SAND, WHITE, Colour, coalition_colour
 from game.view.world import World
+
+FloatArray = npt.NDArray[np.float64]
 
 WIDTH = 128 * UI_SCALE  # at most: a third of the map's area in a narrow window
 DOT = UI_SCALE  # a citizen's dot, px square
@@ -139,7 +142,7 @@ class Minimap:
         colours = [UNALLIED if k < 0 else coalition_colour(k) for k in slot.tolist()]
         surface.fblits([(self._dot(c), (x, y)) for c, x, y in zip(colours, xs, ys, strict=True)])
 
-    def to_map_arrays(self, wx: np.ndarray, wy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def to_map_arrays(self, wx: FloatArray, wy: FloatArray) -> tuple[FloatArray, FloatArray]:
         """`to_map` for arrays of world points."""
         x0, y0, _, _ = self.bounds
         return self.rect.x + (wx - x0) * self.scale, self.rect.y + (wy - y0) * self.scale
