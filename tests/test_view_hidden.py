@@ -1,5 +1,7 @@
 """Citizens behind buildings and trees are seen through them: the part a wall hides is drawn
-as an outlined silhouette, so a ringed candidate is never a ring round nobody."""
+as an outlined silhouette, so a ringed candidate is never a ring round nobody. Target tags keep
+off the region signs and each other.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from game.view import hidden
 from game.view.app import App
 from game.view.assets import Assets
 from game.view.intents import ArmCard
+from game.view.overlays import draw_labels
 from game.view.world import FEET_X, FEET_Y, FRAME_H, FRAME_W, World
 
 
@@ -89,3 +92,32 @@ def test_a_citizen_in_front_of_a_building_gets_no_silhouette(app: App) -> None:
     _, plain = drawn(app, igor, front, see_through=False)
     _, marked = drawn(app, igor, front, see_through=True)
     assert plain == marked
+
+
+def test_a_target_tag_climbs_over_a_region_sign_and_another_tag(app: App) -> None:
+    layout = app.world.layout
+    assert layout is not None
+    screen = app.screen.get_rect()
+    sign = next(r for r in app.world.sign_rects if screen.contains(r.inflate(0, 400)))
+
+    def alone() -> pygame.Rect:
+        """Where citizen 0's tag goes with nothing to keep off."""
+        tag = pygame.Surface(app.screen.get_size(), pygame.SRCALPHA)
+        draw_labels(tag, layout, app.widgets.labels, [(0, "subject")])
+        box: pygame.Rect = pygame.mask.from_surface(tag).get_bounding_rects()[0]
+        return box
+
+    # two citizens standing where their tags would cover the sign, and each other
+    layout.visible[:2] = True
+    layout.feet_x[0] = layout.feet_x[1] = sign.centerx
+    for y in range(sign.bottom, sign.bottom + 200):
+        layout.feet_y[0] = layout.feet_y[1] = y
+        if alone().colliderect(sign):
+            break
+    assert alone().colliderect(sign)
+    tags = pygame.Surface(app.screen.get_size(), pygame.SRCALPHA)
+    draw_labels(tags, layout, app.widgets.labels, [(0, "subject"), (1, "speaker")],
+                avoid=app.world.sign_rects)
+    boxes = pygame.mask.from_surface(tags).get_bounding_rects()
+    assert len(boxes) == 2 and not boxes[0].colliderect(boxes[1])
+    assert all(box.collidelist(app.world.sign_rects) < 0 for box in boxes)

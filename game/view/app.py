@@ -364,7 +364,7 @@ class App:
             self.world.draw(self.screen, self.camera, light_at(self.at), self.now,
                             self.ui.selected, self.router.hover, area.top)
             coalitions = self.readout.coalitions()
-            draw_marks(self.screen, layout, self.flux.state, self.ui, self.widgets.labels,
+            draw_marks(self.screen, self.world, self.flux.state, self.ui, self.widgets.labels,
                        coalitions)
             self.speech.draw(self.screen, layout, self.now, area, self.ui.selected)
             if self.ui.overlays["minimap"] and self.ui.hud_shown:

@@ -124,6 +124,7 @@ class World:
         self._occluders = Occluders(self._static_rects(), self._static_depth,
                                     Frame((FRAME_W, FRAME_H), (FEET_X, FEET_Y)))
         self._signs = self._sign_points()
+        self.sign_rects: list[pygame.Rect] = []  # where the region signs were last drawn
         self._lamp_tops = self._square_lamps()
 
     # --- construction --------------------------------------------------------------------------
@@ -414,6 +415,7 @@ class World:
             blits.append((label, (round(sx) - label.get_width() // 2,
                                   _below(round(sy) - label.get_height(), label, top))))
         surface.fblits(blits)
+        self.sign_rects = [label.get_rect(topleft=at) for label, at in blits]
 
     def _draw_name(self, surface: pygame.Surface, layout: CitizenLayout, i: int,
                    top: int) -> None:
