@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 MOUSE_HELP: tuple[tuple[str, str], ...] = (
     ("left click", "select a citizen"),
+    ("double-click a citizen", "follow them (pan to stop)"),
     ("drag, right drag", "move the view"),
     ("wheel", "zoom the map"),
     ("wheel on the card", "more or less detail"),
@@ -37,8 +38,9 @@ MOUSE_HELP: tuple[tuple[str, str], ...] = (
     ("click the track", "jump to that tick"),
     ("click a flag", "jump to that card"),
     ("click a diamond", "jump to that story moment"),
-    ("click an event", "jump to it, light its causes"),
-    ("click a scatter dot", "select that citizen"),
+    ("click an event", "jump there, light its causes"),
+    ("click a scatter dot", "select that citizen, go there"),
+    ("click the minimap (N)", "go there"),
     ("timeline buttons", "step, play, speed, live, branch"),
 )
 GAP = 12 * UI_SCALE  # between the help's columns
