@@ -39,13 +39,17 @@ def app(assets: Assets, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> App:
 
 
 def expected_centre(app: App, citizens: list[int], at: float) -> tuple[float, float]:
-    """Where the camera should centre to show `citizens` at tick `at`: the middle of the
-    tiles they stand on (native px), lifted to their bodies, as near as the map's edge
-    allows."""
+    """The camera centre that shows `citizens` at tick `at` in the middle of the map's part
+    of the window (beside the inspector, above the cards): the middle of the tiles they stand
+    on (native px), lifted to their bodies, as near as the map's edge allows."""
     points = [iso.to_screen(gx + 0.5, gy + 0.5)
               for gx, gy in (app.flux.position(i, at) for i in citizens)]
     x = sum(p[0] for p in points) / len(points)
     y = sum(p[1] for p in points) / len(points) - FOLLOW_LIFT
+    w, h = app.camera.viewport
+    area = app.widgets.map_area(app.ui)
+    x += (w / 2 - area.centerx) / app.camera.zoom
+    y += (h / 2 - area.centery) / app.camera.zoom
     x0, y0, x1, y1 = app.camera.bounds
     return min(max(x, x0), x1), min(max(y, y0), y1)
 
@@ -60,9 +64,10 @@ def centre(app: App) -> tuple[float, float]:
 
 
 def tile_in_the_middle(app: App) -> tuple[int, int]:
-    """The tile under the middle of the window, at the height of a citizen's body."""
-    w, h = app.camera.viewport
-    return iso.tile_at(*app.camera.to_world(w / 2, h / 2 + FOLLOW_LIFT * app.camera.zoom))
+    """The tile under the middle of the map's part of the window, at the height of a
+    citizen's body."""
+    x, y = app.widgets.map_area(app.ui).center
+    return iso.tile_at(*app.camera.to_world(x, y + FOLLOW_LIFT * app.camera.zoom))
 
 
 def far_standing_citizen(app: App) -> int:

@@ -142,7 +142,7 @@ class App:
         if self.link is not None:
             self.link.after_ticks()
         self.steering.direct(dt, self.ui, self.flux, self.timeline.cursor, self.names,
-                             (self.world, self.camera, self.at))
+                             (self.world, self.camera, self.at, self.widgets.map_area(self.ui)))
         if self.autosaves.due(self.now) and (failed := files.autosave(self.timeline)):
             self.say(failed)
         self.draw()

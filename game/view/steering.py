@@ -107,20 +107,22 @@ class Steering:
         self.goal = aim(world, citizens, at)
 
     def direct(self, dt: float, ui: UiState, flux: TownFlux, cursor: int,
-               names: Mapping[str, str], glide: tuple[World, Camera, float]) -> None:
+               names: Mapping[str, str], glide: tuple[World, Camera, float, pygame.Rect]
+               ) -> None:
         """Move the camera a frame's worth: toward a followed citizen (until the selection
         moves off them), toward where something happened, or, presenting, toward what the
-        director picks (its caption line names it). `glide` is the world, the camera and the
-        fractional tick shown."""
-        world, camera, at = glide
+        director picks (its caption line names it). `glide` is the world, the camera, the
+        fractional tick shown and the part of the window the map shows in, whose middle the
+        camera brings them to."""
+        world, camera, at, area = glide
         if self.following is not None and ui.selected != self.following:
             self.following = None
         self._direct_presentation(ui, flux, cursor, names)
         if self.following is not None:
-            camera.ease_toward(aim(world, (self.following,), at),
-                               1 - math.exp(-dt / TRACK_SECONDS))
+            point = _middle(camera, area, aim(world, (self.following,), at))
+            camera.ease_toward(point, 1 - math.exp(-dt / TRACK_SECONDS))
         elif self.goal is not None:
-            goal = camera.clamped(*self.goal)  # as near as the map's edge lets it come
+            goal = camera.clamped(*_middle(camera, area, self.goal))  # as near as the edge allows
             camera.ease_toward(goal, 1 - math.exp(-dt / GOTO_SECONDS))
             if math.dist(goal, (camera.cx, camera.cy)) < ARRIVED_PX:
                 camera.centre_on(*goal)
@@ -128,7 +130,8 @@ class Steering:
         elif ui.presenting and (focus := self.director.focus) is not None:
             who = [flux.index[c] for c in focus.participants if c in flux.index]
             if who:
-                camera.ease_toward(aim(world, who, at), 1 - math.exp(-dt / FOLLOW_SECONDS))
+                camera.ease_toward(_middle(camera, area, aim(world, who, at)),
+                                   1 - math.exp(-dt / FOLLOW_SECONDS))
 
     def _direct_presentation(self, ui: UiState, flux: TownFlux, cursor: int,
                              names: Mapping[str, str]) -> None:
@@ -141,6 +144,15 @@ class Steering:
         focus = self.director.update(cursor)
         if ui.presenting:
             self.caption = "" if focus is None else caption(focus, names)
+
+
+def _middle(camera: Camera, area: pygame.Rect, point: tuple[float, float]
+            ) -> tuple[float, float]:
+    """The camera centre that shows world `point` in the middle of `area` (the map's part of
+    the window, beside the HUD) rather than of the whole window."""
+    w, h = camera.viewport
+    return (point[0] + (w / 2 - area.centerx) / camera.zoom,
+            point[1] + (h / 2 - area.centery) / camera.zoom)
 
 
 def _participants(timeline: Timeline, tick: int, event_id: str | None, card: str | None
