@@ -28,7 +28,7 @@ from game.view.world import World
 FloatArray = npt.NDArray[np.float64]
 
 WIDTH = 128 * UI_SCALE  # at most: a third of the map's area in a narrow window
-DOT = UI_SCALE  # a citizen's dot, px square
+DOT = 2 * UI_SCALE  # a citizen's dot, px square, inside an outline 1 px wide
 UNALLIED = SAND  # a citizen in no coalition
 VIEW = WHITE  # the outline of what the camera shows
 ROOF = BROWN  # a building's footprint
@@ -137,8 +137,8 @@ class Minimap:
         slot = np.full(len(mx), -1, dtype=np.int64)
         for c in coalitions:
             slot[list(c.members)] = c.number
-        xs = (np.rint(mx).astype(np.int64) - DOT // 2).tolist()
-        ys = (np.rint(my).astype(np.int64) - DOT // 2).tolist()
+        xs = (np.rint(mx).astype(np.int64) - DOT // 2 - 1).tolist()
+        ys = (np.rint(my).astype(np.int64) - DOT // 2 - 1).tolist()
         colours = [UNALLIED if k < 0 else coalition_colour(k) for k in slot.tolist()]
         surface.fblits([(self._dot(c), (x, y)) for c, x, y in zip(colours, xs, ys, strict=True)])
 
@@ -150,6 +150,7 @@ class Minimap:
     def _dot(self, colour: Colour) -> pygame.Surface:
         dot = self._dots.get(colour)
         if dot is None:
-            dot = self._dots[colour] = pygame.Surface((DOT, DOT))
-            dot.fill(colour)
+            dot = self._dots[colour] = pygame.Surface((DOT + 2, DOT + 2))
+            dot.fill(OUTLINE)
+            dot.fill(colour, (1, 1, DOT, DOT))
         return dot
