@@ -88,7 +88,7 @@ def test_a_perturbation_marker_jumps_to_its_tick(app: App) -> None:
     (p,) = app.timeline.perturbations()
     app.frame(5.0)
     assert app.timeline.cursor > p.tick
-    (marker, tick), = app.widgets.timebar._markers
+    (marker, tick, _), = app.widgets.timebar._markers
     click(app, marker.center)
     assert tick == p.tick and app.timeline.cursor == p.tick
 

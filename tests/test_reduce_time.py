@@ -95,9 +95,9 @@ def test_switching_branch_closes_the_list() -> None:
     assert state.modals == () and effects == [fx.SwitchBranch("b1")]
 
 
-def test_clicking_an_event_seeks_to_it_then_lights_its_chain() -> None:
+def test_clicking_an_event_seeks_to_it_then_lights_its_chain_and_looks_there() -> None:
     state, effects = run(fresh(), JumpToEvent("e9", 77))
-    assert effects == [fx.Seek(77), fx.TraceFocus("e9", 77)]
+    assert effects == [fx.Seek(77), fx.TraceFocus("e9", 77), fx.LookAtEvent(77, "e9")]
     focus = Focus("e9", frozenset({"e9"}), frozenset({77}), (3,))
     state, _ = run(state, ShowFocus(focus))
     assert state.focus == focus

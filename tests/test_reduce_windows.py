@@ -122,4 +122,4 @@ def test_shown_answers_for_every_name_a_demo_script_uses() -> None:
     assert {n: state.shown(n) for n in (*WINDOWS, *OVERLAYS)} == {
         "reopen": False, "quit": False, "picker": False, "help": True, "branches": False,
         "continue": False, "hud": True, "inspector": True, "coalitions": True,
-        "presentation": False}
+        "presentation": False, "minimap": False}

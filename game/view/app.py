@@ -45,6 +45,7 @@ from game.view.intents import (
 )
 from game.view.link import Link
 from game.view.marks import draw_marks
+from game.view.minimap import Minimap
 from game.view.reduce import reduce
 from game.view.routing import Router
 from game.view.sound import Sound
@@ -87,7 +88,8 @@ class App:
                                 features=switches.current())
         self.widgets = Widgets(self.assets, str(logs.log_file()), self.settings.seen_hint,
                                hud_hidden=not self.ui.hud_shown)
-        self.router = Router(self.widgets)
+        self.minimap = Minimap()
+        self.router = Router(self.widgets, self.minimap)
         self.steering = Steering()
         self.sound = sound if sound is not None else Sound.silent(self.settings)
         self.running = True
@@ -143,7 +145,7 @@ class App:
         if self.link is not None:
             self.link.after_ticks()
         self.steering.direct(dt, self.ui, self.flux, self.timeline.cursor, self.names,
-                             (self.world, self.camera, self.at))
+                             (self.world, self.camera, self.at, self.widgets.map_area(self.ui)))
         if self.autosaves.due(self.now) and (failed := files.autosave(self.timeline)):
             self.say(failed)
         self.draw()
@@ -160,7 +162,8 @@ class App:
     def handle(self, event: pygame.event.Event) -> None:
         if event.type == pygame.MOUSEMOTION:
             self._moved_at = self.now
-        intent = window_intent(event) or self.router.route(event, self.ui, self.world.citizen_at)
+        intent = window_intent(event) or self.router.route(event, self.ui, self.world.citizen_at,
+                                                           self.now)
         if intent is None:
             return
         if not isinstance(intent, Resize) and not self.widgets.hint.gone:
@@ -216,8 +219,10 @@ class App:
                 crash.forget()
             case fx.Screenshot():
                 self._shot_due = True  # after this frame is drawn: the picture, not the past
-            case fx.CameraMove():
-                self.camera.move(effect.dx, effect.dy, effect.zoom, effect.at, effect.recentre)
+            case fx.CameraMove() | fx.Follow() | fx.LookAtCitizen() | fx.LookAtEvent() \
+                    | fx.CentreOn():
+                if said := self.steering.take(effect, self.camera, self.timeline, self.world):
+                    self.say(said)
             case fx.Quit():
                 self.running = False
             case fx.Say():
@@ -364,8 +369,11 @@ class App:
             area = self.widgets.map_area(self.ui)
             self.world.draw(self.screen, self.camera, light_at(self.at), self.now,
                             self.ui.selected, self.router.hover, area.top)
-            draw_marks(self.screen, layout, self.flux.state, self.ui, self.widgets.labels,
-                       self.readout.coalitions())
+            coalitions = self.readout.coalitions()
+            draw_marks(self.screen, self.world, self.flux.state, self.ui, self.widgets.labels,
+                       coalitions)
             self.speech.draw(self.screen, layout, self.now, area, self.ui.selected)
+            if self.ui.overlays["minimap"] and self.ui.hud_shown:
+                self.minimap.draw(self.screen, area, self.camera, self.world, coalitions)
         view = self.view_state() if Widgets.need_view(self.ui, self.now) else None
         self.widgets.draw(self.screen, view, self.ui, self.now)

@@ -75,6 +75,16 @@ class Camera:
         if dx or dy:
             self.pan(dx, dy)
 
+    def centre_on(self, wx: float, wy: float) -> None:
+        """Put world point (wx, wy) in the middle of the view, as near as the bounds allow."""
+        self.cx, self.cy = self.clamped(wx, wy)
+
+    def view_rect(self) -> tuple[float, float, float, float]:
+        """The world rectangle on screen: left, top, width, height in native px."""
+        w, h = self.viewport
+        x, y = self.to_world(0, 0)
+        return x, y, w / self.zoom, h / self.zoom
+
     def recentre(self) -> None:
         self.cx, self.cy = self.home
         self._clamp()
@@ -83,7 +93,10 @@ class Camera:
         self.viewport = viewport
         self._clamp()
 
-    def _clamp(self) -> None:
+    def clamped(self, wx: float, wy: float) -> tuple[float, float]:
+        """The centre nearest world point (wx, wy) that the bounds allow."""
         x0, y0, x1, y1 = self.bounds
-        self.cx = min(max(self.cx, x0), x1)
-        self.cy = min(max(self.cy, y0), y1)
+        return min(max(wx, x0), x1), min(max(wy, y0), y1)
+
+    def _clamp(self) -> None:
+        self.cx, self.cy = self.clamped(self.cx, self.cy)

@@ -138,6 +138,40 @@ class ToggleSound:
     """Mute or unmute the window's sound (and remember it)."""
 
 
+@dataclass(frozen=True)
+class Follow:
+    """Keep the camera on a citizen until the player pans; `toggle` (the key): stop if the
+    camera already follows them."""
+
+    citizen: int
+    toggle: bool = False
+
+
+@dataclass(frozen=True)
+class LookAtCitizen:
+    """Glide the camera to a citizen (chosen outside the map: the scatter)."""
+
+    citizen: int
+
+
+@dataclass(frozen=True)
+class LookAtEvent:
+    """Glide the camera to where an event happened, once the town stands at its `tick`: the
+    event `event_id`, or the first one card `card` made there (a flag on the timeline)."""
+
+    tick: int
+    event_id: str | None = None
+    card: str | None = None
+
+
+@dataclass(frozen=True)
+class CentreOn:
+    """Put the camera's centre on a world point (native px) at once: the minimap."""
+
+    point: tuple[float, float]
+
+
 Effect = (PlayCard | Seek | SeekLive | StepEvent | SwitchBranch | SaveTown | OpenFile
           | ReopenCrash | ListSaves | ForgetCrash | Screenshot | CameraMove | Quit | Say
-          | TraceFocus | Relayout | ReleaseMouse | RememberSpeed | RememberHud | ToggleSound)
+          | TraceFocus | Relayout | ReleaseMouse | RememberSpeed | RememberHud | ToggleSound
+          | Follow | LookAtCitizen | LookAtEvent | CentreOn)

@@ -206,7 +206,7 @@ class Scatter:
         elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
             i = self.point_at(event.pos)
             if i is not None:
-                return Select(i)
+                return Select(i, centre=True)
         return None
 
     def draw(self, surface: pygame.Surface, view: ViewState) -> None:

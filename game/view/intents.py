@@ -128,9 +128,12 @@ class Scrub:
 
 @dataclass(frozen=True)
 class JumpTo:
-    """Stand the town at `tick` of the current branch (a marker, a click on the track)."""
+    """Stand the town at `tick` of the current branch (a marker, a click on the track); a
+    story marker names its event, a card's flag its card: the camera goes there too."""
 
     tick: int
+    event_id: str | None = None
+    card: str | None = None
 
 
 @dataclass(frozen=True)
@@ -155,9 +158,11 @@ class TownOpened:
 
 @dataclass(frozen=True)
 class Select:
-    """Select a citizen by index (the scatter), or clear the selection with None."""
+    """Select a citizen by index (the scatter), or clear the selection with None; `centre`:
+    the camera goes to them."""
 
     citizen: int | None
+    centre: bool = False
 
 
 @dataclass(frozen=True)
@@ -221,11 +226,27 @@ class ToggleSound:
     """Ctrl+M: mute or unmute the music and the sounds."""
 
 
+@dataclass(frozen=True)
+class Follow:
+    """The camera follows a citizen (None: the selected one) until the player pans; the key
+    again stops it."""
+
+    citizen: int | None = None
+
+
+@dataclass(frozen=True)
+class CentreOn:
+    """Centre the view on a world point (native px): a click or drag on the minimap."""
+
+    x: float
+    y: float
+
+
 Intent = (SetSpeed | TogglePause | CycleSpeed | Cancel | Quit | Dismiss | Toggle | Open
           | Recentre | ZoomAt | PanBy | Resize | Choose | TapGround | ArmCard | Confirm
           | CardRefused | Scrub | JumpTo | StepEvent | JumpLive | SwitchBranch | TownOpened
           | Select | ChangeDetail | AskWhy | JumpToEvent | ShowFocus | Screenshot
-          | Narrate | SaveTown | OpenSave | Reopen | ToggleSound)
+          | Narrate | SaveTown | OpenSave | Reopen | ToggleSound | Follow | CentreOn)
 
 
 # --- pointer intents: positions the app resolves against the map ------------------------------

@@ -20,12 +20,15 @@ from game.view.hud import Texts
 from game.view.overlays import draw_coalitions, draw_labels, draw_rings
 from game.view.palette import BRIGHT, CANDIDATE, coalition_colour
 from game.view.uistate import UiState
-from game.view.world import CitizenLayout
+from game.view.world import World
 
 
-def draw_marks(surface: pygame.Surface, layout: CitizenLayout, state: TownState, ui: UiState,
+def draw_marks(surface: pygame.Surface, world: World, state: TownState, ui: UiState,
                texts: Texts, coalitions: Sequence[CoalitionView]) -> None:
-    """The marks over the map; `coalitions` is the coalitions' projection at the same tick."""
+    """The marks over the map, placed by the world's layout of this frame; `coalitions` is
+    the coalitions' projection at the same tick. Target tags keep off the region signs."""
+    layout = world.layout
+    assert layout is not None, "lay_out() before draw_marks()"
     if ui.overlays["coalitions"]:
         draw_coalitions(surface, layout, [
             (coalition_colour(c.number), c.members) for c in coalitions])
@@ -33,6 +36,7 @@ def draw_marks(surface: pygame.Surface, layout: CitizenLayout, state: TownState,
         draw_rings(surface, layout, eligible(ui.armed, state, ui.targets), CANDIDATE)
         draw_rings(surface, layout, ui.targets, BRIGHT)
         roles = CARDS[ui.armed].target_roles
-        draw_labels(surface, layout, texts, [(i, roles[k]) for k, i in enumerate(ui.targets)])
+        draw_labels(surface, layout, texts, [(i, roles[k]) for k, i in enumerate(ui.targets)],
+                    avoid=world.sign_rects)
     if ui.focus is not None:
         draw_rings(surface, layout, ui.focus.participants, BRIGHT)

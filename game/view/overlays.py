@@ -22,6 +22,7 @@ from game.view.world import CitizenLayout, text_scale
 
 MOUSE_HELP: tuple[tuple[str, str], ...] = (
     ("left click", "select a citizen"),
+    ("double-click a citizen", "follow them (pan to stop)"),
     ("drag, right drag", "move the view"),
     ("wheel", "zoom the map"),
     ("wheel on the card", "more or less detail"),
@@ -32,8 +33,9 @@ MOUSE_HELP: tuple[tuple[str, str], ...] = (
     ("click the track", "jump to that tick"),
     ("click a flag", "jump to that card"),
     ("click a diamond", "jump to that story moment"),
-    ("click an event", "jump to it, light its causes"),
-    ("click a scatter dot", "select that citizen"),
+    ("click an event", "jump there, light its causes"),
+    ("click a scatter dot", "select that citizen, go there"),
+    ("click the minimap (N)", "go there"),
     ("timeline buttons", "step, play, speed, live, branch"),
 )
 GAP = 12 * UI_SCALE  # between the help's columns
@@ -166,10 +168,13 @@ def draw_rings(surface: pygame.Surface, layout: CitizenLayout, who: Iterable[int
 
 
 def draw_labels(surface: pygame.Surface, layout: CitizenLayout, texts: Texts,
-                labels: Iterable[tuple[int, str]], colour: Colour = BRIGHT) -> None:
+                labels: Iterable[tuple[int, str]], colour: Colour = BRIGHT,
+                avoid: Sequence[pygame.Rect] = ()) -> None:
     """A tag over a citizen's head (a chosen target's role), above where its name label goes,
-    so the two never cover each other."""
+    so the two never cover each other; a tag that would cover a place's sign (`avoid`) or
+    another tag climbs above it."""
     name_h = (texts.font.line_height + 2) * text_scale(layout.zoom)  # an outlined name label
+    taken = list(avoid)
     for i, text in labels:
         if not layout.visible[i]:
             continue
@@ -179,8 +184,11 @@ def draw_labels(surface: pygame.Surface, layout: CitizenLayout, texts: Texts,
         y = head_y - name_h - UI_SCALE * 2 - label.get_height()
         box = pygame.Rect(x - UI_SCALE * 2, y - UI_SCALE, label.get_width() + UI_SCALE * 4,
                           label.get_height() + UI_SCALE * 2)
+        while (k := box.collidelist(taken)) >= 0:
+            box.bottom = taken[k].top - UI_SCALE
+        taken.append(box)
         surface.fill(OUTLINE, box)
-        surface.blit(label, (x, y + UI_SCALE))
+        surface.blit(label, (box.x + UI_SCALE * 2, box.y + UI_SCALE * 2))
 
 
 def _spanning_tree(points: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -22,11 +22,13 @@ from game.view.intents import (
     AskWhy,
     Cancel,
     CardRefused,
+    CentreOn,
     ChangeDetail,
     Choose,
     Confirm,
     CycleSpeed,
     Dismiss,
+    Follow,
     Intent,
     JumpLive,
     JumpTo,
@@ -76,6 +78,8 @@ def reduce(state: UiState, intent: Intent, now: float) -> Step:
             return _time(state, intent)
         case Select() | ChangeDetail() | AskWhy() | ShowFocus():
             return _inspect(state, intent)
+        case Follow(citizen=citizen):
+            return _follow(state, citizen)
         case Narrate(text=text, seconds=seconds):
             return replace(state, narration=text, narration_until=now + seconds), ()
         case _:
@@ -94,7 +98,7 @@ def _switched_off(state: UiState, intent: Intent) -> str | None:
 
 
 def _pass_on(intent: Quit | Recentre | ZoomAt | PanBy | Resize | Screenshot | SaveTown
-             | ToggleSound) -> fx.Effect:
+             | ToggleSound | CentreOn) -> fx.Effect:
     """Intents the UI state does not hold: straight to the app."""
     match intent:
         case Quit():
@@ -113,6 +117,8 @@ def _pass_on(intent: Quit | Recentre | ZoomAt | PanBy | Resize | Screenshot | Sa
             return fx.SaveTown()
         case ToggleSound():
             return fx.ToggleSound()
+        case CentreOn(x=x, y=y):
+            return fx.CentreOn((x, y))
 
 
 # --- speed -------------------------------------------------------------------------------------
@@ -259,8 +265,10 @@ def _time(state: UiState, intent: Scrub | JumpTo | StepEvent | JumpLive | Switch
     match intent:
         case Scrub(tick=tick, done=done):
             return replace(state, scrubbing=not done), (fx.Seek(tick, coalesce=True),)
-        case JumpTo(tick=tick):
+        case JumpTo(tick=tick, event_id=None, card=None):
             return state, (fx.Seek(tick),)
+        case JumpTo(tick=tick, event_id=event_id, card=card):
+            return state, (fx.Seek(tick), fx.LookAtEvent(tick, event_id, card))
         case StepEvent(direction=direction):
             return _pause(state), (fx.StepEvent(direction),)
         case JumpLive():
@@ -268,7 +276,8 @@ def _time(state: UiState, intent: Scrub | JumpTo | StepEvent | JumpLive | Switch
         case SwitchBranch(name=name):
             return _close(state, "branches"), (fx.SwitchBranch(name),)
         case JumpToEvent(event_id=event_id, tick=tick):
-            return state, (fx.Seek(tick), fx.TraceFocus(event_id, tick))
+            return state, (fx.Seek(tick), fx.TraceFocus(event_id, tick),
+                           fx.LookAtEvent(tick, event_id))
         case TownOpened():
             return replace(state, selected=None, why=False, focus=None, armed=None,
                            targets=()), ()
@@ -279,6 +288,8 @@ def _time(state: UiState, intent: Scrub | JumpTo | StepEvent | JumpLive | Switch
 def _inspect(state: UiState, intent: Select | ChangeDetail | AskWhy | ShowFocus
              ) -> Step:
     match intent:
+        case Select(citizen=int() as citizen, centre=True):
+            return _select(state, citizen), (fx.LookAtCitizen(citizen),)
         case Select(citizen=citizen):
             return _select(state, citizen), ()
         case ChangeDetail(delta=delta):
@@ -291,6 +302,15 @@ def _inspect(state: UiState, intent: Select | ChangeDetail | AskWhy | ShowFocus
             return replace(state, why=True), ()
         case ShowFocus(focus=focus):
             return replace(state, focus=focus), ()
+
+
+def _follow(state: UiState, citizen: int | None) -> Step:
+    """Follow a citizen double-clicked (who becomes the selection), or the selected one."""
+    if citizen is None:
+        if state.selected is None:
+            return state, (fx.Say("select a citizen first, then follow them"),)
+        return state, (fx.Follow(state.selected, toggle=True),)
+    return _select(state, citizen), (fx.Follow(citizen),)
 
 
 def _select(state: UiState, citizen: int | None) -> UiState:

@@ -1,8 +1,8 @@
 """Routing: where one input event goes — to the topmost blocking window of the modal stack,
-else to the HUD widget under the mouse (the one pressed keeps the mouse until release), else
-to the map's input, whose pointer intents become what they mean for the town (which citizen
-is under the mouse) — and the pointer state that needs: where the mouse is, which widget
-holds it, which citizen it hovers.
+else to the minimap or the HUD widget under the mouse (the one pressed keeps the mouse until
+release), else to the map's input, whose pointer intents become what they mean for the town
+(which citizen is under the mouse; a double-click on one follows them) — and the pointer state
+that needs: where the mouse is, which widget holds it, which citizen it hovers.
 
 It returns the intent the handler gave and acts on nothing. Never imports the timeline, the
 flux or the app.
@@ -11,33 +11,58 @@ flux or the app.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
 import pygame
 
-from game.view.hud import Widget
 from game.view.input import TownInput
-from game.view.intents import AltTap, Choose, Confirm, Hover, Intent, Pick, Pointer, Tap, TapGround
+from game.view.intents import (
+    AltTap,
+    Choose,
+    Confirm,
+    Follow,
+    Hover,
+    Intent,
+    Pick,
+    Pointer,
+    Tap,
+    TapGround,
+)
+from game.view.minimap import Minimap
 from game.view.uistate import UiState
 from game.view.widgets import Widgets
+
+
+class Pressable(Protocol):
+    """What takes the mouse over the map: the HUD's widgets and the minimap."""
+
+    def hit(self, pos: tuple[int, int]) -> bool: ...
+
+    def handle(self, event: pygame.event.Event) -> Intent | None: ...
+
 
 CitizenAt = Callable[[tuple[int, int]], int | None]  # the citizen drawn at a screen point
 MOUSE_EVENTS = (pygame.MOUSEMOTION, pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP,
                 pygame.MOUSEWHEEL)
+DOUBLE_CLICK_SECONDS = 0.4  # a second press on the same citizen this soon follows them
 
 
 class Router:
-    def __init__(self, widgets: Widgets) -> None:
+    def __init__(self, widgets: Widgets, minimap: Minimap) -> None:
         self.widgets = widgets
+        self.minimap = minimap
         self.input = TownInput()
         self.mouse: tuple[int, int] | None = None
-        self.captured: Widget | None = None  # the widget a held button was pressed on
+        self.captured: Pressable | None = None  # the widget a held button was pressed on
         self.hover: int | None = None  # the citizen under the mouse on the map
+        self._picked: tuple[int, float] | None = None  # the citizen last pressed, and when
 
-    def route(self, event: pygame.event.Event, ui: UiState, citizen_at: CitizenAt
-              ) -> Intent | None:
+    def route(self, event: pygame.event.Event, ui: UiState, citizen_at: CitizenAt,
+              now: float) -> Intent | None:
+        """The intent `event` gives at app time `now` (seconds), if any."""
         intent = self._handler(event, ui)
         if isinstance(intent, Pick | Tap | AltTap | Hover):
-            return self._locate(intent, citizen_at)
+            return self._locate(intent, citizen_at, ui, now)
         return intent
 
     def _handler(self, event: pygame.event.Event, ui: UiState) -> Intent | Pointer | None:
@@ -52,7 +77,9 @@ class Router:
             if event.type == pygame.MOUSEBUTTONUP:
                 self.captured = None
             return widget.handle(event)
-        widgets = self.widgets.taking_mouse(ui)
+        widgets: list[Pressable] = [*self.widgets.taking_mouse(ui)]
+        if ui.overlays["minimap"] and ui.hud_shown and ui.features.isometric:
+            widgets.insert(0, self.minimap)
         if event.type == pygame.MOUSEMOTION:
             for widget in widgets:
                 widget.handle(event)  # hover only: nothing is captured, nothing is dragged
@@ -68,11 +95,12 @@ class Router:
             self.captured = top
         return top.handle(event)
 
-    def _locate(self, pointer: Pointer, citizen_at: CitizenAt) -> Intent | None:
+    def _locate(self, pointer: Pointer, citizen_at: CitizenAt, ui: UiState, now: float
+                ) -> Intent | None:
         """A pointer on the map, as what it means for the town."""
         match pointer:
             case Pick(at=at):
-                return Choose(citizen_at(at))
+                return self._pick(citizen_at(at), ui, now)
             case Tap(at=at):
                 return TapGround() if citizen_at(at) is None else None
             case AltTap():
@@ -80,3 +108,13 @@ class Router:
             case Hover(at=at):
                 self.hover = citizen_at(at)
         return None
+
+    def _pick(self, citizen: int | None, ui: UiState, now: float) -> Intent:
+        """A press on a citizen chooses them; pressed again soon, with no card armed, the
+        camera follows them."""
+        last, self._picked = self._picked, None if citizen is None else (citizen, now)
+        if (citizen is not None and ui.armed is None and last is not None
+                and last[0] == citizen and now - last[1] <= DOUBLE_CLICK_SECONDS):
+            self._picked = None  # a third press starts another double-click
+            return Follow(citizen)
+        return Choose(citizen)

@@ -116,7 +116,7 @@ class TimelineBar:
         self.hover_x: int | None = None
         self._span = config.PHASE_TICKS
         self._head = 0
-        self._markers: list[tuple[pygame.Rect, int]] = []
+        self._markers: list[tuple[pygame.Rect, int, str]] = []  # card flags: tick, card
         self._stories: list[tuple[pygame.Rect, StoryMarker]] = []
         self.hover_story: StoryMarker | None = None
         self._diamonds = {kind: self._diamond(OP_COLOURS.get(kind, TEXT)) for kind in STORY_KINDS}
@@ -182,12 +182,12 @@ class TimelineBar:
         if event.type != pygame.MOUSEBUTTONDOWN or event.button != 1:
             return None
         pos = event.pos
-        for rect, tick in self._markers:
+        for rect, tick, card in self._markers:
             if rect.collidepoint(pos):
-                return JumpTo(tick)
+                return JumpTo(tick, card=card)
         story = self.story_at(pos)
         if story is not None:
-            return JumpTo(story.tick)
+            return JumpTo(story.tick, event_id=story.event_id)
         if self.track_rect.inflate(0, 4 * UI_SCALE).collidepoint(pos):
             self.dragging = True
             return Scrub(self.tick_at(pos[0]))
@@ -296,7 +296,7 @@ class TimelineBar:
             flag = pygame.Rect(x - UI_SCALE, t.y, 3 * UI_SCALE, self.MARKER_H - UI_SCALE)
             surface.fill(INK, flag.inflate(2 * UI_SCALE, 2 * UI_SCALE).clip(t.inflate(0, 4)))
             surface.fill(colour, flag)
-            self._markers.append((flag.inflate(4 * UI_SCALE, 4 * UI_SCALE), tick))
+            self._markers.append((flag.inflate(4 * UI_SCALE, 4 * UI_SCALE), tick, card))
 
     @staticmethod
     def _diamond(colour: Colour) -> pygame.Surface:

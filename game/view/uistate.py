@@ -23,8 +23,8 @@ WINDOWS: Mapping[str, bool] = MappingProxyType({
     "reopen": True, "quit": True, "picker": True, "help": True, "branches": False,
     "continue": True,
 })
-# Switches a person flips with one key (H, Tab, C, P), all off or on independently.
-OVERLAYS: tuple[str, ...] = ("hud", "inspector", "coalitions", "presentation")
+# Switches a person flips with one key (H, Tab, C, P, N), all off or on independently.
+OVERLAYS: tuple[str, ...] = ("hud", "inspector", "coalitions", "presentation", "minimap")
 DEFAULT_DETAIL = 2
 MAX_DETAIL = MAX_LOD  # the citizen card's levels of detail
 CARD_COOLDOWN = 1.5  # seconds a played card rests before it can be played again
@@ -46,7 +46,8 @@ class UiState:
     resume_index: int  # the speed Space resumes at (never pause)
     modals: tuple[str, ...] = ()  # open windows, bottom first: the last one is on top
     overlays: Mapping[str, bool] = field(default_factory=lambda: MappingProxyType(
-        {"hud": True, "inspector": True, "coalitions": False, "presentation": False}))
+        {"hud": True, "inspector": True, "coalitions": False, "presentation": False,
+         "minimap": False}))
     selected: int | None = None
     detail: int = DEFAULT_DETAIL
     why: bool = False  # the selected citizen's why chain is open
@@ -66,7 +67,8 @@ class UiState:
         Raises ValueError naming the choices for a speed that is not one."""
         index = config.SPEEDS.index(speeds.check(speed))
         resume = index if speed != 0 else config.SPEEDS.index(1)
-        overlays = {"hud": hud, "inspector": True, "coalitions": False, "presentation": False}
+        overlays = {"hud": hud, "inspector": True, "coalitions": False, "presentation": False,
+                    "minimap": False}
         return cls(index, resume, overlays=MappingProxyType(overlays), features=features)
 
     @property

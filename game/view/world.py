@@ -1,5 +1,6 @@
 """The world on screen: terrain pre-rendered per zoom, props, buildings and citizens depth-sorted
-and drawn with `fblits`, activity glyphs, region signs, and picking a citizen under the mouse.
+and drawn with `fblits`, citizens behind a building or a tree shown through it as silhouettes,
+activity glyphs, region signs, and picking a citizen under the mouse.
 
 Reads the flux (state, map, positions) and never changes it. What the view alone remembers —
 which way each citizen last faced — lives here. Never imports the app, input or HUD modules.
@@ -10,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import groupby
 
 import numpy as np
 import numpy.typing as npt
@@ -23,6 +25,7 @@ from game.view import iso, rendered
 from game.view.assets import Assets
 from game.view.camera import Camera
 from game.view.daylight import Light
+from game.view.hidden import EDGE, Frame, Occluders
 from game.view.occasions import draw_bunting, draw_rain
 from game.view.palette import BACKDROP, NAME, OUTLINE, SIGN, Colour
 from game.view.sprites import FACINGS, SpriteBank, night_name
@@ -118,7 +121,10 @@ class World:
         self._static_names, self._static_points, depth = self._static_items()
         self._static_depth = np.array(depth, dtype=np.float64)
         self._statics: _Statics | None = None
+        self._occluders = Occluders(self._static_rects(), self._static_depth,
+                                    Frame((FRAME_W, FRAME_H), (FEET_X, FEET_Y)))
         self._signs = self._sign_points()
+        self.sign_rects: list[pygame.Rect] = []  # where the region signs were last drawn
         self._lamp_tops = self._square_lamps()
 
     # --- construction --------------------------------------------------------------------------
@@ -163,6 +169,15 @@ class World:
             depth.append(bx + by + (w + h) / 2)
         return names, points, depth
 
+    def _static_rects(self) -> list[tuple[float, float, int, int]]:
+        """Each prop's and building's day image: left, top, width, height in native px."""
+        rects = []
+        for (day, _), (px, py) in zip(self._static_names, self._static_points, strict=True):
+            ax, ay = self.assets.entry(day).anchor
+            w, h = self.assets.image(day).get_size()
+            rects.append((px - ax, py - ay, w, h))
+        return rects
+
     def _sign_points(self) -> list[tuple[str, float, float]]:
         """Region names and the native point their sign's bottom centre sits at."""
         signs: list[tuple[str, float, float]] = []
@@ -193,6 +208,11 @@ class World:
         cy = sum(g for _, g in lamps) / len(lamps)
         lamps.sort(key=lambda p: math.atan2(p[1] - cy, p[0] - cx))
         return [(x, y - top) for x, y in (iso.to_screen(gx + 0.5, gy + 0.5) for gx, gy in lamps)]
+
+    @property
+    def terrain_native(self) -> pygame.Surface:
+        """Every ground tile at native size (the minimap shrinks it)."""
+        return self._terrain_native
 
     # --- per frame -----------------------------------------------------------------------------
 
@@ -337,6 +357,40 @@ class World:
         order = np.argsort(depth, kind="stable").tolist()
         x_list, y_list = xs.tolist(), ys.tolist()
         surface.fblits([(surfaces[k], (x_list[k], y_list[k])) for k in order])
+        surface.fblits(self._silhouettes(camera, (sx, sy), layout, selected))
+
+    def _silhouettes(self, camera: Camera, at: tuple[IntArray, IntArray], layout: CitizenLayout,
+                     selected: int | None) -> list[Blit]:
+        """The part of each citizen on screen that a prop or building in front hides, as a
+        flat silhouette to draw over it. `at` is each static's image's place on screen."""
+        who = np.flatnonzero(layout.visible)
+        z = layout.zoom
+        ox, oy = camera.origin
+        wx = (layout.feet_x[who] - ox) / z
+        wy = (layout.feet_y[who] - oy) / z
+        gx, gy = wx / iso.TILE_W + wy / iso.TILE_H, wy / iso.TILE_H - wx / iso.TILE_W
+        tiles = (np.clip(np.floor(gx), 0, SIZE - 1) * SIZE
+                 + np.clip(np.floor(gy), 0, SIZE - 1)).astype(np.int64)
+        left = layout.feet_x - FEET_X * z
+        top = layout.feet_y - FEET_Y * z
+        statics = self._statics_now()
+        citizens, covering = self._occluders.covering(
+            tiles, who, (left[who], top[who], z), (*at, statics.w, statics.h),
+            layout.depth[who])
+        frames = self.bank.citizen_frames()
+        key = (z, int(self.bank.light.lit))
+        blits: list[Blit] = []
+        for i, group in groupby(zip(citizens.tolist(), covering.tolist(), strict=True),
+                                key=lambda pair: pair[0]):
+            x, y = int(left[i]), int(top[i])
+            a, f, p = int(self.archetype[i]), int(layout.facing[i]), int(layout.pose[i])
+            covers = [(k, int(at[0][k]) - x, int(at[1][k]) - y, statics.surfaces[k])
+                      for _, k in group]
+            shape = self._occluders.silhouette(((a, f, p, z), frames[a][f][p]), covers, key,
+                                               i == selected)
+            if shape is not None:
+                blits.append((shape, (x - EDGE, y - EDGE)))
+        return blits
 
     def _draw_glyphs(self, surface: pygame.Surface, layout: CitizenLayout) -> None:
         activity = self.flux.state.activity
@@ -361,6 +415,7 @@ class World:
             blits.append((label, (round(sx) - label.get_width() // 2,
                                   _below(round(sy) - label.get_height(), label, top))))
         surface.fblits(blits)
+        self.sign_rects = [label.get_rect(topleft=at) for label, at in blits]
 
     def _draw_name(self, surface: pygame.Surface, layout: CitizenLayout, i: int,
                    top: int) -> None:

@@ -1,0 +1,123 @@
+"""Citizens behind buildings and trees are seen through them: the part a wall hides is drawn
+as an outlined silhouette, so a ringed candidate is never a ring round nobody. Target tags keep
+off the region signs and each other.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pygame
+import pytest
+
+from game.sim.laws import eligible
+from game.sim.townmap import REGION_NAMES
+from game.trace.timeline import Timeline
+from game.view import hidden
+from game.view.app import App
+from game.view.assets import Assets
+from game.view.intents import ArmCard
+from game.view.overlays import draw_labels
+from game.view.world import FEET_X, FEET_Y, FRAME_H, FRAME_W, World
+
+
+@pytest.fixture
+def app(assets: Assets, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> App:
+    monkeypatch.setenv("AGENT_TOWN_HOME", str(tmp_path))
+    pygame.event.clear()
+    timeline = Timeline("town", 7)
+    timeline.advance(600)
+    app = App(timeline, speed=0, reproducible=True, assets=assets)
+    app.frame(0.0)
+    return app
+
+
+def stand(app: App, citizen: int, tile: tuple[int, int]) -> None:
+    """Put a citizen on a tile, standing (the view only reads where they are)."""
+    app.flux.state.spot[citizen] = tile
+    app.flux.state.walk_origin[citizen] = -1
+
+
+def body_box(app: App, citizen: int) -> pygame.Rect:
+    layout = app.world.layout
+    assert layout is not None
+    z = layout.zoom
+    return pygame.Rect(int(layout.feet_x[citizen]) - FEET_X * z,
+                       int(layout.feet_y[citizen]) - FEET_Y * z, FRAME_W * z, FRAME_H * z)
+
+
+def pixels(app: App, box: pygame.Rect) -> list[tuple[int, ...]]:
+    return [tuple(app.screen.get_at((x, y)))[:3] for x in range(box.left, box.right)
+            for y in range(box.top, box.bottom)]
+
+
+def drawn(app: App, citizen: int, tile: tuple[int, int], see_through: bool
+          ) -> tuple[pygame.Rect, list[tuple[int, ...]]]:
+    """The pixels of a citizen's box, standing on `tile` in the middle of the view, with
+    silhouettes drawn opaque, or none."""
+    stand(app, citizen, tile)
+    app.camera.centre_on(*app.world.centre_of([citizen], app.at))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(hidden, "HIDDEN_ALPHA", 255)
+        if not see_through:
+            patch.setattr(World, "_silhouettes", lambda *_: [])
+        app.world = World(app.flux, app.assets, app.bank)  # silhouettes made afresh
+        app.world.lay_out(app.at, app.now, app.camera)
+        app.frame(0.0)
+        box = body_box(app, citizen)
+        return box, pixels(app, box)
+
+
+def test_a_candidate_inside_the_library_shows_through_its_walls(app: App) -> None:
+    bx, by, _, _ = app.flux.map.buildings[REGION_NAMES.index("library")]
+    igor = app.flux.index["igor"]
+    behind = (bx + 1, by + 1)  # inside, behind the front walls
+    box, walled = drawn(app, igor, behind, see_through=False)
+    stand(app, igor, (2, 45))  # away: the wall alone
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(World, "_silhouettes", lambda *_: [])
+        app.frame(0.0)
+    assert pixels(app, box) == walled, "without a silhouette the library hides igor"
+    app.apply(ArmCard("greet"))
+    assert igor in eligible("greet", app.flux.state, ())  # ringed round nobody, before
+    _, seen = drawn(app, igor, behind, see_through=True)
+    shown = sum(p == hidden.HIDDEN for p in seen) - sum(p == hidden.HIDDEN for p in walled)
+    assert shown > FRAME_W * FRAME_H * app.camera.zoom ** 2 // 4  # most of a body
+
+
+def test_a_citizen_in_front_of_a_building_gets_no_silhouette(app: App) -> None:
+    bx, by, w, h = app.flux.map.buildings[REGION_NAMES.index("library")]
+    igor = app.flux.index["igor"]
+    front = (bx + w, by + h)  # south of the footprint: nearer the viewer than the walls
+    _, plain = drawn(app, igor, front, see_through=False)
+    _, marked = drawn(app, igor, front, see_through=True)
+    assert plain == marked
+
+
+def test_a_target_tag_climbs_over_a_region_sign_and_another_tag(app: App) -> None:
+    layout = app.world.layout
+    assert layout is not None
+    screen = app.screen.get_rect()
+    sign = next(r for r in app.world.sign_rects if screen.contains(r.inflate(0, 400)))
+
+    def alone() -> pygame.Rect:
+        """Where citizen 0's tag goes with nothing to keep off."""
+        tag = pygame.Surface(app.screen.get_size(), pygame.SRCALPHA)
+        draw_labels(tag, layout, app.widgets.labels, [(0, "subject")])
+        box: pygame.Rect = pygame.mask.from_surface(tag).get_bounding_rects()[0]
+        return box
+
+    # two citizens standing where their tags would cover the sign, and each other
+    layout.visible[:2] = True
+    layout.feet_x[0] = layout.feet_x[1] = sign.centerx
+    for y in range(sign.bottom, sign.bottom + 200):
+        layout.feet_y[0] = layout.feet_y[1] = y
+        if alone().colliderect(sign):
+            break
+    assert alone().colliderect(sign)
+    tags = pygame.Surface(app.screen.get_size(), pygame.SRCALPHA)
+    draw_labels(tags, layout, app.widgets.labels, [(0, "subject"), (1, "speaker")],
+                avoid=app.world.sign_rects)
+    boxes = pygame.mask.from_surface(tags).get_bounding_rects()
+    assert len(boxes) == 2 and not boxes[0].colliderect(boxes[1])
+    assert all(box.collidelist(app.world.sign_rects) < 0 for box in boxes)
