@@ -12,9 +12,10 @@ import pygame
 
 from game.view import crash
 from game.view.assets import Assets
+from game.view.feed import EventFeed
 from game.view.hand import ARMED_RISE, CardHand
 from game.view.hud import PAD, Hint, QuitPrompt, Texts, Toasts, TopBar, Widget
-from game.view.inspector import CitizenCard, EventFeed, Scatter
+from game.view.inspector import CitizenCard, Scatter
 from game.view.overlays import HelpOverlay
 from game.view.palette import NIGHT
 from game.view.picker import FilePicker
