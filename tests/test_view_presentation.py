@@ -123,8 +123,14 @@ def test_story_markers_sit_on_the_bar_and_a_click_jumps_to_one(assets: Assets) -
     app = App(timeline, speed=0, reproducible=True, assets=assets)
     app.frame(0.0)
     bar = app.widgets.timebar
-    kinds = {marker.kind for _, marker in bar._stories}
-    assert {"coalition_formed", "rumor", "dispute"} <= kinds
+    kinds = {marker.kind for crowd in bar._crowds.values() for marker in crowd}
+    assert {"coalition_formed", "rumor", "dispute"} <= kinds | {m.kind for _, m in bar._stories}
+    while all(m.kind != "rumor" for _, m in bar._stories):  # counted in a crowd: zoom in on it
+        crowd = next(r for r, m in bar._stories
+                     if "rumor" in {c.kind for c in bar._crowds.get(m, ())})
+        post(pygame.MOUSEBUTTONDOWN, pos=crowd.center, button=1)
+        post(pygame.MOUSEBUTTONUP, pos=crowd.center, button=1)
+        app.frame(0.0)
     rect, marker = next((r, m) for r, m in bar._stories if m.kind == "rumor")
     assert marker.text == "the rumor about Igor reached 4 citizens"
     assert not rect.colliderect(bar.track_rect)  # above the track: flags and marks stay clear

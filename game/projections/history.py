@@ -28,10 +28,13 @@ class FeedRow:
 def feed(events: Sequence[Event], names: Mapping[str, str], size: int = FEED_SIZE
          ) -> tuple[FeedRow, ...]:
     """The last `size` of `events` (in time order), newest first."""
-    return tuple(FeedRow(e.id, e.tick, e.op, e.message or e.op,
-                         tuple(names.get(c, c) for c in e.participants), e.perturbation,
-                         e.success)
-                 for e in reversed(events[-size:] if size else ()))
+    return tuple(feed_row(e, names) for e in reversed(events[-size:] if size else ()))
+
+
+def feed_row(e: Event, names: Mapping[str, str]) -> FeedRow:
+    """One event as the feed shows it: its participants by name."""
+    return FeedRow(e.id, e.tick, e.op, e.message or e.op,
+                   tuple(names.get(c, c) for c in e.participants), e.perturbation, e.success)
 
 
 def stories(events: Sequence[Event], names: Mapping[str, str]) -> tuple[StoryMarker, ...]:

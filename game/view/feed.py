@@ -1,6 +1,11 @@
 """The event feed: recent events, newest first, with op icons; click one to jump to it and
-its causes. It draws the feed rows the `ViewState` carries (`game.projections.history`) in the
-window's words (`game.view.feedwords`), never computing its own.
+its causes. It draws the feed rows the `ViewState` carries (`game.projections.history`, already
+filtered by `game.projections.feedfilter`) in the window's words (`game.view.feedwords`).
+
+Above the rows: a chip per kind of event to show (all, cards, failures, coalitions, the
+selected citizen's) and a search field for names (click it or press "/" to type; while typing,
+`SearchField` is the window on top and takes every key). The wheel or a drag scrolls back; the
+rows then stay put as new events arrive, until "newest" brings the feed back to live.
 Never imports the timeline or the flux.
 """
 
@@ -11,13 +16,22 @@ from typing import ClassVar
 
 import pygame
 
+from game.projections.feedfilter import KINDS
 from game.projections.history import FeedRow
 from game.view.assets import Assets
 from game.view.feedwords import told
 from game.view.hud import LINE_H, PAD, UI_SCALE, Faces, Texts
 from game.view.input import Intent, JumpToEvent
-from game.view.palette import BRIGHT, CHOSEN_ROW, DIM, OP_COLOURS, SUNKEN, TEXT, WARN
+from game.view.intents import FilterFeed, Open, SearchFeed
+from game.view.palette import BRIGHT, CHOSEN_ROW, DIM, INK, OP_COLOURS, SUNKEN, TEXT, WARN
 from game.view.viewstate import ViewState
+
+CHIPS = {"all": "all", "cards": "cards", "failures": "failures", "coalitions": "coalitions",
+         "citizen": "selected"}  # each kind's chip, in `KINDS` order
+WHEEL_ROWS = 2  # rows one notch of the wheel scrolls
+DRAG_START = 4 * UI_SCALE  # a press moving further than this scrolls instead of clicking
+QUERY_MAX = 24  # characters the search field takes
+NEWEST = "newest ↑"  # the feed runs newest first: back to live is up
 
 
 class EventFeed:
@@ -39,25 +53,97 @@ class EventFeed:
         self.faces = Faces(assets)
         self.icons = {op: assets.image(name) for op, name in self.ICONS.items()}
         self.rect = pygame.Rect(0, 0, 0, 0)
+        self.field = pygame.Rect(0, 0, 0, 0)  # the search field
+        self.chips: dict[str, pygame.Rect] = {}
+        self.list_rect = pygame.Rect(0, 0, 0, 0)  # where the rows go
+        self.newest = pygame.Rect(0, 0, 0, 0)  # "newest": shown while scrolled back
         self.rows: list[tuple[pygame.Rect, FeedRow]] = []
         self.hover: str | None = None
+        self.query = ""  # the search field's text, as last drawn (and as typed since)
+        self.top = 0  # the row at the top of the list: 0 is live (the newest)
+        self.anchor: str | None = None  # scrolled back: the event the top row stays on
+        self._press: tuple[int, int] | None = None  # a left press in the list: (y, top then)
+        self._dragged = False
         self._told: tuple[Sequence[FeedRow], tuple[FeedRow, ...]] = ((), ())
+        self._index: dict[str, int] = {}  # event id → its row in `_told`
+        self._shown_for: object = None  # the filter the scroll belongs to
+        self.search = SearchField(self)  # the window on top while typing into the field
 
     def layout(self, rect: pygame.Rect) -> None:
+        if rect == self.rect:
+            return
         self.rect = rect
+        top = rect.y + PAD // 2
+        left = rect.x + PAD + self.texts.width(self.TITLE) + PAD
+        self.field = self.search.rect = pygame.Rect(left, top, max(rect.right - PAD - left, 0),
+                                                    LINE_H)
+        x, y = rect.x + PAD, top + LINE_H + UI_SCALE
+        self.chips = {}
+        for kind in KINDS:
+            w = self.texts.width(CHIPS[kind]) + 4 * UI_SCALE
+            if x + w > rect.right - PAD:
+                x, y = rect.x + PAD, y + LINE_H + UI_SCALE
+            self.chips[kind] = pygame.Rect(x, y, w, LINE_H)
+            x += w + 2 * UI_SCALE
+        self.list_rect = pygame.Rect(rect.x, y + LINE_H + UI_SCALE, rect.w,
+                                     max(rect.bottom - PAD // 2 - y - LINE_H - UI_SCALE, 0))
+        self.newest = pygame.Rect(rect.right - PAD - self.texts.width(NEWEST) - 4 * UI_SCALE,
+                                  self.list_rect.y, self.texts.width(NEWEST) + 4 * UI_SCALE,
+                                  LINE_H)
 
     def hit(self, pos: tuple[int, int]) -> bool:
         return self.rect.collidepoint(pos)
 
+    # --- input ---------------------------------------------------------------------------------
+
     def handle(self, event: pygame.event.Event) -> Intent | None:
-        if event.type == pygame.MOUSEMOTION:
-            self.hover = next((item.event_id for row, item in self.rows
-                               if row.collidepoint(event.pos)), None)
+        if event.type == pygame.MOUSEWHEEL and event.y:
+            self.scroll(-WHEEL_ROWS if event.y > 0 else WHEEL_ROWS)
+        elif event.type == pygame.MOUSEMOTION:
+            self._motion(event.pos)
         elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
-            for row, item in self.rows:
-                if row.collidepoint(event.pos):
-                    return JumpToEvent(item.event_id, item.tick)
+            return self._down(event.pos)
+        elif event.type == pygame.MOUSEBUTTONUP and event.button == 1 and self._press:
+            self._press = None
+            if not self._dragged:
+                return next((JumpToEvent(item.event_id, item.tick) for row, item in self.rows
+                             if row.collidepoint(event.pos)), None)
         return None
+
+    def scroll(self, rows: int) -> None:
+        """Move `rows` back in time (negative: toward the newest); back at the top is live."""
+        self._scroll_to(self.top + rows)
+
+    def _scroll_to(self, top: int) -> None:
+        shown = self._told[1]
+        self.top = max(0, min(top, len(shown) - 1))
+        self.anchor = shown[self.top].event_id if self.top > 0 else None
+
+    def _motion(self, pos: tuple[int, int]) -> None:
+        if self._press is not None:
+            y, top = self._press
+            if abs(pos[1] - y) > DRAG_START:
+                self._dragged = True
+            if self._dragged:  # the rows follow the mouse: dragging up shows older ones
+                self._scroll_to(top + int((y - pos[1]) / LINE_H))
+            return
+        self.hover = next((item.event_id for row, item in self.rows
+                           if row.collidepoint(pos)), None)
+
+    def _down(self, pos: tuple[int, int]) -> Intent | None:
+        if self.field.collidepoint(pos):
+            return Open("search")
+        kind = next((k for k, chip in self.chips.items() if chip.collidepoint(pos)), None)
+        if kind is not None:
+            return FilterFeed(kind)
+        if self.top and self.newest.collidepoint(pos):
+            self._scroll_to(0)
+            return None
+        if self.list_rect.collidepoint(pos):
+            self._press, self._dragged = (pos[1], self.top), False
+        return None
+
+    # --- drawing -------------------------------------------------------------------------------
 
     @property
     def _text_x(self) -> int:
@@ -68,13 +154,13 @@ class EventFeed:
         r = self.rect
         self.faces.panel(surface, r)
         surface.blit(self.texts.get(self.TITLE, BRIGHT), (r.x + PAD, r.y + PAD // 2 + UI_SCALE))
-        y = r.y + PAD // 2 + LINE_H
+        self._draw_filter(surface, view)
+        self._follow(view)
         self.rows = []
+        y = self.list_rect.y
         width = r.right - PAD - self._text_x
-        bottom = r.bottom - PAD // 2
-        if self._told[0] is not view.feed:  # the projection's rows in the window's words
-            self._told = (view.feed, told(view.feed))
-        for item in self._told[1]:
+        bottom = self.list_rect.bottom
+        for item in self._told[1][self.top:]:
             # Whole messages, wrapped: a failure's reason is at the end of its text.
             lines = self.texts.wrap(item.text, width)
             room = (bottom - y) // LINE_H
@@ -87,8 +173,51 @@ class EventFeed:
                            item, lines, view.focus)
             y += h
         if not view.feed:
-            surface.blit(self.texts.get("nothing yet", DIM), (r.x + PAD, y))
+            surface.blit(self.texts.get(self._nothing(view), DIM), (r.x + PAD, y))
+        if self.top:
+            self.faces.button(surface, self.newest)
+            surface.blit(self.texts.get(NEWEST, INK), (self.newest.x + 2 * UI_SCALE,
+                                                      self.newest.y + UI_SCALE * 2))
 
+    def _follow(self, view: ViewState) -> None:
+        """The rows in the window's words; scrolled back, the top row stays on its event as
+        newer ones arrive (a new filter starts at the newest)."""
+        if self._told[0] is not view.feed:
+            shown = told(view.feed)
+            self._told = (view.feed, shown)
+            self._index = {item.event_id: k for k, item in enumerate(shown)}
+        if self._shown_for != view.feed_filter:
+            self._shown_for, self.top, self.anchor = view.feed_filter, 0, None
+        elif self.anchor is not None:
+            self._scroll_to(self._index.get(self.anchor, self.top))
+
+    @staticmethod
+    def _nothing(view: ViewState) -> str:
+        wanted = view.feed_filter
+        if wanted.kind == "citizen" and wanted.citizen is None:
+            return "select a citizen to see theirs"
+        return "no events match" if wanted.active else "nothing yet"
+
+    def _draw_filter(self, surface: pygame.Surface, view: ViewState) -> None:
+        """The search field and the kind chips, the chosen one pressed."""
+        wanted = view.feed_filter
+        self.query = wanted.query
+        field = self.field
+        surface.fill(SUNKEN, field)
+        if view.searching:
+            pygame.draw.rect(surface, BRIGHT, field, UI_SCALE)
+        text, colour = ((wanted.query + "_", BRIGHT) if view.searching
+                        else (wanted.query, TEXT) if wanted.query else ("/ search names", DIM))
+        if wanted.active:
+            text = f"{text} · {len(view.track.found)} found" if wanted.query else text
+        label = self.texts.fit(text, field.w - 4 * UI_SCALE)
+        surface.blit(self.texts.get(label, colour), (field.x + 2 * UI_SCALE,
+                                                     field.y + UI_SCALE * 2))
+        for kind, chip in self.chips.items():
+            chosen = kind == wanted.kind
+            self.faces.button(surface, chip, down=chosen)
+            surface.blit(self.texts.get(CHIPS[kind], BRIGHT if chosen else INK),
+                         (chip.x + 2 * UI_SCALE, chip.y + UI_SCALE * 2))
     def _draw_row(self, surface: pygame.Surface, row: pygame.Rect, item: FeedRow,
                   lines: Sequence[str], focus: frozenset[str]) -> None:
         """One event: its op's colour strip and icon, then its message in `lines`."""
@@ -106,3 +235,47 @@ class EventFeed:
         top = row.y + UI_SCALE * 2
         surface.fblits([(self.texts.get(line, colour), (self._text_x, top + k * LINE_H))
                         for k, line in enumerate(lines)])
+
+
+class SearchField:
+    """Typing into the feed's search field: the window on top while it lasts, so every key is
+    a character of the query (Backspace takes one back, Enter keeps the query, Esc clears it);
+    the mouse still works the feed, and a click elsewhere stops typing. The feed draws it."""
+
+    def __init__(self, feed: EventFeed) -> None:
+        self.feed = feed
+        self.rect = feed.field
+
+    def layout(self, rect: pygame.Rect) -> None:
+        pass  # the feed lays the field out
+
+    def hit(self, pos: tuple[int, int]) -> bool:
+        return self.feed.hit(pos)
+
+    def draw(self, surface: pygame.Surface, view: ViewState) -> None:
+        pass  # the feed draws the field, with its caret while typing
+
+    def handle(self, event: pygame.event.Event) -> Intent | None:
+        if event.type == pygame.KEYDOWN:
+            return self._typed(event.key, getattr(event, "unicode", ""))
+        if event.type == pygame.MOUSEBUTTONDOWN and not self.feed.hit(event.pos):
+            return SearchFeed(self.feed.query, typing=False)
+        if event.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION,
+                          pygame.MOUSEWHEEL):
+            return self.feed.handle(event)
+        return None
+
+    def _typed(self, key: int, typed: str) -> Intent | None:
+        query = self.feed.query
+        if key == pygame.K_ESCAPE:
+            query, typing = "", False
+        elif key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+            typing = False
+        elif key == pygame.K_BACKSPACE:
+            query, typing = query[:-1], True
+        elif len(typed) == 1 and typed.isprintable() and len(query) < QUERY_MAX:
+            query, typing = query + typed, True
+        else:
+            return None
+        self.feed.query = query  # the next key, in the same frame, adds to this one
+        return SearchFeed(query, typing)

@@ -242,11 +242,28 @@ class CentreOn:
     y: float
 
 
+@dataclass(frozen=True)
+class FilterFeed:
+    """Show one kind of event in the feed (`feedfilter.KINDS`); the kind shown already: all."""
+
+    kind: str
+
+
+@dataclass(frozen=True)
+class SearchFeed:
+    """The feed's search field holds `query`; `typing` False stops typing into it (Enter keeps
+    the query, Esc clears it)."""
+
+    query: str
+    typing: bool = True
+
+
 Intent = (SetSpeed | TogglePause | CycleSpeed | Cancel | Quit | Dismiss | Toggle | Open
           | Recentre | ZoomAt | PanBy | Resize | Choose | TapGround | ArmCard | Confirm
           | CardRefused | Scrub | JumpTo | StepEvent | JumpLive | SwitchBranch | TownOpened
           | Select | ChangeDetail | AskWhy | JumpToEvent | ShowFocus | Screenshot
-          | Narrate | SaveTown | OpenSave | Reopen | ToggleSound | Follow | CentreOn)
+          | Narrate | SaveTown | OpenSave | Reopen | ToggleSound | Follow | CentreOn
+          | FilterFeed | SearchFeed)
 
 
 # --- pointer intents: positions the app resolves against the map ------------------------------

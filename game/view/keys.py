@@ -137,6 +137,8 @@ KEY_ROWS: tuple[KeyRow, ...] = (
     KeyRow("F1 or ?", "this help",
            (Binding(pygame.K_F1, Toggle("help"), "F1"),
             Binding(pygame.K_SLASH, Toggle("help"), "?", Mod.SHIFT))),
+    KeyRow("/", "search the feed by name (Esc clears)",
+           _one(pygame.K_SLASH, Open("search"), "/")),
     *_CARD_ROWS,
 )
 

@@ -28,6 +28,7 @@ from game.view.intents import (
     Confirm,
     CycleSpeed,
     Dismiss,
+    FilterFeed,
     Follow,
     Intent,
     JumpLive,
@@ -44,6 +45,7 @@ from game.view.intents import (
     SaveTown,
     Screenshot,
     Scrub,
+    SearchFeed,
     Select,
     SetSpeed,
     ShowFocus,
@@ -69,6 +71,8 @@ def reduce(state: UiState, intent: Intent, now: float) -> Step:
     match intent:
         case SetSpeed() | TogglePause() | CycleSpeed():
             return _speed(state, intent)
+        case FilterFeed() | SearchFeed() | Open(name="search"):
+            return _feed(state, intent)
         case Toggle() | Open() | Dismiss() | Cancel() | OpenSave() | Reopen():
             return _windows(state, intent)
         case ArmCard() | Choose() | TapGround() | Confirm() | CardRefused():
@@ -316,3 +320,24 @@ def _follow(state: UiState, citizen: int | None) -> Step:
 def _select(state: UiState, citizen: int | None) -> UiState:
     """A new selection drops the old one's why chain."""
     return replace(state, selected=citizen, why=state.why and citizen == state.selected)
+
+
+# --- the feed ----------------------------------------------------------------------------------
+
+def _feed(state: UiState, intent: FilterFeed | SearchFeed | Open) -> Step:
+    """Filter the feed by kind, type into its search field; typing shows the feed first."""
+    wanted = state.feed_filter
+    match intent:
+        case FilterFeed(kind=kind):
+            kind = "all" if kind == wanted.kind else kind
+            return replace(state, feed_filter=replace(wanted, kind=kind)), ()
+        case SearchFeed(query=query, typing=typing):
+            state = replace(state, feed_filter=replace(wanted, query=query))
+            return (state if typing else _close(state, "search")), ()
+    if "search" in state.modals:
+        return state, ()
+    state = replace(state, modals=(*state.modals, "search"))
+    if state.overlays["hud"] and state.overlays["inspector"]:
+        return state, ()
+    shown = MappingProxyType({**state.overlays, "hud": True, "inspector": True})
+    return replace(state, overlays=shown), (fx.RememberHud(True), fx.Relayout())

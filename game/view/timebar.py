@@ -7,6 +7,12 @@ spread, a dispute, a festival: hover for what happened, click to jump), and the 
 cursor (drag to scrub). Buttons: step back one event, play/pause, step forward, speed, jump to
 the live head, and the branch switcher.
 
+The wheel over the bar zooms time around the tick under the mouse (`game.view.timespan`), from
+the whole history down to a few seconds, and a right drag pans; the track then says the day
+and, zoomed in, the clock. Story diamonds too close to tell apart become one with a count
+(click it to zoom in on them). While the feed is filtered, its matches are ticked over the
+track.
+
 Marks are drawn once onto a cached surface and only new ones are added as the head grows; the
 cache is rebuilt when the branch's list of marks, the span (a whole number of phases) or the
 size changes, and the sparkline likewise, so a frame while scrubbing blits those two surfaces
@@ -15,6 +21,8 @@ and draws the flags, diamonds and knob over them. Never imports the timeline or 
 
 from __future__ import annotations
 
+import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
 import numpy as np
@@ -37,6 +45,7 @@ from game.view.input import (
 )
 from game.view.palette import (
     BRIGHT,
+    DIM,
     FUTURE,
     GOOD,
     INK,
@@ -47,8 +56,10 @@ from game.view.palette import (
     SPARK_TENSION,
     SUNKEN,
     TEXT,
+    WHITE,
     Colour,
 )
+from game.view.timespan import MIN_WIDTH, TimeWindow, clusters, ruler
 from game.view.viewstate import BranchEntry, Track, ViewState
 from game.view.when import on_the_clock, when
 
@@ -71,22 +82,32 @@ def column(tick: int, span: int, width: int) -> int:
     return min(width - UI_SCALE, tick * width // max(span, 1)) // UI_SCALE * UI_SCALE
 
 
+RULER_GAP = 48 * UI_SCALE  # day and clock labels keep at least this far apart
+CROWD_GAP = 12 * UI_SCALE  # story diamonds nearer than this (with room for a count) are one
+FOUND = WHITE  # the ticks of the feed filter's matches
+
+
 SHORT_MARKS = frozenset({"walk", "arrive", "rest"})  # half height: comings and goings
 
 
-def draw_marks(surface: pygame.Surface, marks: Sequence[tuple[int, str]], span: int,
-               h: int) -> None:
-    """Event marks over `surface`, as if each were filled in turn, later over earlier, with at
-    most two fills per column: the last tall mark of a column, then its last short mark if that
-    came after (a day of a city holds tens of thousands of marks, the track a thousand pixels)."""
+def draw_marks(surface: pygame.Surface, marks: Sequence[tuple[int, str]], span: float,
+               h: int, lo: float = 0.0) -> None:
+    """Event marks over `surface` spanning `span` ticks from tick `lo`, as if each were filled
+    in turn, later over earlier, with at most two fills per column: the last tall mark of a
+    column, then its last short mark if that came after (a day of a city holds tens of
+    thousands of marks, the track a thousand pixels). Marks out of the span are left out."""
     width = surface.get_width()
     ticks = np.fromiter((tick for tick, _ in marks), dtype=np.int64, count=len(marks))
-    # `column`, for every mark at once.
-    xs = np.minimum(width - UI_SCALE, ticks * width // max(span, 1)) // UI_SCALE * UI_SCALE
+    # `column`, for every mark at once (a float quotient floors as the integer one does).
+    xs = np.floor((ticks - lo) * width / max(span, 1)).astype(np.int64)
+    inside = (ticks >= lo) & (ticks <= lo + span)
+    xs = np.minimum(width - UI_SCALE, xs) // UI_SCALE * UI_SCALE
     short = np.fromiter((op in SHORT_MARKS for _, op in marks), dtype=bool, count=len(marks))
     last: dict[tuple[int, bool], int] = {}
-    for k, (x, is_short) in enumerate(zip(xs.tolist(), short.tolist(), strict=True)):
-        last[(x, is_short)] = k
+    for k, (x, is_short, seen) in enumerate(zip(xs.tolist(), short.tolist(), inside.tolist(),
+                                                strict=True)):
+        if seen:
+            last[(x, is_short)] = k
     for (x, is_short), k in sorted(last.items(), key=lambda item: item[1]):
         if is_short and last.get((x, False), -1) > k:
             continue  # a tall mark drawn later covers it
@@ -121,9 +142,13 @@ class TimelineBar:
         self.hover_story: StoryMarker | None = None
         self._diamonds = {kind: self._diamond(OP_COLOURS.get(kind, TEXT)) for kind in STORY_KINDS}
         self._marks_surface: pygame.Surface | None = None
-        self._marks_key: tuple[int, int, tuple[int, int]] | None = None
+        self._marks_key: object = None
         self._marks_drawn = 0
-        self._spark: tuple[tuple[str, int, int, tuple[int, int]], pygame.Surface] | None = None
+        self._spark: tuple[object, pygame.Surface] | None = None
+        self.window: TimeWindow | None = None  # zoomed in: the ticks shown (None: all of them)
+        self._pointer = 0  # the mouse's x, where the wheel zooms
+        self._pan: tuple[int, TimeWindow] | None = None  # a right drag: where it began
+        self._crowds: dict[StoryMarker, tuple[StoryMarker, ...]] = {}  # a diamond's count
 
     # --- layout --------------------------------------------------------------------------------
 
@@ -160,14 +185,43 @@ class TimelineBar:
 
     # --- input ---------------------------------------------------------------------------------
 
+    @property
+    def view(self) -> TimeWindow:
+        """The ticks the track shows."""
+        return self.window if self.window is not None else TimeWindow.whole(self._span)
+
     def tick_at(self, x: int) -> int:
         t = self.track_rect
-        frac = (x - t.x) / max(t.w, 1)
-        return max(0, min(self._head, round(frac * self._span)))
+        return max(0, min(self._head, round(self.view.tick(x - t.x, t.w))))
+
+    def zoom(self, steps: int, x: int) -> None:
+        """`steps` notches in (out, negative) around screen column `x`: its tick stays there;
+        all the way out, the track follows the whole history again."""
+        t = self.track_rect
+        at = max(0.0, min(1.0, (x - t.x) / max(t.w, 1)))
+        window = self.view.zoomed(steps, at, self._span)
+        self.window = None if window.is_whole(self._span) else window
+
+    def _panned(self, x: int) -> None:
+        if self._pan is not None and self.window is not None:
+            start, window = self._pan
+            ticks = (start - x) * window.width / max(self.track_rect.w, 1)
+            self.window = window.panned(ticks, self._span)
 
     def handle(self, event: pygame.event.Event) -> Intent | None:
+        if event.type == pygame.MOUSEWHEEL and event.y:
+            self.zoom(1 if event.y > 0 else -1, self._pointer)
+            return None
+        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 3:
+            self._pan = (event.pos[0], self.view)
+            return None
+        if event.type == pygame.MOUSEBUTTONUP and event.button == 3:
+            self._pan = None
+            return None
         if event.type == pygame.MOUSEMOTION:
-            x = event.pos[0]
+            x = self._pointer = event.pos[0]
+            if self._pan is not None:
+                self._panned(x)
             self.hover_button = next((n for n, b in self.buttons.items()
                                       if b.collidepoint(event.pos)), None)
             inside = self.track_rect.inflate(0, 4 * UI_SCALE).collidepoint(event.pos)
@@ -187,7 +241,7 @@ class TimelineBar:
                 return JumpTo(tick, card=card)
         story = self.story_at(pos)
         if story is not None:
-            return JumpTo(story.tick, event_id=story.event_id)
+            return self._open_story(story)
         if self.track_rect.inflate(0, 4 * UI_SCALE).collidepoint(pos):
             self.dragging = True
             return Scrub(self.tick_at(pos[0]))
@@ -203,26 +257,51 @@ class TimelineBar:
     def draw(self, surface: pygame.Surface, view: ViewState) -> None:
         track = view.track
         self._span, self._head = track.span, track.head
+        if self.window is not None:
+            self.window = self.window.inside(track.span)
         self.faces.panel(surface, self.rect)
         self._draw_buttons(surface, view)
         t = self.track_rect
         surface.fill(SUNKEN, self.spark_rect)
         surface.blit(self._spark_surface(track), self.spark_rect.topleft)
         surface.blit(self._marks(track), (t.x, t.y + self.MARKER_H))
-        head_x = self._x(track.head)
-        future = pygame.Rect(head_x + UI_SCALE, t.y + self.MARKER_H, t.right - head_x - UI_SCALE,
+        start = max(self._x(track.head) + UI_SCALE, t.x) if self._seen(track.head) or (
+            track.head < self.view.lo) else t.right
+        future = pygame.Rect(start, t.y + self.MARKER_H, t.right - start,
                              self.MARKS_H + self.BAND_H)
         if future.w > 0:
             surface.fill(FUTURE, future)
         marks_top = t.y + self.MARKER_H
         for tick in track.chain:
-            surface.fill(BRIGHT, (self._x(tick), marks_top, UI_SCALE, self.MARKS_H))
+            if self._seen(tick):
+                surface.fill(BRIGHT, (self._x(tick), marks_top, UI_SCALE, self.MARKS_H))
+        self._draw_ruler(surface)
+        self._draw_found(surface, track.found)
         self._draw_markers(surface, track)
         self._draw_stories(surface, track)
         self._draw_knob(surface, view)
 
-    def _x(self, tick: int) -> int:
-        return self.track_rect.x + column(tick, self._span, self.track_rect.w)
+    def _x(self, tick: float) -> int:
+        t = self.track_rect
+        if self.window is None:
+            return t.x + column(int(tick), self._span, t.w)
+        return t.x + math.floor(self.window.x(tick, t.w)) // UI_SCALE * UI_SCALE
+
+    def _seen(self, tick: float) -> bool:
+        """Whether `tick` is within the ticks the track shows."""
+        view = self.view
+        return view.lo <= tick <= view.lo + view.width
+
+    def _open_story(self, story: StoryMarker) -> Intent | None:
+        """A diamond clicked: jump to its moment; a count of them: zoom in until they part (at
+        the closest zoom, jump to the first)."""
+        crowd = self._crowds.get(story)
+        if crowd is None or self.view.width <= MIN_WIDTH:
+            return JumpTo(story.tick, event_id=story.event_id)
+        lo, hi = crowd[0].tick, crowd[-1].tick
+        width = max(float(MIN_WIDTH), (hi - lo) * 2.0)
+        self.window = TimeWindow((lo + hi) / 2 - width / 2, width).inside(self._span)
+        return None
 
     def _draw_buttons(self, surface: pygame.Surface, view: ViewState) -> None:
         for name, rect in self.buttons.items():
@@ -239,58 +318,98 @@ class TimelineBar:
                                 rect.centery - icon.get_height() // 2 + UI_SCALE))
 
     def _marks(self, track: Track) -> pygame.Surface:
-        """The bands and event marks, drawn incrementally onto a cached surface."""
+        """The bands and event marks, drawn incrementally onto a cached surface (drawn again
+        when the span, the size or the zoom changes)."""
         t = self.track_rect
         size = (t.w, self.MARKS_H + self.BAND_H)
-        key = (track.marks_key, track.span, size)
+        key = (track.marks_key, track.span, size, self.window)
+        view = self.view
+        marks = track.marks
         if self._marks_surface is None or self._marks_key != key:
             self._marks_surface = pygame.Surface(size)
             self._marks_surface.fill(SUNKEN)
-            self._marks_key, self._marks_drawn = key, 0
-            self._draw_bands(self._marks_surface, track.span)
+            self._draw_bands(self._marks_surface, view)
+            first = bisect_left(marks, view.lo, key=lambda mark: mark[0])
+            last = bisect_right(marks, view.lo + view.width, key=lambda mark: mark[0])
+            draw_marks(self._marks_surface, marks[first:last], view.width, self.MARKS_H,
+                       view.lo)
+            self._marks_key, self._marks_drawn = key, len(marks)
         surface = self._marks_surface
-        marks = track.marks
         if len(marks) > self._marks_drawn:
-            draw_marks(surface, marks[self._marks_drawn:], track.span, self.MARKS_H)
+            draw_marks(surface, marks[self._marks_drawn:], view.width, self.MARKS_H, view.lo)
             self._marks_drawn = len(marks)
         return surface
 
-    def _draw_bands(self, surface: pygame.Surface, span: int) -> None:
+    def _draw_bands(self, surface: pygame.Surface, view: TimeWindow) -> None:
         w = surface.get_width()
         y = self.MARKS_H
         phase = config.PHASE_TICKS
-        for k in range(-(-span // phase)):
-            x0 = k * phase * w // span
-            x1 = min(w, (k + 1) * phase * w // span)
+        for k in range(int(view.lo // phase), math.ceil((view.lo + view.width) / phase)):
+            x0 = max(0, math.floor(view.x(k * phase, w)))
+            x1 = min(w, math.floor(view.x((k + 1) * phase, w)))
             surface.fill(PHASE_BANDS[k % len(PHASE_BANDS)], (x0, y, max(x1 - x0, 1), self.BAND_H))
-            if k % len(config.PHASES) == 0 and k:
+            if k % len(config.PHASES) == 0 and k and k * phase >= view.lo:
                 surface.fill(INK, (x0, 0, UI_SCALE, y + self.BAND_H))
 
     def _spark_surface(self, track: Track) -> pygame.Surface:
         r = self.spark_rect
-        key = (track.branch, len(track.series), track.span, r.size)
+        view = self.view
+        key = (track.branch, len(track.series), track.span, r.size, self.window)
         if self._spark is None or self._spark[0] != key:
             surface = pygame.Surface(r.size, pygame.SRCALPHA)
+            step = config.METRIC_SAMPLE_TICKS  # one sample either side of the window, to its edges
+            series = [s for s in track.series
+                      if view.lo - step <= s[0] <= view.lo + view.width + step]
             for index, colour in ((1, SPARK_TENSION), (2, SPARK_COOPERATION), (3, SPARK_DRAMA)):
                 values = [s[index] for s in track.series]
                 top = max(values, default=0.0)
                 if top <= 0:
                     continue
-                points = [(min(r.w - 1, s[0] * r.w // max(track.span, 1)),
-                           r.h - 1 - int((v / top) * (r.h - UI_SCALE)))
-                          for s, v in zip(track.series, values, strict=True)]
+                points = [(min(r.w - 1, math.floor(view.x(s[0], r.w))),
+                           r.h - 1 - int((s[index] / top) * (r.h - UI_SCALE))) for s in series]
                 if len(points) >= 2:
                     pygame.draw.lines(surface, colour, False, points, UI_SCALE)
             self._spark = (key, surface)
         return self._spark[1]
 
+    def _draw_ruler(self, surface: pygame.Surface) -> None:
+        """Day labels along the marks (and the clock's, zoomed in), each on a dark patch just
+        right of a notch at its tick; a label that would run past the track is left out."""
+        t = self.track_rect
+        top = t.y + self.MARKER_H
+        for tick, text in ruler(self.view, t.w, RULER_GAP):
+            x = self._x(tick)
+            label = self.texts.get(text, TEXT if text.startswith("day") else DIM)
+            box = pygame.Rect(x + UI_SCALE, top, label.get_width() + 2 * UI_SCALE,
+                              label.get_height() - UI_SCALE)
+            if box.right > t.right:
+                continue
+            surface.fill(INK, (x, top, UI_SCALE, self.MARKS_H + self.BAND_H))
+            surface.fill(SUNKEN, box)
+            surface.blit(label, (box.x + UI_SCALE, box.y))
+
+    def _draw_found(self, surface: pygame.Surface, found: Sequence[int]) -> None:
+        """The feed filter's matches: a bright tick each over the track, one per column."""
+        if not found:
+            return
+        t = self.track_rect
+        view = self.view
+        first = bisect_left(found, view.lo)
+        last = bisect_right(found, view.lo + view.width)
+        columns = {self._x(tick) for tick in found[first:last]}
+        for x in columns:
+            surface.fill(INK, (x - UI_SCALE, t.y, 3 * UI_SCALE, self.MARKER_H))
+            surface.fill(FOUND, (x, t.y, UI_SCALE, self.MARKER_H + self.MARKS_H // 2))
+
     def _draw_markers(self, surface: pygame.Surface, track: Track) -> None:
         t = self.track_rect
         self._markers = []
-        if track.fork_tick is not None:
+        if track.fork_tick is not None and self._seen(track.fork_tick):
             x = self._x(track.fork_tick)
             surface.fill(TEXT, (x, t.y, UI_SCALE, t.h))
         for tick, card in track.perturbations:
+            if not self._seen(tick):
+                continue
             x = self._x(tick)
             colour = OP_COLOURS.get(card, BRIGHT)
             flag = pygame.Rect(x - UI_SCALE, t.y, 3 * UI_SCALE, self.MARKER_H - UI_SCALE)
@@ -305,19 +424,27 @@ class TimelineBar:
         return surface
 
     def _draw_stories(self, surface: pygame.Surface, track: Track) -> None:
-        """The story's diamonds along the top of the sparkline; the hovered one on top."""
-        self._stories = []
+        """The story's diamonds along the top of the sparkline, the hovered one on top; those
+        too close to tell apart are one diamond (the first's) with their count beside it."""
+        self._stories, self._crowds = [], {}
         top = self.spark_rect.y - UI_SCALE
         half = len(STORY_OUTLINE[0]) * UI_SCALE // 2
+        shown = [m for m in track.stories if m.kind in self._diamonds and self._seen(m.tick)]
+        xs = [self._x(m.tick) + UI_SCALE // 2 for m in shown]
         hovered = None
-        for marker in track.stories:
-            icon = self._diamonds.get(marker.kind)
-            if icon is None:
-                continue
-            x = self._x(marker.tick) + UI_SCALE // 2
+        for run in clusters(xs, CROWD_GAP):
+            marker, x = shown[run[0]], xs[run[0]]
+            icon = self._diamonds[marker.kind]
             rect = pygame.Rect(x - half, top, icon.get_width(), icon.get_height())
+            if len(run) > 1:
+                self._crowds[marker] = tuple(shown[k] for k in run)
+                badge = self.texts.get(str(len(run)), BRIGHT)
+                spot = pygame.Rect(rect.right, top, badge.get_width() + UI_SCALE, rect.h)
+                surface.fill(INK, spot)
+                surface.blit(badge, (spot.x, spot.y - UI_SCALE))
+                rect = rect.union(spot)
             if marker == self.hover_story:
-                hovered = (icon, rect)
+                hovered = (icon, rect.topleft)
             else:
                 surface.blit(icon, rect.topleft)
             self._stories.append((rect.inflate(2 * UI_SCALE, 2 * UI_SCALE), marker))
@@ -335,28 +462,34 @@ class TimelineBar:
         self.faces.panel(surface, box)
         surface.blit(label, (box.x + PAD, box.y + PAD // 2 + UI_SCALE))
 
+    def _story_label(self, story: StoryMarker) -> str:
+        crowd = self._crowds.get(story)
+        if crowd is None:
+            return f"{story.text} · {when(story.tick)}"
+        return (f"{len(crowd)} moments, {when(crowd[0].tick)} to {when(crowd[-1].tick)}: "
+                "click to zoom in")
+
     def _draw_knob(self, surface: pygame.Surface, view: ViewState) -> None:
         t = self.track_rect
         track = view.track
-        x = self._x(track.cursor)
         colour = GOOD if view.town.live else BRIGHT
-        surface.fill(INK, (x - UI_SCALE, t.y - UI_SCALE, 3 * UI_SCALE, t.h + 2 * UI_SCALE))
-        surface.fill(colour, (x, t.y, UI_SCALE, t.h))
-        handle = pygame.Rect(x - 3 * UI_SCALE, t.bottom - 2 * UI_SCALE, 7 * UI_SCALE,
-                             4 * UI_SCALE)
-        pygame.draw.rect(surface, INK, handle.inflate(2 * UI_SCALE, 2 * UI_SCALE))
-        pygame.draw.rect(surface, colour, handle)
+        if self._seen(track.cursor):
+            x = self._x(track.cursor)
+            surface.fill(INK, (x - UI_SCALE, t.y - UI_SCALE, 3 * UI_SCALE, t.h + 2 * UI_SCALE))
+            surface.fill(colour, (x, t.y, UI_SCALE, t.h))
+            handle = pygame.Rect(x - 3 * UI_SCALE, t.bottom - 2 * UI_SCALE, 7 * UI_SCALE,
+                                 4 * UI_SCALE)
+            pygame.draw.rect(surface, INK, handle.inflate(2 * UI_SCALE, 2 * UI_SCALE))
+            pygame.draw.rect(surface, colour, handle)
         story = self.hover_story
         if story is not None and story in track.stories:
-            self._label(surface, f"{story.text} · {when(story.tick)}", self._x(story.tick),
-                        BRIGHT)
+            self._label(surface, self._story_label(story), self._x(story.tick), BRIGHT)
             return
         shown = self.hover_x if self.hover_x is not None and not self.dragging else None
         tick = self.tick_at(shown) if shown is not None else track.cursor
         if shown is None and not (self.dragging or view.scrubbing):
             return
         self._label(surface, f"tick {tick} · {when(tick)}", self._x(tick), TEXT)
-
 
 class BranchList:
     """The branch switcher: every branch with its fork point; click one to switch to it."""

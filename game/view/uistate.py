@@ -15,6 +15,7 @@ from types import MappingProxyType
 from game import config
 from game import speed as speeds
 from game.projections.card import MAX_LOD
+from game.projections.feedfilter import EVERY_EVENT, FeedFilter
 from game.switches import ALL_ON, Switches
 
 # Windows that can open over the town, and whether one takes every key and click while it is
@@ -22,6 +23,7 @@ from game.switches import ALL_ON, Switches
 WINDOWS: Mapping[str, bool] = MappingProxyType({
     "reopen": True, "quit": True, "picker": True, "help": True, "branches": False,
     "continue": True,
+    "search": True,  # typing into the feed's search field
 })
 # Switches a person flips with one key (H, Tab, C, P, N), all off or on independently.
 OVERLAYS: tuple[str, ...] = ("hud", "inspector", "coalitions", "presentation", "minimap")
@@ -59,6 +61,7 @@ class UiState:
     narration: str = ""
     narration_until: float = 0.0  # app time the narration stops showing
     features: Switches = ALL_ON  # what the operator left switched on (read once at start)
+    feed_filter: FeedFilter = EVERY_EVENT  # its citizen is the selected one, named when shown
 
     @classmethod
     def start(cls, speed: int, *, hud: bool = True, features: Switches = ALL_ON

@@ -12,12 +12,13 @@ Never imports pygame.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from game import config
 from game.clock import MAX_SPEED
 from game.projections.card import Card, CardAsk, card_at
 from game.projections.coalitions import CoalitionView, coalitions
+from game.projections.feedfilter import EVERY_EVENT, FeedFilter
 from game.projections.history import FEED_WINDOW, FeedRow, feed
 from game.projections.projected import Moment, Projected, follow, names_of, recent, standing_at
 from game.projections.scatter import Scatter, scatter
@@ -26,6 +27,7 @@ from game.switches import Switches
 from game.trace.story import Storyline, StoryMarker
 from game.trace.timeline import Timeline
 from game.view import explain
+from game.view.search import FEED_ROWS, FeedSearch
 from game.view.uistate import UiState
 
 # Above this many citizens, exact metrics (an N×N variance) and the state hash cost too much to
@@ -70,6 +72,7 @@ class Track:
     fork_tick: int | None
     series: tuple[tuple[int, float, float, float], ...]  # tick, tension, cooperation, drama
     chain: frozenset[int]  # ticks of the focused event's causal chain
+    found: Sequence[int] = ()  # ticks of the events the feed's filter matches, while filtered
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,8 @@ class ViewState:
     caption: str = ""  # presentation mode: what just happened
     narration: str = ""  # a demo script's caption, shown while it lasts
     switched_off: tuple[str, ...] = ()  # features the operator switched off, in words
+    feed_filter: FeedFilter = EVERY_EVENT  # what the feed shows (`feed` is filtered already)
+    searching: bool = False  # typing into the feed's search field
 
 
 @dataclass(frozen=True)
@@ -133,6 +138,7 @@ class Readout:
     def __init__(self, timeline: Timeline) -> None:
         self.timeline = timeline
         self._names = names_of(timeline)
+        self.search = FeedSearch(timeline, self._names)  # the feed under a filter
         self._at: Projected[Moment, _AtTick] | None = None
         self._hash: Projected[Moment, str] | None = None
         self._card: Projected[CardAsk, Card] | None = None
@@ -212,7 +218,7 @@ class Readout:
         tl = standing_at(self.timeline, moment)
         flux = tl.flux
         return _AtTick(self._town(), scatter(flux.state, flux.citizens),
-                       feed(recent(tl, FEED_WINDOW), self._names))
+                       feed(recent(tl, FEED_WINDOW), self._names, FEED_ROWS))
 
     def _town(self) -> TownLine:
         tl = self.timeline
@@ -283,19 +289,26 @@ def view_state(readout: Readout, ui: UiState, caption: str, now: float) -> ViewS
     at = readout.at_tick()
     focus = ui.focus
     flux = readout.timeline.flux
+    track = readout.track(focus.ticks if focus else frozenset())
+    wanted = replace(ui.feed_filter, citizen=None if ui.selected is None
+                     else flux.name(ui.selected))
+    if wanted.active:
+        track = replace(track, found=readout.search.ticks(wanted, track.head))
     return ViewState(
         town=at.town, hash=readout.state_hash(running=ui.speed != 0 and not ui.scrubbing),
         speed=speed_label(ui.speed),
         resume=speed_label(config.SPEEDS[ui.resume_index if ui.speed == 0
                                          else ui.speed_index]),
         paused=ui.speed == 0, scrubbing=ui.scrubbing,
-        track=readout.track(focus.ticks if focus else frozenset()),
+        track=track,
         branches=readout.branches(), citizen=readout.citizen(ui.selected, ui.detail),
         detail=ui.detail,
         why=readout.why(ui.selected, running=ui.speed != 0 and not ui.scrubbing)
         if ui.why and ui.selected is not None else None,
-        scatter=at.scatter, feed=at.feed,
+        scatter=at.scatter,
+        feed=readout.search.feed(wanted, track.head) if wanted.active else at.feed,
         focus=focus.ids if focus else frozenset(),
         hand=HandState(ui.armed, tuple(flux.name(i) for i in ui.targets), ui.cooling(now)),
         switched_off=switched_off(ui.features),
-        caption=caption, narration=ui.narration if ui.narrating(now) else "")
+        caption=caption, narration=ui.narration if ui.narrating(now) else "",
+        feed_filter=wanted, searching="search" in ui.modals)

@@ -60,7 +60,8 @@ class Widgets:
         self.labels = Texts(assets)  # the chosen targets' roles, over their heads on the map
         self._windows: dict[str, Widget] = {
             "reopen": self.reopen, "quit": self.prompt, "picker": self.picker,
-            "help": self.help, "branches": self.branch_list, "continue": self.resume}
+            "help": self.help, "branches": self.branch_list, "continue": self.resume,
+            "search": self.feed.search}
         self.town_rect = pygame.Rect(0, 0, 0, 0)
         self.screen = pygame.Rect(0, 0, 0, 0)
         self._column_bottom = 0  # where the inspector column ends
