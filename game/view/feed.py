@@ -98,7 +98,7 @@ class EventFeed:
 
     def handle(self, event: pygame.event.Event) -> Intent | None:
         if event.type == pygame.MOUSEWHEEL and event.y:
-            self.scroll(-WHEEL_ROWS if event.y > 0 else WHEEL_ROWS)
+            self.scroll(-int(event.y) * WHEEL_ROWS)
         elif event.type == pygame.MOUSEMOTION:
             self._motion(event.pos)
         elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:

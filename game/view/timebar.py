@@ -83,7 +83,7 @@ def column(tick: int, span: int, width: int) -> int:
 
 
 RULER_GAP = 48 * UI_SCALE  # day and clock labels keep at least this far apart
-CROWD_GAP = 12 * UI_SCALE  # story diamonds nearer than this (with room for a count) are one
+CROWD_GAP = 16 * UI_SCALE  # story diamonds nearer than this (with room for a count) are one
 FOUND = WHITE  # the ticks of the feed filter's matches
 
 

@@ -1,0 +1,77 @@
+"""The feed's filter and search as pure functions: which rows each kind and each name keeps,
+and the matches of a branch's history as the feed reads them at a moment."""
+
+from __future__ import annotations
+
+import pytest
+
+from game.projections.feedfilter import FeedFilter, Found, filtered
+from game.projections.history import FeedRow, feed_row
+from game.trace.timeline import Timeline
+
+
+def row(event_id: str, op: str, who: tuple[str, ...], *, card: bool = False,
+        ok: bool = True, tick: int = 1) -> FeedRow:
+    return FeedRow(event_id, tick, op, f"{op} {' '.join(who)}", who, card, ok)
+
+
+ROWS = (
+    row("e1", "greet", ("Ada", "Bruno")),
+    row("e2", "storm", ("Ada", "Clara", "Ed"), card=True),
+    row("e3", "walk", ("Bruno",), ok=False),
+    row("e4", "coalition_formed", ("Clara", "Ed", "Adalbert")),
+    row("e5", "coalition_dissolved", ("Bruno", "Ed")),
+    row("e6", "gossip", ("Ed", "Clara"), card=True, ok=False),
+)
+
+
+def ids(wanted: FeedFilter) -> list[str]:
+    return [r.event_id for r in filtered(ROWS, wanted)]
+
+
+@pytest.mark.parametrize(("kind", "want"), [
+    ("all", ["e1", "e2", "e3", "e4", "e5", "e6"]),
+    ("cards", ["e2", "e6"]),
+    ("failures", ["e3", "e6"]),
+    ("coalitions", ["e4", "e5"]),
+])
+def test_each_kind_keeps_its_rows(kind: str, want: list[str]) -> None:
+    assert ids(FeedFilter(kind)) == want
+
+
+def test_one_citizen_keeps_the_rows_it_takes_part_in_and_nobody_keeps_none() -> None:
+    assert ids(FeedFilter("citizen", citizen="Bruno")) == ["e1", "e3", "e5"]
+    assert ids(FeedFilter("citizen")) == []  # nobody selected
+
+
+def test_the_search_finds_part_of_a_name_in_any_case_and_combines_with_the_kind() -> None:
+    assert ids(FeedFilter(query="ada")) == ["e1", "e2", "e4"]  # Ada, and Adalbert
+    assert ids(FeedFilter(query="  ADALB ")) == ["e4"]
+    assert ids(FeedFilter("cards", query="clara")) == ["e2", "e6"]
+    assert ids(FeedFilter("failures", query="bru")) == ["e3"]
+    assert ids(FeedFilter(query="greet")) == []  # names, not what happened
+
+
+def test_a_filter_is_active_only_when_it_leaves_something_out() -> None:
+    assert not FeedFilter().active and not FeedFilter(query="  ").active
+    assert FeedFilter("cards").active and FeedFilter(query="a").active
+    with pytest.raises(ValueError, match="one of all, cards"):
+        FeedFilter("everything")
+
+
+def test_found_reads_a_branch_history_as_the_feed_at_each_moment() -> None:
+    timeline = Timeline("village", 3)
+    timeline.advance(1200)
+    names = {c.id: c.name for c in timeline.flux.citizens}
+    someone = timeline.flux.citizens[2].name
+    wanted = FeedFilter("citizen", citizen=someone)
+    found = Found(wanted)
+    found.add(timeline.events(start=0, end=500), names, 500)  # batch by batch, as it grows
+    found.add(timeline.events(start=501, end=1200), names, 1200)
+    every = [feed_row(e, names) for e in timeline.events(start=0, end=1200)]
+    assert found.rows == [r for r in every if someone in r.who] and found.rows
+    assert found.ticks == [r.tick for r in found.rows]
+    at = found.rows[len(found.rows) // 2].tick
+    want = [r for r in reversed(every) if someone in r.who and at - 300 <= r.tick <= at]
+    assert list(found.before(at, 300, 1000)) == want
+    assert list(found.before(at, 300, 3)) == want[:3]  # the newest first
