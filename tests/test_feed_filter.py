@@ -8,6 +8,7 @@ import pytest
 from game.projections.feedfilter import FeedFilter, Found, filtered
 from game.projections.history import FeedRow, feed_row
 from game.trace.timeline import Timeline
+from game.view.search import FeedSearch
 
 
 def row(event_id: str, op: str, who: tuple[str, ...], *, card: bool = False,
@@ -75,3 +76,25 @@ def test_found_reads_a_branch_history_as_the_feed_at_each_moment() -> None:
     want = [r for r in reversed(every) if someone in r.who and at - 300 <= r.tick <= at]
     assert list(found.before(at, 300, 1000)) == want
     assert list(found.before(at, 300, 3)) == want[:3]  # the newest first
+
+
+def test_a_narrower_filter_is_read_from_a_wider_ones_matches() -> None:
+    assert FeedFilter(query="Ada").narrows(FeedFilter(query="ad"))
+    assert FeedFilter("cards", query="ad").narrows(FeedFilter(query="a"))
+    assert not FeedFilter(query="a").narrows(FeedFilter(query="ad"))  # Backspace widens
+    assert not FeedFilter("cards").narrows(FeedFilter("failures"))
+    assert not FeedFilter("citizen", citizen="Ada").narrows(FeedFilter("citizen"))
+    timeline = Timeline("village", 3)
+    timeline.advance(900)
+    names = {c.id: c.name for c in timeline.flux.citizens}
+    search = FeedSearch(timeline, names)
+    typed = ""
+    for letter in timeline.flux.citizens[1].name[:3]:  # each letter narrows the last
+        typed += letter
+        fresh = Found(FeedFilter(query=typed))
+        fresh.add(timeline.events(start=0, end=900), names, 900)
+        assert list(search.ticks(FeedFilter(query=typed), 900)) == fresh.ticks and fresh.ticks
+    timeline.advance(300)  # and each grows with the history
+    fresh = Found(FeedFilter(query=typed[:1]))
+    fresh.add(timeline.events(start=0, end=1200), names, 1200)
+    assert list(search.ticks(FeedFilter(query=typed[:1]), 1200)) == fresh.ticks

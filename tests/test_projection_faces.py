@@ -21,7 +21,6 @@ from game.view.app import App
 from game.view.assets import Assets
 from game.view.feedwords import told
 from game.view.intents import ChangeDetail, Select
-from game.view.search import FEED_ROWS
 from tests.helpers import village_save
 from tests.test_headless import PROBE, ROOT
 from tests.window import key
@@ -64,7 +63,7 @@ def test_the_window_and_the_json_document_show_the_same_projections(
     app.apply(Select(6))
     app.frame(0.0)
     view = app.view_state()
-    doc = document(app.timeline, lod=view.detail, feed_size=FEED_ROWS)  # the window's longer feed
+    doc = document(app.timeline, lod=view.detail)
     assert view.citizen == doc.citizens[6] and view.hash == doc.hash
     assert view.scatter == doc.scatter and len(app.widgets.scatter._points) == 25
     assert view.feed == doc.feed

@@ -11,10 +11,11 @@ from pathlib import Path
 import pygame
 import pytest
 
-from game.projections.history import feed_row
+from game.projections.history import FEED_SIZE, FeedRow, feed_row
 from game.view.app import App
 from game.view.assets import Assets
 from game.view.intents import FilterFeed, Select
+from game.view.search import FEED_ROWS
 from game.view.timespan import MIN_WIDTH, TimeWindow, clusters, ruler
 from tests.test_hud_inspector import make_app
 from tests.window import click, key, post
@@ -32,7 +33,7 @@ def wheel(app: App, pos: tuple[int, int], y: int) -> None:
     app.frame(0.0)
 
 
-def history_rows(app: App) -> list:  # type: ignore[type-arg]
+def history_rows(app: App) -> list[FeedRow]:
     names = {c.id: c.name for c in app.flux.citizens}
     return [feed_row(e, names) for e in app.timeline.events(start=0, end=app.timeline.cursor)]
 
@@ -93,11 +94,13 @@ def test_the_wheel_scrolls_back_and_the_rows_stay_put_as_events_arrive(app: App)
     wheel(app, feed.list_rect.center, -3)  # three notches back in time
     top = feed.rows[0][1]
     assert feed.top == 6 and top.tick <= newest.tick and top != newest
+    assert app.ui.feed_back and len(app.view_state().feed) == FEED_ROWS > FEED_SIZE  # deeper
     app.timeline.advance(60)  # new events come in at the top of the feed
     app.frame(0.0)
     assert feed.rows[0][1] == top and feed.top > 6
     click(app, feed.newest.center)  # back to live: the newest row of all
     assert feed.top == 0 and feed.rows[0][1].tick == max(r.tick for r in app.view_state().feed)
+    assert not app.ui.feed_back and len(app.view_state().feed) == FEED_SIZE
     wheel(app, feed.list_rect.center, 1)
     assert feed.top == 0  # nothing is newer than live
 
@@ -178,3 +181,20 @@ def test_story_diamonds_too_close_are_counted_and_part_as_the_track_zooms(app: A
     assert bar.window is not None
     assert bar.window.lo <= crowd[0].tick and crowd[-1].tick <= bar.window.lo + bar.window.width
     assert len(bar._crowds.get(first, ())) < len(crowd)
+
+
+def test_zoomed_on_the_live_knob_the_track_moves_on_with_it(app: App) -> None:
+    bar = app.widgets.timebar
+    t = bar.track_rect
+    for _ in range(6):
+        wheel(app, (bar._x(app.timeline.cursor), t.centery), 1)
+    assert bar.window is not None and bar._seen(app.timeline.cursor)
+    for _ in range(6):  # time runs past the window's end, a little at a time
+        app.timeline.advance(int(bar.window.width // 3))
+        app.frame(0.0)
+        assert bar._seen(app.timeline.cursor)
+    wheel(app, (t.x + 5, t.centery), 1)  # zoomed in on the start of the day instead
+    left = bar.window.lo
+    app.timeline.advance(200)
+    app.frame(0.0)
+    assert bar.window.lo == left and not bar._seen(app.timeline.cursor)

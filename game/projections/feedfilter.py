@@ -37,6 +37,16 @@ class FeedFilter:
         """Whether it leaves any row out."""
         return self.kind != "all" or bool(self.query.strip())
 
+    def narrows(self, wider: FeedFilter) -> bool:
+        """Whether every row this filter keeps, `wider` keeps too (a kind chosen after all, a
+        longer query): its matches are among `wider`'s."""
+        kind = wider.kind == "all" or (wider.kind, wider.citizen) == (self.kind, self.citizen)
+        return kind and self._query.startswith(wider._query)
+
+    @property
+    def _query(self) -> str:
+        return self.query.strip().casefold()
+
     def matches(self, row: FeedRow) -> bool:
         return self._of_kind(row) and self._named(row)
 
@@ -53,7 +63,7 @@ class FeedFilter:
         return True
 
     def _named(self, row: FeedRow) -> bool:
-        query = self.query.strip().casefold()
+        query = self._query
         return not query or any(query in name.casefold() for name in row.who)
 
 
@@ -82,6 +92,15 @@ class Found:
                 self.rows.append(row)
                 self.ticks.append(row.tick)
         self.upto = upto
+
+    def narrowed(self, wanted: FeedFilter) -> Found:
+        """The matches of `wanted`, a filter that narrows this one, up to the same tick: read
+        from these rows, not the history again."""
+        found = Found(wanted)
+        found.rows = [row for row in self.rows if wanted.matches(row)]
+        found.ticks = [row.tick for row in found.rows]
+        found.upto = self.upto
+        return found
 
     def before(self, tick: int, window: int, size: int) -> tuple[FeedRow, ...]:
         """The latest `size` matches of the `window` ticks up to `tick` (its own included),

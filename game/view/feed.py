@@ -22,7 +22,7 @@ from game.view.assets import Assets
 from game.view.feedwords import told
 from game.view.hud import LINE_H, PAD, UI_SCALE, Faces, Texts
 from game.view.input import Intent, JumpToEvent
-from game.view.intents import FilterFeed, Open, SearchFeed
+from game.view.intents import FilterFeed, Open, ScrollFeed, SearchFeed
 from game.view.palette import BRIGHT, CHOSEN_ROW, DIM, INK, OP_COLOURS, SUNKEN, TEXT, WARN
 from game.view.viewstate import ViewState
 
@@ -98,37 +98,40 @@ class EventFeed:
 
     def handle(self, event: pygame.event.Event) -> Intent | None:
         if event.type == pygame.MOUSEWHEEL and event.y:
-            self.scroll(-int(event.y) * WHEEL_ROWS)
-        elif event.type == pygame.MOUSEMOTION:
-            self._motion(event.pos)
-        elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            return self.scroll(-int(event.y) * WHEEL_ROWS)
+        if event.type == pygame.MOUSEMOTION:
+            return self._motion(event.pos)
+        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
             return self._down(event.pos)
-        elif event.type == pygame.MOUSEBUTTONUP and event.button == 1 and self._press:
+        if event.type == pygame.MOUSEBUTTONUP and event.button == 1 and self._press:
             self._press = None
             if not self._dragged:
                 return next((JumpToEvent(item.event_id, item.tick) for row, item in self.rows
                              if row.collidepoint(event.pos)), None)
         return None
 
-    def scroll(self, rows: int) -> None:
+    def scroll(self, rows: int) -> Intent | None:
         """Move `rows` back in time (negative: toward the newest); back at the top is live."""
-        self._scroll_to(self.top + rows)
+        return self._scroll_to(self.top + rows)
 
-    def _scroll_to(self, top: int) -> None:
+    def _scroll_to(self, top: int) -> Intent | None:
+        """Put row `top` at the top; leaving the newest row, or coming back to it, says so."""
         shown = self._told[1]
+        was_back = self.top > 0
         self.top = max(0, min(top, len(shown) - 1))
         self.anchor = shown[self.top].event_id if self.top > 0 else None
+        return ScrollFeed(self.top > 0) if (self.top > 0) != was_back else None
 
-    def _motion(self, pos: tuple[int, int]) -> None:
+    def _motion(self, pos: tuple[int, int]) -> Intent | None:
         if self._press is not None:
             y, top = self._press
             if abs(pos[1] - y) > DRAG_START:
                 self._dragged = True
-            if self._dragged:  # the rows follow the mouse: dragging up shows older ones
-                self._scroll_to(top + int((y - pos[1]) / LINE_H))
-            return
+            # The rows follow the mouse: dragging up shows older ones.
+            return self._scroll_to(top + int((y - pos[1]) / LINE_H)) if self._dragged else None
         self.hover = next((item.event_id for row, item in self.rows
                            if row.collidepoint(pos)), None)
+        return None
 
     def _down(self, pos: tuple[int, int]) -> Intent | None:
         if self.field.collidepoint(pos):
@@ -137,8 +140,7 @@ class EventFeed:
         if kind is not None:
             return FilterFeed(kind)
         if self.top and self.newest.collidepoint(pos):
-            self._scroll_to(0)
-            return None
+            return self._scroll_to(0)
         if self.list_rect.collidepoint(pos):
             self._press, self._dragged = (pos[1], self.top), False
         return None

@@ -258,12 +258,20 @@ class SearchFeed:
     typing: bool = True
 
 
+@dataclass(frozen=True)
+class ScrollFeed:
+    """The feed scrolled back from its newest row (`back`) or returned to it: scrolled back, it
+    reads deeper into the past (the newest rows alone cost less to read every tick)."""
+
+    back: bool
+
+
 Intent = (SetSpeed | TogglePause | CycleSpeed | Cancel | Quit | Dismiss | Toggle | Open
           | Recentre | ZoomAt | PanBy | Resize | Choose | TapGround | ArmCard | Confirm
           | CardRefused | Scrub | JumpTo | StepEvent | JumpLive | SwitchBranch | TownOpened
           | Select | ChangeDetail | AskWhy | JumpToEvent | ShowFocus | Screenshot
           | Narrate | SaveTown | OpenSave | Reopen | ToggleSound | Follow | CentreOn
-          | FilterFeed | SearchFeed)
+          | FilterFeed | SearchFeed | ScrollFeed)
 
 
 # --- pointer intents: positions the app resolves against the map ------------------------------

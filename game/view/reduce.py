@@ -44,6 +44,7 @@ from game.view.intents import (
     Resize,
     SaveTown,
     Screenshot,
+    ScrollFeed,
     Scrub,
     SearchFeed,
     Select,
@@ -71,7 +72,7 @@ def reduce(state: UiState, intent: Intent, now: float) -> Step:
     match intent:
         case SetSpeed() | TogglePause() | CycleSpeed():
             return _speed(state, intent)
-        case FilterFeed() | SearchFeed() | Open(name="search"):
+        case FilterFeed() | SearchFeed() | ScrollFeed() | Open(name="search"):
             return _feed(state, intent)
         case Toggle() | Open() | Dismiss() | Cancel() | OpenSave() | Reopen():
             return _windows(state, intent)
@@ -324,16 +325,19 @@ def _select(state: UiState, citizen: int | None) -> UiState:
 
 # --- the feed ----------------------------------------------------------------------------------
 
-def _feed(state: UiState, intent: FilterFeed | SearchFeed | Open) -> Step:
-    """Filter the feed by kind, type into its search field; typing shows the feed first."""
+def _feed(state: UiState, intent: FilterFeed | SearchFeed | ScrollFeed | Open) -> Step:
+    """Filter the feed by kind, type into its search field (a new filter shows its newest
+    rows), scroll it; typing shows the feed first."""
     wanted = state.feed_filter
     match intent:
         case FilterFeed(kind=kind):
             kind = "all" if kind == wanted.kind else kind
-            return replace(state, feed_filter=replace(wanted, kind=kind)), ()
+            return replace(state, feed_filter=replace(wanted, kind=kind), feed_back=False), ()
         case SearchFeed(query=query, typing=typing):
-            state = replace(state, feed_filter=replace(wanted, query=query))
+            state = replace(state, feed_filter=replace(wanted, query=query), feed_back=False)
             return (state if typing else _close(state, "search")), ()
+        case ScrollFeed(back=back):
+            return replace(state, feed_back=back), ()
     if "search" in state.modals:
         return state, ()
     state = replace(state, modals=(*state.modals, "search"))

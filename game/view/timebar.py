@@ -149,6 +149,8 @@ class TimelineBar:
         self._pointer = 0  # the mouse's x, where the wheel zooms
         self._pan: tuple[int, TimeWindow] | None = None  # a right drag: where it began
         self._crowds: dict[StoryMarker, tuple[StoryMarker, ...]] = {}  # a diamond's count
+        self._found: tuple[Sequence[int], object, list[int]] = ((), None, [])  # ticked columns
+        self._cursor = 0  # the cursor drawn last
 
     # --- layout --------------------------------------------------------------------------------
 
@@ -258,7 +260,8 @@ class TimelineBar:
         track = view.track
         self._span, self._head = track.span, track.head
         if self.window is not None:
-            self.window = self.window.inside(track.span)
+            self.window = self._following(self.window.inside(track.span), track.cursor)
+        self._cursor = track.cursor
         self.faces.panel(surface, self.rect)
         self._draw_buttons(surface, view)
         t = self.track_rect
@@ -286,6 +289,14 @@ class TimelineBar:
         if self.window is None:
             return t.x + column(int(tick), self._span, t.w)
         return t.x + math.floor(self.window.x(tick, t.w)) // UI_SCALE * UI_SCALE
+
+    def _following(self, window: TimeWindow, cursor: int) -> TimeWindow:
+        """Zoomed in on a knob that time carries past the right end: the track moves on with
+        it (a zoom elsewhere in the past stays put)."""
+        end = window.lo + window.width
+        if self._pan is None and not self.dragging and self._cursor <= end < cursor:
+            return window.panned(cursor - end + window.width / 4, self._span)
+        return window
 
     def _seen(self, tick: float) -> bool:
         """Whether `tick` is within the ticks the track shows."""
@@ -393,11 +404,13 @@ class TimelineBar:
         if not found:
             return
         t = self.track_rect
-        view = self.view
-        first = bisect_left(found, view.lo)
-        last = bisect_right(found, view.lo + view.width)
-        columns = {self._x(tick) for tick in found[first:last]}
-        for x in columns:
+        key = (len(found), self.window, self._span, t.w)
+        if self._found[0] is not found or self._found[1] != key:  # placed once per change
+            view = self.view
+            first = bisect_left(found, view.lo)
+            last = bisect_right(found, view.lo + view.width)
+            self._found = (found, key, sorted({self._x(tick) for tick in found[first:last]}))
+        for x in self._found[2]:
             surface.fill(INK, (x - UI_SCALE, t.y, 3 * UI_SCALE, self.MARKER_H))
             surface.fill(FOUND, (x, t.y, UI_SCALE, self.MARKER_H + self.MARKS_H // 2))
 

@@ -62,6 +62,7 @@ class UiState:
     narration_until: float = 0.0  # app time the narration stops showing
     features: Switches = ALL_ON  # what the operator left switched on (read once at start)
     feed_filter: FeedFilter = EVERY_EVENT  # its citizen is the selected one, named when shown
+    feed_back: bool = False  # the feed is scrolled back from its newest row
 
     @classmethod
     def start(cls, speed: int, *, hud: bool = True, features: Switches = ALL_ON

@@ -27,7 +27,7 @@ from game.switches import Switches
 from game.trace.story import Storyline, StoryMarker
 from game.trace.timeline import Timeline
 from game.view import explain
-from game.view.search import FEED_ROWS, FeedSearch
+from game.view.search import FeedSearch
 from game.view.uistate import UiState
 
 # Above this many citizens, exact metrics (an N×N variance) and the state hash cost too much to
@@ -218,7 +218,7 @@ class Readout:
         tl = standing_at(self.timeline, moment)
         flux = tl.flux
         return _AtTick(self._town(), scatter(flux.state, flux.citizens),
-                       feed(recent(tl, FEED_WINDOW), self._names, FEED_ROWS))
+                       feed(recent(tl, FEED_WINDOW), self._names))
 
     def _town(self) -> TownLine:
         tl = self.timeline
@@ -306,7 +306,8 @@ def view_state(readout: Readout, ui: UiState, caption: str, now: float) -> ViewS
         why=readout.why(ui.selected, running=ui.speed != 0 and not ui.scrubbing)
         if ui.why and ui.selected is not None else None,
         scatter=at.scatter,
-        feed=readout.search.feed(wanted, track.head) if wanted.active else at.feed,
+        feed=readout.search.feed(wanted, track.head) if wanted.active
+        else readout.search.deep() if ui.feed_back else at.feed,
         focus=focus.ids if focus else frozenset(),
         hand=HandState(ui.armed, tuple(flux.name(i) for i in ui.targets), ui.cooling(now)),
         switched_off=switched_off(ui.features),
