@@ -163,6 +163,8 @@ def test_zoomed_in_the_track_says_the_day_and_the_clock() -> None:
     assert (1600, "day 2") in labels
     clock = [text for _, text in labels if not text.startswith("day")]
     assert clock == ["04:30", "05:00", "05:30", "06:30", "07:00", "07:30"]
+    inside = ruler(TimeWindow(2700.0, 60.0), 900, 96)  # no day starts in sight: it says which
+    assert inside[0] == (2700, "day 2") and inside[1] == (2712, "22:40")
     ticks = [tick for tick, _ in labels]
     assert all(close.x(b, 1000) - close.x(a, 1000) >= 96 - 2 for a, b in pairwise(ticks))
 

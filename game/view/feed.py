@@ -31,7 +31,7 @@ CHIPS = {"all": "all", "cards": "cards", "failures": "failures", "coalitions": "
 WHEEL_ROWS = 2  # rows one notch of the wheel scrolls
 DRAG_START = 4 * UI_SCALE  # a press moving further than this scrolls instead of clicking
 QUERY_MAX = 24  # characters the search field takes
-NEWEST = "newest ↑"  # the feed runs newest first: back to live is up
+NEWEST = "^ newest"  # the feed runs newest first: back to live is up
 
 
 class EventFeed:
@@ -80,16 +80,14 @@ class EventFeed:
         x, y = rect.x + PAD, top + LINE_H + UI_SCALE
         self.chips = {}
         for kind in KINDS:
-            w = self.texts.width(CHIPS[kind]) + 4 * UI_SCALE
+            w = self.texts.width(CHIPS[kind]) + 6 * UI_SCALE
             if x + w > rect.right - PAD:
                 x, y = rect.x + PAD, y + LINE_H + UI_SCALE
             self.chips[kind] = pygame.Rect(x, y, w, LINE_H)
             x += w + 2 * UI_SCALE
         self.list_rect = pygame.Rect(rect.x, y + LINE_H + UI_SCALE, rect.w,
                                      max(rect.bottom - PAD // 2 - y - LINE_H - UI_SCALE, 0))
-        self.newest = pygame.Rect(rect.right - PAD - self.texts.width(NEWEST) - 4 * UI_SCALE,
-                                  self.list_rect.y, self.texts.width(NEWEST) + 4 * UI_SCALE,
-                                  LINE_H)
+        self.newest = pygame.Rect(rect.x + PAD, self.list_rect.y, rect.w - 2 * PAD, LINE_H)
 
     def hit(self, pos: tuple[int, int]) -> bool:
         return self.rect.collidepoint(pos)
@@ -159,7 +157,7 @@ class EventFeed:
         self._draw_filter(surface, view)
         self._follow(view)
         self.rows = []
-        y = self.list_rect.y
+        y = self.list_rect.y + (LINE_H + UI_SCALE if self.top else 0)  # under "newest"
         width = r.right - PAD - self._text_x
         bottom = self.list_rect.bottom
         for item in self._told[1][self.top:]:
@@ -178,8 +176,9 @@ class EventFeed:
             surface.blit(self.texts.get(self._nothing(view), DIM), (r.x + PAD, y))
         if self.top:
             self.faces.button(surface, self.newest)
-            surface.blit(self.texts.get(NEWEST, INK), (self.newest.x + 2 * UI_SCALE,
-                                                      self.newest.y + UI_SCALE * 2))
+            label = self.texts.get(f"{NEWEST} · {self.top} newer", INK)
+            surface.blit(label, (self.newest.centerx - label.get_width() // 2,
+                                 self.newest.y + UI_SCALE * 2))
 
     def _follow(self, view: ViewState) -> None:
         """The rows in the window's words; scrolled back, the top row stays on its event as
@@ -198,7 +197,9 @@ class EventFeed:
         wanted = view.feed_filter
         if wanted.kind == "citizen" and wanted.citizen is None:
             return "select a citizen to see theirs"
-        return "no events match" if wanted.active else "nothing yet"
+        if wanted.active:
+            return "none before this moment" if view.track.found else "no events match"
+        return "nothing yet"
 
     def _draw_filter(self, surface: pygame.Surface, view: ViewState) -> None:
         """The search field and the kind chips, the chosen one pressed."""
@@ -208,10 +209,11 @@ class EventFeed:
         surface.fill(SUNKEN, field)
         if view.searching:
             pygame.draw.rect(surface, BRIGHT, field, UI_SCALE)
+        hint = "/ names" if wanted.active else "/ search names"
         text, colour = ((wanted.query + "_", BRIGHT) if view.searching
-                        else (wanted.query, TEXT) if wanted.query else ("/ search names", DIM))
+                        else (wanted.query, TEXT) if wanted.query else (hint, DIM))
         if wanted.active:
-            text = f"{text} · {len(view.track.found)} found" if wanted.query else text
+            text = f"{text} · {len(view.track.found)} found"  # in the whole branch
         label = self.texts.fit(text, field.w - 4 * UI_SCALE)
         surface.blit(self.texts.get(label, colour), (field.x + 2 * UI_SCALE,
                                                      field.y + UI_SCALE * 2))
@@ -219,7 +221,8 @@ class EventFeed:
             chosen = kind == wanted.kind
             self.faces.button(surface, chip, down=chosen)
             surface.blit(self.texts.get(CHIPS[kind], BRIGHT if chosen else INK),
-                         (chip.x + 2 * UI_SCALE, chip.y + UI_SCALE * 2))
+                         (chip.x + 3 * UI_SCALE, chip.y + UI_SCALE * 2))
+
     def _draw_row(self, surface: pygame.Surface, row: pygame.Rect, item: FeedRow,
                   lines: Sequence[str], focus: frozenset[str]) -> None:
         """One event: its op's colour strip and icon, then its message in `lines`."""

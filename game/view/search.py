@@ -45,11 +45,12 @@ class FeedSearch:
         return found
 
     def feed(self, wanted: FeedFilter, head: int) -> tuple[FeedRow, ...]:
-        """The filtered feed where the timeline stands, newest first."""
+        """The filtered feed where the timeline stands, newest first: the latest FEED_ROWS
+        matches of the whole branch up to the cursor (a match is worth reaching back for)."""
         tl = self.timeline
         key = (tl.current, tl.cursor, wanted, head)
         if self._feed is None or self._feed[0] != key:
-            rows = self.found(wanted, head).before(tl.cursor, FEED_WINDOW, FEED_ROWS)
+            rows = self.found(wanted, head).before(tl.cursor, tl.cursor + 1, FEED_ROWS)
             self._feed = (key, rows)
         return self._feed[1]
 

@@ -278,8 +278,8 @@ class TimelineBar:
         for tick in track.chain:
             if self._seen(tick):
                 surface.fill(BRIGHT, (self._x(tick), marks_top, UI_SCALE, self.MARKS_H))
-        self._draw_ruler(surface)
         self._draw_found(surface, track.found)
+        self._draw_ruler(surface)
         self._draw_markers(surface, track)
         self._draw_stories(surface, track)
         self._draw_knob(surface, view)

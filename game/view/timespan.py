@@ -63,7 +63,8 @@ class TimeWindow:
 def ruler(window: TimeWindow, px: int, gap: int) -> list[tuple[int, str]]:
     """The labels along the track, at least `gap` px apart where it can: "day N" at each day's
     start (every few days when they crowd), and the clock ("14:30") at the finest whole step
-    of `CLOCK_STEPS` that leaves room, once a day is wide enough."""
+    of `CLOCK_STEPS` that leaves room, once a day is wide enough. Zoomed inside one day, its
+    label stands at the left end."""
     ticks_per_px = window.width / max(px, 1)
     per_day = config.DAY_TICKS / ticks_per_px  # px a day takes
     lo, hi = window.lo, window.lo + window.width
@@ -73,6 +74,10 @@ def ruler(window: TimeWindow, px: int, gap: int) -> list[tuple[int, str]]:
         tick = day * config.DAY_TICKS
         if lo <= tick <= hi and day % every == 0:
             labels.append((tick, f"day {day + 1}"))
+    pinned = None  # no day starts in sight: the day's label at the left end
+    if not labels:
+        pinned = math.ceil(lo)
+        labels.append((pinned, f"day {pinned // config.DAY_TICKS + 1}"))
     step = next((s for s in CLOCK_STEPS if per_day * s / MINUTES_A_DAY >= gap), None)
     if step is None:
         return labels
@@ -84,7 +89,8 @@ def ruler(window: TimeWindow, px: int, gap: int) -> list[tuple[int, str]]:
             continue  # the day's label says it
         # The first tick of that minute: `clock_text` reads it as the whole minute.
         tick = -(-minute * config.DAY_TICKS // MINUTES_A_DAY)
-        labels.append((tick, clock_text(tick)))
+        if pinned is None or (tick - pinned) / ticks_per_px >= gap:
+            labels.append((tick, clock_text(tick)))
     return sorted(labels)
 
 
