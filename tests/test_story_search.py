@@ -5,18 +5,24 @@ counted where they crowd."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
+from types import MappingProxyType
 
 import pygame
 import pytest
 
+from game.projections.feedfilter import FeedFilter
 from game.projections.history import FEED_SIZE, FeedRow, feed_row
+from game.view import effects as fx
 from game.view.app import App
 from game.view.assets import Assets
-from game.view.intents import FilterFeed, Select
+from game.view.intents import FilterFeed, Open, ScrollFeed, SearchFeed, Select
+from game.view.reduce import reduce
 from game.view.search import FEED_ROWS
 from game.view.timespan import MIN_WIDTH, TimeWindow, clusters, ruler
+from game.view.uistate import UiState
 from tests.test_hud_inspector import make_app
 from tests.window import click, key, post
 
@@ -200,3 +206,22 @@ def test_zoomed_on_the_live_knob_the_track_moves_on_with_it(app: App) -> None:
     app.timeline.advance(200)
     app.frame(0.0)
     assert bar.window.lo == left and not bar._seen(app.timeline.cursor)
+
+
+# --- the reducer, windowless ----------------------------------------------------------------------
+
+def test_the_reducer_filters_types_and_scrolls_the_feed() -> None:
+    state = UiState.start(1)
+    state, _ = reduce(state, FilterFeed("cards"), 0.0)
+    assert state.feed_filter.kind == "cards"
+    state, _ = reduce(state, ScrollFeed(back=True), 0.0)
+    assert state.feed_back
+    state, _ = reduce(state, FilterFeed("cards"), 0.0)  # the same chip again: every kind
+    assert state.feed_filter.kind == "all" and not state.feed_back  # a new filter: the newest
+    hidden = replace(state, overlays=MappingProxyType({**state.overlays, "inspector": False}))
+    state, effects = reduce(hidden, Open("search"), 0.0)
+    assert "search" in state.modals and state.overlays["inspector"] and fx.Relayout() in effects
+    state, _ = reduce(state, SearchFeed("ed"), 0.0)
+    assert state.feed_filter.query == "ed" and state.blocking == "search"
+    state, _ = reduce(state, SearchFeed("", typing=False), 0.0)
+    assert state.feed_filter == FeedFilter("all") and "search" not in state.modals
