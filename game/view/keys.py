@@ -134,11 +134,10 @@ KEY_ROWS: tuple[KeyRow, ...] = (
             Binding(pygame.K_o, Open("picker"), "O", Mod.CTRL))),
     KeyRow("Ctrl+Q", "quit", _one(pygame.K_q, Quit(), "Q", Mod.CTRL)),
     KeyRow("Ctrl+M", "mute or unmute sound", _one(pygame.K_m, ToggleSound(), "M", Mod.CTRL)),
-    KeyRow("F1 or ?", "this help",
+    KeyRow("F1 or ?, /", "this help, search the feed",
            (Binding(pygame.K_F1, Toggle("help"), "F1"),
-            Binding(pygame.K_SLASH, Toggle("help"), "?", Mod.SHIFT))),
-    KeyRow("/", "search the feed by name (Esc clears)",
-           _one(pygame.K_SLASH, Open("search"), "/")),
+            Binding(pygame.K_SLASH, Toggle("help"), "?", Mod.SHIFT),
+            Binding(pygame.K_SLASH, Open("search"), "/"))),
     *_CARD_ROWS,
 )
 
