@@ -21,3 +21,14 @@ def assets() -> Iterator[Assets]:
     pygame.display.set_mode((1280, 720))
     yield Assets.load()
     pygame.display.quit()
+
+
+@pytest.fixture(autouse=True)
+def _default_keys_and_colours() -> Iterator[None]:
+    """The key map and the coalitions' palette are the window's, for the whole process: a test
+    whose window rebinds a key (the fuzz presses F10, Enter, then anything) or turns the
+    colour-blind palette on leaves the next test the defaults."""
+    yield
+    from game.view import keys, palette  # after the SDL variables, as pygame
+    keys.bind({})
+    palette.use("standard")

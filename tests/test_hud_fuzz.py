@@ -16,7 +16,8 @@ from game.view.assets import Assets
 from game.view.keys import BINDINGS, Mod
 
 EVENTS = 3000
-MODS = {Mod.NONE: 0, Mod.CTRL: pygame.KMOD_LCTRL, Mod.SHIFT: pygame.KMOD_LSHIFT}
+MODS = {Mod.NONE: 0, Mod.CTRL: pygame.KMOD_LCTRL, Mod.SHIFT: pygame.KMOD_LSHIFT,
+        Mod.ALT: pygame.KMOD_LALT}
 # Every key of the key table with its modifier (and the character a shifted key types): the
 # fuzz presses whatever a person can, cards and pan keys included.
 KEYS = [(b.key, MODS[b.mod], b.name if b.mod is Mod.SHIFT else "") for b in BINDINGS]

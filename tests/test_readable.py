@@ -77,7 +77,7 @@ def test_the_feed_column_grows_with_the_window(app: App) -> None:
     for size in ((800, 600), (1280, 720), (1600, 900)):
         app.widgets.layout(pygame.Rect(0, 0, *size), inspector=True)
         app.widgets._layout_inspector(app.view_state())
-        widths.append(app.widgets.feed.rect.w)
+        widths.append(app.widgets.feed.rect.w * app.widgets.hud.zoom)  # in screen pixels
     assert widths[0] < widths[1] < widths[2]
 
 

@@ -67,7 +67,18 @@ def test_the_speed_button_goes_up_and_wraps_past_pause() -> None:
         seen.append(state.speed)
     assert seen == [2, 4, 8, 16, -1, 1, 2]
     state, _ = run(fresh(speed=0), CycleSpeed())
-    assert state.speed == 1
+    assert state.speed == 2  # paused, the button shows the speed it resumes at: one up
+
+
+def test_a_right_click_on_the_speed_button_goes_down_and_wraps_past_1x() -> None:
+    state = fresh(speed=4)
+    seen = []
+    for _ in range(5):
+        state, _ = run(state, CycleSpeed(-1))
+        seen.append(state.speed)
+    assert seen == [2, 1, -1, 16, 8]
+    state, _ = run(fresh(speed=0), CycleSpeed(-1))
+    assert state.speed == -1  # from pause at 1×: one down is max
 
 
 def test_dragging_the_knob_holds_play_and_seeks_once_a_frame() -> None:

@@ -121,5 +121,5 @@ def test_shown_answers_for_every_name_a_demo_script_uses() -> None:
     state, _ = run(fresh(), Toggle("help"), Toggle("coalitions"))
     assert {n: state.shown(n) for n in (*WINDOWS, *OVERLAYS)} == {
         "reopen": False, "quit": False, "picker": False, "help": True, "branches": False,
-        "continue": False, "search": False, "hud": True, "inspector": True, "coalitions": True,
-        "presentation": False, "minimap": False}
+        "continue": False, "search": False, "settings": False, "hud": True, "inspector": True,
+        "coalitions": True, "presentation": False, "minimap": False}

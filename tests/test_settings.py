@@ -28,11 +28,11 @@ def test_missing_settings_give_defaults() -> None:
     assert settings.load() == (settings.Settings(), None)
 
 
-BROKEN = ["{not json", '{"speed_index": 99}', "\udcff", "[]", "[" * 100_000 + "]" * 100_000,
+BROKEN = ["{not json", "\udcff", "[]", "[" * 100_000 + "]" * 100_000,
           '{"speed_index": ' + "1" * 5001 + "}"]
 
 
-@pytest.mark.parametrize("text", BROKEN, ids=["json", "range", "bytes", "list", "deep", "digits"])
+@pytest.mark.parametrize("text", BROKEN, ids=["json", "bytes", "list", "deep", "digits"])
 def test_a_broken_settings_file_is_kept_aside_and_defaults_are_used(
         text: str, caplog: pytest.LogCaptureFixture) -> None:
     path = settings.settings_path()

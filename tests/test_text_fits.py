@@ -1,6 +1,7 @@
 """No text drawn in the window is clipped: every widget, drawn with long real strings at the
-smallest window (`limits.MIN_WINDOW`) and at larger ones, keeps each line of text inside its
-rectangle (a floating label or tooltip inside the window) and whole, with no ellipsis."""
+smallest window (`limits.MIN_WINDOW`) and at larger ones, at every UI scale offered, keeps each
+line of text inside its rectangle (a floating label or tooltip inside the window) and whole,
+with no ellipsis."""
 
 from __future__ import annotations
 
@@ -16,16 +17,32 @@ from game import limits
 from game.projections.history import FeedRow
 from game.sim.cards import Perturbation
 from game.trace.timeline import Timeline
+from game.userfiles.settings import AUTO, UI_SCALES, Settings
 from game.view import rendered
 from game.view.app import App
 from game.view.assets import Assets, Font
 from game.view.hud import Widget
 from game.view.intents import AskWhy, ChangeDetail, Select
 from game.view.palette import Colour
+from game.view.scale import ui_percent
 from game.view.viewstate import ViewState
 from tests.test_hud_inspector import make_app
 
-SIZES = [limits.MIN_WINDOW, (800, 600), (1280, 720), (1600, 900)]
+SIZES = [limits.MIN_WINDOW, (800, 600), (1280, 720), (1600, 900), (1920, 1080), (2560, 1440)]
+
+
+def _cases() -> list[tuple[tuple[int, int], int]]:
+    """Each window at every scale a person may choose, once per scale drawn (a scale draws the
+    widgets in a logical window, `game.view.scale`; a choice the window cannot hold draws the
+    scale below it)."""
+    cases: dict[tuple[tuple[int, int], int], tuple[tuple[int, int], int]] = {}
+    for size in SIZES:
+        for scale in (AUTO, *UI_SCALES):
+            cases.setdefault((size, ui_percent(size, scale)), (size, scale))
+    return sorted(cases.values())
+
+
+CASES = _cases()
 LONG_FAILURE = FeedRow("e9.1", 900, "greet", "greet failed for Wren Abernathy-Castellanos & "
                        "Ed Featherstonehaugh: Wren Abernathy-Castellanos is resting",
                        ("Wren", "Ed"), True, False)
@@ -67,7 +84,7 @@ def texts(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[int, str]]:
     yield known
 
 
-def town(assets: Assets, size: tuple[int, int]) -> App:
+def town(assets: Assets, size: tuple[int, int], scale: int = AUTO) -> App:
     pygame.display.set_mode(size)
     timeline = Timeline("town", 7)
     timeline.advance(900)
@@ -76,7 +93,7 @@ def town(assets: Assets, size: tuple[int, int]) -> App:
     timeline.seek(400, "main")
     timeline.play(Perturbation(tick=401, card="rumor", targets=("ada", "bruno")))
     timeline.advance(50)
-    app = make_app(assets, timeline)
+    app = make_app(assets, timeline, Settings(ui_scale=scale))
     app.apply(Select(app.flux.index["ada"]))
     app.apply(ChangeDetail(5))
     app.apply(AskWhy())
@@ -97,14 +114,16 @@ def _window_back() -> Iterator[None]:
     pygame.display.set_mode((1280, 720))
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize(("window", "scale"), CASES)
 def test_every_text_fits_its_widget_at_every_size(assets: Assets, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch,
                                                   texts: dict[int, str],
-                                                  size: tuple[int, int]) -> None:
+                                                  window: tuple[int, int], scale: int) -> None:
     monkeypatch.setenv("AGENT_TOWN_HOME", str(tmp_path))
-    app = town(assets, size)
+    app = town(assets, window, scale)
     w = app.widgets
+    size = w.screen.size  # the widgets' own pixels at this scale
+    assert size[0] >= limits.MIN_WINDOW[0] and size[1] >= limits.MIN_WINDOW[1]
     view = app.view_state()
     view = replace(view, feed=(LONG_FAILURE, *view.feed))
     w._layout_inspector(view)
@@ -114,19 +133,26 @@ def test_every_text_fits_its_widget_at_every_size(assets: Assets, tmp_path: Path
     w.timebar.hover_x = w.timebar.track_rect.right - 1  # the hover label at the bar's end
     w.hand.hover = len(w.hand.names) - 1  # the last card's tooltip
     w.help.layout(screen)
+    w.settings_screen.layout(screen)
     w.branch_list.layout(w.timebar.branch_anchor())
     checked = 0
     for name, widget, inside in (
             ("top bar", w.top_bar, w.top_bar.rect), ("card", w.card, w.card.rect),
             ("feed", w.feed, w.feed.rect), ("scatter", w.scatter, w.scatter.rect),
             ("timeline", w.timebar, screen), ("hand", w.hand, screen),
-            ("help", w.help, w.help.rect), ("branches", w.branch_list, screen)):
+            ("help", w.help, w.help.rect), ("branches", w.branch_list, screen),
+            ("settings", w.settings_screen, w.settings_screen.rect)):
         if widget.rect.h == 0:
             continue
         for text, at in lines_drawn(widget, view, size, texts):
             checked += 1
             assert inside.contains(at), f"{name} at {size}: {text!r} at {at} outside {inside}"
             assert not text.endswith("…") or name == "feed", f"{name} at {size}: {text!r} cut"
+    w.settings_screen._turn("keys")  # the settings' other page, as tall as the window lets it
+    for text, at in lines_drawn(w.settings_screen, view, size, texts):
+        checked += 1
+        assert w.settings_screen.rect.contains(at), f"keys at {size}: {text!r} at {at}"
+        assert not text.endswith("…"), f"keys at {size}: {text!r} cut"
     surface = Recording(size)
     w.toasts.draw(surface, 0.0)
     shown = [(texts[id(s)], at) for s, at in surface.placed if id(s) in texts]

@@ -147,14 +147,14 @@ def test_max_speed_stops_ticking_when_the_frame_budget_is_spent(app: App) -> Non
         return clock[0]
 
     app.budget = TickBudget(0.010, now=now)
-    post(pygame.KEYDOWN, key=pygame.K_7, mod=0)
+    post(pygame.KEYDOWN, key=pygame.K_6, mod=0)
     app.frame(1 / 60)
     assert app.ui.speed == -1
     assert 5 <= app.flux.state.tick <= 12 < MAX_BURST
 
 
 def test_speed_keys_and_space_pause_and_resume(app: App) -> None:
-    post(pygame.KEYDOWN, key=pygame.K_6, mod=0)
+    post(pygame.KEYDOWN, key=pygame.K_5, mod=0)
     app.frame(0.0)
     assert app.ui.speed == 16
     post(pygame.KEYDOWN, key=pygame.K_SPACE, mod=0)

@@ -46,6 +46,7 @@ from game.view.intents import (
 from game.view.link import Link
 from game.view.marks import draw_marks
 from game.view.minimap import Minimap
+from game.view.preferences import Preferences
 from game.view.reduce import reduce
 from game.view.routing import Router
 from game.view.sound import Sound
@@ -87,7 +88,10 @@ class App:
         self.ui = UiState.start(speed, hud=self.settings.hud_visible,  # checks the speed
                                 features=switches.current())
         self.widgets = Widgets(self.assets, str(logs.log_file()), self.settings.seen_hint,
-                               hud_hidden=not self.ui.hud_shown)
+                               hud_hidden=not self.ui.hud_shown, settings=self.settings)
+        self.preferences = Preferences(self.settings, keep=not reproducible)
+        for problem in self.preferences.start():  # the palette and keys remembered
+            self.say(fx.Say(problem, error=True))
         self.minimap = Minimap()
         self.router = Router(self.widgets, self.minimap)
         self.steering = Steering()
@@ -214,7 +218,7 @@ class App:
                 return self._reopen(way)
             case fx.ListSaves():
                 self.widgets.picker.open(paths.saves_dir())
-                self.widgets.picker.layout(self.screen.get_rect())
+                self.widgets.picker.layout(self.widgets.screen)
             case fx.ForgetCrash():
                 crash.forget()
             case fx.Screenshot():
@@ -237,6 +241,10 @@ class App:
                 self.settings.hud_visible = shown
             case fx.ToggleSound():
                 self.say(fx.Say("sound off" if self.sound.toggle_mute() else "sound on"))
+            case fx.ChangeSetting() | fx.BindKey():
+                if (problem := self.preferences.apply(effect)) is not None:
+                    self.say(fx.Say(problem, error=True))
+                self._relayout(resized=True)  # a new scale, or fullscreen's new size
         return None
 
     def say(self, said: fx.Say) -> None:
@@ -250,7 +258,7 @@ class App:
             crash.forget()
             return
         self.widgets.reopen.offer(note)
-        self.widgets.reopen.layout(self.screen.get_rect())
+        self.widgets.reopen.layout(self.widgets.screen)
         self.apply(Open("reopen"))
 
     # --- effects on the timeline, the camera and the window ------------------------------------
@@ -316,7 +324,7 @@ class App:
         if resized:
             self.screen = pygame.display.get_surface() or self.screen
             self.camera.resize(self.screen.get_size())
-            self.settings.window_size = self.screen.get_size()
+            self.preferences.resized(self.screen.get_size())
         self.widgets.layout(self.screen.get_rect(), self.ui.overlays["inspector"])
 
     def _show_cursor(self, shown: bool) -> None:

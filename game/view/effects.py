@@ -171,7 +171,24 @@ class CentreOn:
     point: tuple[float, float]
 
 
+@dataclass(frozen=True)
+class ChangeSetting:
+    """Move the person's setting `option` `step` choices on, apply it to the window and
+    remember it (`game.view.preferences`)."""
+
+    option: str
+    step: int
+
+
+@dataclass(frozen=True)
+class BindKey:
+    """Bind `action` to the key named `label`; None: every key back to its default."""
+
+    action: str
+    label: str | None
+
+
 Effect = (PlayCard | Seek | SeekLive | StepEvent | SwitchBranch | SaveTown | OpenFile
           | ReopenCrash | ListSaves | ForgetCrash | Screenshot | CameraMove | Quit | Say
           | TraceFocus | Relayout | ReleaseMouse | RememberSpeed | RememberHud | ToggleSound
-          | Follow | LookAtCitizen | LookAtEvent | CentreOn)
+          | Follow | LookAtCitizen | LookAtEvent | CentreOn | ChangeSetting | BindKey)

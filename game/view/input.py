@@ -71,10 +71,13 @@ def window_intent(event: pygame.event.Event) -> Intent | None:
 
 
 def key_intent(event: pygame.event.Event) -> Intent | None:
-    """A key press through the key table: with Ctrl held only Ctrl bindings answer."""
+    """A key press through the key table as bound: with Ctrl (or Alt) held only Ctrl (Alt)
+    bindings answer."""
     mod = getattr(event, "mod", 0)
     if mod & pygame.KMOD_CTRL:
         return PRESSED.get((Mod.CTRL, event.key))
+    if mod & pygame.KMOD_ALT:
+        return PRESSED.get((Mod.ALT, event.key))
     if mod & pygame.KMOD_SHIFT and (Mod.SHIFT, event.key) in PRESSED:
         return PRESSED[(Mod.SHIFT, event.key)]
     typed = TYPED.get(getattr(event, "unicode", ""))

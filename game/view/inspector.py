@@ -19,6 +19,7 @@ import pygame
 from game.projections.card import MAX_LOD, Card
 from game.projections.scatter import Scatter as ScatterView
 from game.view.assets import Assets
+from game.view.emblems import emblem
 from game.view.hud import LINE_H, PAD, UI_SCALE, Faces, Texts
 from game.view.input import AskWhy, ChangeDetail, Intent, Select
 from game.view.palette import (
@@ -31,6 +32,7 @@ from game.view.palette import (
     SUNKEN,
     TEXT,
     Colour,
+    chosen,
     coalition_colour,
 )
 from game.view.viewstate import ViewState
@@ -177,6 +179,7 @@ class Scatter:
         self._placed_for: ScatterView | None = None
         self._named: list[tuple[pygame.Surface, tuple[int, int]]] = []
         self._placed_in = pygame.Rect(0, 0, 0, 0)
+        self._inks = chosen()  # the coalitions' palette the dots were drawn in
 
     def layout(self, rect: pygame.Rect) -> None:
         self.rect = rect
@@ -210,7 +213,7 @@ class Scatter:
         surface.blit(self.texts.get(self.TITLE, BRIGHT), (r.x + PAD, r.y + PAD // 2 + UI_SCALE))
         sc = view.scatter
         d = self.DOT
-        if sc is not self._placed_for or p != self._placed_in:
+        if sc is not self._placed_for or p != self._placed_in or self._inks != chosen():
             # Placed once per readout (a tick): a city has thousands of dots.
             self._points = [(p.x + int(x * p.w) // UI_SCALE * UI_SCALE,
                              p.bottom - int(y * p.h) // UI_SCALE * UI_SCALE)
@@ -220,7 +223,7 @@ class Scatter:
             self._blits = [
                 (scatter_dot(slot, i in bridges), (x - half, y - half))
                 for i, ((x, y), slot) in enumerate(zip(self._points, sc.coalition, strict=True))]
-            self._placed_for, self._placed_in = sc, p.copy()
+            self._placed_for, self._placed_in, self._inks = sc, p.copy(), chosen()
             self._named = []
         surface.fblits(self._blits)
         if self.big and len(self._points) <= self.NAMED_UP_TO:
@@ -260,11 +263,17 @@ class Scatter:
         return self._named
 
 
-@lru_cache(maxsize=256)
 def scatter_dot(slot: int, bridge: bool) -> pygame.Surface:
-    """One citizen's square: its coalition's colour (DIM for none, slot −1) in an ink outline,
-    in a white ring for a bridge. Cached by slot: a city places thousands every tick."""
-    colour = coalition_colour(slot) if slot >= 0 else DIM
+    """One citizen's dot: its coalition's emblem (shape and colour, `game.view.emblems`), or a
+    DIM square for none (slot −1), in a white ring for a bridge."""
+    if slot >= 0:
+        return emblem(slot, coalition_colour(slot), Scatter.DOT, BRIDGE_RING if bridge else None)
+    return _lone_dot(bridge)
+
+
+@lru_cache(maxsize=2)
+def _lone_dot(bridge: bool) -> pygame.Surface:
+    colour = DIM
     d, u = Scatter.DOT, UI_SCALE
     dot = pygame.Surface((d + 2 * u, d + 2 * u))
     dot.fill(DOT_KEY)

@@ -28,7 +28,10 @@ class TogglePause:
 
 @dataclass(frozen=True)
 class CycleSpeed:
-    """The speed button: the next speed up, wrapping round (pause is Space)."""
+    """The speed button: the next speed up (`step` 1, a click) or down (-1, a right click),
+    wrapping round past the fastest and the slowest (pause is Space)."""
+
+    step: int = 1
 
 
 @dataclass(frozen=True)
@@ -266,12 +269,40 @@ class ScrollFeed:
     back: bool
 
 
+@dataclass(frozen=True)
+class Adjust:
+    """Move a setting of the settings screen (`game.view.preferences.OPTIONS`) `step` choices
+    on, wrapping round."""
+
+    option: str
+    step: int = 1
+
+
+@dataclass(frozen=True)
+class Rebind:
+    """Bind `action` (`game.view.keys`) to the key named `label` ("F5", "Ctrl+K")."""
+
+    action: str
+    label: str
+
+
+@dataclass(frozen=True)
+class ResetKeys:
+    """Every key back to its default."""
+
+
+@dataclass(frozen=True)
+class ToggleFullscreen:
+    """F11, Alt+Enter: fullscreen on or off (remembered)."""
+
+
 Intent = (SetSpeed | TogglePause | CycleSpeed | Cancel | Quit | Dismiss | Toggle | Open
           | Recentre | ZoomAt | PanBy | Resize | Choose | TapGround | ArmCard | Confirm
           | CardRefused | Scrub | JumpTo | StepEvent | JumpLive | SwitchBranch | TownOpened
           | Select | ChangeDetail | AskWhy | JumpToEvent | ShowFocus | Screenshot
           | Narrate | SaveTown | OpenSave | Reopen | ToggleSound | Follow | CentreOn
-          | FilterFeed | SearchFeed | ScrollFeed)
+          | FilterFeed | SearchFeed | ScrollFeed | Adjust | Rebind | ResetKeys
+          | ToggleFullscreen)
 
 
 # --- pointer intents: positions the app resolves against the map ------------------------------

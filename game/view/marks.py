@@ -18,7 +18,7 @@ from game.sim.laws import eligible
 from game.sim.model import TownState
 from game.view.hud import Texts
 from game.view.overlays import draw_coalitions, draw_labels, draw_rings
-from game.view.palette import BRIGHT, CANDIDATE, coalition_colour
+from game.view.palette import BRIGHT, CANDIDATE
 from game.view.uistate import UiState
 from game.view.world import World
 
@@ -30,8 +30,7 @@ def draw_marks(surface: pygame.Surface, world: World, state: TownState, ui: UiSt
     layout = world.layout
     assert layout is not None, "lay_out() before draw_marks()"
     if ui.overlays["coalitions"]:
-        draw_coalitions(surface, layout, [
-            (coalition_colour(c.number), c.members) for c in coalitions])
+        draw_coalitions(surface, layout, [(c.number, c.members) for c in coalitions])
     if ui.armed is not None and CARDS[ui.armed].max_targets:
         draw_rings(surface, layout, eligible(ui.armed, state, ui.targets), CANDIDATE)
         draw_rings(surface, layout, ui.targets, BRIGHT)

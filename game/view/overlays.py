@@ -13,10 +13,11 @@ import numpy as np
 import pygame
 
 from game.view.assets import Assets
+from game.view.emblems import emblem
 from game.view.hud import LINE_H, PAD, UI_SCALE, Faces, Texts, shade
-from game.view.input import Intent, Toggle
-from game.view.keys import KEY_ROWS
-from game.view.palette import BRIGHT, DIM, OUTLINE, TEXT, WARN, Colour
+from game.view.input import Intent, Toggle, key_intent
+from game.view.keys import help_rows
+from game.view.palette import BRIGHT, DIM, OUTLINE, TEXT, WARN, Colour, coalition_colour
 from game.view.viewstate import ViewState
 from game.view.world import CitizenLayout, text_scale
 
@@ -39,11 +40,10 @@ MOUSE_HELP: tuple[tuple[str, str], ...] = (
     ("click a scatter dot", "select that citizen, go there"),
     ("click the minimap (N)", "go there"),
     ("timeline buttons", "step, play, speed, live, branch"),
+    ("right click speed", "one speed slower"),
 )
 GAP = 12 * UI_SCALE  # between the help's columns
 KEY_GAP = 6 * UI_SCALE  # between a key and what it does
-# The key column is generated from the key table: one line per row, cards last.
-KEY_HELP: tuple[tuple[str, str], ...] = tuple((row.keys, row.does) for row in KEY_ROWS)
 
 
 class HelpOverlay:
@@ -61,7 +61,8 @@ class HelpOverlay:
 
     def layout(self, rect: pygame.Rect) -> None:
         self.screen = rect
-        sections = [("mouse", MOUSE_HELP), ("keys", KEY_HELP)]
+        # The key column is generated from the key table as bound: one line per row, cards last.
+        sections = [("mouse", MOUSE_HELP), ("keys", help_rows())]
         room = rect.w - 4 * PAD - GAP * (len(sections) - 1)
         widths = self._widths(sections, room)
         self._columns = [(title, *self._wrapped(rows, w), w)
@@ -100,6 +101,8 @@ class HelpOverlay:
         return True
 
     def handle(self, event: pygame.event.Event) -> Intent | None:
+        if event.type == pygame.KEYDOWN and key_intent(event) == Toggle("settings"):
+            return Toggle("settings")  # F10 opens the settings over the help
         if event.type in (pygame.KEYDOWN, pygame.MOUSEBUTTONDOWN):
             return Toggle("help")
         return None
@@ -143,17 +146,20 @@ class HelpOverlay:
 
 
 def draw_coalitions(surface: pygame.Surface, layout: CitizenLayout,
-                    coalitions: Iterable[tuple[Colour, Sequence[int]]]) -> None:
-    """Each coalition's members joined by the shortest tree over their screen positions."""
+                    coalitions: Iterable[tuple[int, Sequence[int]]]) -> None:
+    """Each coalition (its slot, its members) joined by the shortest tree over the members'
+    screen positions, each member marked with the coalition's emblem: its colour and shape."""
     width = max(1, layout.zoom)
-    for colour, members in coalitions:
+    for slot, members in coalitions:
+        colour = coalition_colour(slot)
+        mark = emblem(slot, colour, 5 * width + 5)
+        half = mark.get_width() // 2
         points = [(int(layout.feet_x[i]), int(layout.feet_y[i]) - 4 * layout.zoom)
                   for i in members]
         for a, b in _spanning_tree(points):
             pygame.draw.line(surface, OUTLINE, points[a], points[b], width + 2)
             pygame.draw.line(surface, colour, points[a], points[b], width)
-        for x, y in points:
-            pygame.draw.rect(surface, colour, (x - width, y - width, 2 * width + 1, 2 * width + 1))
+        surface.fblits([(mark, (x - half, y - half)) for x, y in points])
 
 
 def draw_rings(surface: pygame.Surface, layout: CitizenLayout, who: Iterable[int],

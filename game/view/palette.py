@@ -5,8 +5,9 @@ writes the palette indices of its PNGs in this order), and the window draws its 
 marks and rings in the same colours, so HUD and sprites speak one pixel language. Roles (`TEXT`,
 `CANDIDATE`, `OP_COLOURS` …) are names for what a colour means on screen; widgets use the roles.
 
-The one set of colours here that is not palette ink is `DAYLIGHT_TINTS`: light that multiplies
-the drawn pixels, not a colour drawn.
+Two sets of colours here are not palette ink: `DAYLIGHT_TINTS`, light that multiplies the drawn
+pixels, not a colour drawn; and `OKABE_ITO`, the colour-blind-safe coalition colours a person
+may choose in the settings (`use`), since no eight ENDESGA colours are told apart as well.
 
 Pure data: never imports pygame or anything from the game (the asset tool imports this file).
 """
@@ -118,11 +119,39 @@ OP_COLOURS: dict[str, Colour] = {
 }
 # Coalition colours, by slot (a coalition's number modulo their count).
 COALITION_COLOURS: tuple[Colour, ...] = (RED, SKY, LEAF, GOLD, ROSE, CYAN, ORANGE, SALMON)
+# The colour-blind-safe set (Okabe & Ito, "Color Universal Design", 2008): eight colours
+# told apart with any common colour vision deficiency. Not palette ink: a person asked for them.
+OKABE_ITO: tuple[Colour, ...] = (
+    (230, 159, 0),  # orange
+    (86, 180, 233),  # sky blue
+    (0, 158, 115),  # bluish green
+    (240, 228, 66),  # yellow
+    (0, 114, 178),  # blue
+    (213, 94, 0),  # vermilion
+    (204, 121, 167),  # reddish purple
+    (255, 255, 255),  # white (Okabe–Ito's black would vanish on the night map)
+)
+# The coalitions' palettes a person may choose (the settings' `palette`), by name.
+COALITION_PALETTES: dict[str, tuple[Colour, ...]] = {
+    "standard": COALITION_COLOURS, "colour-blind": OKABE_ITO}
+_chosen: list[tuple[Colour, ...]] = [COALITION_COLOURS]
+
+
+def use(name: str) -> None:
+    """Draw coalitions in the palette `name` from now on (an unknown name: the standard one)."""
+    _chosen[0] = COALITION_PALETTES.get(name, COALITION_COLOURS)
+
+
+def chosen() -> str:
+    """The name of the coalitions' palette in use (a key of caches drawn in its colours)."""
+    return next(n for n, p in COALITION_PALETTES.items() if p is _chosen[0])
 
 
 def coalition_colour(slot: int) -> Colour:
-    """The colour of a coalition's slot; slots past the table's end wrap round."""
-    return COALITION_COLOURS[slot % len(COALITION_COLOURS)]
+    """The colour of a coalition's slot in the palette in use; slots past the table's end wrap
+    round."""
+    colours = _chosen[0]
+    return colours[slot % len(colours)]
 
 
 # (hour of the clock, light) through a day, blended linearly in between: night until dawn,

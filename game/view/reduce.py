@@ -18,6 +18,7 @@ from game import config
 from game.sim.cards import CARDS
 from game.view import effects as fx
 from game.view.intents import (
+    Adjust,
     ArmCard,
     AskWhy,
     Cancel,
@@ -39,8 +40,10 @@ from game.view.intents import (
     OpenSave,
     PanBy,
     Quit,
+    Rebind,
     Recentre,
     Reopen,
+    ResetKeys,
     Resize,
     SaveTown,
     Screenshot,
@@ -54,6 +57,7 @@ from game.view.intents import (
     SwitchBranch,
     TapGround,
     Toggle,
+    ToggleFullscreen,
     TogglePause,
     ToggleSound,
     TownOpened,
@@ -103,7 +107,8 @@ def _switched_off(state: UiState, intent: Intent) -> str | None:
 
 
 def _pass_on(intent: Quit | Recentre | ZoomAt | PanBy | Resize | Screenshot | SaveTown
-             | ToggleSound | CentreOn) -> fx.Effect:
+             | ToggleSound | CentreOn | Adjust | Rebind | ResetKeys | ToggleFullscreen
+             ) -> fx.Effect:
     """Intents the UI state does not hold: straight to the app."""
     match intent:
         case Quit():
@@ -124,6 +129,14 @@ def _pass_on(intent: Quit | Recentre | ZoomAt | PanBy | Resize | Screenshot | Sa
             return fx.ToggleSound()
         case CentreOn(x=x, y=y):
             return fx.CentreOn((x, y))
+        case Adjust(option=option, step=step):
+            return fx.ChangeSetting(option, step)
+        case ToggleFullscreen():
+            return fx.ChangeSetting("fullscreen", 1)
+        case Rebind(action=action, label=label):
+            return fx.BindKey(action, label)
+        case ResetKeys():
+            return fx.BindKey("", None)
 
 
 # --- speed -------------------------------------------------------------------------------------
@@ -139,9 +152,11 @@ def _speed(state: UiState, intent: SetSpeed | TogglePause | CycleSpeed) -> Step:
             if state.speed == 0:
                 return replace(state, speed_index=state.resume_index), ()
             return _pause(state), ()
-        case CycleSpeed():
-            index = state.speed_index + 1
-            return _speed(state, SetSpeed(index if index < len(config.SPEEDS) else 1))
+        case CycleSpeed(step=step):
+            # Round the speeds that run (1 … max), from the one running or resumed.
+            running = len(config.SPEEDS) - 1
+            index = (state.speed_index or state.resume_index) - 1
+            return _speed(state, SetSpeed((index + step) % running + 1))
 
 
 def _pause(state: UiState) -> UiState:

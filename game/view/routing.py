@@ -52,7 +52,7 @@ class Router:
         self.widgets = widgets
         self.minimap = minimap
         self.input = TownInput()
-        self.mouse: tuple[int, int] | None = None
+        self.mouse: tuple[int, int] | None = None  # in the window's pixels
         self.captured: Pressable | None = None  # the widget a held button was pressed on
         self.hover: int | None = None  # the citizen under the mouse on the map
         self._picked: tuple[int, float] | None = None  # the citizen last pressed, and when
@@ -66,8 +66,9 @@ class Router:
         return intent
 
     def _handler(self, event: pygame.event.Event, ui: UiState) -> Intent | Pointer | None:
+        on_hud = self.widgets.hud.on_hud(event)  # in the widgets' pixels (the UI scale's)
         if (window := ui.blocking) is not None:
-            return self.widgets.window(window).handle(event)
+            return self.widgets.window(window).handle(on_hud)
         if event.type not in MOUSE_EVENTS:
             return self.input.handle(event)
         if hasattr(event, "pos"):
@@ -76,15 +77,14 @@ class Router:
             widget = self.captured
             if event.type == pygame.MOUSEBUTTONUP:
                 self.captured = None
-            return widget.handle(event)
+            return widget.handle(self._seen(widget, event, on_hud))
         widgets: list[Pressable] = [*self.widgets.taking_mouse(ui)]
         if ui.overlays["minimap"] and ui.hud_shown and ui.features.isometric:
             widgets.insert(0, self.minimap)
         if event.type == pygame.MOUSEMOTION:
-            for widget in widgets:
-                widget.handle(event)  # hover only: nothing is captured, nothing is dragged
-        pos = self.mouse
-        top = next((w for w in widgets if pos is not None and w.hit(pos)), None)
+            for widget in widgets:  # hover only: nothing is captured, nothing is dragged
+                widget.handle(self._seen(widget, event, on_hud))
+        top = next((w for w in widgets if self.mouse is not None and w.hit(self._at(w))), None)
         if top is None:
             return self.input.handle(event)
         self.input.mouse = None  # over the HUD: no edge panning, no hover on the map
@@ -93,7 +93,18 @@ class Router:
             return None
         if event.type == pygame.MOUSEBUTTONDOWN:
             self.captured = top
-        return top.handle(event)
+        return top.handle(self._seen(top, event, on_hud))
+
+    def _seen(self, widget: Pressable, event: pygame.event.Event,
+              on_hud: pygame.event.Event) -> pygame.event.Event:
+        """The event as `widget` takes it: the minimap is drawn in the window's pixels, the
+        HUD's widgets in their own (the UI scale's)."""
+        return event if widget is self.minimap else on_hud
+
+    def _at(self, widget: Pressable) -> tuple[int, int]:
+        """Where the mouse is, as `widget` sees it."""
+        assert self.mouse is not None
+        return self.mouse if widget is self.minimap else self.widgets.hud.to_hud(self.mouse)
 
     def _locate(self, pointer: Pointer, citizen_at: CitizenAt, ui: UiState, now: float
                 ) -> Intent | None:

@@ -214,6 +214,9 @@ class TimelineBar:
         if event.type == pygame.MOUSEWHEEL and event.y:
             self.zoom(1 if event.y > 0 else -1, self._pointer)
             return None
+        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 3 and self.buttons.get(
+                "speed", pygame.Rect(0, 0, 0, 0)).collidepoint(event.pos):
+            return CycleSpeed(-1)  # the speed button cycles down on a right click
         if event.type == pygame.MOUSEBUTTONDOWN and event.button == 3:
             self._pan = (event.pos[0], self.view)
             return None

@@ -24,6 +24,7 @@ WINDOWS: Mapping[str, bool] = MappingProxyType({
     "reopen": True, "quit": True, "picker": True, "help": True, "branches": False,
     "continue": True,
     "search": True,  # typing into the feed's search field
+    "settings": True,
 })
 # Switches a person flips with one key (H, Tab, C, P, N), all off or on independently.
 OVERLAYS: tuple[str, ...] = ("hud", "inspector", "coalitions", "presentation", "minimap")

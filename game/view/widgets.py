@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pygame
 
+from game.userfiles.settings import Settings
 from game.view import crash
 from game.view.assets import Assets
 from game.view.feed import EventFeed
@@ -21,6 +22,8 @@ from game.view.palette import NIGHT
 from game.view.picker import FilePicker
 from game.view.presentation import CaptionLine, Narration
 from game.view.resume import ContinuePrompt
+from game.view.scale import HudLayer
+from game.view.settings_screen import SettingsScreen
 from game.view.timebar import BranchList, TimelineBar
 from game.view.uistate import WINDOWS, UiState
 from game.view.viewstate import ViewState
@@ -37,7 +40,7 @@ class Widgets:
     """One of each widget, laid out for one window."""
 
     def __init__(self, assets: Assets, log_path: str, seen_hint: bool,
-                 hud_hidden: bool = False) -> None:
+                 hud_hidden: bool = False, settings: Settings | None = None) -> None:
         self.top_bar = TopBar(assets)
         self.toasts = Toasts(assets)
         if hud_hidden:  # remembered from the last session: say how to get it back, long enough
@@ -58,10 +61,12 @@ class Widgets:
         self.reopen = crash.ReopenPrompt(assets)
         self.resume = ContinuePrompt(assets)
         self.labels = Texts(assets)  # the chosen targets' roles, over their heads on the map
+        self.settings_screen = SettingsScreen(assets, settings or Settings())
         self._windows: dict[str, Widget] = {
             "reopen": self.reopen, "quit": self.prompt, "picker": self.picker,
             "help": self.help, "branches": self.branch_list, "continue": self.resume,
-            "search": self.feed.search}
+            "search": self.feed.search, "settings": self.settings_screen}
+        self.hud = HudLayer()  # the UI scale: where the widgets draw
         self.town_rect = pygame.Rect(0, 0, 0, 0)
         self.screen = pygame.Rect(0, 0, 0, 0)
         self._column_bottom = 0  # where the inspector column ends
@@ -87,10 +92,13 @@ class Widgets:
 
     # --- layout --------------------------------------------------------------------------------
 
-    def layout(self, screen: pygame.Rect, inspector: bool) -> None:
-        self.screen = screen
+    def layout(self, window: pygame.Rect, inspector: bool) -> None:
+        """Place every widget for `window` at the UI scale of the settings: in HUD pixels, over
+        the logical window (`game.view.scale`)."""
+        self.screen = screen = self.hud.layout(window, self.settings_screen.chosen.ui_scale)
+        self.settings_screen.percent = self.hud.percent
         for widget in (self.top_bar, self.timebar, self.prompt, self.help, self.picker,
-                       self.reopen, self.resume, self.caption_line):
+                       self.reopen, self.resume, self.caption_line, self.settings_screen):
             widget.layout(screen)
         self.branch_list.layout(self.timebar.branch_anchor())
         hand_h = CardHand.HEIGHT
@@ -131,15 +139,15 @@ class Widgets:
         self.feed.layout(pygame.Rect(col.x, col.y + card_h + scatter_h, col.w, feed_h))
 
     def map_area(self, ui: UiState) -> pygame.Rect:
-        """The part of the window where the map's own text (bubbles, labels) may go: under the
-        top bar, left of the inspector and above the cards while the HUD shows, else the whole
-        window."""
+        """The part of the window where the map's own text (bubbles, labels) may go, in screen
+        pixels: under the top bar, left of the inspector and above the cards while the HUD
+        shows, else the whole window."""
         if not ui.hud_shown:
-            return self.screen
+            return self.hud.window
         bottom = self.hand.rect.y + ARMED_RISE if ui.features.perturbation else (
             self.timebar.rect.y)
         town = self.town_rect
-        return pygame.Rect(town.x, town.y, town.w, bottom - town.y)
+        return self.hud.to_screen(pygame.Rect(town.x, town.y, town.w, bottom - town.y))
 
     # --- drawing -------------------------------------------------------------------------------
 
@@ -149,10 +157,16 @@ class Widgets:
         return (ui.hud_shown or ui.presenting or ui.narrating(now) or ui.blocking is not None
                 or not ui.features.isometric)
 
-    def draw(self, surface: pygame.Surface, view: ViewState | None, ui: UiState,
+    def draw(self, screen: pygame.Surface, view: ViewState | None, ui: UiState,
              now: float) -> None:
         """Everything over the town: the HUD or the caption line, narration, open windows and
-        the toasts, in that order."""
+        the toasts, in that order, at the UI scale."""
+        surface = self.hud.canvas(screen)
+        self._draw(surface, view, ui, now)
+        self.hud.show(screen)
+
+    def _draw(self, surface: pygame.Surface, view: ViewState | None, ui: UiState,
+              now: float) -> None:
         toasts = self.town_rect
         if view is not None and not ui.features.isometric:
             surface.fill(NIGHT)

@@ -31,6 +31,7 @@ from game.view.assets import resource_path
 from game.view.effects import Say
 from game.view.intents import Open
 from game.view.link import Joined, Link, Sharing
+from game.view.preferences import set_fullscreen
 from game.view.sound import Sound
 
 TITLE = "Agent Town"
@@ -135,12 +136,14 @@ def run_app(scenario: str = "town", seed: int = 7, frames: int | None = None,
     link: Link | None = joined
     pygame.display.init()
     try:
-        open_window(prefs.window_size)
+        refused = _open(prefs)
         app = App(timeline, speed=MAX_SPEED if joined else speed, reproducible=counted,
                   settings=prefs, autosave_seconds=None if counted else files.AUTOSAVE_SECONDS,
                   sound=None if counted else Sound.start(prefs))
         if problem is not None:
             app.say(problem)
+        if refused is not None:
+            app.say(Say(refused, error=True))
         link = app.link = joined or _share(app, network)
         if not counted:
             _greet(app, settings_problem, offer_continue=load is None and joined is None)
@@ -167,6 +170,16 @@ def run_app(scenario: str = "town", seed: int = 7, frames: int | None = None,
             link.close()
         pygame.quit()
     return 0
+
+
+def _open(prefs: Settings) -> str | None:
+    """The window as the settings remember it: its size, fullscreen; why not fullscreen (a
+    display that has none), said once and forgotten."""
+    open_window(prefs.window_size)
+    refused = set_fullscreen(True) if prefs.fullscreen else None
+    if refused is not None:
+        prefs.fullscreen = False
+    return refused
 
 
 def _share(app: App, network: Network) -> Sharing | None:
