@@ -90,19 +90,21 @@ class Occluders:
         return who[row[hit]], static[hit]
 
     def silhouette(self, body: tuple[tuple[int, ...], pygame.Surface],
-                   covers: Sequence[tuple[int, int, int, pygame.Surface]], key: tuple[int, ...],
-                   selected: bool) -> pygame.Surface | None:
+                   covers: tuple[tuple[int, int, int], ...], images: Sequence[pygame.Surface],
+                   key: tuple[int, ...], selected: bool) -> pygame.Surface | None:
         """The pixels of a citizen's frame (`body`: a key naming the frame, and its image)
-        that `covers` hide — each (static, dx, dy, image) placed relative to the frame —
-        drawn flat; None if nothing opaque is hidden. `key` names the statics' images (the
-        zoom, day or night)."""
-        name = (body[0], key, selected, *((k, dx, dy) for k, dx, dy, _ in covers))
+        that `covers` hide — each (static, dx, dy): the static's image (in `images`) placed
+        relative to the frame — drawn flat; None if nothing opaque is hidden. `key` names the
+        statics' images (the zoom, day or night). Kept for the next frame: a citizen standing
+        still costs a look-up."""
+        name = (body[0], key, selected, covers)
         if name in self._silhouettes:
             return self._silhouettes[name]
         mask = self._mask(body[0], body[1])
         hidden = pygame.mask.Mask(mask.get_size())
-        for k, dx, dy, image in covers:
-            hidden.draw(mask.overlap_mask(self._mask((-1 - k, *key), image), (dx, dy)), (0, 0))
+        for k, dx, dy in covers:
+            hidden.draw(mask.overlap_mask(self._mask((-1 - k, *key), images[k]), (dx, dy)),
+                        (0, 0))
         shape = _outlined(hidden, HIDDEN_SELECTED if selected else HIDDEN) if hidden.count() \
             else None
         if len(self._silhouettes) >= MAX_SILHOUETTES:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import groupby
 
 import numpy as np
 import numpy.typing as npt
@@ -377,19 +376,38 @@ class World:
         citizens, covering = self._occluders.covering(
             tiles, who, (left[who], top[who], z), (*at, statics.w, statics.h),
             layout.depth[who])
-        frames = self.bank.citizen_frames()
+        return self._silhouettes_of(citizens, covering, (left, top, z), at, selected)
+
+    def _silhouettes_of(self, citizens: IntArray, covering: IntArray,
+                        boxes: tuple[IntArray, IntArray, int],
+                        at: tuple[IntArray, IntArray], selected: int | None) -> list[Blit]:
+        """The silhouettes of citizens covered by statics, from their (citizen, static)
+        pairs grouped by citizen; `boxes` are every citizen's box's left and top and the
+        zoom, `at` every static's place on screen."""
+        layout = self.layout
+        assert layout is not None
+        left, top, z = boxes
+        frames, images = self.bank.citizen_frames(), self._statics_now().surfaces
         key = (z, int(self.bank.light.lit))
+        who = citizens.tolist()
+        xs, ys = left[citizens].tolist(), top[citizens].tolist()
+        sheets = zip(self.archetype[citizens].tolist(), layout.facing[citizens].tolist(),
+                     layout.pose[citizens].tolist(), strict=True)
+        dxs = (at[0][covering] - left[citizens]).tolist()
+        dys = (at[1][covering] - top[citizens]).tolist()
+        statics = covering.tolist()
         blits: list[Blit] = []
-        for i, group in groupby(zip(citizens.tolist(), covering.tolist(), strict=True),
-                                key=lambda pair: pair[0]):
-            x, y = int(left[i]), int(top[i])
-            a, f, p = int(self.archetype[i]), int(layout.facing[i]), int(layout.pose[i])
-            covers = [(k, int(at[0][k]) - x, int(at[1][k]) - y, statics.surfaces[k])
-                      for _, k in group]
-            shape = self._occluders.silhouette(((a, f, p, z), frames[a][f][p]), covers, key,
-                                               i == selected)
+        covers: list[tuple[int, int, int]] = []
+        for j, (a, f, p) in enumerate(sheets):
+            covers.append((statics[j], dxs[j], dys[j]))
+            i = who[j]
+            if j + 1 < len(who) and who[j + 1] == i:
+                continue  # more statics cover this citizen
+            shape = self._occluders.silhouette(((a, f, p, z), frames[a][f][p]), tuple(covers),
+                                               images, key, i == selected)
+            covers = []
             if shape is not None:
-                blits.append((shape, (x - EDGE, y - EDGE)))
+                blits.append((shape, (xs[j] - EDGE, ys[j] - EDGE)))
         return blits
 
     def _draw_glyphs(self, surface: pygame.Surface, layout: CitizenLayout) -> None:
