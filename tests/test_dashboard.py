@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import json
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -43,17 +45,17 @@ def seek_hash(path: Path, tick: int, branch: str | None = None) -> str:
     return out.getvalue().split("state hash: ")[1].split()[0]
 
 
-def run_notebook(source: str, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, dict[str, Any]]:
+def run_notebook(source: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str, dict[str, Any]]:
+    """The page's text (every cell's output) and the notebook's definitions."""
     from game.dashboard.town import app
     monkeypatch.setenv(sources.ENV, source)
     outputs, defs = app.run()
-    return outputs, dict(defs)
+    return "".join(out.text for out in outputs if out is not None), dict(defs)
 
 
 def test_the_notebook_runs_headless_with_the_hash_and_25_points(
         saved: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    outputs, defs = run_notebook(str(saved), monkeypatch)
-    page = outputs[-1].text
+    page, defs = run_notebook(str(saved), monkeypatch)
     assert defs["doc"]["hash"] == seek_hash(saved, 900)  # it opens at the branch's head
     assert f"state hash {defs['doc']['hash']}" in page
     assert len(defs["scatter"].points) == 25
@@ -64,18 +66,18 @@ def test_the_notebook_runs_headless_with_the_hash_and_25_points(
 def test_the_notebook_following_a_served_town_shows_its_state_and_pads(
         monkeypatch: pytest.MonkeyPatch) -> None:
     with serving(speed=1) as served:
-        outputs, defs = run_notebook(served.url, monkeypatch)
+        page, defs = run_notebook(served.url, monkeypatch)
     assert defs["town"].live and defs["doc"]["scenario"] == "town"
     assert len(defs["scatter"].points) == 25
-    assert "Festival" in outputs[-1].text and "switched off" not in outputs[-1].text
+    assert "Festival" in page and "switched off" not in page
 
 
 def test_the_pads_say_so_when_the_town_takes_no_cards(monkeypatch: pytest.MonkeyPatch) -> None:
     with serving(speed=1, switches=Switches(perturbation=False)) as served:
-        outputs, _ = run_notebook(served.url, monkeypatch)
+        page, _ = run_notebook(served.url, monkeypatch)
         assert not sources.LiveTown(served.url).can_play()
-    assert "Perturbation is switched off for this town" in outputs[-1].text
-    assert "Festival" not in outputs[-1].text
+    assert "Perturbation is switched off for this town" in page
+    assert "Festival" not in page
 
 
 def test_a_card_goes_to_the_owner_and_its_answer_is_told() -> None:
@@ -161,6 +163,70 @@ def test_a_live_feed_keeps_what_earlier_polls_saw_and_the_cards_longest() -> Non
     ids = [r["event_id"] for r in got]
     assert len(ids) == len(set(ids)) == sources.FEED_KEPT + 1
     assert ids[0] == f"e{sources.FEED_KEPT + 20}" and ids[-1] == "e3"
+
+
+def test_the_streams_events_become_the_feed_projections_rows() -> None:
+    timeline = Timeline("town", 7)
+    timeline.advance(300)
+    doc = to_data(document(timeline, feed_size=40))
+    events = list(timeline.events(start=251, end=300))
+    got = [("town.x", {"branch": "main", "event": e.model_dump(mode="json")}) for e in events]
+    got.insert(3, ("town.tick", {"branch": "main", "tick": 260}))  # a heartbeat: no row
+    got.append(("town.x", {"branch": "b1", "event": events[0].model_dump(mode="json")}))
+    assert sources.feed_of(got, doc) == [r for r in doc["feed"] if r["tick"] >= 251]
+
+
+def test_a_followed_town_pushes_a_cards_row_as_it_is_recorded() -> None:
+    """The follower's threads against a served town: the card's row reaches `on_feed` with
+    the owner's answer still fresh, the document follows the town, both stop when asked."""
+    with serving(speed=16) as served:
+        town = sources.LiveTown(served.url)
+        first = town.document()
+        feeds: list[list[dict[str, Any]]] = []
+        beats: list[dict[str, Any]] = []
+        docs: list[dict[str, Any]] = []
+
+        def drawn(doc: dict[str, Any]) -> None:
+            docs.append(doc)
+            town.drawn()
+        stop = threading.Event()
+        threads = [threading.Thread(target=town.follow_feed,
+                                    args=(feeds.append, beats.append, stop.is_set)),
+                   threading.Thread(target=town.follow_documents, args=(drawn, stop.is_set))]
+        for thread in threads:
+            thread.start()
+        time.sleep(0.5)
+        played = town.play("festival", [])
+        deadline = time.monotonic() + 5
+        while not any(r["perturbation"] and r["op"] == "festival"
+                      for r in (feeds[-1] if feeds else [])):
+            assert time.monotonic() < deadline, "the card's row never came"
+            time.sleep(0.01)
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=5)
+            assert not thread.is_alive()
+    row = next(r for r in feeds[-1] if r["op"] == "festival")
+    assert row["tick"] == played.body["tick"] and "Bruno" in row["who"]  # named, not ids
+    assert docs and docs[-1]["clock"]["tick"] > first["clock"]["tick"]
+    assert beats and beats[-1]["tick"] > first["clock"]["tick"] and beats[-1]["branch"] == "main"
+    assert town.feed is feeds[-1] and len({r["event_id"] for r in town.feed}) == len(town.feed)
+
+
+def test_the_live_clock_tells_a_heartbeat() -> None:
+    line = widgets.tick_html({"branch": "main", "tick": 4800, "hash": None}, "ab12")
+    assert "main · tick 4,800 · 06:00 · state hash ab12" in line
+
+
+def test_the_feed_widget_shows_the_filtered_rows() -> None:
+    rows = [{"event_id": f"e{i}", "tick": i, "op": "greet", "text": f"row {i}", "who": [],
+             "perturbation": i == 7, "success": True} for i in range(100, 0, -1)]
+    assert widgets.shown_feed(rows).count("<tr class") == widgets.FEED_SHOWN
+    only = widgets.shown_feed(rows, cards_only=True)
+    assert only.count("<tr class") == 1 and "row 7" in only
+    feed = widgets.HtmlWidget()
+    feed.html = only
+    assert feed.get_state()["html"] == only  # what the page is sent
 
 
 def test_metrics_chart_draws_each_series() -> None:
