@@ -15,11 +15,12 @@ import httpx
 import pytest
 
 from game.cli import main
-from game.dashboard import launch, sources, widgets
+from game.dashboard import launch, serve, sources, widgets
 from game.projections.card import LINES_WINDOW, card
 from game.projections.document import document, to_data
 from game.projections.projected import recent
 from game.switches import Switches
+from game.trace import store
 from game.trace.timeline import Timeline
 from tests.dashboard import dashboard
 from tests.helpers import village_save
@@ -240,12 +241,24 @@ def test_metrics_chart_draws_each_series() -> None:
 def test_the_command_runs_marimo_on_the_shipped_notebook(tmp_path: Path) -> None:
     town = tmp_path / "t.town"
     cmd = launch.command(str(town), port=2799, browser=False)
-    assert cmd[1:4] == ["-m", "marimo", "run"] and Path(cmd[4]).name == "town.py"
+    assert cmd[1:4] == ["-m", "game.dashboard.serve", "run"] and Path(cmd[4]).name == "town.py"
     assert Path(cmd[4]).is_file()
     assert cmd[cmd.index("--host") + 1] == "127.0.0.1" and "--headless" in cmd
     assert cmd[-2:] == ["--town", str(town.resolve())]
     assert launch.command("http://127.0.0.1:8000")[-1] == "http://127.0.0.1:8000"
     assert "--headless" not in launch.command(None) and "--" not in launch.command(None)
+
+
+def test_the_town_is_opened_before_the_page_asks(saved: Path) -> None:
+    argv = launch.command(str(saved))
+    assert serve.town_of(argv) == str(saved.resolve()) and serve.town_of(argv[:-3]) is None
+    serve.warm(str(saved))
+    town = sources.open_town(str(saved))  # the one preloaded: handed to the first page
+    assert isinstance(town, sources.HistoryTown)
+    assert town is not sources.open_town(str(saved))  # the next page opens its own
+    sources.preload(str(saved.parent / "gone.town"))
+    with pytest.raises(store.SaveError, match=r"gone\.town"):  # a failed preload: told
+        sources.open_town(str(saved.parent / "gone.town"))
 
 
 @pytest.mark.parametrize(("argv", "message"), [

@@ -14,6 +14,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -207,8 +208,33 @@ def feed_of(messages: list[tuple[str, Data]], doc: Data) -> list[Data]:
     return [dict(asdict(row), who=list(row.who)) for row in feed(events, names, len(events))]
 
 
+_preloaded: dict[str, Future[HistoryTown | LiveTown]] = {}
+_preloading = threading.Lock()
+
+
+def preload(source: str | None) -> None:
+    """Open the town `source` names ahead of a page asking for it (`open_town` hands it to the
+    first page; later pages open their own)."""
+    opened: Future[HistoryTown | LiveTown] = Future()
+    with _preloading:
+        _preloaded[source or ""] = opened
+    try:
+        opened.set_result(_open(source))
+    except Exception as err:  # any failure to open: `open_town` tries again and tells it
+        opened.set_exception(err)
+
+
 def open_town(source: str | None) -> HistoryTown | LiveTown:
-    """The town `source` names: an http(s) URL, a .town file, or (empty) a fresh default town."""
+    """The town `source` names: an http(s) URL, a .town file, or (empty) a fresh default town;
+    the one preloaded for it, if any is waiting."""
+    with _preloading:
+        waiting = _preloaded.pop(source or "", None)
+    if waiting is not None and waiting.exception() is None:  # a failure: told by trying again
+        return waiting.result()
+    return _open(source)
+
+
+def _open(source: str | None) -> HistoryTown | LiveTown:
     text = source or os.environ.get(ENV, "")
     if text.startswith(("http://", "https://")):
         return LiveTown(text, os.environ.get(TOKEN_ENV) or None)
