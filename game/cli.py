@@ -334,9 +334,9 @@ def _add_projection_commands(sub: Subparsers[_Parser]) -> None:
 
     dashboard = sub.add_parser("dashboard", help="the town in a marimo notebook in the browser: "
                                "a saved history to scrub, or a served town to follow and play")
-    dashboard.add_argument("source", nargs="?", metavar="FILE.town | URL",
-                           help="a saved history, or a served town's http:// address (without "
-                           "it, a fresh default town)")
+    dashboard.add_argument("source", nargs="?", metavar="FILE.town | DIR | URL",
+                           help="a saved history, a sweep's folder (its runs to pick from), or "
+                           "a served town's http:// address (without it, a fresh default town)")
     dashboard.add_argument("--port", type=_port, help="the page's port (default: marimo's)")
     dashboard.add_argument("--no-browser", action="store_true",
                            help="serve the page without opening a browser")
@@ -657,10 +657,13 @@ def cmd_dashboard(args: argparse.Namespace, out: TextIO) -> int:
     if not launch.available():
         raise CliError("the dashboard needs marimo: pip install 'agent-town[dashboard]'")
     source: str | None = args.source
-    if source and not source.startswith(("http://", "https://")):
+    if source and Path(source).is_dir():
+        if not (Path(source) / "sweep.parquet").is_file():
+            raise CliError(f"{limits.shown(source)}: no finished sweep here (no sweep.parquet)")
+    elif source and not source.startswith(("http://", "https://")):
         if not Path(source).is_file():
-            raise CliError(f"{limits.shown(source)}: no such file (a .town file or an http:// "
-                           f"address)")
+            raise CliError(f"{limits.shown(source)}: no such file (a .town file, a sweep's "
+                           f"folder or an http:// address)")
         try:  # a broken file is told here in one line, not in the browser
             store.read(source)
         except store.SaveError as err:

@@ -295,3 +295,50 @@ def test_the_command_becomes_marimo_and_stops_with_it(saved: Path) -> None:
         assert "marimo" in httpx.get(url, timeout=10).text.lower()
     with pytest.raises(httpx.ConnectError):  # stopping the command stopped the page's server
         httpx.get(url, timeout=2)
+
+
+@pytest.fixture(scope="module")
+def swept(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A finished sweep of two village runs (a rumor and none), written without a cluster."""
+    from game.experiments import sampling, spec, table
+    out = tmp_path_factory.mktemp("sweep")
+    s = spec.parse({"name": "tiny", "scenarios": ["village"], "seeds": [3], "ticks": 600,
+                    "variants": [{"name": "quiet"},
+                                 {"name": "rumor", "cards": [{"card": "rumor", "tick": 250}]}],
+                    "sample": {"every": 200, "what": ["metrics", "coalitions"]}}, "x")
+    table.write_spec(out, s)
+    for plan in s.runs():
+        table.write_run(out, s, sampling.run(plan))
+    table.assemble(out, s)
+    return out
+
+
+def test_a_sweeps_row_opens_its_run_at_the_rows_tick(swept: Path) -> None:
+    from game.dashboard.sweeps import Sweep, is_sweep
+    assert is_sweep(str(swept)) and not is_sweep(str(swept / "runs")) and not is_sweep(None)
+    sweep = Sweep.open(str(swept))
+    assert len(sweep.rows) == 8 and sweep.rows[0]["tick"] == 0
+    for row in (sweep.rows[2], sweep.rows[7]):  # quiet at 400; the rumor's run at 600
+        town = sweep.town(row)
+        assert town.document(town.current(), row["tick"])["hash"] == row["state_hash"]
+        assert sweep.command(row) == (f"agent-town --load {swept}/runs/{row['run']}.town "
+                                      f"--start-tick {row['tick']}")
+
+
+def test_the_notebook_on_a_sweep_shows_its_runs_and_the_first_rows_town(
+        swept: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from game.dashboard.town import app
+    monkeypatch.setattr("marimo.cli_args", lambda: {"town": str(swept)})
+    outputs, defs = app.run()
+    page = "".join(out.text for out in outputs if out is not None)
+    first = defs["sweep"].rows[0]
+    assert "The sweep&#x27;s runs (8 rows" in page or "The sweep's runs (8 rows" in page
+    assert f"--start-tick {first['tick']}" in page and f"{first['run']}.town" in page
+    assert defs["tick"].value == first["tick"] and defs["doc"]["hash"] == first["state_hash"]
+
+
+def test_the_command_takes_a_sweeps_folder_and_refuses_another(
+        swept: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert launch.command(str(swept))[-1] == str(swept.resolve())
+    assert main(["dashboard", str(tmp_path)]) == 2
+    assert "no finished sweep here" in capsys.readouterr().err

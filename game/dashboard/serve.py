@@ -13,6 +13,7 @@ import importlib
 import runpy
 import sys
 import threading
+from pathlib import Path
 
 
 def town_of(argv: list[str]) -> str | None:
@@ -22,10 +23,12 @@ def town_of(argv: list[str]) -> str | None:
 
 
 def warm(source: str | None) -> None:
-    """Import what the notebook imports and open its town."""
+    """Import what the notebook imports and open its town (a sweep's folder: its page opens
+    the run picked)."""
     importlib.import_module("game.dashboard.widgets")
     from game.dashboard import sources
-    sources.preload(source)
+    if not (source and Path(source).is_dir()):
+        sources.preload(source)
 
 
 def main() -> None:

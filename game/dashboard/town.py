@@ -10,17 +10,37 @@ app = marimo.App(width="full", app_title="Agent Town")
 
 @app.cell
 def _():
+    from pathlib import Path
+
     import marimo as mo
 
     from game.dashboard import sources, widgets
     from game.sim.cards import CARDS
-    return CARDS, mo, sources, widgets
+    return CARDS, Path, mo, sources, widgets
 
 
 @app.cell
-def _(mo, sources):
-    town = sources.open_town(mo.cli_args().get("town"))
-    return (town,)
+def _(Path, mo):
+    # A sweep's folder: its runs to pick from (the sweep's extra loaded only then).
+    source = mo.cli_args().get("town")
+    if source and Path(source).is_dir():
+        from game.dashboard.sweeps import Sweep
+        sweep = Sweep.open(source)
+        run_table = mo.ui.table(sweep.rows, selection="single", page_size=8,
+                                label="the sweep's runs: pick a row to open its town there")
+    else:
+        sweep, run_table = None, None
+    return run_table, source, sweep
+
+
+@app.cell
+def _(run_table, source, sources, sweep):
+    if sweep is None:
+        town, run_row = sources.open_town(source), None
+    else:
+        run_row = (run_table.value or sweep.rows[:1])[0]
+        town = sweep.town(run_row)
+    return run_row, town
 
 
 @app.cell
@@ -80,9 +100,10 @@ def _(mo, town):
 
 
 @app.cell
-def _(branch, mo, town):
+def _(branch, mo, run_row, town):
+    _head = None if town.live else town.head(branch.value)
     tick = (None if town.live else
-            mo.ui.slider(0, town.head(branch.value), value=town.head(branch.value),
+            mo.ui.slider(0, _head, value=min(run_row["tick"], _head) if run_row else _head,
                          label="tick", show_value=True, full_width=True))
     return (tick,)
 
@@ -178,6 +199,18 @@ def _(branch, clock_view, doc, mo, tick, town):
         mo.hstack([branch, tick], widths=[1, 4]) if branch is not None else mo.md(""),
     ])
     return (header,)
+
+
+@app.cell
+def _(mo, run_row, run_table, sweep):
+    mo.vstack([] if sweep is None else [
+        mo.md(f"#### The sweep's runs ({len(sweep.rows):,} rows of `{sweep.folder}`)"),
+        run_table,
+        mo.md(f"Showing run **{run_row['run']}** at tick **{run_row['tick']}**; "
+              f"open it there in the window:"),
+        mo.Html(f'<pre class="town-command">{sweep.command(run_row)}</pre>'),
+    ])
+    return
 
 
 @app.cell
