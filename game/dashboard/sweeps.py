@@ -14,6 +14,7 @@ from game.experiments import table
 # The table's columns the run picker shows, when the sweep sampled them.
 SHOWN = ("run", "variant", "seed", "tick", "day", "tension", "cooperation", "surplus", "drama",
          "coalitions", "coalition_largest", "events_total", "state_hash")
+FIGURES = 4  # the decimals a measure shows in the picker
 
 
 def is_sweep(source: str | None) -> bool:
@@ -31,8 +32,9 @@ class Sweep:
     @classmethod
     def open(cls, folder: str) -> Sweep:
         rows, _ = table.read(Path(folder))
-        return cls(Path(folder), rows.select([c for c in SHOWN if c in rows.column_names])
-                   .to_pylist())
+        shown = rows.select([c for c in SHOWN if c in rows.column_names]).to_pylist()
+        return cls(Path(folder), [{k: round(v, FIGURES) if isinstance(v, float) else v
+                                   for k, v in row.items()} for row in shown])
 
     def town_file(self, row: dict[str, Any]) -> Path:
         return table.town_path(self.folder, str(row["run"]))
