@@ -321,9 +321,11 @@ def _add_projection_commands(sub: Subparsers[_Parser]) -> None:
                        help=f"the citizens' cards' level of detail, 0 to {MAX_LOD} (default 0)")
 
     tui = sub.add_parser("tui", help="the town in the terminal: clock, metrics, citizens, feed; "
-                         "a saved history to scrub, or a town run here")
-    tui.add_argument("file", nargs="?", type=_path, metavar="FILE.town",
-                     help="a saved history (without it, a town runs here and plays)")
+                         "a saved history to scrub, a served town to follow and play cards "
+                         "on, or a town run here")
+    tui.add_argument("file", nargs="?", type=_path, metavar="FILE.town | URL",
+                     help="a saved history, or a served town's http:// address (without it, "
+                     "a town runs here and plays)")
     tui.add_argument("--branch", type=_name, help=BRANCH_HELP)
     tui.add_argument("--scenario", default=config.DEFAULT_SCENARIO,
                      help="without a file: mpp, village, town or city:N")
@@ -332,9 +334,9 @@ def _add_projection_commands(sub: Subparsers[_Parser]) -> None:
 
     dashboard = sub.add_parser("dashboard", help="the town in a marimo notebook in the browser: "
                                "a saved history to scrub, or a served town to follow and play")
-    dashboard.add_argument("source", nargs="?", metavar="FILE.town | URL",
-                           help="a saved history, or a served town's http:// address (without "
-                           "it, a fresh default town)")
+    dashboard.add_argument("source", nargs="?", metavar="FILE.town | DIR | URL",
+                           help="a saved history, a sweep's folder (its runs to pick from), or "
+                           "a served town's http:// address (without it, a fresh default town)")
     dashboard.add_argument("--port", type=_port, help="the page's port (default: marimo's)")
     dashboard.add_argument("--no-browser", action="store_true",
                            help="serve the page without opening a browser")
@@ -625,9 +627,17 @@ def cmd_tui(args: argparse.Namespace, out: TextIO) -> int:
         from game.tui.app import TownApp
     except ImportError:
         raise CliError("the terminal UI needs Textual: pip install 'agent-town[tui]'") from None
-    from game.tui.source import HistorySource
+    from game.tui.source import HistorySource, LiveSource, Source
 
-    if args.file is None:
+    source: Source
+    if args.file is not None and args.file.startswith(("http://", "https://")):
+        if args.branch is not None:
+            raise CliError("--branch goes with a FILE.town")
+        try:
+            source = LiveSource.open(args.file, os.environ.get("AGENT_TOWN_TOKEN") or None)
+        except OSError as err:
+            raise CliError(str(err)) from None
+    elif args.file is None:
         if args.branch is not None:
             raise CliError("--branch goes with a FILE.town")
         timeline = _make_timeline(args.scenario, args.seed, keep_keyframes=True)
@@ -647,10 +657,13 @@ def cmd_dashboard(args: argparse.Namespace, out: TextIO) -> int:
     if not launch.available():
         raise CliError("the dashboard needs marimo: pip install 'agent-town[dashboard]'")
     source: str | None = args.source
-    if source and not source.startswith(("http://", "https://")):
+    if source and Path(source).is_dir():
+        if not (Path(source) / "sweep.parquet").is_file():
+            raise CliError(f"{limits.shown(source)}: no finished sweep here (no sweep.parquet)")
+    elif source and not source.startswith(("http://", "https://")):
         if not Path(source).is_file():
-            raise CliError(f"{limits.shown(source)}: no such file (a .town file or an http:// "
-                           f"address)")
+            raise CliError(f"{limits.shown(source)}: no such file (a .town file, a sweep's "
+                           f"folder or an http:// address)")
         try:  # a broken file is told here in one line, not in the browser
             store.read(source)
         except store.SaveError as err:

@@ -3,12 +3,14 @@ elements found through the shadow roots marimo renders into."""
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 
@@ -29,11 +31,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def dashboard(source: str) -> Iterator[str]:
-    """`agent-town dashboard SOURCE --no-browser` on a free port: its page's address."""
+def dashboard(source: str, root: Path | None = None) -> Iterator[str]:
+    """`agent-town dashboard SOURCE --no-browser` on a free port: its page's address. With
+    `root`, the game's code is the one under `root` (a benchmark's old side)."""
     port = free_port()
+    env = dict(os.environ, PYTHONPATH=str(root)) if root is not None else None
     proc = subprocess.Popen([sys.executable, "-m", "game", "dashboard", source,
-                             "--no-browser", "--port", str(port)],
+                             "--no-browser", "--port", str(port)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/"
     try:

@@ -49,7 +49,8 @@ ALLOWED: Mapping[str, frozenset[str]] = {
     "game.wire": _PURE | {"game.projections", "game.wire"},
     "game.tui": _PURE | {"game.projections", "game.tui", "game.wire"},
     # The marimo dashboard: a notebook over the projections, a saved history or a served town.
-    "game.dashboard": _PURE | {"game.projections", "game.dashboard", "game.wire"},
+    "game.dashboard": _PURE | {"game.projections", "game.dashboard", "game.wire",
+                               "game.experiments"},
     "game.view": _PURE | {"game.projections", "game.view", "game.wire", "pygame"},
     "game.cli": _PURE | {"game.projections", "game.view", "game.tui", "game.wire",
                          "game.experiments", "game.dashboard", "game.cli", "pygame"},

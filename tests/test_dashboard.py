@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import json
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +15,12 @@ import httpx
 import pytest
 
 from game.cli import main
-from game.dashboard import launch, sources, widgets
+from game.dashboard import launch, serve, sources, widgets
 from game.projections.card import LINES_WINDOW, card
 from game.projections.document import document, to_data
 from game.projections.projected import recent
 from game.switches import Switches
+from game.trace import store
 from game.trace.timeline import Timeline
 from tests.dashboard import dashboard
 from tests.helpers import village_save
@@ -43,17 +46,17 @@ def seek_hash(path: Path, tick: int, branch: str | None = None) -> str:
     return out.getvalue().split("state hash: ")[1].split()[0]
 
 
-def run_notebook(source: str, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, dict[str, Any]]:
+def run_notebook(source: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str, dict[str, Any]]:
+    """The page's text (every cell's output) and the notebook's definitions."""
     from game.dashboard.town import app
     monkeypatch.setenv(sources.ENV, source)
     outputs, defs = app.run()
-    return outputs, dict(defs)
+    return "".join(out.text for out in outputs if out is not None), dict(defs)
 
 
 def test_the_notebook_runs_headless_with_the_hash_and_25_points(
         saved: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    outputs, defs = run_notebook(str(saved), monkeypatch)
-    page = outputs[-1].text
+    page, defs = run_notebook(str(saved), monkeypatch)
     assert defs["doc"]["hash"] == seek_hash(saved, 900)  # it opens at the branch's head
     assert f"state hash {defs['doc']['hash']}" in page
     assert len(defs["scatter"].points) == 25
@@ -64,18 +67,18 @@ def test_the_notebook_runs_headless_with_the_hash_and_25_points(
 def test_the_notebook_following_a_served_town_shows_its_state_and_pads(
         monkeypatch: pytest.MonkeyPatch) -> None:
     with serving(speed=1) as served:
-        outputs, defs = run_notebook(served.url, monkeypatch)
+        page, defs = run_notebook(served.url, monkeypatch)
     assert defs["town"].live and defs["doc"]["scenario"] == "town"
     assert len(defs["scatter"].points) == 25
-    assert "Festival" in outputs[-1].text and "switched off" not in outputs[-1].text
+    assert "Festival" in page and "switched off" not in page
 
 
 def test_the_pads_say_so_when_the_town_takes_no_cards(monkeypatch: pytest.MonkeyPatch) -> None:
     with serving(speed=1, switches=Switches(perturbation=False)) as served:
-        outputs, _ = run_notebook(served.url, monkeypatch)
+        page, _ = run_notebook(served.url, monkeypatch)
         assert not sources.LiveTown(served.url).can_play()
-    assert "Perturbation is switched off for this town" in outputs[-1].text
-    assert "Festival" not in outputs[-1].text
+    assert "Perturbation is switched off for this town" in page
+    assert "Festival" not in page
 
 
 def test_a_card_goes_to_the_owner_and_its_answer_is_told() -> None:
@@ -163,6 +166,70 @@ def test_a_live_feed_keeps_what_earlier_polls_saw_and_the_cards_longest() -> Non
     assert ids[0] == f"e{sources.FEED_KEPT + 20}" and ids[-1] == "e3"
 
 
+def test_the_streams_events_become_the_feed_projections_rows() -> None:
+    timeline = Timeline("town", 7)
+    timeline.advance(300)
+    doc = to_data(document(timeline, feed_size=40))
+    events = list(timeline.events(start=251, end=300))
+    got = [("town.x", {"branch": "main", "event": e.model_dump(mode="json")}) for e in events]
+    got.insert(3, ("town.tick", {"branch": "main", "tick": 260}))  # a heartbeat: no row
+    got.append(("town.x", {"branch": "b1", "event": events[0].model_dump(mode="json")}))
+    assert sources.feed_of(got, doc) == [r for r in doc["feed"] if r["tick"] >= 251]
+
+
+def test_a_followed_town_pushes_a_cards_row_as_it_is_recorded() -> None:
+    """The follower's threads against a served town: the card's row reaches `on_feed` with
+    the owner's answer still fresh, the document follows the town, both stop when asked."""
+    with serving(speed=16) as served:
+        town = sources.LiveTown(served.url)
+        first = town.document()
+        feeds: list[list[dict[str, Any]]] = []
+        beats: list[dict[str, Any]] = []
+        docs: list[dict[str, Any]] = []
+
+        def drawn(doc: dict[str, Any]) -> None:
+            docs.append(doc)
+            town.drawn()
+        stop = threading.Event()
+        threads = [threading.Thread(target=town.follow_feed,
+                                    args=(feeds.append, beats.append, stop.is_set)),
+                   threading.Thread(target=town.follow_documents, args=(drawn, stop.is_set))]
+        for thread in threads:
+            thread.start()
+        time.sleep(0.5)
+        played = town.play("festival", [])
+        deadline = time.monotonic() + 5
+        while not any(r["perturbation"] and r["op"] == "festival"
+                      for r in (feeds[-1] if feeds else [])):
+            assert time.monotonic() < deadline, "the card's row never came"
+            time.sleep(0.01)
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=5)
+            assert not thread.is_alive()
+    row = next(r for r in feeds[-1] if r["op"] == "festival")
+    assert row["tick"] == played.body["tick"] and "Bruno" in row["who"]  # named, not ids
+    assert docs and docs[-1]["clock"]["tick"] > first["clock"]["tick"]
+    assert beats and beats[-1]["tick"] > first["clock"]["tick"] and beats[-1]["branch"] == "main"
+    assert town.feed is feeds[-1] and len({r["event_id"] for r in town.feed}) == len(town.feed)
+
+
+def test_the_live_clock_tells_a_heartbeat() -> None:
+    line = widgets.tick_html({"branch": "main", "tick": 4800, "hash": None}, "ab12")
+    assert "main · tick 4,800 · 06:00 · state hash ab12" in line
+
+
+def test_the_feed_widget_shows_the_filtered_rows() -> None:
+    rows = [{"event_id": f"e{i}", "tick": i, "op": "greet", "text": f"row {i}", "who": [],
+             "perturbation": i == 7, "success": True} for i in range(100, 0, -1)]
+    assert widgets.shown_feed(rows).count("<tr class") == widgets.FEED_SHOWN
+    only = widgets.shown_feed(rows, cards_only=True)
+    assert only.count("<tr class") == 1 and "row 7" in only
+    feed = widgets.HtmlWidget()
+    feed.html = only
+    assert feed.get_state()["html"] == only  # what the page is sent
+
+
 def test_metrics_chart_draws_each_series() -> None:
     series = [{"tick": t, "tension": t / 10, "cooperation": 0.2, "surplus": 5.0 + t,
                "drama": 1.0} for t in range(0, 400, 100)]
@@ -174,12 +241,24 @@ def test_metrics_chart_draws_each_series() -> None:
 def test_the_command_runs_marimo_on_the_shipped_notebook(tmp_path: Path) -> None:
     town = tmp_path / "t.town"
     cmd = launch.command(str(town), port=2799, browser=False)
-    assert cmd[1:4] == ["-m", "marimo", "run"] and Path(cmd[4]).name == "town.py"
+    assert cmd[1:4] == ["-m", "game.dashboard.serve", "run"] and Path(cmd[4]).name == "town.py"
     assert Path(cmd[4]).is_file()
     assert cmd[cmd.index("--host") + 1] == "127.0.0.1" and "--headless" in cmd
     assert cmd[-2:] == ["--town", str(town.resolve())]
     assert launch.command("http://127.0.0.1:8000")[-1] == "http://127.0.0.1:8000"
     assert "--headless" not in launch.command(None) and "--" not in launch.command(None)
+
+
+def test_the_town_is_opened_before_the_page_asks(saved: Path) -> None:
+    argv = launch.command(str(saved))
+    assert serve.town_of(argv) == str(saved.resolve()) and serve.town_of(argv[:-3]) is None
+    serve.warm(str(saved))
+    town = sources.open_town(str(saved))  # the one preloaded: handed to the first page
+    assert isinstance(town, sources.HistoryTown)
+    assert town is not sources.open_town(str(saved))  # the next page opens its own
+    sources.preload(str(saved.parent / "gone.town"))
+    with pytest.raises(store.SaveError, match=r"gone\.town"):  # a failed preload: told
+        sources.open_town(str(saved.parent / "gone.town"))
 
 
 @pytest.mark.parametrize(("argv", "message"), [
@@ -216,3 +295,50 @@ def test_the_command_becomes_marimo_and_stops_with_it(saved: Path) -> None:
         assert "marimo" in httpx.get(url, timeout=10).text.lower()
     with pytest.raises(httpx.ConnectError):  # stopping the command stopped the page's server
         httpx.get(url, timeout=2)
+
+
+@pytest.fixture(scope="module")
+def swept(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A finished sweep of two village runs (a rumor and none), written without a cluster."""
+    from game.experiments import sampling, spec, table
+    out = tmp_path_factory.mktemp("sweep")
+    s = spec.parse({"name": "tiny", "scenarios": ["village"], "seeds": [3], "ticks": 600,
+                    "variants": [{"name": "quiet"},
+                                 {"name": "rumor", "cards": [{"card": "rumor", "tick": 250}]}],
+                    "sample": {"every": 200, "what": ["metrics", "coalitions"]}}, "x")
+    table.write_spec(out, s)
+    for plan in s.runs():
+        table.write_run(out, s, sampling.run(plan))
+    table.assemble(out, s)
+    return out
+
+
+def test_a_sweeps_row_opens_its_run_at_the_rows_tick(swept: Path) -> None:
+    from game.dashboard.sweeps import Sweep, is_sweep
+    assert is_sweep(str(swept)) and not is_sweep(str(swept / "runs")) and not is_sweep(None)
+    sweep = Sweep.open(str(swept))
+    assert len(sweep.rows) == 8 and sweep.rows[0]["tick"] == 0
+    for row in (sweep.rows[2], sweep.rows[7]):  # quiet at 400; the rumor's run at 600
+        town = sweep.town(row)
+        assert town.document(town.current(), row["tick"])["hash"] == row["state_hash"]
+        assert sweep.command(row) == (f"agent-town --load {swept}/runs/{row['run']}.town "
+                                      f"--start-tick {row['tick']}")
+
+
+def test_the_notebook_on_a_sweep_shows_its_runs_and_the_first_rows_town(
+        swept: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from game.dashboard.town import app
+    monkeypatch.setattr("marimo.cli_args", lambda: {"town": str(swept)})
+    outputs, defs = app.run()
+    page = "".join(out.text for out in outputs if out is not None)
+    first = defs["sweep"].rows[0]
+    assert "The sweep&#x27;s runs (8 rows" in page or "The sweep's runs (8 rows" in page
+    assert f"--start-tick {first['tick']}" in page and f"{first['run']}.town" in page
+    assert defs["tick"].value == first["tick"] and defs["doc"]["hash"] == first["state_hash"]
+
+
+def test_the_command_takes_a_sweeps_folder_and_refuses_another(
+        swept: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert launch.command(str(swept))[-1] == str(swept.resolve())
+    assert main(["dashboard", str(tmp_path)]) == 2
+    assert "no finished sweep here" in capsys.readouterr().err

@@ -1,6 +1,7 @@
 """The terminal UI, driven by Textual's pilot: it starts on a saved history showing its clock,
 hash, citizens and feed — the same projections as the JSON document — scrubs and switches branch
-by keys, filters the feed, and plays a town run here."""
+by keys, filters the feed, and plays a town run here; it follows a town served by a real uvicorn
+and plays cards on it by key."""
 
 from __future__ import annotations
 
@@ -17,12 +18,15 @@ from textual.widgets import DataTable, Static
 
 from game.cli import main
 from game.projections.document import TownDocument, document
+from game.switches import Switches
 from game.trace import store
 from game.trace.timeline import Timeline
 from game.tui import rows
 from game.tui.app import TownApp
-from game.tui.source import CARD_LOD, FEED_ROWS, HistorySource
+from game.tui.source import CARD_LOD, FEED_ROWS, HistorySource, LiveSource
+from game.wire import server
 from tests.helpers import village_save
+from tests.wire import serving
 
 SIZE = (140, 40)
 
@@ -155,3 +159,73 @@ def test_tui_without_textual_says_how_to_get_it(monkeypatch: pytest.MonkeyPatch,
     assert main(["tui"], out=io.StringIO()) == 2
     assert capsys.readouterr().err == (
         "agent-town: the terminal UI needs Textual: pip install 'agent-town[tui]'\n")
+
+
+def followed(served_url: str) -> TownApp:
+    return TownApp(LiveSource.open(served_url))
+
+
+def answer_text(app: TownApp) -> str:
+    return str(app.query_one("#answer", Static).render())
+
+
+@pytest.mark.slow  # a served town followed for seconds
+def test_it_follows_a_served_town_and_plays_a_card_that_comes_back_in_its_feed(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(server, "KEEPALIVE_SECONDS", 0.2)  # keep-alives pass by: followed on
+    with serving(speed=16) as served:
+        app = followed(served.url)
+
+        async def steps(pilot: Pilot[None]) -> None:
+            first = app.document.clock.tick
+            assert table_rows(app, "citizens") == rows.citizen_rows(app.document)
+            assert "1 Greet" in answer_text(app) and app.check_action("scrub", (-10,)) is False
+            await pilot.pause(1.0)
+            assert app.document.clock.tick > first  # it follows the live town
+            assert f"tick {app.document.clock.tick:,}" in clock_text(app)
+            assert app.document.hash in clock_text(app) and len(table_rows(app, "feed")) > 5
+            await pilot.press("left")  # no scrubbing a served town
+            assert app.source.problem == ""
+            await pilot.press("5")  # Festival
+            assert answer_text(app).startswith("festival played at tick ")
+            played = int(answer_text(app).split("tick ")[1].split()[0])
+            await pilot.pause(1.0)
+            assert any(row[0] == str(played) and row[2] == "festival"
+                       for row in table_rows(app, "feed"))  # the card's own event
+        drive(app, steps)
+        told = [app.source.play("storm", []), app.source.play("storm", []),
+                app.source.play("greet", ["nobody"])]
+    assert told[0].startswith("storm played at tick ")
+    assert told[1].startswith("storm refused (429): cards from one client are 1 s apart")
+    assert told[2].startswith("greet refused (422): ") and "\n" not in told[2]
+
+
+@pytest.mark.slow  # a served town followed for seconds
+def test_cards_aim_at_the_marked_citizens_and_a_refusal_is_one_line() -> None:
+    with serving(speed=16, switches=Switches(perturbation=False)) as served:
+        app = followed(served.url)
+
+        async def steps(pilot: Pilot[None]) -> None:
+            app.query_one("#citizens", DataTable).focus()
+            for key in ("down", "m", "down", "m"):
+                await pilot.press(key)
+                await pilot.pause()  # the highlight moves the card's citizen a message later
+            names = [c.name for c in app.document.citizens[1:3]]
+            assert app.marked == [1, 2] and answer_text(app) == f"targets: {', '.join(names)}"
+            await pilot.press("1")  # Greet: switched off for this town
+            assert answer_text(app) == ("greet refused (403): perturbation is switched off for "
+                                        "this town")
+        drive(app, steps)
+
+
+def test_a_history_takes_no_cards_and_a_town_that_is_not_there_is_told(
+        saved: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    app = opened(saved)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.press("5")
+        assert not app.query_one("#answer", Static).display and app.source.live is False
+    drive(app, steps)
+    assert main(["tui", "http://127.0.0.1:9"], out=io.StringIO()) == 2
+    assert capsys.readouterr().err.startswith(
+        "agent-town: http://127.0.0.1:9: no town answered (ConnectError)")

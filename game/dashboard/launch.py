@@ -1,4 +1,5 @@
-"""`agent-town dashboard`: `marimo run` on the notebook shipped in the package, on 127.0.0.1."""
+"""`agent-town dashboard`: `marimo run` on the notebook shipped in the package, on 127.0.0.1
+(through `game.dashboard.serve`, which opens the town while marimo starts)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ def notebook() -> Path:
 
 def command(source: str | None, port: int | None = None, browser: bool = True) -> list[str]:
     """The `marimo run` command line showing `source` (a .town file, a URL, or a fresh town)."""
-    cmd = [sys.executable, "-m", "marimo", "run", str(notebook()), "--host", HOST,
+    cmd = [sys.executable, "-m", "game.dashboard.serve", "run", str(notebook()), "--host", HOST,
            "--no-token", "--session-ttl", "5"]
     if port is not None:
         cmd += ["--port", str(port)]

@@ -16,6 +16,8 @@ from typing import Any
 import anywidget
 import traitlets
 
+from game.projections.town import clock_text
+
 PALETTE = ("#e8684a", "#5b8ff9", "#5ad8a6", "#f6bd16", "#9270ca", "#ff9d4d", "#269a99",
            "#ff99c3", "#6dc8ec", "#b8e986")
 NO_COALITION = "#8a8a99"
@@ -251,6 +253,42 @@ def feed_html(rows: Sequence[Mapping[str, Any]]) -> str:
         f'<td>{escape(", ".join(r["who"]))}</td></tr>' for r in rows)
     return ('<table class="town-feed"><thead><tr><th>tick</th><th>op</th><th>what happened</th>'
             f'<th>who</th></tr></thead><tbody>{body}</tbody></table>')
+
+
+def shown_feed(rows: Sequence[Mapping[str, Any]], words: str = "", cards_only: bool = False
+               ) -> str:
+    """The feed as the page shows it: its first FEED_SHOWN rows under the filter, as HTML."""
+    return feed_html(feed_rows(rows, words, cards_only)[:FEED_SHOWN])
+
+
+def tick_html(beat: Mapping[str, Any], hashed: str) -> str:
+    """A served town's heartbeat as the live clock line: its branch, tick, time of day and
+    state hash (`hashed`, the latest a heartbeat carried: not every heartbeat carries one)."""
+    return (f'<span class="town-live">live · {escape(str(beat["branch"]))} · tick '
+            f'{beat["tick"]:,} · {clock_text(beat["tick"])} · state hash {escape(hashed)}</span>')
+
+
+class HtmlWidget(anywidget.AnyWidget):
+    """HTML its `html` replaces whole (the feed, the live clock), set by the notebook or by a
+    live town's follower from its own thread: no cell runs between the stream and the page."""
+
+    _esm = """
+function render({ model, el }) {
+  const draw = () => { el.innerHTML = model.get("html"); };
+  model.on("change:html", draw);
+  draw();
+}
+export default { render };
+"""
+    _css = """
+.town-feed { border-collapse: collapse; font: 13px system-ui, sans-serif; width: 100%; }
+.town-feed th { text-align: left; border-bottom: 1px solid #999; padding: 2px 6px; }
+.town-feed td { padding: 2px 6px; border-bottom: 1px solid #ddd; }
+.town-feed tr.card td { background: #fff4c2; font-weight: 600; }
+.town-feed tr.refused td { color: #a33; }
+.town-live { font: 13px ui-monospace, monospace; }
+"""
+    html = traitlets.Unicode("").tag(sync=True)
 
 
 STYLE = """<style>

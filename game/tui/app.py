@@ -3,6 +3,10 @@ the highlighted citizen's card (+ and - change its level of detail) and the feed
 filtered by what is typed after `/`). Keys scrub a history: ← → ten ticks, , . one tick, [ ] a
 phase, Home and End its start and head, b the next branch, space plays.
 
+Following a served town, the keys for time are off: space pauses following, m marks the
+highlighted citizen as a card's target (the highlighted one is the target when none is marked),
+and 1 … 9, 0 play the cards in the table's order, the owner's answer told in one line.
+
 It shows a `Projected` document of the source's moment and a `Projected` card: a refresh that
 finds the town where it was redraws nothing.
 """
@@ -21,13 +25,17 @@ from game import config
 from game.projections.card import MAX_LOD, Card, CardAsk
 from game.projections.document import TownDocument
 from game.projections.projected import Moment, Projected, follow
+from game.sim.cards import CARDS
 from game.tui import rows
 from game.tui.source import Source
 
 REFRESH_SECONDS = 0.25
 CARD_LOD = 2  # the card's level of detail at first: worldview and recent lines
-# The keys for time and detail: off while the filter is being typed into.
-KEY_ACTIONS = frozenset({"scrub", "start", "head", "branch", "play", "detail"})
+# The keys for time, detail and cards: off while the filter is being typed into.
+KEY_ACTIONS = frozenset({"scrub", "start", "head", "branch", "play", "detail", "card", "mark"})
+TIME_ACTIONS = frozenset({"scrub", "start", "head", "branch"})  # a saved history's only
+CARD_ACTIONS = frozenset({"card", "mark"})  # a served town's only
+CARD_KEYS = "1234567890"  # the cards in the table's order
 
 
 class TownApp(App[None]):
@@ -44,6 +52,7 @@ class TownApp(App[None]):
     #card { height: auto; max-height: 12; border-top: solid $primary; padding: 0 1; }
     #feed-pane { width: 1fr; }
     #problem { color: $error; padding: 0 1; }
+    #answer { color: $accent; padding: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left", "scrub(-10)", "−10", priority=True),
@@ -60,6 +69,9 @@ class TownApp(App[None]):
         Binding("space", "play", "play/pause", priority=True),
         Binding("plus", "detail(1)", "detail", priority=True),
         Binding("minus", "detail(-1)", "less", show=False, priority=True),
+        *(Binding(key, f"card({name!r})", spec.title, show=False, priority=True)
+          for key, (name, spec) in zip(CARD_KEYS, CARDS.items(), strict=False)),
+        Binding("m", "mark", "mark target", priority=True),
         Binding("slash", "filter", "filter"),
         Binding("escape", "leave_filter", "done", show=False),
         Binding("q", "quit", "quit"),
@@ -73,11 +85,13 @@ class TownApp(App[None]):
         self.citizen = 0  # the citizens table's highlighted row
         self.lod = CARD_LOD
         self.query_text = ""
+        self.marked: list[int] = []  # the citizens a card will be aimed at
         # The panes, held from the start: a refresh that runs while the app closes updates
         # widgets already gone rather than failing to find them.
         self.clock_pane = Static(id="clock")
         self.metrics_pane = Static(id="metrics")
         self.problem_pane = Static(id="problem")
+        self.answer_pane = Static(id="answer")  # the owner's answer to the last card
         self.sparks = {name: Sparkline([], id=f"spark-{name}") for name in rows.SERIES}
         self.citizens_table: DataTable[str] = DataTable(id="citizens", cursor_type="row",
                                                         zebra_stripes=True)
@@ -102,6 +116,7 @@ class TownApp(App[None]):
                     yield Label(name)
                     yield spark
         yield self.problem_pane
+        yield self.answer_pane
         with Horizontal():
             with Vertical(id="citizens-pane"):
                 yield self.citizens_table
@@ -116,6 +131,11 @@ class TownApp(App[None]):
         self.citizens_table.add_columns(*rows.CITIZEN_COLUMNS)
         self.feed_table.add_columns(*rows.FEED_COLUMNS)
         self.feed_table.focus()
+        self.answer_pane.display = self.source.live
+        if self.source.live:
+            self.answer_pane.update("cards: " + " · ".join(
+                f"{key} {spec.title}" for key, spec in zip(CARD_KEYS, CARDS.values(),
+                                                           strict=False)) + " · m marks")
         self.show()
         self.set_interval(REFRESH_SECONDS, self.refresh_town)
 
@@ -160,6 +180,8 @@ class TownApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys for time go to the filter while it is typed into."""
         typing = isinstance(self.focused, Input)
+        if action in (CARD_ACTIONS if not self.source.live else TIME_ACTIONS):
+            return False  # neither shown nor taken: this source has no such thing
         return not (typing and action in KEY_ACTIONS)
 
     def action_scrub(self, ticks: int) -> None:
@@ -193,6 +215,21 @@ class TownApp(App[None]):
         if table is self.citizens_table and event.cursor_row == table.cursor_row:
             self.citizen = event.cursor_row
             self._show_card()
+
+    def action_mark(self) -> None:
+        """Mark the highlighted citizen as a target (again: unmark it); three at most."""
+        here = self.citizen
+        self.marked = ([i for i in self.marked if i != here] if here in self.marked
+                       else [*self.marked, here][-3:])
+        names = ", ".join(self.document.citizens[i].name for i in self.marked)
+        self.answer_pane.update(f"targets: {names or 'the highlighted citizen'}")
+
+    def action_card(self, name: str) -> None:
+        """Play a card at the marked citizens (or the highlighted one); tell the answer."""
+        spec = CARDS[name]
+        aimed = self.marked or [self.citizen]
+        targets = [self.document.citizens[i].id for i in aimed][: spec.max_targets]
+        self.answer_pane.update(self.source.play(name, targets))
 
     def action_filter(self) -> None:
         self.filter_box.focus()

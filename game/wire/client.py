@@ -41,7 +41,8 @@ def stream(url: str, *, ops: str = "", token: str | None = None, last: str | Non
             connect_sse(client, "GET", address, headers=headers, params=params) as source:
         source.response.raise_for_status()
         for sse in source.iter_sse():
-            yield sse.event, sse.id, sse.data
+            if sse.data:  # not a keep-alive comment (httpx_sse hands one on, empty, once an id
+                yield sse.event, sse.id, sse.data  # was seen)
 
 
 class TownClient:
