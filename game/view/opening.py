@@ -34,10 +34,11 @@ FRAME_SECONDS = 0.010  # of each frame's time spent opening, the rest drawing an
 
 class ProgressBar:
     """A bar with its label ("opening hour.town · 40%"), across a third of the window: in the
-    middle while nothing is shown yet, under the top bar once the town is."""
+    middle while nothing is shown yet, low over the map once the town is (clear of the toasts
+    and above the card hand)."""
 
     HEIGHT = 8 * UI_SCALE
-    TOP = 40 * UI_SCALE  # below the top bar and the first toast
+    ABOVE_BOTTOM = 120 * UI_SCALE
 
     def __init__(self, assets: Assets) -> None:
         self.texts = Texts(assets)
@@ -45,7 +46,7 @@ class ProgressBar:
 
     def layout(self, screen: pygame.Rect, centred: bool) -> None:
         w = max(screen.w // 3, 120 * UI_SCALE)
-        y = screen.centery if centred else screen.top + self.TOP
+        y = screen.centery if centred else screen.bottom - self.ABOVE_BOTTOM
         self.rect = pygame.Rect(screen.centerx - w // 2, y, w, self.HEIGHT)
 
     def draw(self, surface: pygame.Surface, done: float, label: str) -> None:
