@@ -59,11 +59,20 @@ def affinity_graph(bonds: PairValues, keep: Iterable[frozenset[int]] = (),
     a, b = np.divmod(codes, n)
     mutual = (bonds.gather(a, b) + bonds.gather(b, a)) / 2.0
     edge = (mutual >= threshold) | (_among(codes, kept) & (mutual >= threshold - hysteresis))
-    graph: Graph = {}
-    for p, q in zip(a[edge].tolist(), b[edge].tolist(), strict=True):
-        graph.setdefault(p, set()).add(q)
-        graph.setdefault(q, set()).add(p)
-    return graph
+    return _adjacency(a[edge], b[edge])
+
+
+def _adjacency(a: IntArray, b: IntArray) -> Graph:
+    """The graph of the edges a–b: both ends sorted together by citizen, then one set built
+    from each citizen's run (a set.add an edge end took most of a city's phase end)."""
+    ends = np.concatenate([a, b])
+    order = np.argsort(ends, kind="stable")
+    near = np.concatenate([b, a])[order].tolist()
+    ends = ends[order]
+    starts = np.flatnonzero(np.diff(ends, prepend=-1)).tolist()
+    bounds = [*starts, len(near)]
+    citizens = ends[starts].tolist() if starts else []
+    return {c: set(near[bounds[k]:bounds[k + 1]]) for k, c in enumerate(citizens)}
 
 
 def _kept_codes(keep: Iterable[frozenset[int]], n: int) -> IntArray:
