@@ -6,6 +6,7 @@ pygame or the view.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -84,9 +85,17 @@ def _kept_codes(keep: Iterable[frozenset[int]], n: int) -> IntArray:
     parts = [np.zeros(0, dtype=np.int64)]
     for size, groups in by_size.items():
         g = np.array(groups, dtype=np.int64)
-        a, b = np.triu_indices(size, 1)
+        a, b = _pairs_within(size)
         parts.append((g[:, a] * n + g[:, b]).ravel())
     return _distinct(np.concatenate(parts))
+
+
+@functools.cache
+def _pairs_within(size: int) -> tuple[IntArray, IntArray]:
+    """The places (a, b), a < b, of every pair in a group of `size` (read-only, made once)."""
+    a, b = np.triu_indices(size, 1)
+    a.flags.writeable = b.flags.writeable = False
+    return a, b
 
 
 def _distinct(codes: IntArray) -> IntArray:
