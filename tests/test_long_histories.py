@@ -7,15 +7,18 @@ import io
 import json
 import random
 from pathlib import Path
+from typing import Any
 
+import numpy.typing as npt
 import pytest
 
 from game import config
 from game.cli import main
 from game.sim.cards import Perturbation
 from game.sim.flux import TownFlux
+from game.sim.model import TownState
 from game.trace import eventlog, store
-from game.trace.timeline import MAIN, Timeline
+from game.trace.timeline import MAIN, Timeline, snapshot_bytes
 
 CARDS = [Perturbation(tick=30, card="festival"),
          Perturbation(tick=2420, card="rumor", targets=("igor",)),
@@ -185,3 +188,23 @@ def test_an_opening_names_a_wrong_hash_past_the_cursor(long_town: Path) -> None:
     with pytest.raises(store.HashMismatch, match="tick 3200"):
         while not opening.advance():
             pass
+
+
+def test_keyframes_share_the_stored_pairs_and_count_them_once() -> None:
+    tl = Timeline("town", 7, keyframe_interval=10, keyframe_budget_mb=1.0)
+    tl.add_perturbations(CARDS)
+    tl.advance(6000)
+    assert tl.keyframe_spacing() > 10  # thinned: keyframes were let go as well as taken
+    states = [snap.state for snap in tl._keyframes.values()]
+
+    def shared(s: TownState) -> list[npt.NDArray[Any]]:
+        return [*s.bonds.shared(), *s.trust.shared()]
+
+    distinct = {id(a): a for s in states for a in shared(s)}
+    assert len(distinct) < 4 * len(states)  # keyframes of one phase hold the same arrays
+    own = sum(snapshot_bytes(s) - sum(a.nbytes for a in shared(s)) for s in states)
+    assert tl.keyframe_memory() == own + sum(a.nbytes for a in distinct.values())
+    with pytest.raises(ValueError):  # shared, so never written in place
+        states[-1].bonds.codes[0] = 0
+    expected = fresh_hashes({2500, 5999}, 5999)
+    assert tl.hash_at(2500) == expected[2500] and tl.hash_at(5999) == expected[5999]

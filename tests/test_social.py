@@ -49,8 +49,9 @@ def test_triangles_sharing_only_a_node_stay_apart_and_the_node_is_a_bridge() -> 
 
 def test_affinity_is_the_mean_of_both_directions() -> None:
     rel = np.array([[0.0, 0.5, 0.0], [0.1, 0.0, 0.0], [0.0, 0.0, 0.0]])
-    assert 1 in social.affinity_graph(pair_values(rel), threshold=0.3, pairs=every_pair(3))[0]
-    assert social.affinity_graph(pair_values(rel), threshold=0.31, pairs=every_pair(3)) == {}
+    for threshold, edges in ((0.3, [(0, 1)]), (0.31, [])):
+        a, b = social.affinity_edges(pair_values(rel), threshold=threshold, pairs=every_pair(3))
+        assert list(zip(a.tolist(), b.tolist(), strict=True)) == edges
 
 
 def test_eigentrust_matches_the_direct_eigenvector() -> None:
@@ -213,4 +214,24 @@ def test_clique_percolation_equals_listing_every_triangle(density: float) -> Non
         n = int(rng.integers(3, 40))
         edges = [(a, b) for a in range(n) for b in range(a + 1, n) if rng.random() < density]
         adj = graph(n, edges)
-        assert social.clique_percolation(adj) == triangle_communities(adj)
+        expected = triangle_communities(adj)
+        assert social.clique_percolation(adj) == expected
+        a = np.array([e[0] for e in edges], dtype=np.int64)
+        b = np.array([e[1] for e in edges], dtype=np.int64)
+        assert social.communities(a, b) == expected  # in arrays, or as sets when dense
+
+
+def test_communities_in_arrays_equal_the_walk_over_sets_on_a_city_sized_graph() -> None:
+    rng = np.random.default_rng(11)
+    n = 600
+    near = rng.integers(0, n, size=(3000, 2))  # neighbours mostly close by: many triangles
+    near[:, 1] = (near[:, 0] + rng.integers(1, 12, size=3000)) % n
+    crowd = [(p, q) for p in range(40) for q in range(p + 1, 40)]  # and one dense crowd
+    codes = {min(p, q) * n + max(p, q) for p, q in [*near.tolist(), *crowd] if p != q}
+    a, b = np.divmod(np.array(sorted(codes), dtype=np.int64), n)
+    adj = social.adjacency(a, b)
+    expected = triangle_communities(adj)
+    assert len(expected) > 3 and social.communities(a, b) == expected
+    assert social.clique_percolation(adj) == expected
+    dense = np.array([p for p, _ in crowd]), np.array([q for _, q in crowd])
+    assert social.communities(*dense) == [frozenset(range(40))]  # walked as sets

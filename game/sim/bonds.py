@@ -85,7 +85,8 @@ class PairValues:
     set for the first time waits in `recent` (code → value, and by row) until enough of them are
     merged in at once, so setting a value costs a dict write, not an insertion into big arrays.
     A pair once set stays stored (even set back to its base): the stored pairs are the touched
-    ones.
+    ones. `codes` and `bases` are replaced when pairs are added, never written (read-only), so
+    copies share them: a keyframe copies only the values.
     """
 
     def __init__(self, n: int, unit: FloatArray | None) -> None:
@@ -98,9 +99,9 @@ class PairValues:
         # Every code ever set here or in a copy (shared, it only grows): a pair not in it holds
         # its base value, known without a search.
         self.known: set[int] = set()
-        self.codes: IntArray = np.zeros(0, dtype=np.int64)
+        self.codes: IntArray = _frozen(np.zeros(0, dtype=np.int64))
         self.values: FloatArray = np.zeros(0)
-        self.bases: FloatArray = np.zeros(0)
+        self.bases: FloatArray = _frozen(np.zeros(0))
         self.recent: dict[int, float] = {}
         self.recent_rows: dict[int, list[int]] = {}  # row → the codes of it in `recent`
         self._looked = (-1, -1)  # the last code looked up in `codes`, and where it was
@@ -109,8 +110,8 @@ class PairValues:
         return int(self.codes.size) + len(self.recent)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> PairValues:
-        out = copy.copy(self)  # shared: unit personalities, remembered rows, the known codes
-        out.codes, out.values, out.bases = self.codes.copy(), self.values.copy(), self.bases.copy()
+        out = copy.copy(self)  # shared: unit personalities, remembered rows, the known codes,
+        out.values = self.values.copy()  # the codes and base values
         out.recent = dict(self.recent)
         out.recent_rows = {row: list(codes) for row, codes in self.recent_rows.items()}
         return out
@@ -119,6 +120,10 @@ class PairValues:
     def nbytes(self) -> int:
         """Memory held by the stored pairs (the dict at about 100 bytes an entry)."""
         return self.codes.nbytes + self.values.nbytes + self.bases.nbytes + 100 * len(self.recent)
+
+    def shared(self) -> tuple[IntArray, FloatArray]:
+        """The arrays copies share until pairs are added: the codes and the base values."""
+        return self.codes, self.bases
 
     # --- one pair ------------------------------------------------------------------------------
 
@@ -193,9 +198,9 @@ class PairValues:
         at = np.searchsorted(self.codes, codes)
         self._looked = (-1, -1)  # positions move
         self.known.update(codes.tolist())
-        self.codes = np.insert(self.codes, at, codes)
+        self.codes = _frozen(np.insert(self.codes, at, codes))
         self.values = np.insert(self.values, at, values)
-        self.bases = np.insert(self.bases, at, self.bases_of(i, j))
+        self.bases = _frozen(np.insert(self.bases, at, self.bases_of(i, j)))
 
     def _find(self, codes: IntArray) -> tuple[IntArray, npt.NDArray[np.bool_]]:
         """Where each code sits in the stored arrays, and whether it is stored (after a merge)."""
@@ -277,3 +282,9 @@ class PairValues:
                 yield start, initial_rows(self.columns, start, stop)
             else:
                 yield start, self.rows(start, stop)
+
+
+def _frozen(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """The array made read-only: copies share it."""
+    a.flags.writeable = False
+    return a

@@ -45,8 +45,8 @@ def phase_end(flux: TownFlux, t: int) -> None:
 
 def _update_coalitions(flux: TownFlux, t: int) -> None:
     s = flux.state
-    graph = social.affinity_graph(s.bonds, keep=[c.members for c in s.coalitions])
-    found = social.clique_percolation(graph)
+    found = social.communities(*social.affinity_edges(s.bonds,
+                                                      keep=[c.members for c in s.coalitions]))
     old = [(c.id, c.members) for c in s.coalitions]
     matched, dissolved = social.match_coalitions(old, found)
     by_id = {c.id: c for c in s.coalitions}

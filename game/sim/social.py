@@ -6,6 +6,7 @@ pygame or the view.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -24,14 +25,18 @@ IntArray = npt.NDArray[np.int64]
 INITIAL_CEILING = config.INITIAL_REL_SCALE * (1.0 + 1e-9)
 # A mean of two bonds at least x has one of them at least x − this (rounding included).
 CANDIDATE_MARGIN = 1e-9
+# Past this many neighbour pairs an edge, coalitions are found walking sets, not listing pairs.
+DENSE_PAIRS_PER_EDGE = 16
 BLOCK_CELLS = 1 << 20  # bonds in a block of rows when a whole matrix is read (8 MB of floats)
 
 
-def affinity_graph(bonds: PairValues, keep: Iterable[frozenset[int]] = (),
+def affinity_edges(bonds: PairValues, keep: Iterable[frozenset[int]] = (),
                    threshold: float = config.COALITION_AFFINITY,
                    hysteresis: float = config.COALITION_HYSTERESIS,
-                   pairs: tuple[IntArray, IntArray] | None = None) -> Graph:
-    """Edges join two citizens whose mutual affinity (mean of both directions) ≥ threshold.
+                   pairs: tuple[IntArray, IntArray] | None = None
+                   ) -> tuple[IntArray, IntArray]:
+    """Edges (a, b), a < b, in row-major order, join two citizens whose mutual affinity (mean
+    of both directions) ≥ threshold.
 
     Inside the coalitions in `keep` a bond holds down to threshold − hysteresis, so a coalition
     does not dissolve and re-form each time an affinity wobbles around the threshold.
@@ -59,11 +64,20 @@ def affinity_graph(bonds: PairValues, keep: Iterable[frozenset[int]] = (),
     a, b = np.divmod(codes, n)
     mutual = (bonds.gather(a, b) + bonds.gather(b, a)) / 2.0
     edge = (mutual >= threshold) | (_among(codes, kept) & (mutual >= threshold - hysteresis))
-    graph: Graph = {}
-    for p, q in zip(a[edge].tolist(), b[edge].tolist(), strict=True):
-        graph.setdefault(p, set()).add(q)
-        graph.setdefault(q, set()).add(p)
-    return graph
+    return a[edge], b[edge]
+
+
+def adjacency(a: IntArray, b: IntArray) -> Graph:
+    """The graph of the edges a–b: both ends sorted together by citizen, then one set built
+    from each citizen's run (a set.add an edge end took most of a city's phase end)."""
+    ends = np.concatenate([a, b])
+    order = np.argsort(ends, kind="stable")
+    near = np.concatenate([b, a])[order].tolist()
+    ends = ends[order]
+    starts = np.flatnonzero(np.diff(ends, prepend=-1)).tolist()
+    bounds = [*starts, len(near)]
+    citizens = ends[starts].tolist() if starts else []
+    return {c: set(near[bounds[k]:bounds[k + 1]]) for k, c in enumerate(citizens)}
 
 
 def _kept_codes(keep: Iterable[frozenset[int]], n: int) -> IntArray:
@@ -75,9 +89,17 @@ def _kept_codes(keep: Iterable[frozenset[int]], n: int) -> IntArray:
     parts = [np.zeros(0, dtype=np.int64)]
     for size, groups in by_size.items():
         g = np.array(groups, dtype=np.int64)
-        a, b = np.triu_indices(size, 1)
+        a, b = _pairs_within(size)
         parts.append((g[:, a] * n + g[:, b]).ravel())
     return _distinct(np.concatenate(parts))
+
+
+@functools.cache
+def _pairs_within(size: int) -> tuple[IntArray, IntArray]:
+    """The places (a, b), a < b, of every pair in a group of `size` (read-only, made once)."""
+    a, b = np.triu_indices(size, 1)
+    a.flags.writeable = b.flags.writeable = False
+    return a, b
 
 
 def _distinct(codes: IntArray) -> IntArray:
@@ -141,6 +163,70 @@ def clique_percolation(graph: Graph, k: int = config.COALITION_K) -> list[frozen
         members.update(component)
     return sorted((frozenset(c) for c in communities.values()),
                   key=lambda c: (-len(c), sorted(c)))
+
+
+def communities(a: IntArray, b: IntArray) -> list[frozenset[int]]:
+    """What `clique_percolation` finds in the graph of the edges a–b (a < b, no repeats), in
+    arrays: every triangle is listed once, from its citizen of fewest neighbours (the two
+    edges it has toward citizens of more close it); at each corner a triangle joins the two
+    edge ends it holds, an edge's two ends are one, and each set of edge ends so joined gives
+    a community, their citizens. A dense graph (a festival's crowd holds millions of
+    triangles) is walked as sets instead, which never lists them."""
+    if not a.size:
+        return []
+    n = int(max(a.max(), b.max())) + 1
+    order = np.lexsort((np.concatenate([b, a]), np.concatenate([a, b])))
+    src, dst = np.concatenate([a, b])[order], np.concatenate([b, a])[order]  # ends by (v, x)
+    key = src * n + dst
+    place = np.empty_like(order)
+    place[order] = np.arange(order.size)
+    reverse = place[(order + a.size) % order.size]  # where x–v lies, for the end v–x
+    rank = np.bincount(src, minlength=n) * n + np.arange(n)
+    up = rank[dst] > rank[src]
+    v, x = src[up], dst[up]  # each edge once, from its end of lower rank
+    later = np.cumsum(np.bincount(v, minlength=n))[v] - np.arange(v.size) - 1
+    pairs = int(later.sum())
+    if pairs > DENSE_PAIRS_PER_EDGE * a.size:
+        return clique_percolation(adjacency(a, b))
+    first = np.repeat(np.arange(v.size), later)
+    second = first + 1 + np.arange(pairs) - np.repeat(np.cumsum(later) - later, later)
+    y, z = x[first], x[second]
+    lo, hi = np.minimum(y, z), np.maximum(y, z)
+    closed = _among(lo * n + hi, _distinct(a * n + b))
+    c, y, z = v[first][closed], y[closed], z[closed]  # the triangles c, y, z
+
+    def end(p: IntArray, q: IntArray) -> IntArray:
+        found: IntArray = np.searchsorted(key, p * n + q)
+        return found
+
+    corners = [end(c, y), end(c, z), end(y, c), end(y, z), end(z, c), end(z, y)]
+    root = _roots(src.size, np.concatenate([*corners[::2], np.arange(src.size)]),
+                  np.concatenate([*corners[1::2], reverse]))
+    held = np.zeros(src.size, dtype=bool)  # the ends some triangle holds
+    for corner in corners:
+        held[corner] = True
+    used = np.flatnonzero(held)
+    codes = _distinct(np.concatenate([root[used] * n + src[used], root[used] * n + dst[used]]))
+    group, member = np.divmod(codes, n)
+    cuts = (np.flatnonzero(np.diff(group)) + 1).tolist()
+    parts = np.split(member, cuts) if codes.size else []
+    return sorted((frozenset(part.tolist()) for part in parts),
+                  key=lambda found: (-len(found), sorted(found)))
+
+
+def _roots(size: int, u: IntArray, w: IntArray) -> IntArray:
+    """For items 0..size−1 joined in pairs (u[k], w[k]): the smallest item of each one's
+    component. Each round hooks the larger of two roots under the smaller, then every item
+    climbs to its root."""
+    parent = np.arange(size)
+    while True:
+        pu, pw = parent[u], parent[w]
+        differ = pu != pw
+        if not differ.any():
+            return parent
+        np.minimum.at(parent, np.maximum(pu, pw)[differ], np.minimum(pu, pw)[differ])
+        while not np.array_equal(up := parent[parent], parent):
+            parent = up
 
 
 def _components(graph: Graph, among: set[int]) -> list[list[int]]:

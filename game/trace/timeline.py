@@ -73,6 +73,9 @@ class Timeline:
         self._origin = self.flux.snapshot()
         self._keyframes: dict[tuple[str, int], Snapshot] = {}
         self._keyframe_bytes = 0
+        # Arrays keyframes share (the stored pairs' codes and base values, replaced only when
+        # pairs are added): id → how many keyframes hold it, so it is counted once.
+        self._holders: dict[int, int] = {}
         self._stride = keyframe_interval  # keyframes lie on this grid (and at forks)
         self._hashes: dict[tuple[str, int], str] = {}  # (owner, day's end) → state hash
         self._logs: dict[str, EventLog] = {MAIN: EventLog(self.flux.citizens)}
@@ -403,8 +406,8 @@ class Timeline:
         size = snapshot_bytes(self.flux.state)
         if size > self.budget:
             return  # a town too big for the budget: copying it would only be thrown away
-        self._keyframes[(owner, tick)] = self.flux.snapshot()
-        self._keyframe_bytes += size
+        self._keyframes[(owner, tick)] = snap = self.flux.snapshot()
+        self._keyframe_bytes += self._held_bytes(snap.state, +1)
         while self._keyframe_bytes > self.budget:
             self._thin()
 
@@ -419,7 +422,22 @@ class Timeline:
         else:
             dropped = [min(self._keyframes, key=lambda key: key[1])]
         for key in dropped:
-            self._keyframe_bytes -= snapshot_bytes(self._keyframes.pop(key).state)
+            self._keyframe_bytes -= self._held_bytes(self._keyframes.pop(key).state, -1)
+
+    def _held_bytes(self, s: TownState, sign: int) -> int:
+        """The bytes a keyframe adds (`sign` +1) or frees (−1): its own, and each array it
+        shares with other keyframes when it is the first to hold it or the last to let it go."""
+        size = snapshot_bytes(s)
+        for a in (*s.bonds.shared(), *s.trust.shared()):
+            before = self._holders.get(id(a), 0)
+            after = before + sign
+            if after:
+                self._holders[id(a)] = after
+            else:
+                del self._holders[id(a)]
+            if before and after:  # held by another keyframe too: counted there
+                size -= a.nbytes
+        return size
 
     def _nearest_keyframe(self, tick: int) -> tuple[int, Snapshot]:
         """The latest snapshot at or before `tick` that lies on the current branch's history:

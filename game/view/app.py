@@ -46,6 +46,7 @@ from game.view.intents import (
 from game.view.link import Link
 from game.view.marks import draw_marks
 from game.view.minimap import Minimap
+from game.view.opening import FRAME_SECONDS, Loading
 from game.view.preferences import Preferences
 from game.view.reduce import reduce
 from game.view.routing import Router
@@ -105,6 +106,7 @@ class App:
         self.autosaves = files.AutosaveClock(autosave_seconds)
         self.trial = crash.Trial()  # a crashed history being reopened, until it has run a while
         self.link: Link | None = None  # sharing this town, or joined to one served elsewhere
+        self.loading: Loading | None = None  # a history opening between frames (Ctrl+O)
         self._open(timeline)
         self.widgets.layout(screen.get_rect(), self.ui.overlays["inspector"])
         self.world.lay_out(self.at, self.now, self.camera)
@@ -140,6 +142,9 @@ class App:
         if self._pending_seek is not None:
             self._seek(self._pending_seek)  # at most one seek a frame, however fast the drag
             self._pending_seek = None
+        if self.loading is not None and self.loading.run(
+                self._shown, self.say, None if self.budget is None else FRAME_SECONDS):
+            self.loading = None
         if self.ui.blocking is None:
             self.steering.scroll(self.camera, self.router.input, dt)
         if self.link is not None:  # a tick boundary: the network's cards and news come in
@@ -213,7 +218,7 @@ class App:
             case fx.SaveTown():
                 self.say(files.save(self.timeline))
             case fx.OpenFile(path=path):
-                return self._load(path)
+                self.loading = Loading(path, self.assets)
             case fx.ReopenCrash(way=way):
                 return self._reopen(way)
             case fx.ListSaves():
@@ -320,6 +325,11 @@ class App:
         self.say(said)
         return TownOpened() if timeline is not None else None
 
+    def _shown(self, timeline: Timeline, said: fx.Say) -> None:
+        self._open(timeline)
+        self.say(said)
+        self.apply(TownOpened())
+
     def _relayout(self, resized: bool) -> None:
         if resized:
             self.screen = pygame.display.get_surface() or self.screen
@@ -385,3 +395,5 @@ class App:
                 self.minimap.draw(self.screen, area, self.camera, self.world, coalitions)
         view = self.view_state() if Widgets.need_view(self.ui, self.now) else None
         self.widgets.draw(self.screen, view, self.ui, self.now)
+        if self.loading is not None:
+            self.loading.draw(self.screen)
