@@ -163,10 +163,9 @@ KEY_ROWS: tuple[KeyRow, ...] = (
            (Binding(pygame.K_F1, Toggle("help"), "F1", action="help"),
             Binding(pygame.K_SLASH, Toggle("help"), "?", Mod.SHIFT),
             Binding(pygame.K_SLASH, Open("search"), "/", action="search"))),
-    KeyRow("F10", "settings: scale, sound, colours, keys",
-           _one(pygame.K_F10, Toggle("settings"), "F10", action="settings")),
-    KeyRow("F11 or Alt+Enter", "fullscreen",
-           (Binding(pygame.K_F11, ToggleFullscreen(), "F11", action="fullscreen"),
+    KeyRow("F10, F11 or Alt+Enter", "settings, fullscreen",
+           (Binding(pygame.K_F10, Toggle("settings"), "F10", action="settings"),
+            Binding(pygame.K_F11, ToggleFullscreen(), "F11", action="fullscreen"),
             Binding(pygame.K_RETURN, ToggleFullscreen(), "Enter", Mod.ALT))),
     *_CARD_ROWS,
 )
