@@ -20,7 +20,9 @@ from game.view.app import App
 from game.view.assets import Assets
 from game.view.hand import MEANINGS
 from game.view.hud import TOP_TIPS, Painted
-from game.view.intents import ChangeDetail, Select
+from game.view.intents import ChangeDetail, Select, Toggle
+from game.view.marks import draw_marks
+from game.view.overlays import coalition_near
 from tests.test_hud_inspector import make_app
 from tests.window import post
 
@@ -173,3 +175,23 @@ def test_a_resized_widget_is_painted_at_its_new_size(app: App) -> None:
     surface = pygame.Surface((700, 100))
     bar.draw(surface, replace(view))
     assert bar.painted.surface is not None and bar.painted.surface.get_size() == (700, 40)
+
+
+def test_the_coalition_line_under_the_mouse_is_named(app: App,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    app.apply(Toggle("coalitions"))
+    app.frame(0.0)
+    layout = app.world.layout
+    assert layout is not None
+    found = app.readout.coalitions()
+    assert found, "the default town has coalitions by tick 2000"
+    c = found[0]
+    alone = next(i for i in c.members if i not in c.bridges)  # in this coalition only
+    at = (int(layout.feet_x[alone]), int(layout.feet_y[alone]) - 4 * layout.zoom)
+    # a member's point lies on its coalition's line, whatever the tree
+    assert coalition_near(layout, [c.members], at, 2.0) == 0
+    assert coalition_near(layout, [c.members], (at[0] + 500, at[1] + 500), 12) is None
+    seen = words_drawn(monkeypatch)
+    draw_marks(app.screen, layout, app.flux.state, app.ui, app.widgets.labels,
+               app.readout.coalitions(), at)
+    assert any(text.startswith("coalition ") and c.names[0] in text for text in seen)
