@@ -379,7 +379,7 @@ class App:
                             self.ui.selected, self.router.hover, area.top)
             coalitions = self.readout.coalitions()
             draw_marks(self.screen, self.world, self.flux.state, self.ui, self.widgets.labels,
-                       coalitions, self.router.input.mouse)
+                       coalitions, self.router.input.mouse, area)
             self.speech.draw(self.screen, layout, self.now, area, self.ui.selected)
             if self.ui.overlays["minimap"] and self.ui.hud_shown:
                 self.minimap.draw(self.screen, area, self.camera, self.world, coalitions)

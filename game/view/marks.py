@@ -28,10 +28,11 @@ NAMES_SHOWN = 4
 
 def draw_marks(surface: pygame.Surface, world: World, state: TownState, ui: UiState,
                texts: Texts, coalitions: Sequence[CoalitionView],
-               mouse: tuple[int, int] | None = None) -> None:
+               mouse: tuple[int, int] | None = None, area: pygame.Rect | None = None) -> None:
     """The marks over the map, placed by the world's layout of this frame; `coalitions` is
     the coalitions' projection at the same tick, `mouse` where the mouse is over the map (None
-    elsewhere). Target tags keep off the region signs."""
+    elsewhere), `area` the part of the window the HUD leaves to the map (tags stay inside it).
+    Target tags keep off the region signs."""
     layout = world.layout
     assert layout is not None, "lay_out() before draw_marks()"
     if ui.overlays["coalitions"]:
@@ -39,7 +40,8 @@ def draw_marks(surface: pygame.Surface, world: World, state: TownState, ui: UiSt
         near = None if mouse is None else coalition_near(
             layout, [c.members for c in coalitions], mouse, LINE_REACH)
         if mouse is not None and near is not None:
-            _name_coalition(surface, texts, coalitions[near], mouse)
+            _name_coalition(surface, texts, coalitions[near], mouse,
+                            surface.get_rect() if area is None else area)
     if ui.armed is not None and CARDS[ui.armed].max_targets:
         draw_rings(surface, layout, eligible(ui.armed, state, ui.targets), CANDIDATE)
         draw_rings(surface, layout, ui.targets, BRIGHT)
@@ -51,13 +53,13 @@ def draw_marks(surface: pygame.Surface, world: World, state: TownState, ui: UiSt
 
 
 def _name_coalition(surface: pygame.Surface, texts: Texts, c: CoalitionView,
-                    mouse: tuple[int, int]) -> None:
+                    mouse: tuple[int, int], area: pygame.Rect) -> None:
     """A tag beside the mouse: which coalition the line under it is, and who is in it."""
     names = ", ".join(c.names[:NAMES_SHOWN]) + (
         f" +{len(c.names) - NAMES_SHOWN}" if len(c.names) > NAMES_SHOWN else "")
     label = texts.get(f"coalition {c.number} · {len(c.members)}: {names}",
                       coalition_colour(c.number))
     box = pygame.Rect(mouse[0] + PAD, mouse[1] + PAD, label.get_width() + UI_SCALE * 4,
-                      label.get_height() + UI_SCALE * 2).clamp(surface.get_rect())
+                      label.get_height() + UI_SCALE * 2).clamp(area)
     surface.fill(OUTLINE, box)
     surface.blit(label, (box.x + UI_SCALE * 2, box.y + UI_SCALE))
