@@ -192,6 +192,6 @@ def test_the_coalition_line_under_the_mouse_is_named(app: App,
     assert coalition_near(layout, [c.members], at, 2.0) == 0
     assert coalition_near(layout, [c.members], (at[0] + 500, at[1] + 500), 12) is None
     seen = words_drawn(monkeypatch)
-    draw_marks(app.screen, layout, app.flux.state, app.ui, app.widgets.labels,
+    draw_marks(app.screen, app.world, app.flux.state, app.ui, app.widgets.labels,
                app.readout.coalitions(), at)
     assert any(text.startswith("coalition ") and c.names[0] in text for text in seen)

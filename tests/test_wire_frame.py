@@ -23,7 +23,9 @@ FRAME = 1 / 60
 
 def test_a_serving_window_writes_to_its_viewers_after_drawing(assets: Assets) -> None:
     pygame.event.clear()
-    app = App(Timeline("town", 7), speed=16, reproducible=True, assets=assets)
+    timeline = Timeline("town", 7)
+    timeline.advance(200)  # past the quiet first ticks
+    app = App(timeline, speed=16, reproducible=True, assets=assets)
     order: list[str] = []
 
     class Viewer:
@@ -43,11 +45,14 @@ def test_a_serving_window_writes_to_its_viewers_after_drawing(assets: Assets) ->
 
     app.draw = draw  # type: ignore[method-assign]
     try:
-        for _ in range(5):
+        for _ in range(10):
+            order.append("frame")
             app.frame(FRAME)  # at 16×, every frame records ticks
     finally:
         owner.close()
-    assert order == ["draw", "publish"] * 5
+    frames = " ".join(order).split("frame")[1:]
+    assert sum("publish" in f for f in frames) >= 5
+    assert all(f.split() in (["draw"], ["draw", "publish"]) for f in frames), frames
 
 
 def test_the_owner_takes_the_interpreter_back_within_a_millisecond() -> None:
