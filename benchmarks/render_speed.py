@@ -19,6 +19,10 @@ metrics samples and keyframes: median, p99 and the worst frame, for `town` and `
 A phase end inside a frame is a hitch a person sees. Goals: p99 ≤ 16.7 ms town, ≤ 33 ms
 city:2500.
 
+The floor: a bare pygame loop that fills the window and blits, in one `fblits`, the very
+terrain and sprites the town frame drew (recorded from the world's draw), measured in the same
+run. Goal: the `town` frame (without flip) ≤ 2× the floor.
+
 Last, offline rendering: the whole built-in demo (a minute at 60 fps, 1280×720) played offscreen
 with every frame read out as RGB bytes, as `agent-town render` does before the encoder. Prints
 frames per second of wall time (above 60 renders faster than real time).
@@ -29,6 +33,7 @@ from __future__ import annotations
 import os
 import statistics
 import time
+from typing import Any
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
@@ -41,6 +46,7 @@ from game.demos import script as demo
 from game.trace.timeline import Timeline
 from game.view.app import App
 from game.view.assets import Assets
+from game.view.daylight import light_at
 from game.view.intents import ChangeDetail, Select, Toggle
 from game.view.playback import play_script
 from game.view.window import FIXED_DT
@@ -64,6 +70,47 @@ def frame_times(scenario: str, zoom: int, assets: Assets, speed: int = 1,
     for k in range(WARMUP + frames):
         start = time.perf_counter()
         app.frame(FIXED_DT)
+        if k >= WARMUP:
+            times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+class _Recorder(pygame.Surface):
+    """A window-sized surface that keeps what is blitted onto it, to blit the same again."""
+
+    def __init__(self, size: tuple[int, int]) -> None:
+        super().__init__(size)
+        self.recorded: list[tuple[pygame.Surface, tuple[int, int]]] = []
+
+    def blit(self, source: pygame.Surface, dest: Any, area: Any = None,  # type: ignore[override]
+             special_flags: int = 0) -> pygame.Rect:
+        if area is None and not special_flags:
+            self.recorded.append((source, (int(dest[0]), int(dest[1]))))
+        return super().blit(source, dest, area, special_flags)
+
+    def fblits(self, blit_sequence: Any, special_flags: int = 0) -> None:
+        pairs = [(s, (int(p[0]), int(p[1]))) for s, p in blit_sequence]
+        self.recorded += pairs
+        super().fblits(pairs, special_flags)
+
+
+def floor_times(assets: Assets) -> list[float]:
+    """A bare pygame frame: fill, then the `town` frame's terrain and sprites in one fblits."""
+    timeline = Timeline("town", seed=7)
+    timeline.advance(START_TICK)
+    app = App(timeline, speed=1, reproducible=True, assets=assets)
+    app.frame(FIXED_DT)
+    screen = app.screen
+    recorder = _Recorder(screen.get_size())
+    app.world.lay_out(app.at, app.now, app.camera)
+    app.world.draw(recorder, app.camera, light_at(app.at), app.now, None, None)
+    blits = recorder.recorded
+    times = []
+    for k in range(WARMUP + FRAMES):
+        start = time.perf_counter()
+        pygame.event.get()
+        screen.fill((0, 0, 0))
+        screen.fblits(blits)
         if k >= WARMUP:
             times.append((time.perf_counter() - start) * 1000)
     return times
@@ -143,7 +190,11 @@ def main() -> None:
     pygame.display.init()
     pygame.display.set_mode(config.WINDOW_SIZE)
     assets = Assets.load()
-    report("town frame", frame_times("town", 2, assets))
+    town = frame_times("town", 2, assets)
+    floor = floor_times(assets)
+    report("town frame", town)
+    report("bare pygame floor", floor)
+    print(f"town frame / floor: {statistics.median(town) / statistics.median(floor):.2f} x")
     report("city:2500 frame", frame_times("city:2500", 2, assets))
     report("town frame zoom 1", frame_times("town", 1, assets))
     report("city:2500 frame zoom 1", frame_times("city:2500", 1, assets))

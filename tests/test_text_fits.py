@@ -5,7 +5,7 @@ with no ellipsis."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from game.userfiles.settings import AUTO, UI_SCALES, Settings
 from game.view import rendered
 from game.view.app import App
 from game.view.assets import Assets, Font
-from game.view.hud import Widget
+from game.view.hud import Painted, Widget
 from game.view.intents import AskWhy, ChangeDetail, Select
 from game.view.palette import Colour
 from game.view.scale import ui_percent
@@ -106,6 +106,17 @@ def lines_drawn(widget: Widget, view: ViewState, size: tuple[int, int],
     surface = Recording(size)
     widget.draw(surface, view)
     return [(texts[id(s)], at) for s, at in surface.placed if id(s) in texts]
+
+
+@pytest.fixture(autouse=True)
+def _painted_in_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Widgets that keep their drawing (`Painted`) paint straight onto the recording surface,
+    so each of their texts is seen where it lands."""
+    def in_place(self: Painted, surface: pygame.Surface, rect: pygame.Rect, key: object,
+                 paint: Callable[[pygame.Surface, pygame.Rect], None]) -> None:
+        paint(surface, rect)
+
+    monkeypatch.setattr(Painted, "draw", in_place)
 
 
 @pytest.fixture(autouse=True)

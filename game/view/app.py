@@ -151,13 +151,13 @@ class App:
             self.link.before_frame(self.timeline, self.ui.speed, self.say)
         events = self.advance(dt)
         self.sound.follow(self.at)
-        if self.link is not None:
-            self.link.after_ticks()
         self.steering.direct(dt, self.ui, self.flux, self.timeline.cursor, self.names,
                              (self.world, self.camera, self.at, self.widgets.map_area(self.ui)))
         if self.autosaves.due(self.now) and (failed := files.autosave(self.timeline)):
             self.say(failed)
         self.draw()
+        if self.link is not None:  # after drawing: viewers are served while the window waits
+            self.link.after_ticks()
         self.trial.settle(self.now)
         if self._shot_due:
             self._shot_due = False
@@ -389,7 +389,7 @@ class App:
                             self.ui.selected, self.router.hover, area.top)
             coalitions = self.readout.coalitions()
             draw_marks(self.screen, self.world, self.flux.state, self.ui, self.widgets.labels,
-                       coalitions)
+                       coalitions, self.router.input.mouse, area)
             self.speech.draw(self.screen, layout, self.now, area, self.ui.selected)
             if self.ui.overlays["minimap"] and self.ui.hud_shown:
                 self.minimap.draw(self.screen, area, self.camera, self.world, coalitions)

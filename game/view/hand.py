@@ -32,6 +32,9 @@ HOVER_RISE = 4 * UI_SCALE
 ARMED_RISE = 10 * UI_SCALE
 GAP = 2 * UI_SCALE
 TOOLTIP_W = 150 * UI_SCALE
+# What a card's charges are, under them in its tooltip.
+MEANINGS = ("tokens: what its talk would cost a language model (counted, never spent)",
+            "drama: how much it stirs the town (halves every 10 s; the camera follows it)")
 
 
 def card_face(assets: Assets, card: str, named: bool = True) -> pygame.Surface:
@@ -151,8 +154,11 @@ class CardHand:
         width = TOOLTIP_W - 2 * PAD
         lines = [(f"{spec.title} [{spec.hotkey}]", BRIGHT)]
         lines += [(row, TEXT) for row in self.texts.wrap(spec.blurb, width)]
-        for charge in charges(card):
+        costs = charges(card)
+        for charge in costs:
             lines += [(row, DIM) for row in self.texts.wrap(charge.text(), width)]
+        if costs:
+            lines += [(row, DIM) for meaning in MEANINGS for row in self.texts.wrap(meaning, width)]
         if spec.max_targets:
             roles = "targets (optional): " + ", ".join(spec.target_roles)
             lines += [(row, TEXT) for row in self.texts.wrap(roles, width)]

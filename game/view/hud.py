@@ -1,6 +1,7 @@
 """The HUD's common pieces and its small widgets: text, 9-slice panels and buttons at UI_SCALE
-(from the view's shared caches, `rendered`), boxes of lines, the top bar, the quit prompt,
-toasts and the first-run hint.
+(from the view's shared caches, `rendered`), boxes of lines and tooltips, a widget's painted
+surface kept between frames (`Painted`), the top bar, the quit prompt, toasts and the first-run
+hint.
 
 Every widget owns a rectangle: `layout(rect)`, `draw(surface, view)` from a `ViewState`, and
 `handle(event) -> Intent | None`; `hit(pos)` says whether a mouse position belongs to it.
@@ -11,16 +12,17 @@ other.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
 import pygame
 
 from game.view import rendered
-from game.view.assets import Assets
+from game.view.assets import Assets, Font
 from game.view.input import Dismiss, Intent, Quit, key_intent
-from game.view.palette import BRIGHT, DIM, GOOD, SHADE, TEXT, WARN, Colour
+from game.view.palette import BRIGHT, DIM, DOT_KEY, GOOD, SHADE, TEXT, WARN, Colour
 from game.view.viewstate import ViewState
 
 UI_SCALE = 2
@@ -30,6 +32,7 @@ BUTTON_HOVER = "button_hover.png"
 BUTTON_DOWN = "button_down.png"
 LINE_H = 11 * UI_SCALE  # one line of HUD text with its leading
 PAD = 6 * UI_SCALE
+TIP_W = 150 * UI_SCALE  # a tooltip's text wraps at this width
 
 
 class Widget(Protocol):
@@ -55,7 +58,7 @@ class Texts:
         return rendered.text(self.font, text, colour, UI_SCALE)
 
     def width(self, text: str) -> int:
-        return self.font.width(text) * UI_SCALE
+        return _width(self.font, text) * UI_SCALE
 
     def fit(self, text: str, width: int) -> str:
         """The text, cut with an ellipsis if it is wider than `width` screen pixels."""
@@ -64,6 +67,12 @@ class Texts:
     def wrap(self, text: str, width: int) -> tuple[str, ...]:
         """The text in lines no wider than `width` screen pixels."""
         return rendered.wrapped(self.font, text, width // UI_SCALE)
+
+
+@lru_cache(maxsize=1024)
+def _width(font: Font, text: str) -> int:
+    """A line's width in native pixels, measured once: widgets ask every frame."""
+    return font.width(text)
 
 
 class Faces:
@@ -103,6 +112,50 @@ def draw_lines(surface: pygame.Surface, faces: Faces, box: pygame.Rect,
                     for k, label in enumerate(labels)])
 
 
+def tooltip(surface: pygame.Surface, texts: Texts, faces: Faces,
+            lines: Sequence[tuple[str, Colour]], anchor: pygame.Rect) -> pygame.Rect:
+    """A box of lines (wrapped at TIP_W) just below `anchor`, or above it where the window has
+    no room below, kept inside the window. Returns where it was drawn."""
+    labels = [texts.get(row, colour) for text, colour in lines
+              for row in texts.wrap(text, TIP_W - 2 * PAD)]
+    w, h = lines_size(labels)
+    screen = surface.get_rect()
+    top = anchor.bottom + UI_SCALE if anchor.bottom + UI_SCALE + h <= screen.bottom else (
+        anchor.top - UI_SCALE - h)
+    box = pygame.Rect(anchor.x, top, w, h).clamp(screen)
+    draw_lines(surface, faces, box, labels)
+    return box
+
+
+class Painted:
+    """A widget's drawing kept in a surface of its own: painted again only when what it reads
+    (its key, made of the parts of the `ViewState` it draws) or its size changes, else blitted
+    whole. `paint(surface, rect)` draws the widget into `rect` of `surface`."""
+
+    def __init__(self) -> None:
+        self.key: object = None
+        self.surface: pygame.Surface | None = None
+        self.paints = 0  # how many times it was painted (tests count them)
+
+    def draw(self, surface: pygame.Surface, rect: pygame.Rect, key: object,
+             paint: Callable[[pygame.Surface, pygame.Rect], None]) -> None:
+        if rect.w <= 0 or rect.h <= 0:
+            return
+        cache = self.surface
+        if cache is None or cache.get_size() != rect.size:
+            # Opaque with a colour key: a panel's cut corners stay see-through, and an opaque
+            # blit costs less than an alpha one.
+            cache = self.surface = pygame.Surface(rect.size)
+            cache.set_colorkey(DOT_KEY)
+            self.key = None
+        if self.key is None or self.key != key:
+            cache.fill(DOT_KEY)
+            paint(cache, cache.get_rect())
+            self.key = key
+            self.paints += 1
+        surface.blit(cache, rect.topleft)
+
+
 def glyph(rows: tuple[str, ...], colour: Colour) -> pygame.Surface:
     """A tiny icon from rows of '#' and '.', scaled by UI_SCALE (play, pause, step…)."""
     surface = pygame.Surface((len(rows[0]), len(rows)), pygame.SRCALPHA)
@@ -118,15 +171,38 @@ def shade(surface: pygame.Surface, rect: pygame.Rect, alpha: int = 160) -> None:
     surface.blit(rendered.veil(rect.size, SHADE, alpha), rect.topleft)
 
 
+# What the top bar's numbers mean, shown while the mouse rests on one.
+TOP_TIPS: dict[str, tuple[str, ...]] = {
+    "tension": ("tension: how much the citizens' bonds disagree (the variance of every bond, "
+                "one citizen to another).", "It rises with disputes and rumours, falls as "
+                "friendships settle."),
+    "coop": ("cooperation: how warm the warm bonds are (the mean of every positive bond, "
+             "0 to 1).", "Greetings, trades and festivals raise it."),
+    "surplus": ("surplus: what the town has made and not yet spent (trade and solo work add, "
+                "festivals spend).", "Past 20 a citizen, everyone spends half of theirs: "
+                "the accursed share."),
+    "drama": ("drama: how stirring the last events were (each event adds its drama; the sum "
+              "halves every 10 s of town time).", "The camera's director follows it."),
+    "hash": ("state hash: a fingerprint of the whole town at this tick.", "The same seed and "
+             "cards give the same hash on any machine, live or replayed; a big town shows it "
+             "when paused."),
+}
+
+
 class TopBar:
-    """Day · phase · clock · speed, the town's metrics and events, the branch and state hash."""
+    """Day · phase · clock · speed, the town's metrics and events, the branch and state hash;
+    hovering a metric or the hash says what it means."""
 
     HEIGHT = 40
+    GAP = 6 * UI_SCALE
 
     def __init__(self, assets: Assets) -> None:
         self.texts = Texts(assets)
         self.faces = Faces(assets)
         self.rect = pygame.Rect(0, 0, 0, self.HEIGHT)
+        self.painted = Painted()
+        self.spans: list[tuple[int, int, str]] = []  # (left, right, tip) from the bar's left
+        self.hover: str | None = None
 
     def layout(self, rect: pygame.Rect) -> None:
         self.rect = pygame.Rect(rect.x, rect.y, rect.w, self.HEIGHT)
@@ -135,34 +211,61 @@ class TopBar:
         return self.rect.collidepoint(pos)
 
     def handle(self, event: pygame.event.Event) -> Intent | None:
+        if event.type == pygame.MOUSEMOTION:
+            x = event.pos[0] - self.rect.x
+            inside = self.rect.collidepoint(event.pos)
+            self.hover = next((tip for left, right, tip in self.spans
+                               if inside and left <= x < right), None)
         return None
 
     def draw(self, surface: pygame.Surface, view: ViewState) -> None:
-        r = self.rect
+        self.painted.draw(surface, self.rect, (view.town, view.hash, view.speed),
+                          lambda target, r: self._paint(target, r, view))
+
+    def draw_tip(self, surface: pygame.Surface, view: ViewState) -> None:
+        """The hovered number's meaning, under the bar (drawn over the rest of the HUD)."""
+        span = next((s for s in self.spans if s[2] == self.hover), None)
+        if span is None:
+            return
+        first, *more = TOP_TIPS[span[2]]
+        if span[2] == "hash" and view.hash:
+            first = f"{first} Now {view.hash}."
+        anchor = pygame.Rect(self.rect.x + span[0], self.rect.y, span[1] - span[0],
+                             self.rect.h)
+        tooltip(surface, self.texts, self.faces,
+                [(first, BRIGHT), *((line, TEXT) for line in more)], anchor)
+
+    def _paint(self, surface: pygame.Surface, r: pygame.Rect, view: ViewState) -> None:
         self.faces.panel(surface, r)
         t = view.town
         y = r.y + (r.h - 9 * UI_SCALE) // 2 + UI_SCALE
-        right = [(t.branch, BRIGHT), (view.hash[:8] or "#…", DIM)]
-        right_w = sum(self.texts.width(s) for s, _ in right) + 6 * UI_SCALE * len(right)
+        right = [(t.branch, BRIGHT, ""), (view.hash[:8] or "#…", DIM, "hash")]
+        right_w = sum(self.texts.width(s) for s, _, _ in right) + self.GAP * len(right)
         when = "live" if t.live else "past"
-        parts = [(f"Day {t.day}", TEXT), (t.phase.title(), BRIGHT), (t.clock, TEXT),
-                 (view.speed, TEXT if view.speed != "paused" else WARN),
-                 (when, GOOD if t.live else BRIGHT),
-                 (f"tension {t.tension:.3f}", DIM), (f"coop {t.cooperation:.2f}", DIM),
-                 (f"surplus {t.surplus:.0f}", DIM), (f"{t.events} events", DIM)]
+        parts = [(f"Day {t.day}", TEXT, ""), (t.phase.title(), BRIGHT, ""), (t.clock, TEXT, ""),
+                 (view.speed, TEXT if view.speed != "paused" else WARN, ""),
+                 (when, GOOD if t.live else BRIGHT, ""),
+                 (f"tension {t.tension:.3f}", DIM, "tension"),
+                 (f"coop {t.cooperation:.2f}", DIM, "coop"),
+                 (f"surplus {t.surplus:.0f}", DIM, "surplus"),
+                 (f"drama {t.drama:.1f}", DIM, "drama"), (f"{t.events} events", DIM, "")]
+        spans: list[tuple[int, int, str]] = []
         x = r.x + PAD
         limit = r.right - PAD - right_w
-        for text, colour in parts:
+        for text, colour, tip in parts:
             label = self.texts.get(text, colour)
             if x + label.get_width() > limit:
                 break
             surface.blit(label, (x, y))
-            x += label.get_width() + 6 * UI_SCALE
-        x = r.right - PAD - right_w + 6 * UI_SCALE
-        for text, colour in right:
+            spans.append((x - r.x, x - r.x + label.get_width(), tip))
+            x += label.get_width() + self.GAP
+        x = r.right - PAD - right_w + self.GAP
+        for text, colour, tip in right:
             label = self.texts.get(text, colour)
             surface.blit(label, (x, y))
-            x += label.get_width() + 6 * UI_SCALE
+            spans.append((x - r.x, x - r.x + label.get_width(), tip))
+            x += label.get_width() + self.GAP
+        self.spans = [span for span in spans if span[2]]
 
 
 class MessageBox:

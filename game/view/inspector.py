@@ -5,7 +5,9 @@ them is `game.view.feed`.
 
 Each is a widget owning its rectangle; the app stacks them in the right-hand column. They read
 the `ViewState` and return intents (select, more or less detail, why); the
+card and the scatter keep their drawing (`Painted`) until what they read changes, and the
 card's rows are rebuilt only when the citizen, the detail, the why chain or the width changes.
+When the card leaves no room for the scatter or the feed, its last line says so.
 Never imports the timeline or the flux.
 """
 
@@ -16,11 +18,13 @@ from functools import lru_cache
 
 import pygame
 
+from game import config
 from game.projections.card import MAX_LOD, Card
+from game.projections.scatter import Axes
 from game.projections.scatter import Scatter as ScatterView
 from game.view.assets import Assets
 from game.view.emblems import emblem
-from game.view.hud import LINE_H, PAD, UI_SCALE, Faces, Texts
+from game.view.hud import LINE_H, PAD, UI_SCALE, Faces, Painted, Texts
 from game.view.input import AskWhy, ChangeDetail, Intent, Select
 from game.view.palette import (
     BRIDGE_RING,
@@ -38,6 +42,7 @@ from game.view.palette import (
 from game.view.viewstate import ViewState
 
 SMALL_BUTTON = 12 * UI_SCALE
+VALUE_W = 22 * UI_SCALE  # a trait's value right of its bar ("0.50")
 Row = tuple[str, Colour, float | None]  # text, its colour, and a bar's value for a bar row
 
 
@@ -61,7 +66,7 @@ def detail_rows(c: Card, texts: Texts, width: int) -> list[Row]:
         for bond in c.ties.bonds:
             rows += text(f"· {bond.name} {bond.weight:+.2f}", TEXT)
     if c.measures is not None:
-        rows += [(trait.dimension[:3], DIM, trait.value) for trait in c.measures.personality]
+        rows += [(trait.dimension, DIM, trait.value) for trait in c.measures.personality]
         rows += text(f"surplus {c.measures.surplus:.0f} · "
                      f"reputation {c.measures.reputation:.3f}", TEXT)
     if c.opacity is not None:
@@ -77,7 +82,10 @@ class CitizenCard:
         self.faces = Faces(assets)
         self.rect = pygame.Rect(0, 0, 0, 0)
         self.buttons: dict[str, pygame.Rect] = {}
+        self.hides: tuple[str, ...] = ()  # what the column left out to make room for the card
+        self.painted = Painted()
         self._rows: tuple[object, list[Row]] | None = None
+        self._label_w = max(self.texts.width(d) for d in config.DIMENSIONS) + 4 * UI_SCALE
 
     def layout(self, rect: pygame.Rect) -> None:
         self.rect = rect
@@ -125,45 +133,68 @@ class CitizenCard:
         c = view.citizen
         if c is None:
             return
-        r = self.rect
+        self.painted.draw(surface, self.rect, (c, view.why, self.hides, self.rect.size),
+                          lambda target, r: self._paint(target, r, view))
+
+    def _paint(self, surface: pygame.Surface, r: pygame.Rect, view: ViewState) -> None:
+        c = view.citizen
+        assert c is not None
         self.faces.panel(surface, r)
-        title_w = self.buttons["less"].x - r.x - PAD - UI_SCALE
+        dx, dy = r.x - self.rect.x, r.y - self.rect.y  # the buttons stand in window pixels
+        title_w = self.buttons["less"].x - self.rect.x - PAD - UI_SCALE
         title = self.texts.fit(f"{c.name} · {c.lod}/{MAX_LOD}", title_w)
         surface.blit(self.texts.get(title, BRIGHT), (r.x + PAD, r.y + PAD // 2 + UI_SCALE * 2))
-        for name, rect in self.buttons.items():
+        for name, button in self.buttons.items():
+            rect = button.move(dx, dy)
             self.faces.button(surface, rect, down=name == "why" and view.why is not None)
             label = self.texts.get({"why": "why?", "more": "+", "less": "-"}[name], INK)
             surface.blit(label, (rect.centerx - label.get_width() // 2, rect.y + UI_SCALE * 2))
         clip = surface.get_clip()
         surface.set_clip(r.inflate(-2 * UI_SCALE, -2 * UI_SCALE).clip(clip))
         y = r.y + PAD // 2 + LINE_H + UI_SCALE * 2
-        x = r.x + PAD
-        bar_w = r.w - 2 * PAD - 44 * UI_SCALE  # room for the label and the value
         rows = self.rows(view)
         room = max(0, (r.bottom - PAD // 2 - y) // LINE_H)
+        hides = [self._hidden_line(r.w - 2 * PAD)] if self.hides and room else []
+        room -= len(hides)
         if len(rows) > room:  # whole lines only: the last one says what is left out
             rows = [*rows[:room - 1], (f"+{len(rows) - room + 1} lines: [ shows less",
-                                       DIM, None)] if room else []
+                                       DIM, None)] if room > 0 else []
+        rows = [*rows, *((line, DIM, None) for line in hides)]
         for text, colour, value in rows:
-            if value is None:
-                surface.blit(self.texts.get(self.texts.fit(text, r.w - 2 * PAD), colour), (x, y))
-            else:
-                surface.blit(self.texts.get(text, colour), (x, y))
-                bar = pygame.Rect(x + 20 * UI_SCALE, y + UI_SCALE, bar_w, 6 * UI_SCALE)
-                surface.fill(SUNKEN, bar)
-                filled = int(bar.w * max(0.0, min(1.0, value))) // UI_SCALE * UI_SCALE
-                surface.fill(GOOD, (bar.x, bar.y, filled, bar.h))
-                surface.blit(self.texts.get(f"{value:.2f}", TEXT),
-                             (bar.right + UI_SCALE * 2, y))
+            self._paint_row(surface, r, y, text, colour, value)
             y += LINE_H
         surface.set_clip(clip)
 
+    def _hidden_line(self, width: int) -> str:
+        """What the column left out for the card, as fully as `width` allows."""
+        both = " and ".join(self.hides)
+        tries = (f"{both} hidden for room: [ shows less", f"{both} hidden for room",
+                 f"{', '.join(self.hides)} hidden")
+        return next((t for t in tries if self.texts.width(t) <= width), tries[-1])
+
+    def _paint_row(self, surface: pygame.Surface, r: pygame.Rect, y: int, text: str,
+                   colour: Colour, value: float | None) -> None:
+        """One line of the card: text, or a trait's full name, its bar and its value."""
+        x = r.x + PAD
+        if value is None:
+            surface.blit(self.texts.get(self.texts.fit(text, r.w - 2 * PAD), colour), (x, y))
+            return
+        surface.blit(self.texts.get(text, colour), (x, y))
+        bar = pygame.Rect(x + self._label_w, y + UI_SCALE,
+                          max(UI_SCALE, r.w - 2 * PAD - self._label_w - VALUE_W), 6 * UI_SCALE)
+        surface.fill(SUNKEN, bar)
+        filled = int(bar.w * max(0.0, min(1.0, value))) // UI_SCALE * UI_SCALE
+        surface.fill(GOOD, (bar.x, bar.y, filled, bar.h))
+        surface.blit(self.texts.get(f"{value:.2f}", TEXT), (bar.right + UI_SCALE * 2, y))
+
 
 class Scatter:
-    """Personalities in 2-D: one square per citizen in its coalition's colour, bridges ringed."""
+    """Personalities in 2-D: one square per citizen in its coalition's colour, bridges ringed;
+    the axes say which dimensions they follow, the title line which colour is which coalition."""
 
     DOT = 3 * UI_SCALE
     TITLE = "personality · PCA"
+    AXIS_W = LINE_H  # the upright y axis label's column
 
     NAMED_UP_TO = 60  # a big scatter names its citizens while they are this few
 
@@ -174,6 +205,7 @@ class Scatter:
         self.rect = pygame.Rect(0, 0, 0, 0)
         self.plot = pygame.Rect(0, 0, 0, 0)
         self.hover: int | None = None
+        self.painted = Painted()
         self._points: list[tuple[int, int]] = []
         self._blits: list[tuple[pygame.Surface, tuple[int, int]]] = []
         self._placed_for: ScatterView | None = None
@@ -184,8 +216,9 @@ class Scatter:
     def layout(self, rect: pygame.Rect) -> None:
         self.rect = rect
         top = rect.y + LINE_H + PAD // 2 + self.DOT
-        self.plot = pygame.Rect(rect.x + PAD, top, rect.w - 2 * PAD,
-                                max(rect.bottom - PAD // 2 - top - self.DOT, 1))
+        left = rect.x + PAD + self.AXIS_W
+        bottom = rect.bottom - PAD // 2 - LINE_H - self.DOT
+        self.plot = pygame.Rect(left, top, max(rect.right - PAD - left, 1), max(bottom - top, 1))
 
     def hit(self, pos: tuple[int, int]) -> bool:
         return self.rect.collidepoint(pos)
@@ -208,26 +241,12 @@ class Scatter:
         return None
 
     def draw(self, surface: pygame.Surface, view: ViewState) -> None:
-        r, p = self.rect, self.plot
-        self.faces.panel(surface, r)
-        surface.blit(self.texts.get(self.TITLE, BRIGHT), (r.x + PAD, r.y + PAD // 2 + UI_SCALE))
         sc = view.scatter
-        d = self.DOT
-        if sc is not self._placed_for or p != self._placed_in or self._inks != chosen():
-            # Placed once per readout (a tick): a city has thousands of dots.
-            self._points = [(p.x + int(x * p.w) // UI_SCALE * UI_SCALE,
-                             p.bottom - int(y * p.h) // UI_SCALE * UI_SCALE)
-                            for x, y in zip(sc.x, sc.y, strict=True)]
-            half = d // 2 + UI_SCALE
-            bridges = set(sc.bridges)
-            self._blits = [
-                (scatter_dot(slot, i in bridges), (x - half, y - half))
-                for i, ((x, y), slot) in enumerate(zip(self._points, sc.coalition, strict=True))]
-            self._placed_for, self._placed_in, self._inks = sc, p.copy(), chosen()
-            self._named = []
-        surface.fblits(self._blits)
-        if self.big and len(self._points) <= self.NAMED_UP_TO:
-            surface.fblits(self._names(sc.names))
+        if sc is not self._placed_for or self.plot != self._placed_in or self._inks != chosen():
+            self._place(sc)
+        self.painted.draw(surface, self.rect, (sc, view.axes, self.rect.size, self._inks),
+                          lambda target, r: self._paint(target, r, view))
+        r, p, d = self.rect, self.plot, self.DOT
         selected = view.citizen.index if view.citizen is not None else None
         for marked, colour in ((self.hover, TEXT), (selected, BRIGHT)):
             if marked is None or marked >= len(self._points):
@@ -239,6 +258,74 @@ class Scatter:
             ly = y - d - LINE_H if y - d - LINE_H > p.y else y + d
             surface.blit(label, (lx, ly))
 
+    def _place(self, sc: ScatterView) -> None:
+        """Each dot's place in window pixels: once per readout (a tick), a city has thousands."""
+        p = self.plot
+        self._points = [(p.x + int(x * p.w) // UI_SCALE * UI_SCALE,
+                         p.bottom - int(y * p.h) // UI_SCALE * UI_SCALE)
+                        for x, y in zip(sc.x, sc.y, strict=True)]
+        half = self.DOT // 2 + UI_SCALE
+        bridges = set(sc.bridges)
+        self._blits = [
+            (scatter_dot(slot, i in bridges), (x - half, y - half))
+            for i, ((x, y), slot) in enumerate(zip(self._points, sc.coalition, strict=True))]
+        self._placed_for, self._placed_in, self._inks = sc, p.copy(), chosen()
+        self._named = []
+
+    def _paint(self, surface: pygame.Surface, r: pygame.Rect, view: ViewState) -> None:
+        """The panel, title, legend, axes and dots (what changes only with the readout)."""
+        self.faces.panel(surface, r)
+        title = self.texts.get(self.TITLE, BRIGHT)
+        surface.blit(title, (r.x + PAD, r.y + PAD // 2 + UI_SCALE))
+        dx, dy = r.x - self.rect.x, r.y - self.rect.y  # the dots stand in window pixels
+        self._paint_legend(surface, r, view.scatter, r.x + 2 * PAD + title.get_width())
+        self._paint_axes(surface, r, view.axes)
+        surface.fblits([(dot, (x + dx, y + dy)) for dot, (x, y) in self._blits])
+        if self.big and len(self._points) <= self.NAMED_UP_TO:
+            surface.fblits([(name, (x + dx, y + dy))
+                            for name, (x, y) in self._names(view.scatter.names)])
+
+    def _paint_legend(self, surface: pygame.Surface, r: pygame.Rect, sc: ScatterView,
+                      left: int) -> None:
+        """Right of the title: a dot in each coalition's colour with its number, as many as
+        fit, then how many more."""
+        numbers = sorted({slot for slot in sc.coalition if slot >= 0})
+        y = r.y + PAD // 2 + UI_SCALE
+        right = r.right - PAD
+        dot_w = self.DOT + 2 * UI_SCALE
+        entries = [(scatter_dot(n, False), self.texts.get(str(n), TEXT)) for n in numbers]
+        widths = [dot_w + UI_SCALE + label.get_width() + 3 * UI_SCALE for _, label in entries]
+        shown = len(entries)
+        while shown and left + sum(widths[:shown]) + self._more_w(len(entries) - shown) > right:
+            shown -= 1
+        x = right - sum(widths[:shown]) - self._more_w(len(entries) - shown)
+        for (dot, label), w in zip(entries[:shown], widths, strict=False):
+            surface.blit(dot, (x, y + (9 * UI_SCALE - dot_w) // 2))
+            surface.blit(label, (x + dot_w + UI_SCALE, y))
+            x += w
+        if shown < len(entries) and x >= left:
+            surface.blit(self.texts.get(f"+{len(entries) - shown}", DIM), (x, y))
+
+    def _more_w(self, more: int) -> int:
+        return self.texts.width(f"+{more}") if more else 0
+
+    def _paint_axes(self, surface: pygame.Surface, r: pygame.Rect, axes: Axes) -> None:
+        """Under the plot, "→" and the dimensions growing rightward; up its left side, the
+        same turned upright for the dimensions growing upward: as many as fit whole."""
+        p = self.plot.move(r.x - self.rect.x, r.y - self.rect.y)
+        column = r.bottom - PAD // 2 - (r.y + LINE_H + PAD // 2)  # under the title, left of x's
+        for axis, room, upright in ((axes.x, p.w, False), (axes.y, column, True)):
+            words = next((w for w in (f"→ {axis.words(k)}" for k in range(3, 0, -1))
+                          if self.texts.width(w) <= room), "") if axis.loadings else ""
+            if not words:
+                continue
+            label = self.texts.get(words, DIM)
+            if upright:
+                turned = pygame.transform.rotate(label, 90)
+                surface.blit(turned, (r.x + PAD - UI_SCALE,
+                                      r.bottom - PAD // 2 - turned.get_height()))
+            else:
+                surface.blit(label, (p.x, p.bottom + self.DOT + UI_SCALE))
 
     def _names(self, names: Sequence[str]) -> list[tuple[pygame.Surface, tuple[int, int]]]:
         """Each dot's name beside it (right, left, above or below, whichever is free and inside

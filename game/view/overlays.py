@@ -162,6 +162,26 @@ def draw_coalitions(surface: pygame.Surface, layout: CitizenLayout,
         surface.fblits([(mark, (x - half, y - half)) for x, y in points])
 
 
+def coalition_near(layout: CitizenLayout, coalitions: Sequence[Sequence[int]],
+                   pos: tuple[int, int], reach: float) -> int | None:
+    """Which of `coalitions` (members each) has a line, as `draw_coalitions` draws it, within
+    `reach` pixels of `pos`: the nearest, or None."""
+    best, best_d = None, reach
+    px, py = pos
+    for k, members in enumerate(coalitions):
+        points = [(int(layout.feet_x[i]), int(layout.feet_y[i]) - 4 * layout.zoom)
+                  for i in members]
+        for a, b in _spanning_tree(points):
+            (ax, ay), (bx, by) = points[a], points[b]
+            dx, dy = bx - ax, by - ay
+            along = max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy)
+                                 if dx or dy else 0.0))
+            d = float(np.hypot(ax + along * dx - px, ay + along * dy - py))
+            if d <= best_d:
+                best, best_d = k, d
+    return best
+
+
 def draw_rings(surface: pygame.Surface, layout: CitizenLayout, who: Iterable[int],
                colour: Colour) -> None:
     """An ellipse at the feet of each citizen in `who` that is on screen."""

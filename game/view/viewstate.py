@@ -21,7 +21,7 @@ from game.projections.coalitions import CoalitionView, coalitions
 from game.projections.feedfilter import EVERY_EVENT, FeedFilter
 from game.projections.history import FEED_WINDOW, FeedRow, feed
 from game.projections.projected import Moment, Projected, follow, names_of, recent, standing_at
-from game.projections.scatter import Scatter, scatter
+from game.projections.scatter import NO_AXES, Axes, Scatter, scatter_and_axes
 from game.projections.town import clock
 from game.switches import Switches
 from game.trace.story import Storyline, StoryMarker
@@ -51,6 +51,7 @@ class TownLine:
     surplus: float
     events: int
     branch: str
+    drama: float = 0.0  # the decaying sum of the events' drama
 
     @property
     def live(self) -> bool:
@@ -116,6 +117,7 @@ class ViewState:
     switched_off: tuple[str, ...] = ()  # features the operator switched off, in words
     feed_filter: FeedFilter = EVERY_EVENT  # what the feed shows (`feed` is filtered already)
     searching: bool = False  # typing into the feed's search field
+    axes: Axes = NO_AXES  # what the scatter's two axes mean
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,7 @@ class _AtTick:
     town: TownLine
     scatter: Scatter
     feed: tuple[FeedRow, ...]
+    axes: Axes = NO_AXES
 
 
 def span_of(head: int) -> int:
@@ -217,8 +220,8 @@ class Readout:
     def _at_tick(self, moment: Moment) -> _AtTick:
         tl = standing_at(self.timeline, moment)
         flux = tl.flux
-        return _AtTick(self._town(), scatter(flux.state, flux.citizens),
-                       feed(recent(tl, FEED_WINDOW), self._names))
+        placed, axes = scatter_and_axes(flux.state, flux.citizens)
+        return _AtTick(self._town(), placed, feed(recent(tl, FEED_WINDOW), self._names), axes)
 
     def _town(self) -> TownLine:
         tl = self.timeline
@@ -235,7 +238,8 @@ class Readout:
                         tick=now.tick, head=max(tl.branch.head, tl.cursor),
                         tension=tension, cooperation=cooperation,
                         surplus=float(flux.state.surplus.sum()),
-                        events=sum(flux.state.events_per_day.values()), branch=tl.current)
+                        events=sum(flux.state.events_per_day.values()), branch=tl.current,
+                        drama=flux.drama_at(flux.state.tick))
 
     def _branch_marks(self, head: int) -> list[Mark]:
         tl = self.timeline
@@ -312,4 +316,4 @@ def view_state(readout: Readout, ui: UiState, caption: str, now: float) -> ViewS
         hand=HandState(ui.armed, tuple(flux.name(i) for i in ui.targets), ui.cooling(now)),
         switched_off=switched_off(ui.features),
         caption=caption, narration=ui.narration if ui.narrating(now) else "",
-        feed_filter=wanted, searching="search" in ui.modals)
+        feed_filter=wanted, searching="search" in ui.modals, axes=at.axes)

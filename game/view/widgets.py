@@ -15,7 +15,7 @@ from game.view import crash
 from game.view.assets import Assets
 from game.view.feed import EventFeed
 from game.view.hand import ARMED_RISE, CardHand
-from game.view.hud import PAD, Hint, QuitPrompt, Texts, Toasts, TopBar, Widget
+from game.view.hud import LINE_H, PAD, Hint, QuitPrompt, Texts, Toasts, TopBar, Widget
 from game.view.inspector import CitizenCard, Scatter
 from game.view.overlays import HelpOverlay
 from game.view.palette import NIGHT
@@ -31,7 +31,7 @@ from game.view.viewstate import ViewState
 INSPECTOR_SHARE = 4  # the inspector column takes a quarter of the window's width…
 INSPECTOR_MIN_W = 130 * 2  # …but no less than this
 INSPECTOR_MAX_W = 260 * 2  # …nor more
-SCATTER_H = 80 * 2
+SCATTER_H = 90 * 2  # room for the plot and its two axis labels
 FEED_MIN_H = 60 * 2
 HUD_HIDDEN = "the HUD is hidden: H shows it"
 
@@ -131,9 +131,13 @@ class Widgets:
         card_h = 0
         if view.citizen is not None:
             card_h = min(self.card.wanted_height(view), col.h)
+            if col.h - card_h < SCATTER_H + FEED_MIN_H // 2:  # a line to say what it hides
+                card_h = min(card_h + LINE_H, col.h)
         left = col.h - card_h
         scatter_h = SCATTER_H if left >= SCATTER_H else 0
         feed_h = left - scatter_h if left - scatter_h >= FEED_MIN_H // 2 else 0
+        self.card.hides = tuple(name for name, h in (("scatter", scatter_h), ("feed", feed_h))
+                                if not h)
         self.card.layout(pygame.Rect(col.x, col.y, col.w, card_h))
         self.scatter.layout(pygame.Rect(col.x, col.y + card_h, col.w, scatter_h))
         self.feed.layout(pygame.Rect(col.x, col.y + card_h + scatter_h, col.w, feed_h))
@@ -205,6 +209,7 @@ class Widgets:
         self.timebar.draw(surface, view)
         if "branches" in ui.modals:
             self.branch_list.draw(surface, view)
+        self.top_bar.draw_tip(surface, view)
 
     def _draw_narration(self, surface: pygame.Surface, view: ViewState, ui: UiState) -> None:
         """A script's caption: above the caption line when presenting; under the top bar with

@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import logging
 import queue
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -36,6 +37,10 @@ HEARTBEAT_TICKS = 20  # one heartbeat a second of town time at 1×
 HASH_EVERY_SECONDS = 0.05  # a heartbeat carries the state hash at most this often (it costs)
 FLUSH_TICKS = 32  # recorded ticks held for one write at most (a 16× frame holds about 5)
 CARD_COOLDOWN_SECONDS = 1.0  # a remote client's cards, one per this long
+# How long another thread (the HTTP server's, writing to viewers) may hold the interpreter
+# while the owner waits for it: Python's default, 5 ms, cost a window serving ten viewers
+# whole milliseconds of a frame each time the server had something to write.
+SWITCH_SECONDS = 0.001
 
 
 class Refused(Exception):
@@ -89,6 +94,7 @@ class Owner:
         # What exists now (the town, the libraries, the server) lives as long as the owner: a
         # full garbage collection walking it all stalled the owner 50–95 ms on a busy machine.
         gc.freeze()
+        sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_SECONDS))
 
     # --- any thread ----------------------------------------------------------------------------
 
