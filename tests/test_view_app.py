@@ -146,7 +146,7 @@ def test_max_speed_stops_ticking_when_the_frame_budget_is_spent(app: App) -> Non
         clock[0] += 0.001
         return clock[0]
 
-    app.budget = TickBudget(0.010, now=now)
+    app.pace.budget = TickBudget(0.010, now=now)
     post(pygame.KEYDOWN, key=pygame.K_6, mod=0)
     app.frame(1 / 60)
     assert app.ui.speed == -1

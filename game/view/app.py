@@ -1,5 +1,6 @@
 """The app: one window on one timeline. It owns time — whole ticks from a fixed-timestep
-accumulator played through `Timeline.advance`, frames drawn interpolated between them — routes
+clock played through `Timeline.advance` (`game.view.pace`), frames drawn interpolated between
+them — routes
 each input event (`game.view.routing`: the window on top of the modal stack, else the HUD
 widget under the mouse, else the map), and draws the world, speech bubbles, map marks and the
 widgets.
@@ -13,12 +14,12 @@ settings. It never changes town state itself. Never imports the frame loop that 
 
 from __future__ import annotations
 
+import gc
 from dataclasses import replace
 
 import pygame
 
 from game import config, limits, switches
-from game.clock import TickBudget, TickClock
 from game.sim import laws
 from game.sim.events import Event
 from game.sim.flux import TownFlux
@@ -47,6 +48,7 @@ from game.view.link import Link
 from game.view.marks import draw_marks
 from game.view.minimap import Minimap
 from game.view.opening import FRAME_SECONDS, Loading
+from game.view.pace import Pace
 from game.view.preferences import Preferences
 from game.view.reduce import reduce
 from game.view.routing import Router
@@ -83,9 +85,7 @@ class App:
         x0, y0, x1, y1 = iso.map_bounds(SIZE)
         hx, hy = iso.to_screen(SIZE / 2, SIZE / 2)
         self.camera = Camera(screen.get_size(), (x0, y0, x1, y1), (hx, hy - HOME_LIFT))
-        self.clock = TickClock()
-        # Counted-frame runs skip the time budget: what a frame shows must not depend on the CPU.
-        self.budget: TickBudget | None = None if reproducible else TickBudget()
+        self.pace = Pace(reproducible)
         self.ui = UiState.start(speed, hud=self.settings.hud_visible,  # checks the speed
                                 features=switches.current())
         self.widgets = Widgets(self.assets, str(logs.log_file()), self.settings.seen_hint,
@@ -119,7 +119,12 @@ class App:
         self.speech = Speech(self.assets, timeline.flux.index)
         self.names = {c.id: c.name for c in timeline.flux.citizens}
         self.steering.reset()
-        self.clock.fell_behind()
+        self.pace.clock.fell_behind()
+        # What stays for the town's life leaves the collector's sight: a full collection
+        # walking it would stall a frame (the owner of a served town does the same).
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
 
     @property
     def flux(self) -> TownFlux:
@@ -128,7 +133,7 @@ class App:
     @property
     def at(self) -> float:
         """The fractional tick being shown."""
-        return self.timeline.cursor + self.clock.alpha
+        return self.timeline.cursor + self.pace.clock.alpha
 
     # --- one frame ----------------------------------------------------------------------------
 
@@ -143,7 +148,7 @@ class App:
             self._seek(self._pending_seek)  # at most one seek a frame, however fast the drag
             self._pending_seek = None
         if self.loading is not None and self.loading.run(
-                self._shown, self.say, None if self.budget is None else FRAME_SECONDS):
+                self._shown, self.say, None if self.pace.budget is None else FRAME_SECONDS):
             self.loading = None
         if self.ui.blocking is None:
             self.steering.scroll(self.camera, self.router.input, dt)
@@ -240,10 +245,8 @@ class App:
                 self._relayout(resized)
             case fx.ReleaseMouse():
                 self.router.captured = None
-            case fx.RememberSpeed(index=index):
-                self.settings.speed_index = index
-            case fx.RememberHud(shown=shown):
-                self.settings.hud_visible = shown
+            case fx.RememberSpeed() | fx.RememberHud():
+                self.preferences.remember(effect)
             case fx.ToggleSound():
                 self.say(fx.Say("sound off" if self.sound.toggle_mute() else "sound on"))
             case fx.ChangeSetting() | fx.BindKey():
@@ -297,7 +300,7 @@ class App:
         and no ticks are owed."""
         self.speech.lines.clear()
         self.steering.reset()
-        self.clock.fell_behind()
+        self.pace.clock.fell_behind()
 
     def _switch(self, name: str) -> None:
         if name != self.timeline.current:
@@ -311,19 +314,12 @@ class App:
         note = self.widgets.reopen.note
         if note is None:
             return None
-        self.trial.start(note, way, self.now)
-        answer = self._load(str(note.history), files.open_town if way == "end"
-                            else files.open_at_start)
-        if answer is None:  # the file cannot be read: the toast says why, nothing to retry
-            self.trial.settle(self.now, done=True)
-        return answer
-
-    def _load(self, path: str, opener: files.Opener = files.open_town) -> Intent | None:
-        timeline, said = opener(path)
-        if timeline is not None:
-            self._open(timeline)
+        timeline, said = self.trial.reopen(note, way, self.now)
         self.say(said)
-        return TownOpened() if timeline is not None else None
+        if timeline is None:  # the toast says why
+            return None
+        self._open(timeline)
+        return TownOpened()
 
     def _shown(self, timeline: Timeline, said: fx.Say) -> None:
         self._open(timeline)
@@ -348,24 +344,11 @@ class App:
         """Run the ticks due for `dt` at the current speed, within the frame's time budget."""
         if self.ui.scrubbing:
             return []
-        due = self.clock.due(dt, self.ui.speed)
-        if self.budget is not None:
-            self.budget.start()
-        events: list[Event] = []
-        ran = 0
         limit = self.link.horizon(self.timeline) if self.link is not None else None
-        if limit is not None:  # a joined window runs no further than the owner has
-            due = min(due, max(0, limit - self.timeline.cursor))
-        while ran < due and (ran == 0 or self.budget is None or self.budget.left()):
-            try:
-                events += self.timeline.advance(1)
-            except limits.LimitError as err:  # the history is full: stop there and say why
-                self.apply(SetSpeed(config.SPEEDS.index(0)))
-                self.say(fx.Say(str(err), error=True))
-                break
-            ran += 1
-        if ran < due:
-            self.clock.fell_behind()
+        events, full = self.pace.run(self.timeline, dt, self.ui.speed, limit)
+        if full is not None:  # the history is full: stop there and say why
+            self.apply(SetSpeed(config.SPEEDS.index(0)))
+            self.say(fx.Say(str(full), error=True))
         self._heard(events)
         return events
 

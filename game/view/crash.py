@@ -32,7 +32,8 @@ from game.trace.timeline import Timeline
 from game.userfiles import logs, paths
 from game.userfiles.storage import atomic_write_text
 from game.view.assets import Assets
-from game.view.files import free_path
+from game.view.effects import Say
+from game.view.files import free_path, open_at_start, open_town
 from game.view.hud import UI_SCALE, Faces, MessageBox, Texts, shade
 from game.view.input import Dismiss, Intent, Quit, Reopen, key_intent
 from game.view.palette import BRIGHT, DIM, TEXT, WARN
@@ -142,6 +143,16 @@ class Trial:
         if self.note is not None and (done or now >= self._until):
             self.note = None
             forget()
+
+    def reopen(self, note: CrashNote, way: str, now: float) -> tuple[Timeline | None, Say]:
+        """Reopen `note`'s history `way` (at its saved end, or at its start, paused) and mark
+        the way tried; a file that cannot be read ends the trial at once (nothing to retry)."""
+        self.start(note, way, now)
+        opener = open_town if way == "end" else open_at_start
+        timeline, said = opener(str(note.history))
+        if timeline is None:
+            self.settle(now, done=True)
+        return timeline, said
 
 
 def trying(note: CrashNote, way: str) -> CrashNote:

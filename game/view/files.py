@@ -19,7 +19,6 @@ import logging
 import os
 import re
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,7 +36,6 @@ log = logging.getLogger(__name__)
 
 AUTOSAVE_SECONDS = 180.0
 
-Opener = Callable[[str], "tuple[Timeline | None, Say]"]  # open_town, open_at_start
 
 
 def free_path(folder: Path, name: str, suffix: str) -> Path:

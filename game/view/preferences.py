@@ -84,6 +84,13 @@ class Preferences:
             return self.rebind(effect.action, effect.label)
         return self.change(effect.option, effect.step)
 
+    def remember(self, effect: fx.RememberSpeed | fx.RememberHud) -> None:
+        """Keep the speed or the HUD's state for the next start (saved on quit)."""
+        if isinstance(effect, fx.RememberSpeed):
+            self.settings.speed_index = effect.index
+        else:
+            self.settings.hud_visible = effect.shown
+
     def change(self, name: str, step: int) -> str | None:
         """Move one option `step` choices on and apply it; what went wrong, if anything."""
         option = BY_NAME.get(name)

@@ -1,0 +1,44 @@
+"""The window's time: whole ticks from a fixed-timestep clock, run through the timeline within
+the frame's time budget (none in counted runs: what a frame shows must not depend on the CPU).
+
+Never changes the town but through `Timeline.advance`; never imports pygame.
+"""
+
+from __future__ import annotations
+
+from game import limits
+from game.clock import TickBudget, TickClock
+from game.sim.events import Event
+from game.trace.timeline import Timeline
+
+
+class Pace:
+    """A `TickClock` and, unless `reproducible`, a `TickBudget` for the ticks of one frame."""
+
+    def __init__(self, reproducible: bool) -> None:
+        self.clock = TickClock()
+        self.budget: TickBudget | None = None if reproducible else TickBudget()
+
+    def run(self, timeline: Timeline, dt: float, speed: int, limit: int | None
+            ) -> tuple[list[Event], limits.LimitError | None]:
+        """Run the ticks due for `dt` at `speed`, no further than tick `limit` (a joined
+        window's owner's head) and, but the first, within the budget. Returns their events and
+        the error that stopped them when the history is full."""
+        due = self.clock.due(dt, speed)
+        if limit is not None:
+            due = min(due, max(0, limit - timeline.cursor))
+        if self.budget is not None:
+            self.budget.start()
+        events: list[Event] = []
+        ran = 0
+        full = None
+        while ran < due and (ran == 0 or self.budget is None or self.budget.left()):
+            try:
+                events += timeline.advance(1)
+            except limits.LimitError as err:
+                full = err
+                break
+            ran += 1
+        if ran < due:
+            self.clock.fell_behind()
+        return events, full
