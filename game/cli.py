@@ -38,6 +38,7 @@ from game.userfiles import logs, paths
 from game.userfiles.jsonfile import JsonFileError, first_problem, read_json
 from game.userfiles.storage import atomic_writer
 from game.wire import commands as wire
+from game.words import counted
 
 if TYPE_CHECKING:  # the window's modules load only when a command opens or renders it
     from game.view.window import FrameSink
@@ -126,6 +127,15 @@ def _workers(text: str) -> int:
 def _speed(text: str) -> int:
     try:
         return speed.parse(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def _video_size(text: str) -> tuple[int, int]:
+    from game.demos import video
+
+    try:
+        return video.parse_size(text)
     except ValueError as err:
         raise argparse.ArgumentTypeError(str(err)) from None
 
@@ -255,7 +265,7 @@ def _add_show_commands(sub: Subparsers[_Parser]) -> None:
                       help="play the music and sounds (a demo is silent without it)")
 
     render = sub.add_parser("render", help="render a saved history or a demo script to a video "
-                            "(.mp4 or .gif, 1280x720, 60 fps), without a window")
+                            "(.mp4 or .gif, 60 fps), without a window")
     render.add_argument("file", nargs="?", type=_path, metavar="FILE.town",
                         help="a saved history (without it, a demo script)")
     render.add_argument("--script", type=_path, metavar="SCRIPT.json",
@@ -267,6 +277,8 @@ def _add_show_commands(sub: Subparsers[_Parser]) -> None:
     render.add_argument("--to", dest="end", type=_tick, metavar="T1",
                         help="last tick (default: the branch's head)")
     render.add_argument("--speed", type=_render_speed, default=1, help="1, 2, 4, 8 or 16")
+    render.add_argument("--size", type=_video_size, metavar="WxH",
+                        help="the video's size (default 1280x720 for .mp4, 640x360 for .gif)")
     render.add_argument("--branch", type=_name, help=BRANCH_HELP)
     render.add_argument("--hud", action="store_true",
                         help="draw the full HUD instead of presentation mode")
@@ -565,11 +577,6 @@ def _branch(timeline: Timeline, record: store.SaveFile, name: str | None) -> str
     return name
 
 
-def counted(n: int, one: str, many: str) -> str:
-    """"1 branch", "2 branches"."""
-    return f"{n} {one if n == 1 else many}"
-
-
 def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
     progress = LoadProgress(sys.stderr)
     try:
@@ -723,14 +730,15 @@ def _make_timeline(scenario_name: str, seed: int, keep_keyframes: bool,
 def run_summary(flux: TownFlux, tally: Tally) -> str:
     """A readable summary of a run: its events per op and perturbations, then the town."""
     lines = [
-        f"scenario {flux.scenario.name} · seed {flux.seed} · {len(flux.citizens)} citizens",
+        f"scenario {flux.scenario.name} · seed {flux.seed} · "
+        f"{counted(len(flux.citizens), 'citizen', 'citizens')}",
         f"events: {tally.events}",
     ]
     for op, count in sorted(tally.per_op.items(), key=lambda kv: (-kv[1], kv[0])):
         extra = f" ({tally.failed[op]} failed)" if tally.failed[op] else ""
         lines.append(f"  {op:<20} {count:>6}{extra}")
     cards = tally.cards
-    lines.append(f"perturbations: {sum(cards.values())} events"
+    lines.append(f"perturbations: {counted(sum(cards.values()), 'event', 'events')}"
                  + (f" ({', '.join(f'{c} {n}' for c, n in sorted(cards.items()))})"
                     if cards else ""))
     return "\n".join(lines) + "\n" + town_summary(flux)
@@ -861,13 +869,16 @@ def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
     if Path(args.out).suffix.lower() not in video.WRITERS:
         raise CliError(f"cannot write {args.out}: choose a .mp4 or .gif file")
     play, fps, total = _render_source(args)
+    size = args.size or video.default_size(args.out)
     try:
-        writer = video.open_writer(args.out, config.WINDOW_SIZE, fps)
+        writer = video.open_writer(args.out, size, fps)
     except (video.VideoError, OSError) as err:
         raise CliError(str(err)) from None
     progress = Progress(total, sys.stderr, minimum=0)
 
     def sink(frame: int, surface: pygame.Surface) -> None:
+        if surface.get_size() != size:
+            surface = pygame.transform.smoothscale(surface, size)
         writer.write(pygame.image.tobytes(surface, "RGB"))
         progress.update(frame + 1)
 
@@ -883,7 +894,8 @@ def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
             raise CliError(f"cannot write {args.out}: {err.strerror or err}") from None
         raise
     progress.close()
-    out.write(f"wrote {args.out}: {shown} frames ({shown / fps:.1f} s at {fps} fps)\n")
+    out.write(f"wrote {args.out}: {counted(shown, 'frame', 'frames')} "
+              f"({shown / fps:.1f} s at {fps} fps)\n")
     return 0
 
 
@@ -980,8 +992,8 @@ def cmd_sweep(args: argparse.Namespace, out: TextIO) -> int:
         raise
     finally:
         bar.close()
-    out.write(f"sweep {spec.name}: {done.runs} runs ({done.kept} already written, {done.ran} "
-              f"run now) → {done.table}\n"
+    out.write(f"sweep {spec.name}: {counted(done.runs, 'run', 'runs')} ({done.kept} already "
+              f"written, {done.ran} run now) → {done.table}\n"
               f"  a run opens with: {PROG} --load {folder / 'runs' / '<run>.town'} "
               f"--start-tick T\n  plots: {PROG} sweep report {folder}\n")
     return 0

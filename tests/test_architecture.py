@@ -20,8 +20,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 GAME = ROOT / "game"
 
-# The version, the tuned numbers and the limits of what a person may ask for: leaves for all.
-_BASE = frozenset({"game", "game.config", "game.limits"})
+# The version, the tuned numbers, the limits of what a person may ask for and the words they
+# read (counts in good grammar): leaves for all.
+_BASE = frozenset({"game", "game.config", "game.limits", "game.words"})
 _PURE = _BASE | {"game.sim", "game.trace", "game.userfiles", "game.demos", "game.speed",
                  "game.clock", "game.switches"}
 
@@ -33,6 +34,7 @@ ALLOWED: Mapping[str, frozenset[str]] = {
     "game": frozenset(),
     "game.config": frozenset(),
     "game.limits": frozenset({"game", "game.config"}),  # the limits and their checks: pure
+    "game.words": frozenset({"game"}),  # plurals, event messages as shown: pure
     "game.speed": _BASE,  # the speeds a person may choose: window, demos, video, command line
     "game.clock": _BASE,  # the fixed-timestep clock: the window's and a headless owner's
     "game.switches": _BASE,  # kill switches, read once from the environment

@@ -383,7 +383,7 @@ def test_failed_events_say_so_in_the_chain() -> None:
 
 
 @given(traces(), st.sampled_from(CITIZENS))
-def test_a_why_chain_is_a_shortest_path_from_the_latest_perturbation(
+def test_a_why_chain_is_a_shortest_path_from_the_latest_card_to_where_it_reached_the_citizen(
     events: list[Event], citizen: str
 ) -> None:
     chain = why_chain(events, citizen, 10**6)
@@ -393,12 +393,60 @@ def test_a_why_chain_is_a_shortest_path_from_the_latest_perturbation(
     ids = [trace.position(e.id) for e in chain.events]
     target = max(i for i, e in enumerate(events) if citizen in e.participants)
     source = max(i for i in [*trace.past(target), target] if events[i].perturbation)
-    assert ids[0] == source and ids[-1] == target
+    card = events[source].card
+    played = [i for i in [*trace.past(source), source] if events[i].perturbation
+              and events[i].card == card and events[i].op == card]
+    assert ids[0] == (max(played) if played else source)
+    # It ends where the card first reached the citizen on the way to their latest event.
+    assert citizen in events[ids[-1]].participants
+    assert all(citizen not in events[i].participants for i in ids[:-1])
+    assert ids[-1] == target or ids[-1] in trace.past(target)
     for before, after in pairwise(ids):
         assert before in trace.predecessors(after)
-    # No shorter path: breadth-first distance from the source along successor edges.
-    distance, level = 0, {source}
-    while target not in level:
+    # No shorter path: breadth-first distance from the card along successor edges.
+    distance, level = 0, {ids[0]}
+    while ids[-1] not in level:
         level = {s for i in level for s in trace.successors(i)}
         distance += 1
     assert len(ids) - 1 == distance
+
+
+def _festival() -> list[Event]:
+    """A festival at tick 5 (everyone but cy and dee in its own event), its walk and
+    arrival for ada at 9, then ada trades with cy and cy greets dee."""
+    crowd = ("ada", "bo", "eve", "fay", "gus", "hal")
+    return [
+        Event(id="e5.0", tick=5, seq=0, op="festival", participants=crowd, perturbation=True,
+              card="festival"),
+        Event(id="e5.1", tick=5, seq=1, op="walk", participants=("ada",), perturbation=True,
+              card="festival"),
+        Event(id="e9.0", tick=9, seq=0, op="arrive", participants=("ada",), perturbation=True,
+              card="festival"),
+        Event(id="e12.0", tick=12, seq=0, op="trade", participants=("ada", "cy")),
+        Event(id="e20.0", tick=20, seq=0, op="greet", participants=("cy", "dee")),
+    ]
+
+
+def test_the_why_chain_starts_at_the_cards_own_tick_not_its_first_effect() -> None:
+    chain = why_chain(_festival(), "dee", 30)
+    assert [e.id for e in chain.events] == ["e5.0", "e5.1", "e9.0", "e12.0", "e20.0"]
+    assert chain.reason == "festival at tick 5 reached dee in 4 steps"
+
+
+def test_a_crowd_in_the_why_chain_is_one_name_and_a_count() -> None:
+    names = {"ada": "Ada", "bo": "Bo", "cy": "Cy", "dee": "Dee"}
+    lines = why_chain(_festival(), "dee", 30).lines(names)
+    assert lines[0] == "tick 5 · festival · Ada and 5 others (perturbation: festival)"
+    assert max(len(line) for line in lines) < 70
+
+
+def test_two_citizens_of_one_crowd_get_each_their_own_chain() -> None:
+    names = {"ada": "Ada", "bo": "Bo"}
+    ada, bo = (TraceIndex(_festival()).why(who, 30, names) for who in ("ada", "bo"))
+    assert ada.lines(names) == ["tick 5 · festival · Ada and 5 others (perturbation: festival)"]
+    assert bo.lines(names) == ["tick 5 · festival · Bo and 5 others (perturbation: festival)"]
+    assert (ada.reason, bo.reason) == ("festival at tick 5 reached Ada directly",
+                                       "festival at tick 5 reached Bo directly")
+    # cy and dee were not in the crowd: each chain ends where the festival reached them.
+    assert [e.id for e in why_chain(_festival(), "cy", 30).events][-1] == "e12.0"
+    assert [e.id for e in why_chain(_festival(), "dee", 30).events][-1] == "e20.0"

@@ -27,6 +27,7 @@ from game import config
 from game.experiments import table
 from game.experiments.spec import SweepSpec, plottable
 from game.userfiles.storage import atomic_write_bytes, atomic_write_text
+from game.words import counted
 
 FloatArray = npt.NDArray[np.float64]
 REPORT = "report"
@@ -199,8 +200,9 @@ def _page(spec: SweepSpec, series: dict[str, list[Series]], images: list[str],
     seeds = spec.seeds
     head = (f"<h1>{e(spec.name)}</h1>" + (f"<p class=q>{e(spec.question)}</p>"
                                            if spec.question else "") +
-            f"<p>{len(spec.runs())} runs: {', '.join(map(e, spec.scenarios))} × "
-            f"{len(spec.variants)} variant(s) × {len(seeds)} seeds "
+            f"<p>{counted(len(spec.runs()), 'run', 'runs')}: {', '.join(map(e, spec.scenarios))}"
+            f" × {counted(len(spec.variants), 'variant', 'variants')} × "
+            f"{counted(len(seeds), 'seed', 'seeds')} "
             f"({seeds[0]}…{seeds[-1]}), {spec.length:,} ticks "
             f"({spec.length / config.DAY_TICKS:g} days) each, sampled every "
             f"{spec.sample.every} ticks: {rows:,} rows.</p>")

@@ -32,11 +32,21 @@ def _canonical(event: Event) -> tuple[int, int, str]:
     return (event.tick, event.seq, event.id)
 
 
-def _line(event: Event, names: Mapping[str, str]) -> str:
-    """A readable line: "tick 312 · gossip · Mira → Ada about Tomas (perturbation: rumor)"."""
+CROWD = 3  # more citizens than this in one step read as "Ada and 24 others"
+
+
+def _line(event: Event, names: Mapping[str, str], first: Sequence[str] = ()) -> str:
+    """A readable line: "tick 312 · gossip · Mira → Ada about Tomas (perturbation: rumor)"; a
+    crowd collapses to its first citizen named in `first` (else its first) and how many more."""
     who = [names.get(c, c) for c in event.participants]
-    # A binary op reads speaker → listener; a crowd or a lone citizen reads as a plain list.
-    citizens = f"{who[0]} → {who[1]}" if len(who) == 2 else (", ".join(who) or "no one")
+    # A binary op reads speaker → listener; a few citizens as a list; a crowd by one of them.
+    if len(who) == 2:
+        citizens = f"{who[0]} → {who[1]}"
+    elif len(who) > CROWD:
+        lead = next((c for c in first if c in event.participants), event.participants[0])
+        citizens = f"{names.get(lead, lead)} and {len(who) - 1} others"
+    else:
+        citizens = ", ".join(who) or "no one"
     text = f"tick {event.tick} · {event.op} · {citizens}"
     if event.subject is not None:
         text += f" about {names.get(event.subject, event.subject)}"
@@ -52,7 +62,8 @@ def _line(event: Event, names: Mapping[str, str]) -> str:
 
 @dataclass(frozen=True)
 class WhyChain:
-    """A path through the dependence DAG from a perturbation forward to a citizen's event.
+    """A path through the dependence DAG from a card's own event forward to where its effect
+    reached a citizen (`citizen`).
 
     Each event is an immediate predecessor of the next. Empty when nothing explains the citizen;
     `reason` then says why in words, and otherwise summarises the chain.
@@ -60,13 +71,16 @@ class WhyChain:
 
     events: tuple[Event, ...]
     reason: str
+    citizen: str = ""
 
     def lines(self, names: Mapping[str, str] | None = None) -> list[str]:
-        """One readable line per event (citizens by `names` where given); just the reason when
-        the chain is empty."""
+        """One readable line per event (citizens by `names` where given; a crowd by the citizen
+        asked about, else by the one carrying the chain on); just the reason when empty."""
         if not self.events:
             return [self.reason]
-        return [_line(event, names or {}) for event in self.events]
+        carried = [*self.events[1:], self.events[-1]]
+        return [_line(event, names or {}, (self.citizen, *after.participants))
+                for event, after in zip(self.events, carried, strict=True)]
 
 
 class TraceIndex:
@@ -199,27 +213,42 @@ class TraceIndex:
 
     def why(self, citizen_id: str, tick: int, names: Mapping[str, str] | None = None
             ) -> WhyChain:
-        """The chain from the most recent perturbation that shaped `citizen_id` by `tick`.
+        """The chain from the card whose effect most recently shaped `citizen_id` by `tick`.
 
         Starts from the citizen's latest event at or before `tick`; that event counts as its own
-        cause when it is a perturbation. The chain is a shortest path in the dependence DAG from
-        the most recent perturbation in the causal past; among shortest paths, each step from the
-        perturbation forward takes the most recent event that still lies on one.
+        cause when it is a perturbation. The most recent perturbation in its causal past names
+        the card; the chain starts at that card's own event (the card at the tick it was played,
+        not its first effect) and is a shortest path in the dependence DAG from there, which ends
+        at the first event on it the citizen takes part in: where the card reached them. Among
+        shortest paths, each step forward takes the most recent event that still lies on one.
         """
         who = (names or {}).get(citizen_id, citizen_id)
         target = self._latest_event_of(citizen_id, tick)
         if target is None:
             return WhyChain((), f"{who} has no event by tick {tick}: "
-                                "the state comes from the seed alone")
+                                "the state comes from the seed alone", citizen_id)
         source = next(self._perturbations_behind(target), None)
         if source is None:
             return WhyChain((), f"no perturbation shaped {who} by tick {tick}: "
-                                "the state comes from the seed alone")
-        path = tuple(self._events[i] for i in self._shortest_path(source, target))
-        cause = path[0].card or path[0].op
-        steps = len(path) - 1
-        how = {0: "directly", 1: "in 1 step"}.get(steps, f"in {steps} steps")
-        return WhyChain(path, f"{cause} at tick {path[0].tick} reached {who} {how}")
+                                "the state comes from the seed alone", citizen_id)
+        own = self._card_played(source)
+        path = self._shortest_path(own, target)
+        reached = next(k for k, i in enumerate(path) if citizen_id in self._events[i].participants)
+        events = tuple(self._events[i] for i in path[:reached + 1])
+        cause = events[0].card or events[0].op
+        how = {0: "directly", 1: "in 1 step"}.get(reached, f"in {reached} steps")
+        return WhyChain(events, f"{cause} at tick {events[0].tick} reached {who} {how}",
+                        citizen_id)
+
+    def _card_played(self, index: int) -> int:
+        """The event of the card itself behind perturbation `index` (the card's op, played at its
+        own tick): the most recent one in its causal past, or `index` when there is none."""
+        card = self._events[index].card
+        if card is None or self._events[index].op == card:
+            return index
+        return next((i for i in self._sweep_back(index)
+                     if self._events[i].perturbation and self._events[i].card == card
+                     and self._events[i].op == card), index)
 
     def _refuse_repeats(self, batch: list[Event]) -> None:
         """Check the whole batch first, so a refused batch leaves the index as it was."""

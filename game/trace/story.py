@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from game import words
 from game.sim.events import Event
 
 RUMOR_REACH = 4  # a rumor becomes a story once this many citizens have heard it
@@ -35,7 +36,8 @@ def caption(event: Event, names: Mapping[str, str]) -> str:
     who = [_name(names, c) for c in event.participants]
     subject = _name(names, event.subject)
     if not event.success:
-        return f"{event.message} ({event.reason})" if event.reason else event.message
+        message = words.shown(event.message)
+        return f"{message} ({event.reason})" if event.reason else message
     match event.op:
         case "gossip" if "rumor" in event.metadata:
             return f"{who[0]} told {who[1]} about {subject} · a rumor spreads"
@@ -50,9 +52,10 @@ def caption(event: Event, names: Mapping[str, str]) -> str:
         case "coalition_dissolved":
             return f"a coalition falls apart: {', '.join(who)}"
         case "celebrate":
-            return f"{len(who)} citizens celebrate in the square"
+            crowd = words.counted(len(who), "citizen celebrates", "citizens celebrate")
+            return f"{crowd} in the square"
         case _:
-            return event.message
+            return words.shown(event.message)
 
 
 class Storyline:
@@ -84,7 +87,8 @@ class Storyline:
             if kind is None:
                 continue
             text = (f"the rumor about {_name(self.names, e.subject)} reached "
-                    f"{e.metadata['reached']} citizens" if kind == "rumor"
+                    f"{words.counted(int(e.metadata['reached']), 'citizen', 'citizens')}"
+                    if kind == "rumor"
                     else caption(e, self.names))
             out.append(StoryMarker(e.tick, kind, text, e.id))
         return out

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from types import FrameType
 from typing import TYPE_CHECKING, Any, TextIO
 
-from game import switches
+from game import switches, words
 from game.trace import store
 from game.trace.timeline import Timeline
 
@@ -181,7 +181,7 @@ def _line(name: str, data: str, as_json: bool) -> str | None:
         return None
     event = body["event"]
     mark = "" if event["success"] else f"  ✗ {event['reason']}"
-    return f"{event['tick']:>7} {body['branch']:<6} {event['message']}{mark}"
+    return f"{event['tick']:>7} {body['branch']:<6} {words.shown(event['message'])}{mark}"
 
 
 def _error_of(text: str) -> str:

@@ -2,11 +2,13 @@
 
 Viewers scale out across machines behind one owner: each gateway reads the stream the owner
 publishes (`nats_bus.py`) and serves the same routes a viewer knows — the live stream as
-Server-Sent Events (`flux` and its alias), cards (`perturb`, forwarded to the owner over
-`town.<town_id>.cmd.perturb` and answered as the owner answers them), `status` and the page.
-Every viewer gets an ordered JetStream consumer of its own, starting where it asks: after a
-`Last-Event-ID` (an event id, or a stream sequence), at `since=<tick>`, or at what comes next.
-A gateway never holds a timeline; the owner's server is the one with `trace` and WebSocket.
+Server-Sent Events (`flux` and its alias) and over a WebSocket (`ws`, cards sent on it too),
+cards (`perturb`, forwarded to the owner over `town.<town_id>.cmd.perturb` and answered as the
+owner answers them), `status`, `trace` (the owner's record, over `cmd.trace`) and the page; the
+streams and the socket's loop are the owner's server's own code (`server.py`). Every viewer gets
+an ordered JetStream consumer of its own, starting where it asks: after a `Last-Event-ID` (an
+event id, or a stream sequence), at `since=<tick>`, or just after the head the owner's status
+names (nothing falls between the two). A gateway never holds a timeline.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import contextlib
 import json
 import socket
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from importlib import resources
 from typing import Any
@@ -29,11 +31,12 @@ from nats.errors import NoRespondersError
 from nats.js import JetStreamContext, api
 from nats.js.api import RawStreamMsg
 from nats.js.errors import NotFoundError
-from sse_starlette import EventSourceResponse, ServerSentEvent
+from sse_starlette import EventSourceResponse
 from starlette.applications import Starlette
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket
 
 from game import limits
 from game.wire import messages as msg
@@ -50,14 +53,19 @@ from game.wire.nats_bus import (
 from game.wire.owner import Refused
 from game.wire.serve import start_on_thread
 from game.wire.server import (
+    ASK_SECONDS,
     BASE,
     CLIENT_HEADER,
     KEEPALIVE_SECONDS,
+    accepted,
     authorized,
     client_of,
     matcher,
     problem,
     read_body,
+    refuse,
+    sse_of,
+    stream_socket,
 )
 
 STATUS_SECONDS = 2.0  # a new viewer waits this long for the owner's status (else goes without)
@@ -181,45 +189,72 @@ class GatewayApp:
 
     # --- routes -------------------------------------------------------------------------------
 
-    async def flux(self, request: Request) -> Response:
-        if not authorized(request, self.token):
-            return problem(401, "this town needs its token")
-        town = request.path_params.get("town_id")
+    async def viewer(self, conn: HTTPConnection) -> AsyncGenerator[list[msg.Message], None]:
+        """A viewer's stream, as the owner's server gives it: the owner's status, then every
+        message from where the viewer starts (after the status's head when it names no start),
+        filtered as it asks. Refused in words for a bad request."""
+        town = conn.path_params.get("town_id")
         if town is not None and town != self.town_id:
-            return problem(404, f"no town named {limits.shown(town)}")
+            raise Refused(404, f"no town named {limits.shown(town)}")
         status = await self._status()
         replay = status is None or bool(status.get("features", {}).get("trace_replay", True))
+        after: tuple[str, int] | None = None  # (branch, head): what the viewer has already
         try:
-            match = matcher(request)
-            start = await self.start_of(request, replay)
+            match = matcher(conn)
+            start = await self.start_of(conn, replay)
+            if start is None and status is not None:  # nothing between the status and the stream
+                after = (str(status["branch"]), int(status["head"]))
+                start = await self._first_at(after[0], after[1] + 1)
         except ValueError as err:
-            return problem(400, limits.one_line(str(err)))
-        except Refused as err:
-            return problem(err.status, err.message)
-        branch = request.query_params.get("branch")
+            raise Refused(400, limits.one_line(str(err))) from None
+        branch = conn.query_params.get("branch")
         subject = f"town.{token(self.town_id)}.{token(branch) if branch else '*'}.>"
         policy = api.DeliverPolicy.NEW if start is None else api.DeliverPolicy.BY_START_SEQUENCE
         sub = await self.js.subscribe(
             subject, stream=self.stream, ordered_consumer=True, deliver_policy=policy,
             config=api.ConsumerConfig(opt_start_seq=start, inactive_threshold=INACTIVE_SECONDS),
             pending_msgs_limit=PENDING_LIMIT)
-        return EventSourceResponse(self._sse(sub.messages, status, match, sub.unsubscribe),
-                                   ping=KEEPALIVE_SECONDS)
+        return self._batches(sub.messages, status, match, after, sub.unsubscribe)
 
-    async def _sse(self, source: AsyncIterator[Msg], status: dict[str, Any] | None,
-                   match: Callable[[msg.Message], bool],
-                   done: Callable[[], Any]) -> AsyncIterator[ServerSentEvent]:
+    async def _batches(self, source: AsyncIterator[Msg], status: dict[str, Any] | None,
+                       match: Callable[[msg.Message], bool], after: tuple[str, int] | None,
+                       done: Callable[[], Any]) -> AsyncGenerator[list[msg.Message], None]:
+        """The viewer's messages; those of `after`'s branch up to its head are skipped (the
+        stream lags the owner: they may come after the sequence the viewer starts at)."""
         try:
             if status is not None:
-                yield ServerSentEvent(data=json.dumps({"v": msg.WIRE_VERSION, **status}),
-                                      event="town.status")
+                yield [msg.status_message(status)]
             async for m in source:
                 message = self._message(m)
-                if message is not None and match(message):
-                    yield ServerSentEvent(data=message.data, event=message.name, id=message.id)
+                if message is None or not match(message):
+                    continue
+                if after is not None and message.branch == after[0]:
+                    if tick_of(m.subject, m.data) <= after[1]:
+                        continue
+                    after = None  # a branch's messages come in tick order: the rest are new
+                yield [message]
         finally:
             with contextlib.suppress(NatsError):
                 await done()
+
+    async def flux(self, request: Request) -> Response:
+        if not authorized(request, self.token):
+            return problem(401, "this town needs its token")
+        try:
+            batches = await self.viewer(request)
+        except Refused as err:
+            return problem(err.status, err.message)
+        return EventSourceResponse(sse_of(batches), ping=KEEPALIVE_SECONDS)
+
+    async def ws(self, socket: WebSocket) -> None:
+        if not await accepted(socket, self.token):
+            return
+        try:
+            batches = await self.viewer(socket)
+        except Refused as err:
+            await refuse(socket, err)
+            return
+        await stream_socket(socket, batches, self.card_answer)
 
     def _message(self, m: Msg) -> msg.Message | None:
         """A stream message as the owner's server sends it; None for one not the owner's."""
@@ -231,15 +266,34 @@ class GatewayApp:
         except (ValueError, IndexError):
             return None
 
+    async def _ask(self, command: str, body: bytes = b"", seconds: float = REPLY_SECONDS,
+                   headers: dict[str, str] | None = None) -> bytes:
+        """The owner's answer to a command over NATS; Refused in words when none comes."""
+        try:
+            reply = await self.nc.request(command_subject(self.town_id, command), body,
+                                          timeout=seconds, headers=headers)
+        except NoRespondersError:
+            raise Refused(503, f"no owner of town {limits.shown(self.town_id)} answers on "
+                               f"NATS at {shown_url(self.url)}") from None
+        except (NatsError, TimeoutError):
+            raise Refused(504, "the town's owner did not answer in time") from None
+        return reply.data
+
     async def _status(self) -> dict[str, Any] | None:
         """The owner's status, asked over NATS (None when no owner answers)."""
         try:
-            reply = await self.nc.request(command_subject(self.town_id, "status"), b"",
-                                          timeout=STATUS_SECONDS)
-        except (NoRespondersError, NatsError, TimeoutError):
+            status: dict[str, Any] = json.loads(await self._ask("status", seconds=STATUS_SECONDS))
+        except Refused:
             return None
-        status: dict[str, Any] = json.loads(reply.data)
         return None if "error" in status else status
+
+    async def card_answer(self, body: bytes, client: str) -> tuple[int, dict[str, Any]]:
+        """A card forwarded to the owner, answered as the owner answers it."""
+        try:
+            answer = json.loads(await self._ask("perturb", body, headers={CLIENT_HEADER: client}))
+        except Refused as err:
+            return err.status, {"error": err.message}
+        return int(answer.pop("status")), answer
 
     async def perturb(self, request: Request) -> Response:
         if not authorized(request, self.token):
@@ -247,17 +301,8 @@ class GatewayApp:
         body = await read_body(request)
         if body is None:
             return problem(413, f"a card request is at most {msg.MAX_BODY_BYTES} bytes")
-        try:
-            reply = await self.nc.request(command_subject(self.town_id, "perturb"), body,
-                                          timeout=REPLY_SECONDS,
-                                          headers={CLIENT_HEADER: client_of(request)})
-        except NoRespondersError:
-            return problem(503, f"no owner of town {limits.shown(self.town_id)} answers on "
-                                f"NATS at {shown_url(self.url)}")
-        except (NatsError, TimeoutError):
-            return problem(504, "the town's owner did not answer in time")
-        answer = json.loads(reply.data)
-        return JSONResponse(answer, status_code=int(answer.pop("status")))
+        status, answer = await self.card_answer(body, client_of(request))
+        return JSONResponse(answer, status_code=status)
 
     async def status(self, request: Request) -> Response:
         if not authorized(request, self.token):
@@ -267,17 +312,31 @@ class GatewayApp:
             return problem(503, f"no owner of town {limits.shown(self.town_id)} answers")
         return JSONResponse(status)
 
+    async def trace(self, request: Request) -> Response:
+        """The owner's save record, asked over NATS (`agent-town verify` accepts it)."""
+        if not authorized(request, self.token):
+            return problem(401, "this town needs its token")
+        try:
+            record = await self._ask("trace", seconds=ASK_SECONDS)
+        except Refused as err:
+            return problem(err.status, err.message)
+        if record.startswith(b'{"error"'):
+            return problem(503, json.loads(record)["error"])
+        return Response(record, media_type="application/json")
+
     async def page(self, request: Request) -> Response:
         return HTMLResponse(resources.files("game.wire").joinpath("page.html").read_text())
 
 
 def make_gateway_app(gateway: GatewayApp) -> Starlette:
-    routes = [
+    routes: list[Route | WebSocketRoute] = [
         Route("/", gateway.page),
         Route(f"{BASE}/flux", gateway.flux),
         Route("/v1/town/{town_id}/events", gateway.flux),
+        WebSocketRoute(f"{BASE}/ws", gateway.ws),
         Route(f"{BASE}/perturb", gateway.perturb, methods=["POST"]),
         Route(f"{BASE}/status", gateway.status),
+        Route(f"{BASE}/trace", gateway.trace),
     ]
     return Starlette(routes=routes, lifespan=gateway.lifespan)
 

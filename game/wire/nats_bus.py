@@ -55,7 +55,7 @@ from game.trace.timeline import Timeline
 from game.userfiles import paths
 from game.wire import messages as msg
 from game.wire.owner import Owner
-from game.wire.server import CLIENT_HEADER, card_answer
+from game.wire.server import CLIENT_HEADER, card_answer, trace_record
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +111,7 @@ def stream_subjects(town_id: str) -> list[str]:
 
 
 def command_subject(town_id: str, command: str) -> str:
-    """town.<town_id>.cmd.perturb, ….cmd.status: request/reply with the owner."""
+    """town.<town_id>.cmd.perturb, ….cmd.status, ….cmd.trace: request/reply with the owner."""
     return f"town.{token(town_id)}.cmd.{command}"
 
 
@@ -427,6 +427,7 @@ class NatsPublisher:
         await self._ensure(fresh=True)
         await self._nc.subscribe(command_subject(self.town_id, "perturb"), cb=self._on_perturb)
         await self._nc.subscribe(command_subject(self.town_id, "status"), cb=self._on_status)
+        await self._nc.subscribe(command_subject(self.town_id, "trace"), cb=self._on_trace)
         self._up.set()
 
     def _begin(self) -> None:
@@ -623,6 +624,19 @@ class NatsPublisher:
         except TimeoutError:
             status = {"error": "the town's owner did not answer in time"}
         await request.respond(json.dumps(status).encode())
+
+
+    async def _on_trace(self, request: Msg) -> None:
+        """The save record, as the owner's `trace` route gives it (an error in words when it
+        cannot be made in time or is larger than one NATS message)."""
+        try:
+            record = (await trace_record(self.owner)).encode()
+        except TimeoutError:
+            record = b'{"error": "the town\'s owner did not answer in time"}'
+        if len(record) > self._nc.max_payload:
+            record = json.dumps({"error": f"the record ({len(record)} bytes) is larger than one "
+                                          f"NATS message: ask the owner's server"}).encode()
+        await request.respond(record)
 
 
 def spans_of(batches: Sequence[Sequence[msg.Message]]) -> list[Span]:

@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import hmac
 import json
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
 from importlib import resources
 from typing import Any
 
@@ -41,6 +41,8 @@ BASE = "/api/v1/world/town"
 KEEPALIVE_SECONDS = 15
 ASK_SECONDS = 30.0  # the longest a request waits for the owner (a /trace of a long history)
 CLIENT_HEADER = "x-agent-town-client"  # names a client for the card cooldown (else its host)
+# A card request (body, client) to its answer (status, body): the owner's, or a gateway's.
+CardAnswer = Callable[[bytes, str], Awaitable[tuple[int, dict[str, Any]]]]
 
 
 def problem(status: int, message: str, **extra: Any) -> JSONResponse:
@@ -118,6 +120,67 @@ async def read_body(request: Request) -> bytes | None:
     return bytes(body)
 
 
+async def trace_record(owner: Owner) -> str:
+    """The town's save record as JSON (what `agent-town verify` accepts), made on the owner's
+    thread: the one answer for `trace` over HTTP and over NATS."""
+    made: str = await ask(owner, lambda tl: store.to_save(tl).model_dump_json(indent=1))
+    return made
+
+
+async def sse_of(batches: AsyncGenerator[list[msg.Message], None]) -> AsyncIterator[bytes]:
+    """A stream as Server-Sent Events: one write for all the messages that came at once."""
+    try:
+        async for batch in batches:
+            yield b"".join(m.sse for m in batch)
+    finally:
+        await batches.aclose()  # the viewer went away: its subscription goes at once
+
+
+async def accepted(socket: WebSocket, token: str | None) -> bool:
+    """Accept a viewer's socket when it carries the token; else close it, saying why."""
+    if not authorized(socket, token):
+        await socket.close(code=1008, reason="this town needs its token")
+        return False
+    await socket.accept()
+    return True
+
+
+async def refuse(socket: WebSocket, err: Refused) -> None:
+    """A viewer whose stream cannot start: the status and why, on the socket, then the end."""
+    await socket.send_json({"type": "error", "status": err.status, "error": err.message})
+    await socket.close()
+
+
+async def stream_socket(socket: WebSocket, batches: AsyncGenerator[list[msg.Message], None],
+                        answer: CardAnswer) -> None:
+    """The stream over a WebSocket (one text frame a message) while cards sent on the same
+    socket are answered on it: the one loop of the owner's server and of a gateway."""
+    reader = asyncio.create_task(_socket_cards(socket, answer))
+    try:
+        async for batch in batches:
+            for m in batch:
+                await socket.send_text(m.frame)
+            if reader.done():
+                break
+    except (WebSocketDisconnect, RuntimeError):
+        pass  # the viewer went away: its stream goes with it
+    finally:
+        reader.cancel()
+        await batches.aclose()
+
+
+async def _socket_cards(socket: WebSocket, answer: CardAnswer) -> None:
+    """Cards sent on the socket, each answered on it (accepted or refused, in words)."""
+    try:
+        while True:
+            text = await socket.receive_text()
+            status, body = await answer(text.encode()[: msg.MAX_BODY_BYTES + 1],
+                                        client_of(socket))
+            await socket.send_text(json.dumps({"type": "perturb", **body, "status": status}))
+    except (WebSocketDisconnect, RuntimeError):
+        return
+
+
 class TownApp:
     """The routes of one owner's town, with the server's settings."""
 
@@ -170,14 +233,10 @@ class TownApp:
             sub = await self.open(request, waker(ready))
         except Refused as err:
             return problem(err.status, err.message)
-        return EventSourceResponse(self._sse(sub, ready), ping=KEEPALIVE_SECONDS)
-
-    async def _sse(self, sub: Subscription, ready: asyncio.Event) -> AsyncIterator[bytes]:
-        async for batch in self._batches(sub, ready):
-            yield b"".join(m.sse for m in batch)  # one write for all that came at once
+        return EventSourceResponse(sse_of(self._batches(sub, ready)), ping=KEEPALIVE_SECONDS)
 
     async def _batches(self, sub: Subscription, ready: asyncio.Event
-                       ) -> AsyncIterator[list[msg.Message]]:
+                       ) -> AsyncGenerator[list[msg.Message], None]:
         """A subscription's messages as they come, in the batches they came in; a dropped
         viewer hears why, then the end."""
         try:
@@ -197,41 +256,21 @@ class TownApp:
             self.owner.hub.remove(sub)
 
     async def ws(self, socket: WebSocket) -> None:
-        if not authorized(socket, self.token):
-            await socket.close(code=1008, reason="this town needs its token")
+        if not await accepted(socket, self.token):
             return
-        await socket.accept()
         ready = asyncio.Event()
         try:
             sub = await self.open(socket, waker(ready))
         except Refused as err:
-            await socket.send_json({"type": "error", "status": err.status, "error": err.message})
-            await socket.close()
+            await refuse(socket, err)
             return
-        reader = asyncio.create_task(self._ws_cards(socket))
         try:
-            async for batch in self._batches(sub, ready):
-                for m in batch:
-                    await socket.send_text(m.frame)
-                if reader.done():
-                    break
-        except (WebSocketDisconnect, RuntimeError):
-            pass  # the viewer went away: its subscription goes with it
+            await stream_socket(socket, self._batches(sub, ready), self.card_answer)
         finally:
             sub.close()
-            reader.cancel()
 
-    async def _ws_cards(self, socket: WebSocket) -> None:
-        """Cards sent on the socket, each answered on it (accepted or refused, in words)."""
-        try:
-            while True:
-                text = await socket.receive_text()
-                answer = await card_answer(self.owner, text.encode()[: msg.MAX_BODY_BYTES + 1],
-                                         client_of(socket))
-                await socket.send_text(json.dumps({"type": "perturb", **answer[1],
-                                                   "status": answer[0]}))
-        except (WebSocketDisconnect, RuntimeError):
-            return
+    async def card_answer(self, body: bytes, client: str) -> tuple[int, dict[str, Any]]:
+        return await card_answer(self.owner, body, client)
 
     async def perturb(self, request: Request) -> Response:
         if not authorized(request, self.token):
@@ -263,8 +302,7 @@ class TownApp:
     async def trace(self, request: Request) -> Response:
         if not authorized(request, self.token):
             return problem(401, "this town needs its token")
-        record = await ask(self.owner, lambda tl: store.to_save(tl).model_dump_json(indent=1))
-        return Response(record, media_type="application/json")
+        return Response(await trace_record(self.owner), media_type="application/json")
 
     async def page(self, request: Request) -> Response:
         return HTMLResponse(resources.files("game.wire").joinpath("page.html").read_text())
