@@ -23,8 +23,7 @@ from game.view.hud import TOP_TIPS, Painted
 from game.view.intents import ChangeDetail, Select, Toggle
 from game.view.marks import draw_marks
 from game.view.overlays import coalition_near
-from tests.test_hud_inspector import make_app
-from tests.window import post
+from tests.window import make_app, post
 
 
 @pytest.fixture

@@ -16,18 +16,7 @@ from game.userfiles.settings import Settings
 from game.view.app import App
 from game.view.assets import Assets
 from game.view.intents import ChangeDetail, Select
-from tests.window import click, key, post
-
-
-def make_app(assets: Assets, timeline: Timeline | None = None,
-             settings: Settings | None = None) -> App:
-    pygame.event.clear()
-    if timeline is None:
-        timeline = Timeline("town", 7)
-        timeline.advance(2000)
-    app = App(timeline, speed=0, reproducible=True, assets=assets, settings=settings)
-    app.frame(0.0)
-    return app
+from tests.window import click, key, make_app, post
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import pygame
 import pytest
 
 from game.sim.flux import TownFlux
-from game.trace.timeline import Timeline
 from game.view.app import App
 from game.view.assets import Assets
 from game.view.hud import UI_SCALE
@@ -18,18 +17,13 @@ from game.view.intents import SetSpeed
 from game.view.palette import OP_COLOURS, TEXT
 from game.view.timebar import SHORT_MARKS, column, draw_marks
 from game.view.when import when
-from tests.window import click, post
+from tests.window import click, make_app, post
 
 
 @pytest.fixture
 def app(assets: Assets, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> App:
     monkeypatch.setenv("AGENT_TOWN_HOME", str(tmp_path))
-    pygame.event.clear()
-    timeline = Timeline("town", 7)
-    timeline.advance(3000)
-    app = App(timeline, speed=1, reproducible=True, assets=assets)
-    app.frame(0.0)
-    return app
+    return make_app(assets, ticks=3000, speed=1)
 
 
 

@@ -32,7 +32,7 @@ from game.view.palette import BUNTING
 from game.view.speech import place
 from game.view.viewstate import WHY_RUNNING_TICKS
 from game.view.world import text_scale
-from tests.test_hud_inspector import make_app
+from tests.window import make_app
 
 
 @pytest.fixture

@@ -23,8 +23,7 @@ from game.view.reduce import reduce
 from game.view.search import FEED_ROWS
 from game.view.timespan import MIN_WIDTH, TimeWindow, clusters, ruler
 from game.view.uistate import UiState
-from tests.test_hud_inspector import make_app
-from tests.window import click, key, post
+from tests.window import click, key, make_app, post
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from game.view.intents import AskWhy, ChangeDetail, Select
 from game.view.palette import Colour
 from game.view.scale import ui_percent
 from game.view.viewstate import ViewState
-from tests.test_hud_inspector import make_app
+from tests.window import make_app
 
 SIZES = [limits.MIN_WINDOW, (800, 600), (1280, 720), (1600, 900), (1920, 1080), (2560, 1440)]
 

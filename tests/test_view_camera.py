@@ -11,7 +11,6 @@ import pygame
 import pytest
 
 from game.projections.coalitions import CoalitionView
-from game.trace.timeline import Timeline
 from game.view import effects as fx
 from game.view import iso
 from game.view.app import App
@@ -22,7 +21,7 @@ from game.view.reduce import reduce
 from game.view.steering import FOLLOW_LIFT
 from game.view.uistate import UiState
 from game.view.world import FEET_Y
-from tests.window import click, key, post
+from tests.window import click, key, make_app, post
 
 DT = 1 / 60
 
@@ -30,12 +29,7 @@ DT = 1 / 60
 @pytest.fixture
 def app(assets: Assets, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> App:
     monkeypatch.setenv("AGENT_TOWN_HOME", str(tmp_path))
-    pygame.event.clear()
-    timeline = Timeline("town", 7)
-    timeline.advance(600)
-    app = App(timeline, speed=0, reproducible=True, assets=assets)
-    app.frame(0.0)
-    return app
+    return make_app(assets, ticks=600, speed=0)
 
 
 def expected_centre(app: App, citizens: list[int], at: float) -> tuple[float, float]:

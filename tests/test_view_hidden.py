@@ -12,24 +12,19 @@ import pytest
 
 from game.sim.laws import eligible
 from game.sim.townmap import REGION_NAMES
-from game.trace.timeline import Timeline
 from game.view import hidden
 from game.view.app import App
 from game.view.assets import Assets
 from game.view.intents import ArmCard
 from game.view.overlays import draw_labels
 from game.view.world import FEET_X, FEET_Y, FRAME_H, FRAME_W, World
+from tests.window import make_app
 
 
 @pytest.fixture
 def app(assets: Assets, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> App:
     monkeypatch.setenv("AGENT_TOWN_HOME", str(tmp_path))
-    pygame.event.clear()
-    timeline = Timeline("town", 7)
-    timeline.advance(600)
-    app = App(timeline, speed=0, reproducible=True, assets=assets)
-    app.frame(0.0)
-    return app
+    return make_app(assets, ticks=600, speed=0)
 
 
 def stand(app: App, citizen: int, tile: tuple[int, int]) -> None:

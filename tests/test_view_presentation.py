@@ -15,7 +15,7 @@ from game.view.app import App
 from game.view.assets import Assets
 from game.view.intents import ArmCard, Choose
 from game.view.viewstate import ViewState
-from tests.window import post
+from tests.window import make_app, post
 
 DT = 1 / 60
 
@@ -23,12 +23,7 @@ DT = 1 / 60
 @pytest.fixture
 def app(assets: Assets, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> App:
     monkeypatch.setenv("AGENT_TOWN_HOME", str(tmp_path))
-    pygame.event.clear()
-    timeline = Timeline("town", 7)
-    timeline.advance(560)
-    app = App(timeline, speed=1, reproducible=True, assets=assets)
-    app.frame(0.0)
-    return app
+    return make_app(assets, ticks=560, speed=1)
 
 
 

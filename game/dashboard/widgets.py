@@ -268,6 +268,16 @@ def tick_html(beat: Mapping[str, Any], hashed: str) -> str:
             f'{beat["tick"]:,} · {clock_text(beat["tick"])} · state hash {escape(hashed)}</span>')
 
 
+# The feed table's look, the same in the page's cells and in the live feed's widget.
+FEED_CSS = """\
+.town-feed { border-collapse: collapse; font: 13px system-ui, sans-serif; width: 100%; }
+.town-feed th { text-align: left; border-bottom: 1px solid #999; padding: 2px 6px; }
+.town-feed td { padding: 2px 6px; border-bottom: 1px solid #ddd; }
+.town-feed tr.card td { background: #fff4c2; font-weight: 600; }
+.town-feed tr.refused td { color: #a33; }
+"""
+
+
 class HtmlWidget(anywidget.AnyWidget):
     """HTML its `html` replaces whole (the feed, the live clock), set by the notebook or by a
     live town's follower from its own thread: no cell runs between the stream and the page."""
@@ -280,24 +290,12 @@ function render({ model, el }) {
 }
 export default { render };
 """
-    _css = """
-.town-feed { border-collapse: collapse; font: 13px system-ui, sans-serif; width: 100%; }
-.town-feed th { text-align: left; border-bottom: 1px solid #999; padding: 2px 6px; }
-.town-feed td { padding: 2px 6px; border-bottom: 1px solid #ddd; }
-.town-feed tr.card td { background: #fff4c2; font-weight: 600; }
-.town-feed tr.refused td { color: #a33; }
-.town-live { font: 13px ui-monospace, monospace; }
-"""
+    _css = FEED_CSS + ".town-live { font: 13px ui-monospace, monospace; }\n"
     html = traitlets.Unicode("").tag(sync=True)
 
 
-STYLE = """<style>
-.town-metrics { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 8px; }
-.town-metric { font: 13px system-ui, sans-serif; }
-.town-feed { border-collapse: collapse; font: 13px system-ui, sans-serif; width: 100%; }
-.town-feed th { text-align: left; border-bottom: 1px solid #999; padding: 2px 6px; }
-.town-feed td { padding: 2px 6px; border-bottom: 1px solid #ddd; }
-.town-feed tr.card td { background: #fff4c2; font-weight: 600; }
-.town-feed tr.refused td { color: #a33; }
-.town-hash { font: 13px ui-monospace, monospace; }
+STYLE = f"""<style>
+.town-metrics {{ display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 8px; }}
+.town-metric {{ font: 13px system-ui, sans-serif; }}
+{FEED_CSS}.town-hash {{ font: 13px ui-monospace, monospace; }}
 </style>"""
