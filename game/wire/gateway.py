@@ -5,10 +5,15 @@ publishes (`nats_bus.py`) and serves the same routes a viewer knows — the live
 Server-Sent Events (`flux` and its alias) and over a WebSocket (`ws`, cards sent on it too),
 cards (`perturb`, forwarded to the owner over `town.<town_id>.cmd.perturb` and answered as the
 owner answers them), `status`, `trace` (the owner's record, over `cmd.trace`) and the page; the
-streams and the socket's loop are the owner's server's own code (`server.py`). Every viewer gets
-an ordered JetStream consumer of its own, starting where it asks: after a `Last-Event-ID` (an
-event id, or a stream sequence), at `since=<tick>`, or just after the head the owner's status
-names (nothing falls between the two). A gateway never holds a timeline.
+streams and the socket's loop are the owner's server's own code (`server.py`).
+
+A gateway reads the town's messages once, through one JetStream consumer of its own
+(`FanOut`), and fans them out to its viewers through bounded queues (the in-memory bus's,
+`bus.py`): a viewer that falls behind is dropped and told so, never the others. A viewer starts
+where it asks: after a `Last-Event-ID` (an event id, or a stream sequence), at `since=<tick>`,
+or just after the head the owner's status names; what came before the live fan-out is replayed
+from the stream first, up to the last message the fan-out had passed on when the viewer joined,
+so nothing falls between the two and nothing comes twice. A gateway never holds a timeline.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import socket
 import threading
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
@@ -40,6 +46,7 @@ from starlette.websockets import WebSocket
 
 from game import limits
 from game.wire import messages as msg
+from game.wire.bus import MemoryBus, Subscription
 from game.wire.commands import check_bind
 from game.wire.nats_bus import (
     CONNECT_SECONDS,
@@ -69,8 +76,10 @@ from game.wire.server import (
 )
 
 STATUS_SECONDS = 2.0  # a new viewer waits this long for the owner's status (else goes without)
-PENDING_LIMIT = 20_000  # messages one viewer's consumer may hold before it is a slow consumer
+PENDING_LIMIT = 200_000  # messages a consumer may hold unread before NATS calls it slow
 INACTIVE_SECONDS = 30.0  # a consumer whose gateway went away is removed after this
+REPLAY_IDLE_SECONDS = 5.0  # a replay that hears nothing this long has read what is left
+REPLAY_BATCH = 256  # replayed messages sent to a viewer at once
 
 
 def tick_of(subject: str, data: bytes) -> int:
@@ -96,6 +105,79 @@ def message_of(town_id: str, subject: str, ident: str, data: bytes) -> msg.Messa
                        data.decode())
 
 
+@dataclass
+class View:
+    """What one viewer wants of the messages: its filters, and nothing of `after`'s branch up
+    to its head (the stream lags the owner: those may come after where the viewer starts)."""
+
+    match: Callable[[msg.Message], bool]
+    after: tuple[str, int] | None
+
+    def kept(self, batch: list[msg.Message]) -> list[msg.Message]:
+        out = []
+        for m in batch:
+            if not self.match(m):
+                continue
+            if self.after is not None and m.branch == self.after[0]:
+                if tick_of(m.name, m.data.encode()) <= self.after[1]:
+                    continue
+                self.after = None  # a branch's messages come in tick order: the rest are new
+            out.append(m)
+        return out
+
+
+class FanOut:
+    """The gateway's one reading of the town's stream, handed to every viewer's queue.
+
+    One ordered consumer from the end of the stream as it was at the start; `seq` is the stream
+    sequence of the last message handed on, so a viewer joining now hears live every message
+    after it. The consumer may start over from an earlier sequence (the client library restarts
+    an ordered consumer that has delivered nothing yet from sequence 1): what was handed on
+    already is skipped, so no viewer hears a message twice."""
+
+    def __init__(self, app: GatewayApp) -> None:
+        self.app = app
+        self.bus = MemoryBus()
+        self.seq = 0
+        self._task: asyncio.Task[None] | None = None
+        self._lock = asyncio.Lock()
+
+    async def join(self, sub: Subscription) -> int:
+        """Add a viewer's queue (starting the reading on the first): the sequence after which
+        it hears everything live."""
+        async with self._lock:
+            if self._task is None:
+                state = (await self.app.js.stream_info(self.app.stream)).state
+                self.seq = state.last_seq
+                source = await self.app.subscribe(self.app.subject(None), self.seq + 1)
+                self._task = asyncio.create_task(self._run(source))
+        self.bus.add(sub)
+        return self.seq
+
+    async def _run(self, source: JetStreamContext.PushSubscription) -> None:
+        try:
+            async for m in source.messages:
+                seq = m.metadata.sequence.stream
+                if seq <= self.seq:
+                    continue
+                self.seq = seq
+                message = self.app.message(m)
+                if message is not None:
+                    self.bus.publish([message])
+        finally:
+            self._task = None  # the next viewer reads again
+            self.bus.close()
+            with contextlib.suppress(NatsError):
+                await source.unsubscribe()
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, NatsError):
+                await self._task
+        self.bus.close()
+
+
 class GatewayApp:
     """The routes of a gateway, over one NATS connection."""
 
@@ -106,6 +188,7 @@ class GatewayApp:
         self.stream = stream_name(town_id)
         self.nc = Client()
         self._js: JetStreamContext | None = None
+        self.fan = FanOut(self)
 
     @property
     def js(self) -> JetStreamContext:
@@ -121,6 +204,7 @@ class GatewayApp:
         try:
             yield
         finally:
+            await self.fan.close()
             await self.nc.close()
 
     async def _on_error(self, err: Exception) -> None:
@@ -150,11 +234,11 @@ class GatewayApp:
             raise Refused(400, limits.one_line(str(err))) from None
         return None
 
-    async def _next(self, seq: int, branch: str) -> RawStreamMsg | None:
-        """The branch's first message at or after stream sequence `seq`."""
-        subject = f"town.{token(self.town_id)}.{token(branch)}.>"
+    async def _next(self, seq: int, branch: str | None) -> RawStreamMsg | None:
+        """The branch's (the town's) first message at or after stream sequence `seq`."""
         try:
-            return await self.js.get_msg(self.stream, seq=seq, subject=subject, next=True)
+            return await self.js.get_msg(self.stream, seq=seq, subject=self.subject(branch),
+                                         next=True)
         except NotFoundError:
             return None
 
@@ -207,35 +291,89 @@ class GatewayApp:
                 start = await self._first_at(after[0], after[1] + 1)
         except ValueError as err:
             raise Refused(400, limits.one_line(str(err))) from None
-        branch = conn.query_params.get("branch")
-        subject = f"town.{token(self.town_id)}.{token(branch) if branch else '*'}.>"
-        policy = api.DeliverPolicy.NEW if start is None else api.DeliverPolicy.BY_START_SEQUENCE
-        sub = await self.js.subscribe(
-            subject, stream=self.stream, ordered_consumer=True, deliver_policy=policy,
-            config=api.ConsumerConfig(opt_start_seq=start, inactive_threshold=INACTIVE_SECONDS),
-            pending_msgs_limit=PENDING_LIMIT)
-        return self._batches(sub.messages, status, match, after, sub.unsubscribe)
+        ready = asyncio.Event()
+        fan, floor = self.fan, start or 0
+        sub = Subscription(lambda m: fan.seq >= floor and match(m), ready.set)
+        joined = await fan.join(sub)
+        view = View(match, after)
+        head = [msg.status_message(status)] if status is not None else []
+        backlog = self._replay(start, joined, conn.query_params.get("branch"), view)
+        return self._batches(head, backlog, sub, ready, view)
 
-    async def _batches(self, source: AsyncIterator[Msg], status: dict[str, Any] | None,
-                       match: Callable[[msg.Message], bool], after: tuple[str, int] | None,
-                       done: Callable[[], Any]) -> AsyncGenerator[list[msg.Message], None]:
-        """The viewer's messages; those of `after`'s branch up to its head are skipped (the
-        stream lags the owner: they may come after the sequence the viewer starts at)."""
+    async def _batches(self, head: list[msg.Message],
+                       backlog: AsyncGenerator[list[msg.Message], None], sub: Subscription,
+                       ready: asyncio.Event, view: View
+                       ) -> AsyncGenerator[list[msg.Message], None]:
+        """The status, what is replayed, then the live fan-out as it comes (in the batches it
+        came in); a viewer dropped for falling behind hears why, then the end."""
         try:
-            if status is not None:
-                yield [msg.status_message(status)]
-            async for m in source:
-                message = self._message(m)
-                if message is None or not match(message):
-                    continue
-                if after is not None and message.branch == after[0]:
-                    if tick_of(m.subject, m.data) <= after[1]:
-                        continue
-                    after = None  # a branch's messages come in tick order: the rest are new
-                yield [message]
+            if head:
+                yield head
+            async for batch in backlog:
+                yield batch
+            while True:
+                ready.clear()
+                batch = view.kept(sub.take())
+                if batch:
+                    yield batch
+                if sub.dropped:
+                    yield [msg.notice_message("", "you fell too far behind the town and were "
+                                                  "dropped: reconnect with Last-Event-ID")]
+                    return
+                if sub.closed:
+                    return
+                await ready.wait()
+        finally:
+            await backlog.aclose()
+            self.fan.bus.remove(sub)
+
+    async def _replay(self, start: int | None, last: int, branch: str | None, view: View
+                      ) -> AsyncGenerator[list[msg.Message], None]:
+        """The stream's messages from sequence `start` to `last` (what came before the viewer
+        joined the fan-out), as the viewer wants them, a batch at a time."""
+        if start is None or start > last:
+            return
+        first = await self._next(start, branch)
+        if first is None or first.seq is None or first.seq > last:
+            return
+        source = await self.subscribe(self.subject(branch), start)
+        batch: list[msg.Message] = []
+        try:
+            while True:
+                try:
+                    m = await source.next_msg(timeout=REPLAY_IDLE_SECONDS)
+                except TimeoutError:
+                    break  # the rest is gone from the stream (its limits)
+                meta = m.metadata
+                if meta.sequence.stream < start:
+                    continue  # the consumer started over from sequence 1: seen already
+                if meta.sequence.stream > last:
+                    break
+                message = self.message(m)
+                if message is not None:
+                    batch += view.kept([message])
+                if len(batch) >= REPLAY_BATCH or meta.sequence.stream == last \
+                        or not meta.num_pending:
+                    if batch:
+                        yield batch
+                    batch = []
+                if meta.sequence.stream == last or not meta.num_pending:
+                    break
         finally:
             with contextlib.suppress(NatsError):
-                await done()
+                await source.unsubscribe()
+
+    def subject(self, branch: str | None) -> str:
+        """The subjects of the town's messages (of one branch's, when named)."""
+        return f"town.{token(self.town_id)}.{token(branch) if branch else '*'}.>"
+
+    async def subscribe(self, subject: str, start: int) -> JetStreamContext.PushSubscription:
+        """An ordered consumer of the stream's `subject` messages from sequence `start`."""
+        return await self.js.subscribe(
+            subject, stream=self.stream, ordered_consumer=True,
+            deliver_policy=api.DeliverPolicy.BY_START_SEQUENCE,
+            config=api.ConsumerConfig(opt_start_seq=start, inactive_threshold=INACTIVE_SECONDS),
+            pending_msgs_limit=PENDING_LIMIT)
 
     async def flux(self, request: Request) -> Response:
         if not authorized(request, self.token):
@@ -256,7 +394,7 @@ class GatewayApp:
             return
         await stream_socket(socket, batches, self.card_answer)
 
-    def _message(self, m: Msg) -> msg.Message | None:
+    def message(self, m: Msg) -> msg.Message | None:
         """A stream message as the owner's server sends it; None for one not the owner's."""
         ident = (m.headers or {}).get("Nats-Msg-Id", "")
         if not ident.startswith(f"{self.town_id}:"):
