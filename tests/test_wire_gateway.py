@@ -1,14 +1,20 @@
 """A gateway serves what the owner's server serves, from NATS: the stream over WebSocket (cards
 sent on it answered as the owner answers them), the save record at `trace`, and a new viewer's
-stream starting just after the head its status names, with nothing between. Against the real
+stream starting just after the head its status names, with nothing between; many viewers read
+through one consumer, and a viewer resuming from the past is replayed, then joins the live
+fan-out with nothing missed or twice. Against the real
 `nats-server` binary, started on 127.0.0.1 by the fixture in test_wire_nats."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
+import time
 from typing import Any
 
 import httpx
+import nats
 import pytest
 from httpx_ws import WebSocketUpgradeError, connect_ws
 
@@ -19,7 +25,7 @@ from game.wire.gateway import Gateway
 from game.wire.nats_bus import NatsPublisher, NatsServer
 from game.wire.owner import Owner
 from tests.test_wire_nats import SECONDS, published_and_gatewayed, server
-from tests.wire import FLUX, read_sse, serving
+from tests.wire import FLUX, Seen, read_sse, serving
 
 __all__ = ["server"]  # the fixture, used by name
 
@@ -119,3 +125,50 @@ def test_a_gateways_socket_and_trace_need_the_token_and_say_when_no_owner_answer
             gateway.stop()
     assert gone.status_code == 503 and "no owner of town 'town' answers" in gone.json()["error"]
 
+
+
+def consumers(url: str) -> int:
+    """How many consumers the town's stream has now."""
+    async def count() -> int:
+        nc = await nats.connect(url)
+        try:
+            return int((await nc.jetstream().stream_info("TOWN_town")).state.consumer_count)
+        finally:
+            await nc.close()
+    return asyncio.run(count())
+
+
+@pytest.mark.slow
+def test_many_viewers_share_one_consumer_and_one_resuming_from_tick_0_misses_nothing(
+        server: NatsServer) -> None:
+    with published_and_gatewayed(server) as (served, gateway):
+        before = consumers(server.url)
+        stop = threading.Event()
+        seen: dict[str, Seen] = {}
+
+        def watch(name: str, query: str) -> None:
+            seen[name] = read_sse(gateway.url + FLUX + query, stop=stop, seconds=SECONDS)
+
+        live = [threading.Thread(target=watch, args=(f"v{k}", "")) for k in range(6)]
+        for thread in live:
+            thread.start()
+        time.sleep(1.0)
+        during = consumers(server.url)
+        # One viewer from tick 0, joining while the others stream: replayed, then live.
+        resumed = read_sse(gateway.url + FLUX + "?since=0", until_tick=served.owner.timeline
+                           .cursor + 200, seconds=SECONDS)
+        stop.set()
+        for thread in live:
+            thread.join(timeout=SECONDS)
+        pause(served.owner)
+        tl = served.owner.timeline
+    # Six viewers, one consumer (and perhaps the one it replaced when the client restarted it).
+    assert before == 0 and 1 <= during <= 2
+    # The stream begins where the owner was when it attached to NATS: from there on, everything.
+    first, end = resumed.events()[0]["tick"], resumed.last_tick()
+    assert resumed.events() == [e.model_dump(mode="json") for e in tl.events(MAIN, first, end)]
+    assert end - first > 200  # replayed from the stream, then live from the fan-out
+    for got in seen.values():
+        head, end = got.items[0][2]["head"], got.last_tick()
+        want = [e.model_dump(mode="json") for e in tl.events(MAIN, head + 1, end)]
+        assert [e for e in got.events() if e["tick"] <= end] == want

@@ -31,7 +31,6 @@ from typing import Any
 
 import uvicorn
 from nats.aio.client import Client
-from nats.aio.msg import Msg
 from nats.errors import Error as NatsError
 from nats.errors import NoRespondersError
 from nats.js import JetStreamContext, api
@@ -80,6 +79,7 @@ PENDING_LIMIT = 200_000  # messages a consumer may hold unread before NATS calls
 INACTIVE_SECONDS = 30.0  # a consumer whose gateway went away is removed after this
 REPLAY_IDLE_SECONDS = 5.0  # a replay that hears nothing this long has read what is left
 REPLAY_BATCH = 256  # replayed messages sent to a viewer at once
+REPLAY_DIRECT = 256  # a replay this long or shorter is read message by message (no consumer)
 
 
 def tick_of(subject: str, data: bytes) -> int:
@@ -161,7 +161,7 @@ class FanOut:
                 if seq <= self.seq:
                     continue
                 self.seq = seq
-                message = self.app.message(m)
+                message = self.app.message(m.subject, m.headers, m.data)
                 if message is not None:
                     self.bus.publish([message])
         finally:
@@ -330,38 +330,56 @@ class GatewayApp:
     async def _replay(self, start: int | None, last: int, branch: str | None, view: View
                       ) -> AsyncGenerator[list[msg.Message], None]:
         """The stream's messages from sequence `start` to `last` (what came before the viewer
-        joined the fan-out), as the viewer wants them, a batch at a time."""
+        joined the fan-out), as the viewer wants them, a batch at a time: a few read one by
+        one, more through a consumer of their own."""
         if start is None or start > last:
             return
-        first = await self._next(start, branch)
-        if first is None or first.seq is None or first.seq > last:
-            return
-        source = await self.subscribe(self.subject(branch), start)
+        read = self._direct if last - start < REPLAY_DIRECT else self._consumed
         batch: list[msg.Message] = []
+        async for message in read(start, last, branch):
+            batch += view.kept([message])
+            if len(batch) >= REPLAY_BATCH:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    async def _direct(self, start: int, last: int, branch: str | None
+                      ) -> AsyncIterator[msg.Message]:
+        """The messages from `start` to `last`, asked for one by one."""
+        seq = start
+        while (found := await self._next(seq, branch)) is not None and found.seq is not None \
+                and found.seq <= last:
+            message = self.message(found.subject or "", found.headers, found.data or b"")
+            if message is not None:
+                yield message
+            seq = found.seq + 1
+
+    async def _consumed(self, start: int, last: int, branch: str | None
+                        ) -> AsyncIterator[msg.Message]:
+        """The messages from `start` to `last`, through an ordered consumer removed after."""
+        source = await self.subscribe(self.subject(branch), start)
         try:
             while True:
                 try:
                     m = await source.next_msg(timeout=REPLAY_IDLE_SECONDS)
                 except TimeoutError:
-                    break  # the rest is gone from the stream (its limits)
+                    return  # the rest is gone from the stream (its limits)
                 meta = m.metadata
                 if meta.sequence.stream < start:
                     continue  # the consumer started over from sequence 1: seen already
                 if meta.sequence.stream > last:
-                    break
-                message = self.message(m)
+                    return
+                message = self.message(m.subject, m.headers, m.data)
                 if message is not None:
-                    batch += view.kept([message])
-                if len(batch) >= REPLAY_BATCH or meta.sequence.stream == last \
-                        or not meta.num_pending:
-                    if batch:
-                        yield batch
-                    batch = []
+                    yield message
                 if meta.sequence.stream == last or not meta.num_pending:
-                    break
+                    return
         finally:
             with contextlib.suppress(NatsError):
                 await source.unsubscribe()
+            with contextlib.suppress(NatsError):  # else it would linger, unread, for a while
+                await self.js.delete_consumer(self.stream, (await source.consumer_info()).name)
 
     def subject(self, branch: str | None) -> str:
         """The subjects of the town's messages (of one branch's, when named)."""
@@ -394,13 +412,14 @@ class GatewayApp:
             return
         await stream_socket(socket, batches, self.card_answer)
 
-    def message(self, m: Msg) -> msg.Message | None:
+    def message(self, subject: str, headers: dict[str, str] | None, data: bytes
+                ) -> msg.Message | None:
         """A stream message as the owner's server sends it; None for one not the owner's."""
-        ident = (m.headers or {}).get("Nats-Msg-Id", "")
+        ident = (headers or {}).get("Nats-Msg-Id", "")
         if not ident.startswith(f"{self.town_id}:"):
             return None
         try:
-            return message_of(self.town_id, m.subject, ident, m.data)
+            return message_of(self.town_id, subject, ident, data)
         except (ValueError, IndexError):
             return None
 
