@@ -86,7 +86,7 @@ def test_why_shows_the_chain_from_a_perturbation(assets: Assets) -> None:
     app.frame(0.0)
     click(app, app.widgets.card.buttons["why"].center)
     why = app.view_state().why
-    assert app.ui.why and why is not None and why[0].startswith("greet at day 1 07:30")
+    assert app.ui.why and why is not None and why[0].text.startswith("greet at day 1 07:30")
     assert any(text == "why?" for text, _, _ in app.widgets.card.rows(app.view_state()))
     key(app, pygame.K_y)
     assert not app.ui.why and app.view_state().why is None
@@ -107,7 +107,7 @@ def test_the_why_chain_follows_the_cursor_the_branch_and_new_cards(assets: Asset
     assert branch != "main"
     timeline.advance(30)
     now = app.view_state().why
-    assert now is not None and now[0].startswith("greet at day 1 07:48")  # the new card
+    assert now is not None and now[0].text.startswith("greet at day 1 07:48")  # the new card
     timeline.switch("main")
     timeline.seek(150)
     assert app.view_state().why == before  # the branch without the card

@@ -165,8 +165,8 @@ def test_the_screen_says_day_and_clock_not_ticks(app: App) -> None:
     assert branches == ["main · to day 1 10:30", "b1 ← main at day 1 07:30 · greet at day 1 07:30"]
     app.apply(AskWhy())
     why = app.view_state().why
-    assert why is not None and why[0].startswith("greet at day 1 07:30")
-    assert not any("tick" in line for line in (*why, *branches))
+    assert why is not None and why[0].text.startswith("greet at day 1 07:30")
+    assert not any("tick" in line for line in (*(w.text for w in why), *branches))
 
 
 def test_a_festival_overflow_is_one_row_and_the_festival_says_who_is_called() -> None:

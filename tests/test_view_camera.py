@@ -15,7 +15,8 @@ from game.view import effects as fx
 from game.view import iso
 from game.view.app import App
 from game.view.assets import Assets
-from game.view.intents import Follow, PanBy, Select, SetSpeed
+from game.view.hud import LINE_H, PAD
+from game.view.intents import Follow, JumpToEvent, PanBy, Select, SetSpeed
 from game.view.palette import coalition_colour
 from game.view.reduce import reduce
 from game.view.steering import FOLLOW_LIFT
@@ -260,3 +261,23 @@ def test_the_minimap_draws_citizens_in_their_coalitions_colour(app: App) -> None
     for c, coloured, plain in zip(coalitions, dots(coalitions), dots(()), strict=True):
         assert coalition_colour(c.number) in coloured
         assert coalition_colour(c.number) not in plain
+
+
+def test_clicking_a_why_step_goes_to_its_event_as_the_feed_does(app: App) -> None:
+    app.timeline.play("greet", ["ada", "bruno"])
+    app.timeline.advance(100)
+    app.apply(Select(app.flux.index["ada"]))
+    app.frame(0.0)
+    click(app, app.widgets.card.buttons["why"].center)
+    app.frame(0.0)
+    card = app.widgets.card
+    rows = card.rows(app.view_state())
+    index, step = min(card.links.items())
+    assert isinstance(step, JumpToEvent) and index < len(rows)
+    click(app, (card.rect.centerx, card.rect.y + PAD // 2 + LINE_H * (index + 1) + 4))
+    assert app.timeline.cursor == step.tick
+    event = next(e for e in app.timeline.events(start=step.tick, end=step.tick)
+                 if e.id == step.event_id)
+    who = [app.flux.index[c] for c in event.participants]
+    settle(app, 60)
+    assert centre(app) == pytest.approx(expected_centre(app, who, step.tick), abs=1e-9)

@@ -6,6 +6,8 @@ pygame.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from game import config
 from game.trace.monoid import TraceIndex
 from game.trace.timeline import Timeline
@@ -16,15 +18,24 @@ FOCUS_WINDOW = config.PHASE_TICKS  # ticks either side searched for a clicked ev
 FOCUS_CHAIN = 24  # causes and consequences shown, each way
 
 
-def why(timeline: Timeline, citizen: int) -> tuple[str, ...]:
-    """The reason citizen `citizen` is as it is at the cursor, then the chain back to it, with
-    times as day and clock."""
+class WhyLine(NamedTuple):
+    """One line of the why chain; a step's line names its event, so a click can go there."""
+
+    text: str
+    event_id: str | None = None
+    tick: int = 0
+
+
+def why(timeline: Timeline, citizen: int) -> tuple[WhyLine, ...]:
+    """The reason citizen `citizen` is as it is at the cursor, then the chain back to it (one
+    line per step, naming its event), with times as day and clock."""
     flux = timeline.flux
     names = {c.id: c.name for c in flux.citizens}
     chain = TraceIndex(timeline.events(end=timeline.cursor)).why(
         flux.citizens[citizen].id, timeline.cursor, names)
-    lines = (chain.reason, *chain.lines(names)) if chain.events else (chain.reason,)
-    return tuple(on_the_clock(line) for line in lines)  # the screen's time, not ticks
+    steps = [WhyLine(on_the_clock(line), e.id, e.tick)  # the screen's time, not ticks
+             for line, e in zip(chain.lines(names), chain.events, strict=False)]
+    return (WhyLine(on_the_clock(chain.reason)), *steps)
 
 
 def focus(timeline: Timeline, event_id: str, tick: int) -> Focus | None:

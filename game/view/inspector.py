@@ -25,7 +25,7 @@ from game.projections.scatter import Scatter as ScatterView
 from game.view.assets import Assets
 from game.view.emblems import emblem
 from game.view.hud import LINE_H, PAD, UI_SCALE, Faces, Painted, Texts
-from game.view.input import AskWhy, ChangeDetail, Intent, Select
+from game.view.input import AskWhy, ChangeDetail, Intent, JumpToEvent, Select
 from game.view.palette import (
     BRIDGE_RING,
     BRIGHT,
@@ -85,6 +85,8 @@ class CitizenCard:
         self.hides: tuple[str, ...] = ()  # what the column left out to make room for the card
         self.painted = Painted()
         self._rows: tuple[object, list[Row]] | None = None
+        self.links: dict[int, Intent] = {}  # row index → where a click on a why step goes
+        self._shown = 0  # rows painted whole (a link past them is under the "+n lines" row)
         self._label_w = max(self.texts.width(d) for d in config.DIMENSIONS) + 4 * UI_SCALE
 
     def layout(self, rect: pygame.Rect) -> None:
@@ -105,10 +107,15 @@ class CitizenCard:
         key = (c, view.why, width)
         if self._rows is None or self._rows[0] != key:
             rows = detail_rows(c, self.texts, width)
+            self.links = {}
             if view.why is not None:
                 rows.append(("why?", BRIGHT, None))
                 for line in view.why:
-                    rows += [(row, TEXT, None) for row in self.texts.wrap(line, width)]
+                    wrapped = self.texts.wrap(line.text, width)
+                    if line.event_id is not None:  # a step: a click goes there, as the feed's
+                        step = JumpToEvent(line.event_id, line.tick)
+                        self.links.update((len(rows) + i, step) for i in range(len(wrapped)))
+                    rows += [(row, TEXT, None) for row in wrapped]
             self._rows = (key, rows)
         return self._rows[1]
 
@@ -127,7 +134,13 @@ class CitizenCard:
             for name, rect in self.buttons.items():
                 if rect.collidepoint(event.pos):
                     return actions[name]
+            row = (event.pos[1] - self._rows_top()) // LINE_H
+            return self.links.get(row) if row < self._shown else None
         return None
+
+    def _rows_top(self) -> int:
+        """Where the card's first row stands, in window pixels."""
+        return self.rect.y + PAD // 2 + LINE_H + UI_SCALE * 2
 
     def draw(self, surface: pygame.Surface, view: ViewState) -> None:
         c = view.citizen
@@ -151,11 +164,12 @@ class CitizenCard:
             surface.blit(label, (rect.centerx - label.get_width() // 2, rect.y + UI_SCALE * 2))
         clip = surface.get_clip()
         surface.set_clip(r.inflate(-2 * UI_SCALE, -2 * UI_SCALE).clip(clip))
-        y = r.y + PAD // 2 + LINE_H + UI_SCALE * 2
+        y = self._rows_top() + r.y - self.rect.y
         rows = self.rows(view)
         room = max(0, (r.bottom - PAD // 2 - y) // LINE_H)
         hides = [self._hidden_line(r.w - 2 * PAD)] if self.hides and room else []
         room -= len(hides)
+        self._shown = len(rows) if len(rows) <= room else room - 1
         if len(rows) > room:  # whole lines only: the last one says what is left out
             rows = [*rows[:room - 1], (f"+{len(rows) - room + 1} lines: [ shows less",
                                        DIM, None)] if room > 0 else []

@@ -107,7 +107,7 @@ class ViewState:
     branches: tuple[BranchEntry, ...]
     citizen: Card | None  # at the level of detail chosen
     detail: int
-    why: tuple[str, ...] | None
+    why: tuple[explain.WhyLine, ...] | None
     scatter: Scatter
     feed: tuple[FeedRow, ...]
     focus: frozenset[str]  # ids of the focused event and its causal chain
@@ -145,7 +145,7 @@ class Readout:
         self._at: Projected[Moment, _AtTick] | None = None
         self._hash: Projected[Moment, str] | None = None
         self._card: Projected[CardAsk, Card] | None = None
-        self._why: Projected[tuple[Moment, int, int], tuple[str, ...]] | None = None
+        self._why: Projected[tuple[Moment, int, int], tuple[explain.WhyLine, ...]] | None = None
         self._coalitions: Projected[Moment, tuple[CoalitionView, ...]] | None = None
         self._marks: dict[str, list[Mark]] = {}
         self._stories: dict[str, tuple[Storyline, list[StoryMarker]]] = {}
@@ -200,7 +200,7 @@ class Readout:
                             lambda ask: card_at(self.timeline, ask))
         return self._card.view
 
-    def why(self, i: int, running: bool = False) -> tuple[str, ...]:
+    def why(self, i: int, running: bool = False) -> tuple[explain.WhyLine, ...]:
         """Why citizen `i` is as it is where the timeline stands: asked again whenever the
         cursor, the branch or the branch's history (a card played there) moves — while time
         runs, at most once every WHY_RUNNING_TICKS (the trace's answer costs tens of ms)."""
