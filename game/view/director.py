@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 from itertools import dropwhile
+from operator import itemgetter
 
 from game.sim.events import Event
 
@@ -48,7 +49,9 @@ class Director:
         self.hold = hold_ticks
         self.focus: Event | None = None
         self._since = 0
-        self._recent: deque[Event] = deque()
+        # Recent dramatic events with their rank, weighed once as they come: a city at 16×
+        # keeps thousands in the window, and the director looks at them every frame.
+        self._recent: deque[tuple[Rank, Event]] = deque()
 
     def keep_pace(self, ticks_per_second: float) -> None:
         """Look back and hold in seconds of the screen at this many ticks a second."""
@@ -63,22 +66,22 @@ class Director:
     def observe(self, events: Iterable[Event]) -> None:
         for e in events:
             if e.success and e.drama > 0 and e.participants:
-                self._recent.append(e)
+                self._recent.append((_rank(e), e))
 
     def update(self, tick: int) -> Event | None:
         """The event to follow at `tick` (None when nothing dramatic happened lately)."""
         if self.focus is not None and tick < self.focus.tick:
             self.reset()
-        while self._recent and self._recent[0].tick < tick - self.window:
+        while self._recent and self._recent[0][1].tick < tick - self.window:
             self._recent.popleft()
         focus = self.focus
         if focus is None or tick - focus.tick > self.window:  # nothing followed, or stale
-            self.focus = max(self._recent, key=_rank, default=None)
+            self.focus = _best(self._recent)
             self._since = tick
             return self.focus
-        newer = list(dropwhile(lambda e: e is not focus, self._recent))[1:]  # seen after it
-        card = next((e for e in reversed(newer) if e.perturbation), None)
-        best = card or max(newer, key=_rank, default=None)
+        newer = list(dropwhile(lambda r: r[1] is not focus, self._recent))[1:]  # after it
+        card = next((e for _, e in reversed(newer) if e.perturbation), None)
+        best = card or _best(newer)
         if best is not None:
             ratio = weight(best) / weight(focus)
             if best is card or ratio >= CUT_RATIO or (
@@ -87,5 +90,14 @@ class Director:
         return self.focus
 
 
-def _rank(event: Event) -> tuple[float, int]:
+Rank = tuple[float, int]
+
+
+def _rank(event: Event) -> Rank:
     return weight(event), event.tick
+
+
+def _best(ranked: Iterable[tuple[Rank, Event]]) -> Event | None:
+    """The most dramatic event (the newest of equals; the first of equal ticks)."""
+    top = max(ranked, key=itemgetter(0), default=None)
+    return None if top is None else top[1]
