@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from game import config
 from game.sim.bonds import PairValues
 from game.sim.cards import Perturbation
 from game.sim.events import Event
@@ -80,3 +81,21 @@ def village_save(festival: int, head: int, fork: int) -> dict[str, Any]:
     tl.advance(100)
     raw: dict[str, Any] = json.loads(store.to_save(tl).model_dump_json())
     return raw
+
+
+def dense_eigentrust(counts: FloatArray) -> FloatArray:
+    """EigenTrust the textbook way: a dense matrix and `@` (BLAS: a reference for tests only,
+    never the state's arithmetic)."""
+    n = counts.shape[0]
+    local = np.maximum(counts, 0.0)
+    sums = local.sum(axis=1)
+    c = np.where(sums[:, None] > 0, local / np.where(sums > 0, sums, 1.0)[:, None], 1.0 / n)
+    t = np.full(n, 1.0 / n)
+    for _ in range(config.EIGENTRUST_MAX_ITER):
+        nxt = (1 - config.EIGENTRUST_ALPHA) * (c.T @ t) + config.EIGENTRUST_ALPHA / n
+        nxt /= nxt.sum()
+        done = np.abs(nxt - t).max() < config.EIGENTRUST_TOL
+        t = nxt
+        if done:
+            break
+    return t

@@ -17,6 +17,7 @@ from game import config
 from game.sim import social
 from game.sim.bonds import initial_relationships
 from game.sim.flux import TownFlux, decay
+from tests.helpers import dense_eigentrust
 
 GAME = Path(__file__).resolve().parent.parent / "game"
 # Functions that draw the town rather than change it: their output never reaches the state.
@@ -90,19 +91,7 @@ def test_reputation_over_the_edges_equals_the_dense_eigentrust() -> None:
     counts[[3, 9, 20]] = 0.0  # some trust nobody yet
     src, dst = np.nonzero(counts)
     got = social.eigentrust(40, src, dst, counts[src, dst])
-    n = 40
-    local = np.maximum(counts, 0.0)
-    sums = local.sum(axis=1)
-    c = np.where(sums[:, None] > 0, local / np.where(sums > 0, sums, 1.0)[:, None], 1.0 / n)
-    t = np.full(n, 1.0 / n)
-    for _ in range(config.EIGENTRUST_MAX_ITER):
-        nxt = (1 - config.EIGENTRUST_ALPHA) * (c.T @ t) + config.EIGENTRUST_ALPHA / n
-        nxt /= nxt.sum()
-        done = np.abs(nxt - t).max() < config.EIGENTRUST_TOL
-        t = nxt
-        if done:
-            break
-    np.testing.assert_allclose(got, t, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(got, dense_eigentrust(counts), rtol=0, atol=1e-12)
     assert abs(got.sum() - 1.0) < 1e-12
 
 

@@ -29,7 +29,7 @@ from game.sim.cards import CARDS, Perturbation
 from game.sim.flux import TownFlux
 from game.sim.model import FloatArray
 from game.sim.scenarios import scenario
-from tests.helpers import all_bonds
+from tests.helpers import all_bonds, dense_eigentrust
 
 IDS = [c.id for c in scenario("town").citizens]
 
@@ -139,22 +139,6 @@ def _percolation_by_triangles(edges: set[tuple[int, int]]) -> set[frozenset[int]
     return {frozenset(g) for g in groups.values()}
 
 
-def _dense_eigentrust(counts: FloatArray) -> FloatArray:
-    n = counts.shape[0]
-    local = np.maximum(counts, 0.0)
-    sums = local.sum(axis=1)
-    c = np.where(sums[:, None] > 0, local / np.where(sums > 0, sums, 1.0)[:, None], 1.0 / n)
-    t = np.full(n, 1.0 / n)
-    for _ in range(config.EIGENTRUST_MAX_ITER):
-        nxt = (1 - config.EIGENTRUST_ALPHA) * (c.T @ t) + config.EIGENTRUST_ALPHA / n
-        nxt /= nxt.sum()
-        done = np.abs(nxt - t).max() < config.EIGENTRUST_TOL
-        t = nxt
-        if done:
-            break
-    return t
-
-
 @SETTINGS
 @given(st.integers(0, 10_000), st.lists(cards(), max_size=12), st.integers(1, 3))
 def test_a_phase_end_equals_the_dense_phase_end(
@@ -182,7 +166,7 @@ def test_a_phase_end_equals_the_dense_phase_end(
         inside & (mutual >= config.COALITION_AFFINITY - config.COALITION_HYSTERESIS))
     edges = {(a, b) for a, b in zip(*np.nonzero(np.triu(edge, 1)), strict=True)}
     assert {c.members for c in s.coalitions} == _percolation_by_triangles(edges)
-    np.testing.assert_allclose(s.reputation, _dense_eigentrust(trust), rtol=0, atol=1e-9)
+    np.testing.assert_allclose(s.reputation, dense_eigentrust(trust), rtol=0, atol=1e-9)
     off = rel[~np.eye(s.n, dtype=bool)]
     metrics = flux.metrics()
     assert metrics["tension"] == pytest.approx(off.var(), rel=1e-9, abs=1e-15)

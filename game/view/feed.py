@@ -252,13 +252,13 @@ class SearchField:
         self.rect = feed.field
 
     def layout(self, rect: pygame.Rect) -> None:
-        pass  # the feed lays the field out
+        """The feed lays the field out."""
 
     def hit(self, pos: tuple[int, int]) -> bool:
         return self.feed.hit(pos)
 
     def draw(self, surface: pygame.Surface, view: ViewState) -> None:
-        pass  # the feed draws the field, with its caret while typing
+        """The feed draws the field, with its caret while typing."""
 
     def handle(self, event: pygame.event.Event) -> Intent | None:
         if event.type == pygame.KEYDOWN:

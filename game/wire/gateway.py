@@ -66,6 +66,7 @@ from game.wire.server import (
     accepted,
     authorized,
     client_of,
+    live,
     matcher,
     problem,
     read_body,
@@ -311,18 +312,8 @@ class GatewayApp:
                 yield head
             async for batch in backlog:
                 yield batch
-            while True:
-                ready.clear()
-                batch = view.kept(sub.take())
-                if batch:
-                    yield batch
-                if sub.dropped:
-                    yield [msg.notice_message("", "you fell too far behind the town and were "
-                                                  "dropped: reconnect with Last-Event-ID")]
-                    return
-                if sub.closed:
-                    return
-                await ready.wait()
+            async for batch in live(sub, ready, view.kept):
+                yield batch
         finally:
             await backlog.aclose()
             self.fan.bus.remove(sub)

@@ -151,19 +151,40 @@ async def refuse(socket: WebSocket, err: Refused) -> None:
     await socket.close()
 
 
+async def live(sub: Subscription, ready: asyncio.Event,
+               keep: Callable[[list[msg.Message]], list[msg.Message]] | None = None
+               ) -> AsyncGenerator[list[msg.Message], None]:
+    """A subscription's messages as they come, in the batches they came in (what `keep`
+    keeps of each); a viewer dropped for falling behind hears why, then the end. `ready` is
+    set when the subscription has something new: the owner's server and a gateway both."""
+    while True:
+        ready.clear()
+        batch = sub.take() if keep is None else keep(sub.take())
+        if batch:
+            yield batch
+        if sub.dropped:
+            yield [msg.notice_message("", "you fell too far behind the town and were "
+                                          "dropped: reconnect with Last-Event-ID")]
+            return
+        if sub.closed:
+            return
+        await ready.wait()
+
+
 async def stream_socket(socket: WebSocket, batches: AsyncGenerator[list[msg.Message], None],
                         answer: CardAnswer) -> None:
     """The stream over a WebSocket (one text frame a message) while cards sent on the same
     socket are answered on it: the one loop of the owner's server and of a gateway."""
     reader = asyncio.create_task(_socket_cards(socket, answer))
     try:
-        async for batch in batches:
-            for m in batch:
-                await socket.send_text(m.frame)
-            if reader.done():
-                break
-    except (WebSocketDisconnect, RuntimeError):
-        pass  # the viewer went away: its stream goes with it
+        # A viewer that went away (a disconnect, or a send on a closed socket) takes its
+        # stream with it.
+        with contextlib.suppress(WebSocketDisconnect, RuntimeError):
+            async for batch in batches:
+                for m in batch:
+                    await socket.send_text(m.frame)
+                if reader.done():
+                    break
     finally:
         reader.cancel()
         await batches.aclose()
@@ -237,21 +258,9 @@ class TownApp:
 
     async def _batches(self, sub: Subscription, ready: asyncio.Event
                        ) -> AsyncGenerator[list[msg.Message], None]:
-        """A subscription's messages as they come, in the batches they came in; a dropped
-        viewer hears why, then the end."""
         try:
-            while True:
-                ready.clear()
-                batch = sub.take()
-                if batch:
-                    yield batch
-                if sub.dropped:
-                    yield [msg.notice_message("", "you fell too far behind the town and were "
-                                                  "dropped: reconnect with Last-Event-ID")]
-                    return
-                if sub.closed:
-                    return
-                await ready.wait()
+            async for batch in live(sub, ready):
+                yield batch
         finally:
             self.owner.hub.remove(sub)
 
