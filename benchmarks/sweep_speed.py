@@ -13,7 +13,9 @@ Prints one figure per line, each the median of several rounds that alternate the
   runs in flight        the workers' compute time over the sweep's wall-clock time: how busy
                         Dask keeps them (2.0: two workers never idle), whatever cores they get
 
-The clusters start (and their workers import the game) before anything is timed: a sweep of a
+Each round starts each cluster afresh and times it alone, the others closed (an idle cluster
+beside it, above all one with Dask's default profiler and monitors, takes CPU from its
+workers); its workers import the game and run a sweep before it is timed: a sweep of a
 thousand runs pays that once. Run with the project installed with its sweep extra:
 `OPENBLAS_NUM_THREADS=1 python benchmarks/sweep_speed.py`. Never imports pygame.
 """
@@ -37,11 +39,19 @@ from distributed import Client, get_task_stream
 from game.experiments import sampling, spec, sweep, table
 
 ROUNDS = 5
-# The runs of examples/rumor_splits.json: `town` for four days, sampled every 200 ticks.
-SPEC = spec.parse({
-    "name": "speed", "scenarios": ["town"], "seeds": {"from": 1, "to": 16}, "days": 4,
-    "sample": {"every": 200, "what": ["metrics", "coalitions", "events"]},
-}, "benchmark")
+SEEDS = 48  # runs in a timed sweep: a sweep's last run, alone on one worker, weighs little
+
+
+def runs_of(seeds: int) -> spec.SweepSpec:
+    """The runs of examples/rumor_splits.json (`town` for four days, sampled every 200 ticks)
+    for seeds 1 to `seeds`."""
+    return spec.parse({
+        "name": "speed", "scenarios": ["town"], "seeds": {"from": 1, "to": seeds}, "days": 4,
+        "sample": {"every": 200, "what": ["metrics", "coalitions", "events"]},
+    }, "benchmark")
+
+
+SPEC, WARM_UP = runs_of(SEEDS), runs_of(2)
 
 
 # Dask's defaults for what sweep.LOCAL_CONFIG changes: a cluster made under them is main's.
@@ -57,19 +67,20 @@ def cluster(workers: int, before: bool) -> Iterator[Client]:
         yield client
 
 
-def plain_loop(out: Path) -> None:
+def plain_loop(out: Path, runs: spec.SweepSpec) -> None:
     """The same runs and files, one after another, without Dask."""
-    sweep.prepare(out, SPEC, resume=False)
-    for plan in SPEC.runs():
-        table.write_run(out, SPEC, sampling.run(plan))
-    table.assemble(out, SPEC)
+    sweep.prepare(out, runs, resume=False)
+    for plan in runs.runs():
+        result = sampling.run(plan)
+        table.write_run(out, result, table.encode(runs, result))
+    table.assemble(out, runs)
 
 
 @dataclass(frozen=True)
 class Way:
     """A way to run the sweep, and the cluster it runs on (none: the plain loop)."""
 
-    run: Callable[[Path], None]
+    run: Callable[[Path, spec.SweepSpec], None]
     client: Client | None = None
 
     def cpu(self) -> float:
@@ -82,22 +93,22 @@ class Way:
 def on_cluster(client: Client, busy: list[float]) -> Way:
     """The sweep on `client`'s cluster; `busy` hears, each time, the runs in flight on average
     (the workers' compute time over the wall-clock time: 2.0 keeps two workers always busy)."""
-    def run(out: Path) -> None:
+    def run(out: Path, runs: spec.SweepSpec) -> None:
         start = time.perf_counter()
         with get_task_stream(client) as stream:
-            sweep.run_sweep(SPEC, out, client)
+            sweep.run_sweep(runs, out, client)
         took = time.perf_counter() - start
         busy.append(sum(part["stop"] - part["start"] for task in stream.data
                         for part in task["startstops"] if part["action"] == "compute") / took)
     return Way(run, client)
 
 
-def timed(way: Way) -> tuple[float, float]:
+def timed(way: Way, runs: spec.SweepSpec = SPEC) -> tuple[float, float]:
     """Wall-clock and CPU seconds of one sweep into a new folder."""
     folder = Path(tempfile.mkdtemp(prefix="sweep-speed-"))
     try:
         cpu, start = way.cpu(), time.perf_counter()
-        way.run(folder / "out")
+        way.run(folder / "out", runs)
         return time.perf_counter() - start, way.cpu() - cpu
     finally:
         shutil.rmtree(folder)
@@ -105,33 +116,38 @@ def timed(way: Way) -> tuple[float, float]:
 
 def main() -> None:
     runs = len(SPEC.runs())
-    names = ["dask 1 worker (before)", "dask 2 workers (before)", "dask 1 worker",
-             "dask 2 workers"]
-    with contextlib.ExitStack() as stack:
-        clients = [stack.enter_context(cluster(workers, "before" in name))
-                   for name, workers in zip(names, (1, 2, 1, 2), strict=True)]
-        busy: dict[str, list[float]] = {name: [] for name in names}
-        ways = {"plain loop": Way(plain_loop)}
-        ways.update({name: on_cluster(client, busy[name])
-                     for name, client in zip(names, clients, strict=True)})
-        for way in ways.values():  # warm up: every worker has imported and run the town
-            timed(way)
-        wall: dict[str, list[float]] = {name: [] for name in ways}
-        cpu: dict[str, list[float]] = {name: [] for name in ways}
-        for _ in range(ROUNDS):
-            for name, way in ways.items():
+    clusters = {"dask 1 worker (before)": (1, True), "dask 2 workers (before)": (2, True),
+                "dask 1 worker": (1, False), "dask 2 workers": (2, False)}
+    names = ["plain loop", *clusters]
+    busy: dict[str, list[float]] = {name: [] for name in clusters}
+    wall: dict[str, list[float]] = {name: [] for name in names}
+    cpu: dict[str, list[float]] = {name: [] for name in names}
+    for _ in range(ROUNDS):
+        for name in names:
+            with contextlib.ExitStack() as stack:
+                if name in clusters:
+                    client = stack.enter_context(cluster(*clusters[name]))
+                    way = on_cluster(client, busy[name])
+                else:
+                    way = Way(plain_loop)
+                timed(way, WARM_UP)  # warm up: every worker has imported and run the town
+                if name in clusters:
+                    busy[name].pop()
                 took, used = timed(way)
-                wall[name].append(took)
-                cpu[name].append(used)
+            wall[name].append(took)
+            cpu[name].append(used)
     median = {name: statistics.median(times) for name, times in wall.items()}
     per_run = {name: 1000 * statistics.median(times) / runs for name, times in cpu.items()}
     for name, took in median.items():
         print(f"{name}: {runs / took:.2f} runs/s")
-    for tail in (" (before)", ""):
-        one, two = median[f"dask 1 worker{tail}"], median[f"dask 2 workers{tail}"]
-        print(f"speedup 2 workers vs 1{tail}: {one / two:.2f} x")
+    for tail in (" (before)", ""):  # each round's ratio (its ways ran minutes apart at most)
+        one, two = wall[f"dask 1 worker{tail}"], wall[f"dask 2 workers{tail}"]
+        speedups = [a / b for a, b in zip(one, two, strict=True)]
+        overheads = [a / b - 1 for a, b in zip(one, wall["plain loop"], strict=True)]
+        print(f"speedup 2 workers vs 1{tail}: {statistics.median(speedups):.2f} x "
+              f"(rounds: {', '.join(f'{x:.2f}' for x in speedups)})")
         print(f"overhead dask 1 worker vs plain loop{tail}: "
-              f"{100 * (one / median['plain loop'] - 1):.1f} %")
+              f"{100 * statistics.median(overheads):.1f} %")
     for name, ms in per_run.items():
         print(f"cpu per run, {name}: {ms:.1f} ms")
     for tail in (" (before)", ""):

@@ -308,7 +308,8 @@ def swept(tmp_path_factory: pytest.TempPathFactory) -> Path:
                     "sample": {"every": 200, "what": ["metrics", "coalitions"]}}, "x")
     table.write_spec(out, s)
     for plan in s.runs():
-        table.write_run(out, s, sampling.run(plan))
+        result = sampling.run(plan)
+        table.write_run(out, result, table.encode(s, result))
     table.assemble(out, s)
     return out
 

@@ -142,13 +142,13 @@ def test_the_table_is_assembled_in_the_spec_order_with_the_spec_inside(tmp_path:
     s = spec.parse(with_(seeds=[1, 2], ticks=600), "x")
     results = [sampling.run(plan) for plan in s.runs()]
     for result in reversed(results):  # the order runs come back in changes nothing
-        table.write_run(tmp_path, s, result)
+        table.write_run(tmp_path, result, table.encode(s, result))
     first = table.assemble(tmp_path, s).read_bytes()
     rows, stored = table.read(tmp_path)
     assert stored == s
     assert rows.column("run").to_pylist()[::3] == [r.run for r in s.runs()]
     assert json.loads(rows.schema.metadata[table.META_CITIZENS])["village"][0] == "ada"
     for result in results:
-        table.write_run(tmp_path, s, result)
+        table.write_run(tmp_path, result, table.encode(s, result))
     assert table.assemble(tmp_path, s).read_bytes() == first
     assert pq.read_table(tmp_path / table.TABLE).equals(rows)

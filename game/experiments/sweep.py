@@ -24,7 +24,7 @@ from distributed.scheduler import KilledWorker
 
 from game import __version__
 from game.experiments import sampling, table
-from game.experiments.spec import SweepSpec
+from game.experiments.spec import RunPlan, SweepSpec
 from game.userfiles.storage import clean_stale
 
 Progress = Callable[[int, int], None]  # (runs done, runs in all)
@@ -104,26 +104,35 @@ def run_sweep(spec: SweepSpec, out: Path, client: Client, *, resume: bool = Fals
     done = len(plans) - len(todo)
     if progress is not None:
         progress(done, len(plans))
-    futures = client.map(sampling.run, todo, pure=False)  # one message to the scheduler
+    futures = client.map(_run, todo, spec=spec, pure=False)  # one message to the scheduler
     names = {f.key: plan.run for f, plan in zip(futures, todo, strict=True)}
     finishing = as_completed(futures)
     futures.clear()  # each result is let go once written: a big sweep never holds them all
     for future in finishing:
-        table.write_run(out, spec, _result(future.result, names[future.key]))
+        table.write_run(out, *_result(future.result, names[future.key]))
         done += 1
         if progress is not None:
             progress(done, len(plans))
     return Outcome(len(plans), len(plans) - len(todo), len(todo), table.assemble(out, spec))
 
 
-def _result(get: Callable[[], sampling.RunResult], run: str) -> sampling.RunResult:
-    """A run's result, with a worker's death or another Agent Town said in words."""
+def _run(plan: RunPlan, spec: SweepSpec) -> tuple[sampling.RunResult, bytes]:
+    """What a worker does for one run: simulate and sample it and encode its rows, so that
+    the client, which shares the cores with the workers on one machine, only writes files."""
+    result = sampling.run(plan)
+    return result, table.encode(spec, result)
+
+
+def _result(get: Callable[[], tuple[sampling.RunResult, bytes]], run: str
+            ) -> tuple[sampling.RunResult, bytes]:
+    """A run's result and its encoded rows, with a worker's death or another Agent Town said
+    in words."""
     try:
-        result = get()
+        result, part = get()
     except KilledWorker:
         raise SweepError(f"run {run}: the workers running it died again and again; "
                          f"the runs written so far are kept (--resume)") from None
     if result.version != __version__:
         raise SweepError(f"run {run}: a worker runs Agent Town {result.version}, this is "
                          f"{__version__}: the runs would not be the same towns")
-    return result
+    return result, part

@@ -17,6 +17,7 @@ import json
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from game import __version__
@@ -74,11 +75,15 @@ def _parquet_bytes(table: pa.Table) -> bytes:
     return bytes(sink.getvalue().to_pybytes())
 
 
-def write_run(out: Path, spec: SweepSpec, result: RunResult) -> None:
+def encode(spec: SweepSpec, result: RunResult) -> bytes:
+    """A run's rows as its Parquet part (a worker's work: the client only writes files)."""
+    return _parquet_bytes(pa.Table.from_pydict(result.columns, schema=schema(spec)))
+
+
+def write_run(out: Path, result: RunResult, part: bytes) -> None:
     """Keep a finished run: its `.town` first, then its part (which marks it finished)."""
     atomic_write_text(town_path(out, result.run), result.town)
-    rows = pa.Table.from_pydict(result.columns, schema=schema(spec))
-    atomic_write_bytes(part_path(out, result.run), _parquet_bytes(rows))
+    atomic_write_bytes(part_path(out, result.run), part)
 
 
 def write_spec(out: Path, spec: SweepSpec) -> None:
@@ -95,13 +100,13 @@ def stored_spec(out: Path) -> str | None:
 
 def assemble(out: Path, spec: SweepSpec) -> Path:
     """Join every run's part, in the spec's order, into the one table; returns its path."""
-    parts = [pq.read_table(part_path(out, plan.run), schema=schema(spec))
-             for plan in spec.runs()]
+    parts = ds.dataset([str(part_path(out, plan.run)) for plan in spec.runs()],
+                       schema=schema(spec), format="parquet")  # read in the given order
     citizens = {name: [c.id for c in scenario(name).citizens] for name in spec.scenarios}
     metadata = {META_SPEC: spec.canonical().encode(),
                 META_CITIZENS: json.dumps(citizens, separators=(",", ":")).encode(),
                 META_VERSION: __version__.encode()}
-    table = pa.concat_tables(parts).replace_schema_metadata(metadata)
+    table = parts.to_table().replace_schema_metadata(metadata)
     path = out / TABLE
     atomic_write_bytes(path, _parquet_bytes(table))
     return path
