@@ -133,14 +133,20 @@ def test_a_cards_tooltip_says_what_tokens_and_drama_are(app: App) -> None:
 
 
 def test_a_kept_widget_paints_again_only_when_what_it_reads_changes(app: App) -> None:
-    bar, scatter = app.widgets.top_bar, app.widgets.scatter
-    before = bar.painted.paints, scatter.painted.paints
+    bar, scatter, feed = app.widgets.top_bar, app.widgets.scatter, app.widgets.feed
+    before = bar.painted.paints, scatter.painted.paints, feed.painted.paints
     for _ in range(5):
         app.frame(0.0)  # paused: nothing changes
-    assert (bar.painted.paints, scatter.painted.paints) == before
+    assert (bar.painted.paints, scatter.painted.paints, feed.painted.paints) == before
     app.timeline.advance(1)
     app.frame(0.0)
     assert bar.painted.paints == before[0] + 1  # the clock moved
+    newest = app.view_state().feed[:1]
+    while app.view_state().feed[:1] == newest:  # the feed's rows stay until an event comes
+        assert feed.painted.paints == before[2]
+        app.timeline.advance(1)
+        app.frame(0.0)
+    assert feed.painted.paints == before[2] + 1
 
 
 def test_a_kept_drawing_is_the_drawing(app: App) -> None:
@@ -151,7 +157,7 @@ def test_a_kept_drawing_is_the_drawing(app: App) -> None:
     view = app.view_state()
     w = app.widgets
     assert w.card.rect.h and w.scatter.rect.h
-    for widget in (w.top_bar, w.card, w.scatter):
+    for widget in (w.top_bar, w.card, w.scatter, w.feed):
         kept = pygame.Surface(app.screen.get_size())
         kept.fill((1, 2, 3))
         widget.draw(kept, view)
@@ -165,6 +171,7 @@ def test_a_kept_drawing_is_the_drawing(app: App) -> None:
         finally:
             Painted.draw = real  # type: ignore[method-assign]
         assert pygame.image.tobytes(kept, "RGB") == pygame.image.tobytes(fresh, "RGB"), widget
+    assert w.feed.rows and all(w.feed.rect.contains(row) for row, _ in w.feed.rows)
 
 
 def test_a_resized_widget_is_painted_at_its_new_size(app: App) -> None:

@@ -20,7 +20,7 @@ from game.projections.feedfilter import KINDS
 from game.projections.history import FeedRow
 from game.view.assets import Assets
 from game.view.feedwords import told
-from game.view.hud import LINE_H, PAD, UI_SCALE, Faces, Texts
+from game.view.hud import LINE_H, PAD, UI_SCALE, Faces, Painted, Texts
 from game.view.input import Intent, JumpToEvent
 from game.view.intents import FilterFeed, Open, ScrollFeed, SearchFeed
 from game.view.palette import BRIGHT, CHOSEN_ROW, DIM, INK, OP_COLOURS, SUNKEN, TEXT, WARN
@@ -68,6 +68,7 @@ class EventFeed:
         self._index: dict[str, int] = {}  # event id → its row in `_told`
         self._shown_for: object = None  # the filter the scroll belongs to
         self.search = SearchField(self)  # the window on top while typing into the field
+        self.painted = Painted()  # the panel as last painted: blitted whole while nothing moved
 
     def layout(self, rect: pygame.Rect) -> None:
         if rect == self.rect:
@@ -151,11 +152,31 @@ class EventFeed:
         return self.rect.x + PAD + 18 * UI_SCALE // 2 + 3 * UI_SCALE
 
     def draw(self, surface: pygame.Surface, view: ViewState) -> None:
+        """The panel, painted again only when what it shows changed (rows, filter, search,
+        scroll, hover or focus): most frames no event arrives."""
+        self._follow(view)
+        key = (view.feed, view.feed_filter, view.searching, len(view.track.found), view.focus,
+               self.hover, self.top, self.rect)
+        self.painted.draw(surface, self.rect, key, lambda cache, local: self._paint_in(
+            cache, local, view))
+
+    def _paint_in(self, cache: pygame.Surface, local: pygame.Rect, view: ViewState) -> None:
+        """Paint into the cache, laid out at its origin; the rows' rectangles, which the mouse
+        is tested against, are then put back where the panel is on the window."""
+        where = self.rect
+        self.layout(local)
+        try:
+            self._paint(cache, view)
+        finally:
+            self.layout(where)
+        shift = (where.x - local.x, where.y - local.y)
+        self.rows = [(row.move(shift), item) for row, item in self.rows]
+
+    def _paint(self, surface: pygame.Surface, view: ViewState) -> None:
         r = self.rect
         self.faces.panel(surface, r)
         surface.blit(self.texts.get(self.TITLE, BRIGHT), (r.x + PAD, r.y + PAD // 2 + UI_SCALE))
         self._draw_filter(surface, view)
-        self._follow(view)
         self.rows = []
         y = self.list_rect.y + (LINE_H + UI_SCALE if self.top else 0)  # under "newest"
         width = r.right - PAD - self._text_x
