@@ -16,7 +16,8 @@ import pytest
 from game import config
 from game.sim import social
 from game.sim.bonds import initial_relationships
-from game.sim.flux import TownFlux, decay
+from game.sim.flux import TownFlux
+from game.sim.model import decay
 from tests.helpers import dense_eigentrust
 
 GAME = Path(__file__).resolve().parent.parent / "game"

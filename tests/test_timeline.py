@@ -7,6 +7,7 @@ import random
 import pytest
 
 from game.sim.cards import Perturbation
+from game.sim.events import Event
 from game.sim.flux import TownFlux
 from game.trace.timeline import MAIN, Timeline
 from tests.helpers import all_bonds
@@ -185,3 +186,61 @@ def test_recorders_hear_each_new_tick_once_and_never_a_replay() -> None:
     tl.switch(MAIN)
     tl.seek(300)
     assert len(heard) == 350
+
+
+def _history(tl: Timeline) -> dict[str, object]:
+    """Everything a timeline keeps, to compare two that lived the same story."""
+    kept = {"events": {name: tl.events(name) for name in tl.branches},
+            "metrics": {name: tl.metrics_series(name) for name in tl.branches},
+            } if tl.keep_events else {}
+    return {
+        **kept, "heads": {name: b.head for name, b in tl.branches.items()},
+        "hashes": dict(tl._hashes), "keyframes": sorted(tl._keyframes),
+        "known": dict(tl._known), "held": tl._held, "cursor": tl.cursor,
+        "state": tl.flux.state_hash(),
+    }
+
+
+def _story(tl: Timeline) -> list[str]:
+    """Cards, a fork, a fork of the fork, seeks back and forth; the hashes on the way."""
+    tl.add_perturbations(CARDS)
+    tl.advance(1500)
+    seen = [tl.flux.state_hash()]
+    tl.seek(700)
+    first = tl.play("festival")
+    tl.advance(900)
+    tl.seek(1100)
+    tl.play("rumor", ["ada"])
+    tl.advance(2000)
+    for tick in (50, 2950, 333, 1999, 3100):
+        tl.seek(tick)
+        seen.append(tl.flux.state_hash())
+    tl.switch(MAIN)
+    tl.seek(1400)
+    tl.switch(first)
+    seen.append(tl.flux.state_hash())
+    return seen
+
+
+@pytest.mark.parametrize("keep_events", [True, False])
+def test_leaping_over_quiet_ticks_is_stepping_through_them(
+        monkeypatch: pytest.MonkeyPatch, keep_events: bool) -> None:
+    """The cursor jumps over the ticks where nothing is due; everything the timeline keeps
+    is what stepping through every tick keeps (keeping events or only standing at ticks)."""
+    steps = 0
+    real_step = Timeline._step
+
+    def counted(self: Timeline, told: bool = True) -> list[Event]:
+        nonlocal steps
+        steps += 1
+        return real_step(self, told)
+
+    monkeypatch.setattr(Timeline, "_step", counted)
+    leaping = Timeline("town", 7, keyframe_interval=500, keep_events=keep_events)
+    hashes = _story(leaping)
+    leapt_steps, steps = steps, 0
+    monkeypatch.setattr(Timeline, "_leap", lambda self, limit: None)
+    stepping = Timeline("town", 7, keyframe_interval=500, keep_events=keep_events)
+    assert _story(stepping) == hashes
+    assert _history(leaping) == _history(stepping)
+    assert leapt_steps < steps / 2  # most ticks were leapt over

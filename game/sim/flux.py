@@ -30,6 +30,7 @@ from game.sim.model import (
     Pending,
     Phase,
     TownState,
+    decayed,
     personality_for,
 )
 from game.sim.roster import Roster
@@ -65,6 +66,7 @@ class TownFlux:
         self._initial_sums: social.BondSums | None = None  # read once, when first asked
         self.surplus_changed = False  # a trade or solo work this tick: check the accursed share
         self._events: list[Event] = []
+        self.telling = True  # False: a tick's events are not built (a re-run nobody reads)
         self.roster = Roster(self.state, len(REGIONS))
         self._next_due = self.roster.next_due()
         self._ids = [c.id for c in self.citizens]
@@ -170,6 +172,18 @@ class TownFlux:
         self._next_due = self.roster.next_due()
         return self._events
 
+    def quiet_until(self, limit: int) -> int:
+        """The last tick, up to `limit`, before anything is due (a citizen's turn, a phase end,
+        a card, a festival): the ticks up to it change nothing but the clock."""
+        s, phase = self.state, config.PHASE_TICKS
+        end = min(limit, self._next_due - 1, (s.tick // phase + 1) * phase - 1,
+                  s.queue[0].tick - 1 if s.queue else limit)
+        return end if s.festival is None else min(end, s.festival.tick - 1)
+
+    def skip_to(self, tick: int) -> None:
+        """Stand at `tick`, no later than `quiet_until` allows: as ticking there, cheaper."""
+        self.state.tick = tick
+
     def run(self, ticks: int) -> list[Event]:
         events: list[Event] = []
         for _ in range(ticks):
@@ -205,7 +219,7 @@ class TownFlux:
     def drama_at(self, tick: int) -> float:
         s = self.state
         ticks = max(0, tick - s.drama_tick)
-        return s.drama * (_DECAYS[ticks] if ticks < len(_DECAYS) else decay(ticks))
+        return s.drama * decayed(ticks)
 
     def storm_active(self, tick: int | None = None) -> bool:
         return (self.state.tick if tick is None else tick) < self.state.storm_until
@@ -237,22 +251,23 @@ class TownFlux:
     def emit(self, op: str, participants: Sequence[int], t: int, *, subject: int = -1,
              region: int = -1, success: bool = True, reason: str | None = None,
              message: str = "", line: str | None = None, tokens: int = 0, drama: float = 0.0,
-             card: str | None = None, metadata: dict[str, Any] | None = None) -> Event:
-        """Record an event of this tick and account for it (drama, tokens, counts)."""
+             card: str | None = None, metadata: dict[str, Any] | None = None) -> None:
+        """Record an event of this tick (unless nobody is told) and account for it (drama,
+        tokens, counts)."""
         s = self.state
         s.seq += 1
         ids = self._ids
         # Built without validation (a third of an event's cost): every field has its type here,
         # the numbers made so as validation would, the metadata a copy as validation makes.
-        event = Event.model_construct(
-            id=Event.make_id(t, s.seq), tick=int(t), seq=s.seq, op=op,
-            participants=tuple([ids[i] for i in participants]),
-            subject=ids[subject] if subject >= 0 else None,
-            region=REGION_NAMES[region] if region >= 0 else None,
-            success=success, reason=reason, message=message, dialogue=line,
-            tokens=int(tokens) if success else 0, drama=float(drama) if success else 0.0,
-            perturbation=card is not None, card=card, metadata=dict(metadata or {}),
-        )
+        if self.telling:
+            self._events.append(Event.model_construct(
+                id=Event.make_id(t, s.seq), tick=int(t), seq=s.seq, op=op,
+                participants=tuple([ids[i] for i in participants]),
+                subject=ids[subject] if subject >= 0 else None,
+                region=REGION_NAMES[region] if region >= 0 else None,
+                success=success, reason=reason, message=message, dialogue=line,
+                tokens=int(tokens) if success else 0, drama=float(drama) if success else 0.0,
+                perturbation=card is not None, card=card, metadata=dict(metadata or {})))
         if success and drama:
             s.drama = self.drama_at(t) + drama
             s.drama_tick = t
@@ -268,8 +283,6 @@ class TownFlux:
         else:
             for i in participants:
                 s.last_event_tick[i] = t
-        self._events.append(event)
-        return event
 
     def fail(self, op: str, participants: Sequence[int], t: int, reason: str,
              card: str | None, subject: int = -1) -> bool:
@@ -376,19 +389,6 @@ class TownFlux:
                             pending.card)
 
 
-def decay(ticks: int) -> float:
-    """DRAMA_DECAY ** ticks by squaring and multiplying: IEEE products in a fixed order, the
-    same bits on every machine (Python's ** goes through the platform's pow)."""
-    out, base = 1.0, config.DRAMA_DECAY
-    while ticks:
-        if ticks & 1:
-            out *= base
-        base *= base
-        ticks >>= 1
-    return out
-
-
-_DECAYS = tuple(decay(k) for k in range(256))  # drama is mostly read a few ticks after it moved
 _PHASES = tuple(Phase)  # indexing a tuple is 15× cheaper than Phase(k) on the per-tick path
 # Activities as plain ints: a numpy integer compared with an IntEnum member takes microseconds.
 _IDLE, _WALKING, _SOCIALIZING = int(Activity.IDLE), int(Activity.WALKING), int(Activity.SOCIALIZING)

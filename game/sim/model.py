@@ -297,3 +297,23 @@ def personality_for(archetype: str, jitter: FloatArray) -> FloatArray:
     for dim, bias in ARCHETYPES[archetype].biases.items():
         base[config.DIMENSIONS.index(dim)] += bias
     return np.clip(base + jitter * config.PERSONALITY_JITTER, 0.0, 1.0)
+
+
+def decay(ticks: int) -> float:
+    """DRAMA_DECAY ** ticks by squaring and multiplying: IEEE products in a fixed order, the
+    same bits on every machine (Python's ** goes through the platform's pow)."""
+    out, base = 1.0, config.DRAMA_DECAY
+    while ticks:
+        if ticks & 1:
+            out *= base
+        base *= base
+        ticks >>= 1
+    return out
+
+
+_DECAYS = tuple(decay(k) for k in range(256))  # drama is mostly read a few ticks after it moved
+
+
+def decayed(ticks: int) -> float:
+    """What is left of drama `ticks` after it moved (a table for the usual few ticks)."""
+    return _DECAYS[ticks] if ticks < len(_DECAYS) else decay(ticks)

@@ -15,7 +15,7 @@ Pure: never imports pygame or the view.
 from __future__ import annotations
 
 import math
-from bisect import insort
+from bisect import bisect_right, insort
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -81,7 +81,8 @@ class Timeline:
         self._logs: dict[str, EventLog] = {MAIN: EventLog(self.flux.citizens)}
         self._known: dict[str, int] = {MAIN: 0}  # how far each branch's own events are recorded
         self._metrics: dict[str, MetricLog] = {MAIN: MetricLog()}
-        self._schedules: dict[str, dict[int, list[Perturbation]]] = {}
+        # Each branch's cards by tick, and those ticks in order.
+        self._schedules: dict[str, tuple[dict[int, list[Perturbation]], list[int]]] = {}
         self._held = 0  # ticks the history holds: each branch's, after its fork
         # Ticks where a branch forks, by the branch owning that tick: passing one keeps a
         # keyframe there, so a chain of forks replays once, not once per fork from far back.
@@ -180,8 +181,11 @@ class Timeline:
     def advance(self, ticks: int = 1) -> list[Event]:
         """Play forward from the cursor on the current branch (re-simulated, same events)."""
         out: list[Event] = []
-        for _ in range(ticks):
-            out.extend(self._step())
+        end = self.cursor + ticks
+        while self.cursor < end:
+            self._leap(end)
+            if self.cursor < end:
+                out.extend(self._step())
         return out
 
     def seek(self, tick: int, branch: str | None = None) -> None:
@@ -201,7 +205,9 @@ class Timeline:
         if tick < self.cursor or at > self.cursor:
             self.flux.restore(snap)
         while self.cursor < tick:
-            self._step()
+            self._leap(tick)
+            if self.cursor < tick:
+                self._step(told=False)
 
     def shared_until(self, a: str, b: str) -> int | float:
         """The last tick at which branches `a` and `b` have the same history (inf if a is b)."""
@@ -344,7 +350,9 @@ class Timeline:
         self.add_branch(f"b{n}", self.current, tick, [], label)
         return f"b{n}"
 
-    def _step(self) -> list[Event]:
+    def _step(self, told: bool = True) -> list[Event]:
+        """Run the next tick; its events are built only if the caller (`told`), the log (the
+        tick is new to it) or a recorder reads them."""
         t = self.cursor + 1
         branch = self.branch
         if t > branch.head:
@@ -355,10 +363,12 @@ class Timeline:
             self._held += t - branch.head
         for p in self._schedule(self.current).get(t, ()):
             self.flux.inject(p)
+        own = self.owner_of(self.current, t)
+        fresh = t > self._known[own]
+        self.flux.telling = told or bool(self.recorders) or (fresh and self.keep_events)
         events = self.flux.tick()
         branch.head = max(branch.head, t)
-        own = self.owner_of(self.current, t)
-        if t > self._known[own]:
+        if fresh:
             self._known[own] = t
             if self.keep_events:
                 self._logs[own].append(events)
@@ -372,13 +382,51 @@ class Timeline:
             self._store_keyframe(own, t)
         return events
 
+    def _leap(self, limit: int) -> None:
+        """Move the cursor toward `limit` over the ticks where nothing happens at all (nobody
+        due in the flux, no card, no day's end, keyframe, fork or metric sample, nobody
+        recording every tick): exactly what stepping through them does, without the steps."""
+        t, branch = self.cursor, self.branch
+        end = self.flux.quiet_until(limit)
+        if end <= t + 1 or self.recorders:
+            return
+        end = min(end, self._next_mark(t) - 1)
+        grow = end - branch.head
+        if end <= t + 1 or (grow > 0 and self._held + grow > limits.MAX_TICKS):
+            return
+        self.flux.skip_to(end)
+        if grow > 0:
+            self._held += grow
+            branch.head = end
+        own = self.owner_of(self.current, end)  # the same for every tick leapt: forks are marks
+        self._known[own] = max(self._known[own], end)
+
+    def _next_mark(self, t: int) -> int:
+        """The first tick after `t` that a step must run: a card's, a day's end (its hash), a
+        keyframe's, a metric sample's, a fork's or the tick after one (another branch's own)."""
+        cards = self._plan(self.current)[1]
+        k = bisect_right(cards, t)
+        marks = [(t // grid + 1) * grid for grid in (config.DAY_TICKS, self._stride)]
+        if self.keep_events:
+            marks.append((t // config.METRIC_SAMPLE_TICKS + 1) * config.METRIC_SAMPLE_TICKS)
+        if k < len(cards):
+            marks.append(cards[k])
+        forks = [b.fork_tick for b in self.branches.values() if b.parent is not None]
+        forks += [tick for points in self._fork_points.values() for tick in points]
+        marks += [f + d for f in forks for d in (0, 1) if f + d > t]
+        return min(marks)
+
     def _schedule(self, name: str) -> dict[int, list[Perturbation]]:
+        return self._plan(name)[0]
+
+    def _plan(self, name: str) -> tuple[dict[int, list[Perturbation]], list[int]]:
+        """A branch's cards by tick, and those ticks in order."""
         cached = self._schedules.get(name)
         if cached is None:
-            cached = {}
+            by_tick: dict[int, list[Perturbation]] = {}
             for p in self.perturbations(name):
-                cached.setdefault(p.tick, []).append(p)
-            self._schedules[name] = cached
+                by_tick.setdefault(p.tick, []).append(p)
+            cached = self._schedules[name] = (by_tick, sorted(by_tick))
         return cached
 
     def _segments(self, name: str, end: int) -> list[tuple[str, int]]:
