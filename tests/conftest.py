@@ -1,7 +1,9 @@
 """Test setup: a headless SDL before anything imports pygame, and the window tests share."""
 
 import os
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
@@ -32,3 +34,15 @@ def _default_keys_and_colours() -> Iterator[None]:
     from game.view import keys, palette  # after the SDL variables, as pygame
     keys.bind({})
     palette.use("standard")
+
+
+@pytest.fixture(autouse=True)
+def _system_temp_in_pytests_folder(tmp_path_factory: pytest.TempPathFactory,
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the game writes to the system's temp folder (a counted run's crash history, for
+    one) goes under pytest's own temporary folder, which pytest prunes, for this process and
+    the programs the tests start: a test run leaves nothing behind in /tmp."""
+    where = Path(tmp_path_factory.getbasetemp()) / "system-temp"
+    where.mkdir(exist_ok=True)
+    monkeypatch.setenv("TMPDIR", str(where))
+    monkeypatch.setattr(tempfile, "tempdir", str(where))
