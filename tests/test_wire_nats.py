@@ -294,14 +294,16 @@ def test_a_nats_client_plays_a_card_by_request_and_gets_the_answer_http_gives(
 
 @contextmanager
 def published_and_gatewayed(server: NatsServer) -> Iterator[tuple[Served, Gateway]]:
-    """A headless owner at 16× publishing to the server, and a gateway reading it back."""
-    owner = Owner(Timeline("town", 7), switches=Switches(), speed=16)
+    """A headless owner at 16× publishing to the server from its first tick, and a gateway
+    reading it back."""
+    owner = Owner(Timeline("town", 7), switches=Switches(), speed=0)
     served = Served(owner).start()
     thread = threading.Thread(target=served.run_owner, name="owner", daemon=True)
     thread.start()
     publisher = NatsPublisher(owner, server.url).start()
     assert publisher.attached is not None
     publisher.attached.result(timeout=SECONDS)
+    owner.call(lambda tl: setattr(owner, "speed", 16)).result(timeout=SECONDS)  # then it plays
     gateway = Gateway(server.url).check().start()
     try:
         yield served, gateway
