@@ -96,6 +96,32 @@ def test_new_town_keeps_the_fresh_town_and_the_file(assets: Assets) -> None:
     assert paths.autosave_path(1).is_file()
 
 
+def test_the_fresh_town_behind_an_unanswered_offer_is_never_autosaved(
+        assets: Assets, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Left waiting past an autosave's period, the offer still opens the last session: the
+    fresh town behind it did not push that file down the ring. Answered, autosaves resume."""
+    monkeypatch.setattr(files, "AUTOSAVE_SECONDS", 0.5)
+    session = last_session()
+    offered = paths.autosave_path(1).read_bytes()
+    pygame.event.clear()
+    app = App(Timeline("town", 7), speed=4, reproducible=True, assets=assets,
+              autosave_seconds=0.5)
+    _greet(app, None)
+    for _ in range(90):  # a second and a half of the fresh town playing behind the question
+        app.frame(1 / 60)
+    assert paths.autosave_path(1).read_bytes() == offered
+    assert not paths.autosave_path(2).exists()
+    key(app, pygame.K_c)  # Continue
+    assert (app.timeline.scenario, app.timeline.seed) == ("village", 3)
+    assert app.timeline.cursor == session.cursor
+    for _ in range(60):
+        app.frame(1 / 60)
+    ring = [paths.autosave_path(n) for n in range(1, paths.AUTOSAVES_KEPT + 1)]
+    kept = [path.read_bytes() for path in ring if path.exists()]
+    assert offered in kept[1:]  # down the ring, under the continued town's newer saves
+    assert store.read(ring[0]).scenario == "village" and kept[0] != offered
+
+
 def test_no_offer_without_an_autosave_or_with_a_file_to_open(assets: Assets) -> None:
     app = fresh_app(assets)
     _greet(app, None)

@@ -158,7 +158,8 @@ class App:
         self.sound.follow(self.at)
         self.steering.direct(dt, self.ui, self.flux, self.timeline.cursor, self.names,
                              (self.world, self.camera, self.at, self.widgets.map_area(self.ui)))
-        if self.autosaves.due(self.now) and (failed := files.autosave(self.timeline)):
+        if self.autosaves.due(self.now) and self.keeps_autosaves and (
+                failed := files.autosave(self.timeline)):
             self.say(failed)
         self.draw()
         if self.link is not None:  # after drawing: viewers are served while the window waits
@@ -254,6 +255,12 @@ class App:
                     self.say(fx.Say(problem, error=True))
                 self._relayout(resized=True)  # a new scale, or fullscreen's new size
         return None
+
+    @property
+    def keeps_autosaves(self) -> bool:
+        """Not while the offer to continue the last session waits for an answer: the fresh town
+        behind it is not the person's yet, and saving it would push the offered file down."""
+        return "continue" not in self.ui.modals
 
     def say(self, said: fx.Say) -> None:
         self.widgets.toasts.say(said.text, self.now, error=said.error)

@@ -161,7 +161,8 @@ def run_app(scenario: str = "town", seed: int = 7, frames: int | None = None,
             raise AppCrashed(crash.summary(error), kept.history) from error
         if not counted:
             app.trial.settle(app.now, done=True)  # closed normally: the reopened history is fine
-            files.autosave(app.timeline)  # a failure is logged: the window is gone
+            if app.keeps_autosaves:  # a failure is logged: the window is gone
+                files.autosave(app.timeline)
             user_settings.save(app.settings)
         if screenshot is not None:  # an OSError (a full disk) is the caller's to report
             files.write_png(app.screen, screenshot)
