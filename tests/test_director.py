@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import random
+
 from game.sim.events import Event
-from game.view.director import Director
+from game.view.director import CUT_RATIO, Director, weight
 
 
 def event(tick: int, drama: float, who: str = "ada") -> Event:
@@ -80,3 +82,70 @@ def test_a_card_just_played_cuts_to_its_event_at_once() -> None:
     d.observe([card])
     assert d.update(12) is card
     assert d.update(40) is card  # an older, more dramatic event does not take it back
+
+
+class EveryEvent:
+    """The director as first written, holding every dramatic event of its window: the
+    reference the kept leaders must agree with."""
+
+    def __init__(self, window: int, hold: int) -> None:
+        self.window, self.hold = window, hold
+        self.focus: Event | None = None
+        self.since = 0
+        self.recent: list[Event] = []
+
+    def reset(self) -> None:
+        self.focus, self.recent = None, []
+
+    def observe(self, events: list[Event]) -> None:
+        self.recent += [e for e in events if e.success and e.drama > 0 and e.participants]
+
+    def best(self, events: list[Event]) -> Event | None:
+        return max(events, key=lambda e: (weight(e), e.tick), default=None)
+
+    def update(self, tick: int) -> Event | None:
+        if self.focus is not None and tick < self.focus.tick:
+            self.reset()
+        while self.recent and self.recent[0].tick < tick - self.window:
+            del self.recent[0]
+        focus = self.focus
+        if focus is None or tick - focus.tick > self.window:
+            self.focus, self.since = self.best(self.recent), tick
+            return self.focus
+        newer = self.recent[[e is focus for e in self.recent].index(True) + 1:]
+        card = next((e for e in reversed(newer) if e.perturbation), None)
+        best = card or self.best(newer)
+        if best is not None:
+            ratio = weight(best) / weight(focus)
+            if best is card or ratio >= CUT_RATIO or (
+                    tick - self.since >= self.hold and ratio >= 1.0):
+                self.focus, self.since = best, tick
+        return self.focus
+
+
+def test_keeping_only_the_leaders_chooses_as_keeping_every_event() -> None:
+    """Random streams (ties of weight and tick, cards, crowds, failures, jumps back in time,
+    after which the window resets its director): the director that keeps only the events no
+    later one outranks follows the same events."""
+    rng = random.Random(5)
+    for _ in range(200):
+        d, ref = Director(window_ticks=60, hold_ticks=25), EveryEvent(60, 25)
+        tick, seq = 0, 0
+        for _ in range(150):
+            if rng.random() < 0.03:  # a scrub back
+                tick = max(0, tick - rng.choice([1, 30]))
+                d.reset()
+                ref.reset()
+            tick += rng.choice([0, 1, 1, 2, 5, 20])
+            batch = []
+            for _ in range(rng.choice([0, 1, 1, 2, 4])):
+                seq += 1
+                batch.append(Event(
+                    id=Event.make_id(tick, seq), tick=tick, seq=seq, op="gossip",
+                    participants=tuple(f"c{k}" for k in range(rng.choice([0, 2, 2, 3, 9]))),
+                    drama=rng.choice([0.0, 0.2, 0.2, 0.5, 1.1]), success=rng.random() > 0.1,
+                    card="festival" if rng.random() < 0.05 else None,
+                    perturbation=rng.random() < 0.05))
+            d.observe(batch)
+            ref.observe(batch)
+            assert d.update(tick) is ref.update(tick)

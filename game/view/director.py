@@ -15,8 +15,6 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
-from itertools import dropwhile
-from operator import itemgetter
 
 from game.sim.events import Event
 
@@ -49,9 +47,14 @@ class Director:
         self.hold = hold_ticks
         self.focus: Event | None = None
         self._since = 0
-        # Recent dramatic events with their rank, weighed once as they come: a city at 16×
-        # keeps thousands in the window, and the director looks at them every frame.
-        self._recent: deque[tuple[Rank, Event]] = deque()
+        # Of the dramatic events in the window, weighed once as they come, only those no later
+        # one outranks: the best after any point is the first of them past it. A city at 16×
+        # sees thousands in the window; holding them all cost the window long garbage
+        # collections. Each with its place in the order the events came.
+        self._leaders: deque[tuple[Rank, int, Event]] = deque()
+        self._cards: deque[tuple[int, Event]] = deque()  # the window's cards' events
+        self._count = 0  # events observed
+        self._at = -1  # the focus's place
 
     def keep_pace(self, ticks_per_second: float) -> None:
         """Look back and hold in seconds of the screen at this many ticks a second."""
@@ -61,33 +64,50 @@ class Director:
     def reset(self) -> None:
         """Forget everything (after a scrub or a branch switch)."""
         self.focus = None
-        self._recent.clear()
+        self._leaders.clear()
+        self._cards.clear()
 
     def observe(self, events: Iterable[Event]) -> None:
+        leaders = self._leaders
         for e in events:
             if e.success and e.drama > 0 and e.participants:
-                self._recent.append((_rank(e), e))
+                rank = _rank(e)
+                while leaders and leaders[-1][0] < rank:  # outranked by a later one: never best
+                    leaders.pop()
+                leaders.append((rank, self._count, e))
+                if e.perturbation:
+                    self._cards.append((self._count, e))
+                self._count += 1
 
     def update(self, tick: int) -> Event | None:
         """The event to follow at `tick` (None when nothing dramatic happened lately)."""
         if self.focus is not None and tick < self.focus.tick:
             self.reset()
-        while self._recent and self._recent[0][1].tick < tick - self.window:
-            self._recent.popleft()
+        for kept in (self._leaders, self._cards):
+            while kept and kept[0][-1].tick < tick - self.window:
+                kept.popleft()
         focus = self.focus
         if focus is None or tick - focus.tick > self.window:  # nothing followed, or stale
-            self.focus = _best(self._recent)
-            self._since = tick
+            self._follow(self._best_after(-1), tick)
             return self.focus
-        newer = list(dropwhile(lambda r: r[1] is not focus, self._recent))[1:]  # after it
-        card = next((e for _, e in reversed(newer) if e.perturbation), None)
-        best = card or _best(newer)
+        card = next(((at, e) for at, e in reversed(self._cards) if at > self._at), None)
+        best = card or self._best_after(self._at)
         if best is not None:
-            ratio = weight(best) / weight(focus)
+            ratio = weight(best[1]) / weight(focus)
             if best is card or ratio >= CUT_RATIO or (
                     tick - self._since >= self.hold and ratio >= 1.0):
-                self.focus, self._since = best, tick
+                self._follow(best, tick)
         return self.focus
+
+    def _best_after(self, at: int) -> tuple[int, Event] | None:
+        """The most dramatic event that came after place `at` (the newest of equal weight; the
+        first of equal ticks), with its place."""
+        return next(((k, e) for _, k, e in self._leaders if k > at), None)
+
+    def _follow(self, chosen: tuple[int, Event] | None, tick: int) -> None:
+        self.focus = None if chosen is None else chosen[1]
+        self._at = -1 if chosen is None else chosen[0]
+        self._since = tick
 
 
 Rank = tuple[float, int]
@@ -95,9 +115,3 @@ Rank = tuple[float, int]
 
 def _rank(event: Event) -> Rank:
     return weight(event), event.tick
-
-
-def _best(ranked: Iterable[tuple[Rank, Event]]) -> Event | None:
-    """The most dramatic event (the newest of equals; the first of equal ticks)."""
-    top = max(ranked, key=itemgetter(0), default=None)
-    return None if top is None else top[1]
