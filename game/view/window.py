@@ -160,10 +160,7 @@ def run_app(scenario: str = "town", seed: int = 7, frames: int | None = None,
                     files.write_png(app.screen, screenshot)
             raise AppCrashed(crash.summary(error), kept.history) from error
         if not counted:
-            app.trial.settle(app.now, done=True)  # closed normally: the reopened history is fine
-            if app.keeps_autosaves:  # a failure is logged: the window is gone
-                files.autosave(app.timeline)
-            user_settings.save(app.settings)
+            _closed(app)
         if screenshot is not None:  # an OSError (a full disk) is the caller's to report
             files.write_png(app.screen, screenshot)
     finally:
@@ -191,6 +188,16 @@ def _share(app: App, network: Network) -> Sharing | None:
     on_nats = f", on NATS at {sharing.nats.url}" if sharing.nats is not None else ""
     app.say(Say(f"serving this town at {sharing.served.url}{on_nats}"))
     return sharing
+
+
+def _closed(app: App) -> None:
+    """A person's window closed normally: the history it reopened is fine; its history is
+    autosaved (unless the offer to continue the last one was never answered) and the settings
+    saved. A failure is logged: the window is gone."""
+    app.trial.settle(app.now, done=True)
+    if app.keeps_autosaves:
+        files.autosave(app.timeline)
+    user_settings.save(app.settings)
 
 
 def _greet(app: App, settings_problem: str | None, offer_continue: bool = True) -> None:
