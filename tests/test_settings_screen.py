@@ -259,6 +259,10 @@ def test_the_colour_blind_palette_colours_coalitions_and_each_has_a_shape(
     masks = {pygame.mask.from_surface(emblem(k, (255, 255, 255), 12)).outline().__repr__()
              for k in range(len(SHAPES))}
     assert len(masks) == len(SHAPES)  # eight slots, eight shapes: no two told by colour alone
+    # A city's coalition numbers run into the hundreds: a slot's emblem is its shape's, drawn once.
+    white = (255, 255, 255)
+    assert all(emblem(k + 40 * len(SHAPES), white, 12) is emblem(k, white, 12)
+               for k in range(len(SHAPES)))
     app.apply(Adjust("palette", 1))
     assert palette.chosen() == "standard" == saved().palette
 

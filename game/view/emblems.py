@@ -42,16 +42,22 @@ def shape_name(slot: int) -> str:
     return SHAPES[slot % len(SHAPES)][0]
 
 
-@lru_cache(maxsize=256)
 def emblem(slot: int, colour: Colour, size: int, ring: Colour | None = None) -> pygame.Surface:
     """The slot's shape `size` pixels across in `colour`, in an ink outline (or a `ring` round
     it, a bridge's), on a colour-keyed surface 4 pixels larger (the outline's room)."""
+    return _emblem(slot % len(SHAPES), colour, size, ring)
+
+
+@lru_cache(maxsize=256)
+def _emblem(shape: int, colour: Colour, size: int, ring: Colour | None) -> pygame.Surface:
+    """Drawn once per shape, colour, size and ring: a city's hundreds of coalitions share
+    their slots' few (kept by slot, they overflowed the cache and were drawn every frame)."""
     full = size + 4
     surface = pygame.Surface((full, full))
     surface.fill(DOT_KEY)
     surface.set_colorkey(DOT_KEY)
     centre = full / 2
-    corners = SHAPES[slot % len(SHAPES)][1]
+    corners = SHAPES[shape][1]
 
     def points(half: float) -> list[tuple[float, float]]:
         return [(centre + x * half, centre + y * half) for x, y in corners]
