@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-# (archetype, op) → lines. {listener} and {subject} are citizens' first names.
+# (archetype, op) → lines. {listener} and {subject} are citizens' first names. No line names a
+# time of day: any may be said at any hour.
 LINES: dict[tuple[str, str], tuple[str, ...]] = {
-    ("Builder", "greet"): ("Morning, {listener}! Walls are up, spirits too.",
+    ("Builder", "greet"): ("Hey, {listener}! Walls are up, spirits too.",
                            "{listener}, good to see you on solid ground."),
     ("Builder", "gossip"): ("Between us, {listener}: {subject} builds on sand.",
                             "{subject}? Steady hands, {listener}. I'd build with them."),
@@ -54,7 +55,7 @@ LINES: dict[tuple[str, str], tuple[str, ...]] = {
     ("Scholar", "celebrate"): ("A festival! For science, of course.",),
     ("Scholar", "solo"): ("Taking notes.", "One more chapter."),
     ("Watcher", "greet"): ("I saw you coming, {listener}.",
-                           "Evening, {listener}. All quiet."),
+                           "{listener}. All quiet on my watch."),
     ("Watcher", "gossip"): ("I saw {subject} at the edge of town, {listener}.",
                             "{subject} keeps their word, {listener}. I have watched."),
     ("Watcher", "trade"): ("A fair exchange, {listener}. I'll remember it.",),
