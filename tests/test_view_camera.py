@@ -17,6 +17,7 @@ from game.view.app import App
 from game.view.assets import Assets
 from game.view.hud import LINE_H, PAD
 from game.view.intents import Follow, JumpToEvent, PanBy, Select, SetSpeed
+from game.view.minimap import VIEW
 from game.view.palette import coalition_colour
 from game.view.reduce import reduce
 from game.view.steering import FOLLOW_LIFT
@@ -281,3 +282,21 @@ def test_clicking_a_why_step_goes_to_its_event_as_the_feed_does(app: App) -> Non
     who = [app.flux.index[c] for c in event.participants]
     settle(app, 60)
     assert centre(app) == pytest.approx(expected_centre(app, who, step.tick), abs=1e-9)
+
+
+def test_the_minimap_outlines_a_view_past_the_north_edge_on_all_four_sides(app: App) -> None:
+    key(app, pygame.K_n)
+    app.frame(DT)
+    cx, _ = app.camera.home
+    app.camera.centre_on(cx, -1e9)  # as far north as the camera goes: the view runs past it
+    area = app.widgets.map_area(app.ui)
+    surface = app.screen.copy()
+    app.minimap.draw(surface, area, app.camera, app.world, ())
+    mini = app.minimap.rect
+    vx, vy, vw, vh = app.camera.view_rect()
+    left, top = app.minimap.to_map(vx, vy)
+    right, _ = app.minimap.to_map(vx + vw, vy + vh)
+    assert top < mini.top  # the camera sees past the map's north edge
+    middle = round((max(left, mini.left) + min(right, mini.right)) / 2)
+    column = [tuple(surface.get_at((middle, y)))[:3] for y in range(mini.top, mini.top + 4)]
+    assert VIEW in column  # the outline's top side, along the minimap's own top

@@ -104,11 +104,15 @@ class Minimap:
         left, top = self.to_map(vx, vy)
         right, bottom = self.to_map(vx + vw, vy + vh)
         view = pygame.Rect(round(left), round(top), round(right - left), round(bottom - top))
-        clip = surface.get_clip()
-        surface.set_clip(r)
-        pygame.draw.rect(surface, OUTLINE, view.inflate(2, 2), UI_SCALE + 2)
-        pygame.draw.rect(surface, VIEW, view, UI_SCALE)
-        surface.set_clip(clip)
+        # The part of the view over the map, all four sides drawn: a camera looking past the
+        # map's edge would otherwise lose that side of its outline.
+        view = view.clip(r)
+        if view.w > 2 * UI_SCALE and view.h > 2 * UI_SCALE:
+            clip = surface.get_clip()
+            surface.set_clip(r.inflate(2 * UI_SCALE, 2 * UI_SCALE))
+            pygame.draw.rect(surface, OUTLINE, view.inflate(2, 2), UI_SCALE + 2)
+            pygame.draw.rect(surface, VIEW, view, UI_SCALE)
+            surface.set_clip(clip)
 
     def _ground_for(self, world: World) -> pygame.Surface:
         """The world's ground shrunk to the minimap, its buildings' footprints on it (made
