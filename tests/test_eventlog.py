@@ -114,3 +114,17 @@ def test_events_read_lazily_slice_and_compare_like_a_list() -> None:
     assert events[5:5] == [] and not events[len(want):]
     with pytest.raises(IndexError):
         events.tick_at(len(want))
+
+
+def test_a_brief_reads_what_the_event_says_without_building_it() -> None:
+    """The feed's search reads whole histories as briefs: each says what its event says, for
+    events in the columns and events kept whole alike."""
+    want = flux_events("town", 7, every_card(1600, 53), 1600)
+    odd = odd_event(tick=1601, id="custom", message="Ada {did} it", perturbation=True)
+    log = EventLog(scenario("town").citizens)
+    log.append([*want, odd])
+    briefs = list(Events([(log, 0, len(log))]).briefs())
+    assert briefs == [(e.id, e.tick, e.op, e.message, e.participants, e.perturbation,
+                       e.success) for e in [*want, odd]]
+    assert any(not b.success for b in briefs) and any(b.perturbation for b in briefs)
+    assert not log._built  # no event was built to read them

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from game.projections.history import FeedRow, feed_row
 from game.sim.events import Event
+from game.trace.eventlog import Brief
 
 KINDS = ("all", "cards", "failures", "coalitions", "citizen")  # in the order the chips show
 COALITION_OPS = frozenset({"coalition_formed", "coalition_dissolved"})
@@ -85,7 +86,7 @@ class Found:
         self.ticks: list[int] = []  # each row's tick: what the timeline marks
         self.upto = -1  # the last tick added
 
-    def add(self, events: Iterable[Event], names: Mapping[str, str], upto: int) -> None:
+    def add(self, events: Iterable[Event | Brief], names: Mapping[str, str], upto: int) -> None:
         for event in events:
             row = feed_row(event, names)
             if self.wanted.matches(row):

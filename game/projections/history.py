@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from game import config
 from game.sim.events import Event
+from game.trace.eventlog import Brief
 from game.trace.story import StoryMarker, story_markers
 
 FEED_SIZE = 40
@@ -31,7 +32,7 @@ def feed(events: Sequence[Event], names: Mapping[str, str], size: int = FEED_SIZ
     return tuple(feed_row(e, names) for e in reversed(events[-size:] if size else ()))
 
 
-def feed_row(e: Event, names: Mapping[str, str]) -> FeedRow:
+def feed_row(e: Event | Brief, names: Mapping[str, str]) -> FeedRow:
     """One event as the feed shows it: its participants by name."""
     return FeedRow(e.id, e.tick, e.op, e.message or e.op,
                    tuple(names.get(c, c) for c in e.participants), e.perturbation, e.success)

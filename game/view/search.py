@@ -41,7 +41,7 @@ class FeedSearch:
             del kept[next(iter(kept))]
         tl = self.timeline
         if head > found.upto:
-            found.add(tl.events(tl.current, found.upto + 1, head), self.names, head)
+            found.add(tl.events(tl.current, found.upto + 1, head).briefs(), self.names, head)
         return found
 
     def feed(self, wanted: FeedFilter, head: int) -> tuple[FeedRow, ...]:
