@@ -247,6 +247,21 @@ def test_at_a_scale_the_hud_grows_and_its_widgets_answer_where_they_are_drawn(
         wanted.subsurface(inside), "RGB")
 
 
+def test_at_a_scale_the_words_on_the_map_grow_as_the_huds(assets: Assets) -> None:
+    """Bubbles, names and signs are drawn no smaller than the HUD's text: at 150 % a font
+    pixel is three screen pixels there too (two at 100 %, however far out the map is)."""
+    heights = {}
+    for percent in (100, 150, 200):
+        app = person_app(assets, size=(1600, 900), settings=Settings(ui_scale=percent))
+        assert app.widgets.hud.percent == percent
+        layout = app.world.layout
+        assert layout is not None and layout.text == max(percent * 2 // 100, app.camera.zoom - 1)
+        assert app.world.sign_rects
+        heights[percent] = app.world.sign_rects[0].h
+    assert heights[100] < heights[150] < heights[200]
+    assert heights[150] * 2 == heights[100] * 3  # the same words, three pixels a font pixel
+
+
 # --- colours and shapes ---------------------------------------------------------------------
 
 def test_the_colour_blind_palette_colours_coalitions_and_each_has_a_shape(

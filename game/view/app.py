@@ -60,7 +60,7 @@ from game.view.uistate import UiState
 from game.view.viewstate import Readout, ViewState, view_state
 from game.view.when import when
 from game.view.widgets import Widgets
-from game.view.world import World
+from game.view.world import World, least_text_scale
 
 # Home looks a little north of the map's centre: the northern buildings rise above the ground
 # diamond and the top bar covers the top of the window.
@@ -373,6 +373,7 @@ class App:
 
     def draw(self) -> None:
         if self.ui.features.isometric:  # else the widgets draw the flat scatter in its place
+            self.world.least_text = least_text_scale(self.widgets.hud.percent)
             layout = self.world.lay_out(self.at, self.now, self.camera)
             area = self.widgets.map_area(self.ui)
             self.world.draw(self.screen, self.camera, light_at(self.at), self.now,

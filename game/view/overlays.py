@@ -19,7 +19,7 @@ from game.view.input import Intent, Toggle, key_intent
 from game.view.keys import help_rows
 from game.view.palette import BRIGHT, DIM, OUTLINE, TEXT, WARN, Colour, coalition_colour
 from game.view.viewstate import ViewState
-from game.view.world import CitizenLayout, text_scale
+from game.view.world import CitizenLayout
 
 MOUSE_HELP: tuple[tuple[str, str], ...] = (
     ("left click", "select a citizen"),
@@ -201,7 +201,7 @@ def draw_labels(surface: pygame.Surface, layout: CitizenLayout, texts: Texts,
     """A tag over a citizen's head (a chosen target's role), above where its name label goes,
     so the two never cover each other; a tag that would cover a place's sign (`avoid`) or
     another tag climbs above it."""
-    name_h = (texts.font.line_height + 2) * text_scale(layout.zoom)  # an outlined name label
+    name_h = (texts.font.line_height + 2) * layout.text  # an outlined name label
     taken = list(avoid)
     for i, text in labels:
         if not layout.visible[i]:

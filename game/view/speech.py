@@ -15,7 +15,7 @@ import pygame
 from game.sim.events import Event
 from game.view.assets import Assets, nine_slice
 from game.view.palette import SPEECH
-from game.view.world import CitizenLayout, text_scale
+from game.view.world import CitizenLayout
 
 SECONDS = 3.0
 MAX_SHOWN = 12  # newest first; more would bury the town in text
@@ -83,7 +83,7 @@ class Speech:
             del self.lines[i]
         order = sorted((i for i in self.lines if layout.visible[i]),
                        key=lambda i: (i != selected, -self.lines[i].said))[:MAX_SHOWN]
-        scale = text_scale(layout.zoom)
+        scale = layout.text
         bubbles = [(self._surface(self.lines[i], scale), layout.head(i)) for i in order]
         spots = place([(b.get_size(), head) for b, head in bubbles], area)
         surface.fblits([(bubble, spot.topleft) for (bubble, _), spot

@@ -65,10 +65,18 @@ SHARED_TILE_SPREAD = 0.3
 MIN_TEXT_SCALE = 2  # the bitmap font below twice its size is too small to read
 
 
-def text_scale(zoom: int) -> int:
-    """World text (signs, names, bubbles): never smaller than twice the font's pixels (about
-    14 px a line), however far out the map is zoomed, and grows only at the closest zoom."""
-    return max(MIN_TEXT_SCALE, zoom - 1)
+def text_scale(zoom: int, least: int = MIN_TEXT_SCALE) -> int:
+    """World text (signs, names, bubbles): never smaller than `least` (twice the font's pixels,
+    about 14 px a line, or the HUD's text at a larger UI scale), however far out the map is
+    zoomed, and grows only at the closest zoom."""
+    return max(least, zoom - 1)
+
+
+def least_text_scale(percent: int) -> int:
+    """The smallest world text at a UI scale of `percent`: as big as the HUD's (the font at
+    2, 3, 4, 5 or 6 screen pixels a font pixel), so a person who made the HUD's words bigger
+    reads the bubbles, names and signs as easily."""
+    return max(MIN_TEXT_SCALE, MIN_TEXT_SCALE * percent // 100)
 
 
 @dataclass(frozen=True)
@@ -82,6 +90,7 @@ class CitizenLayout:
     facing: IntArray
     pose: IntArray
     visible: BoolArray
+    text: int  # the scale of world text (bubbles, names, tags): `text_scale` of the zoom
 
     def head(self, i: int) -> tuple[int, int]:
         """Screen point just above citizen i's activity glyph."""
@@ -124,6 +133,7 @@ class World:
                                     Frame((FRAME_W, FRAME_H), (FEET_X, FEET_Y)))
         self._signs = self._sign_points()
         self.sign_rects: list[pygame.Rect] = []  # where the region signs were last drawn
+        self.least_text = MIN_TEXT_SCALE  # world text no smaller (`least_text_scale`)
         self._lamp_tops = self._square_lamps()
 
     # --- construction --------------------------------------------------------------------------
@@ -243,7 +253,7 @@ class World:
         visible = ((feet_x > -margin) & (feet_x < w + margin)
                    & (feet_y > -margin) & (feet_y < h + margin))
         self.layout = CitizenLayout(z, feet_x, feet_y, gx + gy, self.facing.copy(), pose,
-                                    visible)
+                                    visible, text_scale(z, self.least_text))
         return self.layout
 
     def centre_of(self, citizens: Sequence[int], at: float) -> tuple[float, float]:
@@ -425,7 +435,7 @@ class World:
         surface.fblits(blits)
 
     def _draw_signs(self, surface: pygame.Surface, camera: Camera, top: int) -> None:
-        scale = text_scale(camera.zoom)
+        scale = text_scale(camera.zoom, self.least_text)
         blits: list[Blit] = []
         for text, x, y in self._signs:
             label = self._label(text, SIGN, scale)
@@ -437,7 +447,7 @@ class World:
 
     def _draw_name(self, surface: pygame.Surface, layout: CitizenLayout, i: int,
                    top: int) -> None:
-        label = self._label(self.flux.name(i), NAME, text_scale(layout.zoom))
+        label = self._label(self.flux.name(i), NAME, layout.text)
         x, y = layout.head(i)
         surface.blit(label, (x - label.get_width() // 2,
                              _below(y - label.get_height(), label, top)))
