@@ -1,5 +1,6 @@
 """Test setup: a headless SDL before anything imports pygame, and the window tests share."""
 
+import io
 import os
 import tempfile
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import pygame
 import pytest
 
+from game.cli import main
 from game.view.assets import Assets
 
 
@@ -46,3 +48,13 @@ def _system_temp_in_pytests_folder(tmp_path_factory: pytest.TempPathFactory,
     where.mkdir(exist_ok=True)
     monkeypatch.setenv("TMPDIR", str(where))
     monkeypatch.setattr(tempfile, "tempdir", str(where))
+
+
+@pytest.fixture(scope="session")
+def village_save(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A short history saved by `agent-town run` (village, 300 ticks, one branch): what the
+    command line's tests read, verify, seek and render."""
+    path = tmp_path_factory.mktemp("saves") / "village.town"
+    assert main(["run", "--scenario", "village", "--ticks", "300", "--out", str(path)],
+                out=io.StringIO()) == 0
+    return path

@@ -17,13 +17,6 @@ from game.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="module")
-def saved(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("saves") / "short.town"
-    assert main(["run", "--scenario", "village", "--ticks", "300", "--out", str(path)],
-                out=io.StringIO()) == 0
-    return path
-
 
 def one_line(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
     out = io.StringIO()
@@ -43,28 +36,29 @@ def test_zero_days_runs_no_tick_as_zero_ticks_does() -> None:
 
 
 def test_events_from_after_to_is_one_clear_line(
-        saved: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    line = one_line(capsys, ["events", str(saved), "--from", "900", "--to", "300"])
+        village_save: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    line = one_line(capsys, ["events", str(village_save), "--from", "900", "--to", "300"])
     assert line == "agent-town: --to 300 is before --from 900: no tick lies between"
 
 
-def test_events_of_a_single_tick_are_still_asked_for_with_from_equal_to(saved: Path) -> None:
+def test_events_of_a_single_tick_are_still_asked_for_with_from_equal_to(village_save: Path) -> None:
     every = io.StringIO()
-    assert main(["events", str(saved)], out=every) == 0
+    assert main(["events", str(village_save)], out=every) == 0
     ticks = [json.loads(line)["tick"] for line in every.getvalue().splitlines()]
     busy = ticks[len(ticks) // 2]
     one = io.StringIO()
-    assert main(["events", str(saved), "--from", str(busy), "--to", str(busy)], out=one) == 0
+    assert main(["events", str(village_save), "--from", str(busy), "--to", str(busy)], out=one) == 0
     assert len(one.getvalue().splitlines()) == ticks.count(busy) > 0
 
 
 def test_seek_past_the_saved_head_is_refused_naming_the_head(
-        saved: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    line = one_line(capsys, ["seek", str(saved), "--tick", "99999"])
+        village_save: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    line = one_line(capsys, ["seek", str(village_save), "--tick", "99999"])
     assert line == ("agent-town: tick 99,999 is past the head of branch main (tick 300): "
                     "choose a tick up to 300")
     out = io.StringIO()
-    assert main(["seek", str(saved), "--tick", "300"], out=out) == 0  # the head itself is there
+    # The head itself is there.
+    assert main(["seek", str(village_save), "--tick", "300"], out=out) == 0
     assert out.getvalue().startswith("branch main · tick 300\n")
 
 
@@ -83,14 +77,14 @@ def closed_pipe_run(argv: list[str], cwd: Path) -> subprocess.CompletedProcess[s
 
 @pytest.mark.slow
 def test_every_command_ends_quietly_with_141_when_its_reader_has_gone(
-        saved: Path, tmp_path: Path) -> None:
+        village_save: Path, tmp_path: Path) -> None:
     commands = [
         ["run", "--ticks", "20"],
-        ["verify", str(saved)],
-        ["seek", str(saved), "--tick", "100"],
-        ["events", str(saved)],
-        ["why", str(saved), "--citizen", "ada", "--tick", "300"],
-        ["render", str(saved), "--to", "10", "--out", str(tmp_path / "clip.gif")],
+        ["verify", str(village_save)],
+        ["seek", str(village_save), "--tick", "100"],
+        ["events", str(village_save)],
+        ["why", str(village_save), "--citizen", "ada", "--tick", "300"],
+        ["render", str(village_save), "--to", "10", "--out", str(tmp_path / "clip.gif")],
     ]
     for argv in commands:
         done = closed_pipe_run(argv, tmp_path)
@@ -102,11 +96,11 @@ def test_every_command_ends_quietly_with_141_when_its_reader_has_gone(
 
 
 @pytest.mark.slow
-def test_events_piped_into_head_ends_quietly(saved: Path, tmp_path: Path) -> None:
+def test_events_piped_into_head_ends_quietly(village_save: Path, tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "AGENT_TOWN_HOME": str(tmp_path)}
     done = subprocess.run(
         ["bash", "-c", 'set -o pipefail; "$0" -m game events "$1" | head -1; '
-         'echo "status ${PIPESTATUS[0]}" >&2', sys.executable, str(saved)],
+         'echo "status ${PIPESTATUS[0]}" >&2', sys.executable, str(village_save)],
         capture_output=True, text=True, env=env, timeout=120)
     assert done.stdout.count("\n") == 1 and done.stdout.startswith('{"id":')
     # 141 when head closed the pipe before the last lines; 0 when they all fit in the pipe

@@ -20,14 +20,6 @@ from game.trace.story import caption
 from game.wire.commands import _line
 
 
-@pytest.fixture(scope="module")
-def saved(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("saves") / "short.town"
-    assert main(["run", "--scenario", "village", "--ticks", "60", "--out", str(path)],
-                out=io.StringIO()) == 0
-    return path
-
-
 @pytest.mark.parametrize(("message", "said"), [
     ("a storm! 1 citizens run for shelter", "a storm! 1 citizen runs for shelter"),
     ("a storm! 0 citizens run for shelter", "a storm! nobody is outdoors: the town waits it out"),
@@ -59,17 +51,17 @@ def test_the_run_summary_counts_one_citizen_as_one() -> None:
     assert " · 1 citizen\n" in out.getvalue() and "perturbations: 0 events" in out.getvalue()
 
 
-def test_verify_counts_one_branch_as_one(saved: Path) -> None:
+def test_verify_counts_one_branch_as_one(village_save: Path) -> None:
     out = io.StringIO()
-    assert main(["verify", str(saved)], out=out) == 0
+    assert main(["verify", str(village_save)], out=out) == 0
     assert "1 branch," in out.getvalue() and "branch(es)" not in out.getvalue()
 
 
 def test_render_writes_a_gif_at_the_size_asked_and_a_small_one_by_default(
-        saved: Path, tmp_path: Path) -> None:
+        village_save: Path, tmp_path: Path) -> None:
     asked, default = tmp_path / "asked.gif", tmp_path / "default.gif"
     for argv in (["--size", "320x180", "--out", str(asked)], ["--out", str(default)]):
-        assert main(["render", str(saved), "--to", "6", *argv], out=io.StringIO()) == 0
+        assert main(["render", str(village_save), "--to", "6", *argv], out=io.StringIO()) == 0
     with Image.open(asked) as gif, Image.open(default) as small:
         assert gif.size == (320, 180) and small.size == video.GIF_SIZE == (480, 270)
 
@@ -79,9 +71,9 @@ def test_render_writes_a_gif_at_the_size_asked_and_a_small_one_by_default(
     ("641x360", "a video's width and height are even numbers, got '641x360'"),
     ("10x10", "a size is from 64x36 to 3840x2160, got '10x10'"),
 ])
-def test_a_bad_size_is_one_line(saved: Path, tmp_path: Path, size: str, said: str,
+def test_a_bad_size_is_one_line(village_save: Path, tmp_path: Path, size: str, said: str,
                                 capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["render", str(saved), "--size", size, "--out", str(tmp_path / "x.gif")],
+    assert main(["render", str(village_save), "--size", size, "--out", str(tmp_path / "x.gif")],
                 out=io.StringIO()) == 2
     assert capsys.readouterr().err == f"agent-town: argument --size: {said}\n"
 
