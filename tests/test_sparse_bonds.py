@@ -98,6 +98,35 @@ def test_a_pair_the_dense_initial_matrix_holds_has_the_same_bits_alone() -> None
     assert np.array_equal(flux.state.bonds_to(17), dense[:, 17])
 
 
+@SETTINGS
+@given(st.integers(0, 1000), st.sampled_from([1e-15, 1e-10, 1e-6, 1e-3]),
+       st.sampled_from([0.3 - 1e-9, 0.2999, 0.29, 0.1]))
+def test_the_pairs_whose_initial_bond_reaches_a_floor_are_those_of_the_dense_matrix(
+        seed: int, spread: float, floor: float) -> None:
+    rng = np.random.default_rng(seed)
+    # Twins: a few personalities, each copied with a tiny jitter, some exactly.
+    alike = rng.uniform(0.0, 1.0, (4, 7))
+    personality = alike[rng.integers(0, 4, 30)] + rng.uniform(-spread, spread, (30, 7))
+    personality[5] = personality[6]
+    dense = initial_relationships(personality)
+    expected = [(a, b) for a, b in zip(*np.nonzero(dense >= floor), strict=True) if a < b]
+    bonds = PairValues(30, unit_personalities(personality))
+    i, j = bonds.strong_bases(floor)
+    assert list(zip(i.tolist(), j.tolist(), strict=True)) == expected
+    assert (5, 6) in expected or floor > dense[5, 6]
+
+
+@SETTINGS
+@given(st.lists(st.frozensets(st.integers(0, 14), min_size=3, max_size=9), max_size=5),
+       st.lists(st.tuples(st.integers(0, 14), st.integers(0, 14)), max_size=40))
+def test_pairs_inside_a_group_are_found_bridges_included(
+        groups: list[frozenset[int]], pairs: list[tuple[int, int]]) -> None:
+    a = np.array([p for p, _ in pairs], dtype=np.int64)
+    b = np.array([q for _, q in pairs], dtype=np.int64)
+    inside = social._within(a, b, groups)
+    assert inside.tolist() == [any({p, q} <= g for g in groups) for p, q in pairs]
+
+
 def test_pairs_set_one_by_one_wait_in_a_small_dict_then_merge_in_order() -> None:
     pairs = PairValues(100_000, None)
     for k in range(MERGE_AT - 1):

@@ -14,6 +14,7 @@ and its threads): one pair, one row or the whole matrix give the same bits.
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -96,6 +97,7 @@ class PairValues:
         self.unit: list[list[float]] | None = None if unit is None else unit.tolist()
         self.columns = None if unit is None else np.ascontiguousarray(unit.T)
         self.row_cache: dict[int, FloatArray] = {}  # single rows of base values, shared too
+        self.strong_cache: dict[float, tuple[IntArray, IntArray]] = {}  # shared too
         # Every code ever set here or in a copy (shared, it only grows): a pair not in it holds
         # its base value, known without a search.
         self.known: set[int] = set()
@@ -179,6 +181,38 @@ class PairValues:
         if self.columns is None:
             return np.zeros(i.size)
         return initial_bonds(self.columns, i, j)
+
+    def strong_bases(self, floor: float) -> tuple[IntArray, IntArray]:
+        """The pairs (i < j) whose base value is at least `floor` (> 0), in row-major order;
+        found once, shared by copies.
+
+        A base 0.3 u_i·u_j of unit vectors reaches the floor only if u_i·u_j ≥ c = floor / 0.3,
+        and then |u_i − u_j|² = 2 − 2 u_i·u_j ≤ 2 − 2c bounds the difference along the first
+        dimension: only citizens that close along it (rounding allowed for) are compared.
+        """
+        if floor <= 0.0:
+            raise ValueError("a positive floor: every pair of a zero personality is at 0")
+        found = self.strong_cache.get(floor)
+        if found is not None:
+            return found
+        empty = np.zeros(0, dtype=np.int64)
+        found = empty, empty
+        if self.columns is not None and floor <= config.INITIAL_REL_SCALE * (1.0 + 1e-9):
+            reach = math.sqrt(max(0.0, 2.0 - 2.0 * floor / config.INITIAL_REL_SCALE)) + 1e-6
+            order = np.argsort(self.columns[0], kind="stable")
+            along = self.columns[0][order]
+            ahead = np.searchsorted(along, along + reach, side="right") - np.arange(self.n) - 1
+            start = np.repeat(np.arange(self.n), ahead)
+            step = np.arange(start.size) - np.repeat(np.cumsum(ahead) - ahead, ahead)
+            p, q = order[start], order[start + 1 + step]
+            i, j = np.minimum(p, q), np.maximum(p, q)
+            strong = initial_bonds(self.columns, i, j) >= floor
+            codes = np.sort(i[strong] * self.n + j[strong])
+            found = np.divmod(codes, self.n)
+        for part in found:
+            part.flags.writeable = False
+        self.strong_cache[floor] = found
+        return found
 
     def merge(self) -> None:
         """Move the recently set pairs into the sorted arrays."""

@@ -6,7 +6,6 @@ pygame or the view.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -43,27 +42,23 @@ def affinity_edges(bonds: PairValues, keep: Iterable[frozenset[int]] = (),
 
     An initial bond is at most 0.3 (≤ threshold − hysteresis): a mean of two bonds reaches that
     only if one of them moved to about that or more, or both are initial bonds that strong. So
-    only such moved bonds, and the pairs inside the coalitions whose initial bond is that
-    strong, are looked at. `pairs` (i, j) are looked at instead when given (a dense reference
-    gives every pair).
+    only such moved bonds, and the pairs whose initial bond is that strong (found once), are
+    looked at. `pairs` (i, j) are looked at instead when given (a dense reference gives every
+    pair).
     """
     n = bonds.n
-    lowest = threshold - hysteresis - CANDIDATE_MARGIN
-    kept = _kept_codes(keep, n)
     if pairs is None:
         i, j, _, values = bonds.stored()
-        strong = values >= lowest
-        x, y = np.divmod(kept, n)
-        close = bonds.bases_of(x, y) >= lowest
-        i, j = np.concatenate([i[strong], x[close]]), np.concatenate([j[strong], y[close]])
+        strong = values >= threshold - hysteresis - CANDIDATE_MARGIN
+        x, y = bonds.strong_bases(threshold - hysteresis - CANDIDATE_MARGIN)
+        i, j = np.concatenate([i[strong], x]), np.concatenate([j[strong], y])
     else:
-        (i, j), (x, y) = pairs, np.divmod(kept, n)
-        i, j = np.concatenate([i, x]), np.concatenate([j, y])
+        i, j = pairs
     lo, hi = np.minimum(i, j), np.maximum(i, j)
     codes = _distinct((lo * n + hi)[lo != hi])
     a, b = np.divmod(codes, n)
     mutual = (bonds.gather(a, b) + bonds.gather(b, a)) / 2.0
-    edge = (mutual >= threshold) | (_among(codes, kept) & (mutual >= threshold - hysteresis))
+    edge = (mutual >= threshold) | (_within(a, b, keep) & (mutual >= threshold - hysteresis))
     return a[edge], b[edge]
 
 
@@ -80,26 +75,28 @@ def adjacency(a: IntArray, b: IntArray) -> Graph:
     return {c: set(near[bounds[k]:bounds[k + 1]]) for k, c in enumerate(citizens)}
 
 
-def _kept_codes(keep: Iterable[frozenset[int]], n: int) -> IntArray:
-    """Codes a·n + b (a < b) of every pair inside a coalition, sorted, without repeats;
-    coalitions of one size are taken together."""
-    by_size: dict[int, list[list[int]]] = {}
-    for members in keep:
-        by_size.setdefault(len(members), []).append(sorted(members))
-    parts = [np.zeros(0, dtype=np.int64)]
-    for size, groups in by_size.items():
-        g = np.array(groups, dtype=np.int64)
-        a, b = _pairs_within(size)
-        parts.append((g[:, a] * n + g[:, b]).ravel())
-    return _distinct(np.concatenate(parts))
-
-
-@functools.cache
-def _pairs_within(size: int) -> tuple[IntArray, IntArray]:
-    """The places (a, b), a < b, of every pair in a group of `size` (read-only, made once)."""
-    a, b = np.triu_indices(size, 1)
-    a.flags.writeable = b.flags.writeable = False
-    return a, b
+def _within(a: IntArray, b: IntArray, groups: Iterable[frozenset[int]]
+            ) -> npt.NDArray[np.bool_]:
+    """Which pairs (a[k], b[k]) both belong to one of the groups: each of a's memberships is
+    looked for as b's, in the sorted codes citizen · groups + group."""
+    sizes: list[int] = []
+    members: list[int] = []
+    for group in groups:
+        sizes.append(len(group))
+        members.extend(group)
+    count = len(sizes)
+    citizen = np.array(members, dtype=np.int64)
+    label = np.repeat(np.arange(count), sizes)
+    order = np.argsort(citizen, kind="stable")
+    citizen, label = citizen[order], label[order]
+    start = np.searchsorted(citizen, a)
+    held = np.searchsorted(citizen, a, side="right") - start  # a's memberships
+    pair = np.repeat(np.arange(a.size), held)
+    at = np.repeat(start, held) + np.arange(pair.size) - np.repeat(np.cumsum(held) - held, held)
+    found = _among(b[pair] * count + label[at], np.sort(citizen * count + label))
+    inside = np.zeros(a.size, dtype=bool)
+    inside[pair[found]] = True
+    return inside
 
 
 def _distinct(codes: IntArray) -> IntArray:
@@ -175,9 +172,10 @@ def communities(a: IntArray, b: IntArray) -> list[frozenset[int]]:
     if not a.size:
         return []
     n = int(max(a.max(), b.max())) + 1
-    order = np.lexsort((np.concatenate([b, a]), np.concatenate([a, b])))
-    src, dst = np.concatenate([a, b])[order], np.concatenate([b, a])[order]  # ends by (v, x)
-    key = src * n + dst
+    ends, others = np.concatenate([a, b]), np.concatenate([b, a])
+    order = np.argsort(ends * n + others, kind="stable")
+    src, dst = ends[order], others[order]  # edge ends by (v, x)
+    key = src * n + dst  # sorted, without repeats, both ways of every edge
     place = np.empty_like(order)
     place[order] = np.arange(order.size)
     reverse = place[(order + a.size) % order.size]  # where x–v lies, for the end v–x
@@ -192,7 +190,7 @@ def communities(a: IntArray, b: IntArray) -> list[frozenset[int]]:
     second = first + 1 + np.arange(pairs) - np.repeat(np.cumsum(later) - later, later)
     y, z = x[first], x[second]
     lo, hi = np.minimum(y, z), np.maximum(y, z)
-    closed = _among(lo * n + hi, _distinct(a * n + b))
+    closed = _among(lo * n + hi, key)
     c, y, z = v[first][closed], y[closed], z[closed]  # the triangles c, y, z
 
     def end(p: IntArray, q: IntArray) -> IntArray:
