@@ -190,6 +190,19 @@ def test_story_diamonds_too_close_are_counted_and_part_as_the_track_zooms(app: A
     assert len(bar._crowds.get(first, ())) < len(crowd)
 
 
+def test_story_diamonds_stand_where_the_track_places_their_ticks(app: App) -> None:
+    bar = app.widgets.timebar
+    stories = app.view_state().track.stories
+    t = bar.track_rect
+    for zoom in range(10):  # the whole history, then zoomed in around a third of it
+        seen, columns = bar._story_columns(stories)
+        assert seen == [k for k, m in enumerate(stories) if bar._seen(m.tick)]
+        assert columns == [bar._x(stories[k].tick) for k in seen]
+        if zoom == 9:
+            assert 0 < len(seen) < len(stories)
+        wheel(app, (t.x + t.w // 3, t.centery), 1)
+
+
 def test_zoomed_on_the_live_knob_the_track_moves_on_with_it(app: App) -> None:
     bar = app.widgets.timebar
     t = bar.track_rect

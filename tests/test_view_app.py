@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
+
 import numpy as np
 import pygame
 import pytest
 
-from game.clock import MAX_BURST, TickBudget
+from game.clock import MAX_BURST, YOUNG_OBJECTS, TickBudget
 from game.sim.events import Event
 from game.sim.flux import TownFlux
 from game.sim.townmap import REGION_INDEX
@@ -17,6 +19,7 @@ from game.view.assets import Assets
 from game.view.intents import Select, SetSpeed, Toggle
 from game.view.keys import PAN_KEYS
 from game.view.uistate import WINDOWS
+from game.view.window import run_frames
 from game.view.world import FEET_X, FEET_Y
 from tests.helpers import freeze_everyone
 from tests.window import post
@@ -265,3 +268,13 @@ def test_every_window_of_the_modal_stack_has_a_widget_and_takes_input_on_top(app
     post(pygame.KEYDOWN, key=pygame.K_ESCAPE, mod=0)  # help takes it: Esc only closes help
     app.frame(0.0)
     assert app.ui.modals == ("branches",) and app.running
+
+
+
+def test_the_frame_loop_freezes_what_each_frame_leaves_and_collects_it_when_paused(
+        app: App) -> None:
+    gc.unfreeze()
+    app.apply(SetSpeed(1))
+    assert run_frames(app, 3, fixed_dt=1 / 60, pace=None, show=False) == 3
+    assert gc.get_threshold()[0] == YOUNG_OBJECTS and gc.get_freeze_count() > 0
+    gc.unfreeze()

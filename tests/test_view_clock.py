@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 import pytest
 
-from game.clock import MAX_BURST, MAX_FRAME_DT, MAX_SPEED, TickBudget, TickClock
+from game.clock import (
+    LOOK_EVERY_SECONDS,
+    MAX_BURST,
+    MAX_FRAME_DT,
+    MAX_SPEED,
+    QUIET_SECONDS,
+    Collector,
+    TickBudget,
+    TickClock,
+)
 
 
 @pytest.mark.parametrize(("speed", "ticks"), [(0, 0), (1, 20), (2, 40), (4, 80), (8, 160),
@@ -60,3 +72,49 @@ def test_the_budget_runs_out_after_its_seconds() -> None:
     assert budget.left()
     now[0] = 0.0101
     assert not budget.left()
+
+
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+def _garbage_cycle() -> weakref.ref[_Cycle]:
+    """A reference cycle nothing else holds: only the cyclic collector frees it."""
+    return weakref.ref(_Cycle())
+
+
+def test_the_collector_freezes_each_turn_and_looks_through_once_paused_for_a_while() -> None:
+    gc.unfreeze()
+    try:
+        collector = Collector(now=0.0)
+        cycle = _garbage_cycle()
+        collector.after_turn(paused=False, now=0.1)  # running: the cycle is frozen, kept
+        gc.collect()
+        assert cycle() is not None and gc.get_freeze_count() > 0
+        collector.after_turn(paused=True, now=0.2)
+        collector.after_turn(paused=True, now=0.2 + QUIET_SECONDS / 2)
+        assert cycle() is not None
+        collector.after_turn(paused=True, now=0.2 + QUIET_SECONDS)  # paused a while: freed
+        assert cycle() is None
+        again = _garbage_cycle()
+        collector.after_turn(paused=True, now=5.0)  # once a pause
+        gc.collect()
+        assert again() is not None
+    finally:
+        gc.unfreeze()
+
+
+def test_the_collector_looks_through_while_time_runs_every_so_often() -> None:
+    gc.unfreeze()
+    try:
+        collector = Collector(now=0.0)
+        cycle = _garbage_cycle()
+        collector.after_turn(paused=False, now=1.0)
+        collector.after_turn(paused=False, now=LOOK_EVERY_SECONDS - 1)
+        gc.collect()
+        assert cycle() is not None
+        collector.after_turn(paused=False, now=LOOK_EVERY_SECONDS)
+        assert cycle() is None
+    finally:
+        gc.unfreeze()

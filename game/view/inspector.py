@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
+import numpy as np
 import pygame
 
 from game import config
@@ -273,16 +274,18 @@ class Scatter:
             surface.blit(label, (lx, ly))
 
     def _place(self, sc: ScatterView) -> None:
-        """Each dot's place in window pixels: once per readout (a tick), a city has thousands."""
+        """Each dot's place in window pixels: once per readout (a tick), a city has thousands,
+        so the places are worked out for all at once and each kind of dot is looked up once."""
         p = self.plot
-        self._points = [(p.x + int(x * p.w) // UI_SCALE * UI_SCALE,
-                         p.bottom - int(y * p.h) // UI_SCALE * UI_SCALE)
-                        for x, y in zip(sc.x, sc.y, strict=True)]
+        xs = p.x + (np.array(sc.x) * p.w).astype(np.int64) // UI_SCALE * UI_SCALE
+        ys = p.bottom - (np.array(sc.y) * p.h).astype(np.int64) // UI_SCALE * UI_SCALE
+        self._points = list(zip(xs.tolist(), ys.tolist(), strict=True))
         half = self.DOT // 2 + UI_SCALE
         bridges = set(sc.bridges)
-        self._blits = [
-            (scatter_dot(slot, i in bridges), (x - half, y - half))
-            for i, ((x, y), slot) in enumerate(zip(self._points, sc.coalition, strict=True))]
+        kinds = [(slot, i in bridges) for i, slot in enumerate(sc.coalition)]
+        dots = {kind: scatter_dot(*kind) for kind in set(kinds)}
+        self._blits = [(dots[kind], (x, y)) for kind, x, y in
+                       zip(kinds, (xs - half).tolist(), (ys - half).tolist(), strict=True)]
         self._placed_for, self._placed_in, self._inks = sc, p.copy(), chosen()
         self._named = []
 

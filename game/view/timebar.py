@@ -26,6 +26,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 import pygame
 
 from game import config
@@ -90,26 +91,38 @@ FOUND = WHITE  # the ticks of the feed filter's matches
 SHORT_MARKS = frozenset({"walk", "arrive", "rest"})  # half height: comings and goings
 
 
+MarkColumns = tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]  # ticks, short, a mark each
+
+
+def mark_columns(marks: Sequence[tuple[int, str]]) -> MarkColumns:
+    """The marks' ticks and whether each is short, as arrays."""
+    ticks = np.fromiter((tick for tick, _ in marks), dtype=np.int64, count=len(marks))
+    short = np.fromiter((op in SHORT_MARKS for _, op in marks), dtype=bool, count=len(marks))
+    return ticks, short
+
+
 def draw_marks(surface: pygame.Surface, marks: Sequence[tuple[int, str]], span: float,
-               h: int, lo: float = 0.0) -> None:
+               h: int, lo: float = 0.0, columns: MarkColumns | None = None) -> None:
     """Event marks over `surface` spanning `span` ticks from tick `lo`, as if each were filled
     in turn, later over earlier, with at most two fills per column: the last tall mark of a
     column, then its last short mark if that came after (a day of a city holds tens of
-    thousands of marks, the track a thousand pixels). Marks out of the span are left out."""
+    thousands of marks, the track a thousand pixels). Marks out of the span are left out.
+    `columns` are the marks' `mark_columns` when known."""
     width = surface.get_width()
-    ticks = np.fromiter((tick for tick, _ in marks), dtype=np.int64, count=len(marks))
+    ticks, short = columns if columns is not None else mark_columns(marks)
     # `column`, for every mark at once (a float quotient floors as the integer one does).
     xs = np.floor((ticks - lo) * width / max(span, 1)).astype(np.int64)
-    inside = (ticks >= lo) & (ticks <= lo + span)
     xs = np.minimum(width - UI_SCALE, xs) // UI_SCALE * UI_SCALE
-    short = np.fromiter((op in SHORT_MARKS for _, op in marks), dtype=bool, count=len(marks))
-    last: dict[tuple[int, bool], int] = {}
-    for k, (x, is_short, seen) in enumerate(zip(xs.tolist(), short.tolist(), inside.tolist(),
-                                                strict=True)):
-        if seen:
-            last[(x, is_short)] = k
-    for (x, is_short), k in sorted(last.items(), key=lambda item: item[1]):
-        if is_short and last.get((x, False), -1) > k:
+    seen = np.flatnonzero((ticks >= lo) & (ticks <= lo + span))
+    keys = (xs[seen] * 2 + short[seen])[::-1]  # the last mark of each column and height
+    _, first = np.unique(keys, return_index=True)
+    last = seen[seen.size - 1 - first]
+    last.sort()
+    tall = {x: k for k, x, is_short in zip(last.tolist(), xs[last].tolist(),
+                                            short[last].tolist(), strict=True) if not is_short}
+    for k, x, is_short in zip(last.tolist(), xs[last].tolist(), short[last].tolist(),
+                              strict=True):
+        if is_short and tall.get(x, -1) > k:
             continue  # a tall mark drawn later covers it
         height = h // 2 if is_short else h
         surface.fill(OP_COLOURS.get(marks[k][1], TEXT), (x, h - height, UI_SCALE, height))
@@ -144,11 +157,13 @@ class TimelineBar:
         self._marks_surface: pygame.Surface | None = None
         self._marks_key: object = None
         self._marks_drawn = 0
+        self._mark_arrays: tuple[object, MarkColumns] = (None, mark_columns(()))
         self._spark: tuple[object, pygame.Surface] | None = None
         self.window: TimeWindow | None = None  # zoomed in: the ticks shown (None: all of them)
         self._pointer = 0  # the mouse's x, where the wheel zooms
         self._pan: tuple[int, TimeWindow] | None = None  # a right drag: where it began
         self._crowds: dict[StoryMarker, tuple[StoryMarker, ...]] = {}  # a diamond's count
+        self._story_ticks: tuple[object, npt.NDArray[np.int64]] = (None, np.zeros(0, np.int64))
         self._found: tuple[Sequence[int], object, list[int]] = ((), None, [])  # ticked columns
         self._cursor = 0  # the cursor drawn last
 
@@ -339,20 +354,35 @@ class TimelineBar:
         key = (track.marks_key, track.span, size, self.window)
         view = self.view
         marks = track.marks
+        ticks, short = self._mark_columns(marks)
         if self._marks_surface is None or self._marks_key != key:
             self._marks_surface = pygame.Surface(size)
             self._marks_surface.fill(SUNKEN)
             self._draw_bands(self._marks_surface, view)
-            first = bisect_left(marks, view.lo, key=lambda mark: mark[0])
-            last = bisect_right(marks, view.lo + view.width, key=lambda mark: mark[0])
+            first = int(np.searchsorted(ticks, view.lo, side="left"))
+            last = int(np.searchsorted(ticks, view.lo + view.width, side="right"))
             draw_marks(self._marks_surface, marks[first:last], view.width, self.MARKS_H,
-                       view.lo)
+                       view.lo, (ticks[first:last], short[first:last]))
             self._marks_key, self._marks_drawn = key, len(marks)
         surface = self._marks_surface
         if len(marks) > self._marks_drawn:
-            draw_marks(surface, marks[self._marks_drawn:], view.width, self.MARKS_H, view.lo)
+            done = self._marks_drawn
+            draw_marks(surface, marks[done:], view.width, self.MARKS_H, view.lo,
+                       (ticks[done:], short[done:]))
             self._marks_drawn = len(marks)
         return surface
+
+    def _mark_columns(self, marks: Sequence[tuple[int, str]]) -> MarkColumns:
+        """`mark_columns` of the branch's marks, kept as they grow (a city's run holds tens of
+        thousands: a redraw at each phase would read them all again)."""
+        known, (ticks, short) = self._mark_arrays
+        if known is not marks or ticks.size > len(marks):
+            ticks, short = mark_columns(())
+        if ticks.size < len(marks):
+            more = mark_columns(marks[ticks.size:])
+            ticks, short = np.concatenate([ticks, more[0]]), np.concatenate([short, more[1]])
+        self._mark_arrays = (marks, (ticks, short))
+        return ticks, short
 
     def _draw_bands(self, surface: pygame.Surface, view: TimeWindow) -> None:
         w = surface.get_width()
@@ -445,8 +475,10 @@ class TimelineBar:
         self._stories, self._crowds = [], {}
         top = self.spark_rect.y - UI_SCALE
         half = len(STORY_OUTLINE[0]) * UI_SCALE // 2
-        shown = [m for m in track.stories if m.kind in self._diamonds and self._seen(m.tick)]
-        xs = [self._x(m.tick) + UI_SCALE // 2 for m in shown]
+        stories = track.stories
+        seen, columns = self._story_columns(stories)
+        shown = [stories[k] for k in seen]
+        xs = [x + UI_SCALE // 2 for x in columns]
         hovered = None
         for run in clusters(xs, CROWD_GAP):
             marker, x = shown[run[0]], xs[run[0]]
@@ -466,6 +498,25 @@ class TimelineBar:
             self._stories.append((rect.inflate(2 * UI_SCALE, 2 * UI_SCALE), marker))
         if hovered is not None:
             surface.blit(*hovered)
+
+    def _story_columns(self, stories: Sequence[StoryMarker]) -> tuple[list[int], list[int]]:
+        """Which of the stories (by place) the track shows, and their columns (`_x`), for all
+        at once: a city's history holds thousands, and their ticks are kept as they grow."""
+        known, ticks = self._story_ticks
+        if known is not stories or ticks.size > len(stories):
+            ticks = np.zeros(0, dtype=np.int64)
+        if ticks.size < len(stories):
+            more = [m.tick for m in stories[ticks.size:]]
+            ticks = np.concatenate([ticks, np.array(more, dtype=np.int64)])
+        self._story_ticks = (stories, ticks)
+        view = self.view
+        seen = np.flatnonzero((ticks >= view.lo) & (ticks <= view.lo + view.width))
+        t, at = self.track_rect, ticks[seen]
+        if self.window is None:
+            xs = np.minimum(t.w - UI_SCALE, at * t.w // max(self._span, 1))
+        else:
+            xs = np.floor((at - self.window.lo) * t.w / self.window.width).astype(np.int64)
+        return seen.tolist(), (t.x + xs // UI_SCALE * UI_SCALE).tolist()
 
     def _label(self, surface: pygame.Surface, text: str, x: int, colour: Colour) -> None:
         """A label in a small panel just above the bar, centred on x and kept on screen."""

@@ -20,7 +20,7 @@ import pygame
 
 from game import config, limits
 from game import speed as speeds
-from game.clock import MAX_SPEED
+from game.clock import MAX_SPEED, Collector
 from game.userfiles import paths
 from game.userfiles import settings as user_settings
 from game.userfiles.settings import Settings
@@ -65,6 +65,7 @@ def run_frames(app: App, frames: int | None = None, *, fixed_dt: float | None = 
     """
     cap = pygame.time.Clock()
     last = time.perf_counter()
+    collector = Collector(last)
     shown = 0
     while frames is None or shown < frames:
         if before is not None:
@@ -80,6 +81,7 @@ def run_frames(app: App, frames: int | None = None, *, fixed_dt: float | None = 
             pygame.display.flip()
         if pace is not None:
             cap.tick(pace)
+        collector.after_turn(app.ui.speed == 0, now)
         shown += 1
     return shown
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import uvicorn
 
 from game import limits
-from game.clock import MAX_SPEED, TickClock
+from game.clock import MAX_SPEED, Collector, TickClock
 from game.wire.commands import check_bind
 from game.wire.owner import Owner
 from game.wire.server import make_app
@@ -57,6 +57,7 @@ class OwnerLoop:
 
     def run(self) -> None:
         last = time.perf_counter()
+        collector = Collector(last)
         while not self.stopping.is_set():
             self.owner.pump()
             now = time.perf_counter()
@@ -64,6 +65,7 @@ class OwnerLoop:
             last = now
             self.step(due)
             self.longest = max(self.longest, time.perf_counter() - now)
+            collector.after_turn(self.owner.speed == 0 or self.halted, now)
             self.owner.wait(self.pause())
 
     def step(self, due: int) -> None:
