@@ -7,7 +7,7 @@ import pytest
 
 from game import config
 from game.sim import social
-from game.sim.bonds import initial_relationships
+from game.sim.bonds import initial_relationships, unit_personalities
 from game.sim.flux import TownFlux
 from game.sim.model import personality_for
 from tests.helpers import all_bonds, pair_values
@@ -84,11 +84,24 @@ def test_matching_keeps_a_coalitions_id_while_its_members_shift() -> None:
 
 
 def test_metrics_tension_and_cooperation() -> None:
-    rel = np.array([[0.0, 0.4, -0.2], [0.2, 0.0, 0.0], [0.6, -0.4, 0.0]])
-    m = social.BondSums.of_rows([(0, rel)]).metrics()
-    off = np.array([0.4, -0.2, 0.2, 0.0, 0.6, -0.4])
+    off = np.array([0.4, -0.2, 0.2, 0.0, 0.6, -0.4])  # the bonds between different citizens
+    up = off[off > 0]
+    m = social.BondSums(off.size, float(off.sum()), float((off * off).sum()),
+                        float(up.sum()), up.size).metrics()
     assert m["tension"] == pytest.approx(off.var())
     assert m["cooperation"] == pytest.approx(0.4)
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 130, 600])
+def test_the_sums_over_the_initial_bonds_are_those_of_the_dense_matrix(n: int) -> None:
+    personality = np.random.default_rng(n).uniform(0.0, 1.0, (n, 7))
+    personality[n // 2] = 0.5  # a citizen at the centre: no initial bond at all
+    off = initial_relationships(personality)[~np.eye(n, dtype=bool)]
+    sums = social.BondSums.of_initial(np.ascontiguousarray(unit_personalities(personality).T))
+    assert (sums.count, sums.positives) == (off.size, int(np.count_nonzero(off > 0)))
+    for got, expected in ((sums.total, off.sum()), (sums.squares, (off * off).sum()),
+                          (sums.positive, off[off > 0].sum())):
+        assert got == pytest.approx(expected, rel=1e-12, abs=1e-12)
 
 
 @pytest.mark.parametrize("seed", [1, 2])

@@ -308,14 +308,10 @@ class PairValues:
         self.merge()
         self.values += rate * (self.bases - self.values)
 
-    def row_blocks(self, size: int, initial: bool = False) -> Iterator[tuple[int, FloatArray]]:
-        """The whole matrix (or its base values) as blocks of `size` rows: (first row, rows)."""
+    def row_blocks(self, size: int) -> Iterator[tuple[int, FloatArray]]:
+        """The whole matrix as blocks of `size` rows: (first row, rows)."""
         for start in range(0, self.n, size):
-            stop = min(start + size, self.n)
-            if initial and self.columns is not None:
-                yield start, initial_rows(self.columns, start, stop)
-            else:
-                yield start, self.rows(start, stop)
+            yield start, self.rows(start, min(start + size, self.n))
 
 
 def _frozen(a: npt.NDArray[Any]) -> npt.NDArray[Any]:

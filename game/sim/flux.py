@@ -63,7 +63,9 @@ class TownFlux:
         self.in_play = frozenset(self.scenario.regions)
         self.rng = np.random.Generator(np.random.PCG64(seed))
         self.state = self._initial_state()
-        self._initial_sums: social.BondSums | None = None  # read once, when first asked
+        # Sums over the initial bonds for the metrics: at once, not in the tick first asking.
+        self._initial_sums = social.BondSums.of_initial(
+            np.ascontiguousarray(unit_personalities(self.state.personality).T))
         self.surplus_changed = False  # a trade or solo work this tick: check the accursed share
         self._events: list[Event] = []
         self.telling = True  # False: a tick's events are not built (a re-run nobody reads)
@@ -206,9 +208,6 @@ class TownFlux:
 
     def metrics(self) -> dict[str, float]:
         s = self.state
-        if self._initial_sums is None:
-            self._initial_sums = social.BondSums.of_rows(
-                s.bonds.row_blocks(max(1, social.BLOCK_CELLS // s.n), initial=True))
         _, _, initial, now = s.bonds.stored()
         out = self._initial_sums.moved(initial, now).metrics()
         out["surplus"] = float(s.surplus.sum())
