@@ -91,7 +91,7 @@ class TownFlux:
             partner=np.full(n, -1, dtype=np.int64),
             walk_origin=np.full(n, -1, dtype=np.int64), walk_from_spot=spot.copy(),
             walk_from=np.zeros(n, dtype=np.int64), last_event_tick=np.zeros(n, dtype=np.int64),
-            rng_state={}, memories=[[] for _ in range(n)], heard=[[] for _ in range(n)],
+            rng_state={}, memories=[()] * n, heard=[()] * n,
         )
 
     def random_spot(self, region: int) -> Tile:
@@ -293,10 +293,9 @@ class TownFlux:
         return False
 
     def remember(self, i: int, t: int, op: str, text: str) -> None:
-        mem = self.state.memories[i]
-        mem.append((t, op, text))
-        if len(mem) > config.MEMORY_LIMIT:
-            del mem[0]
+        kept = self.state.memories[i]
+        kept = kept[max(0, len(kept) + 1 - config.MEMORY_LIMIT):]
+        self.state.memories[i] = (*kept, (t, op, text))
 
     # --- primitives: a citizen's turn, idle, busy, walking --------------------------------------
 

@@ -192,8 +192,10 @@ class TownState:
     drama_tick: int = 0
     storm_until: int = -1
     tokens: int = 0
-    memories: list[list[tuple[int, str, str]]] = field(default_factory=list)
-    heard: list[list[int]] = field(default_factory=list)
+    # A citizen's memories and whom it heard about: tuples replaced, never changed in place,
+    # so a keyframe copies the outer lists only (a city:10000's copy took 32 ms).
+    memories: list[tuple[tuple[int, str, str], ...]] = field(default_factory=list)
+    heard: list[tuple[int, ...]] = field(default_factory=list)
     pending: dict[int, Pending] = field(default_factory=dict)
     coalitions: list[Coalition] = field(default_factory=list)
     coalition_counter: int = 0
@@ -279,8 +281,8 @@ class TownState:
 
 # How TownState.copy copies a field whose contents are shared or copied one level down.
 _SHALLOW_COPIES: dict[str, Callable[[Any], Any]] = {
-    "memories": lambda m: [list(x) for x in m],
-    "heard": lambda h: [list(x) for x in h],
+    "memories": list,
+    "heard": list,
     "pending": lambda p: {k: replace(v) for k, v in p.items()},
     "coalitions": lambda cs: [replace(c) for c in cs],
     "rumors": lambda rs: [replace(r, reached=set(r.reached)) for r in rs],

@@ -88,11 +88,8 @@ def _teach(state: TownState, a: int, b: int, subject: int) -> dict[str, object]:
 def hear(state: TownState, listener: int, subject: int) -> None:
     """The listener last heard about `subject`: it goes first in what it may repeat, and only
     the newest HEARD_LIMIT are kept (a gossip's listener and a rumor's first carrier alike)."""
-    heard = state.heard[listener]
-    if subject in heard:
-        heard.remove(subject)
-    heard.insert(0, subject)
-    del heard[config.HEARD_LIMIT:]
+    others = (h for h in state.heard[listener] if h != subject)
+    state.heard[listener] = (subject, *others)[:config.HEARD_LIMIT]
 
 
 def celebrate(state: TownState, members: Sequence[int]) -> dict[str, object]:
