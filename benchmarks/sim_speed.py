@@ -17,9 +17,9 @@ takes to build.
 `git worktree add --detach /tmp/old main`): each run alternates old and new in fresh processes
 with the same seed, and every rate is printed for both with their ratio (`… speedup: X×`).
 
-Goals: ≥ 4× the rates of the flux when the scale issue was filed (5a7fa27) on all three; city:2500 well
-above 16× live (320 ticks/s) on a 2-core machine; a worst tick ≤ 8 ms for city:2500 and
-≤ 40 ms for city:10000; city:10000 at ≥ 20 ticks/s in under 400 MB.
+Goals: ≥ 4× the rates of the flux when the scale issue was filed (5a7fa27) on all three;
+city:2500 well above 16× live (320 ticks/s) on a 2-core machine; a worst tick ≤ 8 ms for
+city:2500 and ≤ 40 ms for city:10000; city:10000 at ≥ 20 ticks/s in under 400 MB.
 """
 
 from __future__ import annotations
