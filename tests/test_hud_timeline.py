@@ -158,3 +158,17 @@ def test_marks_drawn_two_fills_a_column_look_as_if_each_were_drawn_in_turn() -> 
         height = h // 2 if op in SHORT_MARKS else h
         one_by_one.fill(OP_COLOURS.get(op, TEXT), (x, h - height, UI_SCALE, height))
     assert pygame.image.tobytes(fast, "RGB") == pygame.image.tobytes(one_by_one, "RGB")
+
+
+def test_the_bar_keeps_its_marks_columns_as_the_history_grows(app: App) -> None:
+    bar = app.widgets.timebar
+    for _ in range(3):
+        app.apply(SetSpeed(5))
+        for _ in range(20):
+            app.frame(1 / 60)
+        marks = app.view_state().track.marks
+        ticks, short = bar._mark_columns(marks)
+        assert ticks.tolist() == [tick for tick, _ in marks]
+        assert short.tolist() == [op in SHORT_MARKS for _, op in marks]
+    other: list[tuple[int, str]] = [(5, "walk"), (9, "greet")]  # another branch's marks
+    assert bar._mark_columns(other)[0].tolist() == [5, 9]
