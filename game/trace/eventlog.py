@@ -269,6 +269,13 @@ class EventLog:
                      tuple(ids[i] for i in who), bool(flags & _PERTURBATION),
                      bool(flags & _SUCCESS))
 
+    def mark(self, k: int) -> tuple[int, str]:
+        """The k-th event's tick and op, no `Event` built."""
+        if self._flags[k] & _KEPT:
+            e = self._kept[k]
+            return e.tick, e.op
+        return self.ticks[k], self.words.items[self._op[k]]
+
     def _build(self, k: int) -> Event:
         flags = self._flags[k]
         if flags & _KEPT:
@@ -361,6 +368,13 @@ class Events(Sequence[Event]):
 
     def __repr__(self) -> str:
         return f"Events({len(self)} events)"
+
+    def marks(self) -> Iterator[tuple[int, str]]:
+        """The events' ticks and ops, oldest first, none of them built (the timeline bar's
+        marks: a city records tens of thousands a day)."""
+        for log, lo, hi in self._parts:
+            for k in range(lo, hi):
+                yield log.mark(k)
 
     def briefs(self) -> Iterator[Brief]:
         """The events as the feed reads them, oldest first, none of them built."""

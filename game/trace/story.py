@@ -17,6 +17,7 @@ RUMOR_REACH = 4  # a rumor becomes a story once this many citizens have heard it
 # The kinds of story marker: these events as they are, and "rumor" for one that spread far.
 MARKED_OPS = ("coalition_formed", "coalition_dissolved", "dispute", "festival")
 STORY_KINDS = (*MARKED_OPS, "rumor")
+STORY_OPS = frozenset({*MARKED_OPS, "gossip"})  # the ops a marker may come from
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from game.projections.projected import Moment, Projected, follow, names_of, rece
 from game.projections.scatter import NO_AXES, Axes, Scatter, scatter_and_axes
 from game.projections.town import clock
 from game.switches import Switches
-from game.trace.story import Storyline, StoryMarker
+from game.trace.story import STORY_OPS, Storyline, StoryMarker
 from game.trace.timeline import Timeline
 from game.view import explain
 from game.view.search import FeedSearch
@@ -255,9 +255,11 @@ class Readout:
         upto = self._marks_upto[name]
         if head > upto:
             events = tl.events(name, upto + 1, head)
-            marks.extend((e.tick, e.op) for e in events)
-            storyline, stories = self._stories[name]
-            stories.extend(storyline.add(events))
+            new = list(events.marks())
+            marks.extend(new)
+            storyline, stories = self._stories[name]  # built: only events a story may mark
+            stories.extend(storyline.add(events[k] for k, (_, op) in enumerate(new)
+                                         if op in STORY_OPS))
             self._marks_upto[name] = head
         return marks
 
