@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from game import config
 from game.sim import social
@@ -81,6 +83,33 @@ def test_matching_keeps_a_coalitions_id_while_its_members_shift() -> None:
     matched, dissolved = social.match_coalitions(old, new)
     assert matched == [("c1", frozenset({1, 2, 3, 5})), (None, frozenset({10, 11, 12}))]
     assert dissolved == ["c2"]
+
+
+def _greedy_by_jaccard(old: list[tuple[str, frozenset[int]]], new: list[frozenset[int]]
+                       ) -> tuple[list[tuple[str | None, frozenset[int]]], list[str]]:
+    """Every pair sharing a member, greedy by Jaccard: what `match_coalitions` must equal."""
+    pairs = sorted((-len(m & f) / len(m | f), a, b, cid) for a, (cid, m) in enumerate(old)
+                   for b, f in enumerate(new)
+                   if m & f and len(m & f) / len(m | f) >= config.COALITION_MATCH_JACCARD)
+    taken: set[int] = set()
+    kept: dict[int, str] = {}
+    for _, a, b, cid in pairs:
+        if a not in taken and b not in kept:
+            taken.add(a)
+            kept[b] = cid
+    return ([(kept.get(b), f) for b, f in enumerate(new)],
+            [cid for a, (cid, _) in enumerate(old) if a not in taken])
+
+
+groups = st.lists(st.frozensets(st.integers(0, 12), min_size=1, max_size=7), max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(groups, groups)
+def test_matching_equals_the_greedy_over_every_pair(
+        olds: list[frozenset[int]], new: list[frozenset[int]]) -> None:
+    old = [(f"c{k}", members) for k, members in enumerate(olds)]
+    assert social.match_coalitions(old, new + olds[:2]) == _greedy_by_jaccard(old, new + olds[:2])
 
 
 def test_metrics_tension_and_cooperation() -> None:

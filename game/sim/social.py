@@ -265,12 +265,27 @@ def match_coalitions(old: list[tuple[str, frozenset[int]]], new: list[frozenset[
 
     Returns (new communities with the id they keep or None if newly formed, ids dissolved).
     """
-    holding: dict[int, list[int]] = {}  # citizen → the new communities holding it
+    # A coalition found again unchanged (most of them) is a Jaccard of 1, taken before any
+    # other pair in the greedy order: matched at once, and left out of the pairs.
+    same: dict[frozenset[int], int] = {}
+    for b, fresh in enumerate(new):
+        same.setdefault(fresh, b)
+    taken_old: set[int] = set()
+    kept: dict[int, str] = {}
+    for a, (cid, members) in enumerate(old):
+        b = same.get(members, -1)
+        if b >= 0 and b not in kept:
+            taken_old.add(a)
+            kept[b] = cid
+    holding: dict[int, list[int]] = {}  # citizen → the new communities left holding it
     for k, fresh in enumerate(new):
-        for citizen in fresh:
-            holding.setdefault(citizen, []).append(k)
+        if k not in kept:
+            for citizen in fresh:
+                holding.setdefault(citizen, []).append(k)
     pairs = []
     for a, (cid, members) in enumerate(old):
+        if a in taken_old:
+            continue
         # Only communities sharing a member can be alike: Jaccard 0 is never enough.
         for b in sorted({k for citizen in members for k in holding.get(citizen, ())}):
             fresh = new[b]
@@ -278,8 +293,6 @@ def match_coalitions(old: list[tuple[str, frozenset[int]]], new: list[frozenset[
             if jac >= min_jaccard:
                 pairs.append((-jac, a, b, cid))
     pairs.sort()
-    taken_old: set[int] = set()
-    kept: dict[int, str] = {}
     for _, a, b, cid in pairs:
         if a not in taken_old and b not in kept:
             taken_old.add(a)
