@@ -191,14 +191,15 @@ def communities(a: IntArray, b: IntArray) -> list[frozenset[int]]:
     second = first + 1 + np.arange(pairs) - np.repeat(np.cumsum(later) - later, later)
     y, z = x[first], x[second]
     lo, hi = np.minimum(y, z), np.maximum(y, z)
-    closed = _among(lo * n + hi, key)
-    c, y, z = v[first][closed], y[closed], z[closed]  # the triangles c, y, z
-
-    def end(p: IntArray, q: IntArray) -> IntArray:
-        found: IntArray = np.searchsorted(key, p * n + q)
-        return found
-
-    corners = [end(c, y), end(c, z), end(y, c), end(y, z), end(z, c), end(z, y)]
+    at = np.minimum(np.searchsorted(key, lo * n + hi), key.size - 1)
+    closed = key[at] == lo * n + hi  # the wedge's third edge is there: a triangle c, y, z
+    y, z, at = y[closed], z[closed], at[closed]
+    # Where each of the triangle's six edge ends lies: c–y and c–z are the wedge's own (each
+    # edge once, from its end of lower rank), the other ends their reverses.
+    ups = np.flatnonzero(up)
+    cy, cz = ups[first[closed]], ups[second[closed]]
+    yz = np.where(y < z, at, reverse[at])
+    corners = [cy, cz, reverse[cy], yz, reverse[cz], reverse[yz]]
     root = _roots(src.size, np.concatenate([*corners[::2], np.arange(src.size)]),
                   np.concatenate([*corners[1::2], reverse]))
     held = np.zeros(src.size, dtype=bool)  # the ends some triangle holds
