@@ -167,8 +167,8 @@ def test_the_bar_keeps_its_marks_columns_as_the_history_grows(app: App) -> None:
         for _ in range(20):
             app.frame(1 / 60)
         marks = app.view_state().track.marks
-        ticks, short = bar._mark_columns(marks)
+        ticks, short = bar._mark_columns.of(marks)
         assert ticks.tolist() == [tick for tick, _ in marks]
         assert short.tolist() == [op in SHORT_MARKS for _, op in marks]
     other: list[tuple[int, str]] = [(5, "walk"), (9, "greet")]  # another branch's marks
-    assert bar._mark_columns(other)[0].tolist() == [5, 9]
+    assert bar._mark_columns.of(other)[0].tolist() == [5, 9]

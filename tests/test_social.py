@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from game import config
 from game.sim import social
-from game.sim.bonds import initial_relationships, unit_personalities
+from game.sim.bonds import PairValues, initial_relationships, unit_personalities
 from game.sim.flux import TownFlux
 from game.sim.model import personality_for
 from tests.helpers import all_bonds, pair_values
@@ -126,7 +126,7 @@ def test_the_sums_over_the_initial_bonds_are_those_of_the_dense_matrix(n: int) -
     personality = np.random.default_rng(n).uniform(0.0, 1.0, (n, 7))
     personality[n // 2] = 0.5  # a citizen at the centre: no initial bond at all
     off = initial_relationships(personality)[~np.eye(n, dtype=bool)]
-    sums = social.BondSums.of_initial(np.ascontiguousarray(unit_personalities(personality).T))
+    sums = social.BondSums.of_initial(PairValues(n, unit_personalities(personality)))
     assert (sums.count, sums.positives) == (off.size, int(np.count_nonzero(off > 0)))
     for got, expected in ((sums.total, off.sum()), (sums.squares, (off * off).sum()),
                           (sums.positive, off[off > 0].sum())):

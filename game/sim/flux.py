@@ -64,8 +64,7 @@ class TownFlux:
         self.rng = np.random.Generator(np.random.PCG64(seed))
         self.state = self._initial_state()
         # Sums over the initial bonds for the metrics: at once, not in the tick first asking.
-        self._initial_sums = social.BondSums.of_initial(
-            np.ascontiguousarray(unit_personalities(self.state.personality).T))
+        self._initial_sums = social.BondSums.of_initial(self.state.bonds)
         self.surplus_changed = False  # a trade or solo work this tick: check the accursed share
         self._events: list[Event] = []
         self.telling = True  # False: a tick's events are not built (a re-run nobody reads)

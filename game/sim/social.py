@@ -49,9 +49,10 @@ def affinity_edges(bonds: PairValues, keep: Iterable[frozenset[int]] = (),
     """
     n = bonds.n
     if pairs is None:
+        lowest = threshold - hysteresis - CANDIDATE_MARGIN
         i, j, _, values = bonds.stored()
-        strong = values >= threshold - hysteresis - CANDIDATE_MARGIN
-        x, y = bonds.strong_bases(threshold - hysteresis - CANDIDATE_MARGIN)
+        strong = values >= lowest
+        x, y = bonds.strong_bases(lowest)
         i, j = np.concatenate([i[strong], x]), np.concatenate([j[strong], y])
     else:
         i, j = pairs
@@ -347,14 +348,16 @@ class BondSums:
     positives: int
 
     @staticmethod
-    def of_initial(columns: FloatArray) -> BondSums:
-        """The sums over the initial bonds of the unit personalities `columns` (a dimension a
-        row): each pair once, above the diagonal, counted for both directions (a pair's two
-        initial bonds are the same products summed in the same order: the same bits), in
-        blocks small enough to stay in the cache through every pass (a city:10000's 10⁸ bonds
-        in about a second less than a block of rows at a time took)."""
-        n = columns.shape[1]
+    def of_initial(bonds: PairValues) -> BondSums:
+        """The sums over the bonds' initial (base) values: each pair once, above the diagonal,
+        counted for both directions (a pair's two initial bonds are the same products summed in
+        the same order: the same bits), in blocks small enough to stay in the cache through
+        every pass (a city:10000's 10⁸ bonds in a sixth of the time a block of rows at a time
+        took)."""
+        n, columns = bonds.n, bonds.columns
         total, squares, positive, positives = 0.0, 0.0, 0.0, 0
+        if columns is None:  # every base value is 0
+            return BondSums(n * (n - 1), total, squares, positive, positives)
         height = max(1, min(n, CACHED_CELLS // max(n, 1)))
         below = np.tril(np.ones((height, height), dtype=bool))  # a pair's second time, or itself
         room = np.empty(height * n)

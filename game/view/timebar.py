@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -94,6 +95,28 @@ SHORT_MARKS = frozenset({"walk", "arrive", "rest"})  # half height: comings and 
 MarkColumns = tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]  # ticks, short, a mark each
 
 
+class Grown:
+    """Columns of an append-only sequence (a branch's marks or story markers), read only for
+    the items added since the last time: a city's run holds tens of thousands, and the bar is
+    drawn every frame. Another sequence starts over."""
+
+    def __init__(self, read: Callable[[Sequence[Any]], tuple[npt.NDArray[Any], ...]]) -> None:
+        self._read = read
+        self._of: object = None
+        self._columns = read(())
+
+    def of(self, items: Sequence[Any]) -> tuple[npt.NDArray[Any], ...]:
+        held = self._columns[0].size
+        if self._of is not items or held > len(items):
+            self._columns, held = self._read(()), 0
+        if held < len(items):
+            more = self._read(items[held:])
+            self._columns = tuple(np.concatenate(pair)
+                                  for pair in zip(self._columns, more, strict=True))
+        self._of = items
+        return self._columns
+
+
 def mark_columns(marks: Sequence[tuple[int, str]]) -> MarkColumns:
     """The marks' ticks and whether each is short, as arrays."""
     ticks = np.fromiter((tick for tick, _ in marks), dtype=np.int64, count=len(marks))
@@ -157,13 +180,14 @@ class TimelineBar:
         self._marks_surface: pygame.Surface | None = None
         self._marks_key: object = None
         self._marks_drawn = 0
-        self._mark_arrays: tuple[object, MarkColumns] = (None, mark_columns(()))
+        self._mark_columns = Grown(mark_columns)
         self._spark: tuple[object, pygame.Surface] | None = None
         self.window: TimeWindow | None = None  # zoomed in: the ticks shown (None: all of them)
         self._pointer = 0  # the mouse's x, where the wheel zooms
         self._pan: tuple[int, TimeWindow] | None = None  # a right drag: where it began
         self._crowds: dict[StoryMarker, tuple[StoryMarker, ...]] = {}  # a diamond's count
-        self._story_ticks: tuple[object, npt.NDArray[np.int64]] = (None, np.zeros(0, np.int64))
+        self._story_ticks = Grown(
+            lambda stories: (np.array([m.tick for m in stories], dtype=np.int64),))
         self._found: tuple[Sequence[int], object, list[int]] = ((), None, [])  # ticked columns
         self._cursor = 0  # the cursor drawn last
 
@@ -354,7 +378,7 @@ class TimelineBar:
         key = (track.marks_key, track.span, size, self.window)
         view = self.view
         marks = track.marks
-        ticks, short = self._mark_columns(marks)
+        ticks, short = self._mark_columns.of(marks)
         if self._marks_surface is None or self._marks_key != key:
             self._marks_surface = pygame.Surface(size)
             self._marks_surface.fill(SUNKEN)
@@ -371,18 +395,6 @@ class TimelineBar:
                        (ticks[done:], short[done:]))
             self._marks_drawn = len(marks)
         return surface
-
-    def _mark_columns(self, marks: Sequence[tuple[int, str]]) -> MarkColumns:
-        """`mark_columns` of the branch's marks, kept as they grow (a city's run holds tens of
-        thousands: a redraw at each phase would read them all again)."""
-        known, (ticks, short) = self._mark_arrays
-        if known is not marks or ticks.size > len(marks):
-            ticks, short = mark_columns(())
-        if ticks.size < len(marks):
-            more = mark_columns(marks[ticks.size:])
-            ticks, short = np.concatenate([ticks, more[0]]), np.concatenate([short, more[1]])
-        self._mark_arrays = (marks, (ticks, short))
-        return ticks, short
 
     def _draw_bands(self, surface: pygame.Surface, view: TimeWindow) -> None:
         w = surface.get_width()
@@ -501,14 +513,8 @@ class TimelineBar:
 
     def _story_columns(self, stories: Sequence[StoryMarker]) -> tuple[list[int], list[int]]:
         """Which of the stories (by place) the track shows, and their columns (`_x`), for all
-        at once: a city's history holds thousands, and their ticks are kept as they grow."""
-        known, ticks = self._story_ticks
-        if known is not stories or ticks.size > len(stories):
-            ticks = np.zeros(0, dtype=np.int64)
-        if ticks.size < len(stories):
-            more = [m.tick for m in stories[ticks.size:]]
-            ticks = np.concatenate([ticks, np.array(more, dtype=np.int64)])
-        self._story_ticks = (stories, ticks)
+        at once: a city's history holds thousands."""
+        (ticks,) = self._story_ticks.of(stories)
         view = self.view
         seen = np.flatnonzero((ticks >= view.lo) & (ticks <= view.lo + view.width))
         t, at = self.track_rect, ticks[seen]
