@@ -23,6 +23,7 @@ from game import config
 from game.sim import decide, laws, perform, perturb, phases, social
 from game.sim.bonds import PairValues, unit_personalities
 from game.sim.cards import Perturbation, check_card
+from game.sim.digest import Digest
 from game.sim.events import Event
 from game.sim.model import (
     Activity,
@@ -202,8 +203,12 @@ class TownFlux:
         self._next_due = self.roster.next_due()
 
     def state_hash(self) -> str:
+        return self.digest().hexdigest()
+
+    def digest(self) -> Digest:
+        """The state hash as the town stands now, to be taken at once or a slice at a time."""
         self.state.rng_state = dict(self.rng.bit_generator.state)
-        return self.state.digest()
+        return Digest(self.state)
 
     def metrics(self) -> dict[str, float]:
         s = self.state

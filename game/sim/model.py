@@ -7,8 +7,6 @@ snapshot is a copy and a hash is a digest of bytes. Pure: never imports pygame, 
 from __future__ import annotations
 
 import copy
-import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from enum import IntEnum
@@ -20,6 +18,7 @@ import numpy.typing as npt
 from game import config
 from game.sim.bonds import PairValues
 from game.sim.cards import Perturbation
+from game.sim.digest import Digest
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -247,36 +246,8 @@ class TownState:
         self.trust.set(i, j, self.trust.get(i, j) + amount)
 
     def digest(self) -> str:
-        """Short blake2b of the canonical state, RNG included.
-
-        Relationships and trust are hashed by what sets them apart: the pairs whose bond is no
-        longer its initial value, and the pairs with trust counted, as (i, j) and value in
-        row-major order. The initial bonds follow from the seed; the hash costs what the town's
-        interactions cost, however the pairs are stored.
-        """
-        h = hashlib.blake2b(digest_size=8)
-        for arr in (self.personality, *self.bonds.moved(), *self.trust.moved(), self.surplus,
-                    self.reputation, self.region, self.spot, self.activity, self.busy_until,
-                    self.partner, self.walk_origin, self.walk_from_spot, self.walk_from,
-                    self.last_event_tick):
-            h.update(np.ascontiguousarray(arr).tobytes())
-        rest = {
-            "tick": self.tick, "seq": self.seq, "rng": self.rng_state,
-            "drama": self.drama.hex(), "drama_tick": self.drama_tick,
-            "storm_until": self.storm_until, "tokens": self.tokens,
-            "memories": self.memories, "heard": self.heard,
-            "pending": sorted((k, vars(v)) for k, v in self.pending.items()),
-            "coalitions": [(c.id, sorted(c.members)) for c in self.coalitions],
-            "coalition_counter": self.coalition_counter,
-            "rumors": [(r.id, r.subject, r.origin, sorted(r.reached), r.tick)
-                       for r in self.rumors],
-            "festival": vars(self.festival) if self.festival else None,
-            "queue": [p.model_dump() for p in self.queue],
-            "events_per_day": sorted(self.events_per_day.items()),
-            "op_counts": sorted(self.op_counts.items()), "perturbations": self.perturbations,
-        }
-        h.update(json.dumps(rest, sort_keys=True, default=str).encode())
-        return h.hexdigest()
+        """Short blake2b of the canonical state, RNG included (`game.sim.digest`)."""
+        return Digest(self).hexdigest()
 
 
 # How TownState.copy copies a field whose contents are shared or copied one level down.

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from game import config, limits
 from game.sim.cards import Perturbation
+from game.sim.digest import Digest
 from game.sim.events import Event
 from game.sim.flux import Snapshot, TownFlux
 from game.sim.model import TownState
@@ -49,7 +50,7 @@ def snapshot_bytes(s: TownState) -> int:
     arrays = sum(a.nbytes for a in (s.personality, s.surplus, s.reputation, s.region, s.spot,
                                     s.activity, s.busy_until, s.partner, s.walk_origin,
                                     s.walk_from_spot, s.walk_from, s.last_event_tick))
-    records = 120 * sum(len(m) for m in s.memories) + 40 * sum(len(h) for h in s.heard)
+    records = 120 * sum(map(len, s.memories)) + 40 * sum(map(len, s.heard))
     return arrays + s.bonds.nbytes + s.trust.nbytes + records + 2048
 
 
@@ -72,12 +73,15 @@ class Timeline:
         self.current = MAIN
         self._origin = self.flux.snapshot()
         self._keyframes: dict[tuple[str, int], Snapshot] = {}
+        self._keyframe_sizes: dict[tuple[str, int], int] = {}  # each one's `snapshot_bytes`
         self._keyframe_bytes = 0
         # Arrays keyframes share (the stored pairs' codes and base values, replaced only when
         # pairs are added): id → how many keyframes hold it, so it is counted once.
         self._holders: dict[int, int] = {}
         self._stride = keyframe_interval  # keyframes lie on this grid (and at forks)
-        self._hashes: dict[tuple[str, int], str] = {}  # (owner, day's end) → state hash
+        # (owner, day's end) → state hash, or its digest while a slice at a time is taken
+        self._hashes: dict[tuple[str, int], str | Digest] = {}
+        self._digesting: list[tuple[str, int]] = []  # the keys of those digests, oldest first
         self._logs: dict[str, EventLog] = {MAIN: EventLog(self.flux.citizens)}
         self._known: dict[str, int] = {MAIN: 0}  # how far each branch's own events are recorded
         self._metrics: dict[str, MetricLog] = {MAIN: MetricLog()}
@@ -335,7 +339,11 @@ class Timeline:
     def hash_at(self, tick: int, branch: str | None = None) -> str:
         """The state hash at `tick` on `branch`: kept at each day's end once passed, otherwise
         the flux stands there to take it."""
-        kept = self._hashes.get((self.owner_of(branch or self.current, tick), tick))
+        key = (self.owner_of(branch or self.current, tick), tick)
+        kept = self._hashes.get(key)
+        if isinstance(kept, Digest):
+            kept = self._hashes[key] = kept.hexdigest()
+            self._digesting.remove(key)
         if kept is not None:
             return kept
         self.seek(tick, branch)
@@ -377,10 +385,23 @@ class Timeline:
             for record in self.recorders:
                 record(own, t, events)
         if t % config.DAY_TICKS == 0 and (own, t) not in self._hashes:
-            self._hashes[(own, t)] = self.flux.state_hash()
+            self._hashes[(own, t)] = self.flux.digest()
+            self._digesting.append((own, t))
+        if self._digesting:
+            self._digest_slice()
         if t % self._stride == 0 or t in self._fork_points.get(own, ()):
             self._store_keyframe(own, t)
         return events
+
+    def _digest_slice(self) -> None:
+        """A slice of the oldest day's-end hash still being taken: a step pays a slice of a
+        city's hash, not the whole (a `city:2500`'s stalled its day's end tick by 33 ms)."""
+        key = self._digesting[0]
+        digest = self._hashes[key]
+        assert isinstance(digest, Digest)
+        if digest.step():
+            self._hashes[key] = digest.hexdigest()
+            self._digesting.pop(0)
 
     def _leap(self, limit: int) -> None:
         """Move the cursor toward `limit` over the ticks where nothing happens at all (nobody
@@ -455,7 +476,8 @@ class Timeline:
         if size > self.budget:
             return  # a town too big for the budget: copying it would only be thrown away
         self._keyframes[(owner, tick)] = snap = self.flux.snapshot()
-        self._keyframe_bytes += self._held_bytes(snap.state, +1)
+        self._keyframe_sizes[(owner, tick)] = size
+        self._keyframe_bytes += self._held_bytes(snap.state, size, +1)
         while self._keyframe_bytes > self.budget:
             self._thin()
 
@@ -470,12 +492,13 @@ class Timeline:
         else:
             dropped = [min(self._keyframes, key=lambda key: key[1])]
         for key in dropped:
-            self._keyframe_bytes -= self._held_bytes(self._keyframes.pop(key).state, -1)
+            self._keyframe_bytes -= self._held_bytes(self._keyframes.pop(key).state,
+                                                      self._keyframe_sizes.pop(key), -1)
 
-    def _held_bytes(self, s: TownState, sign: int) -> int:
-        """The bytes a keyframe adds (`sign` +1) or frees (−1): its own, and each array it
-        shares with other keyframes when it is the first to hold it or the last to let it go."""
-        size = snapshot_bytes(s)
+    def _held_bytes(self, s: TownState, size: int, sign: int) -> int:
+        """The bytes a keyframe of `size` bytes adds (`sign` +1) or frees (−1): its own, and
+        each array it shares with other keyframes when it is the first to hold it or the last
+        to let it go."""
         for a in (*s.bonds.shared(), *s.trust.shared()):
             before = self._holders.get(id(a), 0)
             after = before + sign
