@@ -17,6 +17,7 @@ from game.cli import build_parser
 from game.projections.history import FeedRow, feed
 from game.projections.projected import names_of
 from game.sim.cards import Perturbation
+from game.sim.events import Event
 from game.trace.timeline import Timeline
 from game.userfiles.settings import Settings
 from game.view import explain, rendered
@@ -29,7 +30,7 @@ from game.view.hud import LINE_H
 from game.view.intents import ArmCard, AskWhy, Choose, Confirm, Select, SetSpeed
 from game.view.overlays import draw_labels
 from game.view.palette import BUNTING
-from game.view.speech import place
+from game.view.speech import MAX_SHOWN, SECONDS, place
 from game.view.viewstate import WHY_RUNNING_TICKS
 from game.view.world import text_scale
 from tests.window import make_app
@@ -275,3 +276,26 @@ def test_a_running_why_chain_is_asked_again_once_a_second_not_every_tick(
     assert len(asked) == 2 and asked[1] - asked[0] == WHY_RUNNING_TICKS
     readout.why(3, running=False)  # paused: the exact moment
     assert asked[-1] == app.timeline.cursor
+
+
+def test_the_selected_speaker_then_the_newest_lines_get_bubbles_and_old_lines_go(
+        app: App) -> None:
+    speech = app.speech
+    speech.lines.clear()
+    ids = [c.id for c in app.flux.citizens]
+
+    def say(k: int, now: float) -> None:
+        speech.hear([Event(id=f"e{k}.0", tick=k, seq=0, op="greet", participants=(ids[k],),
+                           dialogue=f"line {k}")], now)
+
+    for k in range(MAX_SHOWN + 6):  # a line every tenth of a second
+        say(k, k / 10)
+    say(2, 1.75)  # said again: the newest now
+    visible = np.ones(len(ids), dtype=bool)
+    visible[16] = False  # off screen
+    shown = speech.shown(1.9, visible, selected=15)
+    assert shown[:4] == [15, 2, 17, 14]
+    assert len(shown) == MAX_SHOWN and 16 not in shown
+    speech.shown(SECONDS + 0.05, visible)  # three seconds on: the first line is let go
+    assert 0 not in speech.lines and 1 in speech.lines
+    assert speech.shown(SECONDS + 0.05, visible, selected=0)[0] == 2  # nothing to say

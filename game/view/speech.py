@@ -15,7 +15,7 @@ import pygame
 from game.sim.events import Event
 from game.view.assets import Assets, nine_slice
 from game.view.palette import SPEECH
-from game.view.world import CitizenLayout
+from game.view.world import BoolArray, CitizenLayout
 
 SECONDS = 3.0
 MAX_SHOWN = 12  # newest first; more would bury the town in text
@@ -66,6 +66,8 @@ class Speech:
     def __init__(self, assets: Assets, index: Mapping[str, int]) -> None:
         self.assets = assets
         self.index = index
+        # Oldest first (a line said again moves to the end): the lines to let go are at the
+        # front, the newest at the back, and a city's thousand lines are never sorted.
         self.lines: dict[int, _Line] = {}
 
     def hear(self, events: Iterable[Event], now: float) -> None:
@@ -73,21 +75,34 @@ class Speech:
         for event in events:
             if event.dialogue and event.success and event.participants:
                 speaker = self.index[event.participants[0]]
+                self.lines.pop(speaker, None)
                 self.lines[speaker] = _Line(event.dialogue, now + SECONDS, now)
 
     def draw(self, surface: pygame.Surface, layout: CitizenLayout, now: float,
              area: pygame.Rect, selected: int | None = None) -> None:
         """The bubbles inside `area` (the town's part of the window), none over another: the
         selected citizen's first, then the newest; one that finds no room waits."""
-        for i in [i for i, line in self.lines.items() if line.until <= now]:
-            del self.lines[i]
-        order = sorted((i for i in self.lines if layout.visible[i]),
-                       key=lambda i: (i != selected, -self.lines[i].said))[:MAX_SHOWN]
+        order = self.shown(now, layout.visible, selected)
         scale = layout.text
         bubbles = [(self._surface(self.lines[i], scale), layout.head(i)) for i in order]
         spots = place([(b.get_size(), head) for b, head in bubbles], area)
         surface.fblits([(bubble, spot.topleft) for (bubble, _), spot
                         in zip(bubbles, spots, strict=True) if spot is not None][::-1])
+
+    def shown(self, now: float, visible: BoolArray, selected: int | None = None
+              ) -> list[int]:
+        """The speakers whose bubbles may show, first to be placed first: the selected
+        citizen, then the newest lines, at most `MAX_SHOWN`; lines past their time let go."""
+        lines = self.lines
+        while lines and lines[first := next(iter(lines))].until <= now:
+            del lines[first]
+        order = [selected] if selected in lines and visible[selected] else []
+        for i in reversed(lines):
+            if len(order) == MAX_SHOWN:
+                break
+            if visible[i] and i != selected:
+                order.append(i)
+        return order
 
     def _surface(self, line: _Line, scale: int) -> pygame.Surface:
         if line.surface is None or line.scale != scale:
