@@ -25,7 +25,7 @@ import numpy as np
 if TYPE_CHECKING:
     from game.sim.model import TownState
 
-SLICE = 256  # citizens' lists encoded by one step (about 2 ms of a city's memories)
+SLICE = 32  # citizens' lists encoded by one step (a fraction of a millisecond in a city)
 _ENCODER = json.JSONEncoder(sort_keys=True, default=str)  # json.dumps(…, sort_keys, default)
 _LONG = ("heard", "memories")  # the rest's entries a citizen long, encoded a slice at a time
 
