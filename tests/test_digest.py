@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from game import config
-from game.sim.digest import Digest
+from game.sim.digest import SLICE, Digest
 from game.sim.flux import TownFlux
 from game.trace.timeline import Timeline
 
@@ -42,7 +42,7 @@ def test_a_city_day_end_hash_is_taken_over_the_next_ticks_and_matches_a_fresh_ru
     timeline.advance(config.DAY_TICKS)
     pending = timeline._hashes[(timeline.current, config.DAY_TICKS)]
     assert isinstance(pending, Digest)  # 250 citizens' lists: more than one step's slice
-    timeline.advance(5)
+    timeline.advance(2 * 250 // SLICE)  # two lists a citizen, a slice of them a step
     taken = timeline._hashes[(timeline.current, config.DAY_TICKS)]
     assert isinstance(taken, str)
     fresh = TownFlux("city:250", seed=5)
