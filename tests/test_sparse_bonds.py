@@ -127,6 +127,25 @@ def test_pairs_inside_a_group_are_found_bridges_included(
     assert inside.tolist() == [any({p, q} <= g for g in groups) for p, q in pairs]
 
 
+@SETTINGS
+@given(st.integers(0, 10_000),
+       st.lists(st.tuples(st.integers(0, N - 1), st.integers(0, N - 1),
+                          st.sampled_from([0.2, 0.33, 0.36, 0.4, 0.6, 0.9])), max_size=30),
+       st.lists(st.frozensets(st.integers(0, N - 1), min_size=3, max_size=5), max_size=3))
+def test_affinity_edges_from_the_strong_bonds_equal_those_from_every_pair(
+        seed: int, moved: list[tuple[int, int, float]], keep: list[frozenset[int]]) -> None:
+    personality = _personalities(seed)
+    personality[1] = personality[2] = personality[3]  # initial bonds at their strongest
+    bonds = PairValues(N, unit_personalities(personality))
+    for i, j, value in moved:  # near the thresholds, one way or both, some pairs twice
+        bonds.set(i, j, value)
+    every = tuple(np.array(column) for column in zip(*itertools.product(range(N), repeat=2),
+                                                     strict=True))
+    sparse = social.affinity_edges(bonds, keep=keep)
+    dense = social.affinity_edges(bonds, keep=keep, pairs=every)
+    assert [a.tolist() for a in sparse] == [a.tolist() for a in dense]
+
+
 def test_pairs_set_one_by_one_wait_in_a_small_dict_then_merge_in_order() -> None:
     pairs = PairValues(100_000, None)
     for k in range(MERGE_AT - 1):

@@ -6,6 +6,7 @@ pygame or the view.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -79,16 +80,34 @@ def adjacency(a: IntArray, b: IntArray) -> Graph:
 
 def _within(a: IntArray, b: IntArray, groups: Iterable[frozenset[int]]
             ) -> npt.NDArray[np.bool_]:
-    """Which pairs (a[k], b[k]) both belong to one of the groups: each of a's memberships is
-    looked for as b's, in the sorted codes citizen · groups + group."""
+    """Which pairs (a[k], b[k]) both belong to one of the groups. Most citizens belong to one
+    group or none: a pair of those is inside when both carry the same group's label; a pair
+    with a citizen of several groups (a bridge) is looked up among the memberships."""
     sizes: list[int] = []
     members: list[int] = []
     for group in groups:
         sizes.append(len(group))
         members.extend(group)
-    count = len(sizes)
     citizen = np.array(members, dtype=np.int64)
-    label = np.repeat(np.arange(count), sizes)
+    label = np.repeat(np.arange(len(sizes)), sizes)
+    n = max(int(a.max(initial=-1)), int(b.max(initial=-1)), int(citizen.max(initial=-1))) + 1
+    held = np.bincount(citizen, minlength=n)  # how many groups hold each citizen
+    only = np.full(n, -1)
+    once = held[citizen] == 1
+    only[citizen[once]] = label[once]
+    inside: npt.NDArray[np.bool_] = (only[a] == only[b]) & (only[a] >= 0)
+    bridged = np.flatnonzero((held[a] > 1) | (held[b] > 1))
+    if bridged.size:
+        inside[bridged] = _among_memberships(a[bridged], b[bridged], citizen, label,
+                                             len(sizes))
+    return inside
+
+
+def _among_memberships(a: IntArray, b: IntArray, citizen: IntArray, label: IntArray,
+                       count: int) -> npt.NDArray[np.bool_]:
+    """Which pairs (a[k], b[k]) share a group, given each membership (citizen, its group's
+    label) of `count` groups: each of a's memberships is looked for as b's, in the sorted codes
+    citizen · count + label."""
     order = np.argsort(citizen, kind="stable")
     citizen, label = citizen[order], label[order]
     start = np.searchsorted(citizen, a)
@@ -209,10 +228,11 @@ def communities(a: IntArray, b: IntArray) -> list[frozenset[int]]:
     used = np.flatnonzero(held)
     codes = _distinct(np.concatenate([root[used] * n + src[used], root[used] * n + dst[used]]))
     group, member = np.divmod(codes, n)
-    cuts = (np.flatnonzero(np.diff(group)) + 1).tolist()
-    parts = np.split(member, cuts) if codes.size else []
-    return sorted((frozenset(part.tolist()) for part in parts),
-                  key=lambda found: (-len(found), sorted(found)))
+    bounds = [0, *(np.flatnonzero(np.diff(group)) + 1).tolist(), codes.size]
+    listed = member.tolist()  # each community's citizens ascending: the order sorts by them
+    parts = sorted((listed[lo:hi] for lo, hi in itertools.pairwise(bounds) if hi > lo),
+                   key=lambda part: (-len(part), part))
+    return [frozenset(part) for part in parts]
 
 
 def _roots(size: int, u: IntArray, w: IntArray) -> IntArray:
