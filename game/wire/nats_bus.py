@@ -294,6 +294,7 @@ class NatsPublisher:
         self._js: JetStreamContext | None = None
         self._wake = asyncio.Event()
         self._up = asyncio.Event()
+        self._sending = asyncio.Lock()  # a batch taken from the queue is being published
         self._task: asyncio.Task[None] | None = None
         # Shared with the owner's thread, under the lock: the queue and whether it is live.
         self._lock = threading.Lock()
@@ -482,13 +483,14 @@ class NatsPublisher:
         """Send what the owner queues, every FLUSH_SECONDS, while live and connected."""
         while self._live and self._up.is_set():
             self._wake.clear()
-            with self._lock:
-                batches = list(self._queue)
-                self._queue.clear()
-                self._queued = 0
-                self._signalled = False
-            if batches:
-                await self._send(spans_of(batches))
+            async with self._sending:  # closing waits for these batches to go out
+                with self._lock:
+                    batches = list(self._queue)
+                    self._queue.clear()
+                    self._queued = 0
+                    self._signalled = False
+                if batches:
+                    await self._send(spans_of(batches))
             self._harvest()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), FLUSH_SECONDS)
@@ -582,10 +584,11 @@ class NatsPublisher:
         """Closing: what is queued goes out (when live and connected), then the connection."""
         with contextlib.suppress(Exception):  # NATS away at the end: nothing more to do
             if self._live and self._up.is_set():
-                with self._lock:
-                    batches = list(self._queue)
-                    self._queue.clear()
-                await self._send(spans_of(batches))
+                async with self._sending:  # after a send under way: cancelled, it lost its end
+                    with self._lock:
+                        batches = list(self._queue)
+                        self._queue.clear()
+                    await self._send(spans_of(batches))
                 await self._settle()
         if self._task is not None:
             self._task.cancel()
