@@ -297,6 +297,12 @@ class PairValues:
         i, j = np.divmod(self.codes, self.n)
         return i, j, self.bases, self.values
 
+    def levels(self) -> tuple[FloatArray, FloatArray]:
+        """The set pairs' base values and values, in row-major order (`stored` without the
+        pairs themselves, which a sum over them does not need)."""
+        self.merge()
+        return self.bases, self.values
+
     def moved(self) -> tuple[IntArray, IntArray, FloatArray]:
         """The pairs whose value differs from their base, in row-major order: (i, j, values)."""
         i, j, bases, values = self.stored()

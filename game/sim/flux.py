@@ -212,7 +212,7 @@ class TownFlux:
 
     def metrics(self) -> dict[str, float]:
         s = self.state
-        _, _, initial, now = s.bonds.stored()
+        initial, now = s.bonds.levels()
         out = self._initial_sums.moved(initial, now).metrics()
         out["surplus"] = float(s.surplus.sum())
         out["drama"] = self.drama_at(s.tick)

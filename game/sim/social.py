@@ -334,10 +334,12 @@ def eigentrust(n: int, src: IntArray, dst: IntArray, counts: FloatArray,
     citizen who trusts nobody yet defers to the pre-trust.
     """
     pre = np.full(n, 1.0 / n)
+    # Outcomes that are not positive weigh 0 where they stand (a sum plus 0.0 keeps its bits:
+    # the same sums as leaving them out, without copying every edge but those).
     positive = counts > 0
-    src, dst, local = src[positive], dst[positive], counts[positive]
+    local = np.where(positive, counts, 0.0)
     sums = np.bincount(src, weights=local, minlength=n)
-    weight = local / sums[src]
+    weight = np.divide(local, sums[src], out=np.zeros_like(local), where=positive)
     deferring = np.flatnonzero(sums == 0)
     t = pre.copy()
     for _ in range(max_iter):
