@@ -12,7 +12,9 @@ two days as the window does (events kept, metrics sampled, day hashes, keyframes
 garbage collector kept out of the loop as the window's frames keep it, `game.clock.Collector`:
 `worst recorded tick`); for city:10000 also the rate over those two days,
 phase ends included, the peak RSS of that process (`resource.getrusage`) and how long the town
-takes to build.
+takes to build. Then, from ten simulated days of `city:2500`, the longest phase end of days 2, 5
+and 10 (`longest phase end city:2500 day 10: X ms of CPU`): it grows with the history, since
+every bond ever moved relaxes, and is looked at for coalitions, at each phase end.
 
 `--old DIR` measures another checkout of the game beside this one (e.g. the main branch in
 `git worktree add --detach /tmp/old main`): each run alternates old and new in fresh processes
@@ -142,6 +144,40 @@ def two_days(tree: Path, scenario: str) -> dict[str, float]:
     return result
 
 
+# Ten simulated days of a city in a fresh interpreter: each day's longest phase end, as JSON.
+_LONG = """
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+from game import config
+from game.sim.flux import TownFlux
+flux = TownFlux(sys.argv[2], seed=1)
+longest = {}
+for t in range(1, int(sys.argv[3]) * config.DAY_TICKS + 1):
+    at = time.process_time()
+    flux.tick()
+    if t % config.PHASE_TICKS == 0:
+        day = (t - 1) // config.DAY_TICKS + 1
+        longest[day] = max(longest.get(day, 0.0), (time.process_time() - at) * 1000)
+print(json.dumps(longest))
+"""
+LONG = ("city:2500", 10, (2, 5, 10))  # the city, the days simulated, the days shown
+
+
+def long_history(old: Path | None) -> None:
+    """A city's phase end as its history grows: every bond ever moved relaxes at each one."""
+    scenario, days, shown = LONG
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}
+    trees = {"new": HERE} if old is None else {"old": old, "new": HERE}
+    got = {name: json.loads(subprocess.run(
+        [sys.executable, "-c", _LONG, str(tree), scenario, str(days)], capture_output=True,
+        text=True, check=True, env=env).stdout) for name, tree in trees.items()}
+    for day in shown:
+        for name, longest in got.items():
+            label = f" ({name})" if old is not None else ""
+            print(f"longest phase end {scenario} day {day}{label}: {longest[str(day)]:,.1f} ms "
+                  "of CPU", flush=True)
+
+
 def worst_ticks(old: Path | None) -> None:
     trees = {"new": HERE} if old is None else {"old": old, "new": HERE}
     for scenario in DAYS:
@@ -168,6 +204,7 @@ def main() -> None:
         throughput(args.old, args.runs)
     if args.only != "rates":
         worst_ticks(args.old)
+        long_history(args.old)
 
 
 if __name__ == "__main__":
