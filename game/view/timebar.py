@@ -78,10 +78,10 @@ STORY_OUTLINE = ("...#...", "..###..", ".#####.", "#######", ".#####.", "..###..
 STORY_FILL = (".......", "...#...", "..###..", ".#####.", "..###..", "...#...", ".......")
 
 
-def column(tick: int, span: int, width: int) -> int:
-    """Where a tick falls along a track `width` px wide spanning `span` ticks: a whole UI pixel
-    from the left, the last one for the end of the span."""
-    return min(width - UI_SCALE, tick * width // max(span, 1)) // UI_SCALE * UI_SCALE
+def column(tick: Any, span: int, width: int) -> Any:
+    """Where a tick (or an array of them) falls along a track `width` px wide spanning `span`
+    ticks: a whole UI pixel from the left, the last one for the end of the span."""
+    return np.minimum(width - UI_SCALE, tick * width // max(span, 1)) // UI_SCALE * UI_SCALE
 
 
 RULER_GAP = 48 * UI_SCALE  # day and clock labels keep at least this far apart
@@ -141,10 +141,9 @@ def draw_marks(surface: pygame.Surface, marks: Sequence[tuple[int, str]], span: 
     _, first = np.unique(keys, return_index=True)
     last = seen[seen.size - 1 - first]
     last.sort()
-    tall = {x: k for k, x, is_short in zip(last.tolist(), xs[last].tolist(),
-                                            short[last].tolist(), strict=True) if not is_short}
-    for k, x, is_short in zip(last.tolist(), xs[last].tolist(), short[last].tolist(),
-                              strict=True):
+    drawn = list(zip(last.tolist(), xs[last].tolist(), short[last].tolist(), strict=True))
+    tall = {x: k for k, x, is_short in drawn if not is_short}
+    for k, x, is_short in drawn:
         if is_short and tall.get(x, -1) > k:
             continue  # a tall mark drawn later covers it
         height = h // 2 if is_short else h
@@ -327,10 +326,18 @@ class TimelineBar:
         self._draw_knob(surface, view)
 
     def _x(self, tick: float) -> int:
+        return int(self._xs(np.array([tick]))[0])
+
+    def _xs(self, ticks: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
+        """Where ticks fall along the track, in window pixels on the UI grid: all at once (a
+        city's history holds thousands of story markers)."""
         t = self.track_rect
         if self.window is None:
-            return t.x + column(int(tick), self._span, t.w)
-        return t.x + math.floor(self.window.x(tick, t.w)) // UI_SCALE * UI_SCALE
+            xs = column(ticks.astype(np.int64), self._span, t.w)
+        else:
+            xs = np.floor((ticks - self.window.lo) * t.w / self.window.width).astype(np.int64)
+        out: npt.NDArray[np.int64] = t.x + xs // UI_SCALE * UI_SCALE
+        return out
 
     def _following(self, window: TimeWindow, cursor: int) -> TimeWindow:
         """Zoomed in on a knob that time carries past the right end: the track moves on with
@@ -517,12 +524,7 @@ class TimelineBar:
         (ticks,) = self._story_ticks.of(stories)
         view = self.view
         seen = np.flatnonzero((ticks >= view.lo) & (ticks <= view.lo + view.width))
-        t, at = self.track_rect, ticks[seen]
-        if self.window is None:
-            xs = np.minimum(t.w - UI_SCALE, at * t.w // max(self._span, 1))
-        else:
-            xs = np.floor((at - self.window.lo) * t.w / self.window.width).astype(np.int64)
-        return seen.tolist(), (t.x + xs // UI_SCALE * UI_SCALE).tolist()
+        return seen.tolist(), self._xs(ticks[seen]).tolist()
 
     def _label(self, surface: pygame.Surface, text: str, x: int, colour: Colour) -> None:
         """A label in a small panel just above the bar, centred on x and kept on screen."""
