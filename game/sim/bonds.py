@@ -297,6 +297,12 @@ class PairValues:
         i, j = np.divmod(self.codes, self.n)
         return i, j, self.bases, self.values
 
+    def stored_codes(self) -> tuple[IntArray, FloatArray]:
+        """The set pairs' codes i·N + j, ascending, and their values (`stored` without
+        splitting the codes)."""
+        self.merge()
+        return self.codes, self.values
+
     def levels(self) -> tuple[FloatArray, FloatArray]:
         """The set pairs' base values and values, in row-major order (`stored` without the
         pairs themselves, which a sum over them does not need)."""
