@@ -144,10 +144,10 @@ class TownFlux:
         s = self.state
         s.tick += 1
         t = s.tick
-        if (t < self._next_due and t % config.PHASE_TICKS
+        if (t < self._next_due and 0 < t % config.PHASE_TICKS < config.PHASE_TICKS - 1
                 and not (s.queue and s.queue[0].tick <= t)
                 and not (s.festival is not None and s.festival.tick <= t)):
-            return []  # nobody due, no phase end, no card, no festival
+            return []  # nobody due, no phase end or its eve, no card, no festival
         self._events = []
         if t % config.PHASE_TICKS == 0:
             phases.phase_end(self, t)
@@ -172,13 +172,15 @@ class TownFlux:
         if self.surplus_changed:
             phases.accursed_share(self, t)
         self._next_due = self.roster.next_due()
+        if (t + 1) % config.PHASE_TICKS == 0:
+            phases.before_phase_end(s)
         return self._events
 
     def quiet_until(self, limit: int) -> int:
-        """The last tick, up to `limit`, before anything is due (a citizen's turn, a phase end,
-        a card, a festival): the ticks up to it change nothing but the clock."""
+        """The last tick, up to `limit`, before anything is due (a citizen's turn, a phase end
+        or its eve, a card, a festival): the ticks up to it change nothing but the clock."""
         s, phase = self.state, config.PHASE_TICKS
-        end = min(limit, self._next_due - 1, (s.tick // phase + 1) * phase - 1,
+        end = min(limit, self._next_due - 1, (s.tick // phase + 1) * phase - 2,
                   s.queue[0].tick - 1 if s.queue else limit)
         return end if s.festival is None else min(end, s.festival.tick - 1)
 
@@ -220,9 +222,7 @@ class TownFlux:
         return out
 
     def drama_at(self, tick: int) -> float:
-        s = self.state
-        ticks = max(0, tick - s.drama_tick)
-        return s.drama * decayed(ticks)
+        return self.state.drama * decayed(max(0, tick - self.state.drama_tick))
 
     def storm_active(self, tick: int | None = None) -> bool:
         return (self.state.tick if tick is None else tick) < self.state.storm_until

@@ -131,10 +131,11 @@ class Pending:
     perturbation: bool = False
 
 
-@dataclass
+@dataclass(frozen=True)
 class Coalition:
     """A group held together by strong bonds; `number` counts coalitions as they form (its id
-    is "c<number>"), so a view can give it a colour for life."""
+    is "c<number>"), so a view can give it a colour for life. Never changed: a phase end makes
+    new ones, so copies of a state share them."""
 
     number: int
     members: frozenset[int]
@@ -255,7 +256,7 @@ _SHALLOW_COPIES: dict[str, Callable[[Any], Any]] = {
     "memories": list,
     "heard": list,
     "pending": lambda p: {k: replace(v) for k, v in p.items()},
-    "coalitions": lambda cs: [replace(c) for c in cs],
+    "coalitions": list,
     "rumors": lambda rs: [replace(r, reached=set(r.reached)) for r in rs],
     "festival": lambda f: None if f is None else replace(f, guests=list(f.guests)),
     "queue": list,

@@ -108,8 +108,8 @@ def wake(flux: TownFlux, members: Sequence[int], t: int, card: str | None) -> No
     # The idle pauses in one draw: numpy draws an array of these one value after another, the
     # same values as one call each (a morning wakes most of a city at once).
     pauses = flux.rng.integers(config.IDLE_MIN, config.IDLE_MAX + 1, size=len(members))
-    for i, pause in zip(members, pauses.tolist(), strict=True):
-        flux.idle_until(i, t + pause)
+    flux.roster.idle_all(members, (pauses + t).tolist())  # each as `flux.idle_until` does
+    flux.state.partner[list(members)] = -1
     flux.emit("wake", list(members), t, region=int(flux.state.region[members[0]]),
               message=f"{_some(flux, members)} woke up", card=card)
 

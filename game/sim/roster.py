@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_left, insort
+from collections.abc import Sequence
 
 from game.sim.model import NEVER, Activity, TownState
 
@@ -70,6 +71,28 @@ class Roster:
         self.state.busy_until[i] = tick
         self.file(i, tick)
 
+    def idle_all(self, members: Sequence[int], ticks: Sequence[int]) -> None:
+        """`set_activity(i, IDLE)` and `set_until(i, tick)` for many distinct citizens at once
+        (a morning wakes most of a city): each list touched once, the calendar a bucket a
+        tick."""
+        activity, region, until = self.activity, self.region, self.until
+        joining: dict[int, list[int]] = {}  # region → its citizens becoming free
+        due: dict[int, list[int]] = {}  # tick → its citizens
+        for i, tick in zip(members, ticks, strict=True):
+            if activity[i] != IDLE:
+                activity[i] = IDLE
+                joining.setdefault(region[i], []).append(i)
+            until[i] = tick
+            due.setdefault(tick, []).append(i)
+        for r, more in joining.items():
+            self.free[r].extend(more)
+            self.free[r].sort()
+        index = list(members)
+        self.state.activity[index] = IDLE
+        self.state.busy_until[index] = list(ticks)
+        for tick, who in due.items():
+            self.file_all(who, tick)
+
     def move(self, i: int, dest: int) -> None:
         """Citizen i now belongs to region `dest` (a walker, to where it walks)."""
         was = self.region[i]
@@ -105,6 +128,19 @@ class Roster:
             heapq.heappush(self.ticks, tick)
         else:
             bucket.append(i)
+
+    def file_all(self, members: list[int], tick: int) -> None:
+        """`file(i, tick)` for each of `members`."""
+        if tick == NEVER:
+            return
+        if tick <= self.taken:
+            tick = self.taken + 1
+        bucket = self.buckets.get(tick)
+        if bucket is None:
+            self.buckets[tick] = members[:]
+            heapq.heappush(self.ticks, tick)
+        else:
+            bucket.extend(members)
 
     def take_due(self, t: int) -> list[int]:
         """Every citizen whose activity ends at or before tick t, in ascending order; their
