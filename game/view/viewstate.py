@@ -129,9 +129,11 @@ class _AtTick:
 
 
 def span_of(head: int) -> int:
-    """The bar's extent: the head rounded up to a whole phase, so it rescales only per phase."""
+    """The bar's extent: half a phase past the head, rounded up to a whole phase, so it
+    rescales (every mark drawn again) once a phase, halfway through it: not in the frame that
+    already pays for a phase end (a city's coalitions and reputation)."""
     phase = config.PHASE_TICKS
-    return max(phase, -(-(head + 1) // phase) * phase)
+    return max(phase, -(-(head + 1 + phase // 2) // phase) * phase)
 
 
 class Readout:
