@@ -93,14 +93,18 @@ class PairValues:
     def __init__(self, n: int, unit: FloatArray | None) -> None:
         self.n = n
         # The unit personalities (never written, shared by copies): as rows of Python floats
-        # for one pair, as a dimension a row for many. Without them the base value is 0.
-        self.unit: list[list[float]] | None = None if unit is None else unit.tolist()
+        # for one pair (tuples, which the garbage collector stops walking once it has seen
+        # them), as a dimension a row for many. Without them the base value is 0.
+        self.unit: tuple[tuple[float, ...], ...] | None = (
+            None if unit is None else tuple(map(tuple, unit.tolist())))
         self.columns = None if unit is None else np.ascontiguousarray(unit.T)
         self.row_cache: dict[int, FloatArray] = {}  # single rows of base values, shared too
         self.strong_cache: dict[float, tuple[IntArray, IntArray]] = {}  # shared too
         # Every code ever set here or in a copy (shared, it only grows): a pair not in it holds
-        # its base value, known without a search.
-        self.known: set[int] = set()
+        # its base value, known without a search. A dict of ints to None, not a set: the
+        # garbage collector leaves such a dict alone, and walked a city's set of hundreds of
+        # thousands at each full collection (25 ms of a city:10000's).
+        self.known: dict[int, None] = {}
         self.codes: IntArray = _frozen(np.zeros(0, dtype=np.int64))
         self.values: FloatArray = np.zeros(0)
         self.bases: FloatArray = _frozen(np.zeros(0))
@@ -142,7 +146,7 @@ class PairValues:
     def set(self, i: int, j: int, value: float) -> None:
         code = i * self.n + j
         if code not in self.known:
-            self.known.add(code)
+            self.known[code] = None
             self.recent_rows.setdefault(i, []).append(code)
         elif code not in self.recent:
             pos = self._position(code)
@@ -231,7 +235,7 @@ class PairValues:
         i, j = np.divmod(codes, self.n)
         at = np.searchsorted(self.codes, codes)
         self._looked = (-1, -1)  # positions move
-        self.known.update(codes.tolist())
+        self.known.update(dict.fromkeys(codes.tolist()))
         self.codes = _frozen(np.insert(self.codes, at, codes))
         self.values = np.insert(self.values, at, values)
         self.bases = _frozen(np.insert(self.bases, at, self.bases_of(i, j)))
@@ -247,8 +251,8 @@ class PairValues:
         """The values of the pairs (i[k], j[k])."""
         at, found = self._find(i * self.n + j)
         out = self.values.take(at) if self.values.size else np.zeros(i.size)
-        missing = ~found
-        out[missing] = self.bases_of(i[missing], j[missing])
+        missing = np.flatnonzero(~found)
+        out[missing] = self.bases_of(i.take(missing), j.take(missing))
         return out
 
     def scatter(self, i: IntArray, j: IntArray, values: FloatArray) -> None:
@@ -311,9 +315,10 @@ class PairValues:
 
     def moved(self) -> tuple[IntArray, IntArray, FloatArray]:
         """The pairs whose value differs from their base, in row-major order: (i, j, values)."""
-        i, j, bases, values = self.stored()
-        differ = values != bases
-        return i[differ], j[differ], values[differ]
+        self.merge()
+        differ = np.flatnonzero(self.values != self.bases)  # (a mask indexes slower)
+        i, j = np.divmod(self.codes.take(differ), self.n)
+        return i, j, self.values.take(differ)
 
     def relax(self, rate: float) -> None:
         """Every value moves `rate` of the way back to its base (a base value stays as it is)."""

@@ -105,7 +105,7 @@ def mood(activity: int, personality: FloatArray) -> str:
             return "curious" if personality[Dim.CURIOSITY] > config.CURIOUS_MOOD else "calm"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Citizen:
     """A citizen's identity: what never changes during a run."""
 
