@@ -67,9 +67,9 @@ def _update_coalitions(flux: TownFlux, t: int) -> None:
         if known is None:
             s.coalition_counter += 1
             fresh = Coalition(s.coalition_counter, members)
-            names = ", ".join(flux.name(i) for i in sorted(members))
-            flux.emit("coalition_formed", sorted(members), t,
-                      drama=config.DRAMA["coalition_formed"],
+            ordered = sorted(members)
+            names = ", ".join(map(flux.name, ordered))
+            flux.emit("coalition_formed", ordered, t, drama=config.DRAMA["coalition_formed"],
                       message=f"coalition {fresh.id} formed: {names}",
                       metadata={"coalition": fresh.id, "size": len(members)})
             kept.append(fresh)

@@ -149,7 +149,7 @@ def _distinct(codes: IntArray) -> IntArray:
     codes = np.sort(codes)
     keep = np.ones(codes.size, dtype=bool)
     keep[1:] = codes[1:] != codes[:-1]
-    out: IntArray = codes[keep]
+    out: IntArray = codes.take(np.flatnonzero(keep))
     return out
 
 
@@ -338,7 +338,8 @@ def match_coalitions(old: list[tuple[str, frozenset[int]]], new: list[frozenset[
         # Only communities sharing a member can be alike: Jaccard 0 is never enough.
         for b in sorted({k for citizen in members for k in holding.get(citizen, ())}):
             fresh = new[b]
-            jac = len(members & fresh) / len(members | fresh)
+            shared = len(members & fresh)  # and the union's size without building it
+            jac = shared / (len(members) + len(fresh) - shared)
             if jac >= min_jaccard:
                 pairs.append((-jac, a, b, cid))
     pairs.sort()
@@ -432,7 +433,8 @@ class BondSums:
         return BondSums(
             self.count, self.total + float((after - before).sum()),
             self.squares + float((after * after - before * before).sum()),
-            self.positive + float(after[after > 0].sum() - before[before > 0].sum()),
+            self.positive + float(after.take(np.flatnonzero(after > 0)).sum()
+                                  - before.take(np.flatnonzero(before > 0)).sum()),
             self.positives + int(np.count_nonzero(after > 0)) - int(np.count_nonzero(before > 0)))
 
     def metrics(self) -> dict[str, float]:
