@@ -118,29 +118,28 @@ class Roster:
 
     def file(self, i: int, tick: int) -> None:
         """File citizen i as due at `tick` (at the next tick to be taken if that is past)."""
-        if tick == NEVER:
-            return
-        if tick <= self.taken:
-            tick = self.taken + 1
-        bucket = self.buckets.get(tick)
-        if bucket is None:
-            self.buckets[tick] = [i]
-            heapq.heappush(self.ticks, tick)
-        else:
+        bucket = self._bucket(tick)
+        if bucket is not None:
             bucket.append(i)
 
     def file_all(self, members: list[int], tick: int) -> None:
         """`file(i, tick)` for each of `members`."""
+        bucket = self._bucket(tick)
+        if bucket is not None:
+            bucket.extend(members)
+
+    def _bucket(self, tick: int) -> list[int] | None:
+        """The bucket of the citizens due at `tick` (the next tick to be taken if that is
+        past), made if there is none; None for NEVER."""
         if tick == NEVER:
-            return
+            return None
         if tick <= self.taken:
             tick = self.taken + 1
         bucket = self.buckets.get(tick)
         if bucket is None:
-            self.buckets[tick] = members[:]
+            bucket = self.buckets[tick] = []
             heapq.heappush(self.ticks, tick)
-        else:
-            bucket.extend(members)
+        return bucket
 
     def take_due(self, t: int) -> list[int]:
         """Every citizen whose activity ends at or before tick t, in ascending order; their
