@@ -89,7 +89,7 @@ class Roster:
             self.free[r].sort()
         index = list(members)
         self.state.activity[index] = IDLE
-        self.state.busy_until[index] = list(ticks)
+        self.state.busy_until[index] = ticks
         for tick, who in due.items():
             self.file_all(who, tick)
 

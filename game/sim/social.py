@@ -66,17 +66,17 @@ def affinity_edges(bonds: PairValues, keep: Iterable[frozenset[int]] = (),
     # of them) is read from the store once, not searched for again.
     ends = np.flatnonzero(i != j)
     i, j, known, held = i.take(ends), j.take(ends), known.take(ends), held.take(ends)
-    order = np.argsort(np.minimum(i, j) * (2 * n) + np.maximum(i, j) * 2 + (i > j))
-    i, j, known, held = i.take(order), j.take(order), known.take(order), held.take(order)
-    lo, hi = np.minimum(i, j), np.maximum(i, j)
-    fresh = np.ones(i.size, dtype=bool)
-    fresh[1:] = (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1])
-    first = np.flatnonzero(fresh)
-    a, b = lo.take(first), hi.take(first)
+    code = np.minimum(i, j) * n + np.maximum(i, j)  # the pair, either way round
+    order = np.argsort(code * 2 + (i > j))  # no two alike: any sort gives this order
+    code, forward = code.take(order), (i < j).take(order)
+    known, held = known.take(order), held.take(order)
+    fresh = np.ones(code.size, dtype=bool)
+    fresh[1:] = code[1:] != code[:-1]
+    a, b = np.divmod(code.take(np.flatnonzero(fresh)), n)
     pair = np.cumsum(fresh) - 1
     there = [np.zeros(a.size, dtype=bool), np.zeros(a.size, dtype=bool)]  # a→b, b→a in hand
     bond = [np.empty(a.size), np.empty(a.size)]
-    for way, ahead in enumerate((i < j, i > j)):
+    for way, ahead in enumerate((forward, ~forward)):
         got = np.flatnonzero(known & ahead)
         there[way][pair.take(got)] = True
         bond[way][pair.take(got)] = held.take(got)
