@@ -1,5 +1,5 @@
 """How fast the trace answers on a 10-day-sized trace: 50,000 events over 25 citizens; and what
-the columnar event log costs on the events of a real town run.
+the columnar event log costs on the records of a real town run.
 
 Prints one figure per line, each the median of several runs:
   foata               Foata normal form from the raw events (building the index included)
@@ -94,14 +94,14 @@ def event_log() -> None:
     names = sorted(CARDS)
     for k, tick in enumerate(range(530, 16_000, 530)):
         flux.inject(Perturbation(tick=tick, card=names[k % len(names)]))
-    events = flux.run(16_000)
-    write_ms = median_ms(lambda: EventLog(flux.citizens).append(events), RUNS)
+    records = [record for _ in range(16_000) for record in flux.step()]
+    write_ms = median_ms(lambda: EventLog(flux.citizens).append(records), RUNS)
     log = EventLog(flux.citizens)
-    log.append(events)
+    log.append(records)
     read_ms = median_ms(lambda: [log.event(k) for k in range(len(log))], RUNS)
-    print(f"event log write: {1000 * write_ms / len(events):.2f} µs per event")
-    print(f"event log read: {1000 * read_ms / len(events):.2f} µs per event")
-    print(f"event log size: {log.nbytes() / len(events):.0f} B per event")
+    print(f"event log write: {1000 * write_ms / len(records):.2f} µs per event")
+    print(f"event log read: {1000 * read_ms / len(records):.2f} µs per event")
+    print(f"event log size: {log.nbytes() / len(records):.0f} B per event")
 
 
 if __name__ == "__main__":

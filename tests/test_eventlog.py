@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from game.sim.cards import CARDS, Perturbation
-from game.sim.events import Event
+from game.sim.events import Event, Record
 from game.sim.flux import TownFlux
 from game.sim.scenarios import scenario
 from game.trace.eventlog import EventLog, Events, template
@@ -18,12 +18,18 @@ def every_card(ticks: int, every: int) -> list[Perturbation]:
             for k, t in enumerate(range(every, ticks, every))]
 
 
-def flux_events(name: str, seed: int, cards: list[Perturbation], ticks: int) -> list[Event]:
-    """The events of a plain flux run: the pydantic models the flux made."""
+def flux_records(name: str, seed: int, cards: list[Perturbation], ticks: int) -> list[Record]:
+    """The records of a plain flux run."""
     flux = TownFlux(name, seed)
     for p in cards:
         flux.inject(p)
-    return flux.run(ticks)
+    return [record for _ in range(ticks) for record in flux.step()]
+
+
+def flux_events(name: str, seed: int, cards: list[Perturbation], ticks: int) -> list[Event]:
+    """The events of a plain flux run: the pydantic models its records make."""
+    ids = [c.id for c in scenario(name).citizens]
+    return [r.event(ids) for r in flux_records(name, seed, cards, ticks)]
 
 
 def same_field_for_field(got: Event, want: Event) -> bool:
@@ -51,9 +57,11 @@ def test_a_long_run_with_every_card_reads_back_exactly(name: str, seed: int) -> 
 
 def test_a_day_with_cards_reads_back_exactly_and_in_little_memory() -> None:
     cards = every_card(1600, 53)
-    want = flux_events("town", 7, cards, 1600)
+    records = flux_records("town", 7, cards, 1600)
+    ids = [c.id for c in scenario("town").citizens]
+    want = [r.event(ids) for r in records]
     log = EventLog(scenario("town").citizens)
-    log.append(want)
+    log.append(records)
     got = [log.event(k) for k in range(len(log))]
     assert all(same_field_for_field(g, w) for g, w in zip(got, want, strict=True))
     assert len(got) == len(want)
@@ -67,44 +75,46 @@ def test_texts_become_templates_shared_by_every_pair() -> None:
     assert template("Bruno, Bruno, and Ada", names).format(*names) == "Bruno, Bruno, and Ada"
 
 
-def odd_event(**fields: object) -> Event:
-    base: dict[str, object] = {"id": "e5.1", "tick": 5, "seq": 1, "op": "greet",
-                               "participants": ("ada",)}
-    return Event.model_validate(base | fields)
+MPP = [c.id for c in scenario("mpp").citizens]
 
 
-@pytest.mark.parametrize("event", [
-    odd_event(id="custom"),  # an id that is not its place in time
-    odd_event(participants=("nobody",)),  # no citizen of this town
-    odd_event(metadata={"nested": {"a": 1}, "none": None}),  # values the columns cannot hold
-    odd_event(metadata={"big": 2**60, "list": [[1.0]]}),
-    odd_event(seq=2**40, id=Event.make_id(5, 2**40)),
+def odd_record(**fields: object) -> Record:
+    base = Record(tick=5, seq=1, op="greet", who=(0,), subject=-1, region=-1, success=True,
+                  reason=None, message="", dialogue=None, tokens=0, drama=0.0, card=None,
+                  metadata={})
+    return base._replace(**fields)
+
+
+@pytest.mark.parametrize("record", [
+    odd_record(metadata={"nested": {"a": 1}, "none": None}),  # values the columns cannot hold
+    odd_record(metadata={"big": 2**60, "list": [[1.0]]}),
+    odd_record(seq=2**40),
 ])
-def test_an_event_the_columns_cannot_hold_is_kept_as_it_came(event: Event) -> None:
+def test_a_record_the_columns_cannot_hold_is_kept_as_its_event(record: Record) -> None:
     log = EventLog(scenario("mpp").citizens)
-    plain = odd_event(id="e5.0", seq=0, metadata={"k": [1, 2.5, "x", True], "s": "word"})
-    log.append([plain, event])
-    assert log.event(0) == plain and log.event(0).metadata["k"] == [1, 2.5, "x", True]
-    assert log.event(1) == event
+    plain = odd_record(seq=0, metadata={"k": [1, 2.5, "x", True], "s": "word"})
+    log.append([plain, record])
+    assert log.event(0) == plain.event(MPP)
+    assert log.event(0).metadata["k"] == [1, 2.5, "x", True]
+    assert log.event(1) == record.event(MPP)
 
 
 def test_texts_a_template_would_not_give_back_are_kept_whole() -> None:
     citizens = scenario("mpp").citizens
-    ada = citizens[0]
-    message = f"{ada.name} said {{0}} and {{{ada.name}}}"
-    event = odd_event(participants=(ada.id,), message=message, dialogue="{}{",
-                      reason="}}")
+    message = f"{citizens[0].name} said {{0}} and {{{citizens[0].name}}}"
+    record = odd_record(message=message, dialogue="{}{", reason="}}")
     log = EventLog(citizens)
-    log.append([event])
-    assert log.event(0) == event
+    log.append([record])
+    assert log.event(0) == record.event(MPP)
 
 
 def test_events_read_lazily_slice_and_compare_like_a_list() -> None:
-    want = flux_events("village", 2, [], 3200)
+    records = flux_records("village", 2, [], 3200)
+    want = [r.event([c.id for c in scenario("village").citizens]) for r in records]
     log = EventLog(scenario("village").citizens)
-    log.append(want[:100])
+    log.append(records[:100])
     other = EventLog(scenario("village").citizens)
-    other.append(want[100:])
+    other.append(records[100:])
     events = Events([(log, 0, 100), (other, 0, len(want) - 100)])
     assert events == want and len(events) == len(want)
     assert events[-3:] == want[-3:] and events[95:105] == want[95:105]
@@ -119,14 +129,18 @@ def test_events_read_lazily_slice_and_compare_like_a_list() -> None:
 def test_a_brief_reads_what_the_event_says_without_building_it() -> None:
     """The feed's search reads whole histories as briefs: each says what its event says, for
     events in the columns and events kept whole alike."""
-    want = flux_events("town", 7, every_card(1600, 53), 1600)
-    odd = odd_event(tick=1601, id="custom", message="Ada {did} it", perturbation=True)
+    records = flux_records("town", 7, every_card(1600, 53), 1600)
+    odd = odd_record(tick=1601, seq=records[-1].seq + 1, message="Ada {did} it", card="greet",
+                     metadata={"kept": None})  # kept as its event
     log = EventLog(scenario("town").citizens)
-    log.append([*want, odd])
+    log.append([*records, odd])
+    ids = [c.id for c in scenario("town").citizens]
+    want = [r.event(ids) for r in records]
+    odd_event = odd.event(ids)
     briefs = list(Events([(log, 0, len(log))]).briefs())
     assert briefs == [(e.id, e.tick, e.op, e.message, e.participants, e.perturbation,
-                       e.success) for e in [*want, odd]]
+                       e.success) for e in [*want, odd_event]]
     assert any(not b.success for b in briefs) and any(b.perturbation for b in briefs)
     marks = list(Events([(log, 0, len(log))]).marks())  # the timeline bar's: tick and op
-    assert marks == [(e.tick, e.op) for e in [*want, odd]]
+    assert marks == [(e.tick, e.op) for e in [*want, odd_event]]
     assert not log._built  # no event was built to read them

@@ -15,6 +15,7 @@ import pytest
 from game import config
 from game.cli import main
 from game.sim.cards import Perturbation
+from game.sim.events import Record
 from game.sim.flux import TownFlux
 from game.sim.model import TownState
 from game.trace import eventlog, store
@@ -143,18 +144,18 @@ def test_verify_and_seek_keep_no_events(long_town: Path, monkeypatch: pytest.Mon
 def test_run_out_simulates_each_tick_once_and_saves_what_a_load_verifies(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ticks = 0
-    plain_tick = TownFlux.tick
+    plain_step = TownFlux.step
 
-    def counted(self: TownFlux) -> list[object]:
+    def counted(self: TownFlux) -> list[Record]:
         nonlocal ticks
         ticks += 1
-        return plain_tick(self)  # type: ignore[return-value]
+        return plain_step(self)
 
-    monkeypatch.setattr(TownFlux, "tick", counted)
+    monkeypatch.setattr(TownFlux, "step", counted)
     out = tmp_path / "run.town"
     status, _ = run("run", "--ticks", "3300", "--out", str(out))
     assert status == 0 and ticks == 3300
-    monkeypatch.setattr(TownFlux, "tick", plain_tick)
+    monkeypatch.setattr(TownFlux, "step", plain_step)
     record = store.read(out)
     assert sorted(record.branches[0].hashes) == [1600, 3200, 3300]
     assert run("verify", str(out))[0] == 0

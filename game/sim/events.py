@@ -1,13 +1,19 @@
-"""Events: what the flux records, one immutable pydantic model per thing that happened.
+"""Events: what the flux records. The flux makes a `Record` per thing that happened (a tuple:
+its citizens by index, its region by number); the history keeps records in columns, and an
+`Event`, the immutable pydantic model every reader sees (files, HTTP, JSON lines, the window),
+is built from one only when someone reads it.
 
 Pure: never imports pygame, the view or the trace.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from game.sim.townmap import REGION_NAMES
 
 # Every kind of event the flux emits. Operations first (DESIGN.md's operad), then the flux's own.
 OPERATIONS: tuple[str, ...] = (
@@ -46,3 +52,34 @@ class Event(BaseModel):
     def make_id(tick: int, seq: int) -> str:
         """Deterministic id: the event's place in time."""
         return f"e{tick}.{seq}"
+
+
+class Record(NamedTuple):
+    """One thing that happened, as the flux makes it: a few microseconds, not a validated
+    model. `subject` and `region` are −1 when there is none."""
+
+    tick: int
+    seq: int
+    op: str
+    who: tuple[int, ...]
+    subject: int
+    region: int
+    success: bool
+    reason: str | None
+    message: str
+    dialogue: str | None
+    tokens: int
+    drama: float
+    card: str | None
+    metadata: dict[str, Any]
+
+    def event(self, ids: Sequence[str]) -> Event:
+        """The `Event` a reader sees, `ids` naming the town's citizens by index."""
+        return Event(
+            id=Event.make_id(self.tick, self.seq), tick=self.tick, seq=self.seq, op=self.op,
+            participants=tuple([ids[i] for i in self.who]),
+            subject=ids[self.subject] if self.subject >= 0 else None,
+            region=REGION_NAMES[self.region] if self.region >= 0 else None,
+            success=self.success, reason=self.reason, message=self.message,
+            dialogue=self.dialogue, tokens=self.tokens, drama=self.drama,
+            perturbation=self.card is not None, card=self.card, metadata=self.metadata)

@@ -24,7 +24,7 @@ from game.sim import decide, laws, perform, perturb, phases, social
 from game.sim.bonds import PairValues, unit_personalities
 from game.sim.cards import Perturbation, check_card
 from game.sim.digest import Digest
-from game.sim.events import Event
+from game.sim.events import Event, Record
 from game.sim.model import (
     Activity,
     Citizen,
@@ -67,12 +67,12 @@ class TownFlux:
         # Sums over the initial bonds for the metrics: at once, not in the tick first asking.
         self._initial_sums = social.BondSums.of_initial(self.state.bonds)
         self.surplus_changed = False  # a trade or solo work this tick: check the accursed share
-        self._events: list[Event] = []
-        self.telling = True  # False: a tick's events are not built (a re-run nobody reads)
+        self._records: list[Record] = []
+        self.telling = True  # False: a tick's records are not made (a re-run nobody reads)
         self.roster = Roster(self.state, len(REGIONS))
         self._next_due = self.roster.next_due()
         self._ids = [c.id for c in self.citizens]
-        self._names = [c.name for c in self.citizens]
+        self.names = tuple(c.name for c in self.citizens)  # by index, as `name` gives them
 
     def _initial_state(self) -> TownState:
         n = len(self.citizens)
@@ -141,6 +141,11 @@ class TownFlux:
 
     def tick(self) -> list[Event]:
         """Advance one tick and return the events of that tick."""
+        ids = self._ids
+        return [record.event(ids) for record in self.step()]
+
+    def step(self) -> list[Record]:
+        """Advance one tick and return its records (what the history keeps, no model built)."""
         s = self.state
         s.tick += 1
         t = s.tick
@@ -148,7 +153,7 @@ class TownFlux:
                 and not (s.queue and s.queue[0].tick <= t)
                 and not (s.festival is not None and s.festival.tick <= t)):
             return []  # nobody due, no phase end or its eve, no card, no festival
-        self._events = []
+        self._records = []
         if t % config.PHASE_TICKS == 0:
             phases.phase_end(self, t)
         while s.queue and s.queue[0].tick <= t:
@@ -174,7 +179,7 @@ class TownFlux:
         self._next_due = self.roster.next_due()
         if (t + 1) % config.PHASE_TICKS == 0:
             phases.before_phase_end(s)
-        return self._events
+        return self._records
 
     def quiet_until(self, limit: int) -> int:
         """The last tick, up to `limit`, before anything is due (a citizen's turn, a phase end
@@ -247,7 +252,7 @@ class TownFlux:
                                   int(s.region[i]), _tile(s.spot[i]))
 
     def name(self, i: int) -> str:
-        return self._names[i]
+        return self.names[i]
 
     # --- events --------------------------------------------------------------------------------
 
@@ -259,16 +264,11 @@ class TownFlux:
         tokens, counts)."""
         s = self.state
         s.seq += 1
-        ids = self._ids
-        if self.telling:  # validated: pydantic-core checks the fields faster than it skips them
-            self._events.append(Event(
-                id=Event.make_id(t, s.seq), tick=int(t), seq=s.seq, op=op,
-                participants=tuple([ids[i] for i in participants]),
-                subject=ids[subject] if subject >= 0 else None,
-                region=REGION_NAMES[region] if region >= 0 else None,
-                success=success, reason=reason, message=message, dialogue=line,
-                tokens=tokens if success else 0, drama=drama if success else 0.0,
-                perturbation=card is not None, card=card, metadata=metadata or {}))
+        if self.telling:
+            self._records.append(Record(
+                int(t), s.seq, op, tuple(participants), subject, region, success, reason,
+                message, line, tokens if success else 0, drama if success else 0.0, card,
+                metadata or {}))
         if success and drama:
             s.drama = self.drama_at(t) + drama
             s.drama_tick = t
@@ -289,7 +289,7 @@ class TownFlux:
              card: str | None, subject: int = -1) -> bool:
         """Record a refusal (a reason from `laws`): the event carries no tokens and no drama."""
         region = int(self.state.region[participants[0]]) if participants else -1
-        names = " & ".join(self.name(i) for i in participants) or "the town"
+        names = " & ".join([self.names[i] for i in participants]) or "the town"
         self.emit(op, participants, t, subject=subject, region=region, success=False,
                   reason=reason, message=f"{op} failed for {names}: {reason}", card=card)
         return False

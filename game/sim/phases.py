@@ -68,7 +68,7 @@ def _update_coalitions(flux: TownFlux, t: int) -> None:
             s.coalition_counter += 1
             fresh = Coalition(s.coalition_counter, members)
             ordered = sorted(members)
-            names = ", ".join(map(flux.name, ordered))
+            names = ", ".join([flux.names[i] for i in ordered])
             flux.emit("coalition_formed", ordered, t, drama=config.DRAMA["coalition_formed"],
                       message=f"coalition {fresh.id} formed: {names}",
                       metadata={"coalition": fresh.id, "size": len(members)})

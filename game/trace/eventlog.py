@@ -1,13 +1,14 @@
 """The events of a history in columns: a few bytes per event instead of a pydantic model.
 
 One `EventLog` per branch holds its own events as typed arrays (tick, seq, op, participants,
-subject, region, flags, reason, message, dialogue, tokens, drama, card, metadata) and builds an
-`Event` only when one is read, equal to the one recorded, field for field. Texts are kept as
+subject, region, flags, reason, message, dialogue, tokens, drama, card, metadata), written
+straight from the flux's records, and builds an `Event` only when one is read, equal to the one
+the record makes, field for field. Texts are kept as
 templates: the citizens' names an event names (its participants' in order, then its subject's)
 become numbered holes, so "Ada greeted Bruno" and "Cleo greeted Dan" share "{0} greeted {1}", and
 a template is kept once however many events use it. Each template is checked when it is made: a
-text it would not give back exactly is kept whole instead. An event the columns cannot hold (an
-id that is not its place in time, a value of an unusual type) is kept as it came.
+text it would not give back exactly is kept whole instead. An event the columns cannot hold (a
+metadata value of an unusual type, a number too big) is kept as a built `Event`.
 
 `Events` is a read-only sequence over stretches of logs: it builds each `Event` when asked for
 it, so slicing or counting a long history costs nothing per event.
@@ -23,8 +24,9 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple, overload
 
-from game.sim.events import Event
+from game.sim.events import Event, Record
 from game.sim.model import Citizen
+from game.sim.townmap import REGION_NAMES
 
 NAMED = 16  # the participants whose names a template may leave holes for (then the subject)
 # Events built lately, kept for the next frame: the window reads the same recent ones (feed,
@@ -107,7 +109,6 @@ class EventLog:
     def __init__(self, citizens: Sequence[Citizen]) -> None:
         self._ids = tuple(c.id for c in citizens)
         self._names = tuple(c.name for c in citizens)
-        self._index = {c.id: i for i, c in enumerate(citizens)}
         self.words = Words()  # ops, regions, cards, templates, metadata strings
         self._shapes: list[Shape] = [()]
         self._shape_codes: dict[Shape, int] = {(): 0}
@@ -151,53 +152,47 @@ class EventLog:
 
     # --- writing -------------------------------------------------------------------------------
 
-    def append(self, events: Sequence[Event]) -> None:
-        for event in events:
-            if not self._append(event):
-                self._keep(event)
+    def append(self, records: Sequence[Record]) -> None:
+        for record in records:
+            if not self._append(record):
+                self._keep(record)
 
-    def _append(self, e: Event) -> bool:
-        """Write one event into the columns; False (nothing written) if they cannot hold it."""
-        if not (0 <= e.tick < _INT32 and 0 <= e.seq < _INT32 and -_INT32 <= e.tokens < _INT32
-                and e.id == Event.make_id(e.tick, e.seq)):
+    def _append(self, r: Record) -> bool:
+        """Write one record into the columns; False (nothing written) if they cannot hold it."""
+        if not (0 <= r.tick < _INT32 and 0 <= r.seq < _INT32 and -_INT32 <= r.tokens < _INT32):
             return False
-        index = self._index
-        try:
-            who = [index[c] for c in e.participants]
-            subject = _NONE if e.subject is None else index[e.subject]
-        except KeyError:
-            return False
-        shape, values = self._metadata(e.metadata)
+        shape, values = self._metadata(r.metadata)
         if shape < 0:
             return False
+        who, subject = r.who, r.subject
         names = self._holes(who, subject)
         words = self.words
-        self.ticks.append(e.tick)
-        self._seq.append(e.seq)
-        self._op.append(words.code(e.op))
+        self.ticks.append(r.tick)
+        self._seq.append(r.seq)
+        self._op.append(words.code(r.op))
         self._who.extend(who)
         self._first.append(len(self._who))
         self._subject.append(subject)
-        self._region.append(words.optional(e.region))
-        self._flags.append(_SUCCESS * e.success | _PERTURBATION * e.perturbation)
-        self._reason.append(self._text(e.reason, names))
-        self._message.append(self._text(e.message, names))
-        self._dialogue.append(self._text(e.dialogue, names))
-        self._tokens.append(e.tokens)
-        self._drama.append(e.drama)
-        self._card.append(words.optional(e.card))
+        self._region.append(words.optional(None if r.region < 0 else REGION_NAMES[r.region]))
+        self._flags.append(_SUCCESS * r.success | _PERTURBATION * (r.card is not None))
+        self._reason.append(self._text(r.reason, names))
+        self._message.append(self._text(r.message, names))
+        self._dialogue.append(self._text(r.dialogue, names))
+        self._tokens.append(r.tokens)
+        self._drama.append(r.drama)
+        self._card.append(words.optional(r.card))
         self._shape.append(shape)
         self._values.extend(values)
         self._start.append(len(self._values))
         return True
 
-    def _keep(self, e: Event) -> None:
-        """An event the columns cannot hold: kept as it is, behind a row of placeholders."""
-        self._kept[len(self.ticks)] = e
+    def _keep(self, r: Record) -> None:
+        """A record the columns cannot hold: kept as its event, behind a row of placeholders."""
+        self._kept[len(self.ticks)] = r.event(self._ids)
         for column in (self._seq, self._op, self._region, self._reason, self._message,
                        self._dialogue, self._tokens, self._card, self._shape):
             column.append(0)
-        self.ticks.append(e.tick)
+        self.ticks.append(r.tick)
         self._first.append(len(self._who))
         self._subject.append(_NONE)
         self._flags.append(_KEPT)

@@ -69,6 +69,7 @@ class Timeline:
         # metrics are kept (`events` refuses), the recorders are still told.
         self.keep_events = keep_events
         self.flux = TownFlux(scenario, seed)
+        self._ids = tuple(c.id for c in self.flux.citizens)  # an event's citizens, by index
         self.branches: dict[str, Branch] = {MAIN: Branch(MAIN, None, 0, label="main")}
         self.current = MAIN
         self._origin = self.flux.snapshot()
@@ -359,8 +360,9 @@ class Timeline:
         return f"b{n}"
 
     def _step(self, told: bool = True) -> list[Event]:
-        """Run the next tick; its events are built only if the caller (`told`), the log (the
-        tick is new to it) or a recorder reads them."""
+        """Run the next tick; its records are made only if the caller (`told`), the log (the
+        tick is new to it) or a recorder reads them, and events built only for the caller and
+        the recorders (the log keeps the records in columns)."""
         t = self.cursor + 1
         branch = self.branch
         if t > branch.head:
@@ -373,13 +375,15 @@ class Timeline:
             self.flux.inject(p)
         own = self.owner_of(self.current, t)
         fresh = t > self._known[own]
-        self.flux.telling = told or bool(self.recorders) or (fresh and self.keep_events)
-        events = self.flux.tick()
+        told = told or bool(self.recorders)
+        self.flux.telling = told or (fresh and self.keep_events)
+        records = self.flux.step()
+        events = [r.event(self._ids) for r in records] if told else []
         branch.head = max(branch.head, t)
         if fresh:
             self._known[own] = t
             if self.keep_events:
-                self._logs[own].append(events)
+                self._logs[own].append(records)
                 if t % config.METRIC_SAMPLE_TICKS == 0:
                     self._metrics[own].append(t, self.flux.metrics())
             for record in self.recorders:
