@@ -320,10 +320,13 @@ class PairValues:
         i, j = np.divmod(self.codes.take(differ), self.n)
         return i, j, self.values.take(differ)
 
-    def relax(self, rate: float) -> None:
-        """Every value moves `rate` of the way back to its base (a base value stays as it is)."""
+    def relaxed(self, rate: float) -> PairValues:
+        """A copy whose every value moved `rate` of the way back to its base (a base value
+        stays as it is)."""
         self.merge()
-        self.values += rate * (self.bases - self.values)
+        out = copy.deepcopy(self)
+        out.values += rate * (out.bases - out.values)
+        return out
 
     def row_blocks(self, size: int) -> Iterator[tuple[int, FloatArray]]:
         """The whole matrix as blocks of `size` rows: (first row, rows)."""

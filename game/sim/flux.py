@@ -67,6 +67,7 @@ class TownFlux:
         # Sums over the initial bonds for the metrics: at once, not in the tick first asking.
         self._initial_sums = social.BondSums.of_initial(self.state.bonds)
         self.surplus_changed = False  # a trade or solo work this tick: check the accursed share
+        self.eve: phases.Eve | None = None  # what the next phase end reads, made the tick before
         self._records: list[Record] = []
         self.telling = True  # False: a tick's records are not made (a re-run nobody reads)
         self.roster = Roster(self.state, len(REGIONS))
@@ -141,8 +142,7 @@ class TownFlux:
 
     def tick(self) -> list[Event]:
         """Advance one tick and return the events of that tick."""
-        ids = self._ids
-        return [record.event(ids) for record in self.step()]
+        return [record.event(self._ids) for record in self.step()]
 
     def step(self) -> list[Record]:
         """Advance one tick and return its records (what the history keeps, no model built)."""
@@ -178,7 +178,7 @@ class TownFlux:
             phases.accursed_share(self, t)
         self._next_due = self.roster.next_due()
         if (t + 1) % config.PHASE_TICKS == 0:
-            phases.before_phase_end(s)
+            phases.before_phase_end(self)
         return self._records
 
     def quiet_until(self, limit: int) -> int:

@@ -7,25 +7,57 @@ Run by the flux at every phase boundary (`phase_end`) and after a tick that chan
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from game import config
 from game.sim import perform, social
+from game.sim.bonds import IntArray, PairValues
 from game.sim.model import Activity, Coalition, Phase, TownState
 
 if TYPE_CHECKING:
     from game.sim.flux import TownFlux
 
 
+@dataclass(frozen=True)
+class Eve:
+    """What a phase end reads of the bonds, made at the end of the tick before it, when they
+    already stand as the phase end finds them (nothing moves them in between): the bonds
+    relaxed and the affinity edges among them. A city's phase end was its longest tick by
+    far; this shares it with the tick before. `tick` and `state` say which phase end (of
+    which state: a flux restored to the tick before makes it again) it serves."""
+
+    tick: int
+    state: TownState
+    bonds: PairValues
+    edges: tuple[IntArray, IntArray]
+
+
+def before_phase_end(flux: TownFlux) -> None:
+    """At the end of the tick before a phase end: what the phase end reads is made now."""
+    flux.eve = _eve(flux, flux.state.tick + 1)
+
+
+def _eve(flux: TownFlux, t: int) -> Eve:
+    s = flux.state
+    s.trust.merge()  # the trust's sorted store, read whole by the phase end: merged now too
+    bonds = s.bonds.relaxed(config.RELAX_TOWARD_INITIAL)
+    return Eve(t, s, bonds, social.affinity_edges(bonds, keep=[c.members for c in s.coalitions]))
+
+
 def phase_end(flux: TownFlux, t: int) -> None:
     """Bonds relax toward where they began; morning wakes everyone, the evening's end sends
     some to rest; coalitions and reputation are recomputed."""
     s = flux.state
-    new_phase = flux.phase_of(t)
+    eve = flux.eve
+    if eve is None or eve.tick != t or eve.state is not s:  # restored to the tick before
+        eve = _eve(flux, t)
+    flux.eve = None
     # Only moved bonds relax: an untouched one is its initial value, and x + 0.16 (x − x) = x.
-    s.bonds.relax(config.RELAX_TOWARD_INITIAL)
+    s.bonds = eve.bonds
+    new_phase = flux.phase_of(t)
     if new_phase == Phase.MORNING:
         sleepers = np.flatnonzero(s.activity == Activity.RESTING).tolist()
         if sleepers:
@@ -38,23 +70,14 @@ def phase_end(flux: TownFlux, t: int) -> None:
         tired = available[draws < config.REST_P_EVENING_END].tolist()
         if tired:
             perform.rest(flux, tired, t, "evening")
-    _update_coalitions(flux, t)
+    _update_coalitions(flux, t, eve.edges)
     src, dst, _, counts = s.trust.stored()
     s.reputation = social.eigentrust(s.n, src, dst, counts)
 
 
-def before_phase_end(s: TownState) -> None:
-    """At the end of the tick before a phase end: the pairs set lately join the bonds' and
-    trust's sorted stores, which the phase end reads whole, so that merge is not paid in the
-    same frame as the phase end (a city's slowest tick). The values stay the same."""
-    s.bonds.merge()
-    s.trust.merge()
-
-
-def _update_coalitions(flux: TownFlux, t: int) -> None:
+def _update_coalitions(flux: TownFlux, t: int, edges: tuple[IntArray, IntArray]) -> None:
     s = flux.state
-    found = social.communities(*social.affinity_edges(s.bonds,
-                                                      keep=[c.members for c in s.coalitions]))
+    found = social.communities(*edges)
     old = [(c.id, c.members) for c in s.coalitions]
     matched, dissolved = social.match_coalitions(old, found)
     by_id = {c.id: c for c in s.coalitions}
