@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from game import config
+from game.sim import digest as digests
 from game.sim.digest import SLICE, Digest
 from game.sim.flux import TownFlux
 from game.trace.timeline import Timeline
@@ -33,6 +34,22 @@ def test_a_digest_keeps_the_town_as_it_stood_when_made() -> None:
     digest = flux.digest()
     digest.step(10)
     flux.run(300)  # memories, bonds and the clock move on
+    assert not digest.done
+    assert digest.hexdigest() == then != flux.state_hash()
+
+
+def test_a_digest_finds_the_moved_pairs_of_the_stores_as_they_stood(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stores' moved pairs are found a few at a time while the town runs on (values set in
+    place, new pairs merged into fresh arrays, bonds relaxed at a phase end)."""
+    monkeypatch.setattr(digests, "PAIRS_A_SLICE", 16)
+    flux = TownFlux("city:250", seed=4)
+    flux.run(config.PHASE_TICKS - 60)
+    then = flux.state_hash()
+    digest = flux.digest()
+    for _ in range(120):
+        digest.step(1)
+        flux.tick()
     assert not digest.done
     assert digest.hexdigest() == then != flux.state_hash()
 

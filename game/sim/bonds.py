@@ -316,9 +316,13 @@ class PairValues:
     def moved(self) -> tuple[IntArray, IntArray, FloatArray]:
         """The pairs whose value differs from their base, in row-major order: (i, j, values)."""
         self.merge()
-        differ = np.flatnonzero(self.values != self.bases)  # (a mask indexes slower)
-        i, j = np.divmod(self.codes.take(differ), self.n)
-        return i, j, self.values.take(differ)
+        return moved_pairs(self.n, self.codes, self.bases, self.values)
+
+    def held(self) -> tuple[IntArray, FloatArray, FloatArray]:
+        """The stored pairs' codes, base values and values as they stand now, to be read later:
+        the codes and base values are replaced, never written in place; the values are copied."""
+        self.merge()
+        return self.codes, self.bases, self.values.copy()
 
     def relaxed(self, rate: float) -> PairValues:
         """A copy whose every value moved `rate` of the way back to its base (a base value
@@ -332,6 +336,15 @@ class PairValues:
         """The whole matrix as blocks of `size` rows: (first row, rows)."""
         for start in range(0, self.n, size):
             yield start, self.rows(start, min(start + size, self.n))
+
+
+def moved_pairs(n: int, codes: IntArray, bases: FloatArray, values: FloatArray
+                ) -> tuple[IntArray, IntArray, FloatArray]:
+    """Of stored pairs (codes i·n + j, base values, values), those whose value differs from
+    their base: (i, j, values), in the order given."""
+    differ = np.flatnonzero(values != bases)  # (a mask indexes slower)
+    i, j = np.divmod(codes.take(differ), n)
+    return i, j, values.take(differ)
 
 
 def _frozen(a: npt.NDArray[Any]) -> npt.NDArray[Any]:

@@ -80,6 +80,7 @@ class Timeline:
         # pairs are added): id → how many keyframes hold it, so it is counted once.
         self._holders: dict[int, int] = {}
         self._stride = keyframe_interval  # keyframes lie on this grid (and at forks)
+        self._dropped: list[Snapshot] = []  # thinned out, let go of a step at a time
         # (owner, day's end) → state hash, or its digest while a slice at a time is taken
         self._hashes: dict[tuple[str, int], str | Digest] = {}
         self._digesting: list[tuple[str, int]] = []  # the keys of those digests, oldest first
@@ -395,6 +396,8 @@ class Timeline:
             self._digest_slice()
         if t % self._stride == 0 or t in self._fork_points.get(own, ()):
             self._store_keyframe(own, t)
+        elif self._dropped:
+            self._dropped.pop()  # one a step: freeing a city's keyframes took milliseconds
         return events
 
     def _digest_slice(self) -> None:
@@ -496,8 +499,9 @@ class Timeline:
         else:
             dropped = [min(self._keyframes, key=lambda key: key[1])]
         for key in dropped:
-            self._keyframe_bytes -= self._held_bytes(self._keyframes.pop(key).state,
-                                                      self._keyframe_sizes.pop(key), -1)
+            snap = self._keyframes.pop(key)
+            self._keyframe_bytes -= self._held_bytes(snap.state, self._keyframe_sizes.pop(key), -1)
+            self._dropped.append(snap)
 
     def _held_bytes(self, s: TownState, size: int, sign: int) -> int:
         """The bytes a keyframe of `size` bytes adds (`sign` +1) or frees (−1): its own, and
