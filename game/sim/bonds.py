@@ -328,8 +328,9 @@ class PairValues:
         """A copy whose every value moved `rate` of the way back to its base (a base value
         stays as it is)."""
         self.merge()
-        out = copy.deepcopy(self)
-        out.values += rate * (out.bases - out.values)
+        out = copy.copy(self)  # sharing what copies share (see `__deepcopy__`)
+        out.values = self.values + rate * (self.bases - self.values)
+        out.recent, out.recent_rows = {}, {}  # both empty after the merge
         return out
 
     def row_blocks(self, size: int) -> Iterator[tuple[int, FloatArray]]:
