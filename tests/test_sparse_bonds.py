@@ -228,32 +228,33 @@ def test_a_phase_end_equals_the_dense_phase_end(
 @pytest.mark.parametrize("phase", [1, 2, 7])
 def test_a_phase_end_made_on_its_eve_or_without_it_is_the_same(phase: int) -> None:
     """The tick before a phase end makes what the phase end reads of the bonds; a flux restored
-    to that tick (a keyframe, a seek) has none, makes it at the phase end, and gets the same."""
+    to that tick (a keyframe, a seek, another branch) lets go of what it held, makes it at the
+    phase end, and gets the same."""
     eve = phase * config.PHASE_TICKS - 1
-    flux = TownFlux("city:120", 3)
-    flux.inject(Perturbation(tick=eve - 40, card="rumor"))
-    flux.run(eve)
-    made = flux.eve
-    assert made is not None and made.tick == eve + 1 and made.state is flux.state
+    rumor = Perturbation(tick=eve - 40, card="rumor")
+
+    def town(cards: list[Perturbation], ticks: int) -> TownFlux:
+        flux = TownFlux("city:120", 3)
+        for p in cards:
+            flux.inject(p)
+        flux.run(ticks)
+        return flux
+
+    flux = town([rumor], eve)
+    assert flux.eve is not None and flux.eve.tick == eve + 1
     snap = flux.snapshot()
+    plain = town([], eve)
+    flux.restore(plain.snapshot())  # another branch at the same tick: no rumor there
+    assert flux.eve is None
     flux.run(3)
-    restored = TownFlux("city:120", 3)
-    restored.restore(snap)
-    assert restored.eve is None
-    restored.run(3)
-    assert restored.state_hash() == flux.state_hash()
-    assert [c.members for c in restored.state.coalitions] == [
-        c.members for c in flux.state.coalitions]
-    # Another branch's eve at the same tick (no rumor there): switching to it leaves the first
-    # branch's eve behind, which its phase end must not read.
-    plain = TownFlux("city:120", 3)
-    plain.run(eve)
-    other = plain.snapshot()
     plain.run(3)
-    flux.eve = made  # as the first branch's eve left it
-    flux.restore(other)
-    flux.run(3)
     assert flux.state_hash() == plain.state_hash()
+    flux.restore(snap)
+    flux.run(3)
+    fresh = town([rumor], eve + 3)
+    assert flux.state_hash() == fresh.state_hash()
+    assert [c.members for c in flux.state.coalitions] == [
+        c.members for c in fresh.state.coalitions]
 
 
 @pytest.mark.parametrize("ticks", [0, 300, 3000])

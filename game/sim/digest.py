@@ -66,7 +66,7 @@ class Digest:
         # trust are found a slice of the stores at a time as well, from their values as they
         # stand now (finding them all at once took 5 ms of a city's fourth day's end).
         per_citizen = (s.surplus, s.reputation, s.region, s.spot, s.activity, s.busy_until,
-                    s.partner, s.walk_origin, s.walk_from_spot, s.walk_from, s.last_event_tick)
+                       s.partner, s.walk_origin, s.walk_from_spot, s.walk_from, s.last_event_tick)
         self._work: deque[Piece] = deque(
             [np.ascontiguousarray(s.personality).tobytes(), *_moved(s.bonds), *_moved(s.trust),
              *(np.ascontiguousarray(arr).tobytes() for arr in per_citizen)])

@@ -205,6 +205,7 @@ class TownFlux:
 
     def restore(self, snap: Snapshot) -> None:
         self.state = snap.state.copy()
+        self.eve = None  # what the phase end would read of another state
         self.rng.bit_generator.state = self.state.rng_state
         self.roster = Roster(self.state, len(REGIONS))
         self._next_due = self.roster.next_due()

@@ -15,7 +15,7 @@ import numpy as np
 from game import config
 from game.sim import perform, social
 from game.sim.bonds import IntArray, PairValues
-from game.sim.model import Activity, Coalition, Phase, TownState
+from game.sim.model import Activity, Coalition, Phase
 
 if TYPE_CHECKING:
     from game.sim.flux import TownFlux
@@ -26,11 +26,10 @@ class Eve:
     """What a phase end reads of the bonds, made at the end of the tick before it, when they
     already stand as the phase end finds them (nothing moves them in between): the bonds
     relaxed and the affinity edges among them. A city's phase end was its longest tick by
-    far; this shares it with the tick before. `tick` and `state` say which phase end (of
-    which state: a flux restored to the tick before makes it again) it serves."""
+    far; this shares it with the tick before. A flux restored to the tick before has none
+    (restoring lets it go) and makes it at the phase end."""
 
-    tick: int
-    state: TownState
+    tick: int  # the phase end it serves
     bonds: PairValues
     edges: tuple[IntArray, IntArray]
 
@@ -44,7 +43,7 @@ def _eve(flux: TownFlux, t: int) -> Eve:
     s = flux.state
     s.trust.merge()  # the trust's sorted store, read whole by the phase end: merged now too
     bonds = s.bonds.relaxed(config.RELAX_TOWARD_INITIAL)
-    return Eve(t, s, bonds, social.affinity_edges(bonds, keep=[c.members for c in s.coalitions]))
+    return Eve(t, bonds, social.affinity_edges(bonds, keep=[c.members for c in s.coalitions]))
 
 
 def phase_end(flux: TownFlux, t: int) -> None:
@@ -52,10 +51,11 @@ def phase_end(flux: TownFlux, t: int) -> None:
     some to rest; coalitions and reputation are recomputed."""
     s = flux.state
     eve = flux.eve
-    if eve is None or eve.tick != t or eve.state is not s:  # restored to the tick before
+    if eve is None or eve.tick != t:  # restored to the tick before
         eve = _eve(flux, t)
     flux.eve = None
-    # Only moved bonds relax: an untouched one is its initial value, and x + 0.16 (x − x) = x.
+    # The bonds relaxed (only moved ones move: an untouched one is its initial value, and
+    # x + 0.16 (x − x) = x).
     s.bonds = eve.bonds
     new_phase = flux.phase_of(t)
     if new_phase == Phase.MORNING:
