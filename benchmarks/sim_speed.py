@@ -110,6 +110,18 @@ def throughput(old: Path | None, runs: int) -> None:
                       f"{medians['new'][k] / medians['old'][k]:.2f} ×")
 
 
+# A child's watch on the garbage collector: `collecting[1]` is the time (by the child's `clock`)
+# collections took since the child last set it to 0.
+_WATCH = """
+collecting = [0.0, 0.0]  # when the running collection began, the time collecting since reset
+def watch(phase, info):
+    if phase == "start":
+        collecting[0] = clock()
+    else:
+        collecting[1] += clock() - collecting[0]
+gc.callbacks.append(watch)
+"""
+
 # Two simulated days of one town in a fresh interpreter: the worst tick by the wall clock and
 # in CPU time, the rate over the days, the build time and the process's peak RSS, as JSON.
 _DAYS = """
@@ -121,14 +133,8 @@ began = time.perf_counter()
 flux = TownFlux(sys.argv[2], seed=1)
 tick = getattr(flux, "step", flux.tick)
 ticks = 2 * config.DAY_TICKS
-collecting = [0.0, 0.0]  # when the running collection began, the time collecting this tick
-def watch(phase, info):
-    if phase == "start":
-        collecting[0] = time.perf_counter()
-    else:
-        collecting[1] += time.perf_counter() - collecting[0]
-gc.callbacks.append(watch)
-worst = worst_cpu = apart = 0.0
+clock = time.perf_counter
+""" + _WATCH + """worst = worst_cpu = apart = 0.0
 start, cpu = time.perf_counter(), time.process_time()
 for _ in range(ticks):
     collecting[1] = 0.0
@@ -176,14 +182,8 @@ from game import config
 from game.sim.flux import TownFlux
 flux = TownFlux(sys.argv[2], seed=1)
 tick = getattr(flux, "step", flux.tick)
-collecting = [0.0, 0.0]  # as in the two days' run: the collector's time is left out
-def watch(phase, info):
-    if phase == "start":
-        collecting[0] = time.process_time()
-    else:
-        collecting[1] += time.process_time() - collecting[0]
-gc.callbacks.append(watch)
-longest = {}
+clock = time.process_time
+""" + _WATCH + """longest = {}
 for t in range(1, int(sys.argv[3]) * config.DAY_TICKS + 1):
     collecting[1] = 0.0
     at = time.process_time()

@@ -23,6 +23,7 @@ from game.sim.bonds import (
     MERGE_SHARE,
     PairValues,
     initial_relationships,
+    moved_pairs,
     unit_personalities,
 )
 from game.sim.cards import CARDS, Perturbation
@@ -83,7 +84,7 @@ def test_stored_pairs_read_back_what_a_dense_matrix_holds(
     assert all(pairs.get(i, j) == dense[i, j] for i in range(N) for j in range(N))
     assert [(start, rows.tolist()) for start, rows in pairs.row_blocks(4)] == [
         (start, dense[start:start + 4].tolist()) for start in range(0, N, 4)]
-    i, j, values = pairs.moved()
+    i, j, values = moved_pairs(N, *pairs.held())
     assert [i.tolist(), j.tolist()] == [a.tolist() for a in np.nonzero(dense != base)]
     assert np.array_equal(values, dense[dense != base])
 
@@ -220,7 +221,7 @@ def test_a_phase_end_equals_the_dense_phase_end(
     assert metrics["tension"] == pytest.approx(off.var(), rel=1e-9, abs=1e-15)
     assert metrics["cooperation"] == pytest.approx(off[off > 0].mean(), rel=1e-9)
     moved = np.nonzero(rel != initial)
-    i, j, values = s.bonds.moved()
+    i, j, values = moved_pairs(s.n, *s.bonds.held())
     assert [i.tolist(), j.tolist()] == [a.tolist() for a in moved]
     assert np.array_equal(values, rel[moved])
 

@@ -313,11 +313,6 @@ class PairValues:
         self.merge()
         return self.bases, self.values
 
-    def moved(self) -> tuple[IntArray, IntArray, FloatArray]:
-        """The pairs whose value differs from their base, in row-major order: (i, j, values)."""
-        self.merge()
-        return moved_pairs(self.n, self.codes, self.bases, self.values)
-
     def held(self) -> tuple[IntArray, FloatArray, FloatArray]:
         """The stored pairs' codes, base values and values as they stand now, to be read later:
         the codes and base values are replaced, never written in place; the values are copied."""

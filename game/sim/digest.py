@@ -43,8 +43,8 @@ PAIRS_A_SLICE = SLICE * BYTES_A_CITIZEN // 8  # stored pairs looked through for 
 
 
 def _moved(store: PairValues) -> list[Iterator[bytes]]:
-    """The bytes `store.moved()` gives (its moved pairs' rows, columns, values), each found a
-    slice of the store at a time from its values as they stand now."""
+    """The bytes of the store's moved pairs' rows, columns and values (`moved_pairs`), each
+    found a slice of the store at a time from its values as they stand now."""
     codes, bases, values = store.held()
 
     def part(k: int) -> Iterator[bytes]:
