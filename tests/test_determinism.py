@@ -53,7 +53,7 @@ def test_snapshot_and_restore_replay_the_same_future() -> None:
 def test_the_hash_changes_with_the_state_and_covers_the_rng() -> None:
     flux = TownFlux("town", 3)
     h0 = flux.state_hash()
-    flux.rng.random()
+    flux.draws.random()
     assert flux.state_hash() != h0
 
 

@@ -167,6 +167,24 @@ def test_pairs_set_one_by_one_wait_in_a_small_dict_then_merge_in_order() -> None
     assert not pairs.recent and not pairs.recent_rows
 
 
+def test_a_few_pairs_are_gathered_and_scattered_where_they_wait_many_after_a_merge() -> None:
+    pairs = PairValues(1000, None)
+    for k in range(10):
+        pairs.set(k, k + 1, float(k))  # waiting in the dict
+    few_i, few_j = np.arange(5, 15), np.arange(6, 16)  # half of them waiting, half new
+    assert pairs.gather(few_i, few_j).tolist() == [5.0, 6.0, 7.0, 8.0, 9.0] + [0.0] * 5
+    pairs.scatter(few_i, few_j, np.full(10, 3.0))
+    assert pairs.codes.size == 0 and len(pairs.recent) == 15  # no array rebuilt
+    many = MERGE_AT + 20  # more new pairs than MERGE_AT, besides the 15 stored
+    many_i, many_j = np.arange(many), np.arange(many) + 1
+    assert pairs.gather(many_i, many_j)[:16].tolist() == [0.0, 1.0, 2.0, 3.0, 4.0] + [3.0] * 10 \
+        + [0.0]
+    assert not pairs.recent and pairs.codes.size == 15  # merged to be found in the arrays
+    pairs.scatter(many_i, many_j, np.full(many, 4.0))
+    assert not pairs.recent and pairs.codes.size == many
+    assert {pairs.get(k, k + 1) for k in range(many)} == {4.0}
+
+
 def _percolation_by_triangles(edges: set[tuple[int, int]]) -> set[frozenset[int]]:
     """k = 3 clique percolation the textbook way: triangles joined when they share an edge."""
     nodes = sorted({x for e in edges for x in e})

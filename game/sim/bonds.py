@@ -241,26 +241,47 @@ class PairValues:
         self.bases = _frozen(np.insert(self.bases, at, self.bases_of(i, j)))
 
     def _find(self, codes: IntArray) -> tuple[IntArray, npt.NDArray[np.bool_]]:
-        """Where each code sits in the stored arrays, and whether it is stored (after a merge)."""
-        self.merge()
+        """Where each code sits in the sorted arrays, and whether it is there (a code in
+        `recent` is not)."""
         at = np.minimum(np.searchsorted(self.codes, codes), max(self.codes.size - 1, 0))
         found = self.codes[at] == codes if self.codes.size else np.zeros(codes.size, dtype=bool)
         return at, found
 
     def gather(self, i: IntArray, j: IntArray) -> FloatArray:
         """The values of the pairs (i[k], j[k])."""
-        at, found = self._find(i * self.n + j)
+        codes = self._codes_of(i, j)
+        at, found = self._find(codes)
         out = self.values.take(at) if self.values.size else np.zeros(i.size)
         missing = np.flatnonzero(~found)
         out[missing] = self.bases_of(i.take(missing), j.take(missing))
+        if self.recent:
+            for k, code in zip(missing.tolist(), codes.take(missing).tolist(), strict=True):
+                value = self.recent.get(code)
+                if value is not None:
+                    out[k] = value
         return out
 
     def scatter(self, i: IntArray, j: IntArray, values: FloatArray) -> None:
         """Set the pairs (i[k], j[k]) (distinct pairs) to `values`."""
-        codes = i * self.n + j
+        codes = self._codes_of(i, j)
         at, found = self._find(codes)
         self.values[at[found]] = values[found]
-        self._insert(codes[~found], values[~found])
+        new = np.flatnonzero(~found)
+        if new.size > MERGE_AT:
+            self._insert(codes.take(new), values.take(new))
+            return
+        for a, b, value in zip(i.take(new).tolist(), j.take(new).tolist(),
+                               values.take(new).tolist(), strict=True):
+            self.set(a, b, value)
+
+    def _codes_of(self, i: IntArray, j: IntArray) -> IntArray:
+        """The pairs' codes. Many pairs merge what waits first, to be found in the arrays; a
+        few (a celebration's) are looked up where they wait, and new ones set one by one: a
+        celebration rebuilt a city's arrays twice."""
+        if i.size > MERGE_AT:
+            self.merge()
+        codes: IntArray = i * self.n + j
+        return codes
 
     def rows(self, start: int, stop: int, transposed: bool = False) -> FloatArray:
         """Rows start..stop−1 of the whole matrix, set pairs included (or of its transpose:

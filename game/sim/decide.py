@@ -124,7 +124,7 @@ _ROWS: dict[int, tuple[tuple[str, ...], tuple[Factors, ...]]] = {}
 
 
 def _draw(flux: TownFlux, ops: tuple[str, ...], weights: list[float]) -> str:
-    x = flux.rng.random() * sum(weights)
+    x = flux.draws.random() * sum(weights)
     for op, w in zip(ops, weights, strict=True):
         if x < w:
             return op
@@ -142,7 +142,7 @@ def _do(flux: TownFlux, choice: str, i: int, partners: list[int], t: int) -> Non
             perform.solo(flux, i, t, None)
     elif choice == "celebrate":
         if len(partners) >= config.GATHERING_MAX:  # a gathering, not the whole city
-            shuffled = flux.rng.permutation(np.array(partners, dtype=np.int64))
+            shuffled = flux.draws.permutation(np.array(partners, dtype=np.int64))
             partners = np.sort(shuffled[:config.GATHERING_MAX - 1]).tolist()
         perform.celebrate(flux, [i, *partners], int(flux.state.region[i]), t, None,
                           {"gathering": True})
@@ -163,7 +163,7 @@ def _wander_weight(flux: TownFlux, i: int, p: list[float], phase: Phase) -> floa
 
 def pick_partner(flux: TownFlux, free: list[int]) -> int:
     """One of `free` (in ascending order), drawn uniformly."""
-    return free[int(flux.rng.integers(len(free)))]
+    return free[flux.draws.integers(0, len(free))]
 
 
 def rumor_held(flux: TownFlux, i: int, t: int) -> int:
@@ -180,10 +180,10 @@ def pick_subject(flux: TownFlux, speaker: int, listener: int) -> int:
     """Whom a speaker talks about: a fresh rumor, what it last heard, or someone it feels for."""
     s = flux.state
     rumor = rumor_held(flux, speaker, s.tick)
-    if rumor >= 0 and rumor != listener and flux.rng.random() < config.RUMOR_TELL_P:
+    if rumor >= 0 and rumor != listener and flux.draws.random() < config.RUMOR_TELL_P:
         return rumor
     heard = [h for h in s.heard[speaker] if h not in (speaker, listener)]
-    if heard and flux.rng.random() < config.GOSSIP_REPEAT_P:
+    if heard and flux.draws.random() < config.GOSSIP_REPEAT_P:
         return heard[0]
     # A draw over everyone by bond strength: O(N), and its bits are those of numpy's pairwise
     # sum (the total) and sequential running sum (where the draw lands) over the whole row.
@@ -194,7 +194,7 @@ def pick_subject(flux: TownFlux, speaker: int, listener: int) -> int:
     total = float(strength.sum())
     if total <= 0.0:
         return -1
-    x = flux.rng.random() * total
+    x = flux.draws.random() * total
     k = int(np.cumsum(strength, out=strength).searchsorted(x, side="right"))
     return min(k, s.n - 1)
 
@@ -214,7 +214,7 @@ def _wander(flux: TownFlux, i: int, t: int) -> bool:
     weights = [config.HOMEWARD_PREFERENCE
                if homeward and flux.map.hops[b][home] < flux.map.hops[r][home] else 1.0
                for b in options]
-    x = flux.rng.random() * sum(weights)
+    x = flux.draws.random() * sum(weights)
     dest = options[-1]
     for b, w in zip(options, weights, strict=True):
         if x < w:

@@ -6,7 +6,7 @@ exactly. Pure: never imports pygame or the view.
 
 from __future__ import annotations
 
-import numpy as np
+from game.sim.draws import Draws
 
 # (archetype, op) → lines. {listener} and {subject} are citizens' first names. No line names a
 # time of day: any may be said at any hour.
@@ -66,11 +66,11 @@ LINES: dict[tuple[str, str], tuple[str, ...]] = {
 }
 
 
-def line(rng: np.random.Generator, archetype: str, op: str, listener: str = "",
+def line(draws: Draws, archetype: str, op: str, listener: str = "",
          subject: str = "") -> str | None:
     """A line for `archetype` doing `op`, or None when that op has no words."""
     options = LINES.get((archetype, op))
     if not options:
         return None
-    pick = options[int(rng.integers(len(options)))] if len(options) > 1 else options[0]
+    pick = options[draws.integers(0, len(options))] if len(options) > 1 else options[0]
     return pick.format(listener=listener, subject=subject)

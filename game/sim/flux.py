@@ -2,9 +2,8 @@
 
 Each tick: phase ends (`phases`), queued perturbations due at the tick (`perturb`), a festival
 that is due, then every citizen whose activity ends takes its turn (`decide`, or the op it
-walked to do). Every choice comes from one seeded generator, so the same scenario + seed +
-perturbations give the same events and state hash. Ticks where nothing is due cost almost
-nothing: the flux knows the next tick at which any citizen's activity ends.
+walked to do). Every choice comes from one seeded stream (`draws`): the same scenario, seed and
+perturbations give the same events and state hash. A tick where nobody is due costs nothing.
 
 The flux keeps construction, the clock, emitting events and the primitives everything else is
 built from (idle, busy, walk, arrive); the laws live in `laws`, the operations in `perform`.
@@ -24,6 +23,7 @@ from game.sim import decide, laws, perform, perturb, phases, social
 from game.sim.bonds import PairValues, unit_personalities
 from game.sim.cards import Perturbation, check_card
 from game.sim.digest import Digest
+from game.sim.draws import Draws
 from game.sim.events import Event, Record
 from game.sim.model import (
     Activity,
@@ -62,7 +62,7 @@ class TownFlux:
         self.index: dict[str, int] = {c.id: i for i, c in enumerate(self.citizens)}
         self.capacity = np.array([r.capacity * self.scenario.capacity_scale for r in REGIONS])
         self.in_play = frozenset(self.scenario.regions)
-        self.rng = np.random.Generator(np.random.PCG64(seed))
+        self.draws = Draws(seed)
         self.state = self._initial_state()
         # Sums over the initial bonds for the metrics: at once, not in the tick first asking.
         self._initial_sums = social.BondSums.of_initial(self.state.bonds)
@@ -77,13 +77,13 @@ class TownFlux:
 
     def _initial_state(self) -> TownState:
         n = len(self.citizens)
-        jitter = self.rng.uniform(-1.0, 1.0, size=(n, len(config.DIMENSIONS)))
+        jitter = self.draws.uniform(-1.0, 1.0, (n, len(config.DIMENSIONS)))
         personality = np.array([personality_for(c.archetype, jitter[i])
                                 for i, c in enumerate(self.citizens)]).reshape(n, -1)
         unit = unit_personalities(personality)
         region = np.array([c.home for c in self.citizens], dtype=np.int64)
         spot = np.array([self.random_spot(int(r)) for r in region], dtype=np.int64).reshape(n, 2)
-        busy = self.rng.integers(config.IDLE_MIN, config.IDLE_MAX + 1, size=n).astype(np.int64)
+        busy = self.draws.integers_of(config.IDLE_MIN, config.IDLE_MAX + 1, n).astype(np.int64)
         return TownState(
             tick=0, personality=personality, bonds=PairValues(n, unit),
             surplus=np.zeros(n), reputation=np.full(n, 1.0 / n),
@@ -97,7 +97,7 @@ class TownFlux:
 
     def random_spot(self, region: int) -> Tile:
         spots = self.map.spots[region]
-        return spots[int(self.rng.integers(len(spots)))]
+        return spots[self.draws.integers(0, len(spots))]
 
     # --- clock ---------------------------------------------------------------------------------
 
@@ -200,13 +200,13 @@ class TownFlux:
         return events
 
     def snapshot(self) -> Snapshot:
-        self.state.rng_state = dict(self.rng.bit_generator.state)
+        self.state.rng_state = self.draws.state
         return Snapshot(self.state.copy())
 
     def restore(self, snap: Snapshot) -> None:
         self.state = snap.state.copy()
         self.eve = None  # what the phase end would read of another state
-        self.rng.bit_generator.state = self.state.rng_state
+        self.draws.state = self.state.rng_state
         self.roster = Roster(self.state, len(REGIONS))
         self._next_due = self.roster.next_due()
 
@@ -215,7 +215,7 @@ class TownFlux:
 
     def digest(self) -> Digest:
         """The state hash as the town stands now, to be taken at once or a slice at a time."""
-        self.state.rng_state = dict(self.rng.bit_generator.state)
+        self.state.rng_state = self.draws.state
         return Digest(self.state)
 
     def metrics(self) -> dict[str, float]:
@@ -305,14 +305,14 @@ class TownFlux:
     def _done(self, i: int, t: int) -> None:
         """Citizen i's activity ends: at night it may go to rest, else it idles."""
         self.state.partner[i] = -1
-        if self.phase_of(t) == Phase.NIGHT and self.rng.random() < config.REST_P_NIGHT:
+        if self.phase_of(t) == Phase.NIGHT and self.draws.random() < config.REST_P_NIGHT:
             perform.rest(self, [i], t, "night")
         else:
             self.idle(i, t)
 
     def idle(self, i: int, t: int) -> None:
         """Free from now, due to decide again after a short random pause."""
-        self.idle_until(i, t + int(self.rng.integers(config.IDLE_MIN, config.IDLE_MAX + 1)))
+        self.idle_until(i, t + self.draws.integers(config.IDLE_MIN, config.IDLE_MAX + 1))
 
     def idle_until(self, i: int, tick: int) -> None:
         """Free from now, due to decide again at `tick`."""

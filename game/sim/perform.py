@@ -45,7 +45,7 @@ def binary(flux: TownFlux, op: str, a: int, b: int, subject: int, t: int,
     names = {"a": flux.name(a), "b": flux.name(b),
              "s": flux.name(subject) if subject >= 0 else ""}
     message = spec.message.format(**names)
-    line = dialogue.line(flux.rng, flux.citizens[a].archetype, op,
+    line = dialogue.line(flux.draws, flux.citizens[a].archetype, op,
                          listener=names["b"], subject=names["s"])
     for i in who:
         flux.remember(i, t, op, message)
@@ -62,14 +62,14 @@ def solo(flux: TownFlux, i: int, t: int, card: str | None) -> None:
     kind, activity = SOLO_KIND[REGION_NAMES[r]]
     if flux.phase_of(t) == Phase.NIGHT:
         activity = Activity.REFLECTING
-    duration = int(flux.rng.integers(config.SOLO_MIN, config.SOLO_MAX + 1))
+    duration = flux.draws.integers(config.SOLO_MIN, config.SOLO_MAX + 1)
     flux.busy([i], activity, t + duration)
     spec = OPS["solo"]
     assert spec.effect is not None
     spec.effect(s, i, -1, -1)
     flux.surplus_changed = True
     citizen = flux.citizens[i]
-    line = dialogue.line(flux.rng, citizen.archetype, "solo")
+    line = dialogue.line(flux.draws, citizen.archetype, "solo")
     message = f"{citizen.name} {kind}"
     flux.remember(i, t, "solo", message)
     _evolve(flux, i, "solo")
@@ -84,7 +84,7 @@ def celebrate(flux: TownFlux, present: Sequence[int], region: int, t: int, card:
     spec = OPS["celebrate"]
     flux.busy(present, spec.activity, t + spec.duration)
     meta: dict[str, Any] = {**celebrate_effect(s, present), **extra}
-    line = dialogue.line(flux.rng, flux.citizens[present[0]].archetype, "celebrate")
+    line = dialogue.line(flux.draws, flux.citizens[present[0]].archetype, "celebrate")
     message = f"{len(present)} citizens celebrated in the {REGION_NAMES[region]}"
     for i in present:
         flux.remember(i, t, "celebrate", message)
@@ -107,7 +107,7 @@ def rest(flux: TownFlux, members: Sequence[int], t: int, why: str) -> None:
 def wake(flux: TownFlux, members: Sequence[int], t: int, card: str | None) -> None:
     # The idle pauses in one draw: numpy draws an array of these one value after another, the
     # same values as one call each (a morning wakes most of a city at once).
-    pauses = flux.rng.integers(config.IDLE_MIN, config.IDLE_MAX + 1, size=len(members))
+    pauses = flux.draws.integers_of(config.IDLE_MIN, config.IDLE_MAX + 1, len(members))
     flux.roster.idle_all(members, (pauses + t).tolist())  # each as `flux.idle_until` does
     flux.state.partner[list(members)] = -1
     flux.emit("wake", list(members), t, region=int(flux.state.region[members[0]]),

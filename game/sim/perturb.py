@@ -56,7 +56,7 @@ def _awake_pick(flux: TownFlux, exclude: int, region: int = -1) -> int:
     cands = np.flatnonzero(ok)
     if cands.size == 0:
         return -1
-    return int(cands[int(flux.rng.integers(cands.size))])
+    return int(cands[flux.draws.integers(0, cands.size)])
 
 
 def _pair(flux: TownFlux, card: str, targets: list[int], t: int) -> None:
@@ -110,7 +110,7 @@ def _wake(flux: TownFlux, card: str, targets: list[int], t: int) -> None:
         who = targets[0]
     else:
         sleepers = np.flatnonzero(s.activity == Activity.RESTING)
-        who = int(sleepers[int(flux.rng.integers(sleepers.size))]) if sleepers.size else -1
+        who = int(sleepers[flux.draws.integers(0, sleepers.size)]) if sleepers.size else -1
     if who < 0:
         flux.fail("wake", [], t, laws.NOBODY_RESTING, card)
     elif refusal := laws.awake(flux, who):
@@ -175,7 +175,7 @@ def _rumor(flux: TownFlux, card: str, targets: list[int], t: int) -> None:
     s = flux.state
     subject = targets[0] if targets else _awake_pick(flux, -1)
     if subject < 0:
-        subject = int(flux.rng.integers(s.n))
+        subject = flux.draws.integers(0, s.n)
     speaker = targets[1] if len(targets) > 1 else _least_fond(flux, subject)
     if speaker < 0 or speaker == subject:
         flux.fail("rumor", [subject], t, laws.NO_SPEAKER, card, subject)

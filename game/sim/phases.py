@@ -66,7 +66,7 @@ def phase_end(flux: TownFlux, t: int) -> None:
         available = np.flatnonzero((s.activity != Activity.WALKING)
                                    & (s.activity != Activity.RESTING)
                                    & (s.activity != Activity.SOCIALIZING))
-        draws = flux.rng.random(available.size)
+        draws = flux.draws.randoms(available.size)
         tired = available[draws < config.REST_P_EVENING_END].tolist()
         if tired:
             perform.rest(flux, tired, t, "evening")
