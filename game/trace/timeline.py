@@ -89,6 +89,7 @@ class Timeline:
         self._metrics: dict[str, MetricLog] = {MAIN: MetricLog()}
         # Each branch's cards by tick, and those ticks in order.
         self._schedules: dict[str, tuple[dict[int, list[Perturbation]], list[int]]] = {}
+        self._mark: tuple[str, int, int] | None = None  # (branch, from tick, its next mark)
         self._held = 0  # ticks the history holds: each branch's, after its fork
         # Ticks where a branch forks, by the branch owning that tick: passing one keeps a
         # keyframe there, so a chain of forks replays once, not once per fork from far back.
@@ -284,7 +285,7 @@ class Timeline:
                            f"cards on branch {self.current}")
         # After every card of its tick: cards of one tick run in the order they were played.
         insort(self.branch.perturbations, p, key=lambda q: q.tick)
-        self._schedules.clear()
+        self._plans_changed()
 
     def extend(self, name: str, p: Perturbation) -> None:
         """Append a card to branch `name` past its head (a lockstep viewer hearing the owner's
@@ -294,7 +295,7 @@ class Timeline:
             raise ValueError(f"card {p.card!r} at tick {p.tick}: {name} has run that tick")
         self.flux.check(p)
         insort(branch.perturbations, p, key=lambda q: q.tick)
-        self._schedules.clear()
+        self._plans_changed()
 
     def add_perturbations(self, ps: Sequence[Perturbation]) -> None:
         """Schedule many perturbations at once (a card file), in linear time: each is checked,
@@ -305,7 +306,7 @@ class Timeline:
             self._check_new(p)
         self.branch.perturbations.extend(ps)
         self.branch.perturbations.sort(key=lambda q: q.tick)
-        self._schedules.clear()
+        self._plans_changed()
 
     def _check_new(self, p: Perturbation) -> None:
         if p.tick <= self.cursor:
@@ -325,7 +326,7 @@ class Timeline:
         self._logs[name] = EventLog(self.flux.citizens)
         self._known[name] = fork_tick
         self._metrics[name] = MetricLog()
-        self._schedules.clear()
+        self._plans_changed()
         self._fork_points.setdefault(self.owner_of(parent, fork_tick), set()).add(fork_tick)
         return branch
 
@@ -431,7 +432,17 @@ class Timeline:
 
     def _next_mark(self, t: int) -> int:
         """The first tick after `t` that a step must run: a card's, a day's end (its hash), a
-        keyframe's, a metric sample's, a fork's or the tick after one (another branch's own)."""
+        keyframe's, a metric sample's, a fork's or the tick after one (another branch's own).
+        Kept until passed, or until cards or branches change (a sparser keyframe grid only
+        makes it stop a leap early)."""
+        known = self._mark
+        if known is not None and known[0] == self.current and known[1] <= t < known[2]:
+            return known[2]
+        mark = self._first_mark(t)
+        self._mark = (self.current, t, mark)
+        return mark
+
+    def _first_mark(self, t: int) -> int:
         cards = self._plan(self.current)[1]
         k = bisect_right(cards, t)
         marks = [(t // grid + 1) * grid for grid in (config.DAY_TICKS, self._stride)]
@@ -443,6 +454,11 @@ class Timeline:
         forks += [tick for points in self._fork_points.values() for tick in points]
         marks += [f + d for f in forks for d in (0, 1) if f + d > t]
         return min(marks)
+
+    def _plans_changed(self) -> None:
+        """Cards or branches changed: the schedules and the next mark are found afresh."""
+        self._schedules.clear()
+        self._mark = None
 
     def _schedule(self, name: str) -> dict[int, list[Perturbation]]:
         return self._plan(name)[0]
