@@ -538,6 +538,8 @@ class Timeline:
         """The latest snapshot at or before `tick` that lies on the current branch's history:
         on the keyframe grid, or where a branch forks."""
         best_tick, best = 0, self._origin
+        if not self._keyframes:  # none kept (a command's one walk): no grid to look down
+            return best_tick, best
         limit = tick
         for b in self.lineage(self.current):
             start = 0 if b.parent is None else b.fork_tick + 1
