@@ -110,7 +110,10 @@ class PairValues:
         self.bases: FloatArray = _frozen(np.zeros(0))
         self.recent: dict[int, float] = {}
         self.recent_rows: dict[int, list[int]] = {}  # row → the codes of it in `recent`
-        self._looked = (-1, -1)  # the last code looked up in `codes`, and where it was
+        # Codes looked up in `codes` → where they sit there (−1: not there), until pairs are
+        # added: a town's bonds are looked up over and over between two merges. Replaced,
+        # never cleared, when `codes` is, so copies sharing `codes` may share it too.
+        self._positions: dict[int, int] = {}
 
     def __len__(self) -> int:
         return int(self.codes.size) + len(self.recent)
@@ -159,14 +162,13 @@ class PairValues:
             self.merge()
 
     def _position(self, code: int) -> int:
-        """Where a code sits in the sorted arrays, or −1. A set after a get of the same pair (a
-        bond moved from where it stood) reuses the get's answer."""
-        if self._looked[0] == code:
-            return self._looked[1]
-        pos = int(self.codes.searchsorted(code))
-        if pos >= self.codes.size or self.codes[pos] != code:
-            pos = -1
-        self._looked = (code, pos)
+        """Where a code sits in the sorted arrays, or −1."""
+        pos = self._positions.get(code)
+        if pos is None:
+            pos = int(self.codes.searchsorted(code))
+            if pos >= self.codes.size or self.codes[pos] != code:
+                pos = -1
+            self._positions[code] = pos
         return pos
 
     def base(self, i: int, j: int) -> float:
@@ -234,7 +236,7 @@ class PairValues:
         codes, values = codes[order], values[order]
         i, j = np.divmod(codes, self.n)
         at = np.searchsorted(self.codes, codes)
-        self._looked = (-1, -1)  # positions move
+        self._positions = {}  # positions move
         self.known.update(dict.fromkeys(codes.tolist()))
         self.codes = _frozen(np.insert(self.codes, at, codes))
         self.values = np.insert(self.values, at, values)
