@@ -145,13 +145,11 @@ class Roster:
         """Every citizen whose activity ends at or before tick t, in ascending order; their
         buckets are emptied (each citizen is filed again with its next end)."""
         ticks, buckets, until = self.ticks, self.buckets, self.until
-        taken: set[int] = set()
-        while ticks and ticks[0] <= t:
-            for i in buckets.pop(heapq.heappop(ticks)):
-                if until[i] <= t:
-                    taken.add(i)
         self.taken = t
-        return sorted(taken)
+        due: list[int] = []
+        while ticks and ticks[0] <= t:  # mostly one bucket: tick t's
+            due += [i for i in buckets.pop(heapq.heappop(ticks)) if until[i] <= t]
+        return sorted(set(due)) if len(due) > 1 else due
 
     def next_due(self) -> int:
         """The earliest tick anyone is due (NEVER if everyone rests until woken). A citizen
@@ -160,8 +158,9 @@ class Roster:
         ticks, buckets, until = self.ticks, self.buckets, self.until
         while ticks:
             key = ticks[0]
-            if any(until[i] <= key for i in buckets[key]):
-                return key
+            for i in buckets[key]:
+                if until[i] <= key:
+                    return key
             del buckets[heapq.heappop(ticks)]
         return NEVER
 
