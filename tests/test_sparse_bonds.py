@@ -47,7 +47,7 @@ SETTINGS = settings(max_examples=25, deadline=None)
 
 # One write to a PairValues of 9 citizens: (kind, i, j, value).
 N = 9
-writes = st.lists(st.tuples(st.sampled_from(["set", "block", "relax", "merge"]),
+writes = st.lists(st.tuples(st.sampled_from(["set", "add", "block", "relax", "merge"]),
                             st.integers(0, N - 1), st.integers(0, N - 1),
                             st.floats(-1.0, 1.0)), max_size=60)
 
@@ -68,6 +68,9 @@ def test_stored_pairs_read_back_what_a_dense_matrix_holds(
         if kind == "set":
             pairs.set(i, j, value)
             dense[i, j] = value
+        elif kind == "add":
+            pairs.add(i, j, value)
+            dense[i, j] += value
         elif kind == "block":  # the pairs among citizens lo..hi, as a celebration writes them
             members = np.arange(min(i, j), max(i, j) + 1)
             a, b = np.repeat(members, members.size), np.tile(members, members.size)

@@ -161,6 +161,20 @@ class PairValues:
         if len(self.recent) >= max(MERGE_AT, self.codes.size // MERGE_SHARE):
             self.merge()
 
+    def add(self, i: int, j: int, amount: float) -> None:
+        """`set(i, j, get(i, j) + amount)`, the pair looked up once."""
+        code = i * self.n + j
+        recent = self.recent
+        if code in recent:
+            recent[code] += amount
+            return
+        if code in self.known:
+            pos = self._position(code)
+            if pos >= 0:
+                self.values[pos] += amount
+                return
+        self.set(i, j, self.get(i, j) + amount)
+
     def _position(self, code: int) -> int:
         """Where a code sits in the sorted arrays, or −1."""
         pos = self._positions.get(code)

@@ -244,7 +244,7 @@ class TownState:
 
     def add_trust(self, i: int, j: int, amount: float) -> None:
         """An interaction's outcome adds to i's local trust of j."""
-        self.trust.set(i, j, self.trust.get(i, j) + amount)
+        self.trust.add(i, j, amount)
 
     def digest(self) -> str:
         """Short blake2b of the canonical state, RNG included (`game.sim.digest`)."""
