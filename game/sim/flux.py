@@ -1,13 +1,11 @@
 """TownFlux: the one thing that changes the town. It advances in fixed ticks and returns events.
 
-Each tick: phase ends (`phases`), queued perturbations due at the tick (`perturb`), a festival
-that is due, then every citizen whose activity ends takes its turn (`decide`, or the op it
-walked to do). Every choice comes from one seeded stream (`draws`): the same scenario, seed and
-perturbations give the same events and state hash. A tick where nobody is due costs nothing.
-
-The flux keeps construction, the clock, emitting events and the primitives everything else is
-built from (idle, busy, walk, arrive); the laws live in `laws`, the operations in `perform`.
-Pure: never imports pygame, the view or the trace.
+Each tick: phase ends (`phases`), cards due (`perturb`), a festival due, then every citizen whose
+activity ends takes its turn (`decide`, or the op it walked to do). Every choice comes from one
+seeded stream (`draws`): the same scenario, seed and cards give the same events and state hash.
+A tick where nothing is due costs nothing. The flux keeps construction, the clock, emitting events
+and the primitives the rest is built from (idle, busy, walk, arrive); the laws live in `laws`, the
+operations in `perform`. Pure: never imports pygame, the view or the trace.
 """
 
 from __future__ import annotations
@@ -45,10 +43,6 @@ class Snapshot:
 
     state: TownState
 
-    @property
-    def tick(self) -> int:
-        return self.state.tick
-
 
 class TownFlux:
     """The simulation of one town: `tick()` advances it; `inject()` queues a perturbation."""
@@ -72,6 +66,7 @@ class TownFlux:
         self.telling = True  # False: a tick's records are not made (a re-run nobody reads)
         self.roster = Roster(self.state, len(REGIONS))
         self._next_due = self.roster.next_due()
+        self._calm = self._calm_until()
         self._ids = [c.id for c in self.citizens]
         self.names = tuple(c.name for c in self.citizens)  # by index, as `name` gives them
 
@@ -132,6 +127,7 @@ class TownFlux:
         while at > 0 and queue[at - 1].tick > perturbation.tick:
             at -= 1
         queue.insert(at, perturbation)
+        self._calm = self._calm_until()
 
     def check(self, perturbation: Perturbation) -> None:
         """Raise ValueError ("card 'greet': unknown citizen 'zed'") unless this town can run it."""
@@ -149,9 +145,7 @@ class TownFlux:
         s = self.state
         s.tick += 1
         t = s.tick
-        if (t < self._next_due and 0 < t % config.PHASE_TICKS < config.PHASE_TICKS - 1
-                and not (s.queue and s.queue[0].tick <= t)
-                and not (s.festival is not None and s.festival.tick <= t)):
+        if t < self._calm:
             return []  # nobody due, no phase end or its eve, no card, no festival
         self._records = []
         if t % config.PHASE_TICKS == 0:
@@ -179,25 +173,27 @@ class TownFlux:
         self._next_due = self.roster.next_due()
         if (t + 1) % config.PHASE_TICKS == 0:
             phases.before_phase_end(self)
+        self._calm = self._calm_until()
         return self._records
 
-    def quiet_until(self, limit: int) -> int:
-        """The last tick, up to `limit`, before anything is due (a citizen's turn, a phase end
-        or its eve, a card, a festival): the ticks up to it change nothing but the clock."""
+    def _calm_until(self) -> int:
+        """The first tick from now at which anything is due: a citizen's turn, the eve of a
+        phase end (and so the phase end), a card, a festival; before it only the clock moves."""
         s, phase = self.state, config.PHASE_TICKS
-        end = min(limit, self._next_due - 1, (s.tick // phase + 1) * phase - 2,
-                  s.queue[0].tick - 1 if s.queue else limit)
-        return end if s.festival is None else min(end, s.festival.tick - 1)
+        calm = min(self._next_due, (s.tick // phase + 1) * phase - 1)
+        calm = min(calm, s.queue[0].tick) if s.queue else calm
+        return calm if s.festival is None else min(calm, s.festival.tick)
+
+    def quiet_until(self, limit: int) -> int:
+        """The last tick, up to `limit`, before anything is due (see `_calm_until`)."""
+        return min(limit, self._calm - 1)
 
     def skip_to(self, tick: int) -> None:
         """Stand at `tick`, no later than `quiet_until` allows: as ticking there, cheaper."""
         self.state.tick = tick
 
     def run(self, ticks: int) -> list[Event]:
-        events: list[Event] = []
-        for _ in range(ticks):
-            events.extend(self.tick())
-        return events
+        return [event for _ in range(ticks) for event in self.tick()]
 
     def snapshot(self) -> Snapshot:
         self.state.rng_state = self.draws.state
@@ -209,6 +205,7 @@ class TownFlux:
         self.draws.state = self.state.rng_state
         self.roster = Roster(self.state, len(REGIONS))
         self._next_due = self.roster.next_due()
+        self._calm = self._calm_until()
 
     def state_hash(self) -> str:
         return self.digest().hexdigest()
