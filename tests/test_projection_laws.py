@@ -140,6 +140,24 @@ def assert_shows_a_fresh_run(readout: Readout, history: History, citizen: int, l
     fresh = history.timeline()
     fresh.seek(tl.cursor, tl.current)
     doc = document(fresh, lod)
-    assert (at.scatter, at.feed, shown) == (doc.scatter, doc.feed, doc.citizens[citizen])
+    assert (readout.scatter()[0], at.feed, shown) == (doc.scatter, doc.feed,
+                                                      doc.citizens[citizen])
     assert readout.coalitions() == doc.coalitions
     assert readout.state_hash(running=False) == doc.hash
+
+
+def test_a_big_towns_running_scatter_is_made_again_every_so_many_ticks_and_at_once_paused(
+) -> None:
+    tl = Timeline("city:500", seed=3)
+    tl.advance(40)
+    readout = Readout(tl)
+    first = readout.scatter(every=16)
+    tl.advance(15)
+    assert readout.scatter(every=16) is first  # running: the scatter of 15 ticks ago
+    assert readout.scatter()[0] == document(tl, 0).scatter  # paused: the cursor's own
+    tl.advance(16)
+    assert readout.scatter(every=16)[0] == document(tl, 0).scatter  # 16 on: made again
+    small = Readout(Timeline("town", seed=3))
+    shown = small.scatter(every=16)
+    small.timeline.advance(1)
+    assert small.scatter(every=16) is not shown  # a small town's: every tick

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from game import config
-from game.clock import MAX_SPEED
+from game.clock import MAX_BURST, MAX_SPEED
 from game.projections.card import Card, CardAsk, card_at
 from game.projections.coalitions import CoalitionView, coalitions
 from game.projections.feedfilter import EVERY_EVENT, FeedFilter
@@ -123,9 +123,7 @@ class ViewState:
 @dataclass(frozen=True)
 class _AtTick:
     town: TownLine
-    scatter: Scatter
     feed: tuple[FeedRow, ...]
-    axes: Axes = NO_AXES
 
 
 def span_of(head: int) -> int:
@@ -146,6 +144,7 @@ class Readout:
         self.search = FeedSearch(timeline, self._names)  # the feed under a filter
         self._at: Projected[Moment, _AtTick] | None = None
         self._hash: Projected[Moment, str] | None = None
+        self._scatter: Projected[Moment, tuple[Scatter, Axes]] | None = None
         self._card: Projected[CardAsk, Card] | None = None
         self._why: Projected[tuple[Moment, int, int], tuple[explain.WhyLine, ...]] | None = None
         self._coalitions: Projected[Moment, tuple[CoalitionView, ...]] | None = None
@@ -159,6 +158,20 @@ class Readout:
     def at_tick(self) -> _AtTick:
         self._at = follow(self._at, Moment.of(self.timeline), self._at_tick)
         return self._at.view
+
+    def scatter(self, every: int = 1) -> tuple[Scatter, Axes]:
+        """The scatter and what its axes mean at the cursor. A big town's, while time runs
+        (`every` > 1), is made again once the cursor has moved `every` ticks along its branch
+        (its PCA and thousands of dots cost milliseconds a frame); at once when it stops."""
+        tl = self.timeline
+        here = Moment.of(tl)
+        old = self._scatter
+        if (every > 1 and old is not None and tl.flux.state.n > CHEAP_TOWN
+                and old.state.branch == here.branch and 0 <= here.tick - old.state.tick < every):
+            return old.view
+        self._scatter = follow(old, here, lambda m: scatter_and_axes(
+            standing_at(tl, m).flux.state, tl.flux.citizens))
+        return self._scatter.view
 
     def state_hash(self, running: bool) -> str:
         """The hash at the cursor, once a tick; "" for a big town while it runs."""
@@ -221,9 +234,7 @@ class Readout:
 
     def _at_tick(self, moment: Moment) -> _AtTick:
         tl = standing_at(self.timeline, moment)
-        flux = tl.flux
-        placed, axes = scatter_and_axes(flux.state, flux.citizens)
-        return _AtTick(self._town(), placed, feed(recent(tl, FEED_WINDOW), self._names), axes)
+        return _AtTick(self._town(), feed(recent(tl, FEED_WINDOW), self._names))
 
     def _town(self) -> TownLine:
         tl = self.timeline
@@ -295,6 +306,10 @@ def view_state(readout: Readout, ui: UiState, caption: str, now: float) -> ViewS
     """One frame of HUD: the timeline at its cursor, seen through the UI state at app time
     `now`; `caption` is presentation mode's line."""
     at = readout.at_tick()
+    running = ui.speed != 0 and not ui.scrubbing
+    # While time runs, a big town's scatter about 20 times a second of the window's time.
+    placed, axes = readout.scatter(every=(MAX_BURST if ui.speed == MAX_SPEED else ui.speed)
+                                   if running else 1)
     focus = ui.focus
     flux = readout.timeline.flux
     track = readout.track(focus.ticks if focus else frozenset())
@@ -303,7 +318,7 @@ def view_state(readout: Readout, ui: UiState, caption: str, now: float) -> ViewS
     if wanted.active:
         track = replace(track, found=readout.search.ticks(wanted, track.head))
     return ViewState(
-        town=at.town, hash=readout.state_hash(running=ui.speed != 0 and not ui.scrubbing),
+        town=at.town, hash=readout.state_hash(running=running),
         speed=speed_label(ui.speed),
         resume=speed_label(config.SPEEDS[ui.resume_index if ui.speed == 0
                                          else ui.speed_index]),
@@ -311,13 +326,13 @@ def view_state(readout: Readout, ui: UiState, caption: str, now: float) -> ViewS
         track=track,
         branches=readout.branches(), citizen=readout.citizen(ui.selected, ui.detail),
         detail=ui.detail,
-        why=readout.why(ui.selected, running=ui.speed != 0 and not ui.scrubbing)
+        why=readout.why(ui.selected, running=running)
         if ui.why and ui.selected is not None else None,
-        scatter=at.scatter,
+        scatter=placed,
         feed=readout.search.feed(wanted, track.head) if wanted.active
         else readout.search.deep() if ui.feed_back else at.feed,
         focus=focus.ids if focus else frozenset(),
         hand=HandState(ui.armed, tuple(flux.name(i) for i in ui.targets), ui.cooling(now)),
         switched_off=switched_off(ui.features),
         caption=caption, narration=ui.narration if ui.narrating(now) else "",
-        feed_filter=wanted, searching="search" in ui.modals, axes=at.axes)
+        feed_filter=wanted, searching="search" in ui.modals, axes=axes)
