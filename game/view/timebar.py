@@ -126,10 +126,11 @@ def mark_columns(marks: Sequence[tuple[int, str]]) -> MarkColumns:
 
 def draw_marks(surface: pygame.Surface, marks: Sequence[tuple[int, str]], span: float,
                h: int, lo: float = 0.0, columns: MarkColumns | None = None) -> None:
-    """Event marks over `surface` spanning `span` ticks from tick `lo`, as if each were filled
-    in turn, later over earlier, with at most two fills per column: the last tall mark of a
-    column, then its last short mark if that came after (a day of a city holds tens of
-    thousands of marks, the track a thousand pixels). Marks out of the span are left out.
+    """Event marks (in tick order) over `surface` spanning `span` ticks from tick `lo`, as if
+    each were filled in turn, later over earlier, with at most two fills per column: the last
+    tall mark of a column, then its last short mark if that came after (a day of a city holds
+    tens of thousands of marks, the track a thousand pixels). Marks out of the span are left
+    out.
     `columns` are the marks' `mark_columns` when known."""
     width = surface.get_width()
     ticks, short = columns if columns is not None else mark_columns(marks)
@@ -137,10 +138,10 @@ def draw_marks(surface: pygame.Surface, marks: Sequence[tuple[int, str]], span: 
     xs = np.floor((ticks - lo) * width / max(span, 1)).astype(np.int64)
     xs = np.minimum(width - UI_SCALE, xs) // UI_SCALE * UI_SCALE
     seen = np.flatnonzero((ticks >= lo) & (ticks <= lo + span))
-    keys = (xs[seen] * 2 + short[seen])[::-1]  # the last mark of each column and height
-    _, first = np.unique(keys, return_index=True)
-    last = seen[seen.size - 1 - first]
-    last.sort()
+    # The last mark of each column and height: in tick order, a column's marks of one height
+    # are a run, whose last is where the column changes (no sort of a city's marks).
+    last = np.sort(np.concatenate([_run_ends(seen[short[seen] == height], xs)
+                                   for height in (False, True)]))
     drawn = list(zip(last.tolist(), xs[last].tolist(), short[last].tolist(), strict=True))
     tall = {x: k for k, x, is_short in drawn if not is_short}
     for k, x, is_short in drawn:
@@ -148,6 +149,15 @@ def draw_marks(surface: pygame.Surface, marks: Sequence[tuple[int, str]], span: 
             continue  # a tall mark drawn later covers it
         height = h // 2 if is_short else h
         surface.fill(OP_COLOURS.get(marks[k][1], TEXT), (x, h - height, UI_SCALE, height))
+
+
+def _run_ends(marks: npt.NDArray[np.int64], xs: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Of marks in tick order, the last of each run in one column (`xs` by mark)."""
+    columns = xs[marks]
+    ends = np.ones(marks.size, dtype=bool)
+    ends[:-1] = columns[1:] != columns[:-1]
+    out: npt.NDArray[np.int64] = marks[ends]
+    return out
 
 
 class TimelineBar:
@@ -390,10 +400,8 @@ class TimelineBar:
             self._marks_surface = pygame.Surface(size)
             self._marks_surface.fill(SUNKEN)
             self._draw_bands(self._marks_surface, view)
-            first = int(np.searchsorted(ticks, view.lo, side="left"))
-            last = int(np.searchsorted(ticks, view.lo + view.width, side="right"))
-            draw_marks(self._marks_surface, marks[first:last], view.width, self.MARKS_H,
-                       view.lo, (ticks[first:last], short[first:last]))
+            draw_marks(self._marks_surface, marks, view.width, self.MARKS_H, view.lo,
+                       (ticks, short))  # those out of view left out there (a list unsliced)
             self._marks_key, self._marks_drawn = key, len(marks)
         surface = self._marks_surface
         if len(marks) > self._marks_drawn:
@@ -496,7 +504,7 @@ class TimelineBar:
         half = len(STORY_OUTLINE[0]) * UI_SCALE // 2
         stories = track.stories
         seen, columns = self._story_columns(stories)
-        shown = [stories[k] for k in seen]
+        shown = list(stories[seen[0]:seen[-1] + 1]) if seen else []  # in tick order: a run
         xs = [x + UI_SCALE // 2 for x in columns]
         hovered = None
         for run in clusters(xs, CROWD_GAP):
@@ -504,7 +512,7 @@ class TimelineBar:
             icon = self._diamonds[marker.kind]
             rect = pygame.Rect(x - half, top, icon.get_width(), icon.get_height())
             if len(run) > 1:
-                self._crowds[marker] = tuple(shown[k] for k in run)
+                self._crowds[marker] = tuple(shown[run.start:run.stop])
                 badge = self.texts.get(str(len(run)), BRIGHT)
                 spot = pygame.Rect(rect.right, top, badge.get_width() + UI_SCALE, rect.h)
                 surface.fill(INK, spot)

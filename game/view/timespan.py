@@ -8,6 +8,7 @@ Pure: never imports pygame, the timeline or the flux.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -95,11 +96,13 @@ def ruler(window: TimeWindow, px: int, gap: int) -> list[tuple[int, str]]:
 
 
 def clusters(xs: Sequence[float], gap: float) -> list[range]:
-    """Runs of `xs` (in order) each starting within `gap` of its run's first: one marker each."""
+    """Runs of `xs` (ascending) each starting within `gap` of its run's first: one marker each.
+    Each run's end is found by bisection: a city's history holds thousands of markers, and the
+    track shows a few dozen runs."""
     runs: list[range] = []
     start = 0
-    for k in range(1, len(xs) + 1):
-        if k == len(xs) or xs[k] - xs[start] >= gap:
-            runs.append(range(start, k))
-            start = k
-    return runs if xs else []
+    while start < len(xs):
+        stop = bisect_left(xs, xs[start] + gap, start + 1)
+        runs.append(range(start, stop))
+        start = stop
+    return runs
