@@ -14,7 +14,7 @@ import numpy as np
 
 from game import config
 from game.sim import perform, social
-from game.sim.bonds import IntArray, PairValues
+from game.sim.bonds import PairValues
 from game.sim.model import Activity, Coalition, Phase
 
 if TYPE_CHECKING:
@@ -24,14 +24,17 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Eve:
     """What a phase end reads of the bonds, made at the end of the tick before it, when they
-    already stand as the phase end finds them (nothing moves them in between): the bonds
-    relaxed and the affinity edges among them. A city's phase end was its longest tick by
-    far; this shares it with the tick before. A flux restored to the tick before has none
-    (restoring lets it go) and makes it at the phase end."""
+    already stand as the phase end finds them (nothing moves them in between, and only a
+    phase end changes the coalitions): the bonds relaxed, and the communities found among
+    them matched with the coalitions. A city's phase end was its longest tick by far; this
+    shares it with the tick before (and the window draws the two in different frames). A
+    flux restored to the tick before has none (restoring lets it go) and makes it at the
+    phase end."""
 
     tick: int  # the phase end it serves
     bonds: PairValues
-    edges: tuple[IntArray, IntArray]
+    matched: list[tuple[str | None, frozenset[int]]]  # each community, the coalition it continues
+    dissolved: list[str]  # the coalitions none continues
 
 
 def before_phase_end(flux: TownFlux) -> None:
@@ -43,7 +46,10 @@ def _eve(flux: TownFlux, t: int) -> Eve:
     s = flux.state
     s.trust.merge()  # the trust's sorted store, read whole by the phase end: merged now too
     bonds = s.bonds.relaxed(config.RELAX_TOWARD_INITIAL)
-    return Eve(t, bonds, social.affinity_edges(bonds, keep=[c.members for c in s.coalitions]))
+    edges = social.affinity_edges(bonds, keep=[c.members for c in s.coalitions])
+    matched, dissolved = social.match_coalitions([(c.id, c.members) for c in s.coalitions],
+                                                 social.communities(*edges))
+    return Eve(t, bonds, matched, dissolved)
 
 
 def phase_end(flux: TownFlux, t: int) -> None:
@@ -70,23 +76,20 @@ def phase_end(flux: TownFlux, t: int) -> None:
         tired = available[draws < config.REST_P_EVENING_END].tolist()
         if tired:
             perform.rest(flux, tired, t, "evening")
-    _update_coalitions(flux, t, eve.edges)
+    _update_coalitions(flux, t, eve)
     src, dst, _, counts = s.trust.stored()
     s.reputation = social.eigentrust(s.n, src, dst, counts)
 
 
-def _update_coalitions(flux: TownFlux, t: int, edges: tuple[IntArray, IntArray]) -> None:
+def _update_coalitions(flux: TownFlux, t: int, eve: Eve) -> None:
     s = flux.state
-    found = social.communities(*edges)
-    old = [(c.id, c.members) for c in s.coalitions]
-    matched, dissolved = social.match_coalitions(old, found)
     by_id = {c.id: c for c in s.coalitions}
-    for cid in dissolved:
+    for cid in eve.dissolved:
         flux.emit("coalition_dissolved", sorted(by_id[cid].members), t,
                   message=f"coalition {cid} dissolved",
                   drama=config.DRAMA["coalition_dissolved"], metadata={"coalition": cid})
     kept: list[Coalition] = []
-    for known, members in matched:
+    for known, members in eve.matched:
         if known is None:
             s.coalition_counter += 1
             fresh = Coalition(s.coalition_counter, members)
