@@ -7,6 +7,7 @@ import weakref
 
 import pytest
 
+from game import config
 from game.clock import (
     LOOK_EVERY_SECONDS,
     MAX_BURST,
@@ -17,6 +18,8 @@ from game.clock import (
     TickBudget,
     TickClock,
 )
+from game.trace.timeline import Timeline
+from game.view.pace import Pace
 
 
 @pytest.mark.parametrize(("speed", "ticks"), [(0, 0), (1, 20), (2, 40), (4, 80), (8, 160),
@@ -61,6 +64,32 @@ def test_falling_behind_drops_the_backlog() -> None:
     clock.due(0.049, 1)
     clock.fell_behind()
     assert clock.alpha == 0.0
+
+
+def test_ticks_a_frame_held_back_run_in_the_next_unless_time_stops_or_falls_behind() -> None:
+    clock = TickClock()
+    assert clock.due(1 / 60, 16) == 5
+    clock.hold(3)
+    assert clock.due(1 / 60, 16) == 5 + 3  # the held ones, then this frame's own
+    assert clock.due(1 / 60, 16) == 6
+    clock.hold(3)
+    assert clock.due(1 / 60, 0) == 0 and clock.due(1 / 60, 16) == 5  # paused: let go
+    clock.hold(3)
+    clock.fell_behind()
+    assert clock.due(1 / 60, 16) == 5
+
+
+def test_a_frame_ends_at_a_phase_ends_eve_and_the_next_opens_with_the_phase_end() -> None:
+    timeline = Timeline("town", seed=2)
+    timeline.advance(config.PHASE_TICKS - 4)  # the eve is 3 ticks ahead
+    pace = Pace(reproducible=True)
+    pace.run(timeline, 1 / 60, 16, None)  # five ticks due
+    assert timeline.cursor == config.PHASE_TICKS - 1  # it stopped after the eve
+    pace.run(timeline, 1 / 60, 16, None)  # the two held back (the phase end first), its five
+    assert timeline.cursor == config.PHASE_TICKS - 4 + 5 + 5
+    fresh = Timeline("town", seed=2)
+    fresh.advance(timeline.cursor)
+    assert fresh.flux.state_hash() == timeline.flux.state_hash()
 
 
 def test_the_budget_runs_out_after_its_seconds() -> None:

@@ -6,7 +6,7 @@ Never changes the town but through `Timeline.advance`; never imports pygame.
 
 from __future__ import annotations
 
-from game import limits
+from game import config, limits
 from game.clock import TickBudget, TickClock
 from game.sim.events import Event
 from game.trace.timeline import Timeline
@@ -23,7 +23,13 @@ class Pace:
             ) -> tuple[list[Event], limits.LimitError | None]:
         """Run the ticks due for `dt` at `speed`, no further than tick `limit` (a joined
         window's owner's head) and, but the first, within the budget. Returns their events and
-        the error that stopped them when the history is full."""
+        the error that stopped them when the history is full.
+
+        A phase end's eve ends a frame that has more ticks due: the phase end opens the next
+        one, which runs those ticks too. The two heaviest ticks of a big town (the eve makes
+        the relaxed bonds and the coalitions, the phase end applies them) then never share a
+        frame; the town keeps its speed, and where each frame stops is a function of the
+        ticks, not of the CPU."""
         due = self.clock.due(dt, speed)
         if limit is not None:
             due = min(due, max(0, limit - timeline.cursor))
@@ -39,6 +45,9 @@ class Pace:
                 full = err
                 break
             ran += 1
+            if ran < due and (timeline.cursor + 1) % config.PHASE_TICKS == 0:
+                self.clock.hold(due - ran)  # the eve ran: the phase end opens the next frame
+                return events, full
         if ran < due:
             self.clock.fell_behind()
         return events, full
