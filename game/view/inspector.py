@@ -281,11 +281,12 @@ class Scatter:
         ys = p.bottom - (np.array(sc.y) * p.h).astype(np.int64) // UI_SCALE * UI_SCALE
         self._points = list(zip(xs.tolist(), ys.tolist(), strict=True))
         half = self.DOT // 2 + UI_SCALE
-        bridges = set(sc.bridges)
-        kinds = [(slot, i in bridges) for i, slot in enumerate(sc.coalition)]
-        dots = {kind: scatter_dot(*kind) for kind in set(kinds)}
-        self._blits = [(dots[kind], (x, y)) for kind, x, y in
-                       zip(kinds, (xs - half).tolist(), (ys - half).tolist(), strict=True)]
+        kinds = np.array(sc.coalition, dtype=np.int64) * 2  # a dot's kind: slot · 2 + bridge
+        kinds[list(sc.bridges)] += 1
+        dots = {int(k): scatter_dot(int(k) >> 1, bool(k & 1)) for k in np.unique(kinds)}
+        self._blits = list(zip(map(dots.__getitem__, kinds.tolist()),
+                               zip((xs - half).tolist(), (ys - half).tolist(), strict=True),
+                               strict=True))
         self._placed_for, self._placed_in, self._inks = sc, p.copy(), chosen()
         self._named = []
 
