@@ -77,6 +77,8 @@ def test_ticks_a_frame_held_back_run_in_the_next_unless_time_stops_or_falls_behi
     clock.hold(3)
     clock.fell_behind()
     assert clock.due(1 / 60, 16) == 5
+    clock.hold(300)  # at max speed a frame's burst is a cap, not a debt
+    assert clock.due(1 / 60, MAX_SPEED) == MAX_BURST and clock.due(1 / 60, 16) == 5
 
 
 def test_a_frame_ends_at_a_phase_ends_eve_and_the_next_opens_with_the_phase_end() -> None:
