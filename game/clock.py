@@ -63,23 +63,26 @@ class TickClock:
     def __init__(self, ticks_per_second: int = config.TICKS_PER_SECOND) -> None:
         self.ticks_per_second = ticks_per_second
         self._owed = 0.0  # ticks accumulated but not yet run, in [0, 1) after `due`
-        self._held = 0  # whole ticks a frame left to the next (see `hold`)
+        self._held = 0  # whole ticks frames left to the next ones (see `hold`)
 
     def due(self, dt: float, speed: int) -> int:
         """Whole ticks to run this frame for a real delta `dt` (seconds) at `speed`."""
-        held, self._held = self._held, 0
         if speed == 0:
+            self._held = 0
             return 0
         if speed == MAX_SPEED:
-            self._owed = 0.0
+            self._owed, self._held = 0.0, 0
             return MAX_BURST
         self._owed += min(max(dt, 0.0), MAX_FRAME_DT) * self.ticks_per_second * speed
         whole = int(self._owed + _EPSILON)
         self._owed = max(self._owed - whole, 0.0)
-        return whole + held
+        late = min(self._held, 1)
+        self._held -= late
+        return whole + late
 
     def hold(self, ticks: int) -> None:
-        """The frame stopped short on purpose: its other `ticks` due run in the next frame."""
+        """The frame stopped short on purpose: its other `ticks` due run in the next frames,
+        one more in each (a frame that opens with a phase end runs about its own share)."""
         self._held += ticks
 
     def fell_behind(self) -> None:

@@ -68,17 +68,17 @@ def test_falling_behind_drops_the_backlog() -> None:
 
 def test_ticks_a_frame_held_back_run_in_the_next_unless_time_stops_or_falls_behind() -> None:
     clock = TickClock()
-    assert clock.due(1 / 60, 16) == 5
+    frame = 0.1  # two whole ticks a frame at 1×
+    assert clock.due(frame, 1) == 2
     clock.hold(3)
-    assert clock.due(1 / 60, 16) == 5 + 3  # the held ones, then this frame's own
-    assert clock.due(1 / 60, 16) == 6
+    assert [clock.due(frame, 1) for _ in range(4)] == [3, 3, 3, 2]  # one more a frame
     clock.hold(3)
-    assert clock.due(1 / 60, 0) == 0 and clock.due(1 / 60, 16) == 5  # paused: let go
+    assert clock.due(frame, 0) == 0 and clock.due(frame, 1) == 2  # paused: let go
     clock.hold(3)
     clock.fell_behind()
-    assert clock.due(1 / 60, 16) == 5
+    assert clock.due(frame, 1) == 2
     clock.hold(300)  # at max speed a frame's burst is a cap, not a debt
-    assert clock.due(1 / 60, MAX_SPEED) == MAX_BURST and clock.due(1 / 60, 16) == 5
+    assert clock.due(frame, MAX_SPEED) == MAX_BURST and clock.due(frame, 1) == 2
 
 
 def test_a_frame_ends_at_a_phase_ends_eve_and_the_next_opens_with_the_phase_end() -> None:
@@ -87,8 +87,9 @@ def test_a_frame_ends_at_a_phase_ends_eve_and_the_next_opens_with_the_phase_end(
     pace = Pace(reproducible=True)
     pace.run(timeline, 1 / 60, 16, None)  # five ticks due
     assert timeline.cursor == config.PHASE_TICKS - 1  # it stopped after the eve
-    pace.run(timeline, 1 / 60, 16, None)  # the two held back (the phase end first), its five
-    assert timeline.cursor == config.PHASE_TICKS - 4 + 5 + 5
+    pace.run(timeline, 1 / 60, 16, None)  # the phase end first: its five, one held back
+    pace.run(timeline, 1 / 60, 16, None)  # its five, the other held back
+    assert timeline.cursor == config.PHASE_TICKS - 4 + 5 + 5 + 6
     fresh = Timeline("town", seed=2)
     fresh.advance(timeline.cursor)
     assert fresh.flux.state_hash() == timeline.flux.state_hash()

@@ -26,10 +26,10 @@ class Pace:
         the error that stopped them when the history is full.
 
         A phase end's eve ends a frame that has more ticks due: the phase end opens the next
-        one, which runs those ticks too. The two heaviest ticks of a big town (the eve makes
-        the relaxed bonds and the coalitions, the phase end applies them) then never share a
-        frame; the town keeps its speed, and where each frame stops is a function of the
-        ticks, not of the CPU."""
+        one, and the ticks held back run one more a frame (`TickClock.hold`). The two
+        heaviest ticks of a big town (the eve makes the relaxed bonds and the coalitions, the
+        phase end applies them) then never share a frame; the town keeps its speed, and where
+        each frame stops is a function of the ticks, not of the CPU."""
         due = self.clock.due(dt, speed)
         if limit is not None:
             due = min(due, max(0, limit - timeline.cursor))
