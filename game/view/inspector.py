@@ -13,6 +13,7 @@ Never imports the timeline or the flux.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -313,10 +314,11 @@ class Scatter:
         dot_w = self.DOT + 2 * UI_SCALE
         entries = [(scatter_dot(n, False), self.texts.get(str(n), TEXT)) for n in numbers]
         widths = [dot_w + UI_SCALE + label.get_width() + 3 * UI_SCALE for _, label in entries]
+        upto = list(itertools.accumulate(widths, initial=0))  # a city has hundreds of entries
         shown = len(entries)
-        while shown and left + sum(widths[:shown]) + self._more_w(len(entries) - shown) > right:
+        while shown and left + upto[shown] + self._more_w(len(entries) - shown) > right:
             shown -= 1
-        x = right - sum(widths[:shown]) - self._more_w(len(entries) - shown)
+        x = right - upto[shown] - self._more_w(len(entries) - shown)
         for (dot, label), w in zip(entries[:shown], widths, strict=False):
             surface.blit(dot, (x, y + (9 * UI_SCALE - dot_w) // 2))
             surface.blit(label, (x + dot_w + UI_SCALE, y))
