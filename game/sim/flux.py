@@ -67,7 +67,7 @@ class TownFlux:
         self.roster = Roster(self.state, len(REGIONS))
         self._next_due = self.roster.next_due()
         self._calm = self._calm_until()
-        self._ids = [c.id for c in self.citizens]
+        self.ids = tuple(c.id for c in self.citizens)  # by index: what a record's `event` reads
         self.names = tuple(c.name for c in self.citizens)  # by index, as `name` gives them
 
     def _initial_state(self) -> TownState:
@@ -138,7 +138,7 @@ class TownFlux:
 
     def tick(self) -> list[Event]:
         """Advance one tick and return the events of that tick."""
-        return [record.event(self._ids) for record in self.step()]
+        return [record.event(self.ids) for record in self.step()]
 
     def step(self) -> list[Record]:
         """Advance one tick and return its records (what the history keeps, no model built)."""
@@ -171,7 +171,7 @@ class TownFlux:
         if self.surplus_changed:
             phases.accursed_share(self, t)
         self._next_due = self.roster.next_due()
-        if (t + 1) % config.PHASE_TICKS == 0:
+        if phases.is_eve(t):
             phases.before_phase_end(self)
         self._calm = self._calm_until()
         return self._records

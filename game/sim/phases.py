@@ -37,6 +37,11 @@ class Eve:
     dissolved: list[str]  # the coalitions none continues
 
 
+def is_eve(tick: int) -> bool:
+    """Whether `tick` is the one before a phase end (whose end makes the phase end's `Eve`)."""
+    return (tick + 1) % config.PHASE_TICKS == 0
+
+
 def before_phase_end(flux: TownFlux) -> None:
     """At the end of the tick before a phase end: what the phase end reads is made now."""
     flux.eve = _eve(flux, flux.state.tick + 1)

@@ -69,7 +69,6 @@ class Timeline:
         # metrics are kept (`events` refuses), the recorders are still told.
         self.keep_events = keep_events
         self.flux = TownFlux(scenario, seed)
-        self._ids = tuple(c.id for c in self.flux.citizens)  # an event's citizens, by index
         self.branches: dict[str, Branch] = {MAIN: Branch(MAIN, None, 0, label="main")}
         self.current = MAIN
         self._origin = self.flux.snapshot()
@@ -380,7 +379,7 @@ class Timeline:
         told = told or bool(self.recorders)
         self.flux.telling = told or (fresh and self.keep_events)
         records = self.flux.step()
-        events = [r.event(self._ids) for r in records] if told else []
+        events = [r.event(self.flux.ids) for r in records] if told else []
         branch.head = max(branch.head, t)
         if fresh:
             self._known[own] = t

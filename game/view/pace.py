@@ -6,9 +6,10 @@ Never changes the town but through `Timeline.advance`; never imports pygame.
 
 from __future__ import annotations
 
-from game import config, limits
+from game import limits
 from game.clock import TickBudget, TickClock
 from game.sim.events import Event
+from game.sim.phases import is_eve
 from game.trace.timeline import Timeline
 
 
@@ -45,7 +46,7 @@ class Pace:
                 full = err
                 break
             ran += 1
-            if ran < due and (timeline.cursor + 1) % config.PHASE_TICKS == 0:
+            if ran < due and is_eve(timeline.cursor):
                 self.clock.hold(due - ran)  # the eve ran: the phase end opens the next frame
                 return events, full
         if ran < due:
