@@ -99,7 +99,8 @@ def test_ctrl_o_lists_only_readable_towns_and_counts_the_rest(app: App) -> None:
     assert "picker" not in app.ui.modals and app.running
 
 
-def test_run_app_remembers_settings_and_autosaves_on_quit() -> None:
+def test_run_app_remembers_settings_and_autosaves_on_quit(assets: Assets) -> None:
+    # (`assets` starts the video system, whose queue takes the QUIT posted before the window)
     settings.save(settings.Settings(window_size=(960, 600), speed_index=3, hud_visible=True,
                                     seen_hint=True))
     pygame.event.post(pygame.event.Event(pygame.QUIT))

@@ -287,7 +287,6 @@ class World:
         self.bank.configure(camera.zoom, light)
         layout = self.layout
         assert layout is not None, "lay_out() before draw()"
-        surface.fill(BACKDROP)
         self._draw_ground(surface, camera, now)
         if not light.plain:
             surface.fill(light.tint, special_flags=pygame.BLEND_RGB_MULT)
@@ -304,12 +303,18 @@ class World:
                 self._draw_name(surface, layout, i, top)
 
     def _draw_ground(self, surface: pygame.Surface, camera: Camera, now: float) -> None:
+        """The backdrop and the terrain over it (the backdrop only where the terrain's box
+        leaves the window uncovered: a window-sized fill and blending the terrain's corners
+        over it cost as much as the rest of the town's sprites)."""
         z = camera.zoom
         if self._terrain is None or self._terrain[0] != z:
-            self._terrain = (z, pygame.transform.scale_by(self._terrain_native, z))
+            self._terrain = (z, _opaque(pygame.transform.scale_by(self._terrain_native, z)))
         x0, y0, _, _ = iso.map_bounds(SIZE)
         ox, oy = camera.origin
-        surface.blit(self._terrain[1], (x0 * z + ox, y0 * z + oy))
+        ground = self._terrain[1].get_rect(topleft=(x0 * z + ox, y0 * z + oy))
+        if not ground.contains(surface.get_rect()):
+            surface.fill(BACKDROP)
+        surface.blit(self._terrain[1], ground)
         frame = int(now / WATER_FRAME_SECONDS) % len(WATER_FRAMES)
         if frame:
             water = self.bank.scaled(WATER_FRAMES[frame])
@@ -507,3 +512,12 @@ def _scenery_hash(gx: int, gy: int) -> int:
     """A fixed per-tile number, so grass variants never depend on the seed."""
     h = (gx * 92821) ^ (gy * 68917) ^ 0x5BD1
     return (h ^ (h >> 7)) & 0xFFFF
+
+
+def _opaque(terrain: pygame.Surface) -> pygame.Surface:
+    """The terrain laid on the backdrop once, without an alpha channel: copied, not blended,
+    onto the window each frame."""
+    out = pygame.Surface(terrain.get_size())
+    out.fill(BACKDROP)
+    out.blit(terrain, (0, 0))
+    return out.convert() if pygame.display.get_surface() else out
