@@ -148,7 +148,11 @@ EIGENTRUST_TOL: Final = 1e-4
 
 # --- Keyframes and screen (used by the timeline and the view) ----------------------------------
 KEYFRAME_INTERVAL: Final = 200
-KEYFRAME_BUDGET_MB: Final = 50.0
+# What the keyframes may hold, by `snapshot_bytes`' estimate, which counts each keyframe's
+# memories whole though neighbours share most of them: an hour of `town` holds 80 MB by it and
+# grows the process by about 32 MB, and a seek re-simulates at most 800 ticks (1,600 at 50 MB:
+# p95 26 ms of CPU on a slower machine, 12 at this budget).
+KEYFRAME_BUDGET_MB: Final = 100.0
 METRIC_SAMPLE_TICKS: Final = 100  # the timeline samples town metrics this often
 WINDOW_SIZE: Final = (1280, 720)
 SPEEDS: Final = (0, 1, 2, 4, 8, 16, -1)  # ticks-per-tick multipliers; -1 = max
