@@ -16,10 +16,10 @@ same two days as the window does (events kept, metrics sampled, day hashes, keyf
 garbage collector kept out of the loop as the window's frames keep it, `game.clock.Collector`:
 `worst recorded tick`); for city:10000 also the rate over those two days, phase ends included, the
 peak RSS of that process (`resource.getrusage`) and how long the town takes to build. Then, from
-ten simulated days of `city:2500`, the longest phase end (or the tick before one, which makes what
-the phase end reads of the bonds) of days 2, 5 and 10 (`longest phase end city:2500 day 10: X ms of
-CPU apart from the garbage collector`): it grows with the history, since every bond ever moved
-relaxes, and is looked at for coalitions, at each phase end.
+ten simulated days of `city:2500`, the longest phase end (or of the three ticks before one, which
+make what the phase end reads of the bonds, a part each) of days 2, 5 and 10 (`longest phase end
+city:2500 day 10: X ms of CPU apart from the garbage collector`): it grows with the history,
+since every bond ever moved relaxes, and is looked at for coalitions, at each phase end.
 
 `--old DIR` measures another checkout of the game beside this one (e.g. the main branch in
 `git worktree add --detach /tmp/old main`): each run alternates old and new in fresh processes
@@ -173,8 +173,8 @@ def two_days(tree: Path, scenario: str) -> dict[str, float]:
     return result
 
 
-# Ten simulated days of a city in a fresh interpreter: each day's longest phase end or eve of one,
-# as JSON.
+# Ten simulated days of a city in a fresh interpreter: each day's longest phase end or tick of the
+# three before one (which make what it reads, a part each), as JSON.
 _LONG = """
 import gc, json, sys, time
 sys.path.insert(0, sys.argv[1])
@@ -188,7 +188,7 @@ for t in range(1, int(sys.argv[3]) * config.DAY_TICKS + 1):
     collecting[1] = 0.0
     at = time.process_time()
     tick()
-    if (t + 1) % config.PHASE_TICKS <= 1:  # a phase end, or its eve (which may share its work)
+    if (t + 3) % config.PHASE_TICKS <= 3:  # a phase end, or the 3 ticks that make its eve
         day = (t - (t % config.PHASE_TICKS == 0)) // config.DAY_TICKS + 1  # the phase end's
         spent = time.process_time() - at - collecting[1]
         longest[day] = max(longest.get(day, 0.0), spent * 1000)

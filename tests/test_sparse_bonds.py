@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
 
 import numpy as np
@@ -148,6 +149,85 @@ def test_affinity_edges_from_the_strong_bonds_equal_those_from_every_pair(
     sparse = social.affinity_edges(bonds, keep=keep)
     dense = social.affinity_edges(bonds, keep=keep, pairs=every)
     assert [a.tolist() for a in sparse] == [a.tolist() for a in dense]
+
+
+@SETTINGS
+@given(st.integers(0, 10_000),
+       st.lists(st.tuples(st.integers(0, N - 1), st.integers(0, N - 1),
+                          st.sampled_from([0.2, 0.33, 0.36, 0.4, 0.6, 0.9])), max_size=30),
+       st.lists(st.tuples(st.integers(0, N - 1), st.integers(0, N - 1),
+                          st.sampled_from([-0.5, 0.1, 0.33, 0.36, 0.4, 0.9])), max_size=12),
+       st.lists(st.frozensets(st.integers(0, N - 1), min_size=3, max_size=5), max_size=3))
+def test_edges_mended_where_pairs_moved_equal_the_edges_found_again(
+        seed: int, before: list[tuple[int, int, float]], after: list[tuple[int, int, float]],
+        keep: list[frozenset[int]]) -> None:
+    """The eve's edges: found among the bonds three ticks before a phase end, then looked at
+    again only where pairs moved since, across the thresholds either way."""
+    personality = _personalities(seed)
+    personality[1] = personality[2] = personality[3]  # initial bonds at their strongest
+    bonds = PairValues(N, unit_personalities(personality))
+    for i, j, value in before:
+        bonds.set(i, j, value)
+    a, b = social.affinity_edges(bonds.relaxed(config.RELAX_TOWARD_INITIAL), keep=keep)
+    bonds.watch()
+    for k, (i, j, value) in enumerate(after):  # set, added to, or set with a block
+        if k % 3 == 0:
+            bonds.set(i, j, value)
+        elif k % 3 == 1:
+            bonds.add(i, j, value)
+        else:
+            bonds.scatter(np.array([i]), np.array([j]), np.array([value]))
+    assert bonds.touched is not None
+    assert set(bonds.touched) == {i * N + j for i, j, _ in after}
+    assert copy.deepcopy(bonds).touched is None
+    relaxed = bonds.relaxed(config.RELAX_TOWARD_INITIAL)
+    mended = social.mend_edges(a * N + b, relaxed, np.array(bonds.touched, dtype=np.int64),
+                               keep=keep)
+    x, y = social.affinity_edges(relaxed, keep=keep)
+    assert mended.tolist() == (x * N + y).tolist()
+
+
+@pytest.mark.parametrize("phase", [1, 2, 5])
+@pytest.mark.parametrize("card", ["dispute", "greet", "festival", "rumor"])
+def test_the_eve_made_a_part_a_tick_is_the_eve_made_whole(phase: int, card: str) -> None:
+    """Cards played on the ticks that make a phase end's eve move the bonds between its parts;
+    what the parts make is what the whole made at once on the eve gives, and so is a flux
+    restored between them."""
+    end = phase * config.PHASE_TICKS
+    flux = TownFlux("city:120", 3)
+    ids = flux.ids
+    strongest = [ids[k] for k in np.argsort(-flux.state.bonds_of(0))[:2].tolist()]
+    for k, t in enumerate(range(end - phases.EVE_TICKS, end)):
+        targets = () if card in ("festival", "rumor") else (ids[0], strongest[k % 2])
+        flux.inject(Perturbation(tick=t, card=card, targets=targets))
+    flux.run(end - phases.EVE_TICKS - 1)
+    at_start = flux.snapshot()
+    flux.run(phases.EVE_TICKS)
+    eve = flux.eve
+    assert eve is not None and eve.tick == end and eve.bonds is not None
+    relaxed = eve.bonds.held()  # the phase end takes these bonds on and moves them
+    on_eve = flux.snapshot()
+    flux.run(1)  # the phase end
+    for restored_at in range(phases.EVE_TICKS + 1):  # a restore lets the parts made go
+        again = TownFlux("city:120", 3)
+        again.restore(at_start)
+        again.run(restored_at)
+        again.restore(again.snapshot())
+        again.run(phases.EVE_TICKS - restored_at)
+        made = [again.eve] if restored_at < phases.EVE_TICKS else []
+        assert again.eve is None or made
+        whole = phases._edges(again, end)
+        phases._finish(again, whole)
+        for part in [whole, *made]:
+            assert part is not None and part.bonds is not None
+            assert part.edges.tolist() == eve.edges.tolist()
+            assert part.found == eve.found and part.matched == eve.matched
+            assert part.dissolved == eve.dissolved
+            assert all(np.array_equal(x, y) for x, y in zip(part.bonds.held(), relaxed,
+                                                            strict=True))
+        again.restore(on_eve)  # none made: the phase end makes it whole
+        again.run(1)
+        assert again.state_hash() == flux.state_hash()
 
 
 def test_pairs_set_one_by_one_wait_in_a_small_dict_then_merge_in_order() -> None:

@@ -18,6 +18,7 @@ from game.clock import (
     TickBudget,
     TickClock,
 )
+from game.sim import phases
 from game.trace.timeline import Timeline
 from game.view.pace import Pace
 
@@ -81,15 +82,18 @@ def test_ticks_a_frame_held_back_run_in_the_next_unless_time_stops_or_falls_behi
     assert clock.due(frame, MAX_SPEED) == MAX_BURST and clock.due(frame, 1) == 2
 
 
-def test_a_frame_ends_at_a_phase_ends_eve_and_the_next_opens_with_the_phase_end() -> None:
+def test_frames_end_at_the_ticks_that_make_a_phase_ends_eve_and_catch_up_after() -> None:
+    start = config.PHASE_TICKS - phases.EVE_TICKS - 3  # the eve's first part is 3 ticks ahead
     timeline = Timeline("town", seed=2)
-    timeline.advance(config.PHASE_TICKS - 4)  # the eve is 3 ticks ahead
+    timeline.advance(start)
     pace = Pace(reproducible=True)
-    pace.run(timeline, 1 / 60, 16, None)  # five ticks due
-    assert timeline.cursor == config.PHASE_TICKS - 1  # it stopped after the eve
-    pace.run(timeline, 1 / 60, 16, None)  # the phase end first: its five, one held back
-    pace.run(timeline, 1 / 60, 16, None)  # its five, the other held back
-    assert timeline.cursor == config.PHASE_TICKS - 4 + 5 + 5 + 6
+    for part in range(phases.EVE_TICKS):  # five ticks due each frame: each part ends one
+        pace.run(timeline, 1 / 60, 16, None)
+        assert timeline.cursor == config.PHASE_TICKS - phases.EVE_TICKS + part
+    frames = 16  # the phase end opens the next, and the ticks held back run one more a frame
+    for _ in range(frames - phases.EVE_TICKS):
+        pace.run(timeline, 1 / 60, 16, None)
+    assert timeline.cursor == start + frames * 16 * config.TICKS_PER_SECOND // 60
     fresh = Timeline("town", seed=2)
     fresh.advance(timeline.cursor)
     assert fresh.flux.state_hash() == timeline.flux.state_hash()

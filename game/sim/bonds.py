@@ -114,6 +114,9 @@ class PairValues:
         # added: a town's bonds are looked up over and over between two merges. Replaced,
         # never cleared, when `codes` is, so copies sharing `codes` may share it too.
         self._positions: dict[int, int] = {}
+        # Codes set since `watch` (repeats allowed), while watched: the pairs a phase end's eve
+        # looks at again. Never shared: a copy is not watched.
+        self.touched: list[int] | None = None
 
     def __len__(self) -> int:
         return int(self.codes.size) + len(self.recent)
@@ -123,6 +126,7 @@ class PairValues:
         out.values = self.values.copy()  # the codes and base values
         out.recent = dict(self.recent)
         out.recent_rows = {row: list(codes) for row, codes in self.recent_rows.items()}
+        out.touched = None
         return out
 
     @property
@@ -146,8 +150,14 @@ class PairValues:
         pos = self._position(code)
         return float(self.values[pos]) if pos >= 0 else self.base(i, j)
 
+    def watch(self) -> None:
+        """Note the code of every pair set from now on (`touched`)."""
+        self.touched = []
+
     def set(self, i: int, j: int, value: float) -> None:
         code = i * self.n + j
+        if self.touched is not None:
+            self.touched.append(code)
         if code not in self.known:
             self.known[code] = None
             self.recent_rows.setdefault(i, []).append(code)
@@ -164,6 +174,8 @@ class PairValues:
     def add(self, i: int, j: int, amount: float) -> None:
         """`set(i, j, get(i, j) + amount)`, the pair looked up once."""
         code = i * self.n + j
+        if self.touched is not None:
+            self.touched.append(code)
         recent = self.recent
         if code in recent:
             recent[code] += amount
@@ -280,6 +292,8 @@ class PairValues:
     def scatter(self, i: IntArray, j: IntArray, values: FloatArray) -> None:
         """Set the pairs (i[k], j[k]) (distinct pairs) to `values`."""
         codes = self._codes_of(i, j)
+        if self.touched is not None:
+            self.touched.extend(codes.tolist())
         at, found = self._find(codes)
         self.values[at[found]] = values[found]
         new = np.flatnonzero(~found)
@@ -363,6 +377,7 @@ class PairValues:
         out = copy.copy(self)  # sharing what copies share (see `__deepcopy__`)
         out.values = self.values + rate * (self.bases - self.values)
         out.recent, out.recent_rows = {}, {}  # both empty after the merge
+        out.touched = None
         return out
 
     def row_blocks(self, size: int) -> Iterator[tuple[int, FloatArray]]:

@@ -61,7 +61,7 @@ class TownFlux:
         # Sums over the initial bonds for the metrics: at once, not in the tick first asking.
         self._initial_sums = social.BondSums.of_initial(self.state.bonds)
         self.surplus_changed = False  # a trade or solo work this tick: check the accursed share
-        self.eve: phases.Eve | None = None  # what the next phase end reads, made the tick before
+        self.eve: phases.Eve | None = None  # what the next phase end reads, made the ticks before
         self._records: list[Record] = []
         self.telling = True  # False: a tick's records are not made (a re-run nobody reads)
         self.roster = Roster(self.state, len(REGIONS))
@@ -171,16 +171,17 @@ class TownFlux:
         if self.surplus_changed:
             phases.accursed_share(self, t)
         self._next_due = self.roster.next_due()
-        if phases.is_eve(t):
-            phases.before_phase_end(self)
+        if phases.makes_eve(t):
+            phases.before_phase_end(self, t)
         self._calm = self._calm_until()
         return self._records
 
     def _calm_until(self) -> int:
-        """The first tick from now at which anything is due: a citizen's turn, the eve of a
-        phase end (and so the phase end), a card, a festival; before it only the clock moves."""
+        """The first tick from now at which anything is due: a citizen's turn, the ticks that
+        make a phase end's eve (and so the phase end), a card, a festival; before it only the
+        clock moves."""
         s, phase = self.state, config.PHASE_TICKS
-        calm = min(self._next_due, (s.tick // phase + 1) * phase - 1)
+        calm = min(self._next_due, (s.tick // phase + 1) * phase - phases.EVE_TICKS)
         calm = min(calm, s.queue[0].tick) if s.queue else calm
         return calm if s.festival is None else min(calm, s.festival.tick)
 

@@ -14,47 +14,78 @@ import numpy as np
 
 from game import config
 from game.sim import perform, social
-from game.sim.bonds import PairValues
+from game.sim.bonds import IntArray, PairValues
 from game.sim.model import Activity, Coalition, Phase
 
 if TYPE_CHECKING:
     from game.sim.flux import TownFlux
 
 
-@dataclass(frozen=True)
+EVE_TICKS = 3  # the ticks before a phase end that make what it reads, a part each
+
+
+@dataclass
 class Eve:
-    """What a phase end reads of the bonds, made at the end of the tick before it, when they
-    already stand as the phase end finds them (nothing moves them in between, and only a
-    phase end changes the coalitions): the bonds relaxed, and the communities found among
-    them matched with the coalitions. A city's phase end was its longest tick by far; this
-    shares it with the tick before (and the window draws the two in different frames). A
-    flux restored to the tick before has none (restoring lets it go) and makes it at the
-    phase end."""
+    """What a phase end reads of the bonds, made a part a tick over the `EVE_TICKS` ticks before
+    it. Three ticks before: the affinity edges among the bonds as they stand then (relaxed).
+    Two before: the communities among those edges. On the eve, the tick before, when the bonds
+    stand as the phase end finds them (nothing moves them in between, and only a phase end
+    changes the coalitions): the bonds relaxed; the edges of the pairs set since the first part
+    looked at again (`social.mend_edges`; the bonds note them, `PairValues.watch`), and the
+    communities found again only if that changed an edge; and the communities matched with
+    the coalitions. What it makes is what the
+    whole of it made at once gives, bit for bit (a test compares them). A city's phase end was
+    its longest tick by far; this shares it with the three before it (and the window draws the
+    four in different frames). A flux restored between them lets its eve go, and makes it
+    afresh: whole at the phase end, or from the part the tick it stands at makes."""
 
     tick: int  # the phase end it serves
-    bonds: PairValues
-    matched: list[tuple[str | None, frozenset[int]]]  # each community, the coalition it continues
-    dissolved: list[str]  # the coalitions none continues
+    edges: IntArray  # the affinity edges found then, as codes a·n + b (a < b), ascending
+    found: list[frozenset[int]] | None = None  # the communities among those edges
+    bonds: PairValues | None = None  # the relaxed bonds, from the eve on
+    matched: list[tuple[str | None, frozenset[int]]] | None = None  # each community, the
+    dissolved: list[str] | None = None  # coalition it continues; the coalitions none continues
 
 
-def is_eve(tick: int) -> bool:
-    """Whether `tick` is the one before a phase end (whose end makes the phase end's `Eve`)."""
-    return (tick + 1) % config.PHASE_TICKS == 0
+def makes_eve(tick: int) -> bool:
+    """Whether `tick` is one of the `EVE_TICKS` before a phase end (whose ends make its `Eve`)."""
+    return config.PHASE_TICKS - tick % config.PHASE_TICKS <= EVE_TICKS
 
 
-def before_phase_end(flux: TownFlux) -> None:
-    """At the end of the tick before a phase end: what the phase end reads is made now."""
-    flux.eve = _eve(flux, flux.state.tick + 1)
+def before_phase_end(flux: TownFlux, t: int) -> None:
+    """At the end of one of the ticks before a phase end: its part of what the phase end reads
+    (the parts before it made now too when the flux was restored since)."""
+    end = (t // config.PHASE_TICKS + 1) * config.PHASE_TICKS
+    eve = flux.eve
+    if eve is None or eve.tick != end:
+        eve = flux.eve = _edges(flux, end)
+    if end - t <= 2 and eve.found is None:
+        eve.found = social.communities(*np.divmod(eve.edges, flux.state.n))
+    if end - t == 1:
+        _finish(flux, eve)
 
 
-def _eve(flux: TownFlux, t: int) -> Eve:
+def _edges(flux: TownFlux, end: int) -> Eve:
+    s = flux.state
+    s.bonds.watch()
+    a, b = social.affinity_edges(s.bonds.relaxed(config.RELAX_TOWARD_INITIAL),
+                                 keep=[c.members for c in s.coalitions])
+    return Eve(end, a * s.n + b)
+
+
+def _finish(flux: TownFlux, eve: Eve) -> None:
+    """The eve's part: the bonds relaxed, the edges mended, the communities matched."""
     s = flux.state
     s.trust.merge()  # the trust's sorted store, read whole by the phase end: merged now too
-    bonds = s.bonds.relaxed(config.RELAX_TOWARD_INITIAL)
-    edges = social.affinity_edges(bonds, keep=[c.members for c in s.coalitions])
-    matched, dissolved = social.match_coalitions([(c.id, c.members) for c in s.coalitions],
-                                                 social.communities(*edges))
-    return Eve(t, bonds, matched, dissolved)
+    touched, s.bonds.touched = s.bonds.touched, None
+    assert touched is not None, "watched since the eve's first part"
+    eve.bonds = s.bonds.relaxed(config.RELAX_TOWARD_INITIAL)
+    edges = social.mend_edges(eve.edges, eve.bonds, np.array(touched, dtype=np.int64),
+                              keep=[c.members for c in s.coalitions])
+    if eve.found is None or not np.array_equal(edges, eve.edges):
+        eve.edges, eve.found = edges, social.communities(*np.divmod(edges, s.n))
+    eve.matched, eve.dissolved = social.match_coalitions(
+        [(c.id, c.members) for c in s.coalitions], eve.found)
 
 
 def phase_end(flux: TownFlux, t: int) -> None:
@@ -62,9 +93,11 @@ def phase_end(flux: TownFlux, t: int) -> None:
     some to rest; coalitions and reputation are recomputed."""
     s = flux.state
     eve = flux.eve
-    if eve is None or eve.tick != t:  # restored to the tick before
-        eve = _eve(flux, t)
+    if eve is None or eve.tick != t or eve.bonds is None:  # restored to the tick before
+        eve = flux.eve = _edges(flux, t)
+        _finish(flux, eve)
     flux.eve = None
+    assert eve.bonds is not None and eve.matched is not None and eve.dissolved is not None
     # The bonds relaxed (only moved ones move: an untouched one is its initial value, and
     # x + 0.16 (x − x) = x).
     s.bonds = eve.bonds
@@ -81,20 +114,21 @@ def phase_end(flux: TownFlux, t: int) -> None:
         tired = available[draws < config.REST_P_EVENING_END].tolist()
         if tired:
             perform.rest(flux, tired, t, "evening")
-    _update_coalitions(flux, t, eve)
+    _update_coalitions(flux, t, eve.matched, eve.dissolved)
     src, dst, _, counts = s.trust.stored()
     s.reputation = social.eigentrust(s.n, src, dst, counts)
 
 
-def _update_coalitions(flux: TownFlux, t: int, eve: Eve) -> None:
+def _update_coalitions(flux: TownFlux, t: int, matched: list[tuple[str | None, frozenset[int]]],
+                       dissolved: list[str]) -> None:
     s = flux.state
     by_id = {c.id: c for c in s.coalitions}
-    for cid in eve.dissolved:
+    for cid in dissolved:
         flux.emit("coalition_dissolved", sorted(by_id[cid].members), t,
                   message=f"coalition {cid} dissolved",
                   drama=config.DRAMA["coalition_dissolved"], metadata={"coalition": cid})
     kept: list[Coalition] = []
-    for known, members in eve.matched:
+    for known, members in matched:
         if known is None:
             s.coalition_counter += 1
             fresh = Coalition(s.coalition_counter, members)

@@ -83,10 +83,40 @@ def affinity_edges(bonds: PairValues, keep: Iterable[frozenset[int]] = (),
     for way, (p, q) in enumerate(((a, b), (b, a))):
         want = np.flatnonzero(~there[way])
         bond[way][want] = bonds.gather(p.take(want), q.take(want))
-    mutual = (bond[0] + bond[1]) / 2.0
-    edge = np.flatnonzero((mutual >= threshold)
-                          | (_within(a, b, keep) & (mutual >= threshold - hysteresis)))
+    edge = np.flatnonzero(_joined(a, b, bond[0], bond[1], keep, threshold, hysteresis))
     return a.take(edge), b.take(edge)
+
+
+def mend_edges(edges: IntArray, bonds: PairValues, moved: IntArray,
+               keep: Iterable[frozenset[int]] = (),
+               threshold: float = config.COALITION_AFFINITY,
+               hysteresis: float = config.COALITION_HYSTERESIS) -> IntArray:
+    """The affinity edges among `bonds`, from `edges` (codes a·n + b, a < b, ascending:
+    `affinity_edges` of bonds that differ from these only in directed pairs whose codes
+    i·n + j are among `moved`, repeats allowed): the pairs moved are looked at again, the rest
+    kept. The same codes,
+    in the same order, as `affinity_edges(bonds, keep, …)` gives."""
+    n = bonds.n
+    i, j = np.divmod(moved, n)
+    ends = np.flatnonzero(i != j)
+    pairs = _distinct(np.minimum(i, j).take(ends) * n + np.maximum(i, j).take(ends))
+    a, b = np.divmod(pairs, n)
+    joined = _joined(a, b, bonds.gather(a, b), bonds.gather(b, a), keep, threshold, hysteresis)
+    kept = edges.take(np.flatnonzero(~_among(edges, pairs)))
+    mended: IntArray = np.sort(np.concatenate([kept, pairs.take(np.flatnonzero(joined))]))
+    return mended
+
+
+def _joined(a: IntArray, b: IntArray, forward: FloatArray, back: FloatArray,
+            keep: Iterable[frozenset[int]], threshold: float, hysteresis: float
+            ) -> npt.NDArray[np.bool_]:
+    """Which pairs (a[k], b[k]), a < b, an edge joins: their mean affinity (`forward` a→b,
+    `back` b→a) reaches the threshold, or, inside one of the groups in `keep`, the threshold
+    less the hysteresis."""
+    mutual = (forward + back) / 2.0
+    joined: npt.NDArray[np.bool_] = (mutual >= threshold) | (
+        _within(a, b, keep) & (mutual >= threshold - hysteresis))
+    return joined
 
 
 def adjacency(a: IntArray, b: IntArray) -> Graph:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from game import limits
 from game.clock import TickBudget, TickClock
 from game.sim.events import Event
-from game.sim.phases import is_eve
+from game.sim.phases import makes_eve
 from game.trace.timeline import Timeline
 
 
@@ -26,9 +26,10 @@ class Pace:
         window's owner's head) and, but the first, within the budget. Returns their events and
         the error that stopped them when the history is full.
 
-        A phase end's eve ends a frame that has more ticks due: the phase end opens the next
-        one, and the ticks held back run one more a frame (`TickClock.hold`). The two
-        heaviest ticks of a big town (the eve makes the relaxed bonds and the coalitions, the
+        Each of the ticks that make a phase end's eve ends a frame that has more ticks due:
+        the next opens the next frame, and the ticks held back run one more a frame
+        (`TickClock.hold`). The four heaviest ticks of a big town (three make the eve's parts:
+        affinity edges, communities, the relaxed bonds and the match with the coalitions; the
         phase end applies them) then never share a frame; the town keeps its speed, and where
         each frame stops is a function of the ticks, not of the CPU."""
         due = self.clock.due(dt, speed)
@@ -46,8 +47,8 @@ class Pace:
                 full = err
                 break
             ran += 1
-            if ran < due and is_eve(timeline.cursor):
-                self.clock.hold(due - ran)  # the eve ran: the phase end opens the next frame
+            if ran < due and makes_eve(timeline.cursor):
+                self.clock.hold(due - ran)  # a part of the eve ran: the next opens a frame
                 return events, full
         if ran < due:
             self.clock.fell_behind()
