@@ -33,11 +33,11 @@ class Eve:
     changes the coalitions): the bonds relaxed; the edges of the pairs set since the first part
     looked at again (`social.mend_edges`; the bonds note them, `PairValues.watch`), and the
     communities found again only if that changed an edge; and the communities matched with
-    the coalitions. What it makes is what the
-    whole of it made at once gives, bit for bit (a test compares them). A city's phase end was
-    its longest tick by far; this shares it with the three before it (and the window draws the
-    four in different frames). A flux restored between them lets its eve go, and makes it
-    afresh: whole at the phase end, or from the part the tick it stands at makes."""
+    the coalitions. What it makes is what the whole of it made at once gives, bit for bit (a
+    test compares them). A city's phase end was its longest tick by far; this shares it with
+    the three before it (and the window draws the four in different frames). A flux restored
+    between them lets its eve go, and makes it afresh: whole at the phase end, or from the
+    part the tick it stands at makes."""
 
     tick: int  # the phase end it serves
     edges: IntArray  # the affinity edges found then, as codes a·n + b (a < b), ascending
