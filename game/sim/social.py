@@ -94,8 +94,7 @@ def mend_edges(edges: IntArray, bonds: PairValues, moved: IntArray,
     """The affinity edges among `bonds`, from `edges` (codes a·n + b, a < b, ascending:
     `affinity_edges` of bonds that differ from these only in directed pairs whose codes
     i·n + j are among `moved`, repeats allowed): the pairs moved are looked at again, the rest
-    kept. The same codes,
-    in the same order, as `affinity_edges(bonds, keep, …)` gives."""
+    kept. The same codes, in the same order, as `affinity_edges(bonds, keep, …)` gives."""
     n = bonds.n
     i, j = np.divmod(moved, n)
     ends = np.flatnonzero(i != j)
