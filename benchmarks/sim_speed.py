@@ -19,7 +19,9 @@ peak RSS of that process (`resource.getrusage`) and how long the town takes to b
 ten simulated days of `city:2500`, the longest phase end (or of the three ticks before one, which
 make what the phase end reads of the bonds, a part each) of days 2, 5 and 10 (`longest phase end
 city:2500 day 10: X ms of CPU apart from the garbage collector`): it grows with the history,
-since every bond ever moved relaxes, and is looked at for coalitions, at each phase end.
+since every bond ever moved relaxes, and is looked at for coalitions, at each phase end; and the
+worst tick of any kind of those days (`worst tick city:2500 day 10: …`), where the store of moved
+bonds, which grows too, takes in the newly moved ones.
 
 `--old DIR` measures another checkout of the game beside this one (e.g. the main branch in
 `git worktree add --detach /tmp/old main`): each run alternates old and new in fresh processes
@@ -174,7 +176,8 @@ def two_days(tree: Path, scenario: str) -> dict[str, float]:
 
 
 # Ten simulated days of a city in a fresh interpreter: each day's longest phase end or tick of the
-# three before one (which make what it reads, a part each), as JSON.
+# three before one (which make what it reads, a part each), and its longest tick of any kind, as
+# JSON.
 _LONG = """
 import gc, json, sys, time
 sys.path.insert(0, sys.argv[1])
@@ -183,22 +186,25 @@ from game.sim.flux import TownFlux
 flux = TownFlux(sys.argv[2], seed=1)
 tick = getattr(flux, "step", flux.tick)
 clock = time.process_time
-""" + _WATCH + """longest = {}
+""" + _WATCH + """longest, worst = {}, {}
 for t in range(1, int(sys.argv[3]) * config.DAY_TICKS + 1):
     collecting[1] = 0.0
     at = time.process_time()
     tick()
+    spent = (time.process_time() - at - collecting[1]) * 1000
+    day = (t - 1) // config.DAY_TICKS + 1
+    worst[day] = max(worst.get(day, 0.0), spent)
     if (t + 3) % config.PHASE_TICKS <= 3:  # a phase end, or the 3 ticks that make its eve
         day = (t - (t % config.PHASE_TICKS == 0)) // config.DAY_TICKS + 1  # the phase end's
-        spent = time.process_time() - at - collecting[1]
-        longest[day] = max(longest.get(day, 0.0), spent * 1000)
-print(json.dumps(longest))
+        longest[day] = max(longest.get(day, 0.0), spent)
+print(json.dumps({"phase end": longest, "any": worst}))
 """
 LONG = ("city:2500", 10, (2, 5, 10))  # the city, the days simulated, the days shown
 
 
 def long_history(old: Path | None) -> None:
-    """A city's phase end as its history grows: every bond ever moved relaxes at each one."""
+    """A city's phase end as its history grows: every bond ever moved relaxes at each one; and
+    its worst tick of any kind (the store of moved bonds grows too)."""
     scenario, days, shown = LONG
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}
     trees = {"new": HERE} if old is None else {"old": old, "new": HERE}
@@ -206,10 +212,11 @@ def long_history(old: Path | None) -> None:
         [sys.executable, "-c", _LONG, str(tree), scenario, str(days)], capture_output=True,
         text=True, check=True, env=env).stdout) for name, tree in trees.items()}
     for day in shown:
-        for name, longest in got.items():
-            label = f" ({name})" if old is not None else ""
-            print(f"longest phase end {scenario} day {day}{label}: {longest[str(day)]:,.1f} ms "
-                  "of CPU apart from the garbage collector", flush=True)
+        for what, words in (("phase end", "longest phase end"), ("any", "worst tick")):
+            for name, figures in got.items():
+                label = f" ({name})" if old is not None else ""
+                print(f"{words} {scenario} day {day}{label}: {figures[what][str(day)]:,.1f} ms "
+                      "of CPU apart from the garbage collector", flush=True)
 
 
 def worst_ticks(old: Path | None) -> None:

@@ -21,6 +21,7 @@ from game import config
 from game.sim import phases, social
 from game.sim.bonds import (
     MERGE_AT,
+    MERGE_MOST,
     MERGE_SHARE,
     PairValues,
     initial_relationships,
@@ -248,6 +249,18 @@ def test_pairs_set_one_by_one_wait_in_a_small_dict_then_merge_in_order() -> None
     assert pairs.rows(3, 4)[0, 2] == 2.0 and pairs.rows(3, 4)[0, 3] == 0.0
     pairs.set(5, 5, 1.0)
     assert not pairs.recent and not pairs.recent_rows
+
+
+def test_however_big_the_store_at_most_merge_most_pairs_wait() -> None:
+    pairs = PairValues(100_000, None)
+    stored = 2 * MERGE_SHARE * MERGE_MOST  # a share of it would let twice MERGE_MOST wait
+    pairs.scatter(np.arange(stored) + 1000, np.zeros(stored, dtype=np.int64), np.ones(stored))
+    for k in range(MERGE_MOST - 1):
+        pairs.set(k, 3, 3.0)
+    assert len(pairs.recent) == MERGE_MOST - 1
+    pairs.set(k + 1, 3, 3.0)
+    assert not pairs.recent and pairs.codes.size == stored + MERGE_MOST
+    assert pairs.get(7, 3) == 3.0 and pairs.get(1500, 0) == 1.0 and pairs.get(7, 4) == 0.0
 
 
 def test_a_few_pairs_are_gathered_and_scattered_where_they_wait_many_after_a_merge() -> None:
