@@ -28,7 +28,9 @@ EVE_TICKS = 3  # the ticks before a phase end that make what it reads, a part ea
 class Eve:
     """What a phase end reads of the bonds, made a part a tick over the `EVE_TICKS` ticks before
     it. Three ticks before: the affinity edges among the bonds as they stand then (relaxed).
-    Two before: the communities among those edges. On the eve, the tick before, when the bonds
+    Two before: the communities among those edges, and the pairs set for the first time merged
+    into the bonds' and the trust's arrays (the eve then merges only what its own tick set).
+    On the eve, the tick before, when the bonds
     stand as the phase end finds them (nothing moves them in between, and only a phase end
     changes the coalitions): the bonds relaxed; the edges of the pairs set since the first part
     looked at again (`social.mend_edges`; the bonds note them, `PairValues.watch`), and the
@@ -61,6 +63,8 @@ def before_phase_end(flux: TownFlux, t: int) -> None:
         eve = flux.eve = _edges(flux, end)
     if end - t <= 2 and eve.found is None:
         eve.found = social.communities(*np.divmod(eve.edges, flux.state.n))
+        flux.state.bonds.merge()  # what waits, into the arrays: the eve's own tick merges
+        flux.state.trust.merge()  # (relaxes, reads) only what its tick sets
     if end - t == 1:
         _finish(flux, eve)
 
