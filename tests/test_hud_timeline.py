@@ -43,6 +43,17 @@ def drag_knob(app: App, to_x: int, frames: int = 3) -> None:
     app.frame(0.0)
 
 
+def test_one_tick_falls_where_the_columns_of_many_put_it(app: App) -> None:
+    bar = app.widgets.timebar
+    app.frame(1 / 60)
+    ticks = [0, 1, 399, 400, 1234, 2999, 3000, 2500.5, 17.25]
+    for zoom in (0, 3):
+        bar.zoom(zoom, bar.track_rect.centerx)
+        assert (bar.window is None) == (zoom == 0)
+        assert [bar._x(t) for t in ticks] == bar._xs(np.array(ticks)).tolist()
+        assert [bar._x(t) for t in range(3001)] == bar._xs(np.arange(3001)).tolist()
+
+
 def fresh_hash(tick: int) -> str:
     flux = TownFlux("town", 7)
     flux.run(tick)

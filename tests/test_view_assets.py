@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 import sys
 from collections.abc import Iterator
@@ -9,8 +10,10 @@ from pathlib import Path
 
 import pygame
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from game.view.assets import AssetError, Assets, resource_path
+from game.view.assets import AssetError, Assets, Font, resource_path
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -70,3 +73,33 @@ def test_the_font_measures_renders_and_wraps() -> None:
     assert font.width("\u2603") == font.width("?")  # a character the sheet lacks
     lines = font.wrap("Between us, Ivo: Greta builds on sand.", 60)
     assert len(lines) > 1 and all(font.width(line) <= 60 for line in lines)
+
+
+def _wrapped_by_widths(font: Font, text: str, max_width: int) -> list[str]:
+    """Word wrap measuring every candidate line whole (what `Font.wrap` must equal)."""
+    lines: list[str] = []
+    line = ""
+    for word in (piece for w in text.split() for piece in font._pieces(w, max_width)):
+        candidate = f"{line} {word}" if line else word
+        if line and font.width(candidate) > max_width:
+            lines.append(line)
+            line = word
+        else:
+            line = candidate
+    return [*lines, line] if line else lines
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text("aAiIlmMwW.,:!?' {}\u2603-", max_size=14), max_size=12),
+       st.integers(1, 90))
+def test_wrapping_adds_the_words_widths_as_measuring_each_line_whole(
+        words: list[str], max_width: int) -> None:
+    font = _font()
+    text = " ".join(words)
+    assert font.wrap(text, max_width) == _wrapped_by_widths(font, text, max_width)
+
+
+@functools.cache
+def _font() -> Font:
+    """The font, loaded once for the property's examples."""
+    return Assets.load().font

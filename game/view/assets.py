@@ -20,6 +20,7 @@ from game.view.palette import Colour
 ASSET_DIR = "assets"
 MANIFEST = "manifest.json"
 _PACKAGE = Path(__file__).resolve().parent.parent  # game/: the assets ship inside the package
+REMEMBERED_WORDS = 4096  # words whose width a font keeps (then it forgets them all)
 
 
 class AssetError(Exception):
@@ -72,6 +73,7 @@ class Font:
         self._glyphs = {ch: (sheet.subsurface((x, y, w, h)), adv)
                         for ch, (x, y, w, h, adv) in entry.glyphs.items()}
         self._fallback = self._glyphs["?"]
+        self._advances: dict[str, int] = {}
 
     def width(self, text: str) -> int:
         """Pixel width of one line (the last glyph's trailing spacing excluded)."""
@@ -107,20 +109,37 @@ class Font:
         """Greedy word wrap into lines no wider than max_width (a word longer than a line, such
         as a path, is broken between letters)."""
         lines: list[str] = []
-        line = ""
+        line, line_advance = "", 0
+        space = self._glyphs.get(" ", self._fallback)[1]
         for word in (piece for w in text.split() for piece in self._pieces(w, max_width)):
-            candidate = f"{line} {word}" if line else word
-            if line and self.width(candidate) > max_width:
+            advance = self._advance(word)
+            if line and line_advance + space + advance - 1 > max_width:  # the two's width
                 lines.append(line)
-                line = word
+                line, line_advance = word, advance
+            elif line:
+                line, line_advance = f"{line} {word}", line_advance + space + advance
             else:
-                line = candidate
+                line, line_advance = word, advance
         if line:
             lines.append(line)
         return lines
 
+    def _advance(self, word: str) -> int:
+        """The advances of a word's glyphs summed (its width, and the spacing after its last
+        glyph), remembered: bubbles and feed rows wrap the same names and words again and
+        again."""
+        advance = self._advances.get(word)
+        if advance is None:
+            if len(self._advances) >= REMEMBERED_WORDS:
+                self._advances.clear()
+            advance = self._advances[word] = sum(
+                self._glyphs.get(ch, self._fallback)[1] for ch in word)
+        return advance
+
     def _pieces(self, word: str, max_width: int) -> list[str]:
         """The word in pieces no wider than max_width (at least one letter each)."""
+        if self._advance(word) - 1 <= max_width:
+            return [word]
         pieces: list[str] = []
         while self.width(word) > max_width and len(word) > 1:
             k = next((k for k in range(len(word) - 1, 0, -1)

@@ -336,7 +336,13 @@ class TimelineBar:
         self._draw_knob(surface, view)
 
     def _x(self, tick: float) -> int:
-        return int(self._xs(np.array([tick]))[0])
+        """`_xs` of one tick, in plain integers (a one-tick array cost more than the rest)."""
+        t = self.track_rect
+        if self.window is None:
+            x = min(t.w - UI_SCALE, int(tick) * t.w // max(self._span, 1))
+        else:
+            x = math.floor((tick - self.window.lo) * t.w / self.window.width)
+        return t.x + x // UI_SCALE * UI_SCALE
 
     def _xs(self, ticks: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
         """Where ticks fall along the track, in window pixels on the UI grid: all at once (a
