@@ -10,6 +10,7 @@ from itertools import pairwise
 from pathlib import Path
 from types import MappingProxyType
 
+import numpy as np
 import pygame
 import pytest
 
@@ -175,7 +176,9 @@ def test_zoomed_in_the_track_says_the_day_and_the_clock() -> None:
 
 
 def test_story_diamonds_too_close_are_counted_and_part_as_the_track_zooms(app: App) -> None:
-    assert clusters([0, 3, 10, 11, 40], 8) == [range(0, 2), range(2, 4), range(4, 5)]
+    assert clusters(np.array([0, 3, 10, 11, 40]), 8) == [range(0, 2), range(2, 4), range(4, 5)]
+    assert clusters(np.array([5, 5, 5, 13]), 8) == [range(0, 3), range(3, 4)]
+    assert clusters(np.zeros(0, dtype=np.int64), 8) == []
     bar = app.widgets.timebar
     stories = list(app.view_state().track.stories)
     counted = [len(crowd) for crowd in bar._crowds.values()]
@@ -195,7 +198,8 @@ def test_story_diamonds_stand_where_the_track_places_their_ticks(app: App) -> No
     stories = app.view_state().track.stories
     t = bar.track_rect
     for zoom in range(10):  # the whole history, then zoomed in around a third of it
-        seen, columns = bar._story_columns(stories)
+        found, placed = bar._story_columns(stories)
+        seen, columns = found.tolist(), placed.tolist()
         assert seen == [k for k, m in enumerate(stories) if bar._seen(m.tick)]
         assert columns == [bar._x(stories[k].tick) for k in seen]
         if zoom == 9:

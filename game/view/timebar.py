@@ -510,15 +510,15 @@ class TimelineBar:
         half = len(STORY_OUTLINE[0]) * UI_SCALE // 2
         stories = track.stories
         seen, columns = self._story_columns(stories)
-        shown = list(stories[seen[0]:seen[-1] + 1]) if seen else []  # in tick order: a run
-        xs = [x + UI_SCALE // 2 for x in columns]
+        first = int(seen[0]) if seen.size else 0  # those shown, in tick order: a run
+        xs = columns + UI_SCALE // 2
         hovered = None
         for run in clusters(xs, CROWD_GAP):
-            marker, x = shown[run[0]], xs[run[0]]
+            marker, x = stories[first + run.start], int(xs[run.start])
             icon = self._diamonds[marker.kind]
             rect = pygame.Rect(x - half, top, icon.get_width(), icon.get_height())
             if len(run) > 1:
-                self._crowds[marker] = tuple(shown[run.start:run.stop])
+                self._crowds[marker] = tuple(stories[first + run.start:first + run.stop])
                 badge = self.texts.get(str(len(run)), BRIGHT)
                 spot = pygame.Rect(rect.right, top, badge.get_width() + UI_SCALE, rect.h)
                 surface.fill(INK, spot)
@@ -532,13 +532,14 @@ class TimelineBar:
         if hovered is not None:
             surface.blit(*hovered)
 
-    def _story_columns(self, stories: Sequence[StoryMarker]) -> tuple[list[int], list[int]]:
+    def _story_columns(self, stories: Sequence[StoryMarker]
+                       ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """Which of the stories (by place) the track shows, and their columns (`_x`), for all
         at once: a city's history holds thousands."""
         (ticks,) = self._story_ticks.of(stories)
         view = self.view
         seen = np.flatnonzero((ticks >= view.lo) & (ticks <= view.lo + view.width))
-        return seen.tolist(), self._xs(ticks[seen]).tolist()
+        return seen, self._xs(ticks[seen])
 
     def _label(self, surface: pygame.Surface, text: str, x: int, colour: Colour) -> None:
         """A label in a small panel just above the bar, centred on x and kept on screen."""

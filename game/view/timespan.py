@@ -8,9 +8,10 @@ Pure: never imports pygame, the timeline or the flux.
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
-from collections.abc import Sequence
 from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
 
 from game import config
 from game.projections.town import clock_text
@@ -95,14 +96,14 @@ def ruler(window: TimeWindow, px: int, gap: int) -> list[tuple[int, str]]:
     return sorted(labels)
 
 
-def clusters(xs: Sequence[float], gap: float) -> list[range]:
-    """Runs of `xs` (ascending) each starting within `gap` of its run's first: one marker each.
-    Each run's end is found by bisection: a city's history holds thousands of markers, and the
-    track shows a few dozen runs."""
+def clusters(xs: npt.NDArray[np.int64], gap: int) -> list[range]:
+    """Runs of `xs` (ascending) each starting within `gap` (> 0) of its run's first: one marker
+    each. Each run's end is found by bisection: a city's history holds thousands of markers,
+    and the track shows a few dozen runs."""
     runs: list[range] = []
     start = 0
-    while start < len(xs):
-        stop = bisect_left(xs, xs[start] + gap, start + 1)
+    while start < xs.size:
+        stop = int(xs.searchsorted(xs[start] + gap))
         runs.append(range(start, stop))
         start = stop
     return runs
