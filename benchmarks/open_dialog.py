@@ -67,12 +67,12 @@ def timed(fn: object, folder: Path) -> float:
 
 
 def sound_frame_us(frames: int = 600) -> float:
-    from game.sim.events import Event
+    from game.sim.events import Record
     from game.userfiles.settings import Settings
     from game.view.sound import Sound
 
     sound = Sound.start(Settings())
-    events = [Event(id=f"e1.{k}", tick=1, seq=k, op=op, participants=("c0",))
+    events = [Record(1, k, op, (0,), -1, -1, True, None, "", None, 0, 0.0, None, {})
               for k, op in enumerate(["greet", "walk", "gossip", "dispute", "trade"] * 4)]
     start = time.perf_counter()
     for frame in range(frames):

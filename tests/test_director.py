@@ -4,61 +4,70 @@ from __future__ import annotations
 
 import random
 
-from game.sim.events import Event
-from game.view.director import CUT_RATIO, Director, weight
+from game.sim.events import Event, Record
+from game.view.director import CUT_RATIO, Director
+
+IDS = ("ada", "bruno", "mira", "otto", "zeno", "hugo", "tomas", "igor")
+CROWD = tuple(f"c{k}" for k in range(9))
 
 
-def event(tick: int, drama: float, who: str = "ada") -> Event:
-    return Event(id=Event.make_id(tick, tick), tick=tick, seq=tick, op="gossip",
-                 participants=(who, "bruno"), drama=drama)
+def event(tick: int, drama: float, who: str = "ada") -> Record:
+    """A gossip of `who` with bruno, as the flux records it (what the window hears)."""
+    return record(tick, tick, "gossip", (who, "bruno"), drama=drama)
+
+
+def record(tick: int, seq: int, op: str, who: tuple[str, ...], *, subject: str | None = None,
+           drama: float = 0.0, card: str | None = None,
+           metadata: dict[str, object] | None = None) -> Record:
+    return Record(tick, seq, op, tuple(IDS.index(w) for w in who),
+                  -1 if subject is None else IDS.index(subject), -1, True, None, "", None, 0,
+                  drama, card, metadata or {})
 
 
 def test_follows_the_most_dramatic_recent_event() -> None:
     d = Director(window_ticks=100, hold_ticks=50)
-    d.observe([event(10, 0.1), event(12, 0.6, "mira")])
+    d.observe([event(10, 0.1), event(12, 0.6, "mira")], IDS)
     focus = d.update(12)
     assert focus is not None and focus.participants[0] == "mira"
 
 
 def test_does_not_jitter_between_similar_events() -> None:
     d = Director(window_ticks=100, hold_ticks=50)
-    d.observe([event(10, 0.4, "ada")])
+    d.observe([event(10, 0.4, "ada")], IDS)
     first = d.update(10)
-    d.observe([event(20, 0.5, "mira")])  # more dramatic, but the hold is not over
+    d.observe([event(20, 0.5, "mira")], IDS)  # more dramatic, but the hold is not over
     assert d.update(20) is first
-    d.observe([event(30, 0.7, "otto")])  # still within the hold, and not twice as dramatic
+    d.observe([event(30, 0.7, "otto")], IDS)  # still within the hold, and not twice as dramatic
     assert d.update(30) is first
-    d.observe([event(40, 0.3, "zeno")])  # newer, but less dramatic: never preferred
+    d.observe([event(40, 0.3, "zeno")], IDS)  # newer, but less dramatic: never preferred
     focus = d.update(61)
     assert focus is not None and focus is not first and focus.participants[0] == "otto"
 
 
 def test_lets_go_when_nothing_happens_and_resets_on_rewind() -> None:
     d = Director(window_ticks=100, hold_ticks=50)
-    d.observe([event(10, 0.4)])
+    d.observe([event(10, 0.4)], IDS)
     assert d.update(10) is not None
     assert d.update(500) is None
-    d.observe([event(600, 0.4)])
+    d.observe([event(600, 0.4)], IDS)
     assert d.update(600) is not None
     assert d.update(100) is None  # scrubbed back: the future it followed is gone
 
 
 def test_a_cards_consequences_outrank_everyday_drama() -> None:
     d = Director(window_ticks=100, hold_ticks=50)
-    quarrel = Event(id=Event.make_id(10, 1), tick=10, seq=1, op="dispute",
-                    participants=("ada", "bruno"), drama=0.8)
-    rumor = Event(id=Event.make_id(11, 2), tick=11, seq=2, op="gossip",
-                  participants=("hugo", "tomas"), subject="igor", drama=0.6,
-                  metadata={"rumor": "r1", "reached": 2})
-    d.observe([quarrel, rumor])
-    assert d.update(11) is rumor
+    quarrel = record(10, 1, "dispute", ("ada", "bruno"), drama=0.8)
+    rumor = record(11, 2, "gossip", ("hugo", "tomas"), subject="igor", drama=0.6,
+                   metadata={"rumor": "r1", "reached": 2})
+    d.observe([quarrel, rumor], IDS)
+    assert d.update(11) == rumor.event(IDS)
 
 
 def test_after_the_hold_it_follows_the_next_step_of_a_chain() -> None:
     d = Director(window_ticks=100, hold_ticks=50)
-    d.observe([event(10, 0.4, "hugo")])
+    d.observe([event(10, 0.4, "hugo")], IDS)
     first = d.update(10)
-    d.observe([event(40, 0.4, "tomas")])
+    d.observe([event(40, 0.4, "tomas")], IDS)
     assert d.update(40) is first
     focus = d.update(60)
     assert focus is not None and focus.participants[0] == "tomas"
@@ -66,27 +75,38 @@ def test_after_the_hold_it_follows_the_next_step_of_a_chain() -> None:
 
 def test_twice_the_drama_cuts_the_hold_short() -> None:
     d = Director(window_ticks=100, hold_ticks=50)
-    d.observe([event(10, 0.4, "ada")])
+    d.observe([event(10, 0.4, "ada")], IDS)
     d.update(10)
-    d.observe([event(12, 0.8, "otto")])
+    d.observe([event(12, 0.8, "otto")], IDS)
     focus = d.update(12)
     assert focus is not None and focus.participants[0] == "otto"
 
 
 def test_a_card_just_played_cuts_to_its_event_at_once() -> None:
     d = Director(window_ticks=100, hold_ticks=50)
-    d.observe([event(10, 0.8, "ada")])
+    d.observe([event(10, 0.8, "ada")], IDS)
     d.update(10)
-    card = Event(id=Event.make_id(12, 1), tick=12, seq=1, op="rumor", participants=("hugo",),
-                 subject="igor", drama=0.5, perturbation=True, card="rumor")
-    d.observe([card])
-    assert d.update(12) is card
-    assert d.update(40) is card  # an older, more dramatic event does not take it back
+    card = record(12, 1, "rumor", ("hugo",), subject="igor", drama=0.5, card="rumor")
+    d.observe([card], IDS)
+    followed = d.update(12)
+    assert followed == card.event(IDS)
+    assert d.update(40) is followed  # an older, more dramatic event does not take it back
+
+
+def weight(event: Event) -> float:
+    """How much the director wants to show an event, as first written (of its model)."""
+    if event.op in ("coalition_formed", "coalition_dissolved"):
+        boost = 3.0
+    elif event.card is not None or "rumor" in event.metadata:
+        boost = 2.0
+    else:
+        boost = 1.0
+    return event.drama * boost * min(max(len(event.participants) / 2, 1.0), 4.0)
 
 
 class EveryEvent:
-    """The director as first written, holding every dramatic event of its window: the
-    reference the kept leaders must agree with."""
+    """The director as first written, holding every dramatic event of its window (their
+    models): the reference the kept leaders must agree with."""
 
     def __init__(self, window: int, hold: int) -> None:
         self.window, self.hold = window, hold
@@ -140,12 +160,13 @@ def test_keeping_only_the_leaders_chooses_as_keeping_every_event() -> None:
             batch = []
             for _ in range(rng.choice([0, 1, 1, 2, 4])):
                 seq += 1
-                batch.append(Event(
-                    id=Event.make_id(tick, seq), tick=tick, seq=seq, op="gossip",
-                    participants=tuple(f"c{k}" for k in range(rng.choice([0, 2, 2, 3, 9]))),
-                    drama=rng.choice([0.0, 0.2, 0.2, 0.5, 1.1]), success=rng.random() > 0.1,
-                    card="festival" if rng.random() < 0.05 else None,
-                    perturbation=rng.random() < 0.05))
-            d.observe(batch)
-            ref.observe(batch)
-            assert d.update(tick) is ref.update(tick)
+                batch.append(Record(
+                    tick, seq, rng.choice(["gossip", "gossip", "coalition_formed"]),
+                    tuple(range(rng.choice([0, 2, 2, 3, 9]))), -1, -1, rng.random() > 0.1,
+                    None, "", None, 0, rng.choice([0.0, 0.2, 0.2, 0.5, 1.1]),
+                    "festival" if rng.random() < 0.05 else None,
+                    {"rumor": "r1"} if rng.random() < 0.05 else {}))
+            d.observe(batch, CROWD)
+            ref.observe([r.event(CROWD) for r in batch])
+            chosen, expected = d.update(tick), ref.update(tick)
+            assert chosen == expected

@@ -17,7 +17,7 @@ from game.cli import build_parser
 from game.projections.history import FeedRow, feed
 from game.projections.projected import names_of
 from game.sim.cards import Perturbation
-from game.sim.events import Event
+from game.sim.events import Record
 from game.trace.timeline import Timeline
 from game.userfiles.settings import Settings
 from game.view import explain, rendered
@@ -282,16 +282,16 @@ def test_the_selected_speaker_then_the_newest_lines_get_bubbles_and_old_lines_go
         app: App) -> None:
     speech = app.speech
     speech.lines.clear()
-    ids = [c.id for c in app.flux.citizens]
+    n = app.flux.state.n
 
     def say(k: int, now: float) -> None:
-        speech.hear([Event(id=f"e{k}.0", tick=k, seq=0, op="greet", participants=(ids[k],),
-                           dialogue=f"line {k}")], now)
+        speech.hear([Record(k, 0, "greet", (k,), -1, -1, True, None, "", f"line {k}", 0, 0.0,
+                            None, {})], now)
 
     for k in range(MAX_SHOWN + 6):  # a line every tenth of a second
         say(k, k / 10)
     say(2, 1.75)  # said again: the newest now
-    visible = np.ones(len(ids), dtype=bool)
+    visible = np.ones(n, dtype=bool)
     visible[16] = False  # off screen
     shown = speech.shown(1.9, visible, selected=15)
     assert shown[:4] == [15, 2, 17, 14]

@@ -22,7 +22,7 @@ import pytest
 
 from game import config
 from game.demos.script import DemoScript
-from game.sim.events import Event
+from game.sim.events import Record
 from game.trace.timeline import Timeline
 from game.userfiles import settings as user_settings
 from game.userfiles.settings import Settings
@@ -46,9 +46,10 @@ def load_tool() -> ModuleType:
     return module
 
 
-def event(op: str, tick: int = 1, *, success: bool = True, card: bool = False) -> Event:
-    return Event(id=Event.make_id(tick, 0), tick=tick, seq=0, op=op, participants=("c0",),
-                 success=success, perturbation=card, card=op if card else None)
+def event(op: str, tick: int = 1, *, success: bool = True, card: bool = False) -> Record:
+    """An event of citizen 0 as the flux records it (what the window hears)."""
+    return Record(tick, 0, op, (0,), -1, -1, success, None, "", None, 0, 0.0,
+                  op if card else None, {})
 
 
 @pytest.fixture
@@ -155,14 +156,14 @@ def test_no_audio_device_is_one_log_line_and_a_silent_window(
 
 DISK_CHECK = """
 import time
-from game.sim.events import Event
+from game.sim.events import Record
 from game.userfiles import settings as user_settings
 from game.userfiles.settings import Settings
 from game.view.sound import Sound
 sound = Sound.start(Settings())
 assert sound.on
 sound.follow(600)
-sound.hear([Event(id="e1.0", tick=1, seq=0, op="festival", participants=())], 0.0)
+sound.hear([Record(1, 0, "festival", (), -1, -1, True, None, "", None, 0, 0.0, None, {})], 0.0)
 time.sleep(1.0)
 sound.close()
 """

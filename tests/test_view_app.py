@@ -9,7 +9,7 @@ import pygame
 import pytest
 
 from game.clock import MAX_BURST, YOUNG_OBJECTS, TickBudget
-from game.sim.events import Event
+from game.sim.events import Event, Record
 from game.sim.flux import TownFlux
 from game.sim.townmap import REGION_INDEX
 from game.trace.timeline import Timeline
@@ -129,7 +129,7 @@ def run_with_app(assets: Assets, speed: int, ticks: int) -> tuple[list[Event], i
     app = App(Timeline("town", 7), speed=speed, reproducible=True, assets=assets)
     events: list[Event] = []
     while app.timeline.cursor < ticks:
-        events += app.advance(1 / 60)
+        events += [r.event(app.flux.ids) for r in app.advance(1 / 60)]
     return events, app.timeline.cursor
 
 
@@ -230,10 +230,10 @@ def test_dragging_moves_the_view_with_the_mouse(app: App) -> None:
 
 
 def test_a_speech_bubble_appears_for_a_line_and_fades_after_three_seconds(app: App) -> None:
-    events: list[Event] = []
-    while not any(e.dialogue for e in events):
-        events += app.advance(1 / 60)
-    speaker = app.flux.index[next(e for e in events if e.dialogue).participants[0]]
+    records: list[Record] = []
+    while not any(r.dialogue for r in records):
+        records += app.advance(1 / 60)
+    speaker = next(r for r in records if r.dialogue).who[0]
     assert speaker in app.speech.lines
     app.apply(SetSpeed(0))
     app.frame(1.0)

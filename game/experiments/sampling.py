@@ -44,7 +44,7 @@ def run(plan: RunPlan) -> RunResult:
     columns: Columns = {name: [] for name in columns_for(plan.what)}
     samplers = [SAMPLERS[s] for s in Sample if s in plan.what]
     for stop in sorted(checks | samples):
-        counts.update(e.op for e in timeline.advance(stop - timeline.cursor))
+        counts.update(r.op for r in timeline.advance_records(stop - timeline.cursor))
         state_hash = timeline.flux.state_hash()
         if stop in checks:
             hashes[stop] = state_hash

@@ -1,7 +1,8 @@
 """Events: what the flux records. The flux makes a `Record` per thing that happened (a tuple:
-its citizens by index, its region by number); the history keeps records in columns, and an
-`Event`, the immutable pydantic model every reader sees (files, HTTP, JSON lines, the window),
-is built from one only when someone reads it.
+its citizens by index, its region by number); the history keeps records in columns, the window
+hears them as they come (speech, sound, the director), and an `Event`, the immutable pydantic
+model every reader outside sees (files, HTTP, JSON lines, the feed), is built from one only
+when someone reads it.
 
 Pure: never imports pygame, the view or the trace.
 """

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from game import config, limits
 from game.sim.cards import Perturbation
 from game.sim.digest import Digest
-from game.sim.events import Event
+from game.sim.events import Event, Record
 from game.sim.flux import Snapshot, TownFlux
 from game.sim.model import TownState
 from game.trace.eventlog import EventLog, Events, MetricLog
@@ -186,7 +186,12 @@ class Timeline:
 
     def advance(self, ticks: int = 1) -> list[Event]:
         """Play forward from the cursor on the current branch (re-simulated, same events)."""
-        out: list[Event] = []
+        return [r.event(self.flux.ids) for r in self.advance_records(ticks)]
+
+    def advance_records(self, ticks: int = 1) -> list[Record]:
+        """`advance`, returning the ticks' records: the window hears a city's hundred events
+        a frame, and building their models took milliseconds."""
+        out: list[Record] = []
         end = self.cursor + ticks
         while self.cursor < end:
             self._leap(end)
@@ -360,10 +365,10 @@ class Timeline:
         self.add_branch(f"b{n}", self.current, tick, [], label)
         return f"b{n}"
 
-    def _step(self, told: bool = True) -> list[Event]:
+    def _step(self, told: bool = True) -> list[Record]:
         """Run the next tick; its records are made only if the caller (`told`), the log (the
-        tick is new to it) or a recorder reads them, and events built only for the caller and
-        the recorders (the log keeps the records in columns)."""
+        tick is new to it) or a recorder reads them, and events built only for the recorders
+        (the log keeps the records in columns)."""
         t = self.cursor + 1
         branch = self.branch
         if t > branch.head:
@@ -376,10 +381,8 @@ class Timeline:
             self.flux.inject(p)
         own = self.owner_of(self.current, t)
         fresh = t > self._known[own]
-        told = told or bool(self.recorders)
-        self.flux.telling = told or (fresh and self.keep_events)
+        self.flux.telling = told or bool(self.recorders) or (fresh and self.keep_events)
         records = self.flux.step()
-        events = [r.event(self.flux.ids) for r in records] if told else []
         branch.head = max(branch.head, t)
         if fresh:
             self._known[own] = t
@@ -387,8 +390,10 @@ class Timeline:
                 self._logs[own].append(records)
                 if t % config.METRIC_SAMPLE_TICKS == 0:
                     self._metrics[own].append(t, self.flux.metrics())
-            for record in self.recorders:
-                record(own, t, events)
+            if self.recorders:
+                events = [r.event(self.flux.ids) for r in records]
+                for record in self.recorders:
+                    record(own, t, events)
         if t % config.DAY_TICKS == 0 and (own, t) not in self._hashes:
             self._hashes[(own, t)] = self.flux.digest()
             self._digesting.append((own, t))
@@ -398,7 +403,7 @@ class Timeline:
             self._store_keyframe(own, t)
         elif self._dropped:
             self._dropped.pop()  # one a step: freeing a city's keyframes took milliseconds
-        return events
+        return records if told else []
 
     def _digest_slice(self) -> None:
         """A slice of the oldest day's-end hash still being taken: a step pays a slice of a

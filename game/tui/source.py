@@ -91,7 +91,7 @@ class HistorySource:
         ticks = int(self._owed)
         self._owed -= ticks
         try:
-            self.timeline.advance(ticks)
+            self.timeline.advance_records(ticks)
         except limits.LimitError as err:  # the history is full: stop there and say why
             self.playing = False
             self.problem = str(err)

@@ -21,7 +21,7 @@ import pygame
 
 from game import config, limits, switches
 from game.sim import laws
-from game.sim.events import Event
+from game.sim.events import Record
 from game.sim.flux import TownFlux
 from game.sim.townmap import SIZE
 from game.trace.timeline import Timeline
@@ -116,7 +116,7 @@ class App:
         self.timeline = timeline
         self.readout = Readout(timeline)
         self.world = World(timeline.flux, self.assets, self.bank)
-        self.speech = Speech(self.assets, timeline.flux.index)
+        self.speech = Speech(self.assets)
         self.names = {c.id: c.name for c in timeline.flux.citizens}
         self.steering.reset()
         self.pace.clock.fell_behind()
@@ -137,13 +137,13 @@ class App:
 
     # --- one frame ----------------------------------------------------------------------------
 
-    def frame(self, dt: float) -> list[Event]:
-        """Handle input, seek or run the ticks due, draw. Returns the events of the ticks run."""
+    def frame(self, dt: float) -> None:
+        """Handle input, seek or run the ticks due, draw."""
         self.now += dt
         for event in pygame.event.get():
             self.handle(event)
             if not self.running:
-                return []
+                return
         if self._pending_seek is not None:
             self._seek(self._pending_seek)  # at most one seek a frame, however fast the drag
             self._pending_seek = None
@@ -154,7 +154,7 @@ class App:
             self.steering.scroll(self.camera, self.router.input, dt)
         if self.link is not None:  # a tick boundary: the network's cards and news come in
             self.link.before_frame(self.timeline, self.ui.speed, self.say)
-        events = self.advance(dt)
+        self.advance(dt)
         self.sound.follow(self.at)
         self.steering.direct(dt, self.ui, self.flux, self.timeline.cursor, self.names,
                              (self.world, self.camera, self.at, self.widgets.map_area(self.ui)))
@@ -170,7 +170,6 @@ class App:
             self.say(files.screenshot(self.screen, self.timeline))
         self._show_cursor(not self.ui.presenting
                           or self.now - self._moved_at < CURSOR_IDLE_SECONDS)
-        return events
 
     # --- input ---------------------------------------------------------------------------------
 
@@ -293,7 +292,7 @@ class App:
             self.say(fx.Say(f"forked {branch} at {when(tick)}"))
         if play.step:
             try:
-                self._heard(self.timeline.advance(1))
+                self._heard(self.timeline.advance_records(1))
             except limits.LimitError as err:
                 self.say(fx.Say(str(err), error=True))
         return None
@@ -347,24 +346,26 @@ class App:
 
     # --- time ----------------------------------------------------------------------------------
 
-    def advance(self, dt: float) -> list[Event]:
-        """Run the ticks due for `dt` at the current speed, within the frame's time budget."""
+    def advance(self, dt: float) -> list[Record]:
+        """Run the ticks due for `dt` at the current speed, within the frame's time budget;
+        their records."""
         if self.ui.scrubbing:
             return []
         limit = self.link.horizon(self.timeline) if self.link is not None else None
-        events, full = self.pace.run(self.timeline, dt, self.ui.speed, limit)
+        records, full = self.pace.run(self.timeline, dt, self.ui.speed, limit)
         if full is not None:  # the history is full: stop there and say why
             self.apply(SetSpeed(config.SPEEDS.index(0)))
             self.say(fx.Say(str(full), error=True))
-        self._heard(events)
-        return events
+        self._heard(records)
+        return records
 
-    def _heard(self, events: list[Event]) -> None:
-        for failure in card_failures(events):  # the feed says it too, but a card wants an answer
+    def _heard(self, records: list[Record]) -> None:
+        """The ticks just run, heard: a card's refusal, speech, sound, the director."""
+        for failure in card_failures(records):  # the feed says it too, but a card wants one
             self.say(fx.Say(failure, error=True))
-        self.speech.hear(events, self.now)
-        self.sound.hear(events, self.now)
-        self.steering.director.observe(events)
+        self.speech.hear(records, self.now)
+        self.sound.hear(records, self.now)
+        self.steering.director.observe(records, self.flux.ids)
 
     # --- drawing -------------------------------------------------------------------------------
 

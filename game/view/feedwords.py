@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from game.projections.history import FeedRow
 from game.sim.cards import CARDS
-from game.sim.events import Event
+from game.sim.events import Record
 
 NAMED = 2  # a merged row names this many citizens, then counts the rest
 
@@ -95,9 +95,8 @@ def told(rows: Sequence[FeedRow]) -> tuple[FeedRow, ...]:
     return tuple(out)
 
 
-def card_failures(events: Sequence[Event]) -> list[str]:
-    """What a toast says for each card among `events` that failed as played (its own op, not
+def card_failures(records: Sequence[Record]) -> list[str]:
+    """What a toast says for each card among `records` that failed as played (its own op, not
     its consequences' refusals): the card's title and the laws' reason ("Wake: Wren is awake")."""
-    return [f"{CARDS[e.card].title}: {e.reason or 'it did not happen'}" for e in events
-            if e.perturbation and not e.success and e.card in CARDS
-            and e.op == CARDS[e.card].op]
+    return [f"{CARDS[r.card].title}: {r.reason or 'it did not happen'}" for r in records
+            if r.card in CARDS and not r.success and r.op == CARDS[r.card].op]

@@ -255,5 +255,5 @@ def first_town(scenario: str, seed: int, start_tick: int, load: str | None
             return timeline, None
         problem = said
     timeline = Timeline(scenario, seed)
-    timeline.advance(start_tick)
+    timeline.advance_records(start_tick)
     return timeline, problem

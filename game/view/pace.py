@@ -1,14 +1,14 @@
 """The window's time: whole ticks from a fixed-timestep clock, run through the timeline within
 the frame's time budget (none in counted runs: what a frame shows must not depend on the CPU).
 
-Never changes the town but through `Timeline.advance`; never imports pygame.
+Never changes the town but through `Timeline.advance_records`; never imports pygame.
 """
 
 from __future__ import annotations
 
 from game import limits
 from game.clock import TickBudget, TickClock
-from game.sim.events import Event
+from game.sim.events import Record
 from game.sim.phases import makes_eve
 from game.trace.timeline import Timeline
 
@@ -21,9 +21,9 @@ class Pace:
         self.budget: TickBudget | None = None if reproducible else TickBudget()
 
     def run(self, timeline: Timeline, dt: float, speed: int, limit: int | None
-            ) -> tuple[list[Event], limits.LimitError | None]:
+            ) -> tuple[list[Record], limits.LimitError | None]:
         """Run the ticks due for `dt` at `speed`, no further than tick `limit` (a joined
-        window's owner's head) and, but the first, within the budget. Returns their events and
+        window's owner's head) and, but the first, within the budget. Returns their records and
         the error that stopped them when the history is full.
 
         Each of the ticks that make a phase end's eve ends a frame that has more ticks due:
@@ -37,19 +37,19 @@ class Pace:
             due = min(due, max(0, limit - timeline.cursor))
         if self.budget is not None:
             self.budget.start()
-        events: list[Event] = []
+        records: list[Record] = []
         ran = 0
         full = None
         while ran < due and (ran == 0 or self.budget is None or self.budget.left()):
             try:
-                events += timeline.advance(1)
+                records += timeline.advance_records(1)
             except limits.LimitError as err:
                 full = err
                 break
             ran += 1
             if ran < due and makes_eve(timeline.cursor):
                 self.clock.hold(due - ran)  # a part of the eve ran: the next opens a frame
-                return events, full
+                return records, full
         if ran < due:
             self.clock.fell_behind()
-        return events, full
+        return records, full

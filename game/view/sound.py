@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import pygame
 
-from game.sim.events import Event
+from game.sim.events import Record
 from game.userfiles.settings import Settings
 from game.view.assets import resource_path
 from game.view.daylight import light_at
@@ -61,16 +61,16 @@ CUES: dict[str, Cue] = {
 ANY_GAP = 0.25  # seconds between any two short sounds
 
 
-def cue_of(event: Event) -> Cue | None:
+def cue_of(record: Record) -> Cue | None:
     """The short sound an event makes, if any: a card's own events sound as a card, the storm
     and festival cards as themselves."""
-    if not event.success:
+    if not record.success:
         return None
-    if event.op in ("storm", "festival"):
-        return CUES[event.op]
-    if event.perturbation:
+    if record.op in ("storm", "festival"):
+        return CUES[record.op]
+    if record.card is not None:
         return CUES["card"]
-    return CUES.get(event.op)
+    return CUES.get(record.op)
 
 
 def _brightness(tint: tuple[int, int, int]) -> float:
@@ -159,10 +159,10 @@ class Sound:
         for channel, share in zip(self._ambient, (day, 1.0 - day), strict=True):
             channel.set_volume(music * share)
 
-    def hear(self, events: Iterable[Event], now: float) -> None:
-        """The events of the ticks just run: play the one short sound they call for, if any
+    def hear(self, records: Iterable[Record], now: float) -> None:
+        """The records of the ticks just run: play the one short sound they call for, if any
         is off its gap."""
-        cues = [cue for event in events if (cue := cue_of(event)) is not None]
+        cues = [cue for record in records if (cue := cue_of(record)) is not None]
         if not cues:
             return
         chosen = self.throttle.pick(cues, now)

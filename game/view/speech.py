@@ -1,18 +1,19 @@
-"""Speech bubbles: the template line (Event.dialogue) over the speaker's head for a few seconds.
+"""Speech bubbles: the template line (a record's dialogue) over the speaker's head for a few
+seconds.
 
 Holds which citizen says what until when, and the bubble surfaces (built once per line and text
 scale). Time here is the app's clock in seconds, so a run with fixed frame times replays exactly.
-Reads events; never imports the flux's internals, the app or input.
+Reads the flux's records; never imports its internals, the app or input.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import pygame
 
-from game.sim.events import Event
+from game.sim.events import Record
 from game.view.assets import Assets, nine_slice
 from game.view.palette import SPEECH
 from game.view.world import BoolArray, CitizenLayout
@@ -63,20 +64,19 @@ def place(bubbles: Sequence[tuple[tuple[int, int], tuple[int, int]]], area: pyga
 class Speech:
     """Lines currently spoken, by citizen index."""
 
-    def __init__(self, assets: Assets, index: Mapping[str, int]) -> None:
+    def __init__(self, assets: Assets) -> None:
         self.assets = assets
-        self.index = index
         # Oldest first (a line said again moves to the end): the lines to let go are at the
         # front, the newest at the back, and a city's thousand lines are never sorted.
         self.lines: dict[int, _Line] = {}
 
-    def hear(self, events: Iterable[Event], now: float) -> None:
+    def hear(self, records: Iterable[Record], now: float) -> None:
         """Start a bubble for every successful event with dialogue (its first participant)."""
-        for event in events:
-            if event.dialogue and event.success and event.participants:
-                speaker = self.index[event.participants[0]]
+        for r in records:
+            if r.dialogue and r.success and r.who:
+                speaker = r.who[0]
                 self.lines.pop(speaker, None)
-                self.lines[speaker] = _Line(event.dialogue, now + SECONDS, now)
+                self.lines[speaker] = _Line(r.dialogue, now + SECONDS, now)
 
     def draw(self, surface: pygame.Surface, layout: CitizenLayout, now: float,
              area: pygame.Rect, selected: int | None = None) -> None:

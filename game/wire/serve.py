@@ -71,7 +71,7 @@ class OwnerLoop:
     def step(self, due: int) -> None:
         for _ in range(due):
             try:
-                self.owner.timeline.advance(1)
+                self.owner.timeline.advance_records(1)
             except limits.LimitError as err:
                 log.error("%s", err)
                 self.halted = True
