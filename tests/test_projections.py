@@ -135,6 +135,14 @@ def test_the_feed_is_the_latest_events_newest_first_with_names(town: Timeline) -
     assert festival and all(r.perturbation for r in festival if r.op == "festival")
 
 
+def test_a_historys_feed_read_as_briefs_is_the_feed_of_its_events(town: Timeline) -> None:
+    names = names_of(town)
+    for start, end in ((0, 2 * config.DAY_TICKS), (880, 960), (300, 300)):
+        events = town.events(start=start, end=end)
+        for size in (FEED_SIZE, 1000, 0):
+            assert feed(events, names, size) == feed(list(events), names, size)
+
+
 def test_story_markers_are_the_trace_storys(town: Timeline) -> None:
     events = town.events(end=town.cursor)
     marks = stories(events, names_of(town))

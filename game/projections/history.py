@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from game import config
 from game.sim.events import Event
-from game.trace.eventlog import Brief
+from game.trace.eventlog import Brief, Events
 from game.trace.story import StoryMarker, story_markers
 
 FEED_SIZE = 40
@@ -28,8 +28,11 @@ class FeedRow:
 
 def feed(events: Sequence[Event], names: Mapping[str, str], size: int = FEED_SIZE
          ) -> tuple[FeedRow, ...]:
-    """The last `size` of `events` (in time order), newest first."""
-    return tuple(feed_row(e, names) for e in reversed(events[-size:] if size else ()))
+    """The last `size` of `events` (in time order), newest first; of a history's events (a
+    timeline's lazy `Events`), read as briefs, none of them built."""
+    last = events[-size:] if size else ()
+    rows: Sequence[Event | Brief] = list(last.briefs()) if isinstance(last, Events) else last
+    return tuple(feed_row(e, names) for e in reversed(rows))
 
 
 def feed_row(e: Event | Brief, names: Mapping[str, str]) -> FeedRow:
