@@ -16,12 +16,13 @@ same two days as the window does (events kept, metrics sampled, day hashes, keyf
 garbage collector kept out of the loop as the window's frames keep it, `game.clock.Collector`:
 `worst recorded tick`); for city:10000 also the rate over those two days, phase ends included, the
 peak RSS of that process (`resource.getrusage`) and how long the town takes to build. Then, from
-ten simulated days of `city:2500`, the longest phase end (or of the three ticks before one, which
-make what the phase end reads of the bonds, a part each) of days 2, 5 and 10 (`longest phase end
-city:2500 day 10: X ms of CPU apart from the garbage collector`): it grows with the history,
-since every bond ever moved relaxes, and is looked at for coalitions, at each phase end; and the
-worst tick of any kind of those days (`worst tick city:2500 day 10: …`), where the store of moved
-bonds, which grows too, takes in the newly moved ones.
+ten simulated days of `city:2500`, the longest phase end (or of the ticks before one that make
+what the phase end reads of the bonds, a part each: `game.sim.phases.EVE_TICKS`) of days 2, 5
+and 10 (`longest phase end city:2500 day 10: X ms of CPU apart from the garbage collector`):
+it grows with the history, since every bond ever moved relaxes, and is looked at for
+coalitions, at each phase end; and the worst tick of any kind of those days (`worst tick
+city:2500 day 10: …`), where the store of moved bonds, which grows too, takes in the newly
+moved ones.
 
 `--old DIR` measures another checkout of the game beside this one (e.g. the main branch in
 `git worktree add --detach /tmp/old main`): each run alternates old and new in fresh processes
@@ -176,17 +177,19 @@ def two_days(tree: Path, scenario: str) -> dict[str, float]:
     return result
 
 
-# Ten simulated days of a city in a fresh interpreter: each day's longest phase end or tick of the
-# three before one (which make what it reads, a part each), and its longest tick of any kind, as
+# Ten simulated days of a city in a fresh interpreter: each day's longest phase end or tick of
+# those before one that make what it reads (a part each), and its longest tick of any kind, as
 # JSON.
 _LONG = """
 import gc, json, sys, time
 sys.path.insert(0, sys.argv[1])
 from game import config
+from game.sim import phases
 from game.sim.flux import TownFlux
 flux = TownFlux(sys.argv[2], seed=1)
 tick = getattr(flux, "step", flux.tick)
 clock = time.process_time
+eve = getattr(phases, "EVE_TICKS", 0)  # the ticks before a phase end that make what it reads
 """ + _WATCH + """longest, worst = {}, {}
 for t in range(1, int(sys.argv[3]) * config.DAY_TICKS + 1):
     collecting[1] = 0.0
@@ -195,7 +198,7 @@ for t in range(1, int(sys.argv[3]) * config.DAY_TICKS + 1):
     spent = (time.process_time() - at - collecting[1]) * 1000
     day = (t - 1) // config.DAY_TICKS + 1
     worst[day] = max(worst.get(day, 0.0), spent)
-    if (t + 3) % config.PHASE_TICKS <= 3:  # a phase end, or the 3 ticks that make its eve
+    if (t + eve) % config.PHASE_TICKS <= eve:  # a phase end, or a tick making its eve
         day = (t - (t % config.PHASE_TICKS == 0)) // config.DAY_TICKS + 1  # the phase end's
         longest[day] = max(longest.get(day, 0.0), spent)
 print(json.dumps({"phase end": longest, "any": worst}))
