@@ -30,16 +30,15 @@ class Eve:
     it. Three ticks before: the affinity edges among the bonds as they stand then (relaxed).
     Two before: the communities among those edges, and the pairs set for the first time merged
     into the bonds' and the trust's arrays (the eve then merges only what its own tick set).
-    On the eve, the tick before, when the bonds
-    stand as the phase end finds them (nothing moves them in between, and only a phase end
-    changes the coalitions): the bonds relaxed; the edges of the pairs set since the first part
-    looked at again (`social.mend_edges`; the bonds note them, `PairValues.watch`), and the
-    communities found again only if that changed an edge; and the communities matched with
-    the coalitions. What it makes is what the whole of it made at once gives, bit for bit (a
-    test compares them). A city's phase end was its longest tick by far; this shares it with
-    the three before it (and the window draws the four in different frames). A flux restored
-    between them lets its eve go, and makes it afresh: whole at the phase end, or from the
-    part the tick it stands at makes."""
+    On the eve, the tick before, when the bonds stand as the phase end finds them (nothing
+    moves them in between, and only a phase end changes the coalitions): the bonds relaxed;
+    the edges of the pairs set since the first part looked at again (`social.mend_edges`; the
+    bonds note them, `PairValues.watch`), and the communities found again only if that
+    changed an edge; and the communities matched with the coalitions. What it makes is what
+    the whole of it made at once gives, bit for bit (a test compares them). A city's phase end
+    was its longest tick by far; this shares it with the three before it (and the window draws
+    the four in different frames). A flux restored between them lets its eve go, and makes it
+    afresh: whole at the phase end, or from the part the tick it stands at makes."""
 
     tick: int  # the phase end it serves
     edges: IntArray  # the affinity edges found then, as codes a·n + b (a < b), ascending
