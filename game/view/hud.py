@@ -135,6 +135,7 @@ class Painted:
     def __init__(self) -> None:
         self.key: object = None
         self.surface: pygame.Surface | None = None
+        self._shown = pygame.Surface((0, 0))
         self.paints = 0  # how many times it was painted (tests count them)
 
     def draw(self, surface: pygame.Surface, rect: pygame.Rect, key: object,
@@ -151,9 +152,46 @@ class Painted:
         if self.key is None or self.key != key:
             cache.fill(DOT_KEY)
             paint(cache, cache.get_rect())
+            # Blitted from a run-length encoded copy: the blit copies runs instead of testing
+            # every pixel for the key (a quarter of the time). Only the copy is encoded:
+            # pygame's drawing on an encoded surface can crash.
+            self._shown = cache.copy()
+            self._shown.set_colorkey(DOT_KEY, pygame.RLEACCEL)
             self.key = key
             self.paints += 1
-        surface.blit(cache, rect.topleft)
+        surface.blit(self._shown, rect.topleft)
+
+
+class Layer:
+    """`Painted` for a widget that draws in window coordinates: its drawing kept in a surface
+    as big as the window up to the widget's far corner, where `paint(surface)` draws it as on
+    the window; painted again only when its key or its rect changes, else the rect blitted."""
+
+    def __init__(self) -> None:
+        self.key: object = None
+        self.surface: pygame.Surface | None = None
+        self.paints = 0
+
+    def draw(self, surface: pygame.Surface, rect: pygame.Rect, key: object,
+             paint: Callable[[pygame.Surface], None]) -> None:
+        if rect.w <= 0 or rect.h <= 0:
+            return
+        cache = self.surface
+        key = (key, tuple(rect))
+        if cache is None or cache.get_width() < rect.right or cache.get_height() < rect.bottom:
+            cache = self.surface = pygame.Surface((rect.right, rect.bottom))
+            cache.set_colorkey(DOT_KEY)
+            self.key = None
+        if self.key is None or self.key != key:
+            cache.fill(DOT_KEY, rect)
+            cache.set_clip(rect)
+            paint(cache)
+            cache.set_clip(None)
+            self._shown = cache.subsurface(rect).copy()  # run-length encoded, as `Painted`
+            self._shown.set_colorkey(DOT_KEY, pygame.RLEACCEL)
+            self.key = key
+            self.paints += 1
+        surface.blit(self._shown, rect.topleft)
 
 
 def glyph(rows: tuple[str, ...], colour: Colour) -> pygame.Surface:

@@ -33,7 +33,7 @@ import pygame
 from game import config
 from game.trace.story import STORY_KINDS, StoryMarker
 from game.view.assets import Assets
-from game.view.hud import LINE_H, PAD, UI_SCALE, Faces, Texts, glyph
+from game.view.hud import LINE_H, PAD, UI_SCALE, Faces, Layer, Texts, glyph
 from game.view.input import (
     CycleSpeed,
     Intent,
@@ -199,6 +199,7 @@ class TimelineBar:
             lambda stories: (np.array([m.tick for m in stories], dtype=np.int64),))
         self._found: tuple[Sequence[int], object, list[int]] = ((), None, [])  # ticked columns
         self._cursor = 0  # the cursor drawn last
+        self.layer = Layer()  # the bar as last painted, but the knob
 
     # --- layout --------------------------------------------------------------------------------
 
@@ -313,6 +314,19 @@ class TimelineBar:
         if self.window is not None:
             self.window = self._following(self.window.inside(track.span), track.cursor)
         self._cursor = track.cursor
+        head = self._x(track.head) if self._seen(track.head) else track.head < self.view.lo
+        # Everything but the knob and the labels over it, kept while none of what it shows
+        # changes (the append-only lists by their length: the same list grows).
+        key = (self.window, track.span, head, track.branch, track.marks_key, len(track.marks),
+               track.stories, len(track.stories), track.perturbations, track.fork_tick,
+               len(track.series), track.chain, track.found, len(track.found),
+               self.hover_button, self.hover_story, view.paused, view.town.live,
+               view.town.branch, view.resume)
+        self.layer.draw(surface, self.rect, key, lambda cache: self._paint(cache, view))
+        self._draw_knob(surface, view)
+
+    def _paint(self, surface: pygame.Surface, view: ViewState) -> None:
+        track = view.track
         self.faces.panel(surface, self.rect)
         self._draw_buttons(surface, view)
         t = self.track_rect
@@ -333,7 +347,6 @@ class TimelineBar:
         self._draw_ruler(surface)
         self._draw_markers(surface, track)
         self._draw_stories(surface, track)
-        self._draw_knob(surface, view)
 
     def _x(self, tick: float) -> int:
         """`_xs` of one tick, in plain integers (a one-tick array cost more than the rest)."""

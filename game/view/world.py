@@ -9,6 +9,7 @@ which way each citizen last faced — lives here. Never imports the app, input o
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -109,6 +110,17 @@ class _Statics:
     h: IntArray
 
 
+@dataclass(frozen=True)
+class _Scene:
+    """The statics as one camera sees them: where each is (all of them) and the blits of
+    those on screen, back to front, with their depths."""
+
+    key: object
+    at: tuple[IntArray, IntArray]
+    blits: list[Blit]
+    depth: FloatArray
+
+
 class World:
     """Draws the town of one flux; `layout` then `draw` once per frame."""
 
@@ -127,9 +139,11 @@ class World:
         self._terrain: tuple[int, pygame.Surface] | None = None
         self._water = [iso.to_screen(gx, gy) for gx, gy in
                        zip(*np.nonzero(flux.map.terrain == Terrain.WATER), strict=True)]
+        self._ripples: tuple[object, list[Blit]] = (None, [])  # the water's frame as placed
         self._static_names, self._static_points, depth = self._static_items()
         self._static_depth = np.array(depth, dtype=np.float64)
         self._statics: _Statics | None = None
+        self._placed: _Scene | None = None
         self._occluders = Occluders(self._static_rects(), self._static_depth,
                                     Frame((FRAME_W, FRAME_H), (FEET_X, FEET_Y)))
         self._signs = self._sign_points()
@@ -345,12 +359,15 @@ class World:
         frame = int(now / WATER_FRAME_SECONDS) % len(WATER_FRAMES)
         if frame:
             water = self.bank.scaled(WATER_FRAMES[frame])
-            ax, ay = self.bank.anchor(WATER_FRAMES[frame])
-            w, h = surface.get_size()
-            tw, th = water.get_size()
-            spots = [(int(x * z) - ax + ox, int(y * z) - ay + oy) for x, y in self._water]
-            surface.fblits([(water, p) for p in spots
-                            if -tw < p[0] < w and -th < p[1] < h])
+            key = (water, self.bank.anchor(WATER_FRAMES[frame]), camera.origin,
+                   surface.get_size())
+            if self._ripples[0] != key:  # placed again only when the camera moves
+                (ax, ay), w, h = key[1], *surface.get_size()
+                tw, th = water.get_size()
+                spots = [(int(x * z) - ax + ox, int(y * z) - ay + oy) for x, y in self._water]
+                self._ripples = (key, [(water, p) for p in spots
+                                       if -tw < p[0] < w and -th < p[1] < h])
+            surface.fblits(self._ripples[1])
 
     def _statics_now(self) -> _Statics:
         if self._statics is None or self._statics.version != self.bank.version:
@@ -371,34 +388,50 @@ class World:
                 np.array([s.get_height() for s in surfaces], dtype=np.int64))
         return self._statics
 
+    def _scene(self, camera: Camera) -> _Scene:
+        """The props and buildings on screen, back to front, placed again only when the camera
+        moves or the zoom or daylight changes them."""
+        statics = self._statics_now()
+        key = (statics.version, camera.origin, camera.viewport)
+        if self._placed is None or self._placed.key != key:
+            ox, oy = camera.origin
+            w, h = camera.viewport
+            sx, sy = statics.x + ox, statics.y + oy
+            shown = np.flatnonzero((sx < w) & (sx + statics.w > 0) & (sy < h)
+                                   & (sy + statics.h > 0))
+            shown = shown[np.argsort(self._static_depth[shown], kind="stable")]
+            blits = [(statics.surfaces[k], (x, y)) for k, x, y in
+                     zip(shown.tolist(), sx[shown].tolist(), sy[shown].tolist(), strict=True)]
+            self._placed = _Scene(key, (sx, sy), blits, self._static_depth[shown])
+        return self._placed
+
     def _draw_sprites(self, surface: pygame.Surface, camera: Camera, layout: CitizenLayout,
                       selected: int | None) -> None:
-        """Props, buildings and citizens back to front in one depth-sorted `fblits`."""
-        statics = self._statics_now()
-        ox, oy = camera.origin
-        w, h = camera.viewport
-        sx, sy = statics.x + ox, statics.y + oy
-        shown = np.flatnonzero((sx < w) & (sx + statics.w > 0) & (sy < h) & (sy + statics.h > 0))
+        """Props, buildings and citizens back to front in one `fblits`: the citizens, sorted
+        by depth, go in among the statics (sorted once) after those no deeper than them."""
+        scene = self._scene(camera)
         who = np.flatnonzero(layout.visible)
+        who = who[np.argsort(layout.depth[who], kind="stable")]
         z = layout.zoom
         frames = self.bank.citizen_frames()
-        arch, facing, pose = self.archetype[who], layout.facing[who], layout.pose[who]
-        surfaces = [statics.surfaces[k] for k in shown.tolist()]
-        surfaces += [frames[a][f][p] for a, f, p in
-                     zip(arch.tolist(), facing.tolist(), pose.tolist(), strict=True)]
-        xs = np.concatenate((sx[shown], layout.feet_x[who] - FEET_X * z))
-        ys = np.concatenate((sy[shown], layout.feet_y[who] - FEET_Y * z))
-        depth = np.concatenate((self._static_depth[shown], layout.depth[who]))
+        depth = layout.depth[who].tolist()
+        sprites = [(frames[a][f][p], (x, y)) for a, f, p, x, y in zip(
+            self.archetype[who].tolist(), layout.facing[who].tolist(),
+            layout.pose[who].tolist(), (layout.feet_x[who] - FEET_X * z).tolist(),
+            (layout.feet_y[who] - FEET_Y * z).tolist(), strict=True)]
         if selected is not None and layout.visible[selected]:
+            ring = float(layout.depth[selected]) - 1e-3  # under the citizen, over the ground
             rx, ry = self.bank.anchor(RING)
-            surfaces.append(self.bank.scaled(RING))
-            xs = np.append(xs, layout.feet_x[selected] - rx)
-            ys = np.append(ys, layout.feet_y[selected] - ry)
-            depth = np.append(depth, layout.depth[selected] - 1e-3)
-        order = np.argsort(depth, kind="stable").tolist()
-        x_list, y_list = xs.tolist(), ys.tolist()
-        surface.fblits([(surfaces[k], (x_list[k], y_list[k])) for k in order])
-        surface.fblits(self._silhouettes(camera, (sx, sy), layout, selected))
+            k = bisect_right(depth, ring)
+            depth.insert(k, ring)
+            sprites.insert(k, (self.bank.scaled(RING), (int(layout.feet_x[selected]) - rx,
+                                                        int(layout.feet_y[selected]) - ry)))
+        blits = list(scene.blits)
+        places = np.searchsorted(scene.depth, depth, side="right").tolist()
+        for k in range(len(sprites) - 1, -1, -1):  # from the back: the places ahead stay put
+            blits.insert(places[k], sprites[k])
+        surface.fblits(blits)
+        surface.fblits(self._silhouettes(camera, scene.at, layout, selected))
 
     def _silhouettes(self, camera: Camera, at: tuple[IntArray, IntArray], layout: CitizenLayout,
                      selected: int | None) -> list[Blit]:
