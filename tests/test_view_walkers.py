@@ -29,8 +29,10 @@ def test_walkers_stand_where_the_flux_places_them_bit_for_bit(assets: Assets) ->
         state = app.flux.state
         walkers = np.flatnonzero(state.walk_origin >= 0)
         assert walkers.size > 5
+        standing = app.world._standing_now()  # worked out once a tick
+        assert np.array_equal(standing.walkers, walkers)
         for at in (tick, tick + 0.25, tick + 0.5, tick + 0.999):
-            got = app.world._walking(walkers, at)
+            got = app.world._walking(standing, at)
             wanted = np.array([app.flux.position(i, at) for i in walkers.tolist()])
             assert np.array_equal(got, wanted)
             seen += walkers.size

@@ -111,6 +111,24 @@ class _Statics:
 
 
 @dataclass(frozen=True)
+class _Standing:
+    """Where the citizens stand as of one tick (`World._standing_now`): spots (spread on
+    shared tiles), who walks, and each walker's start tick, path length, first tile among
+    the paths' tiles laid end to end; who rests, and each one's idle animation phase."""
+
+    key: object
+    pos: FloatArray
+    walking: BoolArray
+    walkers: IntArray
+    walk_from: FloatArray
+    lengths: IntArray
+    start: IntArray
+    tiles: FloatArray
+    resting: BoolArray
+    phase: FloatArray
+
+
+@dataclass(frozen=True)
 class _Scene:
     """The statics as one camera sees them: where each is (all of them) and the blits of
     those on screen, back to front, with their depths."""
@@ -135,6 +153,7 @@ class World:
         self.layout: CitizenLayout | None = None
         self._last_pos: FloatArray | None = None
         self._paths: dict[tuple[int, ...], FloatArray] = {}  # a walk's key → its path's tiles
+        self._standing: _Standing | None = None
         self._terrain_native = self._render_terrain()
         self._terrain: tuple[int, pygame.Surface] | None = None
         self._water = [iso.to_screen(gx, gy) for gx, gy in
@@ -243,15 +262,12 @@ class World:
     def lay_out(self, at: float, now: float, camera: Camera) -> CitizenLayout:
         """Place every citizen for fractional tick `at` (positions interpolated between ticks)."""
         s = self.flux.state
-        pos = s.spot.astype(np.float64)
-        walking = s.walk_origin >= 0
-        walkers = np.flatnonzero(walking)
+        standing = self._standing_now()
+        pos = standing.pos.copy()
+        walkers = standing.walkers
         if walkers.size:
-            pos[walkers] = self._walking(walkers, at)
-        self._turn(pos, walking)
-        shift = _side_by_side(s.spot, walking) * SHARED_TILE_SPREAD
-        pos[:, 0] += shift
-        pos[:, 1] -= shift
+            pos[walkers] = self._walking(standing, at)
+        self._turn(pos, standing)
         gx, gy = pos[:, 0] + 0.5, pos[:, 1] + 0.5
         x, y = iso.to_screen_arrays(gx, gy)
         z = camera.zoom
@@ -260,10 +276,9 @@ class World:
         feet_y = np.rint(y * z).astype(np.int64) + oy
         walk_pose = WALK_POSE0 + ((at - s.walk_from) * WALK_POSES
                                   / config.TICKS_PER_ROAD_TILE).astype(np.int64) % WALK_POSES
-        phase = np.arange(len(pos)) * 0.37 + now * IDLE_FPS
+        phase = standing.phase + now * IDLE_FPS
         idle_pose = phase.astype(np.int64) % IDLE_POSES
-        pose = np.where(walking, walk_pose,
-                        np.where(s.activity == Activity.RESTING, 0, idle_pose))
+        pose = np.where(standing.walking, walk_pose, np.where(standing.resting, 0, idle_pose))
         w, h = camera.viewport
         margin = (FRAME_H + HEAD_GAP) * z
         visible = ((feet_x > -margin) & (feet_x < w + margin)
@@ -272,11 +287,22 @@ class World:
                                     visible, text_scale(z, self.least_text))
         return self.layout
 
-    def _walking(self, walkers: IntArray, at: float) -> FloatArray:
-        """Where the walkers stand at fractional tick `at`: `TownFlux.position` for all at
-        once, the same arithmetic (a city has hundreds on the road, each a few microseconds of
-        Python a frame). Each walk's path is kept while it lasts."""
+    def _standing_now(self) -> _Standing:
+        """What the town's state says of where everyone stands, worked out again only when a
+        tick changed it (most frames fall between ticks): the standing spots spread over
+        shared tiles, the walkers' paths, and the pairs facing each other."""
         s = self.flux.state
+        key = (s.spot.tobytes(), s.walk_origin.tobytes(), s.walk_from.tobytes(),
+               s.walk_from_spot.tobytes(), s.region.tobytes(), s.partner.tobytes(),
+               s.activity.tobytes())
+        if self._standing is not None and self._standing.key == key:
+            return self._standing
+        walking = s.walk_origin >= 0
+        shift = _side_by_side(s.spot, walking) * SHARED_TILE_SPREAD
+        pos = s.spot.astype(np.float64)
+        pos[:, 0] += shift
+        pos[:, 1] -= shift
+        walkers = np.flatnonzero(walking)
         walks = np.column_stack((walkers, s.walk_from[walkers], s.walk_origin[walkers],
                                  s.walk_from_spot[walkers], s.region[walkers], s.spot[walkers]))
         known, self._paths = self._paths, {}
@@ -287,12 +313,29 @@ class World:
                 path = np.array(self.flux.walk_path(walk[0]), dtype=np.float64)
             paths.append(self._paths.setdefault(walk, path))
         lengths = np.array([len(p) for p in paths], dtype=np.int64)
-        step = (at - s.walk_from[walkers].astype(np.float64)) / config.TICKS_PER_ROAD_TILE
+        tiles = np.concatenate(paths) if paths else np.zeros((0, 2))
+        paired = ~walking & (s.partner >= 0)
+        toward = (s.spot[s.partner[paired]] - s.spot[paired]).astype(np.float64)
+        apart = np.abs(toward).sum(axis=1) > 0
+        facing = np.flatnonzero(paired)[apart]
+        self.facing[facing] = _facing(toward[apart])
+        self._standing = _Standing(
+            key, pos, walking, walkers, s.walk_from[walkers].astype(np.float64), lengths,
+            np.cumsum(lengths) - lengths, tiles, s.activity == Activity.RESTING,
+            np.arange(len(pos), dtype=np.float64) * 0.37)
+        return self._standing
+
+    @staticmethod
+    def _walking(standing: _Standing, at: float) -> FloatArray:
+        """Where the walkers stand at fractional tick `at`: `TownFlux.position` for all at
+        once, the same arithmetic (a city has hundreds on the road, each a few microseconds of
+        Python a frame)."""
+        lengths = standing.lengths
+        step = (at - standing.walk_from) / config.TICKS_PER_ROAD_TILE
         step = np.minimum(np.maximum(step, 0.0), lengths - 1.0)
         k = step.astype(np.int64)
         frac = (step - k)[:, None]
-        start = np.cumsum(lengths) - lengths
-        tiles = np.concatenate(paths)
+        start, tiles = standing.start, standing.tiles
         here, ahead = tiles[start + k], tiles[start + np.minimum(k + 1, lengths - 1)]
         out: FloatArray = here + (ahead - here) * frac
         return out
@@ -303,20 +346,14 @@ class World:
                   for gx, gy in (self.flux.position(i, at) for i in citizens)]
         return (sum(x for x, _ in points) / len(points), sum(y for _, y in points) / len(points))
 
-    def _turn(self, pos: FloatArray, walking: BoolArray) -> None:
-        """Face the way a walker moves, and a citizen talking or trading faces its partner."""
-        s = self.flux.state
+    def _turn(self, pos: FloatArray, standing: _Standing) -> None:
+        """Face the way a walker moves (a citizen talking or trading faces its partner: see
+        `_standing_now`)."""
         if self._last_pos is not None:
             delta = pos - self._last_pos
-            moving = walking & (np.abs(delta).sum(axis=1) > 1e-9)
+            moving = standing.walking & (np.abs(delta).sum(axis=1) > 1e-9)
             self.facing[moving] = _facing(delta[moving])
         self._last_pos = pos
-        paired = ~walking & (s.partner >= 0)
-        if paired.any():
-            toward = (s.spot[s.partner[paired]] - s.spot[paired]).astype(np.float64)
-            apart = np.abs(toward).sum(axis=1) > 0
-            idx = np.flatnonzero(paired)[apart]
-            self.facing[idx] = _facing(toward[apart])
 
     def draw(self, surface: pygame.Surface, camera: Camera, light: Light, now: float,
              selected: int | None, hover: int | None, top: int = 0) -> None:
@@ -559,14 +596,14 @@ def _side_by_side(spot: IntArray, walking: BoolArray) -> FloatArray:
     keys = np.where(walking, -1 - np.arange(n), keys)  # a walker shares with nobody
     order = np.argsort(keys, kind="stable")
     ordered = keys[order]
-    starts = np.r_[True, ordered[1:] != ordered[:-1]]
-    first = np.maximum.accumulate(np.where(starts, np.arange(n), 0))
-    rank = np.empty(n, dtype=np.float64)
-    rank[order] = np.arange(n) - first
-    _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
-    spread: FloatArray = rank - (counts[inverse] - 1) / 2
+    starts = np.ones(n, dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
+    heads = np.flatnonzero(starts)  # where each tile's citizens begin, in tile order
+    group = np.cumsum(starts) - 1
+    sizes = np.diff(heads, append=n)
+    spread = np.empty(n, dtype=np.float64)
+    spread[order] = np.arange(n) - heads[group] - (sizes[group] - 1) / 2
     return spread
-
 
 def _scenery_hash(gx: int, gy: int) -> int:
     """A fixed per-tile number, so grass variants never depend on the seed."""
