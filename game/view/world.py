@@ -114,7 +114,8 @@ class _Statics:
 class _Standing:
     """Where the citizens stand as of one tick (`World._standing_now`): spots (spread on
     shared tiles), who walks, and each walker's start tick, path length, first tile among
-    the paths' tiles laid end to end; who rests, and each one's idle animation phase."""
+    the paths' tiles laid end to end; who rests, each one's idle animation phase, and whose
+    activity shows a glyph over the head."""
 
     key: object
     pos: FloatArray
@@ -126,6 +127,7 @@ class _Standing:
     tiles: FloatArray
     resting: BoolArray
     phase: FloatArray
+    glyphs: tuple[tuple[str, IntArray], ...]  # each activity glyph and who shows it
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,7 @@ class World:
                                     Frame((FRAME_W, FRAME_H), (FEET_X, FEET_Y)))
         self._signs = self._sign_points()
         self.sign_rects: list[pygame.Rect] = []  # where the region signs were last drawn
+        self._placed_signs: tuple[object, list[Blit]] = (None, [])
         self.least_text = MIN_TEXT_SCALE  # world text no smaller (`least_text_scale`)
         self._lamp_tops = self._square_lamps()
 
@@ -322,7 +325,9 @@ class World:
         self._standing = _Standing(
             key, pos, walking, walkers, s.walk_from[walkers].astype(np.float64), lengths,
             np.cumsum(lengths) - lengths, tiles, s.activity == Activity.RESTING,
-            np.arange(len(pos), dtype=np.float64) * 0.37)
+            np.arange(len(pos), dtype=np.float64) * 0.37,
+            tuple((name, marked) for value, name in GLYPHS.items()
+                  if (marked := np.flatnonzero(s.activity == value)).size))
         return self._standing
 
     @staticmethod
@@ -523,12 +528,11 @@ class World:
         return blits
 
     def _draw_glyphs(self, surface: pygame.Surface, layout: CitizenLayout) -> None:
-        activity = self.flux.state.activity
+        standing = self._standing_now()
+        visible = layout.visible
         blits: list[Blit] = []
-        for activity_value, name in GLYPHS.items():
-            who = np.flatnonzero(layout.visible & (activity == activity_value))
-            if not who.size:
-                continue
+        for name, marked in standing.glyphs:
+            who = marked[visible[marked]]
             glyph = self.bank.scaled(name)
             ax, ay = self.bank.anchor(name)
             top = (FRAME_H + 1) * layout.zoom
@@ -538,14 +542,17 @@ class World:
 
     def _draw_signs(self, surface: pygame.Surface, camera: Camera, top: int) -> None:
         scale = text_scale(camera.zoom, self.least_text)
-        blits: list[Blit] = []
-        for text, x, y in self._signs:
-            label = self._label(text, SIGN, scale)
-            sx, sy = camera.to_screen(x, y)
-            blits.append((label, (round(sx) - label.get_width() // 2,
-                                  _below(round(sy) - label.get_height(), label, top))))
-        surface.fblits(blits)
-        self.sign_rects = [label.get_rect(topleft=at) for label, at in blits]
+        key = (camera.origin, camera.zoom, scale, top)
+        if self._placed_signs[0] != key:  # placed again only when the camera moves
+            blits: list[Blit] = []
+            for text, x, y in self._signs:
+                label = self._label(text, SIGN, scale)
+                sx, sy = camera.to_screen(x, y)
+                blits.append((label, (round(sx) - label.get_width() // 2,
+                                      _below(round(sy) - label.get_height(), label, top))))
+            self._placed_signs = (key, blits)
+            self.sign_rects = [label.get_rect(topleft=at) for label, at in blits]
+        surface.fblits(self._placed_signs[1])
 
     def _draw_name(self, surface: pygame.Surface, layout: CitizenLayout, i: int,
                    top: int) -> None:
