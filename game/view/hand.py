@@ -13,12 +13,13 @@ import pygame
 from game.sim.cards import CARDS
 from game.sim.perturb import charges
 from game.view.assets import Assets
-from game.view.hud import PAD, UI_SCALE, Faces, Texts, draw_lines, lines_size, shade
+from game.view.hud import PAD, UI_SCALE, Faces, Layer, Texts, draw_lines, lines_size
 from game.view.input import ArmCard, Cancel, Intent
-from game.view.palette import BRIGHT, DIM, HOTKEY, INK, TEXT, Colour
+from game.view.palette import BRIGHT, DIM, HOTKEY, INK, SHADE, TEXT, Colour
 from game.view.viewstate import ViewState
 
 CARD = "card.png"
+COOLING_ALPHA = 160  # how dark a cooling card's veil is (as `shade`'s)
 # The card art is 40×56 with a 20×20 icon window; hand cards are widened to fit the longest
 # name and cut down to the window plus one line for it.
 WIDEN = 4  # native columns added on each side of the window
@@ -88,6 +89,7 @@ class CardHand:
         self.rect = pygame.Rect(0, 0, 0, self.HEIGHT)
         self.step = CARD_W + GAP
         self.hover: int | None = None
+        self.layer = Layer()  # the cards as last painted
 
     def layout(self, rect: pygame.Rect) -> None:
         """Cards side by side, overlapping when the hand is narrow; when they would cover each
@@ -130,24 +132,47 @@ class CardHand:
         return None
 
     def draw(self, surface: pygame.Surface, view: ViewState) -> None:
+        """The cards, kept as last painted while none is hovered, armed or cooling anew; the
+        tooltip or the targets' prompt over them."""
         hand = view.hand
-        order = [k for k in range(len(self.names)) if k != self.hover]
-        order += [self.hover] if self.hover is not None else []
-        for k in order:
-            name = self.names[k]
-            armed = name == hand.armed
-            r = self.card_rect(k, armed)
-            surface.blit(self.cards[name], r.topleft)
-            cooling = hand.cooling.get(name, 0.0)
-            if cooling > 0:
-                shade(surface, pygame.Rect(r.x, r.y, r.w, max(UI_SCALE, int(r.h * cooling))))
-            if armed:
-                pygame.draw.rect(surface, BRIGHT, r.inflate(2 * UI_SCALE, 2 * UI_SCALE),
-                                 UI_SCALE, border_radius=2 * UI_SCALE)
+        shades = tuple(self._shade(name, hand.cooling.get(name, 0.0)) for name in self.names)
+        key = (self.cards is self.named, self.step, self.hover, hand.armed, shades)
+        area = self.rect.inflate(4 * UI_SCALE, 4 * UI_SCALE).clip(surface.get_rect())
+        self.layer.draw(surface, area, key, lambda cache: self._paint(cache, hand.armed, shades))
         if hand.armed is not None and CARDS[hand.armed].max_targets:
             self._draw_prompt(surface, view)
         elif self.hover is not None:
             self._draw_tooltip(surface, self.names[self.hover])
+
+    def _shade(self, name: str, cooling: float) -> int:
+        """How far down a card cooling is shaded (0: not cooling)."""
+        if cooling <= 0:
+            return 0
+        return max(UI_SCALE, int(self.cards[name].get_height() * cooling))
+
+    def _paint(self, surface: pygame.Surface, armed_card: str | None,
+               shades: tuple[int, ...]) -> None:
+        order = [k for k in range(len(self.names)) if k != self.hover]
+        order += [self.hover] if self.hover is not None else []
+        for k in order:
+            name = self.names[k]
+            armed = name == armed_card
+            r = self.card_rect(k, armed)
+            surface.blit(self._cooled(name, shades[k]) if shades[k] else self.cards[name],
+                         r.topleft)
+            if armed:
+                pygame.draw.rect(surface, BRIGHT, r.inflate(2 * UI_SCALE, 2 * UI_SCALE),
+                                 UI_SCALE, border_radius=2 * UI_SCALE)
+
+    def _cooled(self, name: str, height: int) -> pygame.Surface:
+        """The card with its top `height` rows darkened as `shade` darkens (the veil's colour
+        blended in at its alpha), its see-through corners left see-through."""
+        face = self.cards[name].copy()
+        part = pygame.Rect(0, 0, face.get_width(), height)
+        face.fill((255 - COOLING_ALPHA,) * 3, part, special_flags=pygame.BLEND_RGB_MULT)
+        face.fill(tuple(c * COOLING_ALPHA // 255 for c in SHADE), part,
+                  special_flags=pygame.BLEND_RGB_ADD)
+        return face
 
     def tooltip_lines(self, card: str) -> list[tuple[str, Colour]]:
         spec = CARDS[card]

@@ -205,7 +205,7 @@ def glyph(rows: tuple[str, ...], colour: Colour) -> pygame.Surface:
 
 
 def shade(surface: pygame.Surface, rect: pygame.Rect, alpha: int = 160) -> None:
-    """Darken a rectangle (behind modal boxes, over cooling cards)."""
+    """Darken a rectangle (behind modal boxes)."""
     surface.blit(rendered.veil(rect.size, SHADE, alpha), rect.topleft)
 
 
