@@ -135,7 +135,8 @@ class Painted:
     def __init__(self) -> None:
         self.key: object = None
         self.surface: pygame.Surface | None = None
-        self._shown = pygame.Surface((0, 0))
+        self._steady: pygame.Surface | None = None  # see `Steadiness`
+        self._steadiness = Steadiness()
         self.paints = 0  # how many times it was painted (tests count them)
 
     def draw(self, surface: pygame.Surface, rect: pygame.Rect, key: object,
@@ -152,14 +153,12 @@ class Painted:
         if self.key is None or self.key != key:
             cache.fill(DOT_KEY)
             paint(cache, cache.get_rect())
-            # Blitted from a run-length encoded copy: the blit copies runs instead of testing
-            # every pixel for the key (a quarter of the time). Only the copy is encoded:
-            # pygame's drawing on an encoded surface can crash.
-            self._shown = cache.copy()
-            self._shown.set_colorkey(DOT_KEY, pygame.RLEACCEL)
             self.key = key
             self.paints += 1
-        surface.blit(self._shown, rect.topleft)
+            self._steady = self._steadiness.painted(cache)
+        elif self._steady is None:
+            self._steady = self._steadiness.shown_again(cache)
+        surface.blit(self._steady or cache, rect.topleft)
 
 
 class Layer:
@@ -170,6 +169,8 @@ class Layer:
     def __init__(self) -> None:
         self.key: object = None
         self.surface: pygame.Surface | None = None
+        self._steady: pygame.Surface | None = None  # see `Steadiness`
+        self._steadiness = Steadiness()
         self.paints = 0
 
     def draw(self, surface: pygame.Surface, rect: pygame.Rect, key: object,
@@ -187,11 +188,39 @@ class Layer:
             cache.set_clip(rect)
             paint(cache)
             cache.set_clip(None)
-            self._shown = cache.subsurface(rect).copy()  # run-length encoded, as `Painted`
-            self._shown.set_colorkey(DOT_KEY, pygame.RLEACCEL)
             self.key = key
             self.paints += 1
-        surface.blit(self._shown, rect.topleft)
+            self._steady = self._steadiness.painted(cache.subsurface(rect))
+        elif self._steady is None:
+            self._steady = self._steadiness.shown_again(cache.subsurface(rect))
+        surface.blit(self._steady or cache.subsurface(rect), rect.topleft)
+
+
+class Steadiness:
+    """Whether a painting is blitted from a run-length encoded copy: its blit copies runs
+    instead of testing every pixel for the key (a quarter of the time), but encoding costs
+    about a plain blit. A painting is encoded once it is shown a second frame, or at once when
+    the one before it was (a town at 1× repaints the clock every third frame; at 16× every
+    frame, and those stay plain). Only the copy is encoded: pygame's drawing on an encoded
+    surface can crash."""
+
+    def __init__(self) -> None:
+        self._frames = 0  # frames the current painting was shown
+
+    def painted(self, cache: pygame.Surface) -> pygame.Surface | None:
+        """A new painting: its encoded copy if the last one stayed, else None (blit it plain)."""
+        stayed, self._frames = self._frames >= 2, 1
+        return _encoded(cache) if stayed else None
+
+    def shown_again(self, cache: pygame.Surface) -> pygame.Surface:
+        self._frames += 1
+        return _encoded(cache)
+
+
+def _encoded(cache: pygame.Surface) -> pygame.Surface:
+    copy = cache.copy()
+    copy.set_colorkey(DOT_KEY, pygame.RLEACCEL)
+    return copy
 
 
 def glyph(rows: tuple[str, ...], colour: Colour) -> pygame.Surface:
