@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from game import config
 from game.clock import MAX_BURST, MAX_SPEED
@@ -297,8 +298,9 @@ SWITCHED_OFF_WORDS = {"isometric": "the map (a scatter instead)",
                       "trace_replay": "going back in time", "perturbation": "cards"}
 
 
+@lru_cache(maxsize=8)
 def switched_off(features: Switches) -> tuple[str, ...]:
-    """The features switched off, as the help names them."""
+    """The features switched off, as the help names them (asked every frame: kept)."""
     return tuple(SWITCHED_OFF_WORDS[name] for name, on in features.as_dict().items() if not on)
 
 
