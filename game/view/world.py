@@ -9,7 +9,6 @@ which way each citizen last faced — lives here. Never imports the app, input o
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -449,30 +448,25 @@ class World:
 
     def _draw_sprites(self, surface: pygame.Surface, camera: Camera, layout: CitizenLayout,
                       selected: int | None) -> None:
-        """Props, buildings and citizens back to front in one `fblits`: the citizens, sorted
-        by depth, go in among the statics (sorted once) after those no deeper than them."""
+        """Props, buildings and citizens back to front in one `fblits` (the statics come
+        placed and sorted: a stable sort keeps their order, and puts the citizens after
+        those no deeper than them)."""
         scene = self._scene(camera)
         who = np.flatnonzero(layout.visible)
-        who = who[np.argsort(layout.depth[who], kind="stable")]
         z = layout.zoom
         frames = self.bank.citizen_frames()
-        depth = layout.depth[who].tolist()
         sprites = [(frames[a][f][p], (x, y)) for a, f, p, x, y in zip(
             self.archetype[who].tolist(), layout.facing[who].tolist(),
             layout.pose[who].tolist(), (layout.feet_x[who] - FEET_X * z).tolist(),
             (layout.feet_y[who] - FEET_Y * z).tolist(), strict=True)]
+        depth = np.concatenate((scene.depth, layout.depth[who]))
         if selected is not None and layout.visible[selected]:
-            ring = float(layout.depth[selected]) - 1e-3  # under the citizen, over the ground
-            rx, ry = self.bank.anchor(RING)
-            k = bisect_right(depth, ring)
-            depth.insert(k, ring)
-            sprites.insert(k, (self.bank.scaled(RING), (int(layout.feet_x[selected]) - rx,
-                                                        int(layout.feet_y[selected]) - ry)))
-        blits = list(scene.blits)
-        places = np.searchsorted(scene.depth, depth, side="right").tolist()
-        for k in range(len(sprites) - 1, -1, -1):  # from the back: the places ahead stay put
-            blits.insert(places[k], sprites[k])
-        surface.fblits(blits)
+            rx, ry = self.bank.anchor(RING)  # under the citizen, over the ground
+            sprites.append((self.bank.scaled(RING), (int(layout.feet_x[selected]) - rx,
+                                                     int(layout.feet_y[selected]) - ry)))
+            depth = np.append(depth, layout.depth[selected] - 1e-3)
+        blits = scene.blits + sprites
+        surface.fblits([blits[k] for k in np.argsort(depth, kind="stable").tolist()])
         surface.fblits(self._silhouettes(camera, scene.at, layout, selected))
 
     def _silhouettes(self, camera: Camera, at: tuple[IntArray, IntArray], layout: CitizenLayout,
