@@ -117,8 +117,9 @@ def town_and_floor(assets: Assets, rounds: int = 10) -> tuple[list[float], list[
     town: list[float] = []
     floor: list[float] = []
     turn = FRAMES // rounds
+    starts: list[float] = []
     for _ in range(rounds):
-        starts: list[float] = []
+        starts.clear()
         run_frames(app, turn + 1, fixed_dt=FIXED_DT, pace=None, show=False,
                    before=lambda _app, _shown: starts.append(time.perf_counter()))
         town += [(b - a) * 1000 for a, b in itertools.pairwise(starts)]
