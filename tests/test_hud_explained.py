@@ -19,8 +19,8 @@ from game.view import rendered
 from game.view.app import App
 from game.view.assets import Assets
 from game.view.hand import MEANINGS
-from game.view.hud import TOP_TIPS, Painted
-from game.view.intents import ChangeDetail, Select, Toggle
+from game.view.hud import TOP_TIPS, Layer, Painted
+from game.view.intents import ArmCard, ChangeDetail, Select, Toggle
 from game.view.marks import draw_marks
 from game.view.overlays import coalition_near
 from tests.window import make_app, post
@@ -172,6 +172,49 @@ def test_a_kept_drawing_is_the_drawing(app: App) -> None:
             Painted.draw = real  # type: ignore[method-assign]
         assert pygame.image.tobytes(kept, "RGB") == pygame.image.tobytes(fresh, "RGB"), widget
     assert w.feed.rows and all(w.feed.rect.contains(row) for row, _ in w.feed.rows)
+
+
+def test_a_layer_is_the_drawing_plain_and_encoded(app: App) -> None:
+    """The timeline bar and the hand, kept as layers, leave the pixels painting them straight
+    onto the window leaves: blitted plain the frame they are painted, then from the encoded
+    copy, and again once repainted."""
+    w = app.widgets
+    app.apply(ArmCard("greet"))
+    app.frame(0.0)
+    view = app.view_state()
+    for widget in (w.timebar, w.hand):
+        fresh = pygame.Surface(app.screen.get_size())
+        fresh.fill((1, 2, 3))
+        real = Layer.draw
+        try:
+            Layer.draw = lambda self, s, rect, key, paint: paint(s)  # type: ignore
+            widget.draw(fresh, view)
+        finally:
+            Layer.draw = real  # type: ignore[method-assign]
+        widget.layer = Layer()
+        for _ in range(4):  # painted, encoded, encoded again; then painted anew
+            if _ == 3:
+                widget.layer.key = None
+            kept = pygame.Surface(app.screen.get_size())
+            kept.fill((1, 2, 3))
+            widget.draw(kept, view)
+            assert pygame.image.tobytes(kept, "RGB") == pygame.image.tobytes(fresh, "RGB"), (
+                widget, _)
+        assert widget.layer.paints == 2
+
+
+def test_a_layer_paints_again_only_when_what_it_shows_changes(app: App) -> None:
+    bar, hand = app.widgets.timebar, app.widgets.hand
+    before = bar.layer.paints, hand.layer.paints
+    for _ in range(5):
+        app.frame(0.0)  # paused: nothing changes
+    assert (bar.layer.paints, hand.layer.paints) == before
+    post(pygame.MOUSEMOTION, pos=hand.card_rect(2).center, rel=(0, 0), buttons=(0, 0, 0))
+    app.frame(0.0)
+    assert hand.layer.paints == before[1] + 1  # the card under the mouse rises
+    app.timeline.advance(config.DAY_TICKS)  # the bar's head moves on
+    app.frame(0.0)
+    assert bar.layer.paints == before[0] + 1
 
 
 def test_a_resized_widget_is_painted_at_its_new_size(app: App) -> None:

@@ -1,7 +1,7 @@
 """The HUD's common pieces and its small widgets: text, 9-slice panels and buttons at UI_SCALE
 (from the view's shared caches, `rendered`), boxes of lines and tooltips, a widget's painted
-surface kept between frames (`Painted`), the top bar, the quit prompt, toasts and the first-run
-hint.
+surface kept between frames (`Painted`; `Layer` for widgets drawn in window coordinates), the
+top bar, the quit prompt, toasts and the first-run hint.
 
 Every widget owns a rectangle: `layout(rect)`, `draw(surface, view)` from a `ViewState`, and
 `handle(event) -> Intent | None`; `hit(pos)` says whether a mouse position belongs to it.
