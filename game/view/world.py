@@ -130,6 +130,19 @@ class _Standing:
 
 
 @dataclass(frozen=True)
+class _Stance:
+    """Everyone as placed on screen by one camera where they stand as of one tick (`World.
+    _stance_now`): feet, depths and who is on screen."""
+
+    standing: _Standing
+    key: object
+    feet_x: IntArray
+    feet_y: IntArray
+    depth: FloatArray
+    visible: BoolArray
+
+
+@dataclass(frozen=True)
 class _Scene:
     """The statics as one camera sees them: where each is (all of them) and the blits of
     those on screen, back to front, with their depths."""
@@ -155,6 +168,10 @@ class World:
         self._last_pos: FloatArray | None = None
         self._paths: dict[tuple[int, ...], FloatArray] = {}  # a walk's key → its path's tiles
         self._standing: _Standing | None = None
+        self._stance: _Stance | None = None
+        # Who of those standing is hidden in part by which statics, as the stance and the
+        # statics' scene stand: (citizen, static) pairs.
+        self._covered: tuple[_Stance, _Scene, tuple[IntArray, IntArray]] | None = None
         self._terrain_native = self._render_terrain()
         self._terrain: tuple[int, pygame.Surface] | None = None
         self._water = [iso.to_screen(gx, gy) for gx, gy in
@@ -262,32 +279,64 @@ class World:
     # --- per frame -----------------------------------------------------------------------------
 
     def lay_out(self, at: float, now: float, camera: Camera) -> CitizenLayout:
-        """Place every citizen for fractional tick `at` (positions interpolated between ticks)."""
+        """Place every citizen for fractional tick `at` (positions interpolated between ticks):
+        those standing where the tick left them as placed for this camera, the walkers anew."""
         s = self.flux.state
         standing = self._standing_now()
-        pos = standing.pos.copy()
-        walkers = standing.walkers
-        if walkers.size:
-            pos[walkers] = self._walking(standing, at)
-        self._turn(pos, standing)
-        gx, gy = pos[:, 0] + 0.5, pos[:, 1] + 0.5
-        x, y = iso.to_screen_arrays(gx, gy)
         z = camera.zoom
         ox, oy = camera.origin
-        feet_x = np.rint(x * z).astype(np.int64) + ox
-        feet_y = np.rint(y * z).astype(np.int64) + oy
+        stance = self._stance_now(standing, camera)
+        feet_x, feet_y, depth = stance.feet_x, stance.feet_y, stance.depth
+        pos = standing.pos
+        walkers = standing.walkers
+        if walkers.size:
+            pos = pos.copy()
+            pos[walkers] = self._walking(standing, at)
+            gx, gy = pos[walkers, 0] + 0.5, pos[walkers, 1] + 0.5
+            x, y = iso.to_screen_arrays(gx, gy)
+            feet_x, feet_y, depth = feet_x.copy(), feet_y.copy(), depth.copy()
+            feet_x[walkers] = np.rint(x * z).astype(np.int64) + ox
+            feet_y[walkers] = np.rint(y * z).astype(np.int64) + oy
+            depth[walkers] = gx + gy
+        self._turn(pos, standing)
         walk_pose = WALK_POSE0 + ((at - s.walk_from) * WALK_POSES
                                   / config.TICKS_PER_ROAD_TILE).astype(np.int64) % WALK_POSES
         phase = standing.phase + now * IDLE_FPS
         idle_pose = phase.astype(np.int64) % IDLE_POSES
         pose = np.where(standing.walking, walk_pose, np.where(standing.resting, 0, idle_pose))
-        w, h = camera.viewport
-        margin = (FRAME_H + HEAD_GAP) * z
-        visible = ((feet_x > -margin) & (feet_x < w + margin)
-                   & (feet_y > -margin) & (feet_y < h + margin))
-        self.layout = CitizenLayout(z, feet_x, feet_y, gx + gy, self.facing.copy(), pose,
+        visible = stance.visible
+        if walkers.size:
+            visible = visible.copy()
+            visible[walkers] = self._on_screen(feet_x[walkers], feet_y[walkers], camera)
+        self.layout = CitizenLayout(z, feet_x, feet_y, depth, self.facing.copy(), pose,
                                     visible, text_scale(z, self.least_text))
         return self.layout
+
+    def _stance_now(self, standing: _Standing, camera: Camera) -> _Stance:
+        """Everyone placed on screen where they stand (the walkers' places are made each
+        frame), again only when a tick or the camera moves them."""
+        key = (camera.zoom, camera.origin, camera.viewport)
+        kept = self._stance
+        if kept is not None and kept.standing is standing and kept.key == key:
+            return kept
+        z = camera.zoom
+        ox, oy = camera.origin
+        gx, gy = standing.pos[:, 0] + 0.5, standing.pos[:, 1] + 0.5
+        x, y = iso.to_screen_arrays(gx, gy)
+        feet_x = np.rint(x * z).astype(np.int64) + ox
+        feet_y = np.rint(y * z).astype(np.int64) + oy
+        depth = gx + gy
+        visible = self._on_screen(feet_x, feet_y, camera)
+        self._stance = _Stance(standing, key, feet_x, feet_y, depth, visible)
+        return self._stance
+
+    @staticmethod
+    def _on_screen(feet_x: IntArray, feet_y: IntArray, camera: Camera) -> BoolArray:
+        w, h = camera.viewport
+        margin = (FRAME_H + HEAD_GAP) * camera.zoom
+        on: BoolArray = ((feet_x > -margin) & (feet_x < w + margin)
+                         & (feet_y > -margin) & (feet_y < h + margin))
+        return on
 
     def _standing_now(self) -> _Standing:
         """What the town's state says of where everyone stands, worked out again only when a
@@ -472,22 +521,46 @@ class World:
     def _silhouettes(self, camera: Camera, at: tuple[IntArray, IntArray], layout: CitizenLayout,
                      selected: int | None) -> list[Blit]:
         """The part of each citizen on screen that a prop or building in front hides, as a
-        flat silhouette to draw over it. `at` is each static's image's place on screen."""
-        who = np.flatnonzero(layout.visible)
+        flat silhouette to draw over it. `at` is each static's image's place on screen. Who
+        is hidden by what: for those standing, found when they were placed; for the walkers,
+        now."""
+        standing = self._standing_now()
+        stance, scene = self._stance_now(standing, camera), self._scene(camera)
+        kept = self._covered
+        if kept is None or kept[0] is not stance or kept[1] is not scene:
+            still = np.flatnonzero(stance.visible & ~standing.walking)
+            kept = self._covered = (stance, scene, self._covering(
+                still, camera, (stance.feet_x, stance.feet_y, stance.depth)))
+        citizens, covering = kept[2]
+        walkers = standing.walkers[layout.visible[standing.walkers]]
+        if walkers.size:
+            more, by = self._covering(walkers, camera, (layout.feet_x, layout.feet_y,
+                                                        layout.depth))
+            if more.size:  # in citizen order, as one pass over everyone on screen gives
+                order = np.argsort(np.concatenate((citizens, more)), kind="stable")
+                citizens = np.concatenate((citizens, more))[order]
+                covering = np.concatenate((covering, by))[order]
         z = layout.zoom
+        boxes = (layout.feet_x - FEET_X * z, layout.feet_y - FEET_Y * z, z)
+        return self._silhouettes_of(citizens, covering, boxes, at, selected)
+
+    def _covering(self, who: IntArray, camera: Camera,
+                  feet: tuple[IntArray, IntArray, FloatArray]) -> tuple[IntArray, IntArray]:
+        """(citizen, static) pairs, by citizen, where a static in front of one of `who` (in
+        ascending order) hides part of it; `feet` are everyone's feet and depths."""
+        feet_x, feet_y, depth = feet
+        z = camera.zoom
         ox, oy = camera.origin
-        wx = (layout.feet_x[who] - ox) / z
-        wy = (layout.feet_y[who] - oy) / z
+        wx = (feet_x[who] - ox) / z
+        wy = (feet_y[who] - oy) / z
         gx, gy = wx / iso.TILE_W + wy / iso.TILE_H, wy / iso.TILE_H - wx / iso.TILE_W
         tiles = (np.clip(np.floor(gx), 0, SIZE - 1) * SIZE
                  + np.clip(np.floor(gy), 0, SIZE - 1)).astype(np.int64)
-        left = layout.feet_x - FEET_X * z
-        top = layout.feet_y - FEET_Y * z
         statics = self._statics_now()
-        citizens, covering = self._occluders.covering(
-            tiles, who, (left[who], top[who], z), (*at, statics.w, statics.h),
-            layout.depth[who])
-        return self._silhouettes_of(citizens, covering, (left, top, z), at, selected)
+        scene = self._scene(camera)
+        return self._occluders.covering(
+            tiles, who, (feet_x[who] - FEET_X * z, feet_y[who] - FEET_Y * z, z),
+            (*scene.at, statics.w, statics.h), depth[who])
 
     def _silhouettes_of(self, citizens: IntArray, covering: IntArray,
                         boxes: tuple[IntArray, IntArray, int],
