@@ -330,6 +330,11 @@ class World:
         self._stance = _Stance(standing, key, feet_x, feet_y, depth, visible)
         return self._stance
 
+    def _stance_of(self, layout: CitizenLayout) -> _Stance:
+        """The stance `lay_out` made `layout` from (what the frame's drawing reads of it)."""
+        assert self._stance is not None and layout is self.layout, "lay_out() before draw()"
+        return self._stance
+
     @staticmethod
     def _on_screen(feet_x: IntArray, feet_y: IntArray, camera: Camera) -> BoolArray:
         w, h = camera.viewport
@@ -516,35 +521,34 @@ class World:
             depth = np.append(depth, layout.depth[selected] - 1e-3)
         blits = scene.blits + sprites
         surface.fblits([blits[k] for k in np.argsort(depth, kind="stable").tolist()])
-        surface.fblits(self._silhouettes(camera, scene.at, layout, selected))
+        surface.fblits(self._silhouettes(camera, scene, layout, selected))
 
-    def _silhouettes(self, camera: Camera, at: tuple[IntArray, IntArray], layout: CitizenLayout,
+    def _silhouettes(self, camera: Camera, scene: _Scene, layout: CitizenLayout,
                      selected: int | None) -> list[Blit]:
         """The part of each citizen on screen that a prop or building in front hides, as a
-        flat silhouette to draw over it. `at` is each static's image's place on screen. Who
-        is hidden by what: for those standing, found when they were placed; for the walkers,
-        now."""
-        standing = self._standing_now()
-        stance, scene = self._stance_now(standing, camera), self._scene(camera)
+        flat silhouette to draw over it. Who is hidden by what: for those standing, found once
+        they and the statics are placed; for the walkers, now."""
+        stance = self._stance_of(layout)
+        standing = stance.standing
         kept = self._covered
         if kept is None or kept[0] is not stance or kept[1] is not scene:
             still = np.flatnonzero(stance.visible & ~standing.walking)
             kept = self._covered = (stance, scene, self._covering(
-                still, camera, (stance.feet_x, stance.feet_y, stance.depth)))
+                still, camera, scene, (stance.feet_x, stance.feet_y, stance.depth)))
         citizens, covering = kept[2]
         walkers = standing.walkers[layout.visible[standing.walkers]]
         if walkers.size:
-            more, by = self._covering(walkers, camera, (layout.feet_x, layout.feet_y,
-                                                        layout.depth))
+            more, by = self._covering(walkers, camera, scene,
+                                      (layout.feet_x, layout.feet_y, layout.depth))
             if more.size:  # in citizen order, as one pass over everyone on screen gives
                 order = np.argsort(np.concatenate((citizens, more)), kind="stable")
                 citizens = np.concatenate((citizens, more))[order]
                 covering = np.concatenate((covering, by))[order]
         z = layout.zoom
         boxes = (layout.feet_x - FEET_X * z, layout.feet_y - FEET_Y * z, z)
-        return self._silhouettes_of(citizens, covering, boxes, at, selected)
+        return self._silhouettes_of(citizens, covering, boxes, scene.at, selected)
 
-    def _covering(self, who: IntArray, camera: Camera,
+    def _covering(self, who: IntArray, camera: Camera, scene: _Scene,
                   feet: tuple[IntArray, IntArray, FloatArray]) -> tuple[IntArray, IntArray]:
         """(citizen, static) pairs, by citizen, where a static in front of one of `who` (in
         ascending order) hides part of it; `feet` are everyone's feet and depths."""
@@ -557,7 +561,6 @@ class World:
         tiles = (np.clip(np.floor(gx), 0, SIZE - 1) * SIZE
                  + np.clip(np.floor(gy), 0, SIZE - 1)).astype(np.int64)
         statics = self._statics_now()
-        scene = self._scene(camera)
         return self._occluders.covering(
             tiles, who, (feet_x[who] - FEET_X * z, feet_y[who] - FEET_Y * z, z),
             (*scene.at, statics.w, statics.h), depth[who])
@@ -595,10 +598,9 @@ class World:
         return blits
 
     def _draw_glyphs(self, surface: pygame.Surface, layout: CitizenLayout) -> None:
-        standing = self._standing_now()
         visible = layout.visible
         blits: list[Blit] = []
-        for name, marked in standing.glyphs:
+        for name, marked in self._stance_of(layout).standing.glyphs:
             who = marked[visible[marked]]
             glyph = self.bank.scaled(name)
             ax, ay = self.bank.anchor(name)
@@ -678,6 +680,7 @@ def _side_by_side(spot: IntArray, walking: BoolArray) -> FloatArray:
     spread = np.empty(n, dtype=np.float64)
     spread[order] = np.arange(n) - heads[group] - (sizes[group] - 1) / 2
     return spread
+
 
 def _scenery_hash(gx: int, gy: int) -> int:
     """A fixed per-tile number, so grass variants never depend on the seed."""
