@@ -186,6 +186,8 @@ def test_edges_mended_where_pairs_moved_equal_the_edges_found_again(
                                keep=keep)
     x, y = social.affinity_edges(relaxed, keep=keep)
     assert mended.tolist() == (x * N + y).tolist()
+    dense = social.dense_affinity_edges(relaxed, keep=keep)  # a small town's, every pair read
+    assert [dense[0].tolist(), dense[1].tolist()] == [x.tolist(), y.tolist()]
 
 
 @pytest.mark.parametrize("phase", [1, 2, 5])
@@ -217,8 +219,7 @@ def test_the_eve_made_a_part_a_tick_is_the_eve_made_whole(phase: int, card: str)
         again.run(phases.EVE_TICKS - restored_at)
         made = [again.eve] if restored_at < phases.EVE_TICKS else []
         assert again.eve is None or made
-        whole = phases._edges(again, end)
-        phases._finish(again, whole)
+        whole = phases.whole(again, end)
         for part in [whole, *made]:
             assert part is not None and part.bonds is not None
             assert part.edges.tolist() == eve.edges.tolist()

@@ -84,7 +84,7 @@ def test_ticks_a_frame_held_back_run_in_the_next_unless_time_stops_or_falls_behi
 
 def test_frames_end_at_the_ticks_that_make_a_phase_ends_eve_and_catch_up_after() -> None:
     start = config.PHASE_TICKS - phases.EVE_TICKS - 3  # the eve's first part is 3 ticks ahead
-    timeline = Timeline("town", seed=2)
+    timeline = Timeline("city:120", seed=2)  # a town that makes its phase end's eve
     timeline.advance(start)
     pace = Pace(reproducible=True)
     for part in range(phases.EVE_TICKS):  # five ticks due each frame: each part ends one
@@ -94,9 +94,20 @@ def test_frames_end_at_the_ticks_that_make_a_phase_ends_eve_and_catch_up_after()
     for _ in range(frames - phases.EVE_TICKS):
         pace.run(timeline, 1 / 60, 16, None)
     assert timeline.cursor == start + frames * 16 * config.TICKS_PER_SECOND // 60
-    fresh = Timeline("town", seed=2)
+    fresh = Timeline("city:120", seed=2)
     fresh.advance(timeline.cursor)
     assert fresh.flux.state_hash() == timeline.flux.state_hash()
+
+
+def test_a_small_town_makes_its_phase_end_whole_and_its_frames_run_every_tick_due() -> None:
+    start = config.PHASE_TICKS - 8
+    timeline = Timeline("town", seed=2)
+    timeline.advance(start)
+    pace = Pace(reproducible=True)
+    for frame in range(1, 4):  # five ticks due each frame, the phase end among them
+        pace.run(timeline, 1 / 60, 16, None)
+        assert timeline.cursor == start + frame * 16 * config.TICKS_PER_SECOND // 60
+    assert timeline.flux.eve is None
 
 
 def test_the_budget_runs_out_after_its_seconds() -> None:

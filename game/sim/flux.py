@@ -62,6 +62,7 @@ class TownFlux:
         self._initial_sums = social.BondSums.of_initial(self.state.bonds)
         self.surplus_changed = False  # a trade or solo work this tick: check the accursed share
         self.eve: phases.Eve | None = None  # what the next phase end reads, made the ticks before
+        self.eve_ticks = phases.eve_ticks(len(self.citizens))  # it (none in a small town)
         self._records: list[Record] = []
         self.telling = True  # False: a tick's records are not made (a re-run nobody reads)
         self.roster = Roster(self.state, len(REGIONS))
@@ -171,7 +172,7 @@ class TownFlux:
         if self.surplus_changed:
             phases.accursed_share(self, t)
         self._next_due = self.roster.next_due()
-        if phases.makes_eve(t):
+        if phases.makes_eve(t, self.eve_ticks):
             phases.before_phase_end(self, t)
         self._calm = self._calm_until()
         return self._records
@@ -181,7 +182,7 @@ class TownFlux:
         make a phase end's eve (and so the phase end), a card, a festival; before it only the
         clock moves."""
         s, phase = self.state, config.PHASE_TICKS
-        calm = min(self._next_due, (s.tick // phase + 1) * phase - phases.EVE_TICKS)
+        calm = min(self._next_due, (s.tick // phase + 1) * phase - self.eve_ticks)
         calm = min(calm, s.queue[0].tick) if s.queue else calm
         return calm if s.festival is None else min(calm, s.festival.tick)
 

@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
 
 EVE_TICKS = 3  # the ticks before a phase end that make what it reads, a part each
+# A town of fewer citizens makes what its phase end reads at the phase end, whole: it costs
+# a millisecond, and its bonds are read as a whole matrix (`social.dense_affinity_edges`).
+EVE_FROM = 100
 
 
 @dataclass
@@ -38,7 +41,8 @@ class Eve:
     the whole of it made at once gives, bit for bit (a test compares them). A city's phase end
     was its longest tick by far; this shares it with the three before it (and the window draws
     the four in different frames). A flux restored between them lets its eve go, and makes it
-    afresh: whole at the phase end, or from the part the tick it stands at makes."""
+    afresh: whole at the phase end (`whole`), or from the part the tick it stands at makes. A
+    small town makes it whole at every phase end (`EVE_FROM`)."""
 
     tick: int  # the phase end it serves
     edges: IntArray  # the affinity edges found then, as codes a·n + b (a < b), ascending
@@ -48,9 +52,14 @@ class Eve:
     dissolved: list[str] | None = None  # coalition it continues; the coalitions none continues
 
 
-def makes_eve(tick: int) -> bool:
-    """Whether `tick` is one of the `EVE_TICKS` before a phase end (whose ends make its `Eve`)."""
-    return config.PHASE_TICKS - tick % config.PHASE_TICKS <= EVE_TICKS
+def eve_ticks(citizens: int) -> int:
+    """How many ticks before a phase end make its `Eve` in a town of so many citizens."""
+    return EVE_TICKS if citizens >= EVE_FROM else 0
+
+
+def makes_eve(tick: int, ticks: int) -> bool:
+    """Whether `tick` is one of the `ticks` before a phase end whose ends make its `Eve`."""
+    return config.PHASE_TICKS - tick % config.PHASE_TICKS <= ticks
 
 
 def before_phase_end(flux: TownFlux, t: int) -> None:
@@ -91,14 +100,28 @@ def _finish(flux: TownFlux, eve: Eve) -> None:
         [(c.id, c.members) for c in s.coalitions], eve.found)
 
 
+def whole(flux: TownFlux, end: int) -> Eve:
+    """What the phase end at `end` reads of the bonds, made at once as the town stands (on
+    the tick before it, as its parts would make it)."""
+    s = flux.state
+    s.bonds.touched = None  # nothing looks at the pairs set since
+    bonds = s.bonds.relaxed(config.RELAX_TOWARD_INITIAL)
+    keep = [c.members for c in s.coalitions]
+    find = social.dense_affinity_edges if s.n < EVE_FROM else social.affinity_edges
+    a, b = find(bonds, keep=keep)
+    found = social.communities(a, b)
+    matched, dissolved = social.match_coalitions([(c.id, c.members) for c in s.coalitions],
+                                                 found)
+    return Eve(end, a * s.n + b, found, bonds, matched, dissolved)
+
+
 def phase_end(flux: TownFlux, t: int) -> None:
     """Bonds relax toward where they began; morning wakes everyone, the evening's end sends
     some to rest; coalitions and reputation are recomputed."""
     s = flux.state
     eve = flux.eve
-    if eve is None or eve.tick != t or eve.bonds is None:  # restored to the tick before
-        eve = flux.eve = _edges(flux, t)
-        _finish(flux, eve)
+    if eve is None or eve.tick != t or eve.bonds is None:  # a small town, or restored
+        eve = whole(flux, t)  # to the tick before
     flux.eve = None
     assert eve.bonds is not None and eve.matched is not None and eve.dissolved is not None
     # The bonds relaxed (only moved ones move: an untouched one is its initial value, and

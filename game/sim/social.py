@@ -6,6 +6,7 @@ pygame or the view.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ INITIAL_CEILING = config.INITIAL_REL_SCALE * (1.0 + 1e-9)
 CANDIDATE_MARGIN = 1e-9
 # Past this many neighbour pairs an edge, coalitions are found walking sets, not listing pairs.
 DENSE_PAIRS_PER_EDGE = 16
+FEW_EDGES = 256  # and up to this many edges, as sets: the arrays cost more than they save
 BLOCK_CELLS = 1 << 20  # bonds in a block of rows when a whole matrix is read (8 MB of floats)
 CACHED_CELLS = 1 << 16  # bonds in a block summed pass after pass while it stays in the cache
 
@@ -85,6 +87,27 @@ def affinity_edges(bonds: PairValues, keep: Iterable[frozenset[int]] = (),
         bond[way][want] = bonds.gather(p.take(want), q.take(want))
     edge = np.flatnonzero(_joined(a, b, bond[0], bond[1], keep, threshold, hysteresis))
     return a.take(edge), b.take(edge)
+
+
+def dense_affinity_edges(bonds: PairValues, keep: Iterable[frozenset[int]] = (),
+                         threshold: float = config.COALITION_AFFINITY,
+                         hysteresis: float = config.COALITION_HYSTERESIS
+                         ) -> tuple[IntArray, IntArray]:
+    """`affinity_edges` of a small town: every pair of its whole bond matrix looked at (a few
+    hundred, read at once, cost less than finding the few that may join)."""
+    matrix = bonds.rows(0, bonds.n)
+    a, b = _pairs(bonds.n)
+    edge = np.flatnonzero(_joined(a, b, matrix[a, b], matrix[b, a], keep, threshold,
+                                  hysteresis))
+    return a.take(edge), b.take(edge)
+
+
+@functools.lru_cache(maxsize=4)
+def _pairs(n: int) -> tuple[IntArray, IntArray]:
+    """Every pair (a, b), a < b, of n citizens, in row-major order (read-only)."""
+    a, b = np.triu_indices(n, 1)
+    a.flags.writeable = b.flags.writeable = False
+    return a, b
 
 
 def mend_edges(edges: IntArray, bonds: PairValues, moved: IntArray,
@@ -237,13 +260,21 @@ def clique_percolation(graph: Graph, k: int = config.COALITION_K) -> list[frozen
 
 
 def communities(a: IntArray, b: IntArray) -> list[frozenset[int]]:
-    """What `clique_percolation` finds in the graph of the edges a–b (a < b, no repeats), in
-    arrays: every triangle is listed once, from its citizen of fewest neighbours (the two
-    edges it has toward citizens of more close it) and joins its three edges; each set of
-    edges so joined gives a community, their citizens. A dense graph (a festival's crowd holds
-    millions of triangles) is walked as sets instead, which never lists them."""
+    """What `clique_percolation` finds in the graph of the edges a–b (a < b, no repeats): in
+    arrays (`in_arrays`), or walked as sets when the graph has few edges."""
     if not a.size:
         return []
+    if a.size <= FEW_EDGES:
+        return clique_percolation(adjacency(a, b))
+    return in_arrays(a, b)
+
+
+def in_arrays(a: IntArray, b: IntArray) -> list[frozenset[int]]:
+    """`communities` found in arrays: every triangle is listed once, from its citizen of fewest
+    neighbours (the two edges it has toward citizens of more close it) and joins its three
+    edges; each set of edges so joined gives a community, their citizens. A dense graph (a
+    festival's crowd holds millions of triangles) is walked as sets instead, which never lists
+    them."""
     n = int(max(a.max(), b.max())) + 1
     code = a * n + b
     order = np.argsort(code)  # the edges by code (no two alike: any sort gives this order)

@@ -47,7 +47,7 @@ class Pace:
                 full = err
                 break
             ran += 1
-            if ran < due and makes_eve(timeline.cursor):
+            if ran < due and makes_eve(timeline.cursor, timeline.flux.eve_ticks):
                 self.clock.hold(due - ran)  # a part of the eve ran: the next opens a frame
                 return records, full
         if ran < due:
