@@ -373,19 +373,20 @@ class App:
         return view_state(self.readout, self.ui, self.steering.caption, self.now)
 
     def draw(self) -> None:
+        view = self.view_state() if Widgets.need_view(self.ui, self.now) else None
         if self.ui.features.isometric:  # else the widgets draw the flat scatter in its place
             self.world.least_text = least_text_scale(self.widgets.hud.percent)
             layout = self.world.lay_out(self.at, self.now, self.camera)
             area = self.widgets.map_area(self.ui)
             self.world.draw(self.screen, self.camera, light_at(self.at), self.now,
-                            self.ui.selected, self.router.hover, area.top)
+                            self.ui.selected, self.router.hover, area.top,
+                            self.widgets.town_shows(view, self.ui))
             coalitions = self.readout.coalitions()
             draw_marks(self.screen, self.world, self.flux.state, self.ui, self.widgets.labels,
                        coalitions, self.router.input.mouse, area)
             self.speech.draw(self.screen, layout, self.now, area, self.ui.selected)
             if self.ui.overlays["minimap"] and self.ui.hud_shown:
                 self.minimap.draw(self.screen, area, self.camera, self.world, coalitions)
-        view = self.view_state() if Widgets.need_view(self.ui, self.now) else None
         self.widgets.draw(self.screen, view, self.ui, self.now)
         if self.loading is not None:
             self.loading.draw(self.screen)

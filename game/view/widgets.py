@@ -15,10 +15,10 @@ from game.view import crash
 from game.view.assets import Assets
 from game.view.feed import EventFeed
 from game.view.hand import ARMED_RISE, CardHand
-from game.view.hud import LINE_H, PAD, Hint, QuitPrompt, Texts, Toasts, TopBar, Widget
+from game.view.hud import LINE_H, PAD, UI_SCALE, Hint, QuitPrompt, Texts, Toasts, TopBar, Widget
 from game.view.inspector import CitizenCard, Scatter
 from game.view.overlays import HelpOverlay
-from game.view.palette import NIGHT
+from game.view.palette import BACKDROP, NIGHT
 from game.view.picker import FilePicker
 from game.view.presentation import CaptionLine, Narration
 from game.view.resume import ContinuePrompt
@@ -34,6 +34,8 @@ INSPECTOR_MAX_W = 260 * 2  # …nor more
 SCATTER_H = 90 * 2  # room for the plot and its two axis labels
 FEED_MIN_H = 60 * 2
 HUD_HIDDEN = "the HUD is hidden: H shows it"
+CORNER = 2 * UI_SCALE  # a panel's clear corner pixels, and a little more (see `town_shows`)
+ROW_ALIGN = 16  # pixels
 
 
 class Widgets:
@@ -125,8 +127,9 @@ class Widgets:
         top = self.top_bar.rect.bottom
         return pygame.Rect(self.screen.w - width, top, width, self._column_bottom - top)
 
-    def _layout_inspector(self, view: ViewState) -> None:
-        """Stack the card (as tall as its detail needs), the scatter and the feed."""
+    def _layout_inspector(self, view: ViewState) -> pygame.Rect:
+        """Stack the card (as tall as its detail needs), the scatter and the feed in the
+        inspector column; returns the column."""
         col = self._column()
         card_h = 0
         if view.citizen is not None:
@@ -141,6 +144,7 @@ class Widgets:
         self.card.layout(pygame.Rect(col.x, col.y, col.w, card_h))
         self.scatter.layout(pygame.Rect(col.x, col.y + card_h, col.w, scatter_h))
         self.feed.layout(pygame.Rect(col.x, col.y + card_h + scatter_h, col.w, feed_h))
+        return col
 
     def map_area(self, ui: UiState) -> pygame.Rect:
         """The part of the window where the map's own text (bubbles, labels) may go, in screen
@@ -152,6 +156,39 @@ class Widgets:
             self.timebar.rect.y)
         town = self.town_rect
         return self.hud.to_screen(pygame.Rect(town.x, town.y, town.w, bottom - town.y))
+
+    def town_shows(self, view: ViewState | None, ui: UiState) -> pygame.Rect:
+        """The part of the window the town shows in, in screen pixels: all of it but what the
+        HUD's opaque panels cover (the top bar, the timeline, and the inspector column when
+        its panels fill it down to the timeline), less their clear corners (`CORNER`; those
+        at the window's edge show the backdrop, `_draw_edges`). The town drawn only there
+        spares it a third of its pixels. Its right edge falls on a multiple of `ROW_ALIGN`
+        pixels: rows of such widths copy three times faster."""
+        if view is None or not ui.hud_shown:
+            return self.hud.window
+        top, bottom = self.top_bar.rect.bottom - CORNER, self.timebar.rect.y + CORNER
+        right = self.screen.right
+        if self._column_covers(view, ui):
+            right = self._column().x + CORNER
+        shows = self.hud.to_screen(pygame.Rect(0, top, right, bottom - top))
+        shows.w = min(self.hud.window.w, -(-shows.right // ROW_ALIGN) * ROW_ALIGN) - shows.x
+        return shows
+
+    def _column_covers(self, view: ViewState, ui: UiState) -> bool:
+        """Whether the inspector column's panels cover it down to the timeline."""
+        if not ui.overlays["inspector"] or self._column_bottom != self.timebar.rect.y:
+            return False
+        column = self._layout_inspector(view)
+        return self.card.rect.h + self.scatter.rect.h + self.feed.rect.h == column.h
+
+    def _draw_edges(self, surface: pygame.Surface, view: ViewState, ui: UiState) -> None:
+        """The backdrop under the clear corners of the panels at the window's edge (the top
+        bar's, the timeline's and the column's), where the town is not drawn."""
+        screen = self.screen
+        surface.fill(BACKDROP, (0, 0, screen.w, CORNER))
+        surface.fill(BACKDROP, (0, screen.bottom - CORNER, screen.w, CORNER))
+        if self._column_covers(view, ui):  # beside it, the bars' corners at the window's side
+            surface.fill(BACKDROP, (screen.right - CORNER, 0, CORNER, screen.h))
 
     # --- drawing -------------------------------------------------------------------------------
 
@@ -193,6 +230,7 @@ class Widgets:
 
     def _draw_hud(self, surface: pygame.Surface, view: ViewState, ui: UiState,
                   now: float) -> None:
+        self._draw_edges(surface, view, ui)
         self.top_bar.draw(surface, view)
         self.hint.draw(surface, now)  # under the hand's tooltips
         if ui.overlays["inspector"]:

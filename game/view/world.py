@@ -414,9 +414,19 @@ class World:
         self._last_pos = pos
 
     def draw(self, surface: pygame.Surface, camera: Camera, light: Light, now: float,
-             selected: int | None, hover: int | None, top: int = 0) -> None:
+             selected: int | None, hover: int | None, top: int = 0,
+             shows: pygame.Rect | None = None) -> None:
         """The town under the HUD; text the HUD would cut (under its top bar, above `top`)
-        moves down to show whole. A storm darkens the light and rains while it lasts."""
+        moves down to show whole. A storm darkens the light and rains while it lasts.
+
+        Drawn only in `shows` when given: where the HUD's opaque panels leave the town to be
+        seen (`Widgets.town_shows`)."""
+        surface.set_clip(shows)
+        self._draw_town(surface, camera, light, now, selected, hover, top)
+        surface.set_clip(None)
+
+    def _draw_town(self, surface: pygame.Surface, camera: Camera, light: Light, now: float,
+                   selected: int | None, hover: int | None, top: int) -> None:
         stormy = self.flux.storm_active()
         if stormy:
             light = light.stormy()
