@@ -24,7 +24,9 @@ city:2500.
 The floor: a bare pygame loop that fills the window and blits, in one `fblits`, the very
 terrain and sprites the town frame drew (recorded from the world's draw), measured in turns
 with the town's frames (ten turns of 20 frames each). Goal: the `town` frame (without flip)
-≤ 2× the floor.
+≤ 2× the floor. The town frame draws the town only where the HUD's opaque panels leave it to
+be seen (`Widgets.town_shows`); the same floor clipped there is printed too (`… floor where
+the town shows`), with the town frame's ratio to it.
 
 Last, offline rendering: the whole built-in demo (a minute at 60 fps, 1280×720) played offscreen
 with every frame read out as RGB bytes, as `agent-town render` does before the encoder. Prints
@@ -97,9 +99,11 @@ class _Recorder(pygame.Surface):
         super().fblits(pairs, special_flags)
 
 
-def town_and_floor(assets: Assets, rounds: int = 10) -> tuple[list[float], list[float]]:
-    """The `town` frame and the bare pygame floor, in turns of FRAMES / rounds frames each
-    (the machine's load changes by the second: a ratio of two runs far apart wanders).
+def town_and_floor(assets: Assets, rounds: int = 10
+                   ) -> tuple[list[float], list[float], list[float]]:
+    """The `town` frame, the bare pygame floor and the floor clipped where the town shows, in
+    turns of FRAMES / rounds frames each (the machine's load changes by the second: a ratio of
+    two runs far apart wanders).
 
     The floor: fill, then the `town` frame's terrain and sprites in one fblits."""
     timeline = Timeline("town", seed=7)
@@ -113,9 +117,11 @@ def town_and_floor(assets: Assets, rounds: int = 10) -> tuple[list[float], list[
     app.world.lay_out(app.at, app.now, app.camera)
     app.world.draw(recorder, app.camera, light_at(app.at), app.now, None, None)
     blits = recorder.recorded
+    shows = app.widgets.town_shows(app.view_state(), app.ui)
     run_frames(app, WARMUP, fixed_dt=FIXED_DT, pace=None, show=False)
     town: list[float] = []
     floor: list[float] = []
+    clipped: list[float] = []
     turn = FRAMES // rounds
     starts: list[float] = []
     for _ in range(rounds):
@@ -123,13 +129,16 @@ def town_and_floor(assets: Assets, rounds: int = 10) -> tuple[list[float], list[
         run_frames(app, turn + 1, fixed_dt=FIXED_DT, pace=None, show=False,
                    before=lambda _app, _shown: starts.append(time.perf_counter()))
         town += [(b - a) * 1000 for a, b in itertools.pairwise(starts)]
-        for _ in range(turn):
-            start = time.perf_counter()
-            pygame.event.get()
-            screen.fill((0, 0, 0))
-            screen.fblits(blits)
-            floor.append((time.perf_counter() - start) * 1000)
-    return town, floor
+        for clip, times in ((None, floor), (shows, clipped)):
+            screen.set_clip(clip)
+            for _ in range(turn):
+                start = time.perf_counter()
+                pygame.event.get()
+                screen.fill((0, 0, 0))
+                screen.fblits(blits)
+                times.append((time.perf_counter() - start) * 1000)
+            screen.set_clip(None)
+    return town, floor, clipped
 
 
 def draw_times(assets: Assets, help_open: bool) -> list[float]:
@@ -206,10 +215,13 @@ def main() -> None:
     pygame.display.init()
     pygame.display.set_mode(config.WINDOW_SIZE)
     assets = Assets.load()
-    town, floor = town_and_floor(assets)
+    town, floor, clipped = town_and_floor(assets)
     report("town frame", town)
     report("bare pygame floor", floor)
+    report("bare pygame floor where the town shows", clipped)
     print(f"town frame / floor: {statistics.median(town) / statistics.median(floor):.2f} x")
+    print(f"town frame / floor where the town shows: "
+          f"{statistics.median(town) / statistics.median(clipped):.2f} x")
     report("city:2500 frame", frame_times("city:2500", 2, assets))
     report("town frame zoom 1", frame_times("town", 1, assets))
     report("city:2500 frame zoom 1", frame_times("city:2500", 1, assets))
