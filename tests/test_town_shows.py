@@ -14,8 +14,11 @@ from game.trace.timeline import Timeline
 from game.userfiles.settings import Settings
 from game.view.app import App
 from game.view.assets import Assets
+from game.view.daylight import Light, light_at
 from game.view.intents import ChangeDetail, Select, Toggle
+from game.view.sprites import SpriteBank
 from game.view.widgets import Widgets
+from game.view.world import World
 from tests.window import make_app
 
 MAGENTA = (255, 0, 255)  # what no frame draws: a pixel left unpainted shows as this
@@ -71,3 +74,30 @@ def test_the_town_drawn_where_it_shows_is_the_window_drawn_everywhere(
     assert not (everywhere == MAGENTA).all(axis=2).any()
     assert (shown == everywhere).all()
 
+
+
+def test_a_new_tint_keeps_where_the_statics_stand_and_draws_as_a_fresh_world(
+        assets: Assets, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dusk at 16× brings a new tint every third frame: the props and buildings keep their
+    places, sort and who they hide, and only their surfaces change; the town drawn is the town
+    a world made afresh at that light draws."""
+    monkeypatch.setenv("AGENT_TOWN_HOME", str(tmp_path))
+    app = town(assets, (1280, 720), ticks=1000)
+    world = app.world
+    scene = world._scene(app.camera)
+    light = light_at(app.at)
+    r, g, b = light.tint
+    tinted = Light((max(0, r - 9), max(0, g - 9), max(0, b - 9)), light.lit)
+    world.bank.configure(app.camera.zoom, tinted)
+    again = world._scene(app.camera)
+    assert again.shown is scene.shown and again.blits is not scene.blits
+    assert [s for s, _ in again.blits] != [s for s, _ in scene.blits]
+    layout = world.lay_out(app.at, app.now, app.camera)
+    app.screen.fill(MAGENTA)
+    world.draw(app.screen, app.camera, tinted, app.now, None, None)
+    kept = pygame.surfarray.array3d(app.screen)
+    fresh = World(app.flux, app.assets, SpriteBank(app.assets))
+    fresh.lay_out(app.at, app.now, app.camera)
+    app.screen.fill(MAGENTA)
+    fresh.draw(app.screen, app.camera, tinted, app.now, None, None)
+    assert layout is not None and (pygame.surfarray.array3d(app.screen) == kept).all()

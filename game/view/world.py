@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -99,14 +99,17 @@ class CitizenLayout:
 
 @dataclass(frozen=True)
 class _Statics:
-    """Props and buildings at one zoom and daylight: surfaces and their unshifted positions."""
+    """Props and buildings at one zoom and daylight: their unshifted positions and sizes,
+    which are those of any tint of one light (`key`: the zoom, and whether lamps are lit),
+    and their surfaces at the bank's `version`."""
 
-    version: int
-    surfaces: list[pygame.Surface]
+    key: tuple[int, bool]
     x: IntArray
     y: IntArray
     w: IntArray
     h: IntArray
+    version: int
+    surfaces: list[pygame.Surface]
 
 
 @dataclass(frozen=True)
@@ -145,12 +148,15 @@ class _Stance:
 @dataclass(frozen=True)
 class _Scene:
     """The statics as one camera sees them: where each is (all of them) and the blits of
-    those on screen, back to front, with their depths."""
+    those on screen, back to front, with their depths. The statics' places and the camera
+    are its `key`; the blits are of the statics' surfaces at `version`."""
 
     key: object
     at: tuple[IntArray, IntArray]
-    blits: list[Blit]
+    shown: list[tuple[int, tuple[int, int]]]  # the statics on screen, back to front, and where
     depth: FloatArray
+    version: int
+    blits: list[Blit]
 
 
 class World:
@@ -170,8 +176,8 @@ class World:
         self._standing: _Standing | None = None
         self._stance: _Stance | None = None
         # Who of those standing is hidden in part by which statics, as the stance and the
-        # statics' scene stand: (citizen, static) pairs.
-        self._covered: tuple[_Stance, _Scene, tuple[IntArray, IntArray]] | None = None
+        # statics stand for the camera (the scene's key): (citizen, static) pairs.
+        self._covered: tuple[_Stance, object, tuple[IntArray, IntArray]] | None = None
         self._terrain_native = self._render_terrain()
         self._terrain: tuple[int, pygame.Surface] | None = None
         self._water = [iso.to_screen(gx, gy) for gx, gy in
@@ -475,40 +481,51 @@ class World:
             surface.fblits(self._ripples[1])
 
     def _statics_now(self) -> _Statics:
-        if self._statics is None or self._statics.version != self.bank.version:
-            z, lit = self.bank.zoom, self.bank.light.lit
-            surfaces, xs, ys = [], [], []
-            for (day, night), (px, py) in zip(self._static_names, self._static_points,
-                                              strict=True):
-                name = night if lit else day
-                image = self.bank.tinted(name)
-                ax, ay = self.bank.anchor(name)
-                surfaces.append(image)
-                xs.append(int(px * z) - ax)
-                ys.append(int(py * z) - ay)
-            self._statics = _Statics(
-                self.bank.version, surfaces, np.array(xs, dtype=np.int64),
-                np.array(ys, dtype=np.int64),
-                np.array([s.get_width() for s in surfaces], dtype=np.int64),
-                np.array([s.get_height() for s in surfaces], dtype=np.int64))
+        """The statics at the bank's zoom and daylight; placed again only when the zoom
+        changes or lamps light (a new tint at 16× comes every third frame)."""
+        kept = self._statics
+        if kept is not None and kept.version == self.bank.version:
+            return kept
+        z, lit = self.bank.zoom, self.bank.light.lit
+        names = [night if lit else day for day, night in self._static_names]
+        surfaces = [self.bank.tinted(name) for name in names]
+        if kept is not None and kept.key == (z, lit):
+            self._statics = replace(kept, version=self.bank.version, surfaces=surfaces)
+            return self._statics
+        anchors = [self.bank.anchor(name) for name in names]
+        xs = [int(px * z) - ax for (px, _), (ax, _) in zip(self._static_points, anchors,
+                                                          strict=True)]
+        ys = [int(py * z) - ay for (_, py), (_, ay) in zip(self._static_points, anchors,
+                                                          strict=True)]
+        self._statics = _Statics(
+            (z, lit), np.array(xs, dtype=np.int64), np.array(ys, dtype=np.int64),
+            np.array([s.get_width() for s in surfaces], dtype=np.int64),
+            np.array([s.get_height() for s in surfaces], dtype=np.int64),
+            self.bank.version, surfaces)
         return self._statics
 
     def _scene(self, camera: Camera) -> _Scene:
         """The props and buildings on screen, back to front, placed again only when the camera
-        moves or the zoom or daylight changes them."""
+        moves or the zoom or lamps move them, and given the surfaces of a new tint."""
         statics = self._statics_now()
-        key = (statics.version, camera.origin, camera.viewport)
-        if self._placed is None or self._placed.key != key:
+        key = (statics.key, camera.origin, camera.viewport)
+        placed = self._placed
+        if placed is None or placed.key != key:
             ox, oy = camera.origin
             w, h = camera.viewport
             sx, sy = statics.x + ox, statics.y + oy
-            shown = np.flatnonzero((sx < w) & (sx + statics.w > 0) & (sy < h)
+            order = np.flatnonzero((sx < w) & (sx + statics.w > 0) & (sy < h)
                                    & (sy + statics.h > 0))
-            shown = shown[np.argsort(self._static_depth[shown], kind="stable")]
-            blits = [(statics.surfaces[k], (x, y)) for k, x, y in
-                     zip(shown.tolist(), sx[shown].tolist(), sy[shown].tolist(), strict=True)]
-            self._placed = _Scene(key, (sx, sy), blits, self._static_depth[shown])
-        return self._placed
+            order = order[np.argsort(self._static_depth[order], kind="stable")]
+            shown = list(zip(order.tolist(), zip(sx[order].tolist(), sy[order].tolist(),
+                                                 strict=True), strict=True))
+            placed = _Scene(key, (sx, sy), shown, self._static_depth[order], -1, [])
+        if placed.version != statics.version:
+            surfaces = statics.surfaces
+            placed = replace(placed, version=statics.version,
+                             blits=[(surfaces[k], at) for k, at in placed.shown])
+        self._placed = placed
+        return placed
 
     def _draw_sprites(self, surface: pygame.Surface, camera: Camera, layout: CitizenLayout,
                       selected: int | None) -> None:
@@ -541,9 +558,9 @@ class World:
         stance = self._stance_of(layout)
         standing = stance.standing
         kept = self._covered
-        if kept is None or kept[0] is not stance or kept[1] is not scene:
+        if kept is None or kept[0] is not stance or kept[1] != scene.key:
             still = np.flatnonzero(stance.visible & ~standing.walking)
-            kept = self._covered = (stance, scene, self._covering(
+            kept = self._covered = (stance, scene.key, self._covering(
                 still, camera, scene, (stance.feet_x, stance.feet_y, stance.depth)))
         citizens, covering = kept[2]
         walkers = standing.walkers[layout.visible[standing.walkers]]
