@@ -120,8 +120,8 @@ def phase_end(flux: TownFlux, t: int) -> None:
     some to rest; coalitions and reputation are recomputed."""
     s = flux.state
     eve = flux.eve
-    if eve is None or eve.tick != t or eve.bonds is None:  # a small town, or restored
-        eve = whole(flux, t)  # to the tick before
+    if eve is None or eve.tick != t or eve.bonds is None:  # a small town's, or restored
+        eve = whole(flux, t)  # to the tick before: made now
     flux.eve = None
     assert eve.bonds is not None and eve.matched is not None and eve.dissolved is not None
     # The bonds relaxed (only moved ones move: an untouched one is its initial value, and

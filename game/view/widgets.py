@@ -35,7 +35,7 @@ SCATTER_H = 90 * 2  # room for the plot and its two axis labels
 FEED_MIN_H = 60 * 2
 HUD_HIDDEN = "the HUD is hidden: H shows it"
 CORNER = 2 * UI_SCALE  # a panel's clear corner pixels, and a little more (see `town_shows`)
-ROW_ALIGN = 16  # pixels
+ROW_ALIGN = 16  # the town's clip ends on a multiple of this many pixels (see `town_shows`)
 
 
 class Widgets:
