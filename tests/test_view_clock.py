@@ -20,6 +20,7 @@ from game.clock import (
 )
 from game.sim import phases
 from game.trace.timeline import Timeline
+from game.view import pace as pace_module
 from game.view.pace import Pace
 
 
@@ -165,3 +166,26 @@ def test_the_collector_looks_through_while_time_runs_every_so_often() -> None:
         assert cycle() is None
     finally:
         gc.unfreeze()
+
+
+def test_a_frame_ends_once_its_ticks_made_a_frames_worth_of_records_and_keeps_the_speed(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pace_module, "FRAME_RECORDS", 2)  # a town's, to stand for a city's
+    timeline = Timeline("town", seed=2)
+    timeline.advance(300)
+    pace = Pace(reproducible=True)
+    frames, cut = 240, 0
+    for _ in range(frames):
+        before = timeline.cursor
+        records, _ = pace.run(timeline, 1 / 60, 16, None)
+        last = [r for r in records if r.tick == timeline.cursor]
+        assert len(records) - len(last) < 2  # only the tick that made it a frame's worth ends
+        cut += len(records) >= 2 and timeline.cursor - before < 5
+    assert cut > 10
+    held = 300 + frames * 16 * config.TICKS_PER_SECOND // 60 - timeline.cursor
+    assert 0 <= held < 12  # the ticks held back run one more a frame
+    fresh = Timeline("town", seed=2)
+    fresh.advance(timeline.cursor)
+    assert fresh.flux.state_hash() == timeline.flux.state_hash()
+    records, _ = pace.run(timeline, 1 / 60, MAX_SPEED, None)  # at max speed, a frame's burst
+    assert len(records) > 2 and timeline.cursor - fresh.cursor == MAX_BURST

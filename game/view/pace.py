@@ -7,10 +7,15 @@ Never changes the town but through `Timeline.advance_records`; never imports pyg
 from __future__ import annotations
 
 from game import limits
-from game.clock import TickBudget, TickClock
+from game.clock import MAX_SPEED, TickBudget, TickClock
 from game.sim.events import Record
 from game.sim.phases import makes_eve
 from game.trace.timeline import Timeline
+
+# A frame whose ticks have made this many records ends there when more ticks are due (the
+# morning of a big town, its citizens all deciding in the same few ticks, made four times a
+# frame's usual records at 16×): the rest run in the next frames, as the eve's ticks do.
+FRAME_RECORDS = 120
 
 
 class Pace:
@@ -30,7 +35,8 @@ class Pace:
         the next opens the next frame, and the ticks held back run one more a frame
         (`TickClock.hold`). The four heaviest ticks of a big town (three make the eve's parts:
         affinity edges, communities, the relaxed bonds and the match with the coalitions; the
-        phase end applies them) then never share a frame; the town keeps its speed, and where
+        phase end applies them) then never share a frame. So does a frame, but at max speed,
+        once its ticks have made `FRAME_RECORDS` records. The town keeps its speed, and where
         each frame stops is a function of the ticks, not of the CPU."""
         due = self.clock.due(dt, speed)
         if limit is not None:
@@ -47,9 +53,10 @@ class Pace:
                 full = err
                 break
             ran += 1
-            if ran < due and makes_eve(timeline.cursor, timeline.flux.eve_ticks):
-                self.clock.hold(due - ran)  # a part of the eve ran: the next opens a frame
-                return records, full
+            if ran < due and (makes_eve(timeline.cursor, timeline.flux.eve_ticks) or (
+                    speed != MAX_SPEED and len(records) >= FRAME_RECORDS)):
+                self.clock.hold(due - ran)  # a part of the eve ran, or a frame's worth: the
+                return records, full  # next opens a frame
         if ran < due:
             self.clock.fell_behind()
         return records, full
