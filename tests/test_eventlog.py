@@ -73,6 +73,8 @@ def test_texts_become_templates_shared_by_every_pair() -> None:
     assert template("Ada greeted Bruno", names) == "{0} greeted {1}"
     assert template("Ada {greeted} Bruno", names).format(*names) == "Ada {greeted} Bruno"
     assert template("Bruno, Bruno, and Ada", names).format(*names) == "Bruno, Bruno, and Ada"
+    assert template("Anna met Ann", ["Ann", "Anna", ""]) == "{1} met {0}"  # the longest first
+    assert template("Ann sat", ["Ann", "Anna", "Bo"]) == "{0} sat"
 
 
 MPP = [c.id for c in scenario("mpp").citizens]
