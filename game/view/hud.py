@@ -135,7 +135,6 @@ class Painted:
     def __init__(self) -> None:
         self.key: object = None
         self.surface: pygame.Surface | None = None
-        self._steady: pygame.Surface | None = None  # see `Steadiness`
         self._steadiness = Steadiness()
         self.paints = 0  # how many times it was painted (tests count them)
 
@@ -150,15 +149,13 @@ class Painted:
             cache = self.surface = pygame.Surface(rect.size)
             cache.set_colorkey(DOT_KEY)
             self.key = None
-        if self.key is None or self.key != key:
+        fresh = self.key is None or self.key != key
+        if fresh:
             cache.fill(DOT_KEY)
             paint(cache, cache.get_rect())
             self.key = key
             self.paints += 1
-            self._steady = self._steadiness.painted(cache)
-        elif self._steady is None:
-            self._steady = self._steadiness.shown_again(cache)
-        surface.blit(self._steady or cache, rect.topleft)
+        surface.blit(self._steadiness.shown(cache, fresh), rect.topleft)
 
 
 class Layer:
@@ -169,7 +166,6 @@ class Layer:
     def __init__(self) -> None:
         self.key: object = None
         self.surface: pygame.Surface | None = None
-        self._steady: pygame.Surface | None = None  # see `Steadiness`
         self._steadiness = Steadiness()
         self.paints = 0
 
@@ -183,17 +179,15 @@ class Layer:
             cache = self.surface = pygame.Surface((rect.right, rect.bottom))
             cache.set_colorkey(DOT_KEY)
             self.key = None
-        if self.key is None or self.key != key:
+        fresh = self.key is None or self.key != key
+        if fresh:
             cache.fill(DOT_KEY, rect)
             cache.set_clip(rect)
             paint(cache)
             cache.set_clip(None)
             self.key = key
             self.paints += 1
-            self._steady = self._steadiness.painted(cache.subsurface(rect))
-        elif self._steady is None:
-            self._steady = self._steadiness.shown_again(cache.subsurface(rect))
-        surface.blit(self._steady or cache.subsurface(rect), rect.topleft)
+        surface.blit(self._steadiness.shown(cache.subsurface(rect), fresh), rect.topleft)
 
 
 class Steadiness:
@@ -206,15 +200,17 @@ class Steadiness:
 
     def __init__(self) -> None:
         self._frames = 0  # frames the current painting was shown
+        self._steady: pygame.Surface | None = None  # its encoded copy, once made
 
-    def painted(self, cache: pygame.Surface) -> pygame.Surface | None:
-        """A new painting: its encoded copy if the last one stayed, else None (blit it plain)."""
-        stayed, self._frames = self._frames >= 2, 1
-        return _encoded(cache) if stayed else None
-
-    def shown_again(self, cache: pygame.Surface) -> pygame.Surface:
-        self._frames += 1
-        return _encoded(cache)
+    def shown(self, painting: pygame.Surface, fresh: bool) -> pygame.Surface:
+        """What to blit of `painting` this frame (`fresh`: painted anew this frame)."""
+        if fresh:
+            stayed, self._frames = self._frames >= 2, 1
+            self._steady = _encoded(painting) if stayed else None
+        elif self._steady is None:  # shown a second frame
+            self._frames += 1
+            self._steady = _encoded(painting)
+        return self._steady or painting
 
 
 def _encoded(cache: pygame.Surface) -> pygame.Surface:

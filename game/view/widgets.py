@@ -127,9 +127,8 @@ class Widgets:
         top = self.top_bar.rect.bottom
         return pygame.Rect(self.screen.w - width, top, width, self._column_bottom - top)
 
-    def _layout_inspector(self, view: ViewState) -> pygame.Rect:
-        """Stack the card (as tall as its detail needs), the scatter and the feed in the
-        inspector column; returns the column."""
+    def _layout_inspector(self, view: ViewState) -> None:
+        """Stack the card (as tall as its detail needs), the scatter and the feed."""
         col = self._column()
         card_h = 0
         if view.citizen is not None:
@@ -144,7 +143,6 @@ class Widgets:
         self.card.layout(pygame.Rect(col.x, col.y, col.w, card_h))
         self.scatter.layout(pygame.Rect(col.x, col.y + card_h, col.w, scatter_h))
         self.feed.layout(pygame.Rect(col.x, col.y + card_h + scatter_h, col.w, feed_h))
-        return col
 
     def map_area(self, ui: UiState) -> pygame.Rect:
         """The part of the window where the map's own text (bubbles, labels) may go, in screen
@@ -168,26 +166,27 @@ class Widgets:
             return self.hud.window
         top, bottom = self.top_bar.rect.bottom - CORNER, self.timebar.rect.y + CORNER
         right = self.screen.right
-        if self._column_covers(view, ui):
+        if ui.overlays["inspector"]:
+            self._layout_inspector(view)
+        if self._column_covers(ui):
             right = self._column().x + CORNER
         shows = self.hud.to_screen(pygame.Rect(0, top, right, bottom - top))
         shows.w = min(self.hud.window.w, -(-shows.right // ROW_ALIGN) * ROW_ALIGN) - shows.x
         return shows
 
-    def _column_covers(self, view: ViewState, ui: UiState) -> bool:
-        """Whether the inspector column's panels cover it down to the timeline."""
+    def _column_covers(self, ui: UiState) -> bool:
+        """Whether the inspector column's panels, as laid out, cover it down to the timeline."""
         if not ui.overlays["inspector"] or self._column_bottom != self.timebar.rect.y:
             return False
-        column = self._layout_inspector(view)
-        return self.card.rect.h + self.scatter.rect.h + self.feed.rect.h == column.h
+        return self.card.rect.h + self.scatter.rect.h + self.feed.rect.h == self._column().h
 
-    def _draw_edges(self, surface: pygame.Surface, view: ViewState, ui: UiState) -> None:
+    def _draw_edges(self, surface: pygame.Surface, ui: UiState) -> None:
         """The backdrop under the clear corners of the panels at the window's edge (the top
         bar's, the timeline's and the column's), where the town is not drawn."""
         screen = self.screen
         surface.fill(BACKDROP, (0, 0, screen.w, CORNER))
         surface.fill(BACKDROP, (0, screen.bottom - CORNER, screen.w, CORNER))
-        if self._column_covers(view, ui):  # beside it, the bars' corners at the window's side
+        if self._column_covers(ui):  # beside it, the bars' corners at the window's side
             surface.fill(BACKDROP, (screen.right - CORNER, 0, CORNER, screen.h))
 
     # --- drawing -------------------------------------------------------------------------------
@@ -230,11 +229,12 @@ class Widgets:
 
     def _draw_hud(self, surface: pygame.Surface, view: ViewState, ui: UiState,
                   now: float) -> None:
-        self._draw_edges(surface, view, ui)
+        if ui.overlays["inspector"]:
+            self._layout_inspector(view)
+        self._draw_edges(surface, ui)
         self.top_bar.draw(surface, view)
         self.hint.draw(surface, now)  # under the hand's tooltips
         if ui.overlays["inspector"]:
-            self._layout_inspector(view)
             if view.citizen is not None and self.card.rect.h > 0:
                 self.card.draw(surface, view)
             if self.scatter.rect.h > 0:
