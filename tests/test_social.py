@@ -258,6 +258,8 @@ def test_clique_percolation_equals_listing_every_triangle(density: float) -> Non
         adj = graph(n, edges)
         expected = triangle_communities(adj)
         assert social.clique_percolation(adj) == expected
+        if adj:  # each triangle listed and glued (a sparse small graph's way)
+            assert social.glued_triangles(adj) == expected
         a = np.array([e[0] for e in edges], dtype=np.int64)
         b = np.array([e[1] for e in edges], dtype=np.int64)
         if a.size:  # in arrays, or as sets when dense

@@ -84,6 +84,9 @@ def test_stored_pairs_read_back_what_a_dense_matrix_holds(
             dense += config.RELAX_TOWARD_INITIAL * (base - dense)
         else:
             pairs.merge()
+    whole = pairs.rows(0, N)  # (a small town's base matrix is kept: this is a fresh copy)
+    assert np.array_equal(whole, dense)
+    whole += 1.0
     assert np.array_equal(pairs.rows(0, N), dense)
     assert np.array_equal(pairs.rows(0, N, transposed=True), dense.T)
     assert all(pairs.get(i, j) == dense[i, j] for i in range(N) for j in range(N))

@@ -34,6 +34,7 @@ MERGE_AT = 256
 MERGE_SHARE = 32
 MERGE_MOST = 4096
 ROW_CACHE_CELLS = 1 << 21  # base values kept in remembered rows (16 MB)
+MATRIX_CACHE_CELLS = 1 << 16  # the whole matrix of base values is kept up to this size
 
 
 def unit_personalities(personality: FloatArray) -> FloatArray:
@@ -102,6 +103,7 @@ class PairValues:
             None if unit is None else tuple(map(tuple, unit.tolist())))
         self.columns = None if unit is None else np.ascontiguousarray(unit.T)
         self.row_cache: dict[int, FloatArray] = {}  # single rows of base values, shared too
+        self.matrix_cache: list[FloatArray] = []  # a small town's whole base matrix, shared too
         self.strong_cache: dict[float, tuple[IntArray, IntArray]] = {}  # shared too
         # Every code ever set here or in a copy (shared, it only grows): a pair not in it holds
         # its base value, known without a search. A dict of ints to None, not a set: the
@@ -264,11 +266,14 @@ class PairValues:
         order = np.argsort(codes)
         codes, values = codes[order], values[order]
         i, j = np.divmod(codes, self.n)
-        at = np.searchsorted(self.codes, codes)
+        # Where each lands among the merged arrays (`np.insert` works this out once an array).
+        put = np.searchsorted(self.codes, codes) + np.arange(codes.size)
+        stay = np.ones(self.codes.size + codes.size, dtype=bool)
+        stay[put] = False
         self._positions = {}  # positions move
-        self.codes = _frozen(np.insert(self.codes, at, codes))
-        self.values = np.insert(self.values, at, values)
-        self.bases = _frozen(np.insert(self.bases, at, self.bases_of(i, j)))
+        self.codes = _frozen(_merged(self.codes, codes, put, stay))
+        self.values = _merged(self.values, values, put, stay)
+        self.bases = _frozen(_merged(self.bases, self.bases_of(i, j), put, stay))
 
     def _find(self, codes: IntArray) -> tuple[IntArray, npt.NDArray[np.bool_]]:
         """Where each code sits in the sorted arrays, and whether it is there (a code in
@@ -340,6 +345,10 @@ class PairValues:
         up to ROW_CACHE_CELLS values, since a citizen's gossip reads its whole row."""
         if self.columns is None:
             return np.zeros((stop - start, self.n))
+        if stop - start == self.n and self.n * self.n <= MATRIX_CACHE_CELLS:
+            if not self.matrix_cache:  # a small town reads it whole at each phase end
+                self.matrix_cache.append(initial_rows(self.columns, 0, self.n))
+            return self.matrix_cache[0].copy()
         if stop - start != 1:
             return initial_rows(self.columns, start, stop)
         row = self.row_cache.get(start)
@@ -396,6 +405,15 @@ def moved_pairs(n: int, codes: IntArray, bases: FloatArray, values: FloatArray
     differ = np.flatnonzero(values != bases)  # (a mask indexes slower)
     i, j = np.divmod(codes.take(differ), n)
     return i, j, values.take(differ)
+
+
+def _merged(held: npt.NDArray[Any], added: npt.NDArray[Any], put: IntArray,
+            stay: npt.NDArray[np.bool_]) -> npt.NDArray[Any]:
+    """`held` with `added` put at the places `put`; `stay` marks the others, in order."""
+    out = np.empty(stay.size, dtype=held.dtype)
+    out[put] = added
+    out[stay] = held
+    return out
 
 
 def _frozen(a: npt.NDArray[Any]) -> npt.NDArray[Any]:

@@ -264,9 +264,47 @@ def communities(a: IntArray, b: IntArray) -> list[frozenset[int]]:
     arrays (`in_arrays`), or walked as sets when the graph has few edges."""
     if not a.size:
         return []
-    if a.size <= FEW_EDGES:
-        return clique_percolation(adjacency(a, b))
-    return in_arrays(a, b)
+    if a.size > FEW_EDGES:
+        return in_arrays(a, b)
+    graph: Graph = {}  # a few edges: sets built one edge at a time cost less than arrays
+    for i, j in zip(a.tolist(), b.tolist(), strict=True):
+        graph.setdefault(i, set()).add(j)
+        graph.setdefault(j, set()).add(i)
+    if sum(len(near) * len(near) for near in graph.values()) > DENSE_PAIRS_PER_EDGE * a.size:
+        return clique_percolation(graph)
+    return glued_triangles(graph)
+
+
+def glued_triangles(graph: Graph) -> list[frozenset[int]]:
+    """`clique_percolation` of a sparse graph: each triangle listed once (its two ends' shared
+    neighbours), its three edges joined in a union-find; each set of edges so joined gives a
+    community, their citizens. A dense graph holds far more triangles than edges: walked as
+    sets (`clique_percolation`) instead."""
+    stride = max(graph) + 1
+    parent: dict[int, int] = {}  # edge i·stride + j (i < j) → another of its set
+
+    def find(x: int) -> int:
+        while (up := parent[x]) != x:
+            parent[x] = parent[up]
+            x = up
+        return x
+
+    for i, near in graph.items():
+        for j in near:
+            if j > i:
+                for m in near & graph[j]:
+                    if m > j:
+                        sides = (i * stride + j, i * stride + m, j * stride + m)
+                        for side in sides:
+                            parent.setdefault(side, side)
+                        roots = [find(side) for side in sides]
+                        low = min(roots)
+                        for root in roots:
+                            parent[root] = low
+    found: dict[int, set[int]] = {}
+    for side in parent:
+        found.setdefault(find(side), set()).update(divmod(side, stride))
+    return sorted((frozenset(c) for c in found.values()), key=lambda c: (-len(c), sorted(c)))
 
 
 def in_arrays(a: IntArray, b: IntArray) -> list[frozenset[int]]:
@@ -429,15 +467,21 @@ def eigentrust(n: int, src: IntArray, dst: IntArray, counts: FloatArray,
     sums = np.bincount(src, weights=local, minlength=n)
     weight = np.divide(local, sums[src], out=np.zeros_like(local), where=positive)
     deferring = np.flatnonzero(sums == 0)
+    kept, pretrust = 1.0 - alpha, alpha * pre
     t = pre.copy()
+    flow, change = np.empty(src.size), np.empty(n)
     for _ in range(max_iter):
         # Cᵀt over the edges: bincount adds in the edges' order (no BLAS, whose order of
-        # summation depends on the CPU); those who trust nobody spread theirs evenly.
-        spread = (np.bincount(dst, weights=weight * t[src], minlength=n)
-                  + float(t[deferring].sum()) / n)
-        nxt = (1.0 - alpha) * spread + alpha * pre
+        # summation depends on the CPU); those who trust nobody spread theirs evenly (nobody
+        # defers in a town that has met: adding 0.0 to these sums keeps their bits).
+        spread = np.bincount(dst, weights=np.multiply(weight, t.take(src), out=flow),
+                             minlength=n).astype(np.float64, copy=False)  # (no edges: ints)
+        if deferring.size:
+            spread += float(t.take(deferring).sum()) / n
+        nxt = np.multiply(spread, kept, out=spread)
+        nxt += pretrust
         nxt /= nxt.sum()
-        done = float(np.abs(nxt - t).max()) < tol
+        done = float(np.abs(np.subtract(nxt, t, out=change), out=change).max()) < tol
         t = nxt
         if done:
             break
