@@ -24,6 +24,11 @@ coalitions, at each phase end; and the worst tick of any kind of those days (`wo
 city:2500 day 10: …`), where the store of moved bonds, which grows too, takes in the newly
 moved ones.
 
+`--only instructions` counts instead the machine instructions a tick of the same runs takes
+(`valgrind --tool=callgrind`, which must be installed: a run of the warm-up and the measured
+ticks less a run of the warm-up alone, seed 1), a figure the load of a shared machine does not
+move, printed like the rates (`town: N instructions a tick`, `… fewer: X×` beside `--old`).
+
 `--old DIR` measures another checkout of the game beside this one (e.g. the main branch in
 `git worktree add --detach /tmp/old main`): each run alternates old and new in fresh processes
 with the same seed, and every rate is printed for both with their ratio (`… speedup: X×`).
@@ -42,6 +47,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -93,6 +99,44 @@ def rates(tree: Path, scenario: str, ticks: int, warmup: int, seed: int) -> tupl
                           str(warmup), str(seed)], capture_output=True, text=True, check=True,
                          env=env).stdout.split()
     return float(out[0]), float(out[1])
+
+
+# The flux of a checkout built and ticked a number of times, for valgrind to count.
+_COUNT = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from game.sim.flux import TownFlux
+flux = TownFlux(sys.argv[2], seed=1)
+tick = getattr(flux, "step", flux.tick)
+for _ in range(int(sys.argv[3])):
+    tick()
+"""
+
+
+def instructions(tree: Path, scenario: str, ticks: int, warmup: int) -> float:
+    """Instructions a tick of one checkout: a run of `warmup + ticks` ticks less one of
+    `warmup`, each counted by callgrind (the same start-up in both: one hash seed)."""
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "PYTHONHASHSEED": "0"}
+    counts = []
+    for n in (warmup, warmup + ticks):
+        done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+                               sys.executable, "-c", _COUNT, str(tree), scenario, str(n)],
+                              capture_output=True, text=True, check=True, env=env)
+        found = re.search(r"Collected : (\d+)", done.stderr)
+        assert found is not None, done.stderr[-500:]
+        counts.append(int(found.group(1)))
+    return (counts[1] - counts[0]) / ticks
+
+
+def counted(old: Path | None) -> None:
+    trees = {"new": HERE} if old is None else {"old": old, "new": HERE}
+    for scenario, ticks, warmup in CASES:
+        got = {name: instructions(tree, scenario, ticks, warmup) for name, tree in trees.items()}
+        for name, count in got.items():
+            label = f" ({name})" if old is not None else ""
+            print(f"{scenario}{label}: {count:,.0f} instructions a tick", flush=True)
+        if old is not None:
+            print(f"{scenario} instructions fewer: {got['old'] / got['new']:.2f} ×", flush=True)
 
 
 def throughput(old: Path | None, runs: int) -> None:
@@ -244,8 +288,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--old", type=Path, help="another checkout to measure beside this one")
     parser.add_argument("--runs", type=int, default=5, help="seeds per scenario (median)")
-    parser.add_argument("--only", choices=("rates", "days"), help="one half of the figures")
+    parser.add_argument("--only", choices=("rates", "days", "instructions"),
+                        help="one part of the figures (instructions: counted, not timed)")
     args = parser.parse_args()
+    if args.only == "instructions":
+        counted(args.old)
+        return
     if args.only != "days":
         throughput(args.old, args.runs)
     if args.only != "rates":

@@ -475,7 +475,7 @@ def eigentrust(n: int, src: IntArray, dst: IntArray, counts: FloatArray,
         # summation depends on the CPU); those who trust nobody spread theirs evenly (nobody
         # defers in a town that has met: adding 0.0 to these sums keeps their bits).
         spread = np.bincount(dst, weights=np.multiply(weight, t.take(src), out=flow),
-                             minlength=n).astype(np.float64, copy=False)  # (no edges: ints)
+                             minlength=n).astype(np.float64, copy=False)  # (none: ints)
         if deferring.size:
             spread += float(t.take(deferring).sum()) / n
         nxt = np.multiply(spread, kept, out=spread)
