@@ -116,3 +116,40 @@ def test_a_target_tag_climbs_over_a_region_sign_and_another_tag(app: App) -> Non
     boxes = pygame.mask.from_surface(tags).get_bounding_rects()
     assert len(boxes) == 2 and not boxes[0].colliderect(boxes[1])
     assert all(box.collidelist(app.world.sign_rects) < 0 for box in boxes)
+
+
+def test_a_silhouette_is_drawn_opaque_round_its_edge_and_see_through_inside() -> None:
+    mask = pygame.mask.Mask((5, 5))
+    mask.draw(pygame.mask.Mask((3, 3), fill=True), (1, 1))
+    shape = hidden._outlined(mask, hidden.HIDDEN)
+    e = hidden.EDGE
+    assert shape.get_size() == (5 + 2 * e, 5 + 2 * e)
+    assert tuple(shape.get_at((2 + e, 2 + e))) == (*hidden.HIDDEN, hidden.HIDDEN_ALPHA)
+    assert tuple(shape.get_at((e, 2 + e))) == (*hidden.OUTLINE, 255)  # beside the mask: ring
+    assert shape.get_at((0, 0)).a == 0  # further out: nothing
+
+
+def test_a_full_store_of_silhouettes_keeps_those_still_asked_for(
+        app: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    occluders = app.world._occluders
+    made: list[tuple[int, int]] = []
+    real = hidden._outlined
+
+    def counted(mask: pygame.mask.Mask, colour: tuple[int, int, int]) -> pygame.Surface:
+        made.append(mask.get_size())
+        return real(mask, colour)
+
+    monkeypatch.setattr(hidden, "_outlined", counted)
+    solid = pygame.Surface((4, 4), pygame.SRCALPHA)
+    solid.fill((9, 9, 9, 255))
+
+    def ask(name: int) -> pygame.Surface | None:  # a body named `name` behind one static
+        return occluders.silhouette(((name,), solid), ((0, 0, 0),), [solid], (1, 0), False)
+
+    on_screen = ask(-1)
+    for name in range(3 * hidden.MAX_SILHOUETTES):
+        ask(name)
+        if name % 100 == 0:  # still on screen: asked for again every hundred new ones
+            assert ask(-1) is on_screen
+    assert len(made) == 3 * hidden.MAX_SILHOUETTES + 1  # each made once, the one kept too
+    assert len(occluders._freeing) <= hidden.MAX_SILHOUETTES  # the old ones let go as it goes

@@ -29,10 +29,14 @@ HIDDEN: Colour = WHITE
 HIDDEN_SELECTED: Colour = BRIGHT
 HIDDEN_ALPHA = 150
 EDGE = 1  # px of outline round a silhouette
+_GROW = pygame.mask.Mask((2 * EDGE + 1, 2 * EDGE + 1), fill=True)  # a pixel's EDGE around it
 # How far a citizen's sprite may stray from the middle of the tile it is on (walking between
 # tiles, standing beside another on a shared one), native px each side.
 STRAY_X, STRAY_Y = iso.HALF_W + 8, iso.HALF_H + 8
-MAX_SILHOUETTES = 4096  # silhouettes kept for reuse; past this the store starts again
+# Silhouettes kept for reuse, in two generations of up to this many each: the newest, and the
+# one before, whose silhouettes move to the newest when asked for again. Emptied all at once, a
+# city's store made every silhouette on screen again in one frame (10 ms, every second or so).
+MAX_SILHOUETTES = 2048
 
 
 class Frame:
@@ -67,6 +71,10 @@ class Occluders:
         self._start: IntArray = np.cumsum(self._count) - self._count
         self._masks: dict[tuple[int, ...], pygame.mask.Mask] = {}
         self._silhouettes: dict[tuple[object, ...], pygame.Surface | None] = {}
+        self._older: dict[tuple[object, ...], pygame.Surface | None] = {}  # the generation before
+        # The generation before that, let go one silhouette each time one is kept (as many
+        # freed as kept: freeing 2,048 surfaces at once took 4 ms of one frame).
+        self._freeing: list[pygame.Surface | None] = []
 
     def covering(self, tiles: IntArray, who: IntArray, boxes: tuple[IntArray, IntArray, int],
                  statics: tuple[IntArray, IntArray, IntArray, IntArray], depth: FloatArray
@@ -100,6 +108,8 @@ class Occluders:
         name = (body[0], key, selected, covers)
         if name in self._silhouettes:
             return self._silhouettes[name]
+        if name in self._older:
+            return self._keep(name, self._older.pop(name))
         mask = self._mask(body[0], body[1])
         hidden = pygame.mask.Mask(mask.get_size())
         for k, dx, dy in covers:
@@ -107,8 +117,16 @@ class Occluders:
                         (0, 0))
         shape = _outlined(hidden, HIDDEN_SELECTED if selected else HIDDEN) if hidden.count() \
             else None
+        return self._keep(name, shape)
+
+    def _keep(self, name: tuple[object, ...], shape: pygame.Surface | None
+              ) -> pygame.Surface | None:
+        """Keep a silhouette in the newest generation; a full one becomes the older."""
         if len(self._silhouettes) >= MAX_SILHOUETTES:
-            self._silhouettes.clear()
+            self._freeing.extend(self._older.values())
+            self._older, self._silhouettes = self._silhouettes, {}
+        if self._freeing:
+            self._freeing.pop()
         self._silhouettes[name] = shape
         return shape
 
@@ -124,15 +142,7 @@ class Occluders:
 def _outlined(hidden: pygame.mask.Mask, colour: Colour) -> pygame.Surface:
     """A silhouette: the mask's pixels in `colour`, see-through, ringed by an opaque edge
     `EDGE` px wide; its top left corner is the mask's, moved out by `EDGE`."""
-    w, h = hidden.get_size()
-    grown = pygame.mask.Mask((w + 2 * EDGE, h + 2 * EDGE))
-    for dx in range(2 * EDGE + 1):
-        for dy in range(2 * EDGE + 1):
-            grown.draw(hidden, (dx, dy))
-    inner = pygame.mask.Mask(grown.get_size())
-    inner.draw(hidden, (EDGE, EDGE))
-    grown.erase(inner, (0, 0))
-    shape = grown.to_surface(setcolor=(*OUTLINE, 255), unsetcolor=(0, 0, 0, 0))
-    shape.blit(inner.to_surface(setcolor=(*colour, HIDDEN_ALPHA), unsetcolor=(0, 0, 0, 0)),
-               (0, 0))
+    # The mask grown by EDGE all round, drawn opaque; the mask itself then written over it.
+    shape = hidden.convolve(_GROW).to_surface(setcolor=(*OUTLINE, 255), unsetcolor=(0, 0, 0, 0))
+    hidden.to_surface(shape, setcolor=(*colour, HIDDEN_ALPHA), unsetcolor=None, dest=(EDGE, EDGE))
     return shape
