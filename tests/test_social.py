@@ -262,6 +262,7 @@ def test_clique_percolation_equals_listing_every_triangle(density: float) -> Non
             assert social.glued_triangles(adj) == expected
         a = np.array([e[0] for e in edges], dtype=np.int64)
         b = np.array([e[1] for e in edges], dtype=np.int64)
+        assert social.adjacency(a, b) == adj  # edge by edge, or sorted in arrays (many)
         if a.size:  # in arrays, or as sets when dense
             assert social.in_arrays(a, b) == social.communities(a, b) == expected
         shuffled = rng.permutation(a.size)  # the edges in any order

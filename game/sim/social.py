@@ -142,8 +142,15 @@ def _joined(a: IntArray, b: IntArray, forward: FloatArray, back: FloatArray,
 
 
 def adjacency(a: IntArray, b: IntArray) -> Graph:
-    """The graph of the edges a–b: both ends sorted together by citizen, then one set built
-    from each citizen's run (a set.add an edge end took most of a city's phase end)."""
+    """The graph of the edges a–b: a few edges added one by one; more, both ends sorted
+    together by citizen, then one set built from each citizen's run (a set.add an edge end
+    took most of a city's phase end)."""
+    if a.size <= FEW_EDGES:
+        graph: Graph = {}
+        for i, j in zip(a.tolist(), b.tolist(), strict=True):
+            graph.setdefault(i, set()).add(j)
+            graph.setdefault(j, set()).add(i)
+        return graph
     ends = np.concatenate([a, b])
     order = np.argsort(ends, kind="stable")
     near = np.concatenate([b, a])[order].tolist()
@@ -261,15 +268,13 @@ def clique_percolation(graph: Graph, k: int = config.COALITION_K) -> list[frozen
 
 def communities(a: IntArray, b: IntArray) -> list[frozenset[int]]:
     """What `clique_percolation` finds in the graph of the edges a–b (a < b, no repeats): in
-    arrays (`in_arrays`), or walked as sets when the graph has few edges."""
+    arrays (`in_arrays`); with few edges, their triangles glued (`glued_triangles`), or walked
+    as sets when they are dense."""
     if not a.size:
         return []
     if a.size > FEW_EDGES:
         return in_arrays(a, b)
-    graph: Graph = {}  # a few edges: sets built one edge at a time cost less than arrays
-    for i, j in zip(a.tolist(), b.tolist(), strict=True):
-        graph.setdefault(i, set()).add(j)
-        graph.setdefault(j, set()).add(i)
+    graph = adjacency(a, b)
     if sum(len(near) * len(near) for near in graph.values()) > DENSE_PAIRS_PER_EDGE * a.size:
         return clique_percolation(graph)
     return glued_triangles(graph)

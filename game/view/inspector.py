@@ -101,11 +101,12 @@ class CitizenCard:
             self.buttons[name] = pygame.Rect(x, y, w, SMALL_BUTTON)
             x -= UI_SCALE
 
-    def rows(self, view: ViewState) -> list[Row]:
+    def rows(self, view: ViewState, width: int | None = None) -> list[Row]:
+        """The card's rows, wrapped to its width (or to a card `width` pixels wide)."""
         c = view.citizen
         if c is None:
             return []
-        width = self.rect.w - 2 * PAD
+        width = (self.rect.w if width is None else width) - 2 * PAD
         key = (c, view.why, width)
         if self._rows is None or self._rows[0] != key:
             rows = detail_rows(c, self.texts, width)
@@ -121,8 +122,9 @@ class CitizenCard:
             self._rows = (key, rows)
         return self._rows[1]
 
-    def wanted_height(self, view: ViewState) -> int:
-        return (len(self.rows(view)) + 1) * LINE_H + PAD + UI_SCALE * 2
+    def wanted_height(self, view: ViewState, width: int) -> int:
+        """How tall the card would be `width` pixels wide, every row shown."""
+        return (len(self.rows(view, width)) + 1) * LINE_H + PAD + UI_SCALE * 2
 
     def hit(self, pos: tuple[int, int]) -> bool:
         return self.rect.collidepoint(pos)

@@ -72,6 +72,7 @@ class Widgets:
         self.town_rect = pygame.Rect(0, 0, 0, 0)
         self.screen = pygame.Rect(0, 0, 0, 0)
         self._column_bottom = 0  # where the inspector column ends
+        self._laid_out: tuple[ViewState, pygame.Rect] | None = None  # the column's, laid for
 
     def window(self, name: str) -> Widget:
         """The widget of an open window (a name in `UiState.modals`)."""
@@ -128,11 +129,15 @@ class Widgets:
         return pygame.Rect(self.screen.w - width, top, width, self._column_bottom - top)
 
     def _layout_inspector(self, view: ViewState) -> None:
-        """Stack the card (as tall as its detail needs), the scatter and the feed."""
+        """Stack the card (as tall as its detail needs), the scatter and the feed: once a view
+        and column (`town_shows` and the HUD's drawing both ask, each frame)."""
         col = self._column()
+        if self._laid_out is not None and self._laid_out[0] is view and self._laid_out[1] == col:
+            return
+        self._laid_out = (view, col)
         card_h = 0
         if view.citizen is not None:
-            card_h = min(self.card.wanted_height(view), col.h)
+            card_h = min(self.card.wanted_height(view, col.w), col.h)
             if col.h - card_h < SCATTER_H + FEED_MIN_H // 2:  # a line to say what it hides
                 card_h = min(card_h + LINE_H, col.h)
         left = col.h - card_h
