@@ -143,6 +143,7 @@ def test_a_brief_reads_what_the_event_says_without_building_it() -> None:
     assert briefs == [(e.id, e.tick, e.op, e.message, e.participants, e.perturbation,
                        e.success) for e in [*want, odd_event]]
     assert any(not b.success for b in briefs) and any(b.perturbation for b in briefs)
-    marks = list(Events([(log, 0, len(log))]).marks())  # the timeline bar's: tick and op
-    assert marks == [(e.tick, e.op) for e in [*want, odd_event]]
+    ticks, codes, ops = Events([(log, 0, len(log))]).op_columns()  # the timeline bar's marks
+    assert list(zip(ticks.tolist(), [ops[c] for c in codes], strict=True)) == [
+        (e.tick, e.op) for e in [*want, odd_event]]
     assert not log._built  # no event was built to read them

@@ -16,6 +16,7 @@ from game.view.hud import UI_SCALE
 from game.view.intents import SetSpeed
 from game.view.palette import OP_COLOURS, TEXT
 from game.view.timebar import SHORT_MARKS, column, draw_marks
+from game.view.viewstate import Marks
 from game.view.when import when
 from tests.window import click, make_app, post
 
@@ -155,15 +156,18 @@ def test_play_pause_and_speed_buttons(app: App) -> None:
 def test_marks_drawn_two_fills_a_column_look_as_if_each_were_drawn_in_turn() -> None:
     rng = np.random.default_rng(4)
     ops = ["greet", "walk", "gossip", "arrive", "trade", "rest", "festival", "dispute"]
-    marks = [(int(t), ops[int(o)]) for t, o in zip(np.sort(rng.integers(0, 3200, 5000)),
-                                                   rng.integers(0, len(ops), 5000), strict=True)]
+    ticks, codes = np.sort(rng.integers(0, 3200, 5000)), rng.integers(0, len(ops), 5000)
+    marks = [(int(t), ops[int(o)]) for t, o in zip(ticks, codes, strict=True)]
+    columns = Marks()
     span, h = 3200, 20
     fast = pygame.Surface((300, h))
     one_by_one = pygame.Surface((300, h))
     for surface in (fast, one_by_one):
         surface.fill((0, 0, 0))
-    draw_marks(fast, marks[:3000], span, h)  # in two batches, as the bar draws them
-    draw_marks(fast, marks[3000:], span, h)
+    columns.extend(ticks[:3000], codes[:3000], ops)  # in two batches, as the bar draws them
+    draw_marks(fast, columns, span, h)
+    columns.extend(ticks[3000:], codes[3000:], ops)
+    draw_marks(fast, columns, span, h, start=3000)
     for tick, op in marks:
         x = column(tick, span, 300)
         height = h // 2 if op in SHORT_MARKS else h
@@ -171,15 +175,22 @@ def test_marks_drawn_two_fills_a_column_look_as_if_each_were_drawn_in_turn() -> 
     assert pygame.image.tobytes(fast, "RGB") == pygame.image.tobytes(one_by_one, "RGB")
 
 
-def test_the_bar_keeps_its_marks_columns_as_the_history_grows(app: App) -> None:
-    bar = app.widgets.timebar
+def test_the_marks_columns_grow_with_the_history_and_read_as_its_events(app: App) -> None:
     for _ in range(3):
         app.apply(SetSpeed(5))
         for _ in range(20):
             app.frame(1 / 60)
         marks = app.view_state().track.marks
-        ticks, short = bar._mark_columns.of(marks)
-        assert ticks.tolist() == [tick for tick, _ in marks]
-        assert short.tolist() == [op in SHORT_MARKS for _, op in marks]
-    other: list[tuple[int, str]] = [(5, "walk"), (9, "greet")]  # another branch's marks
-    assert bar._mark_columns.of(other)[0].tolist() == [5, 9]
+        events = app.timeline.events(app.timeline.current, 1, app.timeline.branch.head)
+        assert marks.ticks.tolist() == [e.tick for e in events]
+        assert [marks.ops[c] for c in marks.codes] == [e.op for e in events]
+
+
+def test_marks_grown_past_their_room_keep_what_was_read_of_them() -> None:
+    marks = Marks()
+    marks.extend(np.arange(1000), np.zeros(1000, dtype=np.int64), ["walk"])
+    early = marks.ticks
+    marks.extend(np.arange(1000, 3000), np.array([0, 1] * 1000), ["greet", "walk"])
+    assert early.tolist() == list(range(1000)) and marks.ticks.tolist() == list(range(3000))
+    assert marks.ops == ["walk", "greet"]
+    assert [marks.ops[c] for c in marks.codes[998:1002]] == ["walk", "walk", "greet", "walk"]

@@ -168,6 +168,23 @@ def test_the_collector_looks_through_while_time_runs_every_so_often() -> None:
         gc.unfreeze()
 
 
+def test_the_collector_never_looks_through_while_time_runs_where_turns_make_no_cycles() -> None:
+    gc.unfreeze()
+    try:
+        collector = Collector(now=0.0)
+        cycle = _garbage_cycle()
+        collector.after_turn(paused=False, now=1.0, cycles=False)
+        collector.after_turn(paused=False, now=10 * LOOK_EVERY_SECONDS, cycles=False)
+        gc.collect()
+        assert cycle() is not None  # a window's frames: no hitch of a whole look
+        collector.after_turn(paused=True, now=11 * LOOK_EVERY_SECONDS, cycles=False)
+        collector.after_turn(paused=True, now=11 * LOOK_EVERY_SECONDS + QUIET_SECONDS,
+                             cycles=False)
+        assert cycle() is None  # paused a while: looked through all the same
+    finally:
+        gc.unfreeze()
+
+
 def test_a_frame_ends_once_its_ticks_made_a_frames_worth_of_records_and_keeps_the_speed(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pace_module, "FRAME_RECORDS", 2)  # a town's, to stand for a city's

@@ -24,6 +24,9 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple, overload
 
+import numpy as np
+import numpy.typing as npt
+
 from game.sim.events import Event, Record
 from game.sim.model import Citizen
 from game.sim.townmap import REGION_NAMES
@@ -264,12 +267,16 @@ class EventLog:
                      tuple(ids[i] for i in who), bool(flags & _PERTURBATION),
                      bool(flags & _SUCCESS))
 
-    def mark(self, k: int) -> tuple[int, str]:
-        """The k-th event's tick and op, no `Event` built."""
-        if self._flags[k] & _KEPT:
-            e = self._kept[k]
-            return e.tick, e.op
-        return self.ticks[k], self.words.items[self._op[k]]
+    def ops(self, lo: int, hi: int) -> tuple[npt.NDArray[np.int64], list[str]]:
+        """The ops of events lo..hi−1, none built: a code each, into the names returned."""
+        used, codes = np.unique(np.array(self._op[lo:hi], dtype=np.int64), return_inverse=True)
+        names = [self.words.items[c] for c in used.tolist()]
+        for k in [k for k in self._kept if lo <= k < hi]:  # its row holds a placeholder
+            op = self._kept[k].op
+            if op not in names:
+                names.append(op)
+            codes[k - lo] = names.index(op)
+        return codes.astype(np.int64, copy=False), names
 
     def _build(self, k: int) -> Event:
         flags = self._flags[k]
@@ -364,12 +371,18 @@ class Events(Sequence[Event]):
     def __repr__(self) -> str:
         return f"Events({len(self)} events)"
 
-    def marks(self) -> Iterator[tuple[int, str]]:
-        """The events' ticks and ops, oldest first, none of them built (the timeline bar's
-        marks: a city records tens of thousands a day)."""
+    def op_columns(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], list[str]]:
+        """The events' ticks and ops, oldest first, none of them built, as columns: the ticks,
+        and a code each into the op names returned (the timeline bar's marks: a city records
+        tens of thousands a day)."""
+        names: dict[str, int] = {}
+        ticks, codes = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
         for log, lo, hi in self._parts:
-            for k in range(lo, hi):
-                yield log.mark(k)
+            ticks.append(np.array(log.ticks[lo:hi], dtype=np.int64))
+            part, used = log.ops(lo, hi)
+            table = np.array([names.setdefault(op, len(names)) for op in used], dtype=np.int64)
+            codes.append(table[part])
+        return np.concatenate(ticks), np.concatenate(codes), list(names)
 
     def briefs(self) -> Iterator[Brief]:
         """The events as the feed reads them, oldest first, none of them built."""

@@ -62,7 +62,7 @@ from game.view.palette import (
     Colour,
 )
 from game.view.timespan import MIN_WIDTH, TimeWindow, clusters, ruler
-from game.view.viewstate import BranchEntry, Track, ViewState
+from game.view.viewstate import BranchEntry, Marks, Track, ViewState
 from game.view.when import on_the_clock, when
 
 BUTTON = 16 * UI_SCALE
@@ -92,11 +92,8 @@ FOUND = WHITE  # the ticks of the feed filter's matches
 SHORT_MARKS = frozenset({"walk", "arrive", "rest"})  # half height: comings and goings
 
 
-MarkColumns = tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]  # ticks, short, a mark each
-
-
 class Grown:
-    """Columns of an append-only sequence (a branch's marks or story markers), read only for
+    """Columns of an append-only sequence (a branch's story markers), read only for
     the items added since the last time: a city's run holds tens of thousands, and the bar is
     drawn every frame. Another sequence starts over."""
 
@@ -117,23 +114,17 @@ class Grown:
         return self._columns
 
 
-def mark_columns(marks: Sequence[tuple[int, str]]) -> MarkColumns:
-    """The marks' ticks and whether each is short, as arrays."""
-    ticks = np.fromiter((tick for tick, _ in marks), dtype=np.int64, count=len(marks))
-    short = np.fromiter((op in SHORT_MARKS for _, op in marks), dtype=bool, count=len(marks))
-    return ticks, short
-
-
-def draw_marks(surface: pygame.Surface, marks: Sequence[tuple[int, str]], span: float,
-               h: int, lo: float = 0.0, columns: MarkColumns | None = None) -> None:
-    """Event marks (in tick order) over `surface` spanning `span` ticks from tick `lo`, as if
-    each were filled in turn, later over earlier, with at most two fills per column: the last
-    tall mark of a column, then its last short mark if that came after (a day of a city holds
-    tens of thousands of marks, the track a thousand pixels). Marks out of the span are left
-    out.
-    `columns` are the marks' `mark_columns` when known."""
+def draw_marks(surface: pygame.Surface, marks: Marks, span: float, h: int, lo: float = 0.0,
+               start: int = 0) -> None:
+    """Event marks from the `start`-th on (in tick order) over `surface` spanning `span` ticks
+    from tick `lo`, as if each were filled in turn, later over earlier, with at most two fills
+    per column: the last tall mark of a column, then its last short mark if that came after (a
+    day of a city holds tens of thousands of marks, the track a thousand pixels). Marks out of
+    the span are left out."""
     width = surface.get_width()
-    ticks, short = columns if columns is not None else mark_columns(marks)
+    ticks, codes = marks.ticks[start:], marks.codes[start:]
+    short = np.array([op in SHORT_MARKS for op in marks.ops], dtype=bool)[codes]
+    colours = [OP_COLOURS.get(op, TEXT) for op in marks.ops]
     # `column`, for every mark at once (a float quotient floors as the integer one does).
     xs = np.floor((ticks - lo) * width / max(span, 1)).astype(np.int64)
     xs = np.minimum(width - UI_SCALE, xs) // UI_SCALE * UI_SCALE
@@ -142,13 +133,14 @@ def draw_marks(surface: pygame.Surface, marks: Sequence[tuple[int, str]], span: 
     # are a run, whose last is where the column changes (no sort of a city's marks).
     last = np.sort(np.concatenate([_run_ends(seen[short[seen] == height], xs)
                                    for height in (False, True)]))
-    drawn = list(zip(last.tolist(), xs[last].tolist(), short[last].tolist(), strict=True))
-    tall = {x: k for k, x, is_short in drawn if not is_short}
-    for k, x, is_short in drawn:
+    drawn = list(zip(last.tolist(), xs[last].tolist(), short[last].tolist(),
+                     codes[last].tolist(), strict=True))
+    tall = {x: k for k, x, is_short, _ in drawn if not is_short}
+    for k, x, is_short, code in drawn:
         if is_short and tall.get(x, -1) > k:
             continue  # a tall mark drawn later covers it
         height = h // 2 if is_short else h
-        surface.fill(OP_COLOURS.get(marks[k][1], TEXT), (x, h - height, UI_SCALE, height))
+        surface.fill(colours[code], (x, h - height, UI_SCALE, height))
 
 
 def _run_ends(marks: npt.NDArray[np.int64], xs: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
@@ -189,7 +181,6 @@ class TimelineBar:
         self._marks_surface: pygame.Surface | None = None
         self._marks_key: object = None
         self._marks_drawn = 0
-        self._mark_columns = Grown(mark_columns)
         self._spark: tuple[object, pygame.Surface] | None = None
         self.window: TimeWindow | None = None  # zoomed in: the ticks shown (None: all of them)
         self._pointer = 0  # the mouse's x, where the wheel zooms
@@ -414,19 +405,15 @@ class TimelineBar:
         key = (track.marks_key, track.span, size, self.window)
         view = self.view
         marks = track.marks
-        ticks, short = self._mark_columns.of(marks)
         if self._marks_surface is None or self._marks_key != key:
             self._marks_surface = pygame.Surface(size)
             self._marks_surface.fill(SUNKEN)
             self._draw_bands(self._marks_surface, view)
-            draw_marks(self._marks_surface, marks, view.width, self.MARKS_H, view.lo,
-                       (ticks, short))  # those out of view left out there (a list unsliced)
+            draw_marks(self._marks_surface, marks, view.width, self.MARKS_H, view.lo)
             self._marks_key, self._marks_drawn = key, len(marks)
         surface = self._marks_surface
         if len(marks) > self._marks_drawn:
-            done = self._marks_drawn
-            draw_marks(surface, marks[done:], view.width, self.MARKS_H, view.lo,
-                       (ticks[done:], short[done:]))
+            draw_marks(surface, marks, view.width, self.MARKS_H, view.lo, self._marks_drawn)
             self._marks_drawn = len(marks)
         return surface
 

@@ -5,7 +5,7 @@ Widgets draw a `ViewState` and nothing else: they never see the timeline or the 
 readout caches what depends only on (branch, tick) — metrics, the state hash, and the
 projections (`game.projections`) of the scatter, the feed, the coalitions and the selected
 citizen's card — so a paused or scrubbed frame costs almost nothing, and keeps
-each branch's event marks as an append-only list. It reads the timeline and never moves it.
+each branch's event marks in columns that only grow. It reads the timeline and never moves it.
 Never imports pygame.
 """
 
@@ -14,6 +14,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
 
 from game import config
 from game.clock import MAX_BURST, MAX_SPEED
@@ -35,7 +38,47 @@ from game.view.uistate import UiState
 # take every tick: the top bar shows the timeline's latest metric sample, the hash when paused.
 CHEAP_TOWN = 400
 WHY_RUNNING_TICKS = config.TICKS_PER_SECOND  # a running why chain is asked again this often
-Mark = tuple[int, str]  # (tick, op) of one event
+Mark = tuple[int, str]  # (tick, card) of a card played
+
+
+class Marks:
+    """A branch's event marks, oldest first, in columns that only grow: each event's tick and
+    a code of its op (`ops` names the codes). A city records tens of thousands of events a
+    day: a (tick, op) tuple apiece held 80 bytes an event, and gave the garbage collector as
+    many more objects to walk."""
+
+    def __init__(self) -> None:
+        self.ops: list[str] = []
+        self._code: dict[str, int] = {}
+        self._ticks = np.zeros(0, dtype=np.int64)
+        self._ops = np.zeros(0, dtype=np.int16)
+        self._n = 0
+
+    def __len__(self) -> int:
+        return self._n
+
+    @property
+    def ticks(self) -> npt.NDArray[np.int64]:
+        return self._ticks[:self._n]
+
+    @property
+    def codes(self) -> npt.NDArray[np.int16]:
+        return self._ops[:self._n]
+
+    def extend(self, ticks: npt.NDArray[np.int64], codes: npt.NDArray[np.int64],
+               ops: list[str]) -> None:
+        """Add events: their ticks, and a code each into `ops` (`Events.op_columns`)."""
+        table = np.array([self._code.setdefault(op, len(self._code)) for op in ops],
+                         dtype=np.int16)
+        self.ops = list(self._code)
+        n = self._n + ticks.size
+        if n > self._ticks.size:  # the columns written so far stay as they are: views of
+            room = max(n, 2 * self._ticks.size, 1024)  # them handed out read the same
+            self._ticks = np.concatenate([self.ticks, np.zeros(room - self._n, np.int64)])
+            self._ops = np.concatenate([self.codes, np.zeros(room - self._n, np.int16)])
+        self._ticks[self._n:n] = ticks
+        self._ops[self._n:n] = table[codes] if codes.size else codes
+        self._n = n
 
 
 @dataclass(frozen=True)
@@ -67,7 +110,7 @@ class Track:
     cursor: int
     head: int
     span: int  # ticks the bar spans: the head rounded up to a whole phase
-    marks: Sequence[Mark]  # append-only for this branch; `marks_key` names the list
+    marks: Marks  # this branch's, they only grow; `marks_key` names them
     marks_key: int
     perturbations: tuple[Mark, ...]  # (tick, card)
     stories: Sequence[StoryMarker]  # append-only for this branch, like `marks`
@@ -149,7 +192,7 @@ class Readout:
         self._card: Projected[CardAsk, Card] | None = None
         self._why: Projected[tuple[Moment, int, int], tuple[explain.WhyLine, ...]] | None = None
         self._coalitions: Projected[Moment, tuple[CoalitionView, ...]] | None = None
-        self._marks: dict[str, list[Mark]] = {}
+        self._marks: dict[str, Marks] = {}
         self._stories: dict[str, tuple[Storyline, list[StoryMarker]]] = {}
         self._marks_upto: dict[str, int] = {}
         self._marks_keys: dict[str, int] = {}
@@ -255,12 +298,12 @@ class Readout:
                         events=sum(flux.state.events_per_day.values()), branch=tl.current,
                         drama=flux.drama_at(flux.state.tick))
 
-    def _branch_marks(self, head: int) -> list[Mark]:
+    def _branch_marks(self, head: int) -> Marks:
         tl = self.timeline
         name = tl.current
         marks = self._marks.get(name)
         if marks is None:
-            marks = self._marks[name] = []
+            marks = self._marks[name] = Marks()
             self._marks_upto[name] = 0
             self._marks_keys[name] = self._next_key
             self._next_key += 1
@@ -269,11 +312,12 @@ class Readout:
         upto = self._marks_upto[name]
         if head > upto:
             events = tl.events(name, upto + 1, head)
-            new = list(events.marks())
-            marks.extend(new)
+            ticks, codes, ops = events.op_columns()
+            marks.extend(ticks, codes, ops)
             storyline, stories = self._stories[name]  # built: only events a story may mark
-            stories.extend(storyline.add(events[k] for k, (_, op) in enumerate(new)
-                                         if op in STORY_OPS))
+            told = np.flatnonzero(np.isin(codes, [k for k, op in enumerate(ops)
+                                                  if op in STORY_OPS]))
+            stories.extend(storyline.add(events[k] for k in told.tolist()))
             self._marks_upto[name] = head
         return marks
 
