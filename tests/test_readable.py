@@ -299,3 +299,32 @@ def test_the_selected_speaker_then_the_newest_lines_get_bubbles_and_old_lines_go
     speech.shown(SECONDS + 0.05, visible)  # three seconds on: the first line is let go
     assert 0 not in speech.lines and 1 in speech.lines
     assert speech.shown(SECONDS + 0.05, visible, selected=0)[0] == 2  # nothing to say
+
+
+def test_a_bubble_drawn_stays_until_its_line_is_over_however_many_lines_come(
+        app: App) -> None:
+    """At 16× a city says a dozen new lines a frame: the bubbles on screen keep their place,
+    the newest lines wait for one to end (and are not made into surfaces meanwhile)."""
+    speech = app.speech
+    speech.lines.clear()
+    layout = app.world.layout
+    assert layout is not None
+    area = pygame.Rect(0, 0, *app.screen.get_size())
+    speakers = layout.visible.nonzero()[0].tolist()
+
+    def say(k: int, now: float) -> None:
+        speech.hear([Record(k, 0, "greet", (k,), -1, -1, True, None, "", f"line {k}", 0, 0.0,
+                            None, {})], now)
+
+    for k in speakers[:3]:
+        say(k, 0.0)
+    speech.draw(app.screen, layout, 0.1, area)
+    drawn = speech.shown(0.1, layout.visible)
+    assert drawn[:3] == speakers[:3][::-1]
+    for k in speakers[3:3 + 2 * MAX_SHOWN]:  # newer lines than all three
+        say(k, 0.2)
+    shown = speech.shown(0.3, layout.visible)
+    assert shown[:3] == drawn[:3] and len(shown) == MAX_SHOWN
+    speech.draw(app.screen, layout, 0.3, area)
+    speech.shown(SECONDS + 0.05, layout.visible)  # their lines over: the newest take their places
+    assert not set(drawn[:3]) & set(speech.shown(SECONDS + 0.05, layout.visible))

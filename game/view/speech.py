@@ -69,6 +69,7 @@ class Speech:
         # Oldest first (a line said again moves to the end): the lines to let go are at the
         # front, the newest at the back, and a city's thousand lines are never sorted.
         self.lines: dict[int, _Line] = {}
+        self._drawn: list[int] = []  # the speakers whose bubbles the last frame drew
 
     def hear(self, records: Iterable[Record], now: float) -> None:
         """Start a bubble for every successful event with dialogue (its first participant)."""
@@ -86,22 +87,27 @@ class Speech:
         scale = layout.text
         bubbles = [(self._surface(self.lines[i], scale), layout.head(i)) for i in order]
         spots = place([(b.get_size(), head) for b, head in bubbles], area)
+        self._drawn = [i for i, spot in zip(order, spots, strict=True) if spot is not None]
         surface.fblits([(bubble, spot.topleft) for (bubble, _), spot
                         in zip(bubbles, spots, strict=True) if spot is not None][::-1])
 
     def shown(self, now: float, visible: BoolArray, selected: int | None = None
               ) -> list[int]:
         """The speakers whose bubbles may show, first to be placed first: the selected
-        citizen, then the newest lines, at most `MAX_SHOWN`; lines past their time let go."""
+        citizen, then those whose bubbles the last frame drew (a bubble stays until its
+        speaker is done: at 16× a city says a dozen new lines a frame, and bubbles made anew
+        every frame could not be read), then the newest lines, at most `MAX_SHOWN`; lines
+        past their time let go."""
         lines = self.lines
         while lines and lines[first := next(iter(lines))].until <= now:
             del lines[first]
         order = [selected] if selected in lines and visible[selected] else []
-        for i in reversed(lines):
-            if len(order) == MAX_SHOWN:
-                break
-            if visible[i] and i != selected:
-                order.append(i)
+        for group in (self._drawn, reversed(lines)):
+            for i in group:
+                if len(order) == MAX_SHOWN:
+                    return order
+                if i in lines and visible[i] and i not in order:
+                    order.append(i)
         return order
 
     def _surface(self, line: _Line, scale: int) -> pygame.Surface:

@@ -27,6 +27,7 @@ from game.projections.history import FEED_WINDOW, FeedRow, feed
 from game.projections.projected import Moment, Projected, follow, names_of, recent, standing_at
 from game.projections.scatter import NO_AXES, Axes, Scatter, scatter_and_axes
 from game.projections.town import clock
+from game.sim.model import Coalition
 from game.switches import Switches
 from game.trace.story import STORY_OPS, Storyline, StoryMarker
 from game.trace.timeline import Timeline
@@ -191,7 +192,9 @@ class Readout:
         self._scatter: Projected[Moment, tuple[Scatter, Axes]] | None = None
         self._card: Projected[CardAsk, Card] | None = None
         self._why: Projected[tuple[Moment, int, int], tuple[explain.WhyLine, ...]] | None = None
-        self._coalitions: Projected[Moment, tuple[CoalitionView, ...]] | None = None
+        # The coalitions projected and the state's list they were projected from: a list a
+        # phase end replaces and nothing changes in place (a seek copies it).
+        self._coalitions: tuple[list[Coalition], tuple[CoalitionView, ...]] | None = None
         self._marks: dict[str, Marks] = {}
         self._stories: dict[str, tuple[Storyline, list[StoryMarker]]] = {}
         self._marks_upto: dict[str, int] = {}
@@ -228,11 +231,13 @@ class Readout:
         return self._hash.view
 
     def coalitions(self) -> tuple[CoalitionView, ...]:
-        """The coalitions at the cursor (the map's coalition lines)."""
-        tl = self.timeline
-        self._coalitions = follow(self._coalitions, Moment.of(tl), lambda m: coalitions(
-            standing_at(tl, m).flux.state, tl.flux.citizens))
-        return self._coalitions.view
+        """The coalitions at the cursor (the map's coalition lines), made again only when the
+        town's are: a phase end makes new ones, and a city's, thousands of them, took 2 ms to
+        project every frame while time ran."""
+        s = self.timeline.flux.state
+        if self._coalitions is None or self._coalitions[0] is not s.coalitions:
+            self._coalitions = (s.coalitions, coalitions(s, self.timeline.flux.citizens))
+        return self._coalitions[1]
 
     def track(self, chain: frozenset[int]) -> Track:
         tl = self.timeline
