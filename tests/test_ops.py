@@ -59,8 +59,8 @@ def test_gossip_moves_listener_toward_speakers_opinion(flux: TownFlux) -> None:
     assert event.subject == "igor"
     assert event.drama == config.GOSSIP_NEGATIVE_DRAMA
     assert s.heard[b][0] == subject
-    assert any(op == "gossip" for _, op, _ in s.memories[a])
-    assert any(op == "gossip" for _, op, _ in s.memories[b])
+    assert any(op == "gossip" for _, op, _ in s.memory(a))
+    assert any(op == "gossip" for _, op, _ in s.memory(b))
 
 
 def test_trade_bonds_by_trust_and_adds_surplus(flux: TownFlux) -> None:

@@ -148,7 +148,7 @@ def _card(state: TownState, citizens: Sequence[Citizen], i: int, lod: int,
 
 
 def _ties(s: TownState, citizens: Sequence[Citizen], i: int) -> Ties:
-    return Ties(tuple(text for _, _, text in s.memories[i][-MEMORIES_SHOWN:][::-1]),
+    return Ties(tuple(text for _, _, text in s.memory(i)[-MEMORIES_SHOWN:][::-1]),
                 tuple(Bond(j, citizens[j].name, s.bond(i, j)) for j in _strongest(s, i)))
 
 

@@ -36,9 +36,19 @@ _ENCODER = json.JSONEncoder(sort_keys=True, default=str)  # json.dumps(…, sort
 _LONG = ("heard", "memories")  # the rest's entries a citizen long, encoded a slice at a time
 
 
+
+
+class _Memories(list[tuple[object, ...]]):
+    """The citizens' memories, each citizen's one flat tuple (tick, op, text, tick, …),
+    encoded as they were kept before: a list of [tick, op, text] a citizen."""
+
+    def items(self, start: int, end: int) -> list[object]:
+        return [list(zip(m[0::3], m[1::3], m[2::3], strict=True)) for m in self[start:end]]
+
+
 # What is still to hash: a text, bytes, a list of items to encode, or the bytes of a store's
 # moved pairs, a slice of the store at a time.
-Piece = bytes | str | list[object] | Iterator[bytes]
+Piece = bytes | str | list[object] | _Memories | Iterator[bytes]
 PAIRS_A_SLICE = SLICE * BYTES_A_CITIZEN // 8  # stored pairs looked through for one slice
 
 
@@ -84,7 +94,8 @@ class Digest:
             "events_per_day": sorted(s.events_per_day.items()),
             "op_counts": sorted(s.op_counts.items()), "perturbations": s.perturbations,
         }
-        long: dict[str, list[object]] = {"heard": list(s.heard), "memories": list(s.memories)}
+        long: dict[str, list[object] | _Memories] = {"heard": list(s.heard),
+                                                     "memories": _Memories(s.memories)}
         # Then what json.dumps(rest | long, sort_keys=True, default=str) writes, in pieces: a
         # text ready to hash, or a list whose items are still to encode.
         text = "{"
@@ -130,7 +141,9 @@ class Digest:
                     self._at = 0
                 continue
             end = min(len(piece), self._at + citizens)
-            items = _ENCODER.encode(piece[self._at:end])[1:-1]  # "[a, b]" → "a, b"
+            part = piece.items(self._at, end) if isinstance(piece, _Memories) else \
+                piece[self._at:end]
+            items = _ENCODER.encode(part)[1:-1]  # "[a, b]" → "a, b"
             self._hash.update(((", " if self._at and items else "") + items).encode())
             citizens -= end - self._at
             self._at = end

@@ -295,9 +295,9 @@ class TownFlux:
         return False
 
     def remember(self, i: int, t: int, op: str, text: str) -> None:
-        kept = self.state.memories[i]
-        kept = kept[max(0, len(kept) + 1 - config.MEMORY_LIMIT):]
-        self.state.memories[i] = (*kept, (t, op, text))
+        kept = self.state.memories[i]  # flat: tick, op and text of each memory in turn
+        kept = kept[max(0, len(kept) + 3 - 3 * config.MEMORY_LIMIT):]
+        self.state.memories[i] = (*kept, t, op, text)
 
     # --- primitives: a citizen's turn, idle, busy, walking --------------------------------------
 

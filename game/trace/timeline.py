@@ -50,7 +50,7 @@ def snapshot_bytes(s: TownState) -> int:
     arrays = sum(a.nbytes for a in (s.personality, s.surplus, s.reputation, s.region, s.spot,
                                     s.activity, s.busy_until, s.partner, s.walk_origin,
                                     s.walk_from_spot, s.walk_from, s.last_event_tick))
-    records = 120 * sum(map(len, s.memories)) + 40 * sum(map(len, s.heard))
+    records = 40 * sum(map(len, s.memories)) + 40 * sum(map(len, s.heard))  # 120 a memory
     return arrays + s.bonds.nbytes + s.trust.nbytes + records + 2048
 
 
