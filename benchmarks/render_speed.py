@@ -17,7 +17,7 @@ one seek per frame, to a tick that moves every frame. Goal: p95 under 16.7 ms (6
 Then 1,200 frames at 16× (about 5 ticks a frame), which cross sixteen phase ends, the
 metrics samples and keyframes: median, p99 and the worst frame, for `town` and `city:2500`.
 A phase end inside a frame is a hitch a person sees (the window runs a phase end's eve and the
-phase end in different frames, and a big town's scatter about 20 times a second, as it does
+phase end in different frames, and a big town's scatter five times a second, as it does
 on screen). Goals: p99 ≤ 16.7 ms town, ≤ 33 ms
 city:2500.
 

@@ -15,6 +15,7 @@ from game.userfiles import logs
 from game.userfiles.settings import Settings
 from game.view.app import App
 from game.view.assets import Assets
+from game.view.hud import UI_SCALE
 from game.view.intents import ChangeDetail, Select
 from tests.window import click, key, make_app, post
 
@@ -28,8 +29,25 @@ def app(assets: Assets, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> App:
 
 
 
+def test_the_dot_under_the_pointer_is_the_nearest_within_reach_the_last_of_equals(
+        app: App) -> None:
+    app.frame(1 / 60)
+    scatter = app.widgets.scatter
+    points = [scatter.where(i) for i in range(scatter.placed)]
+    rng = np.random.default_rng(3)
+    r = scatter.rect
+    for x, y in [*points, *zip(rng.integers(r.left, r.right, 200).tolist(),
+                                rng.integers(r.top, r.bottom, 200).tolist(), strict=True)]:
+        best, best_d = None, (6 * UI_SCALE) ** 2  # one dot after another, as drawn
+        for i, (px, py) in enumerate(points):
+            d = (px - x) ** 2 + (py - y) ** 2
+            if d <= best_d:
+                best, best_d = i, d
+        assert scatter.point_at((x, y)) == best
+
+
 def test_clicking_a_scatter_point_selects_the_citizen_and_the_card_follows(app: App) -> None:
-    click(app, app.widgets.scatter._points[4])
+    click(app, app.widgets.scatter.where(4))
     assert app.ui.selected == 4
     citizen = app.view_state().citizen
     assert citizen is not None and citizen.index == 4

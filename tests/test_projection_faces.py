@@ -65,7 +65,7 @@ def test_the_window_and_the_json_document_show_the_same_projections(
     view = app.view_state()
     doc = document(app.timeline, lod=view.detail)
     assert view.citizen == doc.citizens[6] and view.hash == doc.hash
-    assert view.scatter == doc.scatter and len(app.widgets.scatter._points) == 25
+    assert view.scatter == doc.scatter and app.widgets.scatter.placed == 25
     assert view.feed == doc.feed
     app.apply(ChangeDetail(3))  # to the last level
     app.frame(0.0)

@@ -77,11 +77,11 @@ def test_with_the_map_switched_off_the_window_draws_the_town_as_a_scatter(
     app.ui = replace(app.ui, features=Switches(isometric=False))
     app.frame(1 / 60)
     flat = app.widgets.flat
-    assert len(flat._points) == 25 and flat.rect.w > 600
+    assert flat.placed == 25 and flat.rect.w > 600
     plot = pygame.surfarray.array3d(app.screen.subsurface(flat.plot))
     night = (plot == np.array(NIGHT[:3])).all(axis=2).mean()
     assert night > 0.8  # the plot's dark ground, not grass, roads and roofs
-    x, y = flat._points[3]
+    x, y = flat.where(3)
     click(app, (x, y))
     assert app.ui.selected == 3
     shown = pygame.surfarray.array3d(app.screen)

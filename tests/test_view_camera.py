@@ -207,7 +207,7 @@ def test_a_story_marker_goes_to_where_its_event_happened(app: App) -> None:
 def test_a_dot_in_the_scatter_selects_the_citizen_and_goes_to_them(app: App) -> None:
     scatter = app.widgets.scatter
     i = far_standing_citizen(app)
-    click(app, scatter._points[i])
+    click(app, scatter.where(i))
     assert app.ui.selected == i
     settle(app, 60)
     assert centre(app) == pytest.approx(expected_centre(app, [i], app.at), abs=1e-9)

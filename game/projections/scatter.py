@@ -109,7 +109,22 @@ def scatter_and_axes(state: TownState, citizens: Sequence[Citizen]) -> tuple[Sca
     for c in state.coalitions:
         for i in c.members:
             slot[i] = c.number
-    placed = Scatter(tuple(c.id for c in citizens), tuple(c.name for c in citizens),
-                     tuple(unit[:, 0].tolist()), tuple(unit[:, 1].tolist()), tuple(slot),
+    ids, names = _ids_and_names(citizens)
+    placed = Scatter(ids, names, tuple(unit[:, 0].tolist()), tuple(unit[:, 1].tolist()),
+                     tuple(slot),
                      tuple(sorted(bridges([c.members for c in state.coalitions]))))
     return placed, axes(state.personality, xy)
+
+
+# The last town's citizens and their ids and names: the same for a town's life, and made
+# again with every scatter they took a city a millisecond each time.
+_NAMED: list[tuple[Sequence[Citizen], tuple[str, ...], tuple[str, ...]]] = []
+
+
+def _ids_and_names(citizens: Sequence[Citizen]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    for seen, ids, names in _NAMED:
+        if seen is citizens:
+            return ids, names
+    ids, names = tuple(c.id for c in citizens), tuple(c.name for c in citizens)
+    _NAMED[:] = [(citizens, ids, names)]
+    return ids, names

@@ -224,8 +224,10 @@ class Scatter:
         self.plot = pygame.Rect(0, 0, 0, 0)
         self.hover: int | None = None
         self.painted = Painted()
-        self._points: list[tuple[int, int]] = []
-        self._blits: list[tuple[pygame.Surface, tuple[int, int]]] = []
+        # Each dot's place in window pixels, and its surface and top left corner: a city's
+        # thousands, worked out as arrays and blitted in one call.
+        self._xs = self._ys = self._lefts = self._tops = np.zeros(0, dtype=np.int64)
+        self._dots: list[pygame.Surface] = []
         self._placed_for: ScatterView | None = None
         self._named: list[tuple[pygame.Surface, tuple[int, int]]] = []
         self._placed_in = pygame.Rect(0, 0, 0, 0)
@@ -241,13 +243,22 @@ class Scatter:
     def hit(self, pos: tuple[int, int]) -> bool:
         return self.rect.collidepoint(pos)
 
+    @property
+    def placed(self) -> int:
+        """How many dots are placed."""
+        return int(self._xs.size)
+
+    def where(self, i: int) -> tuple[int, int]:
+        """Dot i's centre in window pixels."""
+        return int(self._xs[i]), int(self._ys[i])
+
     def point_at(self, pos: tuple[int, int]) -> int | None:
-        best, best_d = None, (6 * UI_SCALE) ** 2
-        for i, (x, y) in enumerate(self._points):
-            d = (x - pos[0]) ** 2 + (y - pos[1]) ** 2
-            if d <= best_d:
-                best, best_d = i, d
-        return best
+        """The dot nearest `pos` within reach (of several as near, the last drawn: on top)."""
+        if not self._xs.size:
+            return None
+        d = (self._xs - pos[0]) ** 2 + (self._ys - pos[1]) ** 2
+        last = d.size - 1 - int(np.argmin(d[::-1]))
+        return last if d[last] <= (6 * UI_SCALE) ** 2 else None
 
     def handle(self, event: pygame.event.Event) -> Intent | None:
         if event.type == pygame.MOUSEMOTION:
@@ -267,9 +278,9 @@ class Scatter:
         r, p, d = self.rect, self.plot, self.DOT
         selected = view.citizen.index if view.citizen is not None else None
         for marked, colour in ((self.hover, TEXT), (selected, BRIGHT)):
-            if marked is None or marked >= len(self._points):
+            if marked is None or marked >= self.placed:
                 continue
-            x, y = self._points[marked]
+            x, y = self.where(marked)
             pygame.draw.rect(surface, colour, (x - d, y - d, 2 * d, 2 * d), UI_SCALE)
             label = self.texts.get(sc.names[marked], colour)
             lx = min(max(x - label.get_width() // 2, r.x + PAD), r.right - PAD - label.get_width())
@@ -282,14 +293,12 @@ class Scatter:
         p = self.plot
         xs = p.x + (np.array(sc.x) * p.w).astype(np.int64) // UI_SCALE * UI_SCALE
         ys = p.bottom - (np.array(sc.y) * p.h).astype(np.int64) // UI_SCALE * UI_SCALE
-        self._points = list(zip(xs.tolist(), ys.tolist(), strict=True))
         half = self.DOT // 2 + UI_SCALE
+        self._xs, self._ys, self._lefts, self._tops = xs, ys, xs - half, ys - half
         kinds = np.array(sc.coalition, dtype=np.int64) * 2  # a dot's kind: slot · 2 + bridge
         kinds[list(sc.bridges)] += 1
-        dots = {int(k): scatter_dot(int(k) >> 1, bool(k & 1)) for k in np.unique(kinds)}
-        self._blits = list(zip(map(dots.__getitem__, kinds.tolist()),
-                               zip((xs - half).tolist(), (ys - half).tolist(), strict=True),
-                               strict=True))
+        dots = {k: scatter_dot(k >> 1, bool(k & 1)) for k in np.unique(kinds).tolist()}
+        self._dots = list(map(dots.__getitem__, kinds.tolist()))
         self._placed_for, self._placed_in, self._inks = sc, p.copy(), chosen()
         self._named = []
 
@@ -301,8 +310,10 @@ class Scatter:
         dx, dy = r.x - self.rect.x, r.y - self.rect.y  # the dots stand in window pixels
         self._paint_legend(surface, r, view.scatter, r.x + 2 * PAD + title.get_width())
         self._paint_axes(surface, r, view.axes)
-        surface.fblits([(dot, (x + dx, y + dy)) for dot, (x, y) in self._blits])
-        if self.big and len(self._points) <= self.NAMED_UP_TO:
+        surface.fblits(zip(self._dots, zip((self._lefts + dx).tolist(),
+                                           (self._tops + dy).tolist(), strict=True),
+                           strict=True))
+        if self.big and self.placed <= self.NAMED_UP_TO:
             surface.fblits([(name, (x + dx, y + dy))
                             for name, (x, y) in self._names(view.scatter.names)])
 
@@ -356,10 +367,11 @@ class Scatter:
             return self._named
         title = self.texts.get(self.TITLE, BRIGHT)
         taken = [pygame.Rect(self.rect.x, self.rect.y, title.get_width() + 2 * PAD, LINE_H + PAD)]
+        points = list(zip(self._xs.tolist(), self._ys.tolist(), strict=True))
         taken += [pygame.Rect(x - self.DOT, y - self.DOT, 2 * self.DOT, 2 * self.DOT)
-                  for x, y in self._points]
+                  for x, y in points]
         gap = self.DOT
-        for name, (x, y) in zip(names, self._points, strict=True):
+        for name, (x, y) in zip(names, points, strict=True):
             label = self.texts.get(name, DIM)
             w, h = label.get_size()
             for left, top in ((x + gap, y - h // 2), (x - gap - w, y - h // 2),

@@ -39,6 +39,10 @@ from game.view.uistate import UiState
 # take every tick: the top bar shows the timeline's latest metric sample, the hash when paused.
 CHEAP_TOWN = 400
 WHY_RUNNING_TICKS = config.TICKS_PER_SECOND  # a running why chain is asked again this often
+# A big town's scatter is made again this many times a second while time runs: its PCA, its
+# thousands of dots placed and painted take a city 10–14 ms, and its dots barely move in a
+# fifth of a second (20 times a second cost a city's frames 3 ms on average at 16×).
+BIG_SCATTERS = 5
 Mark = tuple[int, str]  # (tick, card) of a card played
 
 
@@ -358,9 +362,10 @@ def view_state(readout: Readout, ui: UiState, caption: str, now: float) -> ViewS
     `now`; `caption` is presentation mode's line."""
     at = readout.at_tick()
     running = ui.speed != 0 and not ui.scrubbing
-    # While time runs, a big town's scatter about 20 times a second of the window's time.
-    placed, axes = readout.scatter(every=(MAX_BURST if ui.speed == MAX_SPEED else ui.speed)
-                                   if running else 1)
+    # While time runs, a big town's scatter BIG_SCATTERS times a second of the window's time.
+    placed, axes = readout.scatter(
+        every=(MAX_BURST if ui.speed == MAX_SPEED
+               else ui.speed * config.TICKS_PER_SECOND // BIG_SCATTERS) if running else 1)
     focus = ui.focus
     flux = readout.timeline.flux
     track = readout.track(focus.ticks if focus else frozenset())
