@@ -36,8 +36,6 @@ _ENCODER = json.JSONEncoder(sort_keys=True, default=str)  # json.dumps(…, sort
 _LONG = ("heard", "memories")  # the rest's entries a citizen long, encoded a slice at a time
 
 
-
-
 class _Memories(list[tuple[object, ...]]):
     """The citizens' memories, each citizen's one flat tuple (tick, op, text, tick, …),
     encoded as they were kept before: a list of [tick, op, text] a citizen."""

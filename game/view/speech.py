@@ -102,12 +102,14 @@ class Speech:
         while lines and lines[first := next(iter(lines))].until <= now:
             del lines[first]
         order = [selected] if selected in lines and visible[selected] else []
+        taken = set(order)
         for group in (self._drawn, reversed(lines)):
             for i in group:
                 if len(order) == MAX_SHOWN:
                     return order
-                if i in lines and visible[i] and i not in order:
+                if i in lines and visible[i] and i not in taken:
                     order.append(i)
+                    taken.add(i)
         return order
 
     def _surface(self, line: _Line, scale: int) -> pygame.Surface:
