@@ -35,7 +35,8 @@ class Collector:
     headless owner's turns): what each turn leaves behind is frozen (never looked at again
     turn after turn) and the young objects are looked at only every `YOUNG_OBJECTS`
     allocations. Everything frozen is looked through for cycles once the town has stood
-    paused for `QUIET_SECONDS`, a hitch nobody sees, and, where the turns make cycles (the
+    paused for `QUIET_SECONDS` (a window's, untouched as well: `App.still`), a hitch nobody
+    sees (a city's is a quarter of a second), and, where the turns make cycles (the
     web stack of a served town does; a window's frames make none), at least every
     `LOOK_EVERY_SECONDS` while it runs: a look walks every object the history and the view
     keep, and stopped a `city:2500`'s window at 16× for 450 ms once a minute."""

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import gc
+import time
 import weakref
 
+import pygame
 import pytest
 
 from game import config
@@ -21,7 +23,11 @@ from game.clock import (
 from game.sim import phases
 from game.trace.timeline import Timeline
 from game.view import pace as pace_module
+from game.view.app import App
+from game.view.assets import Assets
 from game.view.pace import Pace
+from game.view.window import run_frames
+from tests.window import make_app, post
 
 
 @pytest.mark.parametrize(("speed", "ticks"), [(0, 0), (1, 20), (2, 40), (4, 80), (8, 160),
@@ -181,6 +187,30 @@ def test_the_collector_never_looks_through_while_time_runs_where_turns_make_no_c
         collector.after_turn(paused=True, now=11 * LOOK_EVERY_SECONDS + QUIET_SECONDS,
                              cycles=False)
         assert cycle() is None  # paused a while: looked through all the same
+    finally:
+        gc.unfreeze()
+
+
+def test_a_paused_window_looks_through_the_heap_only_once_left_alone_a_while(
+        assets: Assets) -> None:
+    app = make_app(assets, ticks=100, speed=0)
+    gc.unfreeze()
+    try:
+        cycle = _garbage_cycle()
+        moved = [0]
+
+        def touched(app: App, shown: int) -> None:  # the mouse moves every frame
+            moved[0] += 1
+            post(pygame.MOUSEMOTION, pos=(300 + shown % 50, 300), rel=(1, 0), buttons=(0, 0, 0))
+
+        frames = int(1.5 * QUIET_SECONDS * 60)  # a second and a half at 60 frames a second
+        start = time.perf_counter()
+        run_frames(app, frames, fixed_dt=1 / 60, pace=60, show=False, before=touched)
+        assert time.perf_counter() - start >= QUIET_SECONDS and moved[0] == frames
+        gc.collect()
+        assert cycle() is not None  # paused but in use: no hitch while the person works
+        run_frames(app, frames, fixed_dt=1 / 60, pace=60, show=False)
+        assert cycle() is None  # left alone a while: looked through
     finally:
         gc.unfreeze()
 

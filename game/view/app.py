@@ -100,6 +100,7 @@ class App:
         self.running = True
         self.now = 0.0  # seconds of app time (sum of frame deltas)
         self._moved_at = 0.0  # app time of the last mouse motion
+        self.still = False  # paused, and the last frame heard no input: a hitch goes unseen
         self._cursor_shown = True
         self._shot_due = False
         self._pending_seek: int | None = None
@@ -140,7 +141,9 @@ class App:
     def frame(self, dt: float) -> None:
         """Handle input, seek or run the ticks due, draw."""
         self.now += dt
-        for event in pygame.event.get():
+        events = pygame.event.get()
+        self.still = self.ui.speed == 0 and not events
+        for event in events:
             self.handle(event)
             if not self.running:
                 return

@@ -81,7 +81,7 @@ def run_frames(app: App, frames: int | None = None, *, fixed_dt: float | None = 
             pygame.display.flip()
         if pace is not None:
             cap.tick(pace)
-        collector.after_turn(app.ui.speed == 0, now, cycles=app.link is not None)
+        collector.after_turn(app.still, now, cycles=app.link is not None)
         shown += 1
     return shown
 
