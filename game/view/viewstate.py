@@ -75,14 +75,15 @@ class Marks:
         """Add events: their ticks, and a code each into `ops` (`Events.op_columns`)."""
         table = np.array([self._code.setdefault(op, len(self._code)) for op in ops],
                          dtype=np.int16)
-        self.ops = list(self._code)
+        if len(self._code) > len(self.ops):
+            self.ops = list(self._code)
         n = self._n + ticks.size
         if n > self._ticks.size:  # the columns written so far stay as they are: views of
             room = max(n, 2 * self._ticks.size, 1024)  # them handed out read the same
             self._ticks = np.concatenate([self.ticks, np.zeros(room - self._n, np.int64)])
             self._ops = np.concatenate([self.codes, np.zeros(room - self._n, np.int16)])
         self._ticks[self._n:n] = ticks
-        self._ops[self._n:n] = table[codes] if codes.size else codes
+        self._ops[self._n:n] = table[codes]
         self._n = n
 
 
