@@ -111,6 +111,14 @@ def test_perturb_answers_every_status_in_words() -> None:
         for body in ('{"card":', '{"card": 3}', '{"card": "x", "extra": 1}', "[]"):
             bad = post_card(base, body, client="c")
             assert bad.status_code == 422 and "\n" not in bad.json()["error"], body
+        for body, says in (({"card": "rumour"}, "unknown card 'rumour' (cards: greet,"),
+                           ({"card": "FESTIVAL"}, "unknown card 'FESTIVAL'"),
+                           ({"card": "greet", "targets": ["ada", "bruno", "clara"]},
+                            "greet takes at most 2 targets (first, second), got 3"),
+                           ({"card": "greet", "operation": "trade"},
+                            "give card or operation, not both")):
+            bad = post_card(base, body, client="c")
+            assert bad.status_code == 422 and says in bad.json()["error"], bad.text
         huge = post_card(base, json.dumps({"card": "festival", "pad": "x" * 10_000}), client="c")
         assert huge.status_code == 413
         pause(served.owner)
@@ -149,6 +157,17 @@ def test_the_websocket_streams_the_same_events_and_takes_cards() -> None:
                     answer = frame
                 else:
                     frames.append(frame)
+            # Bad cards and frames are answered on the socket, which stays open.
+            for bad in ('{"card": "rumour"}', b"\x00\x01", "not json"):
+                if isinstance(bad, bytes):
+                    ws.send_bytes(bad)
+                else:
+                    ws.send_text(bad)
+                said = json.loads(ws.receive_text(timeout=10))
+                while said.get("type") != "perturb":
+                    said = json.loads(ws.receive_text(timeout=10))
+                assert said["status"] == 422 and said["error"], said
+            assert json.loads(ws.receive_text(timeout=10))  # the stream goes on
         assert frames[0]["event"] == "town.status"
         assert answer == {"type": "perturb", "status": 202, "tick": answer["tick"],
                           "branch": MAIN, "index": 0}

@@ -281,6 +281,7 @@ def test_a_nats_client_plays_a_card_by_request_and_gets_the_answer_http_gives(
         seeds = asyncio.run(ask({"operation": "greet", "participants": ["rosa", "felix"]}, "b"))
         again = asyncio.run(ask({"card": "storm"}, "a"))
         unknown = asyncio.run(ask({"card": "greet", "targets": ["zed"]}, "c"))
+        misnamed = asyncio.run(ask({"card": "rumour"}, "c"))
     finally:
         stepper.stop()
         owner.close()
@@ -288,6 +289,7 @@ def test_a_nats_client_plays_a_card_by_request_and_gets_the_answer_http_gives(
     assert seeds["status"] == 202 and seeds["index"] == 1
     assert again["status"] == 429 and 0 < again["remaining_ms"] <= 1000
     assert unknown == {"status": 422, "error": "card 'greet': unknown citizen 'zed'"}
+    assert misnamed["status"] == 422 and "unknown card 'rumour'" in misnamed["error"]
     assert [(p.tick, p.card) for p in tl.perturbations(MAIN)] == [
         (ok["tick"], "festival"), (seeds["tick"], "greet")]
 
@@ -328,6 +330,7 @@ def test_a_gateway_streams_what_the_owner_published_resumes_and_forwards_cards(
                                headers={"Last-Event-ID": "1"})
         after_first = events_of(stored(server.url)[1:])[0]
         refused = post_card(gateway.url, {"card": "greet", "targets": ["zed"]}, client="v2")
+        misnamed = post_card(gateway.url, {"card": "rumour"}, client="v3")
         status = httpx.get(gateway.url + "/api/v1/world/town/status", timeout=SECONDS).json()
         served.owner.call(lambda tl: setattr(served.owner, "speed", 0)).result(timeout=SECONDS)
         tl = served.owner.timeline
@@ -346,6 +349,7 @@ def test_a_gateway_streams_what_the_owner_published_resumes_and_forwards_cards(
     assert by_sequence.events()[0] == after_first  # resumed by stream sequence
     assert refused.status_code == 422
     assert refused.json() == {"error": "card 'greet': unknown citizen 'zed'"}
+    assert misnamed.status_code == 422 and "unknown card 'rumour'" in misnamed.json()["error"]
     assert status["town_id"] == "town" and status["scenario"] == "town"
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from game.sim.cards import Perturbation
+from game.sim.cards import Perturbation, check_card
 from game.sim.events import EVENT_KINDS, Event
 from game.sim.flux import TownFlux
 
@@ -139,10 +139,18 @@ class CardRequest(BaseModel):
     @classmethod
     def _seed_names(cls, data: Any) -> Any:
         if isinstance(data, dict) and ("operation" in data or "participants" in data):
+            for ours, theirs in (("card", "operation"), ("targets", "participants")):
+                if ours in data and theirs in data:
+                    raise ValueError(f"give {ours} or {theirs}, not both")
             renamed = {k: v for k, v in data.items() if k not in ("operation", "participants")}
             if "operation" in data:
-                renamed.setdefault("card", data["operation"])
+                renamed["card"] = data["operation"]
             if "participants" in data:
-                renamed.setdefault("targets", data["participants"])
+                renamed["targets"] = data["participants"]
             return renamed
         return data
+
+    @model_validator(mode="after")
+    def _a_card_with_its_targets(self) -> CardRequest:
+        check_card(self.card, self.targets)  # an unknown card, or too many targets: in words
+        return self

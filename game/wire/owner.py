@@ -21,11 +21,14 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from pydantic import ValidationError
+
 from game import limits
 from game.sim.cards import Perturbation
 from game.sim.events import Event
 from game.switches import Switches
 from game.trace.timeline import Timeline
+from game.userfiles.jsonfile import first_problem
 from game.wire import messages as msg
 from game.wire.bus import MemoryBus, Publisher, Subscription
 
@@ -174,9 +177,11 @@ class Owner:
         if tl.cursor < tl.branch.head:
             raise Refused(409, f"the owner is looking at tick {tl.cursor}, in the past of "
                                f"{tl.current} (head {tl.branch.head}): cards wait for the head")
-        card = Perturbation(tick=tl.cursor + 1, card=request.card, targets=request.targets)
-        try:
-            tl.flux.check(card)  # a bad card is told so, and costs no cooldown
+        try:  # a bad card is told so, and costs no cooldown
+            card = Perturbation(tick=tl.cursor + 1, card=request.card, targets=request.targets)
+            tl.flux.check(card)
+        except ValidationError as err:
+            raise Refused(422, first_problem(err)[1]) from None
         except ValueError as err:
             raise Refused(422, limits.one_line(str(err))) from None
         now = self._clock()

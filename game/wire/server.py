@@ -194,9 +194,13 @@ async def _socket_cards(socket: WebSocket, answer: CardAnswer) -> None:
     """Cards sent on the socket, each answered on it (accepted or refused, in words)."""
     try:
         while True:
-            text = await socket.receive_text()
-            status, body = await answer(text.encode()[: msg.MAX_BODY_BYTES + 1],
-                                        client_of(socket))
+            frame = await socket.receive()
+            if frame["type"] == "websocket.disconnect":
+                return
+            # A card is JSON in a text frame; a binary frame is read as the same bytes.
+            text = frame.get("text")
+            data: bytes = text.encode() if text is not None else frame.get("bytes") or b""
+            status, body = await answer(data[: msg.MAX_BODY_BYTES + 1], client_of(socket))
             await socket.send_text(json.dumps({"type": "perturb", **body, "status": status}))
     except (WebSocketDisconnect, RuntimeError):
         return
