@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import logging
 import os
+import signal
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -52,6 +53,14 @@ MAX_WORKERS = 256  # worker processes of a local sweep cluster
 
 class CliError(Exception):
     """A problem with the user's input: printed as one line, exit status 2."""
+
+
+class Terminated(Exception):
+    """SIGTERM, heard by a command that cleans up on its way out (a render's partial file)."""
+
+
+def _terminated(_signum: int, _frame: object) -> None:
+    raise Terminated
 
 
 def _count(text: str) -> int:
@@ -861,6 +870,16 @@ def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
     os.environ["SDL_VIDEODRIVER"] = "dummy"
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    # Ours before SDL's: SDL makes SIGTERM a quit event, which ended the render early as if
+    # it were done (a short file, "wrote …"); heard here, it is an interruption.
+    previous = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        return _render(args, out)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _render(args: argparse.Namespace, out: TextIO) -> int:
     import pygame
 
     from game.demos import video
@@ -1054,6 +1073,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except KeyboardInterrupt:
         _complain(f"{PROG}: interrupted")
         return 130
+    except Terminated:
+        _complain(f"{PROG}: stopped (SIGTERM)")
+        return 143
     except BrokenPipeError:  # the reader went away (`| head`): nothing to tell anyone
         with contextlib.suppress(OSError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

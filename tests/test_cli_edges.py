@@ -1,5 +1,6 @@
-"""The command line at its edges: a reader that goes away, zero, spans the wrong way round, and
-ticks past a saved history's head. Each ends with a clear line or quietly, never a traceback."""
+"""The command line at its edges: a reader that goes away, a render stopped by SIGTERM, zero,
+spans the wrong way round, and ticks past a saved history's head. Each ends with a clear line or
+quietly, never a traceback."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -106,3 +108,22 @@ def test_events_piped_into_head_ends_quietly(village_save: Path, tmp_path: Path)
     # 141 when head closed the pipe before the last lines; 0 when they all fit in the pipe
     # before head went (timing): quiet either way.
     assert done.stderr in ("status 141\n", "status 0\n")
+
+
+def test_a_render_stopped_by_sigterm_leaves_no_file_and_says_so(
+        village_save: Path, tmp_path: Path) -> None:
+    out = tmp_path / "clip.gif"
+    render = subprocess.Popen(
+        [sys.executable, "-m", "game", "render", str(village_save), "--to", "300",
+         "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "AGENT_TOWN_HOME": str(tmp_path / "home")})
+    spool = tmp_path / ".clip.frames"
+    deadline = time.monotonic() + 60
+    while not (spool.exists() and spool.stat().st_size):  # frames are being written
+        assert render.poll() is None and time.monotonic() < deadline, "the render never began"
+        time.sleep(0.05)
+    render.terminate()
+    stdout, stderr = render.communicate(timeout=60)
+    assert render.returncode == 143
+    assert stdout == "" and stderr.rstrip().endswith("agent-town: stopped (SIGTERM)")
+    assert not out.exists() and not spool.exists()
