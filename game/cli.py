@@ -540,12 +540,22 @@ class LoadProgress:
             self.bar = None
 
 
-def _open_at(path: str, branch: str | None, tick: int | None, keep_events: bool,
-             past_head: bool = True) -> tuple[Timeline, str, int]:
-    """A saved history standing at `tick` (default: the head) on `branch`, with the stored
-    hashes on the way there checked and no others: (timeline, branch, tick). Two bars on a
-    terminal: the way through the stored hashes, then on to the tick (past the head too, unless
-    `past_head` is False: then such a tick is refused before anything is simulated)."""
+def _up_to_head(record: store.SaveFile, name: str, tick: int) -> int:
+    """`tick`, refused when past branch `name`'s head: a saved history ends there (what lies
+    beyond would be simulated, not read)."""
+    head = next(b.head for b in record.branches if b.name == name)
+    if tick > head:
+        raise CliError(f"tick {tick:,} is past the head of branch {name} (tick {head:,}): "
+                       f"choose a tick up to {head:,}")
+    return tick
+
+
+def _open_at(path: str, branch: str | None, tick: int | None,
+             keep_events: bool) -> tuple[Timeline, str, int]:
+    """A saved history standing at `tick` (default: the head; past it, refused before anything
+    is simulated) on `branch`, with the stored hashes on the way there checked and no others:
+    (timeline, branch, tick). Two bars on a terminal: the way through the stored hashes, then
+    on to the tick."""
     progress = LoadProgress(sys.stderr)
     try:
         record = store.read(path)
@@ -553,10 +563,7 @@ def _open_at(path: str, branch: str | None, tick: int | None, keep_events: bool,
         timeline = store.build(record, path, keep_events, keyframe_budget_mb=0.0)
         name = _branch(timeline, record, branch)
         head = next(b.head for b in record.branches if b.name == name)
-        at = head if tick is None else tick
-        if at > head and not past_head:  # a saved history ends at its head
-            raise CliError(f"tick {at:,} is past the head of branch {name} (tick {head:,}): "
-                           f"choose a tick up to {head:,}")
+        at = head if tick is None else _up_to_head(record, name, tick)
         store.verify_to(record, timeline, name, store.last_check(record, timeline, name, at),
                         path, progress)
     except store.SaveError as err:
@@ -612,8 +619,7 @@ def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_seek(args: argparse.Namespace, out: TextIO) -> int:
-    timeline, name, _ = _open_at(args.file, args.branch, args.tick, keep_events=False,
-                                 past_head=False)
+    timeline, name, _ = _open_at(args.file, args.branch, args.tick, keep_events=False)
     out.write(f"branch {name} · tick {args.tick}\n")
     out.write(town_summary(timeline.flux))
     return 0
@@ -629,10 +635,10 @@ def _reach(timeline: Timeline, name: str, tick: int) -> None:
 
 
 def cmd_state(args: argparse.Namespace, out: TextIO) -> int:
-    """The projections' JSON document at a tick (simulated past the head like `seek`)."""
+    """The projections' JSON document at a tick of a saved history."""
     timeline, record, _ = _load(args.file)
     name = _branch(timeline, record, args.branch)
-    _reach(timeline, name, args.tick)
+    _reach(timeline, name, _up_to_head(record, name, args.tick))
     out.write(to_json(document(timeline, args.lod)) + "\n")
     return 0
 
@@ -690,8 +696,10 @@ def cmd_dashboard(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_events(args: argparse.Namespace, out: TextIO) -> int:
     if args.end is not None and args.end < args.start:
         raise CliError(f"--to {args.end:,} is before --from {args.start:,}: no tick lies between")
-    # Past the head, the events on the way there are simulated.
     timeline, name, end = _open_at(args.file, args.branch, args.end, keep_events=True)
+    if args.start > end:  # from past the head, to the head
+        raise CliError(f"tick {args.start:,} is past the head of branch {name} (tick {end:,}): "
+                       f"choose a tick up to {end:,}")
     for event in timeline.events(name, args.start, end):
         out.write(event.model_dump_json() + "\n")
     return 0
@@ -937,9 +945,10 @@ def _render_source(args: argparse.Namespace) -> tuple[Callable[[FrameSink], int]
             return playback.play_script(script, where, window=False, on_frame=sink)
         return play_script, script.fps, script.frames
     timeline, record, _ = _load(args.file)
-    timeline.seek(timeline.cursor, _branch(timeline, record, args.branch))
+    name = _branch(timeline, record, args.branch)
+    timeline.seek(timeline.cursor, name)
     start = args.start or 0
-    end = args.end if args.end is not None else timeline.branch.head
+    end = timeline.branch.head if args.end is None else _up_to_head(record, name, args.end)
     if end <= start:
         raise CliError(f"--to ({end}) must be after --from ({start})")
     fps = config.FRAME_RATE

@@ -375,7 +375,7 @@ def test_the_window_pauses_at_the_limit_and_says_why(
     assert any("the history holds 30 ticks" in t for t in app.widgets.toasts.texts_shown())
 
 
-def test_a_seek_past_a_full_history_is_one_line(
+def test_the_command_line_refuses_ticks_past_a_saved_head_even_of_a_full_history(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     timeline = Timeline("mpp", 1)
@@ -386,10 +386,18 @@ def test_a_seek_past_a_full_history_is_one_line(
     saved = tmp_path / "full.town"
     store.save(timeline, saved)  # main holds 200 ticks, b1 101
     monkeypatch.setattr(limits, "MAX_TICKS", 320)
-    # `events --to` past the head simulates on (a seek there is refused: tests/test_cli_edges.py)
-    line = one_line(capsys, ["events", str(saved), "--to", "250", "--branch", "main"])
-    assert line == ("agent-town: the history holds 320 ticks (a simulated year), its limit: "
-                    "save it, or fork from an earlier tick")
+    # The command line never simulates past a saved head, so never meets the limit there.
+    for argv in (["events", str(saved), "--to", "250"], ["state", str(saved), "--tick", "250"],
+                 ["why", str(saved), "--citizen", "ada", "--tick", "250"],
+                 ["events", str(saved), "--from", "250"]):
+        line = one_line(capsys, [*argv, "--branch", "main"])
+        assert line == ("agent-town: tick 250 is past the head of branch main (tick 200): "
+                        "choose a tick up to 200"), argv
+    timeline.advance(10)  # b1 to 210: its head is not main's
+    store.save(timeline, saved)
+    line = one_line(capsys, ["events", str(saved), "--to", "250", "--branch", "b1"])
+    assert line == ("agent-town: tick 250 is past the head of branch b1 (tick 210): "
+                    "choose a tick up to 210")
 
 
 class ClosedPipe(io.StringIO):
@@ -410,8 +418,8 @@ class Terminal(io.StringIO):
 
 @pytest.mark.parametrize("command", [
     ["verify"], ["seek", "--tick", "900", "--branch", "main"],
-    ["events", "--to", "3000", "--branch", "main"],
-    ["why", "--citizen", "ada", "--tick", "3000", "--branch", "main"],
+    ["events", "--to", "900", "--branch", "main"],
+    ["why", "--citizen", "ada", "--tick", "900", "--branch", "main"],
 ])
 def test_loading_and_seeking_show_progress_on_a_terminal(
         town_file: tuple[Path, dict[str, Any]], monkeypatch: pytest.MonkeyPatch,
@@ -445,11 +453,14 @@ def test_a_version_that_is_no_version_is_one_short_clean_line(
 
 
 def test_a_render_longer_than_an_hour_is_refused_before_drawing(
-        town_file: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]) -> None:
+        town_file: tuple[Path, dict[str, Any]], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
     path, raw = town_file
     out = path.with_suffix(".gif")
-    line = one_line(capsys, ["render", write(path, raw), "--to", "80000", "--out", str(out)])
-    assert "ticks 0 to 80,000 at 1× make 240,000 frames: the limit is 216,000" in line
+    # An hour of frames at 1× is 72,000 ticks: a shorter hour stands in for a longer history.
+    monkeypatch.setattr(limits, "MAX_FRAMES", 1_500)
+    line = one_line(capsys, ["render", write(path, raw), "--to", "600", "--out", str(out)])
+    assert "ticks 0 to 600 at 1× make 1,800 frames: the limit is 1,500" in line
     assert not out.exists()
 
 

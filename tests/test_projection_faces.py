@@ -85,10 +85,14 @@ def test_state_prints_the_document_of_the_tick_with_seeks_hash(saved: Path) -> N
     assert data == to_data(document(timeline, lod=2))
 
 
-def test_state_past_the_head_simulates_there(saved: Path) -> None:
-    data = state_json(str(saved), "--tick", "1500")
-    assert data["clock"] == {"branch": "main", "tick": 1500, "day": 1, "phase": "NIGHT",
-                             "time": "04:30"}
+def test_state_at_the_head_and_not_past_it(
+        saved: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = state_json(str(saved), "--tick", "1200")
+    assert data["clock"] == {"branch": "main", "tick": 1200, "day": 1, "phase": "NIGHT",
+                             "time": "00:00"}
+    assert main(["state", str(saved), "--tick", "1500"], out=io.StringIO()) == 2
+    assert capsys.readouterr().err == ("agent-town: tick 1,500 is past the head of branch main "
+                                       "(tick 1,200): choose a tick up to 1,200\n")
 
 
 def test_state_on_a_branch_shows_that_branchs_town(tmp_path: Path) -> None:
