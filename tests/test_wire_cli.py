@@ -3,6 +3,7 @@ viewer who falls behind is dropped, never the town."""
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import signal
@@ -12,9 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from game.cli import main
 from game.trace import store
 from game.wire import messages as msg
 from game.wire.bus import MemoryBus, Subscription
+from tests.wire import FLUX, serving
 
 SERVE_SECONDS = 20
 
@@ -84,3 +87,39 @@ def test_a_viewer_that_falls_behind_is_dropped_and_told_while_others_go_on() -> 
     assert slow.dropped and slow.closed and not fast.dropped
     assert bus.count() == 1 and slow.take() == []
     assert len(woken) == 1  # one wake for a burst, not one per message
+
+
+class Lines(io.StringIO):
+    """A reader that goes away (a closed pipe) after `lines` lines."""
+
+    def __init__(self, lines: int) -> None:
+        super().__init__()
+        self.lines = lines
+
+    def write(self, text: str) -> int:
+        if self.getvalue().count("\n") >= self.lines:
+            raise BrokenPipeError(32, "Broken pipe")
+        return super().write(text)
+
+
+def test_follow_tells_the_towns_own_refusal_and_a_bad_address_in_one_line(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    with serving(speed=16, token="s3cret") as served:
+        asked = {
+            f"{served.url} --ops nope --token s3cret": "400 unknown event kind 'nope' (kinds: ",
+            f"{served.url}": "401 this town needs its token",
+            f"{served.url}/nothing --token s3cret": "404 ",
+        }
+        for argv, says in asked.items():
+            assert main(["follow", *argv.split()], out=io.StringIO()) == 2
+            line = capsys.readouterr().err
+            assert line.startswith(f"agent-town: {argv.split()[0]}: {says}"), line
+            assert line.count("\n") == 1
+        # The stream's own address, its filter in its query, is followed as it says.
+        got = Lines(4)
+        assert main(["follow", f"{served.url}{FLUX}?ops=greet&token=s3cret"], out=got) == 141
+        greets = got.getvalue().splitlines()[1:]
+        assert greets and all(" greeted " in line for line in greets), got.getvalue()
+    assert main(["follow", "http://[::1"], out=io.StringIO()) == 2
+    assert capsys.readouterr().err == ("agent-town: 'http://[::1' is no town's address "
+                                       "(Invalid port: ':1')\n")

@@ -36,9 +36,11 @@ def stream(url: str, *, ops: str = "", token: str | None = None, last: str | Non
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     if last:
         headers["Last-Event-ID"] = last
-    params = {"ops": ops} if ops else {}
+    params = {"ops": ops} if ops else None  # none given: the address's own query stands
     with httpx.Client(timeout=httpx.Timeout(10.0, read=read_seconds)) as client, \
             connect_sse(client, "GET", address, headers=headers, params=params) as source:
+        if source.response.is_error:
+            source.response.read()  # the town's answer in words, for whoever reports it
         source.response.raise_for_status()
         for sse in source.iter_sse():
             if sse.data:  # not a keep-alive comment (httpx_sse hands one on, empty, once an id

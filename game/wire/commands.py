@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from types import FrameType
 from typing import TYPE_CHECKING, Any, TextIO
 
-from game import switches, words
+from game import limits, switches, words
 from game.trace import store
 from game.trace.timeline import Timeline
 
@@ -156,6 +156,8 @@ def follow(url: str, out: TextIO, *, ops: str = "", as_json: bool = False,
         except httpx.HTTPStatusError as err:
             raise WireError(f"{url}: {err.response.status_code} "
                             f"{_error_of(err.response.text)}") from None
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol) as err:
+            raise WireError(f"{limits.shown(url)} is no town's address ({err})") from None
         except (httpx.TransportError, httpx.RemoteProtocolError) as err:
             failures += 1
             if failures > RECONNECTS or not heard:
