@@ -17,7 +17,6 @@ from game.sim.events import Event
 from game.switches import Switches
 from game.trace import store
 from game.trace.timeline import MAIN, Timeline
-from game.wire.messages import parse_event_id
 from game.wire.owner import Owner
 from tests.wire import FLUX, Seen, post_card, read_sse, serving
 from tests.wire import PERTURB as PERTURB_PATH
@@ -68,11 +67,21 @@ def test_a_client_that_reconnects_with_last_event_id_misses_nothing_and_sees_not
     with serving(speed=16) as served:
         first = read_sse(served.url + FLUX, events=40)
         last = first.ids()[-1]
-        time.sleep(1.0)  # the town runs on while nobody listens
-        second = read_sse(served.url + FLUX, until_tick=parse_event_id(last)[1] + 60,
+        time.sleep(0.5)  # the town runs on while nobody listens, and a card is played
+        played = post_card(served.url, {"card": "storm"}).json()["tick"]
+        time.sleep(0.5)
+        second = read_sse(served.url + FLUX, until_tick=played + 20,
                           headers={"Last-Event-ID": last})
+        since = read_sse(served.url + FLUX + f"?since={played}", until_tick=played + 1)
         pause(served.owner)
         replay, _ = replay_of(served.url)
+    # The card comes back as it went out live: its input before the events of its tick.
+    for heard in (second, since):
+        names = [(n, d.get("card", {}).get("tick")) for n, _, d in heard.items]
+        at = names.index(("town.input", played))
+        assert all(d["event"]["tick"] >= played for n, _, d in heard.items[at + 1:]
+                   if "event" in d)
+        assert names.count(("town.input", played)) == 1
     got = as_events(first) + as_events(second)
     start, end = got[0].tick, second.last_tick()
     want = [e for e in replay.events(MAIN, start=start, end=end)]
@@ -89,6 +98,8 @@ def test_filters_pick_branch_kinds_and_a_start_tick() -> None:
         assert since.events()[0] == first.model_dump(mode="json")
         bad = httpx.get(served.url + FLUX + "?ops=juggle", timeout=10)
         assert bad.status_code == 400 and "unknown event kind 'juggle'" in bad.json()["error"]
+        nowhere = httpx.get(served.url + FLUX + "?branch=zz", timeout=10)
+        assert nowhere.status_code == 404 and nowhere.json() == {"error": "no branch named 'zz'"}
         alias = read_sse(served.url + "/v1/town/town/events", events=3)
         assert len(alias.events()) == 3
         assert httpx.get(served.url + "/v1/town/elsewhere/events", timeout=10).status_code == 404

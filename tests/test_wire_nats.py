@@ -331,6 +331,8 @@ def test_a_gateway_streams_what_the_owner_published_resumes_and_forwards_cards(
         after_first = events_of(stored(server.url)[1:])[0]
         refused = post_card(gateway.url, {"card": "greet", "targets": ["zed"]}, client="v2")
         misnamed = post_card(gateway.url, {"card": "rumour"}, client="v3")
+        nowhere = [httpx.get(gateway.url + FLUX, headers=h, params=p, timeout=SECONDS)
+                   for h, p in (({}, {"branch": "zz"}), ({"Last-Event-ID": "zz:e1.1"}, {}))]
         status = httpx.get(gateway.url + "/api/v1/world/town/status", timeout=SECONDS).json()
         served.owner.call(lambda tl: setattr(served.owner, "speed", 0)).result(timeout=SECONDS)
         tl = served.owner.timeline
@@ -350,6 +352,8 @@ def test_a_gateway_streams_what_the_owner_published_resumes_and_forwards_cards(
     assert refused.status_code == 422
     assert refused.json() == {"error": "card 'greet': unknown citizen 'zed'"}
     assert misnamed.status_code == 422 and "unknown card 'rumour'" in misnamed.json()["error"]
+    assert [(r.status_code, r.json()) for r in nowhere] == [
+        (404, {"error": "no branch named 'zz'"})] * 2
     assert status["town_id"] == "town" and status["scenario"] == "town"
 
 

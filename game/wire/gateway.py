@@ -282,6 +282,10 @@ class GatewayApp:
         if town is not None and town != self.town_id:
             raise Refused(404, f"no town named {limits.shown(town)}")
         status = await self._status()
+        if status is not None:
+            for branch in named_branches(conn):
+                if branch not in status["branches"]:
+                    raise Refused(404, f"no branch named {limits.shown(branch)}")
         replay = status is None or bool(status.get("features", {}).get("trace_replay", True))
         after: tuple[str, int] | None = None  # (branch, head): what the viewer has already
         try:
@@ -474,6 +478,18 @@ class GatewayApp:
 
     async def page(self, request: Request) -> Response:
         return HTMLResponse(resources.files("game.wire").joinpath("page.html").read_text())
+
+
+def named_branches(conn: HTTPConnection) -> list[str]:
+    """The branches a viewer names: its `?branch=`, and its Last-Event-ID's (a bad id is told
+    where the start is read)."""
+    q = conn.query_params
+    named = [q["branch"]] if q.get("branch") else []
+    last = conn.headers.get("last-event-id") or q.get("last_event_id")
+    if last and not last.isdigit():
+        with contextlib.suppress(ValueError):
+            named.append(msg.parse_event_id(last)[0])
+    return named
 
 
 def make_gateway_app(gateway: GatewayApp) -> Starlette:

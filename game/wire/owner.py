@@ -200,37 +200,56 @@ class Owner:
 
     def _subscribe(self, tl: Timeline, sub: Subscription, cursor: Cursor) -> None:
         backlog = [msg.status_message(self.status())]
+        if cursor.branch is not None and cursor.branch not in tl.branches:
+            raise Refused(404, f"no branch named {limits.shown(cursor.branch)}")
         if cursor.after is not None:
             branch, tick, seq = cursor.after
             if branch not in tl.branches:
                 raise Refused(404, f"no branch named {limits.shown(branch)}")
-            backlog += [msg.event_message(self.town_id, branch, e)
-                        for e in tl.events(branch, start=tick) if (e.tick, e.seq) > (tick, seq)]
+            backlog += self._replay(tl, branch, tick + 1, [
+                msg.event_message(self.town_id, branch, e)
+                for e in tl.events(branch, start=tick) if (e.tick, e.seq) > (tick, seq)])
         elif cursor.since is not None:
             branch = cursor.branch or tl.current
-            if branch not in tl.branches:
-                raise Refused(404, f"no branch named {limits.shown(branch)}")
-            backlog += [msg.event_message(self.town_id, tl.owner_of(branch, e.tick), e)
-                        for e in tl.events(branch, start=cursor.since)]
+            backlog += self._replay(tl, branch, cursor.since, [
+                msg.event_message(self.town_id, tl.owner_of(branch, e.tick), e)
+                for e in tl.events(branch, start=cursor.since)])
         sub.preload(backlog)
         self.hub.add(sub)
+
+    def _replay(self, tl: Timeline, branch: str, start: int,
+                events: list[msg.Message]) -> list[msg.Message]:
+        """A span of branch `branch` from tick `start` as it went out live: each tick's cards
+        (the input log) before its events."""
+        head = tl.branches[branch].head
+        inputs = {p.tick: self.inputs_at(tl.owner_of(branch, p.tick), p.tick)
+                  for p in tl.perturbations(branch) if start <= p.tick <= head}
+        out: list[msg.Message] = []
+        for m in events:
+            out += [i for t in sorted(t for t in inputs if t <= m.tick) for i in inputs.pop(t)]
+            out.append(m)
+        return out + [i for t in sorted(inputs) for i in inputs[t]]
 
     def batch_of(self, branch: str, tick: int, events: Sequence[Event],
                  state_hash: str | None) -> list[msg.Message]:
         """A recorded tick's messages, in the order they go out: its cards (the input log), its
         events, and on a heartbeat tick a heartbeat (carrying `state_hash`, when one was taken).
         Read on the owner's thread: as it records, and when a bus catches up from the timeline."""
-        batch: list[msg.Message] = []
-        cards = self.timeline.cards_at(branch, tick)
-        if cards:
-            owned = self.timeline.branches[branch]
-            first = sum(1 for p in owned.perturbations if p.tick < tick)
-            batch += [msg.input_message(self.town_id, branch, owned.parent, owned.fork_tick,
-                                        first + k, p) for k, p in enumerate(cards)]
+        batch = self.inputs_at(branch, tick)
         batch += [msg.event_message(self.town_id, branch, e) for e in events]
         if tick % HEARTBEAT_TICKS == 0:
             batch.append(msg.tick_message(self.town_id, branch, tick, state_hash))
         return batch
+
+    def inputs_at(self, branch: str, tick: int) -> list[msg.Message]:
+        """The input log's messages of the cards branch `branch` runs at `tick` (its own)."""
+        cards = self.timeline.cards_at(branch, tick)
+        if not cards:
+            return []
+        owned = self.timeline.branches[branch]
+        first = sum(1 for p in owned.perturbations if p.tick < tick)
+        return [msg.input_message(self.town_id, branch, owned.parent, owned.fork_tick,
+                                  first + k, p) for k, p in enumerate(cards)]
 
     def _record(self, branch: str, tick: int, events: list[Event]) -> None:
         """The timeline's recorder: one batch per newly recorded tick, to every publisher."""
