@@ -678,6 +678,9 @@ def cmd_dashboard(args: argparse.Namespace, out: TextIO) -> int:
 
     if not launch.available():
         raise CliError("the dashboard needs marimo: pip install 'agent-town[dashboard]'")
+    if args.port is not None and launch.port_taken(args.port):
+        raise CliError(f"cannot serve the dashboard on {launch.HOST}:{args.port} (is the port "
+                       f"taken?)")
     source: str | None = args.source
     if source and Path(source).is_dir():
         if not (Path(source) / "sweep.parquet").is_file():

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import socket
 import threading
 import time
 from pathlib import Path
@@ -343,3 +344,12 @@ def test_the_command_takes_a_sweeps_folder_and_refuses_another(
     assert launch.command(str(swept))[-1] == str(swept.resolve())
     assert main(["dashboard", str(tmp_path)]) == 2
     assert "no finished sweep here" in capsys.readouterr().err
+
+
+def test_a_taken_port_is_told_in_one_line_before_marimo_starts(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        assert main(["dashboard", "--no-browser", "--port", str(port)]) == 2
+    assert capsys.readouterr().err == (f"agent-town: cannot serve the dashboard on "
+                                       f"127.0.0.1:{port} (is the port taken?)\n")

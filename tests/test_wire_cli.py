@@ -7,6 +7,7 @@ import io
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -123,3 +124,11 @@ def test_follow_tells_the_towns_own_refusal_and_a_bad_address_in_one_line(
     assert main(["follow", "http://[::1"], out=io.StringIO()) == 2
     assert capsys.readouterr().err == ("agent-town: 'http://[::1' is no town's address "
                                        "(Invalid port: ':1')\n")
+
+
+def test_serving_on_a_taken_port_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        assert main(["serve", "--port", str(port)], out=io.StringIO()) == 2
+    assert capsys.readouterr().err == (f"agent-town: cannot serve on 127.0.0.1:{port} "
+                                       f"(is the port taken?)\n")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import sys
 from importlib import resources, util
 from pathlib import Path
@@ -35,6 +36,18 @@ def command(source: str | None, port: int | None = None, browser: bool = True) -
         is_url = source.startswith(("http://", "https://"))
         cmd += ["--", "--town", source if is_url else str(Path(source).resolve())]
     return cmd
+
+
+def port_taken(port: int) -> bool:
+    """Whether something already listens on HOST:port (marimo would print its address, then
+    fail to bind it)."""
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((HOST, port))
+        except OSError:
+            return True
+    return False
 
 
 def run(source: str | None, port: int | None = None, browser: bool = True) -> NoReturn:

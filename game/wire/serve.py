@@ -27,13 +27,6 @@ IDLE_SECONDS = 0.05  # a paused owner still answers its inbox this often
 START_SECONDS = 10.0  # uvicorn must be listening by then
 
 
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as s:
-        s.bind((host, 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 def start_on_thread(server: uvicorn.Server, thread: threading.Thread, where: str) -> None:
     """Start `thread` (running `server`) and return once uvicorn accepts connections; OSError
     in words when it stops or takes too long."""
@@ -97,12 +90,17 @@ class Served:
         check_bind(host, token)
         self.owner = owner
         self.host = host
-        self.port = port or free_port(host)
+        try:  # bound here, not by uvicorn: a taken port is one line, not uvicorn's log
+            self._socket = socket.create_server((host, port))
+        except OSError:
+            raise OSError(f"cannot serve on {host}:{port} (is the port taken?)") from None
+        self.port = int(self._socket.getsockname()[1])
         config = uvicorn.Config(make_app(owner, token=token, cors=cors), host=host,
                                 port=self.port, log_level="warning", lifespan="off",
                                 ws_max_size=64 * 1024, timeout_graceful_shutdown=2)
         self.server = uvicorn.Server(config)
-        self._http = threading.Thread(target=self.server.run, name="http", daemon=True)
+        self._http = threading.Thread(target=self.server.run, kwargs={"sockets": [self._socket]},
+                                      name="http", daemon=True)
         self.loop = OwnerLoop(owner)
 
     @property
