@@ -402,6 +402,9 @@ def load_perturbations(path: str) -> list[Perturbation]:
         return TypeAdapter(list[Perturbation]).validate_python(raw)
     except ValidationError as err:
         loc, message = first_problem(err)
+        if not loc:  # the file as a whole
+            raise CliError(f"{path}: a list of cards is expected, e.g. "
+                           f'[{{"tick": 300, "card": "festival"}}]') from None
         raise CliError(f"{path}: item {'.'.join(map(str, loc))}: {message}") from None
 
 
@@ -462,8 +465,13 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
     # is kept, and nothing is simulated twice.
     timeline = _make_timeline(args.scenario, args.seed, keep_keyframes=False, keep_events=False)
     if args.perturb is not None:
+        cards = load_perturbations(args.perturb)
+        late = next((p for p in cards if p.tick > ticks), None)
+        if late is not None:  # it would never run, yet be saved as part of the history
+            raise CliError(f"{args.perturb}: card {late.card!r} at tick {late.tick:,} is after "
+                           f"the run's last tick ({ticks:,})")
         try:
-            timeline.add_perturbations(load_perturbations(args.perturb))
+            timeline.add_perturbations(cards)
         except ValueError as err:
             raise CliError(f"{args.perturb}: {err}") from None
     try:

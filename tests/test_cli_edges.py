@@ -127,3 +127,22 @@ def test_a_render_stopped_by_sigterm_leaves_no_file_and_says_so(
     assert render.returncode == 143
     assert stdout == "" and stderr.rstrip().endswith("agent-town: stopped (SIGTERM)")
     assert not out.exists() and not spool.exists()
+
+
+def test_a_cards_file_is_refused_in_words_when_its_cards_never_run_or_it_is_no_list(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    late, whole, bom = tmp_path / "late.json", tmp_path / "whole.json", tmp_path / "bom.json"
+    late.write_text('[{"tick": 5, "card": "storm"}, {"tick": 50, "card": "greet"}]')
+    whole.write_text('{"tick": 1}')
+    line = one_line(capsys, ["run", "--ticks", "10", "--perturb", str(late), "--out",
+                             str(tmp_path / "late.town")])
+    assert line == f"agent-town: {late}: card 'greet' at tick 50 is after the run's last tick (10)"
+    assert not (tmp_path / "late.town").exists()  # a card it never ran is not saved as run
+    line = one_line(capsys, ["run", "--ticks", "10", "--perturb", str(whole)])
+    assert line == (f"agent-town: {whole}: a list of cards is expected, e.g. "
+                    '[{"tick": 300, "card": "festival"}]')
+    # A byte-order mark, as some editors write, is read past.
+    bom.write_bytes(b'\xef\xbb\xbf[{"tick": 5, "card": "festival"}]')
+    out = io.StringIO()
+    assert main(["run", "--ticks", "10", "--perturb", str(bom)], out=out) == 0
+    assert "festival" in out.getvalue()

@@ -18,8 +18,8 @@ class JsonFileError(Exception):
 
 
 def read_json(path: str | Path) -> object:
-    try:
-        text = Path(path).read_text(encoding="utf-8")
+    try:  # a byte-order mark, as some editors write, is no part of the text
+        text = Path(path).read_text(encoding="utf-8-sig")
     except OSError as err:
         raise JsonFileError(err.strerror or str(err)) from None
     except UnicodeDecodeError:
@@ -27,7 +27,8 @@ def read_json(path: str | Path) -> object:
     try:
         return json.loads(text)
     except json.JSONDecodeError as err:
-        raise JsonFileError(f"line {err.lineno}: {err.msg}") from None
+        raise JsonFileError(f"not JSON: line {err.lineno}: {err.msg[:1].lower()}{err.msg[1:]}"
+                            ) from None
     except RecursionError:
         raise JsonFileError("nested too deeply") from None
     except ValueError:  # Python refuses to read integers of more than 4,300 digits
