@@ -21,6 +21,7 @@ from game.view import keys, palette, rendered
 from game.view.app import App
 from game.view.assets import Assets, Font
 from game.view.emblems import SHAPES, emblem
+from game.view.hand import card_face
 from game.view.input import key_intent
 from game.view.intents import Adjust, ArmCard, AskWhy, Toggle
 from game.view.preferences import OPTIONS
@@ -124,6 +125,24 @@ def test_a_rebound_key_works_is_saved_and_shown_in_the_help(assets: Assets) -> N
     key(again, pygame.K_DELETE)
     assert saved().keys == {} and keys.help_rows() == tuple(
         (row.keys, row.does) for row in keys.KEY_ROWS)
+
+
+def test_a_rebound_card_key_is_the_one_its_card_and_tooltip_show(assets: Assets) -> None:
+    app = person_app(assets)
+    hand = app.widgets.hand
+    assert hand.tooltip_lines("greet")[0][0] == "Greet [G]"
+    chosen = keys.rebound({}, "card greet", "H")
+    assert chosen == {"card greet": "H", "hud": "G"}  # H hid the HUD: a swap
+    keys.bind(chosen)
+    try:
+        assert hand.tooltip_lines("greet")[0][0] == "Greet [H]"
+        shown = pygame.image.tobytes(hand.face("greet"), "RGBA")
+        assert shown == pygame.image.tobytes(card_face(assets, "greet", "H"), "RGBA")
+        assert shown != pygame.image.tobytes(card_face(assets, "greet", "G"), "RGBA")
+        key(app, pygame.K_h, unicode="h")
+        assert app.ui.armed == "greet"
+    finally:
+        keys.bind({})
 
 
 def _help_columns(app: App) -> list[tuple[str, list[list[tuple[str, str]]], int, int]]:

@@ -12,6 +12,7 @@ import pygame
 
 from game.sim.cards import CARDS
 from game.sim.perturb import charges
+from game.view import keys
 from game.view.assets import Assets
 from game.view.hud import PAD, UI_SCALE, Faces, Layer, Texts, draw_lines, lines_size
 from game.view.input import ArmCard, Cancel, Intent
@@ -38,9 +39,10 @@ MEANINGS = ("tokens: what its talk would cost a language model (counted, never s
             "drama: how much it stirs the town (halves every 10 s; the camera follows it)")
 
 
-def card_face(assets: Assets, card: str, named: bool = True) -> pygame.Surface:
-    """A hand card at UI_SCALE: the card art widened, its window holding the card's icon, and
-    under it the card's name (or, for a hand too narrow for names, nothing)."""
+def card_face(assets: Assets, card: str, key: str, named: bool = True) -> pygame.Surface:
+    """A hand card at UI_SCALE: the card art widened, its window holding the card's icon, its
+    key in the corner, and under it the card's name (or, for a hand too narrow for names,
+    nothing)."""
     art = assets.image(CARD)
     w = art.get_width()
     wide = pygame.Surface((NATIVE_W, art.get_height()), pygame.SRCALPHA)
@@ -67,7 +69,7 @@ def card_face(assets: Assets, card: str, named: bool = True) -> pygame.Surface:
     if named:
         name = font.render(spec.title, INK)
         face.blit(name, ((NATIVE_W - name.get_width()) // 2, TOP_ROWS))
-    face.blit(font.render(spec.hotkey, HOTKEY), (6, 7))
+    face.blit(font.render(key, HOTKEY), (6, 7))
     return pygame.transform.scale_by(face, UI_SCALE)
 
 
@@ -80,9 +82,11 @@ class CardHand:
         self.texts = Texts(assets)
         self.faces = Faces(assets)
         self.names = list(CARDS)
-        self.named = {name: card_face(assets, name) for name in self.names}
-        self.nameless = {name: card_face(assets, name, named=False) for name in self.names}
-        self.cards = self.named
+        self.assets = assets
+        self.shows_names = True
+        # Each card's face as drawn with its name or without, for the key it has now (a
+        # person may rebind it).
+        self._faces: dict[tuple[str, str, bool], pygame.Surface] = {}
         # A card's name shows whole while the next card leaves this much of it uncovered.
         self.names_need = max((CARD_W + self.texts.width(CARDS[name].title)) // 2 + UI_SCALE
                               for name in self.names)
@@ -96,7 +100,15 @@ class CardHand:
         other's names, the names go (the hover tooltip names a card) rather than show cut."""
         self.rect = rect
         self.step = self.step_for(rect.w)
-        self.cards = self.named if self.step >= self.names_need else self.nameless
+        self.shows_names = self.step >= self.names_need
+
+    def face(self, name: str) -> pygame.Surface:
+        """Card `name` as the hand shows it now."""
+        key = (name, keys.card_key(name), self.shows_names)
+        face = self._faces.get(key)
+        if face is None:
+            face = self._faces[key] = card_face(self.assets, name, key[1], self.shows_names)
+        return face
 
     def step_for(self, width: int) -> int:
         """How far apart the cards stand in a hand `width` px wide."""
@@ -105,7 +117,7 @@ class CardHand:
 
     def card_rect(self, k: int, armed: bool = False) -> pygame.Rect:
         rise = ARMED_RISE if armed else HOVER_RISE if k == self.hover else 0
-        h = self.cards[self.names[k]].get_height()
+        h = self.face(self.names[k]).get_height()
         return pygame.Rect(self.rect.x + k * self.step, self.rect.bottom - h - rise, CARD_W, h)
 
     def card_at(self, pos: tuple[int, int]) -> int | None:
@@ -136,7 +148,8 @@ class CardHand:
         tooltip or the targets' prompt over them."""
         hand = view.hand
         shades = tuple(self._shade(name, hand.cooling.get(name, 0.0)) for name in self.names)
-        key = (self.cards is self.named, self.step, self.hover, hand.armed, shades)
+        key = (self.shows_names, tuple(keys.card_key(name) for name in self.names), self.step,
+               self.hover, hand.armed, shades)
         area = self.rect.inflate(4 * UI_SCALE, 4 * UI_SCALE).clip(surface.get_rect())
         self.layer.draw(surface, area, key, lambda cache: self._paint(cache, hand.armed, shades))
         if hand.armed is not None and CARDS[hand.armed].max_targets:
@@ -148,7 +161,7 @@ class CardHand:
         """How far down a card cooling is shaded (0: not cooling)."""
         if cooling <= 0:
             return 0
-        return max(UI_SCALE, int(self.cards[name].get_height() * cooling))
+        return max(UI_SCALE, int(self.face(name).get_height() * cooling))
 
     def _paint(self, surface: pygame.Surface, armed_card: str | None,
                shades: tuple[int, ...]) -> None:
@@ -158,7 +171,7 @@ class CardHand:
             name = self.names[k]
             armed = name == armed_card
             r = self.card_rect(k, armed)
-            surface.blit(self._cooled(name, shades[k]) if shades[k] else self.cards[name],
+            surface.blit(self._cooled(name, shades[k]) if shades[k] else self.face(name),
                          r.topleft)
             if armed:
                 pygame.draw.rect(surface, BRIGHT, r.inflate(2 * UI_SCALE, 2 * UI_SCALE),
@@ -167,7 +180,7 @@ class CardHand:
     def _cooled(self, name: str, height: int) -> pygame.Surface:
         """The card with its top `height` rows darkened as `shade` darkens (the veil's colour
         blended in at its alpha), its see-through corners left see-through."""
-        face = self.cards[name].copy()
+        face = self.face(name).copy()
         part = pygame.Rect(0, 0, face.get_width(), height)
         face.fill((255 - COOLING_ALPHA,) * 3, part, special_flags=pygame.BLEND_RGB_MULT)
         face.fill(tuple(c * COOLING_ALPHA // 255 for c in SHADE), part,
@@ -177,7 +190,7 @@ class CardHand:
     def tooltip_lines(self, card: str) -> list[tuple[str, Colour]]:
         spec = CARDS[card]
         width = TOOLTIP_W - 2 * PAD
-        lines = [(f"{spec.title} [{spec.hotkey}]", BRIGHT)]
+        lines = [(f"{spec.title} [{keys.card_key(card)}]", BRIGHT)]
         lines += [(row, TEXT) for row in self.texts.wrap(spec.blurb, width)]
         costs = charges(card)
         for charge in costs:

@@ -296,6 +296,11 @@ def rebound(chosen: Mapping[str, str], action: str, label: str) -> dict[str, str
     return {a: k for a, k in keys.items() if ACTIONS[a].label != k}
 
 
+def card_key(card: str) -> str:
+    """The key a card is played with, as the person has bound it ("G")."""
+    return label_of(next(b for b in _bound if b.action == f"card {card}"))
+
+
 def chosen() -> dict[str, str]:
     """The key map as the settings keep it: each action moved from its default, and its key."""
     return {b.action: label_of(b) for b, default in zip(_bound, BINDINGS, strict=True)
