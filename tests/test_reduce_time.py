@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from game import config
 from game.view import effects as fx
 from game.view.intents import (
     ArmCard,
@@ -66,19 +67,23 @@ def test_the_speed_button_goes_up_and_wraps_past_pause() -> None:
         state, _ = run(state, CycleSpeed())
         seen.append(state.speed)
     assert seen == [2, 4, 8, 16, -1, 1, 2]
-    state, _ = run(fresh(speed=0), CycleSpeed())
-    assert state.speed == 2  # paused, the button shows the speed it resumes at: one up
+    # Paused, the button shows the speed play resumes at: one up, and still paused.
+    state, effects = run(fresh(speed=0), CycleSpeed())
+    assert (state.speed, config.SPEEDS[state.resume_index]) == (0, 2)
+    assert list(effects) == [fx.RememberSpeed(2)]
+    state, _ = run(state, TogglePause())
+    assert state.speed == 2
 
 
-def test_a_right_click_on_the_speed_button_goes_down_and_wraps_past_1x() -> None:
+def test_a_right_click_on_the_speed_button_goes_down_and_stops_at_1x() -> None:
     state = fresh(speed=4)
     seen = []
-    for _ in range(5):
+    for _ in range(4):
         state, _ = run(state, CycleSpeed(-1))
         seen.append(state.speed)
-    assert seen == [2, 1, -1, 16, 8]
+    assert seen == [2, 1, 1, 1]  # never round to max: slower never makes the town race
     state, _ = run(fresh(speed=0), CycleSpeed(-1))
-    assert state.speed == -1  # from pause at 1×: one down is max
+    assert (state.speed, config.SPEEDS[state.resume_index]) == (0, 1)  # paused at 1×: stays so
 
 
 def test_dragging_the_knob_holds_play_and_seeks_once_a_frame() -> None:

@@ -204,7 +204,7 @@ def test_the_speed_button_goes_up_on_a_click_and_down_on_a_right_click(
     assert app.ui.speed == 2
     click(app, button, button=3)
     click(app, button, button=3)
-    assert app.ui.speed == -1  # down from 1× wraps round to max
+    assert app.ui.speed == 1  # down stops at 1×
 
 
 # --- fullscreen -----------------------------------------------------------------------------

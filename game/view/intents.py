@@ -28,8 +28,9 @@ class TogglePause:
 
 @dataclass(frozen=True)
 class CycleSpeed:
-    """The speed button: the next speed up (`step` 1, a click) or down (-1, a right click),
-    wrapping round past the fastest and the slowest (pause is Space)."""
+    """The speed button: the next speed up (`step` 1, a click; past the fastest, round to
+    1×) or down (-1, a right click; no slower than 1×). Paused, it sets the speed play resumes
+    at (pause is Space)."""
 
     step: int = 1
 

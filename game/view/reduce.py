@@ -153,10 +153,15 @@ def _speed(state: UiState, intent: SetSpeed | TogglePause | CycleSpeed) -> Step:
                 return replace(state, speed_index=state.resume_index), ()
             return _pause(state), ()
         case CycleSpeed(step=step):
-            # Round the speeds that run (1 … max), from the one running or resumed.
+            # Up wraps from max round to 1×; down stops at 1× (a click for slower never makes
+            # the town race). Paused, the button sets the speed play resumes at, and stays
+            # paused (Space plays).
             running = len(config.SPEEDS) - 1
             index = (state.speed_index or state.resume_index) - 1
-            return _speed(state, SetSpeed((index + step) % running + 1))
+            index = (index + 1) % running if step > 0 else max(index - 1, 0)
+            if state.speed_index == 0:
+                return replace(state, resume_index=index + 1), (fx.RememberSpeed(index + 1),)
+            return _speed(state, SetSpeed(index + 1))
 
 
 def _pause(state: UiState) -> UiState:
