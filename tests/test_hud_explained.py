@@ -50,9 +50,10 @@ def words_drawn(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
-@pytest.mark.parametrize("tip", ["tension", "coop", "surplus", "drama", "hash"])
-def test_hovering_a_top_bar_number_explains_it(app: App, tip: str,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("tip", ["day", "phase", "clock", "speed", "when", "tension", "coop",
+                                 "surplus", "drama", "events", "branch", "hash"])
+def test_hovering_anything_in_the_top_bar_explains_it(app: App, tip: str,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     bar = app.widgets.top_bar
     left, right, _ = next(span for span in bar.spans if span[2] == tip)
     seen = words_drawn(monkeypatch)
@@ -60,7 +61,7 @@ def test_hovering_a_top_bar_number_explains_it(app: App, tip: str,
     assert bar.hover == tip
     said = " ".join(seen)
     assert TOP_TIPS[tip][0].split()[0] in said  # the tooltip's first words
-    hover(app, (bar.rect.x + 2, bar.rect.centery))  # "Day 2" explains nothing
+    hover(app, (bar.rect.x + 2, bar.rect.centery))  # the bar's margin explains nothing
     assert bar.hover is None
 
 

@@ -19,6 +19,7 @@ from typing import Protocol
 
 import pygame
 
+from game import config
 from game.view import rendered
 from game.view.assets import Assets, Font
 from game.view.input import Dismiss, Intent, Quit, key_intent
@@ -236,6 +237,22 @@ def shade(surface: pygame.Surface, rect: pygame.Rect, alpha: int = 160) -> None:
 
 # What the top bar's numbers mean, shown while the mouse rests on one.
 TOP_TIPS: dict[str, tuple[str, ...]] = {
+    "day": ("day: the town's calendar, from day 1.", f"A day is {config.DAY_TICKS:,} ticks: "
+            f"{config.DAY_TICKS // config.TICKS_PER_SECOND} s at 1×."),
+    "phase": ("phase: morning, afternoon, evening or night, six hours each.", "Citizens work "
+              "and trade by day, gather in the evening and rest at night; each phase's end "
+              "settles coalitions and reputations."),
+    "clock": ("clock: the time of day in the town; a day runs from 06:00 to 06:00.",
+              f"A tick is {24 * 3600 // config.DAY_TICKS} s of town time."),
+    "speed": (f"speed: how fast town time runs; 1× is {config.TICKS_PER_SECOND} ticks a "
+              "second, max as fast as this computer goes.", "Space pauses; 1–6 choose a "
+              "speed; click the speed button for faster, right-click for slower."),
+    "when": ("live: the newest tick, where history is made. past: history shown exactly as it "
+             "was.", "A card played in the past forks a new branch; End goes back to live."),
+    "events": ("events: everything that has happened in the town up to this tick.",
+               "The feed lists them; the timeline marks them."),
+    "branch": ("branch: the history you are looking at; main is the first.", "A card played "
+               "in the past forks a new one; B lists them."),
     "tension": ("tension: how much the citizens' bonds disagree (the variance of every bond, "
                 "one citizen to another).", "It rises with disputes and rumours, falls as "
                 "friendships settle."),
@@ -254,7 +271,7 @@ TOP_TIPS: dict[str, tuple[str, ...]] = {
 
 class TopBar:
     """Day · phase · clock · speed, the town's metrics and events, the branch and state hash;
-    hovering a metric or the hash says what it means."""
+    hovering any of them says what it means."""
 
     HEIGHT = 40
     GAP = 6 * UI_SCALE
@@ -302,16 +319,17 @@ class TopBar:
         self.faces.panel(surface, r)
         t = view.town
         y = r.y + (r.h - 9 * UI_SCALE) // 2 + UI_SCALE
-        right = [(t.branch, BRIGHT, ""), (view.hash[:8] or "#…", DIM, "hash")]
+        right = [(t.branch, BRIGHT, "branch"), (view.hash[:8] or "#…", DIM, "hash")]
         right_w = sum(self.texts.width(s) for s, _, _ in right) + self.GAP * len(right)
         when = "live" if t.live else "past"
-        parts = [(f"Day {t.day}", TEXT, ""), (t.phase.title(), BRIGHT, ""), (t.clock, TEXT, ""),
-                 (view.speed, TEXT if view.speed != "paused" else WARN, ""),
-                 (when, GOOD if t.live else BRIGHT, ""),
+        parts = [(f"Day {t.day}", TEXT, "day"), (t.phase.title(), BRIGHT, "phase"),
+                 (t.clock, TEXT, "clock"),
+                 (view.speed, TEXT if view.speed != "paused" else WARN, "speed"),
+                 (when, GOOD if t.live else BRIGHT, "when"),
                  (f"tension {t.tension:.3f}", DIM, "tension"),
                  (f"coop {t.cooperation:.2f}", DIM, "coop"),
                  (f"surplus {t.surplus:.0f}", DIM, "surplus"),
-                 (f"drama {t.drama:.1f}", DIM, "drama"), (f"{t.events} events", DIM, "")]
+                 (f"drama {t.drama:.1f}", DIM, "drama"), (f"{t.events} events", DIM, "events")]
         spans: list[tuple[int, int, str]] = []
         x = r.x + PAD
         limit = r.right - PAD - right_w
