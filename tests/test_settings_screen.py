@@ -145,6 +145,14 @@ def test_a_rebound_card_key_is_the_one_its_card_and_tooltip_show(assets: Assets)
         keys.bind({})
 
 
+def test_ctrl_m_is_saved_at_once(assets: Assets) -> None:
+    app = person_app(assets)
+    key(app, pygame.K_m, pygame.KMOD_LCTRL)
+    assert saved().muted  # not only on a clean quit: a killed window keeps it too
+    key(app, pygame.K_m, pygame.KMOD_LCTRL)
+    assert not saved().muted
+
+
 def _help_columns(app: App) -> list[tuple[str, list[list[tuple[str, str]]], int, int]]:
     app.widgets.help.layout(app.widgets.screen)
     return app.widgets.help._columns

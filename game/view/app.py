@@ -252,6 +252,7 @@ class App:
                 self.preferences.remember(effect)
             case fx.ToggleSound():
                 self.say(fx.Say("sound off" if self.sound.toggle_mute() else "sound on"))
+                self.preferences.save()  # a setting: saved as it changes
             case fx.ChangeSetting() | fx.BindKey():
                 if (problem := self.preferences.apply(effect)) is not None:
                     self.say(fx.Say(problem, error=True))
