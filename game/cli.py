@@ -181,10 +181,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="Agent Town: a living, rewindable town. "
                      "With no command it opens the window.")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    parser.add_argument("--scenario", default=config.DEFAULT_SCENARIO,
-                        help="mpp, village, town or city:N")
-    parser.add_argument("--seed", type=_seed, default=config.DEFAULT_SEED,
-                        help=SEED_HELP)
+    # None when not given: a window asked for a town opens on it, not on an offer to continue.
+    parser.add_argument("--scenario", default=None,
+                        help=f"mpp, village, town or city:N (default {config.DEFAULT_SCENARIO})")
+    parser.add_argument("--seed", type=_seed, default=None,
+                        help=f"{SEED_HELP} (default {config.DEFAULT_SEED})")
     parser.add_argument("--speed", type=_speed, default=None,
                         help="0 (pause), 1, 2, 4, 8, 16 or -1 (max); default: the last speed")
     parser.add_argument("--load", type=_path, metavar="FILE.town", help="open a saved history")
@@ -820,6 +821,14 @@ def cmd_window(args: argparse.Namespace) -> int:
         # A counted (headless) run has nobody to read a problem in the window: a file that
         # cannot be opened fails the run instead of showing the default town.
         _load(args.load)
+    elif args.load is not None:
+        # A file missing or broken is told here in one line, not by a window opening on
+        # another town (which would become the autosave offered next time); re-simulating
+        # and checking its hashes is the window's, with its progress bar.
+        try:
+            store.read(args.load)
+        except store.SaveError as err:
+            raise CliError(str(err)) from None
     if args.serve and args.join:
         raise CliError("--serve and --join: a window either shares its town or joins another")
     if args.nats and not args.serve:
@@ -833,8 +842,11 @@ def cmd_window(args: argparse.Namespace) -> int:
             raise CliError(str(err)) from None
     logs.setup()
     try:
-        return run_app(args.scenario, args.seed, args.frames, args.screenshot, args.speed,
-                       args.start_tick, load=args.load, network=network)
+        asked = args.scenario is not None or args.seed is not None
+        return run_app(args.scenario or config.DEFAULT_SCENARIO,
+                       config.DEFAULT_SEED if args.seed is None else args.seed, args.frames,
+                       args.screenshot, args.speed, args.start_tick, load=args.load,
+                       network=network, asked=asked)
     except (ValueError, AssetError, store.SaveError) as err:
         raise CliError(limits.one_line(str(err))) from None
     except OSError as err:  # the screenshot could not be written (a full disk), a port taken

@@ -127,7 +127,7 @@ def test_no_offer_without_an_autosave_or_with_a_file_to_open(assets: Assets) -> 
     _greet(app, None)
     assert app.ui.modals == ()
     last_session()
-    _greet(app, None, offer_continue=False)  # --load, --join
+    _greet(app, None, offer_continue=False)  # --load, --join, --scenario or --seed
     assert app.ui.modals == ()
 
 
@@ -233,3 +233,19 @@ def test_a_typed_path_that_is_no_save_says_why_and_the_town_stays(
     key(app, pygame.K_RETURN)
     assert app.timeline is before
     assert any("missing.town" in t for t in app.widgets.toasts.texts_shown())
+
+
+def test_a_window_asked_for_a_scenario_or_seed_opens_on_it_without_the_offer(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import game.view.window
+    from game.cli import main
+
+    opened: list[tuple[str, int, bool]] = []
+
+    def run_app(scenario: str, seed: int, *args: object, asked: bool, **kwargs: object) -> int:
+        opened.append((scenario, seed, asked))
+        return 0
+    monkeypatch.setattr(game.view.window, "run_app", run_app)
+    for argv in ([], ["--scenario", "village"], ["--seed", "3"]):
+        assert main(argv) == 0
+    assert opened == [("town", 7, False), ("village", 7, True), ("town", 3, True)]

@@ -329,6 +329,22 @@ def test_a_headless_load_that_fails_exits_2_instead_of_showing_the_default_town(
     assert "state hash at tick 900 is" in line and not shot.exists()
 
 
+def test_a_window_asked_to_load_a_missing_or_broken_file_says_so_and_opens_no_town(
+        town_file: tuple[Path, dict[str, Any]], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import game.view.window
+
+    def no_window(*args: object, **kwargs: object) -> int:
+        raise AssertionError("a window opened on another town")
+    monkeypatch.setattr(game.view.window, "run_app", no_window)
+    path, _ = town_file
+    assert one_line(capsys, ["--load", str(path)]) == (
+        f"agent-town: cannot open {path}: No such file or directory")
+    path.write_text("garbage")
+    assert one_line(capsys, ["--load", str(path)]) == (
+        f"agent-town: cannot open {path}: not JSON: line 1: expecting value")
+
+
 # --- a history that grows live (the window, the timeline) -----------------------------------------
 
 

@@ -114,12 +114,14 @@ class Network:
 
 def run_app(scenario: str = "town", seed: int = 7, frames: int | None = None,
             screenshot: str | None = None, speed: int | None = None, start_tick: int = 0,
-            load: str | None = None, network: Network = Network()) -> int:
+            load: str | None = None, network: Network = Network(), asked: bool = False) -> int:
     """Open the window on a town and run it until it is closed (or for `frames` frames).
 
     `start_tick` runs the town headless that far first (e.g. 1300 shows the first night);
     `load` opens a .town file instead (a file that fails to load is reported in the window and
-    the default town opens). `speed` None means the last speed used (1× on a first run).
+    the default town opens). `asked`: the person named the scenario or seed, so the window
+    opens on that town, not on an offer to continue the last session. `speed` None means the
+    last speed used (1× on a first run).
     With `frames` (a counted run), each frame advances a fixed 1/60 s and the person's files
     (settings, autosaves, the crash note) are neither read nor written, so the same arguments
     give the same picture; `screenshot` then saves the last frame as a PNG. Otherwise the
@@ -148,7 +150,8 @@ def run_app(scenario: str = "town", seed: int = 7, frames: int | None = None,
             app.say(Say(refused, error=True))
         link = app.link = joined or _share(app, network)
         if not counted:
-            _greet(app, settings_problem, offer_continue=load is None and joined is None)
+            _greet(app, settings_problem,
+                   offer_continue=load is None and joined is None and not asked)
         try:
             run_frames(app, frames, fixed_dt=FIXED_DT if counted else None)
         except Exception as error:
