@@ -60,6 +60,27 @@ def test_a_kind_chip_filters_the_feed_and_the_timeline_ticks_every_match(app: Ap
     assert not app.ui.feed_filter.active and not app.view_state().track.found
 
 
+def test_a_chip_says_how_many_match_so_far_and_in_all_not_names(
+        app: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    from game.view import rendered
+    seen: list[str] = []
+    real = rendered.text
+
+    def recording(font: object, words: str, colour: object, scale: int) -> pygame.Surface:
+        seen.append(words)
+        return real(font, words, colour, scale)  # type: ignore[arg-type]
+    monkeypatch.setattr(rendered, "text", recording)
+    feed = app.widgets.feed
+    click(app, feed.chips["coalitions"].center)
+    found = app.view_state().track.found
+    assert f"{len(found)} found" in seen and not any("names" in words for words in seen)
+    first = found[0]
+    app.timeline.seek(first)  # back in time: the first of them is the only one so far
+    seen.clear()
+    app.frame(0.0)
+    assert f"1 so far, {len(found)} in all" in seen
+
+
 def test_the_selected_citizen_chip_follows_the_selection(app: App) -> None:
     app.apply(Select(4))
     app.apply(FilterFeed("citizen"))

@@ -11,6 +11,7 @@ Never imports the timeline or the flux.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -155,8 +156,10 @@ class EventFeed:
         """The panel, painted again only when what it shows changed (rows, filter, search,
         scroll, hover or focus): most frames no event arrives."""
         self._follow(view)
-        key = (view.feed, view.feed_filter, view.searching, len(view.track.found), view.focus,
-               self.hover, self.top, self.rect)
+        found = view.track.found
+        key = (view.feed, view.feed_filter, view.searching, len(found),
+               bisect_right(found, view.track.cursor), view.focus, self.hover, self.top,
+               self.rect)
         self.painted.draw(surface, self.rect, key, lambda cache, local: self._paint_in(
             cache, local, view))
 
@@ -230,11 +233,15 @@ class EventFeed:
         surface.fill(SUNKEN, field)
         if view.searching:
             pygame.draw.rect(surface, BRIGHT, field, UI_SCALE)
-        hint = "/ names" if wanted.active else "/ search names"
         text, colour = ((wanted.query + "_", BRIGHT) if view.searching
-                        else (wanted.query, TEXT) if wanted.query else (hint, DIM))
-        if wanted.active:
-            text = f"{text} · {len(view.track.found)} found"  # in the whole branch
+                        else (wanted.query, TEXT) if wanted.query
+                        else ("", TEXT) if wanted.active else ("/ search names", DIM))
+        if wanted.active:  # a search, a chip or both: how many match, so far and in all
+            found = view.track.found
+            now = bisect_right(found, view.track.cursor)
+            count = f"{len(found)} found" if now == len(found) else \
+                f"{now} so far, {len(found)} in all"
+            text = f"{text} · {count}" if text else count
         label = self.texts.fit(text, field.w - 4 * UI_SCALE)
         surface.blit(self.texts.get(label, colour), (field.x + 2 * UI_SCALE,
                                                      field.y + UI_SCALE * 2))
