@@ -17,9 +17,10 @@ from game import config, limits
 from game.trace.timeline import Timeline
 from game.userfiles import settings as user_settings
 from game.userfiles.settings import AUTO, UI_SCALES, Settings
-from game.view import keys, palette, rendered
+from game.view import hud, keys, palette, rendered
 from game.view.app import App
 from game.view.assets import Assets, Font
+from game.view.effects import Say
 from game.view.emblems import SHAPES, emblem
 from game.view.hand import card_face
 from game.view.input import key_intent
@@ -151,6 +152,25 @@ def test_ctrl_m_is_saved_at_once(assets: Assets) -> None:
     assert saved().muted  # not only on a clean quit: a killed window keeps it too
     key(app, pygame.K_m, pygame.KMOD_LCTRL)
     assert not saved().muted
+
+
+def test_a_message_over_the_settings_stands_at_the_bottom_not_over_its_rows(
+        assets: Assets, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = person_app(assets)
+    open_settings(app)
+    boxes: list[pygame.Rect] = []
+    real = hud.draw_lines
+
+    def drawn(surface: pygame.Surface, faces: hud.Faces, rect: pygame.Rect,
+              labels: list[pygame.Surface]) -> None:
+        boxes.append(rect)
+        real(surface, faces, rect, labels)
+    monkeypatch.setattr(hud, "draw_lines", drawn)
+    app.say(Say("keys: 'Ä' is not a key that can be bound", error=True))
+    app.frame(0.0)
+    [box] = boxes
+    window = app.widgets.settings_screen.rect
+    assert box.bottom <= app.widgets.screen.bottom and box.top > window.centery
 
 
 def _help_columns(app: App) -> list[tuple[str, list[list[tuple[str, str]]], int, int]]:

@@ -416,10 +416,13 @@ class Toasts:
         self.texts = Texts(assets)
         self.faces = Faces(assets)
         self.rect = pygame.Rect(0, 0, 0, 0)
+        self.upward = False
         self.shown: list[_Toast] = []
 
-    def layout(self, rect: pygame.Rect) -> None:
+    def layout(self, rect: pygame.Rect, upward: bool = False) -> None:
+        """Stacked down from the top of `rect`, or (`upward`) up from its bottom."""
         self.rect = rect
+        self.upward = upward
 
     def say(self, text: str, now: float, error: bool = False) -> None:
         width = min(self.rect.w - 8 * PAD, 900) if self.rect.w else 900
@@ -432,10 +435,13 @@ class Toasts:
 
     def draw(self, surface: pygame.Surface, now: float) -> None:
         self.shown = [t for t in self.shown if t.until > now]
+        shown = [[self.texts.get(line, toast.colour) for line in toast.lines]
+                 for toast in self.shown]
+        sizes = [lines_size(labels) for labels in shown]
         y = self.rect.y
-        for toast in self.shown:
-            labels = [self.texts.get(line, toast.colour) for line in toast.lines]
-            w, h = lines_size(labels)
+        if self.upward:
+            y = self.rect.bottom - sum(h + UI_SCALE * 2 for _, h in sizes)
+        for labels, (w, h) in zip(shown, sizes, strict=True):
             draw_lines(surface, self.faces, pygame.Rect(self.rect.centerx - w // 2, y, w, h),
                        labels)
             y += h + UI_SCALE * 2

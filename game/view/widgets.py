@@ -225,7 +225,10 @@ class Widgets:
                 self._draw_narration(surface, view, ui)
                 if self.narration.at_top:
                     toasts = toasts.move(0, self.narration.rect.bottom + PAD // 2 - toasts.y)
-        self.toasts.layout(toasts)
+        # Over an open window, the toasts stand at the bottom of the screen (over its line of
+        # hints, not its first rows): what a window's own keys did is told there too.
+        self.toasts.layout(toasts if ui.blocking is None else self.screen.inflate(0, -PAD),
+                           upward=ui.blocking is not None)
         if view is not None:
             for name in ui.modals:
                 if WINDOWS[name]:
