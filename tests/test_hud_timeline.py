@@ -144,6 +144,24 @@ def test_the_branch_list_switches_branches_at_the_same_tick(app: App) -> None:
     assert "branches" not in app.ui.modals
 
 
+def test_the_mouse_over_the_branch_list_raises_no_card_under_it(app: App) -> None:
+    click(app, app.widgets.timebar.buttons["branch"].center)
+    app.frame(0.0)
+    hand, listed = app.widgets.hand, app.widgets.branch_list.rect
+    over = next(((listed.clip(hand.card_rect(k)), k) for k in range(len(hand.names))
+                 if listed.colliderect(hand.card_rect(k))), None)
+    assert over is not None, "the list stands over the cards here"
+    post(pygame.MOUSEMOTION, pos=app.widgets.hud.to_screen(over[0]).center, rel=(0, 0),
+         buttons=(0, 0, 0))
+    app.frame(0.0)
+    assert hand.hover is None
+    away = hand.card_rect(over[1]).clip(pygame.Rect(0, 0, 10**6, listed.top))  # above it
+    post(pygame.MOUSEMOTION, pos=app.widgets.hud.to_screen(away).center, rel=(0, 0),
+         buttons=(0, 0, 0))
+    app.frame(0.0)
+    assert hand.hover is not None  # out from under the list, the cards hover again
+
+
 def test_play_pause_and_speed_buttons(app: App) -> None:
     click(app, app.widgets.timebar.buttons["play"].center)
     assert app.ui.speed == 0

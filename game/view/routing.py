@@ -45,6 +45,9 @@ CitizenAt = Callable[[tuple[int, int]], int | None]  # the citizen drawn at a sc
 MOUSE_EVENTS = (pygame.MOUSEMOTION, pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP,
                 pygame.MOUSEWHEEL)
 DOUBLE_CLICK_SECONDS = 0.4  # a second press on the same citizen this soon follows them
+# The mouse as a widget it is not over hears it: far from every widget.
+AWAY = pygame.event.Event(pygame.MOUSEMOTION, pos=(-1 << 20, -1 << 20), rel=(0, 0),
+                          buttons=(0, 0, 0))
 
 
 class Router:
@@ -81,10 +84,13 @@ class Router:
         widgets: list[Pressable] = [*self.widgets.taking_mouse(ui)]
         if ui.overlays["minimap"] and ui.hud_shown and ui.features.isometric:
             widgets.insert(0, self.minimap)
-        if event.type == pygame.MOUSEMOTION:
-            for widget in widgets:  # hover only: nothing is captured, nothing is dragged
-                widget.handle(self._seen(widget, event, on_hud))
         top = next((w for w in widgets if self.mouse is not None and w.hit(self._at(w))), None)
+        if event.type == pygame.MOUSEMOTION:
+            # Hover only: nothing is captured, nothing is dragged. Only the topmost widget
+            # under the mouse hovers; the others hear the mouse as elsewhere (a popup over
+            # the cards leaves no card risen under it).
+            for widget in widgets:
+                widget.handle(self._seen(widget, event, on_hud) if widget is top else AWAY)
         if top is None:
             return self.input.handle(event)
         self.input.mouse = None  # over the HUD: no edge panning, no hover on the map
