@@ -183,9 +183,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     # None when not given: a window asked for a town opens on it, not on an offer to continue.
     parser.add_argument("--scenario", default=None,
-                        help=f"mpp, village, town or city:N (default {config.DEFAULT_SCENARIO})")
+                        help=f"mpp, village, town or city:N (default: {config.DEFAULT_SCENARIO})")
     parser.add_argument("--seed", type=_seed, default=None,
-                        help=f"{SEED_HELP} (default {config.DEFAULT_SEED})")
+                        help=f"{SEED_HELP} (default: {config.DEFAULT_SEED})")
     parser.add_argument("--speed", type=_speed, default=None,
                         help="0 (pause), 1, 2, 4, 8, 16 or -1 (max); default: the last speed")
     parser.add_argument("--load", type=_path, metavar="FILE.town", help="open a saved history")

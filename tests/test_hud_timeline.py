@@ -162,6 +162,22 @@ def test_the_mouse_over_the_branch_list_raises_no_card_under_it(app: App) -> Non
     assert hand.hover is not None  # out from under the list, the cards hover again
 
 
+def test_a_day_label_stays_readable_with_the_knob_on_it(app: App) -> None:
+    app.apply(SetSpeed(0))
+    app.frame(0.0)
+    bar = app.widgets.timebar
+    box, _ = next(b for b in bar._labels if b[0].x > 20 and b[0].right < bar._x(bar._head))
+    surface = app.widgets.hud.canvas(app.screen)
+    app.timeline.seek(bar.tick_at(box.x - 20))  # the knob beside the label
+    app.frame(0.0)
+    beside = surface.subsurface(box).copy()
+    app.timeline.seek(bar.tick_at(box.centerx))  # the knob on it
+    app.frame(0.0)
+    assert box.collidepoint(bar._x(app.timeline.cursor), box.centery)
+    on = surface.subsurface(box)
+    assert pygame.image.tobytes(on, "RGB") == pygame.image.tobytes(beside, "RGB")
+
+
 def test_play_pause_and_speed_buttons(app: App) -> None:
     click(app, app.widgets.timebar.buttons["play"].center)
     assert app.ui.speed == 0

@@ -191,6 +191,7 @@ class TimelineBar:
         self._found: tuple[Sequence[int], object, list[int]] = ((), None, [])  # ticked columns
         self._cursor = 0  # the cursor drawn last
         self.layer = Layer()  # the bar as last painted, but the knob
+        self._labels: list[tuple[pygame.Rect, pygame.Surface]] = []  # the ruler's, as painted
 
     # --- layout --------------------------------------------------------------------------------
 
@@ -454,6 +455,7 @@ class TimelineBar:
         right of a notch at its tick; a label that would run past the track is left out."""
         t = self.track_rect
         top = t.y + self.MARKER_H
+        self._labels = []
         for tick, text in ruler(self.view, t.w, RULER_GAP):
             x = self._x(tick)
             label = self.texts.get(text, TEXT if text.startswith("day") else DIM)
@@ -462,8 +464,8 @@ class TimelineBar:
             if box.right > t.right:
                 continue
             surface.fill(INK, (x, top, UI_SCALE, self.MARKS_H + self.BAND_H))
-            surface.fill(SUNKEN, box)
-            surface.blit(label, (box.x + UI_SCALE, box.y))
+            _draw_label(surface, box, label)
+            self._labels.append((box, label))  # drawn again over the knob standing on it
 
     def _draw_found(self, surface: pygame.Surface, found: Sequence[int]) -> None:
         """The feed filter's matches: a bright tick each over the track, one per column."""
@@ -565,8 +567,12 @@ class TimelineBar:
         colour = GOOD if view.town.live else BRIGHT
         if self._seen(track.cursor):
             x = self._x(track.cursor)
-            surface.fill(INK, (x - UI_SCALE, t.y - UI_SCALE, 3 * UI_SCALE, t.h + 2 * UI_SCALE))
+            line = pygame.Rect(x - UI_SCALE, t.y - UI_SCALE, 3 * UI_SCALE, t.h + 2 * UI_SCALE)
+            surface.fill(INK, line)
             surface.fill(colour, (x, t.y, UI_SCALE, t.h))
+            for box, label in self._labels:  # a day or time the knob stands on stays readable
+                if box.colliderect(line):
+                    _draw_label(surface, box, label)
             handle = pygame.Rect(x - 3 * UI_SCALE, t.bottom - 2 * UI_SCALE, 7 * UI_SCALE,
                                  4 * UI_SCALE)
             pygame.draw.rect(surface, INK, handle.inflate(2 * UI_SCALE, 2 * UI_SCALE))
@@ -580,6 +586,12 @@ class TimelineBar:
         if shown is None and not (self.dragging or view.scrubbing):
             return
         self._label(surface, f"tick {tick} · {when(tick)}", self._x(tick), TEXT)
+
+def _draw_label(surface: pygame.Surface, box: pygame.Rect, label: pygame.Surface) -> None:
+    """A ruler label on its dark patch."""
+    surface.fill(SUNKEN, box)
+    surface.blit(label, (box.x + UI_SCALE, box.y))
+
 
 class BranchList:
     """The branch switcher: every branch with its fork point; click one to switch to it."""
