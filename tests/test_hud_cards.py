@@ -161,3 +161,36 @@ def test_a_click_on_a_citizen_the_card_may_not_target_says_why_and_takes_nobody(
     assert app.ui.armed == "greet" and app.ui.targets == (a,)
     assert "Greet: rest: Bruno is resting" in app.widgets.toasts.texts_shown()
     assert app.timeline.perturbations() == []
+
+
+def test_a_hand_too_narrow_for_names_shows_every_icon_whole_and_each_key(
+        assets: Assets) -> None:
+    from game import limits
+    from game.view.hand import CardHand
+    from game.view.hud import PAD, UI_SCALE
+
+    hand = CardHand(assets)
+    width = limits.MIN_WINDOW[0] - 2 * PAD  # the hand of the smallest window
+    hand.layout(pygame.Rect(0, 0, width, CardHand.HEIGHT))
+    assert not hand.shows_names
+    x, _ = assets.entry("card.png").icon_at or (12, 8)
+    icon_right = (x + assets.image("icon_greet.png").get_width()) * UI_SCALE
+    assert hand.step >= icon_right  # the next card begins where this one's icon ends
+    assert hand.card_rect(len(hand.names) - 1).right <= width
+    # The key stands under the window, in the part of the card the next one leaves uncovered.
+    face = hand.face("greet")
+    under = face.subsurface((0, 28 * UI_SCALE, hand.step, 10 * UI_SCALE))
+    assert pygame.transform.average_color(under) != pygame.transform.average_color(
+        face.subsurface((0, 28 * UI_SCALE, UI_SCALE * 4, 10 * UI_SCALE)))
+
+
+def test_the_first_run_hint_wraps_between_its_parts_in_a_narrow_window(assets: Assets) -> None:
+    from game.view.hud import Hint
+
+    hint = Hint(assets, seen=False)
+    whole = hint.box.get_width()
+    hint.layout(pygame.Rect(0, 0, whole + 200, 400))
+    assert hint.box.get_width() == whole  # room: one line
+    hint.layout(pygame.Rect(0, 0, whole - 40, 400))
+    assert hint.box.get_width() <= whole - 40 and hint.box.get_height() > 0
+    assert hint.rect.left >= 0

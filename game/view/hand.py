@@ -30,6 +30,9 @@ BOTTOM_ROWS = 4
 NATIVE_W = 40 + 2 * WIDEN
 NATIVE_H = TOP_ROWS + NAME_ROWS + BOTTOM_ROWS
 CARD_W, CARD_H = NATIVE_W * UI_SCALE, NATIVE_H * UI_SCALE
+# A hand too narrow for names shows the card art as drawn, not widened: its icon then ends
+# where the next card, overlapping it, begins (it was cut).
+NARROW_W = 40 * UI_SCALE
 HOVER_RISE = 4 * UI_SCALE
 ARMED_RISE = 10 * UI_SCALE
 GAP = 2 * UI_SCALE
@@ -41,35 +44,39 @@ MEANINGS = ("tokens: what its talk would cost a language model (counted, never s
 
 def card_face(assets: Assets, card: str, key: str, named: bool = True) -> pygame.Surface:
     """A hand card at UI_SCALE: the card art widened, its window holding the card's icon, its
-    key in the corner, and under it the card's name (or, for a hand too narrow for names,
-    nothing)."""
+    key in the corner, and under it the card's name; for a hand too narrow for names, the art
+    as drawn with the key under the window."""
     art = assets.image(CARD)
     w = art.get_width()
-    wide = pygame.Surface((NATIVE_W, art.get_height()), pygame.SRCALPHA)
+    widen = WIDEN if named else 0
+    native_w = w + 2 * widen
+    wide = pygame.Surface((native_w, art.get_height()), pygame.SRCALPHA)
     left, right = 6, w - 5  # columns 5 and w−5 are plain paper between border and window
     wide.blit(art, (0, 0), pygame.Rect(0, 0, left, art.get_height()))
-    for k in range(WIDEN):
+    for k in range(widen):
         wide.blit(art, (left + k, 0), pygame.Rect(left - 1, 0, 1, art.get_height()))
-    wide.blit(art, (left + WIDEN, 0), pygame.Rect(left, 0, right - left, art.get_height()))
-    for k in range(WIDEN):
-        wide.blit(art, (right + WIDEN + k, 0), pygame.Rect(right, 0, 1, art.get_height()))
-    wide.blit(art, (right + 2 * WIDEN, 0), pygame.Rect(right, 0, w - right, art.get_height()))
-    name_rows = NAME_ROWS if named else 0
-    face = pygame.Surface((NATIVE_W, TOP_ROWS + name_rows + BOTTOM_ROWS), pygame.SRCALPHA)
-    face.blit(wide, (0, 0), pygame.Rect(0, 0, NATIVE_W, TOP_ROWS))
-    for k in range(name_rows):
-        face.blit(wide, (0, TOP_ROWS + k), pygame.Rect(0, TOP_ROWS - 1, NATIVE_W, 1))
+    wide.blit(art, (left + widen, 0), pygame.Rect(left, 0, right - left, art.get_height()))
+    for k in range(widen):
+        wide.blit(art, (right + widen + k, 0), pygame.Rect(right, 0, 1, art.get_height()))
+    wide.blit(art, (right + 2 * widen, 0), pygame.Rect(right, 0, w - right, art.get_height()))
+    face = pygame.Surface((native_w, NATIVE_H), pygame.SRCALPHA)
+    face.blit(wide, (0, 0), pygame.Rect(0, 0, native_w, TOP_ROWS))
+    for k in range(NAME_ROWS):
+        face.blit(wide, (0, TOP_ROWS + k), pygame.Rect(0, TOP_ROWS - 1, native_w, 1))
     h = art.get_height()
-    face.blit(wide, (0, TOP_ROWS + name_rows),
-              pygame.Rect(0, h - BOTTOM_ROWS, NATIVE_W, BOTTOM_ROWS))
+    face.blit(wide, (0, TOP_ROWS + NAME_ROWS),
+              pygame.Rect(0, h - BOTTOM_ROWS, native_w, BOTTOM_ROWS))
     icon_at = assets.entry(CARD).icon_at or (12, 8)
-    face.blit(assets.image(f"icon_{card}.png"), (icon_at[0] + WIDEN, icon_at[1]))
+    face.blit(assets.image(f"icon_{card}.png"), (icon_at[0] + widen, icon_at[1]))
     spec = CARDS[card]
     font = assets.font
     if named:
         name = font.render(spec.title, INK)
-        face.blit(name, ((NATIVE_W - name.get_width()) // 2, TOP_ROWS))
-    face.blit(font.render(key, HOTKEY), (6, 7))
+        face.blit(name, ((native_w - name.get_width()) // 2, TOP_ROWS))
+        face.blit(font.render(key, HOTKEY), (6, 7))
+    else:  # no room beside the window: the key stands where the name would
+        letter = font.render(key, HOTKEY)
+        face.blit(letter, ((native_w - letter.get_width()) // 2, TOP_ROWS))
     return pygame.transform.scale_by(face, UI_SCALE)
 
 
@@ -84,6 +91,7 @@ class CardHand:
         self.names = list(CARDS)
         self.assets = assets
         self.shows_names = True
+        self.card_w = CARD_W
         # Each card's face as drawn with its name or without, for the key it has now (a
         # person may rebind it).
         self._faces: dict[tuple[str, str, bool], pygame.Surface] = {}
@@ -99,8 +107,10 @@ class CardHand:
         """Cards side by side, overlapping when the hand is narrow; when they would cover each
         other's names, the names go (the hover tooltip names a card) rather than show cut."""
         self.rect = rect
-        self.step = self.step_for(rect.w)
-        self.shows_names = self.step >= self.names_need
+        step = self.step_for(rect.w)
+        self.shows_names = step >= self.names_need
+        self.card_w = CARD_W if self.shows_names else NARROW_W
+        self.step = step if self.shows_names else self.step_for(rect.w, NARROW_W)
 
     def face(self, name: str) -> pygame.Surface:
         """Card `name` as the hand shows it now."""
@@ -110,15 +120,16 @@ class CardHand:
             face = self._faces[key] = card_face(self.assets, name, key[1], self.shows_names)
         return face
 
-    def step_for(self, width: int) -> int:
-        """How far apart the cards stand in a hand `width` px wide."""
+    def step_for(self, width: int, card_w: int = CARD_W) -> int:
+        """How far apart cards `card_w` px wide stand in a hand `width` px wide."""
         n = len(self.names)
-        return min(CARD_W + GAP, max(12 * UI_SCALE, (width - CARD_W) // max(n - 1, 1)))
+        return min(card_w + GAP, max(12 * UI_SCALE, (width - card_w) // max(n - 1, 1)))
 
     def card_rect(self, k: int, armed: bool = False) -> pygame.Rect:
         rise = ARMED_RISE if armed else HOVER_RISE if k == self.hover else 0
         h = self.face(self.names[k]).get_height()
-        return pygame.Rect(self.rect.x + k * self.step, self.rect.bottom - h - rise, CARD_W, h)
+        return pygame.Rect(self.rect.x + k * self.step, self.rect.bottom - h - rise, self.card_w,
+                           h)
 
     def card_at(self, pos: tuple[int, int]) -> int | None:
         """The card under `pos`: later cards lie on top of earlier ones where they overlap."""

@@ -454,15 +454,33 @@ class Hint:
     FADE_SECONDS = 1.5
 
     def __init__(self, assets: Assets, seen: bool) -> None:
+        self.texts = Texts(assets)
+        self.faces = Faces(assets)
         self.rect = pygame.Rect(0, 0, 0, 0)
         self.fading_since: float | None = None
         self.gone = seen
-        label = Texts(assets).get(self.TEXT, TEXT)
-        # Drawn once: fading changes the box's alpha, not its pixels.
-        self.box = pygame.Surface(lines_size([label]), pygame.SRCALPHA)
-        draw_lines(self.box, Faces(assets), self.box.get_rect(), [label])
+        self.box = self._boxed(None)
+
+    def _boxed(self, width: int | None) -> pygame.Surface:
+        """The hint in its box, on one line or wrapped to `width` (drawn once a layout:
+        fading changes the box's alpha, not its pixels)."""
+        rows = [self.TEXT]
+        if width is not None:  # broken between its parts, each whole while it fits
+            rows = []
+            for part in self.TEXT.split(" · "):
+                joined = f"{rows[-1]} · {part}" if rows else part
+                if rows and self.texts.width(joined) <= width:
+                    rows[-1] = joined
+                else:
+                    rows += self.texts.wrap(part, width)
+        labels = [self.texts.get(row, TEXT) for row in rows]
+        box = pygame.Surface(lines_size(labels), pygame.SRCALPHA)
+        draw_lines(box, self.faces, box.get_rect(), labels)
+        return box
 
     def layout(self, rect: pygame.Rect) -> None:
+        whole = self.texts.width(self.TEXT) + 4 * PAD
+        self.box = self._boxed(None if whole <= rect.w else rect.w - 4 * PAD)
         self.rect = self.box.get_rect(midbottom=rect.midbottom)
 
     def dismiss(self, now: float) -> None:

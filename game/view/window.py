@@ -119,9 +119,8 @@ def run_app(scenario: str = "town", seed: int = 7, frames: int | None = None,
 
     `start_tick` runs the town headless that far first (e.g. 1300 shows the first night);
     `load` opens a .town file instead (a file that fails to load is reported in the window and
-    the default town opens). `asked`: the person named the scenario or seed, so the window
-    opens on that town, not on an offer to continue the last session. `speed` None means the
-    last speed used (1× on a first run).
+    the default town opens); `asked` (the scenario or seed named) opens that town with no offer
+    to continue the last session. `speed` None means the last speed used (1× on a first run).
     With `frames` (a counted run), each frame advances a fixed 1/60 s and the person's files
     (settings, autosaves, the crash note) are neither read nor written, so the same arguments
     give the same picture; `screenshot` then saves the last frame as a PNG. Otherwise the
