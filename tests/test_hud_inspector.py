@@ -195,3 +195,23 @@ def test_a_smaller_window_still_fits_every_widget(assets: Assets) -> None:
         assert last.right <= w.card.rect.x or last.top >= w.feed.rect.bottom
     finally:
         pygame.display.set_mode((1280, 720))
+
+
+def test_full_detail_fits_the_column_of_a_1280_by_720_window(app: App) -> None:
+    assert app.screen.get_size() == (1280, 720)
+    card = app.widgets.card
+    cut = []
+    for i in range(app.flux.state.n):
+        app.apply(Select(i))
+        for _ in range(5):
+            app.apply(ChangeDetail(1))
+        app.frame(0.0)
+        rows = card.rows(app.view_state())
+        if card._shown < len(rows):
+            cut.append((app.flux.name(i), len(rows) - card._shown))
+    assert cut == []  # nobody's card at 5/5 ends in "+n lines"
+
+
+def test_a_memory_told_twice_in_a_row_is_one_line() -> None:
+    from game.view.inspector import _runs
+    assert _runs(["a", "a", "b", "a"]) == [("a", 2), ("b", 1), ("a", 1)]

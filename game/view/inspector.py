@@ -62,11 +62,19 @@ def detail_rows(c: Card, texts: Texts, width: int) -> list[Row]:
             rows += text(f'"{line}"', DIM)
     if c.ties is not None:
         rows += text("memories", BRIGHT)
-        for memory in c.ties.memories or ("none yet",):
-            rows += text(f"· {memory}", TEXT)
-        rows += text("closest", BRIGHT)
-        for bond in c.ties.bonds:
-            rows += text(f"· {bond.name} {bond.weight:+.2f}", TEXT)
+        for memory, times in _runs(c.ties.memories or ("none yet",)):
+            rows += text(f"· {memory}" + (f" ×{times}" if times > 1 else ""), TEXT)
+        # The closest on as few lines as they fit, each whole: a card at full detail fits the
+        # column of a 1280×720 window.
+        closest = ["closest:"] + [f"{bond.name} {bond.weight:+.2f}" for bond in c.ties.bonds]
+        lines: list[str] = []
+        for k, part in enumerate(closest):
+            joined = f"{lines[-1]}{' ' if k == 1 else ' · '}{part}" if lines else part
+            if lines and texts.width(joined) <= width:
+                lines[-1] = joined
+            else:
+                lines.append(part)
+        rows += [(line, TEXT, None) for line in lines]
     if c.measures is not None:
         rows += [(trait.dimension, DIM, trait.value) for trait in c.measures.personality]
         rows += text(f"surplus {c.measures.surplus:.0f} · "
@@ -74,6 +82,17 @@ def detail_rows(c: Card, texts: Texts, width: int) -> list[Row]:
     if c.opacity is not None:
         rows += text(f"keeps to itself: {c.opacity}", DIM)
     return rows
+
+
+def _runs(items: Sequence[str]) -> list[tuple[str, int]]:
+    """Each item with how many times it comes in a row ("Ada greeted Bruno" twice: once, ×2)."""
+    out: list[tuple[str, int]] = []
+    for item in items:
+        if out and out[-1][0] == item:
+            out[-1] = (item, out[-1][1] + 1)
+        else:
+            out.append((item, 1))
+    return out
 
 
 class CitizenCard:
@@ -171,23 +190,27 @@ class CitizenCard:
         y = self._rows_top() + r.y - self.rect.y
         rows = self.rows(view)
         room = max(0, (r.bottom - PAD // 2 - y) // LINE_H)
-        hides = [self._hidden_line(r.w - 2 * PAD)] if self.hides and room else []
-        room -= len(hides)
         self._shown = len(rows) if len(rows) <= room else room - 1
-        if len(rows) > room:  # whole lines only: the last one says what is left out
-            rows = [*rows[:room - 1], (f"+{len(rows) - room + 1} lines: [ shows less",
-                                       DIM, None)] if room > 0 else []
-        rows = [*rows, *((line, DIM, None) for line in hides)]
+        if self._shown < len(rows):  # whole lines only: the last one says what is left out
+            left_out = f"+{len(rows) - self._shown} lines"
+            rows = [*rows[:room - 1], (self._left_out(left_out, r.w - 2 * PAD), DIM, None)
+                    ] if room > 0 else []
+        elif self.hides and len(rows) < room:  # and what the column left out, given a line
+            rows = [*rows, (self._left_out("", r.w - 2 * PAD), DIM, None)]
         for text, colour, value in rows:
             self._paint_row(surface, r, y, text, colour, value)
             y += LINE_H
         surface.set_clip(clip)
 
-    def _hidden_line(self, width: int) -> str:
-        """What the column left out for the card, as fully as `width` allows."""
-        both = " and ".join(self.hides)
-        tries = (f"{both} hidden for room: [ shows less", f"{both} hidden for room",
-                 f"{', '.join(self.hides)} hidden")
+    def _left_out(self, lines: str, width: int) -> str:
+        """One line saying what the card's `lines` ("+3 lines", or "") and the column (the
+        scatter, the feed) left out for room, as fully as `width` allows."""
+        both, listed = " and ".join(self.hides), ", ".join(self.hides)
+        tries = ((f"{lines}, {listed} hidden: [ shows less", f"{lines}, {listed} hidden",
+                  f"{lines}: [ shows less", lines) if lines and self.hides
+                 else (f"{lines}: [ shows less", lines) if lines
+                 else (f"{both} hidden for room: [ shows less", f"{both} hidden for room",
+                       f"{listed} hidden"))
         return next((t for t in tries if self.texts.width(t) <= width), tries[-1])
 
     def _paint_row(self, surface: pygame.Surface, r: pygame.Rect, y: int, text: str,
