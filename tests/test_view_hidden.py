@@ -89,7 +89,7 @@ def test_a_citizen_in_front_of_a_building_gets_no_silhouette(app: App) -> None:
     assert plain == marked
 
 
-def test_a_target_tag_climbs_over_a_region_sign_and_another_tag(app: App) -> None:
+def test_a_target_tag_keeps_off_a_region_sign_and_another_tag_near_its_head(app: App) -> None:
     layout = app.world.layout
     assert layout is not None
     screen = app.screen.get_rect()
@@ -98,8 +98,7 @@ def test_a_target_tag_climbs_over_a_region_sign_and_another_tag(app: App) -> Non
     def alone() -> pygame.Rect:
         """Where citizen 0's tag goes with nothing to keep off."""
         tag = pygame.Surface(app.screen.get_size(), pygame.SRCALPHA)
-        draw_labels(tag, layout, app.widgets.labels, [(0, "subject")])
-        box: pygame.Rect = pygame.mask.from_surface(tag).get_bounding_rects()[0]
+        [box] = draw_labels(tag, layout, app.widgets.labels, [(0, "subject")])
         return box
 
     # two citizens standing where their tags would cover the sign, and each other
@@ -111,11 +110,22 @@ def test_a_target_tag_climbs_over_a_region_sign_and_another_tag(app: App) -> Non
             break
     assert alone().colliderect(sign)
     tags = pygame.Surface(app.screen.get_size(), pygame.SRCALPHA)
-    draw_labels(tags, layout, app.widgets.labels, [(0, "subject"), (1, "speaker")],
-                avoid=app.world.sign_rects)
-    boxes = pygame.mask.from_surface(tags).get_bounding_rects()
+    boxes = draw_labels(tags, layout, app.widgets.labels, [(0, "subject"), (1, "speaker")],
+                        avoid=app.world.sign_rects)
     assert len(boxes) == 2 and not boxes[0].colliderect(boxes[1])
     assert all(box.collidelist(app.world.sign_rects) < 0 for box in boxes)
+    # Its place above the name taken, a tag stands beside the head, not far above it (by
+    # another citizen's); with both sides taken too, it climbs, a line down to its head.
+    head_x, head_y = layout.head(0)
+    above = alone()
+    [beside] = draw_labels(pygame.Surface(app.screen.get_size(), pygame.SRCALPHA), layout,
+                           app.widgets.labels, [(0, "subject")], avoid=[above])
+    assert beside.bottom == head_y and not beside.colliderect(above)
+    crowded = [above, beside, beside.move(head_x - beside.centerx, 0).inflate(beside.w, 0)]
+    lines = pygame.Surface(app.screen.get_size(), pygame.SRCALPHA)
+    [high] = draw_labels(lines, layout, app.widgets.labels, [(0, "subject")], avoid=crowded)
+    assert high.collidelist(crowded) < 0 and high.bottom < above.top
+    assert lines.get_at((head_x, head_y - 1)).a == 255  # the line reaches the head
 
 
 def test_a_silhouette_is_drawn_opaque_round_its_edge_and_see_through_inside() -> None:

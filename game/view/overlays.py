@@ -197,12 +197,14 @@ def draw_rings(surface: pygame.Surface, layout: CitizenLayout, who: Iterable[int
 
 def draw_labels(surface: pygame.Surface, layout: CitizenLayout, texts: Texts,
                 labels: Iterable[tuple[int, str]], colour: Colour = BRIGHT,
-                avoid: Sequence[pygame.Rect] = ()) -> None:
+                avoid: Sequence[pygame.Rect] = ()) -> list[pygame.Rect]:
     """A tag over a citizen's head (a chosen target's role), above where its name label goes,
     so the two never cover each other; a tag that would cover a place's sign (`avoid`) or
-    another tag climbs above it."""
+    another tag stands beside the head instead, or else climbs above it, a line down to the
+    head saying whose it is. Returns the tags' boxes."""
     name_h = (texts.font.line_height + 2) * layout.text  # an outlined name label
     taken = list(avoid)
+    placed: list[pygame.Rect] = []
     for i, text in labels:
         if not layout.visible[i]:
             continue
@@ -210,13 +212,22 @@ def draw_labels(surface: pygame.Surface, layout: CitizenLayout, texts: Texts,
         head_x, head_y = layout.head(i)
         x = head_x - label.get_width() // 2
         y = head_y - name_h - UI_SCALE * 2 - label.get_height()
-        box = pygame.Rect(x - UI_SCALE * 2, y - UI_SCALE, label.get_width() + UI_SCALE * 4,
-                          label.get_height() + UI_SCALE * 2)
+        above = pygame.Rect(x - UI_SCALE * 2, y - UI_SCALE, label.get_width() + UI_SCALE * 4,
+                            label.get_height() + UI_SCALE * 2)
+        gap = 4 * UI_SCALE
+        beside = (above.move(head_x + gap - above.x, head_y - above.bottom),  # right, left
+                  above.move(head_x - gap - above.right, head_y - above.bottom))
+        box = next((b for b in (above, *beside) if b.collidelist(taken) < 0), above.copy())
         while (k := box.collidelist(taken)) >= 0:
             box.bottom = taken[k].top - UI_SCALE
+        if box.bottom < above.bottom:  # climbed: a line down to whose tag it is
+            pygame.draw.line(surface, colour, (box.centerx, box.bottom), (head_x, head_y),
+                             UI_SCALE)
         taken.append(box)
+        placed.append(box)
         surface.fill(OUTLINE, box)
         surface.blit(label, (box.x + UI_SCALE * 2, box.y + UI_SCALE * 2))
+    return placed
 
 
 def _spanning_tree(points: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
