@@ -194,3 +194,14 @@ def test_the_first_run_hint_wraps_between_its_parts_in_a_narrow_window(assets: A
     hint.layout(pygame.Rect(0, 0, whole - 40, 400))
     assert hint.box.get_width() <= whole - 40 and hint.box.get_height() > 0
     assert hint.rect.left >= 0
+
+
+def test_a_line_of_parts_breaks_between_them(assets: Assets) -> None:
+    from game.view.hud import Texts
+
+    texts = Texts(assets)
+    text = "Enter, click: rebind · Delete: every key to its default · Tab: general · Esc: close"
+    width = texts.width("Enter, click: rebind · Delete: every key to its default · Tab:")
+    lines = texts.wrap_parts(text, width)
+    assert lines == ("Enter, click: rebind · Delete: every key to its default",
+                     "Tab: general · Esc: close")

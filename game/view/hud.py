@@ -69,6 +69,18 @@ class Texts:
         """The text in lines no wider than `width` screen pixels."""
         return rendered.wrapped(self.font, text, width // UI_SCALE)
 
+    def wrap_parts(self, text: str, width: int, sep: str = " · ") -> tuple[str, ...]:
+        """The text in lines no wider than `width`, broken between its parts (split at `sep`)
+        while each part fits a line whole ("Tab: keys · Esc: close", never "Esc:" / "close")."""
+        lines: list[str] = []
+        for part in text.split(sep):
+            joined = f"{lines[-1]}{sep}{part}" if lines else part
+            if lines and self.width(joined) <= width:
+                lines[-1] = joined
+            else:
+                lines += self.wrap(part, width)
+        return tuple(lines)
+
 
 @lru_cache(maxsize=1024)
 def _width(font: Font, text: str) -> int:
@@ -464,15 +476,7 @@ class Hint:
     def _boxed(self, width: int | None) -> pygame.Surface:
         """The hint in its box, on one line or wrapped to `width` (drawn once a layout:
         fading changes the box's alpha, not its pixels)."""
-        rows = [self.TEXT]
-        if width is not None:  # broken between its parts, each whole while it fits
-            rows = []
-            for part in self.TEXT.split(" · "):
-                joined = f"{rows[-1]} · {part}" if rows else part
-                if rows and self.texts.width(joined) <= width:
-                    rows[-1] = joined
-                else:
-                    rows += self.texts.wrap(part, width)
+        rows = (self.TEXT,) if width is None else self.texts.wrap_parts(self.TEXT, width)
         labels = [self.texts.get(row, TEXT) for row in rows]
         box = pygame.Surface(lines_size(labels), pygame.SRCALPHA)
         draw_lines(box, self.faces, box.get_rect(), labels)

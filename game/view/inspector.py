@@ -66,15 +66,8 @@ def detail_rows(c: Card, texts: Texts, width: int) -> list[Row]:
             rows += text(f"· {memory}" + (f" ×{times}" if times > 1 else ""), TEXT)
         # The closest on as few lines as they fit, each whole: a card at full detail fits the
         # column of a 1280×720 window.
-        closest = ["closest:"] + [f"{bond.name} {bond.weight:+.2f}" for bond in c.ties.bonds]
-        lines: list[str] = []
-        for k, part in enumerate(closest):
-            joined = f"{lines[-1]}{' ' if k == 1 else ' · '}{part}" if lines else part
-            if lines and texts.width(joined) <= width:
-                lines[-1] = joined
-            else:
-                lines.append(part)
-        rows += [(line, TEXT, None) for line in lines]
+        closest = " · ".join(f"{bond.name} {bond.weight:+.2f}" for bond in c.ties.bonds)
+        rows += [(line, TEXT, None) for line in texts.wrap_parts(f"closest: {closest}", width)]
     if c.measures is not None:
         rows += [(trait.dimension, DIM, trait.value) for trait in c.measures.personality]
         rows += text(f"surplus {c.measures.surplus:.0f} · "

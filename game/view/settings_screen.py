@@ -174,7 +174,7 @@ class SettingsScreen:
         if self.waiting is not None:
             bound = next(keys.label_of(b) for b in self.actions() if b.action == self.waiting)
             note = WAITING.format(action=self.waiting, key=bound)
-        for k, line in enumerate(self.texts.wrap(note, r.w - 2 * PAD)[:2]):
+        for k, line in enumerate(self.texts.wrap_parts(note, r.w - 2 * PAD)[:2]):
             colour = BRIGHT if self.waiting is not None else DIM
             surface.blit(self.texts.get(line, colour),
                          (r.x + PAD, r.bottom - PAD - LINE_H * (2 - k)))
