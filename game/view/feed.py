@@ -257,8 +257,8 @@ class EventFeed:
         self.rows.append((row, item))
         if item.event_id in focus:
             surface.fill(CHOSEN_ROW, row)
-        elif item.event_id == self.hover:
-            surface.fill(SUNKEN, row)
+        if item.event_id == self.hover:  # framed: a sunken fill hardly showed on the panel
+            pygame.draw.rect(surface, DIM, row, UI_SCALE)
         surface.fill(OP_COLOURS.get(item.op, TEXT), (row.x, row.y + UI_SCALE * 2, UI_SCALE,
                                                      row.h - UI_SCALE * 4))
         icon = self.icons.get(item.op)

@@ -96,7 +96,7 @@ BUNTING: tuple[Colour, ...] = (RED, GOLD, SKY, LEAF)  # a festival's pennants, i
 # --- roles: surfaces --------------------------------------------------------------------------
 BACKDROP = INK  # the window behind the map's edge
 SHADE = INK  # the veil behind modal boxes and over cooling cards
-SUNKEN = NIGHT  # inside a panel: tracks, bars, the hovered row
+SUNKEN = NIGHT  # inside a panel: tracks, bars, fields
 CHOSEN_ROW = STEEL  # the chosen row of a list (a focused event, the file to open)
 FUTURE = INK  # the timeline past the head
 # Morning, afternoon, evening, night bands along the timeline, by phase index.

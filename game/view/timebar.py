@@ -47,6 +47,7 @@ from game.view.input import (
 )
 from game.view.palette import (
     BRIGHT,
+    CHOSEN_ROW,
     DIM,
     FUTURE,
     GOOD,
@@ -645,8 +646,10 @@ class BranchList:
         self.place(view.branches, surface.get_rect())
         self.faces.panel(surface, self.rect)
         for (row, _), b in zip(self.rows, self.shown, strict=True):
+            if b.current:  # the branch shown, as the feed marks its chosen row
+                surface.fill(CHOSEN_ROW, row)
             if b.name == self.hover:
-                surface.fill(SUNKEN, row)
+                pygame.draw.rect(surface, DIM, row, UI_SCALE)
             colour = BRIGHT if b.current else TEXT
             text = self.texts.fit(self.describe(b), row.w - PAD)
             surface.blit(self.texts.get(text, colour), (row.x + PAD // 2, row.y + UI_SCALE * 2))
