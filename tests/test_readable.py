@@ -118,6 +118,13 @@ def test_crowded_bubbles_never_cover_each_other_and_stay_under_the_top_bar() -> 
         assert all(not a.colliderect(b) for b in shown[k + 1:])
 
 
+def test_a_bubble_keeps_off_a_places_sign() -> None:
+    area = pygame.Rect(0, 52, 960, 668)
+    sign = pygame.Rect(360, 290, 80, 20)  # where the bubble over (400, 300) would stand
+    [spot] = place([((90, 30), (400, 300))], area, avoid=[sign])
+    assert spot is not None and not spot.colliderect(sign) and spot.bottom == sign.top
+
+
 def test_a_speaker_under_the_inspector_gets_no_bubble_in_the_town() -> None:
     assert place([((90, 30), (1100, 300))], pygame.Rect(0, 52, 960, 668)) == [None]
 

@@ -388,7 +388,8 @@ class App:
             coalitions = self.readout.coalitions()
             draw_marks(self.screen, self.world, self.flux.state, self.ui, self.widgets.labels,
                        coalitions, self.router.input.mouse, area)
-            self.speech.draw(self.screen, layout, self.now, area, self.ui.selected)
+            self.speech.draw(self.screen, layout, self.now, area, self.ui.selected,
+                             self.world.sign_rects)
             if self.ui.overlays["minimap"] and self.ui.hud_shown:
                 self.minimap.draw(self.screen, area, self.camera, self.world, coalitions)
         self.widgets.draw(self.screen, view, self.ui, self.now)

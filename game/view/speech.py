@@ -36,12 +36,13 @@ class _Line:
     scale: int = 0
 
 
-def place(bubbles: Sequence[tuple[tuple[int, int], tuple[int, int]]], area: pygame.Rect
-          ) -> list[pygame.Rect | None]:
+def place(bubbles: Sequence[tuple[tuple[int, int], tuple[int, int]]], area: pygame.Rect,
+          avoid: Sequence[pygame.Rect] = ()) -> list[pygame.Rect | None]:
     """Where each bubble goes, in priority order: (size, the head it speaks from) → a rectangle
-    inside `area` covering no bubble placed before it, or None when there is no room. A bubble
-    starts centred over its head and climbs above those in its way, at most `STACK` high."""
-    placed: list[pygame.Rect] = []
+    inside `area` covering no bubble placed before it nor anything in `avoid` (the places'
+    signs), or None when there is no room. A bubble starts centred over its head and climbs
+    above those in its way, at most `STACK` high."""
+    placed: list[pygame.Rect] = list(avoid)
     out: list[pygame.Rect | None] = []
     for (w, h), (x, y) in bubbles:
         if not area.collidepoint(x, max(y, area.top)):  # its speaker is under the HUD
@@ -80,13 +81,15 @@ class Speech:
                 self.lines[speaker] = _Line(r.dialogue, now + SECONDS, now)
 
     def draw(self, surface: pygame.Surface, layout: CitizenLayout, now: float,
-             area: pygame.Rect, selected: int | None = None) -> None:
-        """The bubbles inside `area` (the town's part of the window), none over another: the
-        selected citizen's first, then the newest; one that finds no room waits."""
+             area: pygame.Rect, selected: int | None = None,
+             avoid: Sequence[pygame.Rect] = ()) -> None:
+        """The bubbles inside `area` (the town's part of the window), none over another nor
+        over `avoid` (the places' signs): the selected citizen's first, then the newest; one
+        that finds no room waits."""
         order = self.shown(now, layout.visible, selected)
         scale = layout.text
         bubbles = [(self._surface(self.lines[i], scale), layout.head(i)) for i in order]
-        spots = place([(b.get_size(), head) for b, head in bubbles], area)
+        spots = place([(b.get_size(), head) for b, head in bubbles], area, avoid)
         self._drawn = [i for i, spot in zip(order, spots, strict=True) if spot is not None]
         surface.fblits([(bubble, spot.topleft) for (bubble, _), spot
                         in zip(bubbles, spots, strict=True) if spot is not None][::-1])
