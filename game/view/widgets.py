@@ -143,6 +143,8 @@ class Widgets:
         left = col.h - card_h
         scatter_h = SCATTER_H if left >= SCATTER_H else 0
         feed_h = left - scatter_h if left - scatter_h >= FEED_MIN_H // 2 else 0
+        if view.citizen is not None and not feed_h:  # the card takes what the feed leaves:
+            card_h = col.h - scatter_h  # no strip of the map between it and the timeline
         self.card.hides = tuple(name for name, h in (("scatter", scatter_h), ("feed", feed_h))
                                 if not h)
         self.card.layout(pygame.Rect(col.x, col.y, col.w, card_h))
