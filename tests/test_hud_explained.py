@@ -245,3 +245,18 @@ def test_the_coalition_line_under_the_mouse_is_named(app: App,
     draw_marks(app.screen, app.world, app.flux.state, app.ui, app.widgets.labels,
                app.readout.coalitions(), at)
     assert any(text.startswith("coalition ") and c.names[0] in text for text in seen)
+
+
+def test_a_bar_too_narrow_for_everything_says_so_and_tells_the_rest(
+        app: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    bar = app.widgets.top_bar
+    view = app.view_state()
+    bar.layout(pygame.Rect(0, 0, 700, bar.HEIGHT))
+    surface = pygame.Surface((700, 200))
+    bar._paint(surface, bar.rect, view)
+    assert any(tip == "more" for _, _, tip in bar.spans)
+    assert "surplus" in " ".join(bar.unshown) and bar.unshown[-1].endswith("events")
+    seen = words_drawn(monkeypatch)
+    bar.hover = "more"
+    bar.draw_tip(surface, view)
+    assert any(f"{bar.unshown[0]} · " in words for words in seen)

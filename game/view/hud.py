@@ -295,6 +295,7 @@ class TopBar:
         self.painted = Painted()
         self.spans: list[tuple[int, int, str]] = []  # (left, right, tip) from the bar's left
         self.hover: str | None = None
+        self.unshown: tuple[str, ...] = ()  # the parts a narrow bar leaves out, behind "…"
 
     def layout(self, rect: pygame.Rect) -> None:
         self.rect = pygame.Rect(rect.x, rect.y, rect.w, self.HEIGHT)
@@ -319,7 +320,8 @@ class TopBar:
         span = next((s for s in self.spans if s[2] == self.hover), None)
         if span is None:
             return
-        first, *more = TOP_TIPS[span[2]]
+        first, *more = (TOP_TIPS[span[2]] if span[2] != "more" else
+                        ("more than the bar has room for:", " · ".join(self.unshown)))
         if span[2] == "hash" and view.hash:
             first = f"{first} Now {view.hash}."
         anchor = pygame.Rect(self.rect.x + span[0], self.rect.y, span[1] - span[0],
@@ -345,9 +347,16 @@ class TopBar:
         spans: list[tuple[int, int, str]] = []
         x = r.x + PAD
         limit = r.right - PAD - right_w
-        for text, colour, tip in parts:
+        more = self.texts.get("…", DIM)
+        self.unshown = ()
+        for k, (text, colour, tip) in enumerate(parts):
             label = self.texts.get(text, colour)
-            if x + label.get_width() > limit:
+            last = k == len(parts) - 1
+            if x + label.get_width() + (0 if last else self.GAP + more.get_width()) > limit:
+                # No room for the rest: "…" says so, and hovering it tells them.
+                self.unshown = tuple(t for t, _, _ in parts[k:])
+                surface.blit(more, (x, y))
+                spans.append((x - r.x, x - r.x + more.get_width(), "more"))
                 break
             surface.blit(label, (x, y))
             spans.append((x - r.x, x - r.x + label.get_width(), tip))
