@@ -554,9 +554,13 @@ def _up_to_head(record: store.SaveFile, name: str, tick: int) -> int:
     beyond would be simulated, not read)."""
     head = next(b.head for b in record.branches if b.name == name)
     if tick > head:
-        raise CliError(f"tick {tick:,} is past the head of branch {name} (tick {head:,}): "
-                       f"choose a tick up to {head:,}")
+        raise _past_head(tick, name, head)
     return tick
+
+
+def _past_head(tick: int, name: str, head: int) -> CliError:
+    return CliError(f"tick {tick:,} is past the head of branch {name} (tick {head:,}): "
+                    f"choose a tick up to {head:,}")
 
 
 def _open_at(path: str, branch: str | None, tick: int | None,
@@ -710,8 +714,7 @@ def cmd_events(args: argparse.Namespace, out: TextIO) -> int:
         raise CliError(f"--to {args.end:,} is before --from {args.start:,}: no tick lies between")
     timeline, name, end = _open_at(args.file, args.branch, args.end, keep_events=True)
     if args.start > end:  # from past the head, to the head
-        raise CliError(f"tick {args.start:,} is past the head of branch {name} (tick {end:,}): "
-                       f"choose a tick up to {end:,}")
+        raise _past_head(args.start, name, end)
     for event in timeline.events(name, args.start, end):
         out.write(event.model_dump_json() + "\n")
     return 0

@@ -197,6 +197,7 @@ TYPED: dict[str, Intent] = {
     b.name: b.does for b in BINDINGS if b.mod is Mod.SHIFT and not isinstance(b.does, Pan)}
 PAN_KEYS: dict[int, tuple[int, int]] = {}
 _bound: list[Binding] = list(BINDINGS)
+_card_keys: dict[str, str] = {}  # card → its key as bound
 
 
 def key_label(mod: Mod, key: int) -> str | None:
@@ -262,6 +263,8 @@ def bind(chosen: Mapping[str, str]) -> list[str]:
     PRESSED.update({_slot(b): b.does for b in _bound if not isinstance(b.does, Pan)})
     PAN_KEYS.clear()
     PAN_KEYS.update({b.key: (b.does.dx, b.does.dy) for b in _bound if isinstance(b.does, Pan)})
+    _card_keys.clear()  # the hand reads them every frame
+    _card_keys.update({b.does.card: label_of(b) for b in _bound if isinstance(b.does, ArmCard)})
     return problems
 
 
@@ -298,7 +301,7 @@ def rebound(chosen: Mapping[str, str], action: str, label: str) -> dict[str, str
 
 def card_key(card: str) -> str:
     """The key a card is played with, as the person has bound it ("G")."""
-    return label_of(next(b for b in _bound if b.action == f"card {card}"))
+    return _card_keys[card]
 
 
 def chosen() -> dict[str, str]:

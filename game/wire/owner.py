@@ -224,11 +224,15 @@ class Owner:
         head = tl.branches[branch].head
         inputs = {p.tick: self.inputs_at(tl.owner_of(branch, p.tick), p.tick)
                   for p in tl.perturbations(branch) if start <= p.tick <= head}
+        ticks = sorted(inputs)
         out: list[msg.Message] = []
+        k = 0
         for m in events:
-            out += [i for t in sorted(t for t in inputs if t <= m.tick) for i in inputs.pop(t)]
+            while k < len(ticks) and ticks[k] <= m.tick:
+                out += inputs[ticks[k]]
+                k += 1
             out.append(m)
-        return out + [i for t in sorted(inputs) for i in inputs[t]]
+        return out + [i for t in ticks[k:] for i in inputs[t]]
 
     def batch_of(self, branch: str, tick: int, events: Sequence[Event],
                  state_hash: str | None) -> list[msg.Message]:
