@@ -228,12 +228,14 @@ _LONG = """
 import gc, json, sys, time
 sys.path.insert(0, sys.argv[1])
 from game import config
-from game.sim import phases
 from game.sim.flux import TownFlux
 flux = TownFlux(sys.argv[2], seed=1)
 tick = getattr(flux, "step", flux.tick)
 clock = time.process_time
-eve = getattr(phases, "EVE_TICKS", 0)  # the ticks before a phase end that make what it reads
+try:  # the ticks before a phase end that make what it reads
+    from game.sim.phases import EVE_TICKS as eve
+except ImportError:  # a checkout older than them: the phase end whole, in its own tick
+    eve = 0
 """ + _WATCH + """longest, worst = {}, {}
 for t in range(1, int(sys.argv[3]) * config.DAY_TICKS + 1):
     collecting[1] = 0.0
