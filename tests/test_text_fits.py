@@ -158,7 +158,9 @@ def test_every_text_fits_its_widget_at_every_size(assets: Assets, tmp_path: Path
         for text, at in lines_drawn(widget, view, size, texts):
             checked += 1
             assert inside.contains(at), f"{name} at {size}: {text!r} at {at} outside {inside}"
-            assert not text.endswith("…") or name == "feed", f"{name} at {size}: {text!r} cut"
+            more = name == "top bar" and text == "…"  # its sign of more, told on hover
+            assert not text.endswith("…") or name == "feed" or more, (
+                f"{name} at {size}: {text!r} cut")
     w.settings_screen._turn("keys")  # the settings' other page, as tall as the window lets it
     for text, at in lines_drawn(w.settings_screen, view, size, texts):
         checked += 1
