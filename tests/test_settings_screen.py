@@ -366,3 +366,12 @@ def test_a_scale_the_window_cannot_hold_says_which_it_draws_whole(
     monkeypatch.setattr(rendered, "text", recording)
     open_settings(app)
     assert "< 300 % (100 % fits) >" in drawn
+
+
+def test_a_window_made_smaller_than_the_least_is_remembered_at_the_least(
+        assets: Assets) -> None:
+    app = person_app(assets)
+    app.preferences.resized((500, 300))  # no window manager held it at its minimum
+    assert app.settings.window_size == limits.MIN_WINDOW
+    app.preferences.resized((900, 700))
+    assert app.settings.window_size == (900, 700)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import pygame
 
+from game import limits
 from game.userfiles import settings as user_settings
 from game.userfiles.settings import AUTO, PALETTES, UI_SCALES, Settings
 from game.view import effects as fx
@@ -122,9 +123,10 @@ class Preferences:
         return None
 
     def resized(self, size: tuple[int, int]) -> None:
-        """The window's size, remembered unless it is the fullscreen one."""
+        """The window's size, remembered unless it is the fullscreen one (within the sizes a
+        window may have: with no window manager to hold it, a window can be made smaller)."""
         if not self.settings.fullscreen:
-            self.settings.window_size = size
+            self.settings.window_size = limits.fit_window(size)
 
     def save(self) -> None:
         if self.keep:
