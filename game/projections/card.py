@@ -132,7 +132,7 @@ def _card(state: TownState, citizens: Sequence[Citizen], i: int, lod: int,
     region = REGION_NAMES[int(s.region[i])]
     activity = Activity(int(s.activity[i])).name.lower()
     doing = (f"walking to the {region}" if s.walk_origin[i] >= 0
-             else f"{activity} in the {region}")
+             else f"{activity} at the {region}")  # spots lie round a building, outdoors
     archetype = ARCHETYPES[c.archetype]
     return Card(
         lod, i, c.id, c.name, region, activity, doing,
