@@ -576,7 +576,9 @@ def _open_at(path: str, branch: str | None, tick: int | None,
         timeline = store.build(record, path, keep_events, keyframe_budget_mb=0.0)
         name = _branch(timeline, record, branch)
         head = next(b.head for b in record.branches if b.name == name)
-        at = head if tick is None else _up_to_head(record, name, tick)
+        if tick is not None and tick > head:
+            raise _past_head(tick, name, head)
+        at = head if tick is None else tick
         store.verify_to(record, timeline, name, store.last_check(record, timeline, name, at),
                         path, progress)
     except store.SaveError as err:
