@@ -514,17 +514,17 @@ def test_a_chain_of_branches_verifies_in_the_ticks_it_holds_not_a_replay_per_bra
     # keyframes near each fork are long gone when the chain reaches it.
     fresh.budget = 3 * snapshot_bytes(fresh.flux.state)
     ran = 0
-    tick = fresh.flux.tick
+    step = Timeline._step  # where the flux is stepped (its own class may be compiled)
 
-    def counted() -> list[Any]:
+    def counted(self: Timeline, told: bool = True) -> list[Any]:
         nonlocal ran
         ran += 1
-        return tick()
+        return step(self, told)
 
-    monkeypatch.setattr(fresh.flux, "tick", counted)
+    monkeypatch.setattr(Timeline, "_step", counted)
     store.verify(record, fresh)
     assert store.history_ticks(record) == 400 + 40 * 15
-    assert ran <= 2 * store.history_ticks(record)  # replaying each fork from 0: 40 × 400 more
+    assert 0 < ran <= 2 * store.history_ticks(record)  # replaying each fork: 40 × 400 more
 
 
 def test_switching_to_a_branch_that_shares_the_past_gives_the_same_town() -> None:

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from game import config
+from game import config, sim
 from game.sim.bonds import initial_relationships
 from game.sim.cards import Perturbation
 from game.sim.flux import TownFlux
@@ -146,7 +146,7 @@ def report() -> dict[str, Any]:
             "environ": {k: v for k, v in os.environ.items()
                         if k.startswith(("OPENBLAS_", "NPY_", "PYTHONHASHSEED"))},
             "initial_bonds": {name: initial_bonds(name) for name in SCENARIOS},
-            "hashes": record()}
+            "compiled": sim.compiled(), "hashes": record()}
 
 
 def main(argv: list[str]) -> int:

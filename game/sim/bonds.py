@@ -13,7 +13,6 @@ and its threads): one pair, one row or the whole matrix give the same bits.
 
 from __future__ import annotations
 
-import copy
 import math
 from collections.abc import Iterator
 from typing import Any
@@ -127,11 +126,22 @@ class PairValues:
         return int(self.codes.size) + len(self.recent)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> PairValues:
-        out = copy.copy(self)  # shared: unit personalities, remembered rows, the known codes,
+        out = self._shallow()  # shared: unit personalities, remembered rows, the known codes,
         out.values = self.values.copy()  # the codes and base values
         out.recent = dict(self.recent)
         out.recent_rows = {row: list(codes) for row, codes in self.recent_rows.items()}
         out.touched = None
+        return out
+
+    def _shallow(self) -> PairValues:
+        """A copy holding this one's very containers, for the caller to replace what copies
+        do not share (`copy.copy`, which a compiled class does not support)."""
+        out = PairValues(self.n, None)
+        out.unit, out.columns, out.known = self.unit, self.columns, self.known
+        out.row_cache, out.matrix_cache = self.row_cache, self.matrix_cache
+        out.strong_cache, out._positions = self.strong_cache, self._positions
+        out.codes, out.values, out.bases = self.codes, self.values, self.bases
+        out.recent, out.recent_rows, out.touched = self.recent, self.recent_rows, self.touched
         return out
 
     @property
@@ -386,7 +396,7 @@ class PairValues:
         """A copy whose every value moved `rate` of the way back to its base (a base value
         stays as it is)."""
         self.merge()
-        out = copy.copy(self)  # sharing what copies share (see `__deepcopy__`)
+        out = self._shallow()  # sharing what copies share (see `__deepcopy__`)
         out.values = self.values + rate * (self.bases - self.values)
         out.recent, out.recent_rows = {}, {}  # both empty after the merge
         out.touched = None

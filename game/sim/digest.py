@@ -21,6 +21,7 @@ import hashlib
 import json
 from collections import deque
 from collections.abc import Iterator
+from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -82,12 +83,12 @@ class Digest:
             "tick": s.tick, "seq": s.seq, "rng": s.rng_state,
             "drama": s.drama.hex(), "drama_tick": s.drama_tick,
             "storm_until": s.storm_until, "tokens": s.tokens,
-            "pending": sorted((k, vars(v)) for k, v in s.pending.items()),
+            "pending": sorted((k, asdict(v)) for k, v in s.pending.items()),
             "coalitions": [(c.id, sorted(c.members)) for c in s.coalitions],
             "coalition_counter": s.coalition_counter,
             "rumors": [(r.id, r.subject, r.origin, sorted(r.reached), r.tick)
                        for r in s.rumors],
-            "festival": vars(s.festival) if s.festival else None,
+            "festival": asdict(s.festival) if s.festival else None,
             "queue": [p.model_dump() for p in s.queue],
             "events_per_day": sorted(s.events_per_day.items()),
             "op_counts": sorted(s.op_counts.items()), "perturbations": s.perturbations,

@@ -217,16 +217,17 @@ class TownState:
         """A complete, independent copy: arrays, containers and mutable records copied; what
         never changes in place (memory tuples, frozensets, frozen cards) shared. A keyframe is
         one of these: a deep copy visited every memory tuple of every citizen."""
-        out = copy.copy(self)
+        copied: dict[str, Any] = {}
         for f in fields(self):
             value = getattr(self, f.name)
             if isinstance(value, np.ndarray):
-                setattr(out, f.name, value.copy())
+                value = value.copy()
             elif f.name in _SHALLOW_COPIES:
-                setattr(out, f.name, _SHALLOW_COPIES[f.name](value))
+                value = _SHALLOW_COPIES[f.name](value)
             elif not isinstance(value, int | float | str | type(None)):
-                setattr(out, f.name, copy.deepcopy(value))
-        return out
+                value = copy.deepcopy(value)
+            copied[f.name] = value
+        return TownState(**copied)
 
     def memory(self, i: int) -> list[tuple[int, str, str]]:
         """Citizen i's memories, oldest first: (tick, op, text) each."""
