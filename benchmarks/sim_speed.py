@@ -32,6 +32,10 @@ move, printed like the rates (`town: N instructions a tick`, `… fewer: X×` be
 `--old DIR` measures another checkout of the game beside this one (e.g. the main branch in
 `git worktree add --detach /tmp/old main`): each run alternates old and new in fresh processes
 with the same seed, and every rate is printed for both with their ratio (`… speedup: X×`).
+This checkout runs as it would for a person: compiled when `tools/compile_sim.py` has built
+its current sources (the first line says which); `--interpreted` measures it interpreted too
+(`AGENT_TOWN_INTERPRETED=1`), in turn with the others, with the ratio `… compiled over
+interpreted: X×`.
 
 Each tick is timed as the history takes it from the flux: its records (`TownFlux.step`), which
 the timeline writes into its columns, or, from a checkout older than records, its events
@@ -54,8 +58,38 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent.parent
+# What is measured: a checkout, and the environment its child runs in (beside the machine's).
+Tree = tuple[Path, dict[str, str]]
 # (scenario, ticks measured, ticks of warm-up past the first morning's start-up)
 CASES = (("town", 16000, 400), ("city:250", 4000, 400), ("city:2500", 1600, 100))
+
+def checkouts(old: Path | None, interpreted: bool) -> dict[str, Tree]:
+    """The checkouts measured, by label: `old` if given, this one interpreted if asked, and
+    this one as it runs (compiled when its build is current, see tools/compile_sim.py)."""
+    trees: dict[str, Tree] = {} if old is None else {"old": (old, {})}
+    if interpreted:
+        trees["interpreted"] = (HERE, {"AGENT_TOWN_INTERPRETED": "1"})
+    trees["new"] = (HERE, {})
+    return trees
+
+
+def labelled(name: str, trees: dict[str, Tree]) -> str:
+    return f" ({name})" if len(trees) > 1 else ""
+
+
+def ratios(what: str, figures: dict[str, float]) -> None:
+    """This checkout's figure over the old one's (`speedup`), and compiled over interpreted."""
+    if "old" in figures:
+        print(f"{what} speedup: {figures['new'] / figures['old']:.2f} ×")
+    if "interpreted" in figures:
+        print(f"{what} compiled over interpreted: "
+              f"{figures['new'] / figures['interpreted']:.2f} ×")
+
+
+def child_env(tree: Tree, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "AGENT_TOWN_INTERPRETED"}
+    return {**env, "OPENBLAS_NUM_THREADS": "1", **tree[1], **extra}
+
 
 # Run in a fresh interpreter with a checkout first on the path: prints the rate over all the
 # measured ticks, and over those that end no phase.
@@ -92,12 +126,11 @@ print(ticks / total, (ticks - ends) / between)
 """
 
 
-def rates(tree: Path, scenario: str, ticks: int, warmup: int, seed: int) -> tuple[float, float]:
+def rates(tree: Tree, scenario: str, ticks: int, warmup: int, seed: int) -> tuple[float, float]:
     """(ticks/s over every tick, ticks/s between phase ends) for one run of one checkout."""
-    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}
-    out = subprocess.run([sys.executable, "-c", _CHILD, str(tree), scenario, str(ticks),
+    out = subprocess.run([sys.executable, "-c", _CHILD, str(tree[0]), scenario, str(ticks),
                           str(warmup), str(seed)], capture_output=True, text=True, check=True,
-                         env=env).stdout.split()
+                         env=child_env(tree)).stdout.split()
     return float(out[0]), float(out[1])
 
 
@@ -113,14 +146,14 @@ for _ in range(int(sys.argv[3])):
 """
 
 
-def instructions(tree: Path, scenario: str, ticks: int, warmup: int) -> float:
+def instructions(tree: Tree, scenario: str, ticks: int, warmup: int) -> float:
     """Instructions a tick of one checkout: a run of `warmup + ticks` ticks less one of
     `warmup`, each counted by callgrind (the same start-up in both: one hash seed)."""
-    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "PYTHONHASHSEED": "0"}
+    env = child_env(tree, PYTHONHASHSEED="0")
     counts = []
     for n in (warmup, warmup + ticks):
         done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
-                               sys.executable, "-c", _COUNT, str(tree), scenario, str(n)],
+                               sys.executable, "-c", _COUNT, str(tree[0]), scenario, str(n)],
                               capture_output=True, text=True, check=True, env=env)
         found = re.search(r"Collected : (\d+)", done.stderr)
         assert found is not None, done.stderr[-500:]
@@ -128,19 +161,16 @@ def instructions(tree: Path, scenario: str, ticks: int, warmup: int) -> float:
     return (counts[1] - counts[0]) / ticks
 
 
-def counted(old: Path | None) -> None:
-    trees = {"new": HERE} if old is None else {"old": old, "new": HERE}
+def counted(trees: dict[str, Tree]) -> None:
     for scenario, ticks, warmup in CASES:
         got = {name: instructions(tree, scenario, ticks, warmup) for name, tree in trees.items()}
         for name, count in got.items():
-            label = f" ({name})" if old is not None else ""
-            print(f"{scenario}{label}: {count:,.0f} instructions a tick", flush=True)
-        if old is not None:
-            print(f"{scenario} instructions fewer: {got['old'] / got['new']:.2f} ×", flush=True)
+            print(f"{scenario}{labelled(name, trees)}: {count:,.0f} instructions a tick",
+                  flush=True)
+        ratios(f"{scenario} instructions fewer", {k: 1 / v for k, v in got.items()})
 
 
-def throughput(old: Path | None, runs: int) -> None:
-    trees = {"new": HERE} if old is None else {"old": old, "new": HERE}
+def throughput(trees: dict[str, Tree], runs: int) -> None:
     for scenario, ticks, warmup in CASES:
         seen: dict[str, list[tuple[float, float]]] = {name: [] for name in trees}
         for seed in range(1, runs + 1):
@@ -150,11 +180,8 @@ def throughput(old: Path | None, runs: int) -> None:
                           statistics.median(r[1] for r in got)) for name, got in seen.items()}
         for k, what in enumerate(("", " between phase ends")):
             for name, rate in medians.items():
-                label = f" ({name})" if old is not None else ""
-                print(f"{scenario}{what}{label}: {rate[k]:,.0f} ticks/s")
-            if old is not None:
-                print(f"{scenario}{what} speedup: "
-                      f"{medians['new'][k] / medians['old'][k]:.2f} ×")
+                print(f"{scenario}{what}{labelled(name, trees)}: {rate[k]:,.0f} ticks/s")
+            ratios(f"{scenario}{what}", {name: rate[k] for name, rate in medians.items()})
 
 
 # A child's watch on the garbage collector: `collecting[1]` is the time (by the child's `clock`)
@@ -213,10 +240,9 @@ DAYS = ("town", "city:2500", "city:10000")
 BIG = "city:10000"
 
 
-def two_days(tree: Path, scenario: str) -> dict[str, float]:
-    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}
-    out = subprocess.run([sys.executable, "-c", _DAYS, str(tree), scenario],
-                         capture_output=True, text=True, check=True, env=env).stdout
+def two_days(tree: Tree, scenario: str) -> dict[str, float]:
+    out = subprocess.run([sys.executable, "-c", _DAYS, str(tree[0]), scenario],
+                         capture_output=True, text=True, check=True, env=child_env(tree)).stdout
     result: dict[str, float] = json.loads(out)
     return result
 
@@ -252,25 +278,22 @@ print(json.dumps({"phase end": longest, "any": worst}))
 LONG = ("city:2500", 10, (2, 5, 10))  # the city, the days simulated, the days shown
 
 
-def long_history(old: Path | None) -> None:
+def long_history(trees: dict[str, Tree]) -> None:
     """A city's phase end as its history grows: every bond ever moved relaxes at each one; and
     its worst tick of any kind (the store of moved bonds grows too)."""
     scenario, days, shown = LONG
-    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}
-    trees = {"new": HERE} if old is None else {"old": old, "new": HERE}
     got = {name: json.loads(subprocess.run(
-        [sys.executable, "-c", _LONG, str(tree), scenario, str(days)], capture_output=True,
-        text=True, check=True, env=env).stdout) for name, tree in trees.items()}
+        [sys.executable, "-c", _LONG, str(tree[0]), scenario, str(days)], capture_output=True,
+        text=True, check=True, env=child_env(tree)).stdout) for name, tree in trees.items()}
     for day in shown:
         for what, words in (("phase end", "longest phase end"), ("any", "worst tick")):
             for name, figures in got.items():
-                label = f" ({name})" if old is not None else ""
-                print(f"{words} {scenario} day {day}{label}: {figures[what][str(day)]:,.1f} ms "
-                      "of CPU apart from the garbage collector", flush=True)
+                print(f"{words} {scenario} day {day}{labelled(name, trees)}: "
+                      f"{figures[what][str(day)]:,.1f} ms of CPU apart from the garbage "
+                      "collector", flush=True)
 
 
-def worst_ticks(old: Path | None) -> None:
-    trees = {"new": HERE} if old is None else {"old": old, "new": HERE}
+def worst_ticks(trees: dict[str, Tree]) -> None:
     for scenario in DAYS:
         got = {name: two_days(tree, scenario) for name, tree in trees.items()}
         shown = [("worst tick", "worst", "ms", 1), ("worst tick of CPU", "worst of CPU", "ms", 1),
@@ -282,25 +305,31 @@ def worst_ticks(old: Path | None) -> None:
                       ("peak RSS", "rss", "MB", 0), ("build", "build", "s", 2)]
         for what, key, unit, digits in shown:
             for name, figures in got.items():
-                label = f" ({name})" if old is not None else ""
-                print(f"{what} {scenario}{label}: {figures[key]:,.{digits}f} {unit}", flush=True)
+                print(f"{what} {scenario}{labelled(name, trees)}: {figures[key]:,.{digits}f} "
+                      f"{unit}", flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--old", type=Path, help="another checkout to measure beside this one")
     parser.add_argument("--runs", type=int, default=5, help="seeds per scenario (median)")
+    parser.add_argument("--interpreted", action="store_true",
+                        help="measure this checkout interpreted too, beside it as it runs")
     parser.add_argument("--only", choices=("rates", "days", "instructions"),
                         help="one part of the figures (instructions: counted, not timed)")
     args = parser.parse_args()
+    trees = checkouts(args.old, args.interpreted)
+    how = subprocess.run([sys.executable, "-m", "game", "--version"], cwd=HERE, check=True,
+                         capture_output=True, text=True, env=child_env(trees["new"])).stdout
+    print(f"this checkout: {how.strip()}", flush=True)
     if args.only == "instructions":
-        counted(args.old)
+        counted(trees)
         return
     if args.only != "days":
-        throughput(args.old, args.runs)
+        throughput(trees, args.runs)
     if args.only != "rates":
-        worst_ticks(args.old)
-        long_history(args.old)
+        worst_ticks(trees)
+        long_history(trees)
 
 
 if __name__ == "__main__":

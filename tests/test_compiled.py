@@ -74,3 +74,16 @@ def test_a_build_is_used_only_while_it_matches_its_sources_and_is_wanted(tmp_pat
         flux.write("# an edit since the build\n")
     assert not sim.use_built(folder, {}, frozen=False)
     assert sim.use_built(folder, {}, frozen=True)  # the executable was checked when packed
+
+
+def test_version_says_how_the_simulation_runs() -> None:
+    def version(**extra: str) -> str:
+        env = {k: v for k, v in os.environ.items() if k != "AGENT_TOWN_INTERPRETED"}
+        done = subprocess.run([sys.executable, "-m", "game", "--version"], cwd=ROOT,
+                              env={**env, **extra}, capture_output=True, text=True,
+                              timeout=TIMEOUT, check=False)
+        assert (done.returncode, done.stderr) == (0, "")
+        return done.stdout
+
+    assert version().endswith("(simulation compiled)\n"), UNBUILT
+    assert version(AGENT_TOWN_INTERPRETED="1").endswith("(simulation interpreted)\n")

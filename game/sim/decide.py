@@ -123,8 +123,17 @@ def _rows(phase: Phase, region: int, partners: int) -> tuple[tuple[str, ...], tu
 _ROWS: dict[int, tuple[tuple[str, ...], tuple[Factors, ...]]] = {}
 
 
+def total(weights: list[float]) -> float:
+    """The weights added one by one, in order: `sum` of floats gives other bits from Python
+    3.12 on (it compensates), and a draw must land alike under every Python."""
+    out = 0.0
+    for w in weights:
+        out += w
+    return out
+
+
 def _draw(flux: TownFlux, ops: tuple[str, ...], weights: list[float]) -> str:
-    x = flux.draws.random() * sum(weights)
+    x = flux.draws.random() * total(weights)
     for op, w in zip(ops, weights, strict=True):
         if x < w:
             return op
@@ -214,7 +223,7 @@ def _wander(flux: TownFlux, i: int, t: int) -> bool:
     weights = [config.HOMEWARD_PREFERENCE
                if homeward and flux.map.hops[b][home] < flux.map.hops[r][home] else 1.0
                for b in options]
-    x = flux.draws.random() * sum(weights)
+    x = flux.draws.random() * total(weights)
     dest = options[-1]
     for b, w in zip(options, weights, strict=True):
         if x < w:
