@@ -13,7 +13,11 @@ main, `git worktree add --detach /tmp/old-lean main`, imported through sys.path)
          each tree's `run --out`, timed), then `agent-town seek` to the end and to the middle
          of it, CPU seconds of the whole command. Goal: ≤ 5 s each (main: 32 s and 48 s).
 
+This checkout runs as it would for a person: compiled when `tools/compile_sim.py` has built
+its current sources; `--interpreted` measures it interpreted too (`AGENT_TOWN_INTERPRETED=1`).
+
     python benchmarks/seek_speed.py [--case days|hour|cli ...] [--minutes 60] [--old PATH]
+                                    [--interpreted]
 """
 
 from __future__ import annotations
@@ -35,7 +39,16 @@ from typing import Any
 HERE = Path(__file__).resolve().parent.parent
 DAYS = 10
 TICKS_PER_MINUTE = 60 * 20 * 16  # at 16×
-SEEKS = {"new": 500, "old": 10}
+SEEKS = {"new": 500, "interpreted": 500, "old": 10}
+
+
+def env_of(label: str) -> dict[str, str]:
+    """A child's environment: BLAS on one thread, and interpreted if its label says so."""
+    env = {k: v for k, v in os.environ.items() if k != "AGENT_TOWN_INTERPRETED"}
+    env["OPENBLAS_NUM_THREADS"] = "1"
+    if label == "interpreted":
+        env["AGENT_TOWN_INTERPRETED"] = "1"
+    return env
 
 
 def p95(samples: list[float]) -> float:
@@ -105,13 +118,13 @@ def hour_case(label: str, minutes: float) -> dict[str, float]:
             "hour seek p95 (cpu ms)": p95(times)}
 
 
-def command(tree: str, *argv: str) -> float:
+def command(label: str, tree: str, *argv: str) -> float:
     """CPU seconds `agent-town argv` takes with the game of `tree`."""
     code = ("import sys; sys.path.insert(0, sys.argv[1]); from game.cli import main; "
             "sys.exit(main(sys.argv[2:]))")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run([sys.executable, "-c", code, tree, *argv], check=True,
-                   stdout=subprocess.DEVNULL, env=dict(os.environ, OPENBLAS_NUM_THREADS="1"))
+                   stdout=subprocess.DEVNULL, env=env_of(label))
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
@@ -127,12 +140,12 @@ def cli_case(trees: list[tuple[str, str]], minutes: float) -> None:
         saves = {}
         for label, tree in trees:
             saves[label] = Path(folder, f"{label}.town")
-            took = command(tree, "run", "--scenario", "town", "--seed", "7", "--ticks",
+            took = command(label, tree, "run", "--scenario", "town", "--seed", "7", "--ticks",
                            str(ticks), "--perturb", str(cards), "--out", str(saves[label]))
             print(f"run --out ({label}): {took:.1f} s")
         for where, tick in (("end", ticks), ("middle", ticks // 2)):
             for label, tree in trees:
-                took = command(tree, "seek", str(saves["new"]), "--tick", str(tick))
+                took = command(label, tree, "seek", str(saves["new"]), "--tick", str(tick))
                 print(f"cli seek to the {where} ({label}): {took:.1f} s")
 
 
@@ -145,8 +158,7 @@ def child(tree: str, case: str, label: str, minutes: float) -> None:
 def in_process(tree: str, case: str, label: str, minutes: float) -> dict[str, float]:
     done = subprocess.run([sys.executable, __file__, "--child", tree, "--case", case,
                            "--label", label, "--minutes", str(minutes)],
-                          check=True, capture_output=True, text=True,
-                          env=dict(os.environ, OPENBLAS_NUM_THREADS="1"))
+                          check=True, capture_output=True, text=True, env=env_of(label))
     result: dict[str, float] = json.loads(done.stdout.splitlines()[-1])
     return result
 
@@ -156,6 +168,8 @@ def main() -> None:
     parser.add_argument("--case", action="append", choices=("days", "hour", "cli"))
     parser.add_argument("--minutes", type=float, default=60.0, help="minutes at 16× (60)")
     parser.add_argument("--old", help="a checkout of main to measure side by side")
+    parser.add_argument("--interpreted", action="store_true",
+                        help="measure this checkout interpreted too")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--label", default="new", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -163,7 +177,8 @@ def main() -> None:
     if args.child:
         child(args.child, cases[0], args.label, args.minutes)
         return
-    trees = ([("old", args.old)] if args.old else []) + [("new", str(HERE))]
+    trees = ([("old", args.old)] if args.old else []) + (
+        [("interpreted", str(HERE))] if args.interpreted else []) + [("new", str(HERE))]
     for case in cases:
         if case == "cli":
             cli_case(trees, args.minutes)
