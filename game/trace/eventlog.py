@@ -117,6 +117,7 @@ class EventLog:
         self._shape_codes: dict[Shape, int] = {(): 0}
         self._kept: dict[int, Event] = {}
         self._built: dict[int, Event] = {}
+        self._briefs: dict[int, Brief] = {}  # the feed's last rows: read again every frame
         self.ticks = array("i")
         self._seq = array("i")
         self._op = array("i")
@@ -254,7 +255,16 @@ class EventLog:
         return built
 
     def brief(self, k: int) -> Brief:
-        """The k-th event as the feed reads it, no `Event` built."""
+        """The k-th event as the feed reads it, no `Event` built (kept from a recent read:
+        while time runs the feed reads its forty rows a frame, most of them read before)."""
+        brief = self._briefs.get(k)
+        if brief is None:
+            brief = self._briefs[k] = self._brief(k)
+            if len(self._briefs) > BUILT:
+                del self._briefs[next(iter(self._briefs))]
+        return brief
+
+    def _brief(self, k: int) -> Brief:
         flags = self._flags[k]
         if flags & _KEPT:
             e = self._kept[k]

@@ -276,8 +276,8 @@ TOP_TIPS: dict[str, tuple[str, ...]] = {
     "drama": ("drama: how stirring the last events were (each event adds its drama; the sum "
               "halves every 10 s of town time).", "The camera's director follows it."),
     "hash": ("state hash: a fingerprint of the whole town at this tick.", "The same seed and "
-             "cards give the same hash on any machine, live or replayed; a big town shows it "
-             "when paused."),
+             "cards give the same hash on any machine, live or replayed; shown at 1× or "
+             "paused (a big town's, paused)."),
 }
 
 

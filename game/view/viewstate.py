@@ -41,8 +41,10 @@ CHEAP_TOWN = 400
 WHY_RUNNING_TICKS = config.TICKS_PER_SECOND  # a running why chain is asked again this often
 # A big town's scatter is made again this many times a second while time runs: its PCA, its
 # thousands of dots placed and painted take a city 10–14 ms, and its dots barely move in a
-# fifth of a second (20 times a second cost a city's frames 3 ms on average at 16×).
+# fifth of a second (20 times a second cost a city's frames 3 ms on average at 16×). A small
+# town's, SMALL_SCATTERS times (at most once a tick): every frame at 16× cost it a millisecond.
 BIG_SCATTERS = 5
+SMALL_SCATTERS = 20
 Mark = tuple[int, str]  # (tick, card) of a card played
 
 
@@ -212,25 +214,26 @@ class Readout:
         return self._at.view
 
     def scatter(self, every: int = 1) -> tuple[Scatter, Axes]:
-        """The scatter and what its axes mean at the cursor. A big town's, while time runs
-        (`every` > 1), is made again once the cursor has moved `every` ticks along its branch
-        (its PCA and thousands of dots cost milliseconds a frame); at once when it stops."""
+        """The scatter and what its axes mean at the cursor. While time runs (`every` > 1),
+        it is made again once the cursor has moved `every` ticks along its branch (a PCA and
+        the dots placed cost a millisecond a frame, a city's ten); at once when it stops."""
         tl = self.timeline
         here = Moment.of(tl)
         old = self._scatter
-        if (every > 1 and old is not None and tl.flux.state.n > CHEAP_TOWN
+        if (every > 1 and old is not None
                 and old.state.branch == here.branch and 0 <= here.tick - old.state.tick < every):
             return old.view
         self._scatter = follow(old, here, lambda m: scatter_and_axes(
             standing_at(tl, m).flux.state, tl.flux.citizens))
         return self._scatter.view
 
-    def state_hash(self, running: bool) -> str:
-        """The hash at the cursor, once a tick; "" for a big town while it runs."""
+    def state_hash(self, running: bool, fast: bool) -> str:
+        """The hash at the cursor, once a tick; "" while time runs in a big town, or faster
+        than 1× in any (a new hash every frame, too quick to read, cost a millisecond)."""
         tl = self.timeline
         here = Moment.of(tl)
         if (self._hash is None or self._hash.state != here) and running and (
-                tl.flux.state.n > CHEAP_TOWN):
+                fast or tl.flux.state.n > CHEAP_TOWN):
             return ""
         self._hash = follow(self._hash, here, lambda m: standing_at(tl, m).flux.state_hash())
         return self._hash.view
@@ -363,10 +366,12 @@ def view_state(readout: Readout, ui: UiState, caption: str, now: float) -> ViewS
     `now`; `caption` is presentation mode's line."""
     at = readout.at_tick()
     running = ui.speed != 0 and not ui.scrubbing
-    # While time runs, a big town's scatter BIG_SCATTERS times a second of the window's time.
+    # While time runs, the scatter BIG_SCATTERS (or SMALL_SCATTERS) times a second of the
+    # window's time.
+    often = BIG_SCATTERS if readout.timeline.flux.state.n > CHEAP_TOWN else SMALL_SCATTERS
     placed, axes = readout.scatter(
         every=(MAX_BURST if ui.speed == MAX_SPEED
-               else ui.speed * config.TICKS_PER_SECOND // BIG_SCATTERS) if running else 1)
+               else ui.speed * config.TICKS_PER_SECOND // often) if running else 1)
     focus = ui.focus
     flux = readout.timeline.flux
     track = readout.track(focus.ticks if focus else frozenset())
@@ -375,7 +380,7 @@ def view_state(readout: Readout, ui: UiState, caption: str, now: float) -> ViewS
     if wanted.active:
         track = replace(track, found=readout.search.ticks(wanted, track.head))
     return ViewState(
-        town=at.town, hash=readout.state_hash(running=running),
+        town=at.town, hash=readout.state_hash(running=running, fast=ui.speed not in (0, 1)),
         speed=speed_label(ui.speed),
         resume=speed_label(config.SPEEDS[ui.resume_index if ui.speed == 0
                                          else ui.speed_index]),
