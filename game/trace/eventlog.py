@@ -21,8 +21,8 @@ from __future__ import annotations
 import sys
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Sequence
-from typing import Any, NamedTuple, overload
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, NamedTuple, TypeVar, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -35,6 +35,17 @@ NAMED = 16  # the participants whose names a template may leave holes for (then 
 # Events built lately, kept for the next frame: the window reads the same recent ones (feed,
 # inspector) frame after frame.
 BUILT = 1024
+Read = TypeVar("Read")
+
+
+def _recent(kept: dict[int, Read], k: int, make: Callable[[int], Read]) -> Read:
+    """`kept[k]`, made first if it is not there; past BUILT, the oldest read is let go."""
+    got = kept.get(k)
+    if got is None:
+        got = kept[k] = make(k)
+        if len(kept) > BUILT:
+            del kept[next(iter(kept))]
+    return got
 _SUCCESS, _PERTURBATION, _KEPT = 1, 2, 4  # flag bits
 _INT32 = 1 << 31
 _EXACT = 1 << 53  # integers a float holds exactly (metadata values live in one float column)
@@ -247,22 +258,12 @@ class EventLog:
 
     def event(self, k: int) -> Event:
         """The k-th event, built from the columns (or kept from a recent read)."""
-        built = self._built.get(k)
-        if built is None:
-            built = self._built[k] = self._build(k)
-            if len(self._built) > BUILT:
-                del self._built[next(iter(self._built))]
-        return built
+        return _recent(self._built, k, self._build)
 
     def brief(self, k: int) -> Brief:
         """The k-th event as the feed reads it, no `Event` built (kept from a recent read:
         while time runs the feed reads its forty rows a frame, most of them read before)."""
-        brief = self._briefs.get(k)
-        if brief is None:
-            brief = self._briefs[k] = self._brief(k)
-            if len(self._briefs) > BUILT:
-                del self._briefs[next(iter(self._briefs))]
-        return brief
+        return _recent(self._briefs, k, self._brief)
 
     def _brief(self, k: int) -> Brief:
         flags = self._flags[k]
