@@ -34,7 +34,7 @@ move, printed like the rates (`town: N instructions a tick`, `… fewer: X×` be
 with the same seed, and every rate is printed for both with their ratio (`… speedup: X×`).
 This checkout runs as it would for a person: compiled when `tools/compile_sim.py` has built
 its current sources (the first line says which); `--interpreted` measures it interpreted too
-(`AGENT_TOWN_INTERPRETED=1`), in turn with the others, with the ratio `… compiled over
+(`AGENT_TOWN_INTERPRETED=1`), in turn with the others, with the ratio `…, compiled over
 interpreted: X×`.
 
 Each tick is timed as the history takes it from the flux: its records (`TownFlux.step`), which
@@ -78,11 +78,12 @@ def labelled(name: str, trees: dict[str, Tree]) -> str:
 
 
 def ratios(what: str, figures: dict[str, float]) -> None:
-    """This checkout's figure over the old one's (`speedup`), and compiled over interpreted."""
+    """This checkout's figure over the old one's (`what: X ×`), and compiled over interpreted
+    (`what, compiled over interpreted: X ×`)."""
     if "old" in figures:
-        print(f"{what} speedup: {figures['new'] / figures['old']:.2f} ×")
+        print(f"{what}: {figures['new'] / figures['old']:.2f} ×")
     if "interpreted" in figures:
-        print(f"{what} compiled over interpreted: "
+        print(f"{what}, compiled over interpreted: "
               f"{figures['new'] / figures['interpreted']:.2f} ×")
 
 
@@ -181,7 +182,8 @@ def throughput(trees: dict[str, Tree], runs: int) -> None:
         for k, what in enumerate(("", " between phase ends")):
             for name, rate in medians.items():
                 print(f"{scenario}{what}{labelled(name, trees)}: {rate[k]:,.0f} ticks/s")
-            ratios(f"{scenario}{what}", {name: rate[k] for name, rate in medians.items()})
+            ratios(f"{scenario}{what} speedup",
+                   {name: rate[k] for name, rate in medians.items()})
 
 
 # A child's watch on the garbage collector: `collecting[1]` is the time (by the child's `clock`)

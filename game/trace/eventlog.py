@@ -35,6 +35,12 @@ NAMED = 16  # the participants whose names a template may leave holes for (then 
 # Events built lately, kept for the next frame: the window reads the same recent ones (feed,
 # inspector) frame after frame.
 BUILT = 1024
+_SUCCESS, _PERTURBATION, _KEPT = 1, 2, 4  # flag bits
+_INT32 = 1 << 31
+_EXACT = 1 << 53  # integers a float holds exactly (metadata values live in one float column)
+_NONE = -1
+
+Shape = tuple[tuple[str, str], ...]  # metadata keys and the kind of each value
 Read = TypeVar("Read")
 
 
@@ -46,12 +52,6 @@ def _recent(kept: dict[int, Read], k: int, make: Callable[[int], Read]) -> Read:
         if len(kept) > BUILT:
             del kept[next(iter(kept))]
     return got
-_SUCCESS, _PERTURBATION, _KEPT = 1, 2, 4  # flag bits
-_INT32 = 1 << 31
-_EXACT = 1 << 53  # integers a float holds exactly (metadata values live in one float column)
-_NONE = -1
-
-Shape = tuple[tuple[str, str], ...]  # metadata keys and the kind of each value
 
 
 class Words:
