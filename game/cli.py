@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from pydantic import TypeAdapter, ValidationError
 
-from game import __version__, config, limits, speed
+from game import __version__, clock, config, limits, speed
 from game.demos import script as demo
 from game.projections.card import MAX_LOD, check_lod
 from game.projections.document import document, to_json
@@ -1120,8 +1120,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     stream = out or sys.stdout
     try:
         args = build_parser().parse_args(argv)
-        status = cmd_window(args) if args.command is None else COMMANDS[args.command](args,
-                                                                                     stream)
+        if args.command is None:
+            status = cmd_window(args)
+        else:
+            clock.for_batch()
+            status = COMMANDS[args.command](args, stream)
         stream.flush()  # a reader gone before the last lines is met here, not at exit
         return status
     except (CliError, limits.LimitError) as err:  # a limit met mid-way (a seek past a full

@@ -258,7 +258,7 @@ def test_leaping_over_quiet_ticks_is_stepping_through_them(
     leaping = Timeline("town", 7, keyframe_interval=500, keep_events=keep_events)
     hashes = _story(leaping)
     leapt_steps, steps = steps, 0
-    monkeypatch.setattr(Timeline, "_leap", lambda self, limit: None)
+    monkeypatch.setattr(Timeline, "_leap", lambda self, limit, told=True: None)
     stepping = Timeline("town", 7, keyframe_interval=500, keep_events=keep_events)
     assert _story(stepping) == hashes
     assert _history(leaping) == _history(stepping)

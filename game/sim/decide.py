@@ -200,11 +200,13 @@ def pick_subject(flux: TownFlux, speaker: int, listener: int) -> int:
     strength = row * row
     strength[speaker] = 0.0
     strength[listener] = 0.0
-    total = float(strength.sum())
+    # (np.add's reduce and accumulate are what `sum` and `cumsum` call, without their
+    # Python wrappers.)
+    total = float(np.add.reduce(strength))
     if total <= 0.0:
         return -1
     x = flux.draws.random() * total
-    k = int(np.cumsum(strength, out=strength).searchsorted(x, side="right"))
+    k = int(np.add.accumulate(strength, out=strength).searchsorted(x, side="right"))
     return min(k, s.n - 1)
 
 

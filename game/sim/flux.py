@@ -23,15 +23,7 @@ from game.sim.cards import Perturbation, check_card
 from game.sim.digest import Digest
 from game.sim.draws import Draws
 from game.sim.events import Event, Record
-from game.sim.model import (
-    Activity,
-    Citizen,
-    Pending,
-    Phase,
-    TownState,
-    decayed,
-    personality_for,
-)
+from game.sim.model import Activity, Citizen, Pending, Phase, TownState, decayed, personality_for
 from game.sim.roster import Roster
 from game.sim.scenarios import Scenario, scenario
 from game.sim.townmap import REGION_NAMES, REGIONS, Tile, TownMap, build_map
@@ -60,7 +52,7 @@ class TownFlux:
         self.state = self._initial_state()
         # Sums over the initial bonds for the metrics: at once, not in the tick first asking.
         self._initial_sums = social.BondSums.of_initial(self.state.bonds)
-        self.surplus_changed = False  # a trade or solo work this tick: check the accursed share
+        self.surplus_gained = self.surplus_room = 0.0  # see `phases.accursed_share`
         self.eve: phases.Eve | None = None  # what the next phase end reads, made the ticks before
         self.eve_ticks = phases.eve_ticks(len(self.citizens))  # it (none in a small town)
         self._records: list[Record] = []
@@ -88,8 +80,7 @@ class TownFlux:
             partner=np.full(n, -1, dtype=np.int64),
             walk_origin=np.full(n, -1, dtype=np.int64), walk_from_spot=spot.copy(),
             walk_from=np.zeros(n, dtype=np.int64), last_event_tick=np.zeros(n, dtype=np.int64),
-            rng_state={}, memories=[()] * n, heard=[()] * n,
-        )
+            rng_state={}, memories=[()] * n, heard=[()] * n)
 
     def random_spot(self, region: int) -> Tile:
         spots = self.map.spots[region]
@@ -117,9 +108,7 @@ class TownFlux:
 
     def inject(self, perturbation: Perturbation) -> None:
         """Queue a perturbation; it runs inside the tick it names (the next one at the earliest).
-
-        Raises ValueError naming the problem for a target that is no citizen.
-        """
+        Raises ValueError naming the problem for a target that is no citizen."""
         self.check(perturbation)
         if perturbation.tick <= self.state.tick:
             perturbation = perturbation.model_copy(update={"tick": self.state.tick + 1})
@@ -169,7 +158,7 @@ class TownFlux:
                         self._done(i, t)
                     if until[i] <= t:  # nothing new to do: due again next tick
                         roster.file(i, until[i])
-        if self.surplus_changed:
+        if self.surplus_gained > self.surplus_room:
             phases.accursed_share(self, t)
         self._next_due = self.roster.next_due()
         if phases.makes_eve(t, self.eve_ticks):
@@ -194,6 +183,18 @@ class TownFlux:
         """Stand at `tick`, no later than `quiet_until` allows: as ticking there, cheaper."""
         self.state.tick = tick
 
+    def run_quietly(self, end: int) -> None:
+        """Advance to tick `end` telling nobody, each tick stepped or skipped (where nothing is
+        due) as `step` and `skip_to` would: a seek's way between two marks, in one call."""
+        self.telling = False
+        s = self.state
+        while s.tick < end:
+            quiet = min(end, self._calm - 1)
+            if quiet > s.tick:
+                s.tick = quiet
+            else:
+                self.step()
+
     def run(self, ticks: int) -> list[Event]:
         return [event for _ in range(ticks) for event in self.tick()]
 
@@ -208,6 +209,7 @@ class TownFlux:
         self.roster = Roster(self.state, len(REGIONS))
         self._next_due = self.roster.next_due()
         self._calm = self._calm_until()
+        self.surplus_gained = self.surplus_room = 0.0  # the next gain adds it up
 
     def state_hash(self) -> str:
         return self.digest().hexdigest()
@@ -221,8 +223,7 @@ class TownFlux:
         s = self.state
         initial, now = s.bonds.levels()
         out = self._initial_sums.moved(initial, now).metrics()
-        out["surplus"] = float(s.surplus.sum())
-        out["drama"] = self.drama_at(s.tick)
+        out["surplus"], out["drama"] = float(s.surplus.sum()), self.drama_at(s.tick)
         out["events_today"] = float(s.events_per_day.get(self.day_of(s.tick), 0))
         return out
 
@@ -241,9 +242,7 @@ class TownFlux:
         step = (at - float(s.walk_from[i])) / config.TICKS_PER_ROAD_TILE
         step = min(max(step, 0.0), len(path) - 1.0)
         k = int(step)
-        frac = step - k
-        (x0, y0) = path[k]
-        (x1, y1) = path[min(k + 1, len(path) - 1)]
+        (x0, y0), (x1, y1), frac = path[k], path[min(k + 1, len(path) - 1)], step - k
         return x0 + (x1 - x0) * frac, y0 + (y1 - y0) * frac
 
     def walk_path(self, i: int) -> tuple[Tile, ...]:
@@ -265,10 +264,10 @@ class TownFlux:
         s = self.state
         s.seq += 1
         if self.telling:
-            self._records.append(Record(
+            self._records.append(tuple.__new__(Record, (  # (Record's own __new__ is Python)
                 int(t), s.seq, op, tuple(participants), subject, region, success, reason,
                 message, line, tokens if success else 0, drama if success else 0.0, card,
-                metadata or {}))
+                metadata or {})))
         if success and drama:
             s.drama = self.drama_at(t) + drama
             s.drama_tick = t

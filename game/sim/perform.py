@@ -36,7 +36,7 @@ def binary(flux: TownFlux, op: str, a: int, b: int, subject: int, t: int,
     s.add_trust(a, b, spec.trust)
     s.add_trust(b, a, spec.trust)
     if op == "trade":
-        flux.surplus_changed = True
+        flux.surplus_gained += 2 * config.TRADE_SURPLUS  # what `ops` adds to both
     drama = spec.drama
     if op == "gossip":
         if s.bond(a, subject) < 0:
@@ -67,7 +67,7 @@ def solo(flux: TownFlux, i: int, t: int, card: str | None) -> None:
     spec = OPS["solo"]
     assert spec.effect is not None
     spec.effect(s, i, -1, -1)
-    flux.surplus_changed = True
+    flux.surplus_gained += config.SOLO_SURPLUS
     citizen = flux.citizens[i]
     line = dialogue.line(flux.draws, citizen.archetype, "solo")
     message = f"{citizen.name} {kind}"

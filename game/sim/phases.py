@@ -25,6 +25,7 @@ EVE_TICKS = 3  # the ticks before a phase end that make what it reads, a part ea
 # A town of fewer citizens makes what its phase end reads at the phase end, whole: it costs
 # a millisecond, and its bonds are read as a whole matrix (`social.dense_affinity_edges`).
 EVE_FROM = 100
+SHARE_MARGIN = 1e-9  # of the share's threshold, kept from the room a gain may fill unseen
 
 
 @dataclass
@@ -170,12 +171,20 @@ def _update_coalitions(flux: TownFlux, t: int, matched: list[tuple[str | None, f
 
 
 def accursed_share(flux: TownFlux, t: int) -> None:
-    """Past a threshold of surplus per citizen, the town spends part of it in a feast."""
+    """Past a threshold of surplus per citizen, the town spends part of it in a feast.
+
+    Run when the surplus gained since it last added the surplus up may have taken the sum past
+    the threshold (`flux.surplus_room`, less a margin far wider than the rounding of adding
+    the same values in another order): a gain within the room leaves the sum under it, and
+    adding it up again would find just that."""
     s = flux.state
-    flux.surplus_changed = False
+    flux.surplus_gained = 0.0
     total = float(s.surplus.sum())
-    if total <= config.SHARE_THRESHOLD_PER_CITIZEN * s.n:
+    threshold = config.SHARE_THRESHOLD_PER_CITIZEN * s.n
+    if total <= threshold:
+        flux.surplus_room = threshold - total - SHARE_MARGIN * threshold
         return
+    flux.surplus_room = 0.0
     spent = s.surplus * config.SHARE_FRACTION
     s.surplus -= spent
     flux.emit("share", list(range(s.n)), t, drama=config.DRAMA["share"],

@@ -136,8 +136,11 @@ def _joined(a: IntArray, b: IntArray, forward: FloatArray, back: FloatArray,
     `back` b→a) reaches the threshold, or, inside one of the groups in `keep`, the threshold
     less the hysteresis."""
     mutual = (forward + back) / 2.0
-    joined: npt.NDArray[np.bool_] = (mutual >= threshold) | (
-        _within(a, b, keep) & (mutual >= threshold - hysteresis))
+    joined: npt.NDArray[np.bool_] = mutual >= threshold
+    # Only a pair between the two thresholds is looked for inside a group: a few.
+    held = np.flatnonzero(~joined & (mutual >= threshold - hysteresis))
+    if held.size:
+        joined[held] = _within(a.take(held), b.take(held), keep)
     return joined
 
 
@@ -166,6 +169,10 @@ def _within(a: IntArray, b: IntArray, groups: Iterable[frozenset[int]]
     """Which pairs (a[k], b[k]) both belong to one of the groups. Most citizens belong to one
     group or none: a pair of those is inside when both carry the same group's label; a pair
     with a citizen of several groups (a bridge) is looked up among the memberships."""
+    groups = list(groups)
+    if a.size * len(groups) <= FEW_EDGES:  # a few pairs: each looked for in each group
+        return np.array([any(x in group and y in group for group in groups)
+                         for x, y in zip(a.tolist(), b.tolist(), strict=True)], dtype=bool)
     sizes: list[int] = []
     members: list[int] = []
     for group in groups:

@@ -216,7 +216,7 @@ class Timeline:
         if tick < self.cursor or at > self.cursor:
             self.flux.restore(snap)
         while self.cursor < tick:
-            self._leap(tick)
+            self._leap(tick, told=False)
             if self.cursor < tick:
                 self._step(told=False)
 
@@ -415,23 +415,31 @@ class Timeline:
             self._hashes[key] = digest.hexdigest()
             self._digesting.pop(0)
 
-    def _leap(self, limit: int) -> None:
-        """Move the cursor toward `limit` over the ticks where nothing happens at all (nobody
-        due in the flux, no card, no day's end, keyframe, fork or metric sample, nobody
-        recording every tick): exactly what stepping through them does, without the steps."""
+    def _leap(self, limit: int, told: bool = True) -> None:
+        """Move the cursor toward `limit` over the ticks no step must run (no card, day's end,
+        keyframe, fork or metric sample, nobody recording every tick): where nothing happens
+        at all, exactly what stepping through them does without the steps; on a way nobody is
+        told of (not `told`, and no record the log still lacks), stepping the flux on its own."""
         t, branch = self.cursor, self.branch
-        end = self.flux.quiet_until(limit)
-        if end <= t + 1 or self.recorders:
+        if self.recorders:
             return
-        end = min(end, self._next_mark(t) - 1)
+        end = min(limit, self._next_mark(t) - 1)
+        own = self.owner_of(self.current, end)  # the same for every tick leapt: forks are marks
         grow = end - branch.head
         if end <= t + 1 or (grow > 0 and self._held + grow > limits.MAX_TICKS):
             return
-        self.flux.skip_to(end)
+        if not told and not self._digesting and (end <= self._known[own]
+                                                  or not self.keep_events):
+            self.flux.run_quietly(end)
+        else:
+            end = self.flux.quiet_until(end)
+            if end <= t + 1:
+                return
+            grow = end - branch.head
+            self.flux.skip_to(end)
         if grow > 0:
             self._held += grow
             branch.head = end
-        own = self.owner_of(self.current, end)  # the same for every tick leapt: forks are marks
         self._known[own] = max(self._known[own], end)
 
     def _next_mark(self, t: int) -> int:
