@@ -285,3 +285,44 @@ def test_communities_in_arrays_equal_the_walk_over_sets_on_a_city_sized_graph() 
     assert social.clique_percolation(adj) == expected
     dense = np.array([p for p, _ in crowd]), np.array([q for _, q in crowd])
     assert social.communities(*dense) == [frozenset(range(40))]  # walked as sets
+
+
+def _codes(n: int, pairs: list[tuple[int, int]]) -> np.ndarray:
+    return np.array(sorted({min(p, q) * n + max(p, q) for p, q in pairs if p != q}),
+                    dtype=np.int64)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(4, 40), st.lists(st.tuples(st.integers(0, 39), st.integers(0, 39)),
+                                    max_size=160),
+       st.lists(st.tuples(st.integers(0, 39), st.integers(0, 39)), max_size=20),
+       st.lists(st.integers(0, 159), max_size=20))
+def test_communities_mended_near_the_changed_edges_are_those_found_afresh(
+        n: int, pairs: list[tuple[int, int]], more: list[tuple[int, int]],
+        gone: list[int]) -> None:
+    """Edges added and taken away: the communities found again only near them (a city's eve)
+    are the communities of the new edges found from scratch."""
+    pairs = [(p % n, q % n) for p, q in pairs]
+    before = _codes(n, pairs)
+    kept = [pair for k, pair in enumerate(pairs) if k not in set(gone)]
+    after = _codes(n, kept + [(p % n, q % n) for p, q in more])
+    found = social.communities(*np.divmod(before, n))
+    expected = social.communities(*np.divmod(after, n))
+    assert social.mend_communities(before, found, after, n) == expected
+
+
+def test_communities_mended_on_a_city_sized_graph_are_those_found_afresh() -> None:
+    rng = np.random.default_rng(5)
+    n = 600
+    near = rng.integers(0, n, size=(3000, 2))  # neighbours mostly close by: many triangles
+    near[:, 1] = (near[:, 0] + rng.integers(1, 12, size=3000)) % n
+    before = _codes(n, [(int(p), int(q)) for p, q in near])
+    found = social.communities(*np.divmod(before, n))
+    for changes in (1, 5, 40):
+        kept = np.delete(before, rng.choice(before.size, changes, replace=False))
+        added = rng.integers(0, n, size=(changes, 2))
+        added[:, 1] = (added[:, 0] + rng.integers(1, 12, size=changes)) % n
+        after = np.union1d(kept, _codes(n, [(int(p), int(q)) for p, q in added]))
+        mended = social.mend_communities(before, found, after, n)
+        assert mended == social.communities(*np.divmod(after, n))
+    assert social.mend_communities(before, found, before, n) is found  # nothing changed

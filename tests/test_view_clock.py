@@ -97,7 +97,8 @@ def test_frames_end_at_the_ticks_that_make_a_phase_ends_eve_and_catch_up_after()
     for part in range(phases.EVE_TICKS):  # five ticks due each frame: each part ends one
         pace.run(timeline, 1 / 60, 16, None)
         assert timeline.cursor == config.PHASE_TICKS - phases.EVE_TICKS + part
-    frames = 16  # the phase end opens the next, and the ticks held back run one more a frame
+    # The phase end opens the next frame, and the ticks held back run one more a frame.
+    frames = 4 * (phases.EVE_TICKS + 1)
     for _ in range(frames - phases.EVE_TICKS):
         pace.run(timeline, 1 / 60, 16, None)
     assert timeline.cursor == start + frames * 16 * config.TICKS_PER_SECOND // 60

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from game.sim.flux import TownFlux
 
 
-EVE_TICKS = 3  # the ticks before a phase end that make what it reads, a part each
+EVE_TICKS = 5  # the ticks before a phase end that make what it reads, a part each
 # A town of fewer citizens makes what its phase end reads at the phase end, whole: it costs
 # a millisecond, and its bonds are read as a whole matrix (`social.dense_affinity_edges`).
 EVE_FROM = 100
@@ -31,19 +31,21 @@ SHARE_MARGIN = 1e-9  # of the share's threshold, kept from the room a gain may f
 @dataclass
 class Eve:
     """What a phase end reads of the bonds, made a part a tick over the `EVE_TICKS` ticks before
-    it. Three ticks before: the affinity edges among the bonds as they stand then (relaxed).
-    Two before: the communities among those edges, and the pairs set for the first time merged
-    into the bonds' and the trust's arrays (the eve then merges only what its own tick set).
-    On the eve, the tick before, when the bonds stand as the phase end finds them (nothing
-    moves them in between, and only a phase end changes the coalitions): the bonds relaxed;
-    the edges of the pairs set since the first part looked at again (`social.mend_edges`; the
-    bonds note them, `PairValues.watch`), and the communities found again only if that
-    changed an edge; and the communities matched with the coalitions. What it makes is what
-    the whole of it made at once gives, bit for bit (a test compares them). A city's phase end
-    was its longest tick by far; this shares it with the three before it (and the window draws
-    the four in different frames). A flux restored between them lets its eve go, and makes it
-    afresh: whole at the phase end (`whole`), or from the part the tick it stands at makes. A
-    small town makes it whole at every phase end (`EVE_FROM`)."""
+    it. Five ticks before: the pairs set for the first time merged into the bonds' and the
+    trust's arrays (this makes nothing; the parts after merge only what their ticks set). Four
+    before: the affinity edges among the bonds as they stand then (relaxed). Three before: the
+    communities among those edges, and the pairs merged again. Two before, a draft of the
+    eve's part; on the eve, the tick before, when the bonds stand as the phase end finds them
+    (nothing moves them in between, and only a phase end changes the coalitions), the same
+    again from the draft: the bonds relaxed; the edges of the pairs set since the edges were
+    last found looked at again (`social.mend_edges`; the bonds note them, `PairValues.watch`),
+    the communities near the edges that changed found again (`social.mend_communities`), and
+    the communities matched with the coalitions. What it makes is what the whole of it made
+    at once gives, bit for bit (a test compares them). A city's phase end was its longest tick
+    by far; this shares it with the five before it (and the window draws the six in different
+    frames). A flux restored between them lets its eve go, and makes it afresh: whole at the
+    phase end (`whole`), or from the part the tick it stands at makes. A small town makes it
+    whole at every phase end (`EVE_FROM`)."""
 
     tick: int  # the phase end it serves
     edges: IntArray  # the affinity edges found then, as codes a·n + b (a < b), ascending
@@ -67,15 +69,19 @@ def before_phase_end(flux: TownFlux, t: int) -> None:
     """At the end of one of the ticks before a phase end: its part of what the phase end reads
     (the parts before it made now too when the flux was restored since)."""
     end = (t // config.PHASE_TICKS + 1) * config.PHASE_TICKS
+    if end - t == EVE_TICKS:
+        flux.state.bonds.merge()
+        flux.state.trust.merge()
+        return
     eve = flux.eve
     if eve is None or eve.tick != end:
         eve = flux.eve = _edges(flux, end)
-    if end - t <= 2 and eve.found is None:
+    if end - t <= 3 and eve.found is None:
         eve.found = social.communities(*np.divmod(eve.edges, flux.state.n))
-        flux.state.bonds.merge()  # what waits, into the arrays: the eve's own tick merges
-        flux.state.trust.merge()  # (relaxes, reads) only what its tick sets
-    if end - t == 1:
-        _finish(flux, eve)
+        flux.state.bonds.merge()  # what waits, into the arrays: the parts after merge
+        flux.state.trust.merge()  # (relax, read) only what their ticks set
+    if end - t <= 2:
+        _finish(flux, eve, end - t == 2)
 
 
 def _edges(flux: TownFlux, end: int) -> Eve:
@@ -86,19 +92,29 @@ def _edges(flux: TownFlux, end: int) -> Eve:
     return Eve(end, a * s.n + b)
 
 
-def _finish(flux: TownFlux, eve: Eve) -> None:
-    """The eve's part: the bonds relaxed, the edges mended, the communities matched."""
+def _finish(flux: TownFlux, eve: Eve, draft: bool) -> None:
+    """The bonds relaxed, the edges mended, the communities mended and matched: a `draft` the
+    tick before the eve (the pairs set since are watched), then on the eve what its own tick
+    moved, mended in turn (matched again only if the communities changed)."""
     s = flux.state
     s.trust.merge()  # the trust's sorted store, read whole by the phase end: merged now too
     touched, s.bonds.touched = s.bonds.touched, None
-    assert touched is not None, "watched since the eve's first part"
+    assert touched is not None, "watched since the eve's edges were found"
+    if draft:
+        s.bonds.watch()
     eve.bonds = s.bonds.relaxed(config.RELAX_TOWARD_INITIAL)
     edges = social.mend_edges(eve.edges, eve.bonds, np.array(touched, dtype=np.int64),
                               keep=[c.members for c in s.coalitions])
-    if eve.found is None or not np.array_equal(edges, eve.edges):
-        eve.edges, eve.found = edges, social.communities(*np.divmod(edges, s.n))
-    eve.matched, eve.dissolved = social.match_coalitions(
-        [(c.id, c.members) for c in s.coalitions], eve.found)
+    found = eve.found
+    if found is None:
+        found = social.communities(*np.divmod(edges, s.n))
+    elif not np.array_equal(edges, eve.edges):
+        found = social.mend_communities(eve.edges, found, edges, s.n)
+    eve.edges = edges
+    if eve.matched is None or found != eve.found:
+        eve.found = found
+        eve.matched, eve.dissolved = social.match_coalitions(
+            [(c.id, c.members) for c in s.coalitions], found)
 
 
 def whole(flux: TownFlux, end: int) -> Eve:

@@ -287,6 +287,45 @@ def communities(a: IntArray, b: IntArray) -> list[frozenset[int]]:
     return glued_triangles(graph)
 
 
+def mend_communities(before: IntArray, found: list[frozenset[int]], edges: IntArray, n: int
+                     ) -> list[frozenset[int]]:
+    """`communities` of `edges` (codes a·n + b, a < b, ascending), given those `found` among the
+    edges `before`: only those near the edges that changed are found again.
+
+    A community is a set of triangles joined by shared edges. A triangle that an edge's change
+    made or broke has both of that edge's ends, and a new one's third citizen is a neighbour of
+    both. Let `near` hold those citizens and, over and over, every citizen of each community
+    found before that holds one of `near`. A triangle with a citizen in `near` then lies
+    within it (an old one lies in a community found before, which `near` took whole), and so
+    does every triangle joined to it: the communities among the edges within `near` are the
+    new ones that reach `near`, and those found before that stay clear of it are unchanged."""
+    added = edges.take(np.flatnonzero(~_among(edges, before)))
+    changed = np.concatenate([before.take(np.flatnonzero(~_among(before, edges))), added])
+    if not changed.size:
+        return found
+    a, b = np.divmod(edges, n)
+    ends = _distinct(np.concatenate(np.divmod(changed, n)))
+    near = set(ends.tolist())
+    if added.size:  # the third citizens of the triangles the new edges close
+        touching = np.flatnonzero(_among(a, ends) | _among(b, ends))
+        graph = adjacency(a.take(touching), b.take(touching))
+        for u, v in zip(*(x.tolist() for x in np.divmod(added, n)), strict=True):
+            near |= graph[u] & graph[v]
+    grown = True
+    while grown:
+        grown = False
+        for community in found:
+            if not community <= near and not community.isdisjoint(near):
+                near |= community
+                grown = True
+    inside = np.zeros(n, dtype=bool)
+    inside[list(near)] = True
+    within = np.flatnonzero(inside.take(a) & inside.take(b))
+    mended = [c for c in found if c.isdisjoint(near)] + communities(a.take(within),
+                                                                    b.take(within))
+    return sorted(mended, key=lambda c: (-len(c), sorted(c)))
+
+
 def glued_triangles(graph: Graph) -> list[frozenset[int]]:
     """`clique_percolation` of a sparse graph: each triangle listed once (its two ends' shared
     neighbours), its three edges joined in a union-find; each set of edges so joined gives a
