@@ -3,26 +3,27 @@ and the peak memory of a big town.
 
 Prints `town: N ticks/s`, `city:250: N ticks/s` and `city:2500: N ticks/s` (medians over seeds,
 each run in a fresh process and timed in CPU time, so that other work on a shared machine does not
-count), the same rate counting only the ticks between phase ends (`… between phase ends`: the
-decision path, without coalitions and reputation), then, from a fresh process per scenario, the
-worst single tick over two simulated days, phase ends included, by the wall clock and in CPU time
-(`worst tick city:2500: X ms`, `… of CPU` — a tick that long freezes the window), the same leaving
-out the time the garbage collector spent inside each tick (`… apart from the garbage collector`:
-with the interpreter's default collector, the flux alone meets its first full collection around
-tick 280, some 11 ms of a city:2500's, most of it spent looking through the objects the interpreter
-made at start-up; the loops that keep time, the window's and a headless owner's, freeze those and
-never meet it), for town, city:2500 and city:10000, and the worst tick of a timeline recording the
-same two days as the window does (events kept, metrics sampled, day hashes, keyframes, and the
-garbage collector kept out of the loop as the window's frames keep it, `game.clock.Collector`:
-`worst recorded tick`); for city:10000 also the rate over those two days, phase ends included, the
-peak RSS of that process (`resource.getrusage`) and how long the town takes to build. Then, from
-ten simulated days of `city:2500`, the longest phase end (or of the ticks before one that make
-what the phase end reads of the bonds, a part each: `game.sim.phases.EVE_TICKS`) of days 2, 5
-and 10 (`longest phase end city:2500 day 10: X ms of CPU apart from the garbage collector`):
-it grows with the history, since every bond ever moved relaxes, and is looked at for
-coalitions, at each phase end; and the worst tick of any kind of those days (`worst tick
-city:2500 day 10: …`), where the store of moved bonds, which grows too, takes in the newly
-moved ones.
+count, with the garbage collector set as the game's own loops and commands set it, `game.clock`,
+for both checkouts), the same rate counting only the ticks between phase ends (`… between phase
+ends`: the decision path, without coalitions and reputation), then, from a fresh process per
+scenario, the worst single tick over two simulated days, phase ends included, by the wall clock and
+in CPU time (`worst tick city:2500: X ms`, `… of CPU` — a tick that long freezes the window), the
+same leaving out the time the garbage collector spent inside each tick (`… apart from the garbage
+collector`: with the interpreter's default collector, the flux alone meets its first full
+collection around tick 280, some 11 ms of a city:2500's, most of it spent looking through the
+objects the interpreter made at start-up; the loops that keep time, the window's and a headless
+owner's, freeze those and never meet it), for town, city:2500 and city:10000, and the worst tick of
+a timeline recording the same two days as the window does (events kept, metrics sampled, day
+hashes, keyframes, and the garbage collector kept out of the loop as the window's frames keep it,
+`game.clock.Collector`: `worst recorded tick`); for city:10000 also the rate over those two days,
+phase ends included, the peak RSS of that process (`resource.getrusage`) and how long the town
+takes to build. Then, from ten simulated days of `city:2500`, the longest phase end (or of the
+ticks before one that make what the phase end reads of the bonds, a part each:
+`game.sim.phases.EVE_TICKS`) of days 2, 5 and 10 (`longest phase end city:2500 day 10: X ms of CPU
+apart from the garbage collector`): it grows with the history, since every bond ever moved relaxes,
+and is looked at for coalitions, at each phase end; and the worst tick of any kind of those days
+(`worst tick city:2500 day 10: …`), where the store of moved bonds, which grows too, takes in the
+newly moved ones.
 
 `--only instructions` counts instead the machine instructions a tick of the same runs takes
 (`valgrind --tool=callgrind`, which must be installed: a run of the warm-up and the measured
@@ -61,7 +62,7 @@ HERE = Path(__file__).resolve().parent.parent
 # What is measured: a checkout, and the environment its child runs in (beside the machine's).
 Tree = tuple[Path, dict[str, str]]
 # (scenario, ticks measured, ticks of warm-up past the first morning's start-up)
-CASES = (("town", 16000, 400), ("city:250", 4000, 400), ("city:2500", 1600, 100))
+CASES = (("town", 64000, 400), ("city:250", 12000, 400), ("city:2500", 1600, 100))
 
 def checkouts(old: Path | None, interpreted: bool) -> dict[str, Tree]:
     """The checkouts measured, by label: `old` if given, this one interpreted if asked, and
@@ -95,7 +96,7 @@ def child_env(tree: Tree, **extra: str) -> dict[str, str]:
 # Run in a fresh interpreter with a checkout first on the path: prints the rate over all the
 # measured ticks, and over those that end no phase.
 _CHILD = """
-import sys, time
+import gc, sys, time
 sys.path.insert(0, sys.argv[1])
 from game import config
 from game.sim.flux import TownFlux
@@ -104,6 +105,10 @@ flux = TownFlux(scenario, seed=seed)
 tick = getattr(flux, "step", flux.tick)  # what the history takes from a tick (see the top)
 for _ in range(warmup):
     tick()
+# The collector as the game's loops and commands set it (game.clock), the same for an older
+# checkout: young objects looked at every 50,000 allocations, what stands before frozen.
+gc.set_threshold(50_000, *gc.get_threshold()[1:])
+gc.freeze()
 clock = time.process_time  # CPU time: other work on a shared machine does not count
 total = between = 0.0
 ends = 0

@@ -32,7 +32,7 @@ LOOK_EVERY_SECONDS = 60.0  # and this often while time runs, where a server make
 
 def for_batch() -> None:
     """The collector set for a command that runs to its end (`seek`, `verify`, `run` …): the
-    young objects looked at every `YOUNG_OBJECTS` allocations (a tick's leave nothing cyclic
+    young objects looked at every `YOUNG_OBJECTS` allocations (a tick leaves nothing cyclic
     behind, and a look every 700 took a tenth of a seek's time), and what stands already (the
     modules) frozen, never looked through again."""
     gc.set_threshold(YOUNG_OBJECTS, *gc.get_threshold()[1:])

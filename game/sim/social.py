@@ -527,12 +527,14 @@ def eigentrust(n: int, src: IntArray, dst: IntArray, counts: FloatArray,
         # defers in a town that has met: adding 0.0 to these sums keeps their bits).
         spread = np.bincount(dst, weights=np.multiply(weight, t.take(src), out=flow),
                              minlength=n).astype(np.float64, copy=False)  # (none: ints)
+        # (np.add.reduce and np.maximum.reduce: what `sum` and `max` call, without their
+        # Python wrappers, twice an iteration.)
         if deferring.size:
-            spread += float(t.take(deferring).sum()) / n
+            spread += float(np.add.reduce(t.take(deferring))) / n
         nxt = np.multiply(spread, kept, out=spread)
         nxt += pretrust
-        nxt /= nxt.sum()
-        done = float(np.abs(np.subtract(nxt, t, out=change), out=change).max()) < tol
+        nxt /= np.add.reduce(nxt)
+        done = float(np.maximum.reduce(np.abs(np.subtract(nxt, t, out=change), out=change))) < tol
         t = nxt
         if done:
             break
