@@ -171,3 +171,18 @@ def test_an_evening_gathering_celebrates_without_a_card() -> None:
     for e in gatherings:
         assert TownFlux.phase_of(e.tick) == 2 and e.region in config.GATHERING_PLACES
         assert len(e.participants) >= 3
+
+
+@pytest.mark.parametrize("scenario", ["town", "city:120"])
+def test_the_accursed_share_looks_when_it_must_as_if_it_looked_after_every_gain(
+        scenario: str) -> None:
+    """The share adds the surplus up only once a gain may have filled the room left under its
+    threshold: every feast comes at the tick it comes when it adds up after every tick."""
+    room, always = TownFlux(scenario, seed=4), TownFlux(scenario, seed=4)
+    feasts: list[list[int]] = [[], []]
+    for _ in range(3 * config.DAY_TICKS):
+        always.surplus_room = -1.0  # any gain, or none, is past the room: it adds up
+        for k, flux in enumerate((room, always)):
+            feasts[k] += [e.tick for e in flux.tick() if e.op == "share"]
+    assert feasts[0] == feasts[1] and len(feasts[0]) >= 2
+    assert room.state_hash() == always.state_hash()
