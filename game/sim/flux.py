@@ -189,9 +189,9 @@ class TownFlux:
         self.telling = False
         s = self.state
         while s.tick < end:
-            quiet = min(end, self._calm - 1)
+            quiet = self.quiet_until(end)
             if quiet > s.tick:
-                s.tick = quiet
+                self.skip_to(quiet)
             else:
                 self.step()
 

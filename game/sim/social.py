@@ -269,8 +269,13 @@ def clique_percolation(graph: Graph, k: int = config.COALITION_K) -> list[frozen
         members = communities.setdefault(find(group), {i})
         members.add(i)
         members.update(component)
-    return sorted((frozenset(c) for c in communities.values()),
-                  key=lambda c: (-len(c), sorted(c)))
+    return in_order(frozenset(c) for c in communities.values())
+
+
+def in_order(found: Iterable[frozenset[int]]) -> list[frozenset[int]]:
+    """Communities in the order every way of finding them gives: the largest first, then by
+    their citizens ascending."""
+    return sorted(found, key=lambda c: (-len(c), sorted(c)))
 
 
 def communities(a: IntArray, b: IntArray) -> list[frozenset[int]]:
@@ -323,7 +328,7 @@ def mend_communities(before: IntArray, found: list[frozenset[int]], edges: IntAr
     within = np.flatnonzero(inside.take(a) & inside.take(b))
     mended = [c for c in found if c.isdisjoint(near)] + communities(a.take(within),
                                                                     b.take(within))
-    return sorted(mended, key=lambda c: (-len(c), sorted(c)))
+    return in_order(mended)
 
 
 def glued_triangles(graph: Graph) -> list[frozenset[int]]:
@@ -355,7 +360,7 @@ def glued_triangles(graph: Graph) -> list[frozenset[int]]:
     found: dict[int, set[int]] = {}
     for side in parent:
         found.setdefault(find(side), set()).update(divmod(side, stride))
-    return sorted((frozenset(c) for c in found.values()), key=lambda c: (-len(c), sorted(c)))
+    return in_order(frozenset(c) for c in found.values())
 
 
 def in_arrays(a: IntArray, b: IntArray) -> list[frozenset[int]]:
