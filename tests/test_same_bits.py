@@ -25,7 +25,7 @@ GAME = Path(__file__).resolve().parent.parent / "game"
 PROJECTIONS = {("sim/social.py", "pca_2d")}
 # Python's `sum` adds floats with compensation from 3.12 on (other bits than 3.11's): the
 # simulation adds floats in a plain loop (`decide.total`); these functions sum only ints.
-INT_SUMS = {("sim/social.py", "communities")}
+INT_SUMS = {("sim/social.py", "labelled_communities")}
 FORBIDDEN_CALLS = {"dot", "matmul", "exp", "log", "log2", "log10", "power", "pow", "expm1",
                    "log1p", "svd", "eig", "eigh", "norm", "solve", "inv", "einsum", "tensordot"}
 

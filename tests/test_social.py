@@ -264,11 +264,11 @@ def test_clique_percolation_equals_listing_every_triangle(density: float) -> Non
         b = np.array([e[1] for e in edges], dtype=np.int64)
         assert social.adjacency(a, b) == adj  # edge by edge, or sorted in arrays (many)
         if a.size:  # in arrays, or as sets when dense
-            assert social.in_arrays(a, b) == social.communities(a, b) == expected
+            assert social.in_arrays(a, b)[0] == social.communities(a, b) == expected
         shuffled = rng.permutation(a.size)  # the edges in any order
         assert social.communities(a[shuffled], b[shuffled]) == expected
         if a.size:
-            assert social.in_arrays(a[shuffled], b[shuffled]) == expected
+            assert social.in_arrays(a[shuffled], b[shuffled])[0] == expected
 
 
 def test_communities_in_arrays_equal_the_walk_over_sets_on_a_city_sized_graph() -> None:
@@ -292,37 +292,45 @@ def _codes(n: int, pairs: list[tuple[int, int]]) -> np.ndarray:
                     dtype=np.int64)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.integers(4, 40), st.lists(st.tuples(st.integers(0, 39), st.integers(0, 39)),
-                                    max_size=160),
+                                    min_size=1, max_size=160),
        st.lists(st.tuples(st.integers(0, 39), st.integers(0, 39)), max_size=20),
-       st.lists(st.integers(0, 159), max_size=20))
-def test_communities_mended_near_the_changed_edges_are_those_found_afresh(
+       st.lists(st.integers(0, 159), max_size=3))
+def test_communities_grown_by_added_edges_are_those_found_afresh(
         n: int, pairs: list[tuple[int, int]], more: list[tuple[int, int]],
         gone: list[int]) -> None:
-    """Edges added and taken away: the communities found again only near them (a city's eve)
-    are the communities of the new edges found from scratch."""
+    """Edges added (and now and then one taken away): the communities grown from those found
+    before (a city's eve) are the communities of the new edges found from scratch; each edge's
+    label names the community holding both its ends."""
     pairs = [(p % n, q % n) for p, q in pairs]
     before = _codes(n, pairs)
+    if not before.size:
+        return
+    a, b = np.divmod(before, n)
+    found, labels = social.in_arrays(a, b)
+    assert labels is not None and found == social.communities(a, b)
+    for k, x, y in zip(labels.tolist(), a.tolist(), b.tolist(), strict=True):
+        assert k < 0 or {x, y} <= found[k]
     kept = [pair for k, pair in enumerate(pairs) if k not in set(gone)]
     after = _codes(n, kept + [(p % n, q % n) for p, q in more])
-    found = social.communities(*np.divmod(before, n))
     expected = social.communities(*np.divmod(after, n))
-    assert social.mend_communities(before, found, after, n) == expected
+    assert social.grown_communities(before, found, labels, after, n) == expected
+    assert social.grown_communities(before, found, None, after, n) == expected
 
 
-def test_communities_mended_on_a_city_sized_graph_are_those_found_afresh() -> None:
+def test_communities_grown_on_a_city_sized_graph_are_those_found_afresh() -> None:
     rng = np.random.default_rng(5)
     n = 600
     near = rng.integers(0, n, size=(3000, 2))  # neighbours mostly close by: many triangles
     near[:, 1] = (near[:, 0] + rng.integers(1, 12, size=3000)) % n
     before = _codes(n, [(int(p), int(q)) for p, q in near])
-    found = social.communities(*np.divmod(before, n))
-    for changes in (1, 5, 40):
-        kept = np.delete(before, rng.choice(before.size, changes, replace=False))
+    found, labels = social.labelled_communities(*np.divmod(before, n))
+    assert labels is not None  # found in arrays
+    for changes in (1, 5, 40, 400):
         added = rng.integers(0, n, size=(changes, 2))
         added[:, 1] = (added[:, 0] + rng.integers(1, 12, size=changes)) % n
-        after = np.union1d(kept, _codes(n, [(int(p), int(q)) for p, q in added]))
-        mended = social.mend_communities(before, found, after, n)
-        assert mended == social.communities(*np.divmod(after, n))
-    assert social.mend_communities(before, found, before, n) is found  # nothing changed
+        after = np.union1d(before, _codes(n, [(int(p), int(q)) for p, q in added]))
+        grown = social.grown_communities(before, found, labels, after, n)
+        assert grown == social.communities(*np.divmod(after, n))
+    assert social.grown_communities(before, found, labels, before, n) is found  # none added

@@ -34,25 +34,28 @@ class Eve:
     it. Five ticks before: the pairs set for the first time merged into the bonds' and the
     trust's arrays (this makes nothing; the parts after merge only what their ticks set). Four
     before: the affinity edges among the bonds as they stand then (relaxed). Three before: the
-    communities among those edges, and the pairs merged again. Two before, a draft of the
-    eve's part; on the eve, the tick before, when the bonds stand as the phase end finds them
-    (nothing moves them in between, and only a phase end changes the coalitions), the same
-    again from the draft: the bonds relaxed; the edges of the pairs set since the edges were
-    last found looked at again (`social.mend_edges`; the bonds note them, `PairValues.watch`),
-    the communities near the edges that changed found again (`social.mend_communities`), and
-    the communities matched with the coalitions. What it makes is what the whole of it made
-    at once gives, bit for bit (a test compares them). A city's phase end was its longest tick
-    by far; this shares it with the five before it (and the window draws the six in different
-    frames). A flux restored between them lets its eve go, and makes it afresh: whole at the
-    phase end (`whole`), or from the part the tick it stands at makes. A small town makes it
-    whole at every phase end (`EVE_FROM`)."""
+    communities among those edges, and the pairs merged again. Two before, a draft: the bonds
+    relaxed, the edges of the pairs set since the edges were last found looked at again
+    (`social.mend_edges`; the bonds note them, `PairValues.watch`), and the communities of three
+    before matched with the coalitions. On the eve, the tick before, when the bonds stand as the
+    phase end finds them (nothing moves them in between, and only a phase end changes the
+    coalitions): the bonds relaxed and the edges mended again, the communities of three before
+    grown by the triangles of the edges added since (`social.grown_communities`; found afresh
+    if an edge went), and matched again if they changed. What it makes is
+    what the whole of it made at once gives, bit for bit (a test compares them). A city's phase
+    end was its longest tick by far; this shares it with the five before it (and the window
+    draws the six in different frames). A flux restored between them lets its eve go, and
+    makes it afresh: whole at the phase end (`whole`), or from the part the tick it stands at
+    makes. A small town makes it whole at every phase end (`EVE_FROM`)."""
 
     tick: int  # the phase end it serves
     edges: IntArray  # the affinity edges found then, as codes a·n + b (a < b), ascending
-    found: list[frozenset[int]] | None = None  # the communities among those edges
+    found: list[frozenset[int]] | None = None  # the communities among `found_among`
     bonds: PairValues | None = None  # the relaxed bonds, from the eve on
     matched: list[tuple[str | None, frozenset[int]]] | None = None  # each community, the
     dissolved: list[str] | None = None  # coalition it continues; the coalitions none continues
+    found_among: IntArray | None = None  # the edges three before
+    labels: IntArray | None = None  # and each one's community (`social.labelled_communities`)
 
 
 def eve_ticks(citizens: int) -> int:
@@ -77,7 +80,8 @@ def before_phase_end(flux: TownFlux, t: int) -> None:
     if eve is None or eve.tick != end:
         eve = flux.eve = _edges(flux, end)
     if end - t <= 3 and eve.found is None:
-        eve.found = social.communities(*np.divmod(eve.edges, flux.state.n))
+        eve.found, eve.labels = social.labelled_communities(*np.divmod(eve.edges, flux.state.n))
+        eve.found_among = eve.edges
         flux.state.bonds.merge()  # what waits, into the arrays: the parts after merge
         flux.state.trust.merge()  # (relax, read) only what their ticks set
     if end - t <= 2:
@@ -93,24 +97,26 @@ def _edges(flux: TownFlux, end: int) -> Eve:
 
 
 def _finish(flux: TownFlux, eve: Eve, draft: bool) -> None:
-    """The bonds relaxed, the edges mended, the communities mended and matched: a `draft` the
-    tick before the eve (the pairs set since are watched), then on the eve what its own tick
-    moved, mended in turn (matched again only if the communities changed)."""
+    """The bonds relaxed and the edges mended; then a `draft` (the tick before the eve: the
+    pairs set since are watched) matches the communities found three before with the
+    coalitions, and the eve grows those communities by the edges added since and matches them
+    again if they changed. (Finding again the communities near every changed edge, in the
+    draft and on the eve, cost more than finding them all afresh: in a city, what lies near a
+    tick's changed edges is half the graph. Its bonds only grow these few ticks, and the
+    triangles the new edges make are few.)"""
     s = flux.state
     s.trust.merge()  # the trust's sorted store, read whole by the phase end: merged now too
     touched, s.bonds.touched = s.bonds.touched, None
     assert touched is not None, "watched since the eve's edges were found"
+    assert eve.found is not None and eve.found_among is not None, "three before: communities"
     if draft:
         s.bonds.watch()
     eve.bonds = s.bonds.relaxed(config.RELAX_TOWARD_INITIAL)
-    edges = social.mend_edges(eve.edges, eve.bonds, np.array(touched, dtype=np.int64),
-                              keep=[c.members for c in s.coalitions])
+    eve.edges = social.mend_edges(eve.edges, eve.bonds, np.array(touched, dtype=np.int64),
+                                  keep=[c.members for c in s.coalitions])
     found = eve.found
-    if found is None:
-        found = social.communities(*np.divmod(edges, s.n))
-    elif not np.array_equal(edges, eve.edges):
-        found = social.mend_communities(eve.edges, found, edges, s.n)
-    eve.edges = edges
+    if not draft:
+        found = social.grown_communities(eve.found_among, found, eve.labels, eve.edges, s.n)
     if eve.matched is None or found != eve.found:
         eve.found = found
         eve.matched, eve.dissolved = social.match_coalitions(
@@ -129,7 +135,7 @@ def whole(flux: TownFlux, end: int) -> Eve:
     found = social.communities(a, b)
     matched, dissolved = social.match_coalitions([(c.id, c.members) for c in s.coalitions],
                                                  found)
-    return Eve(end, a * s.n + b, found, bonds, matched, dissolved)
+    return Eve(end, a * s.n + b, found, bonds, matched, dissolved, a * s.n + b)
 
 
 def phase_end(flux: TownFlux, t: int) -> None:

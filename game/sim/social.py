@@ -279,56 +279,88 @@ def in_order(found: Iterable[frozenset[int]]) -> list[frozenset[int]]:
 
 
 def communities(a: IntArray, b: IntArray) -> list[frozenset[int]]:
-    """What `clique_percolation` finds in the graph of the edges a–b (a < b, no repeats): in
-    arrays (`in_arrays`); with few edges, their triangles glued (`glued_triangles`), or walked
-    as sets when they are dense."""
+    """What `clique_percolation` finds in the graph of the edges a–b (a < b, no repeats)."""
+    return labelled_communities(a, b)[0]
+
+
+def labelled_communities(a: IntArray, b: IntArray
+                         ) -> tuple[list[frozenset[int]], IntArray | None]:
+    """`communities` of the edges a–b, and, when found in arrays (`in_arrays`), each edge's
+    label: the index of the community its triangles join it to, −1 if it is in none. With few
+    edges: their triangles glued (`glued_triangles`), or walked as sets when they are dense;
+    no labels."""
     if not a.size:
-        return []
+        return [], None
     if a.size > FEW_EDGES:
         return in_arrays(a, b)
     graph = adjacency(a, b)
     if sum(len(near) * len(near) for near in graph.values()) > DENSE_PAIRS_PER_EDGE * a.size:
-        return clique_percolation(graph)
-    return glued_triangles(graph)
+        return clique_percolation(graph), None
+    return glued_triangles(graph), None
 
 
-def mend_communities(before: IntArray, found: list[frozenset[int]], edges: IntArray, n: int
-                     ) -> list[frozenset[int]]:
-    """`communities` of `edges` (codes a·n + b, a < b, ascending), given those `found` among the
-    edges `before`: only those near the edges that changed are found again.
+def grown_communities(before: IntArray, found: list[frozenset[int]], labels: IntArray | None,
+                      edges: IntArray, n: int) -> list[frozenset[int]]:
+    """`communities` of `edges` (codes a·n + b, a < b, ascending), given those `found` among
+    the edges `before` and the edges' `labels` (`labelled_communities`).
 
-    A community is a set of triangles joined by shared edges. A triangle that an edge's change
-    made or broke has both of that edge's ends, and a new one's third citizen is a neighbour of
-    both. Let `near` hold those citizens and, over and over, every citizen of each community
-    found before that holds one of `near`. A triangle with a citizen in `near` then lies
-    within it (an old one lies in a community found before, which `near` took whole), and so
-    does every triangle joined to it: the communities among the edges within `near` are the
-    new ones that reach `near`, and those found before that stay clear of it are unchanged."""
-    added = edges.take(np.flatnonzero(~_among(edges, before)))
-    changed = np.concatenate([before.take(np.flatnonzero(~_among(before, edges))), added])
-    if not changed.size:
+    Edges only added (a city's bonds, in the few ticks before a phase end, only grow): every
+    triangle they make holds one of them, and its third citizen is a neighbour of both its
+    ends; each such triangle joins its three edges, and with them the communities their labels
+    name, into one. The communities no new triangle reaches stand. Edges taken away, or no
+    labels: found afresh."""
+    if np.array_equal(before, edges):
         return found
+    kept = _among(before, edges)
+    if labels is None or int(np.add.reduce(kept)) != before.size:
+        return communities(*np.divmod(edges, n))
+    added_a, added_b = np.divmod(edges.take(np.flatnonzero(~_among(edges, before))), n)
     a, b = np.divmod(edges, n)
-    ends = _distinct(np.concatenate(np.divmod(changed, n)))
-    near = set(ends.tolist())
-    if added.size:  # the third citizens of the triangles the new edges close
-        touching = np.flatnonzero(_among(a, ends) | _among(b, ends))
-        graph = adjacency(a.take(touching), b.take(touching))
-        for u, v in zip(*(x.tolist() for x in np.divmod(added, n)), strict=True):
-            near |= graph[u] & graph[v]
-    grown = True
-    while grown:
-        grown = False
-        for community in found:
-            if not community <= near and not community.isdisjoint(near):
-                near |= community
-                grown = True
-    inside = np.zeros(n, dtype=bool)
-    inside[list(near)] = True
-    within = np.flatnonzero(inside.take(a) & inside.take(b))
-    mended = [c for c in found if c.isdisjoint(near)] + communities(a.take(within),
-                                                                    b.take(within))
-    return in_order(mended)
+    ends = np.zeros(n, dtype=bool)
+    ends[added_a] = True
+    ends[added_b] = True
+    touching = np.flatnonzero(ends.take(a) | ends.take(b))
+    graph = adjacency(a.take(touching), b.take(touching))
+    sides: list[int] = []
+    for u, v in zip(added_a.tolist(), added_b.tolist(), strict=True):
+        for w in sorted(graph[u] & graph[v]):
+            sides += [u * n + v, min(u, w) * n + max(u, w), min(v, w) * n + max(v, w)]
+    if not sides:
+        return found
+    codes = np.array(sides, dtype=np.int64)
+    at = np.minimum(np.searchsorted(before, codes), before.size - 1)
+    label = np.where(before.take(at) == codes, labels.take(at), -1)
+    # An edge labelled k stands for community k (item −1 − k); any other for itself (its code).
+    return _joined_by(found, np.where(label >= 0, -1 - label, codes).tolist(), n)
+
+
+def _joined_by(found: list[frozenset[int]], items: list[int], n: int
+               ) -> list[frozenset[int]]:
+    """`found` with the items of each triangle (three in a row: −1 − k for community k, else
+    an edge's code a·n + b) joined into one community."""
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        while (up := parent.setdefault(x, x)) != x:
+            parent[x] = parent.setdefault(up, up)
+            x = up
+        return x
+
+    for k in range(0, len(items), 3):
+        roots = [find(item) for item in items[k:k + 3]]
+        low = min(roots)
+        for root in roots:
+            parent[root] = low
+    joined: dict[int, set[int]] = {}
+    for item in parent:
+        members = joined.setdefault(find(item), set())
+        if item < 0:
+            members |= found[-1 - item]
+        else:
+            members.update(divmod(item, n))
+    gone = {-1 - item for item in parent if item < 0}
+    return in_order([c for k, c in enumerate(found) if k not in gone]
+                    + [frozenset(c) for c in joined.values()])
 
 
 def glued_triangles(graph: Graph) -> list[frozenset[int]]:
@@ -363,12 +395,12 @@ def glued_triangles(graph: Graph) -> list[frozenset[int]]:
     return in_order(frozenset(c) for c in found.values())
 
 
-def in_arrays(a: IntArray, b: IntArray) -> list[frozenset[int]]:
-    """`communities` found in arrays: every triangle is listed once, from its citizen of fewest
-    neighbours (the two edges it has toward citizens of more close it) and joins its three
-    edges; each set of edges so joined gives a community, their citizens. A dense graph (a
-    festival's crowd holds millions of triangles) is walked as sets instead, which never lists
-    them."""
+def in_arrays(a: IntArray, b: IntArray) -> tuple[list[frozenset[int]], IntArray | None]:
+    """`labelled_communities` found in arrays: every triangle is listed once, from its citizen
+    of fewest neighbours (the two edges it has toward citizens of more close it) and joins its
+    three edges; each set of edges so joined gives a community, their citizens. A dense graph
+    (a festival's crowd holds millions of triangles) is walked as sets instead, which never
+    lists them (no labels)."""
     n = int(max(a.max(), b.max())) + 1
     code = a * n + b
     order = np.argsort(code)  # the edges by code (no two alike: any sort gives this order)
@@ -381,7 +413,7 @@ def in_arrays(a: IntArray, b: IntArray) -> list[frozenset[int]]:
     later = np.cumsum(np.bincount(v, minlength=n)).take(v) - np.arange(v.size) - 1
     pairs = int(later.sum())
     if pairs > DENSE_PAIRS_PER_EDGE * a.size:
-        return clique_percolation(adjacency(a, b))
+        return clique_percolation(adjacency(a, b)), None
     first = np.repeat(np.arange(v.size), later)
     second = first + 1 + np.arange(pairs) - np.repeat(np.cumsum(later) - later, later)
     y, z = x.take(first), x.take(second)
@@ -395,14 +427,22 @@ def in_arrays(a: IntArray, b: IntArray) -> list[frozenset[int]]:
     for side in sides:
         held[side] = True
     used = np.flatnonzero(held)
+    labels = np.full(a.size, -1, dtype=np.int64)
+    if not used.size:
+        return [], labels
     tops = root.take(used) * n
     found = _distinct(np.concatenate([tops + a.take(used), tops + b.take(used)]))
     group, member = np.divmod(found, n)
-    bounds = [0, *(np.flatnonzero(np.diff(group)) + 1).tolist(), found.size]
+    starts = np.flatnonzero(np.diff(group)) + 1
+    bounds = [0, *starts.tolist(), found.size]
     listed = member.tolist()  # each community's citizens ascending: the order sorts by them
-    parts = sorted((listed[lo:hi] for lo, hi in itertools.pairwise(bounds) if hi > lo),
-                   key=lambda part: (-len(part), part))
-    return [frozenset(part) for part in parts]
+    parts = [listed[lo:hi] for lo, hi in itertools.pairwise(bounds)]
+    ranked = sorted(range(len(parts)), key=lambda k: (-len(parts[k]), parts[k]))
+    rank = np.empty(len(ranked), dtype=np.int64)
+    rank[ranked] = np.arange(len(ranked))
+    heads = group.take(np.concatenate([np.zeros(1, dtype=np.int64), starts]))  # their roots
+    labels[used] = rank.take(np.searchsorted(heads, root.take(used)))
+    return [frozenset(parts[k]) for k in ranked], labels
 
 
 def _positions(distinct: IntArray, codes: IntArray) -> IntArray:
