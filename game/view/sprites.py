@@ -43,6 +43,7 @@ class SpriteBank:
         self._scaled: dict[str, pygame.Surface] = {}
         self._tinted: dict[str, pygame.Surface] = {}
         self._frames: list[list[list[pygame.Surface]]] | None = None
+        self._flat: list[pygame.Surface] | None = None
 
     def configure(self, zoom: int, light: Light) -> None:
         """Switch zoom and daylight; drops the caches that no longer match."""
@@ -50,7 +51,7 @@ class SpriteBank:
             self._scaled.clear()
         if zoom != self.zoom or light != self.light:
             self._tinted.clear()
-            self._frames = None
+            self._frames = self._flat = None
             self.zoom, self.light = zoom, light
             self.version += 1
 
@@ -96,6 +97,13 @@ class SpriteBank:
                     for r in range(len(entry.rows))
                 ])
         return self._frames
+
+    def citizen_frames_flat(self) -> list[pygame.Surface]:
+        """`citizen_frames` in one list: the frame [a][f][p] at (a·facings + f)·poses + p."""
+        if self._flat is None:
+            self._flat = [frame for rows in self.citizen_frames() for row in rows
+                          for frame in row]
+        return self._flat
 
 
 def _light_pixels(assets: Assets, name: str) -> pygame.Surface:

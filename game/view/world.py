@@ -8,8 +8,9 @@ which way each citizen last faced — lives here. Never imports the app, input o
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -27,7 +28,7 @@ from game.view.daylight import Light
 from game.view.hidden import EDGE, Frame, Occluders
 from game.view.occasions import draw_bunting, draw_rain
 from game.view.palette import BACKDROP, NAME, OUTLINE, SIGN, Colour
-from game.view.sprites import FACINGS, SpriteBank, night_name
+from game.view.sprites import FACINGS, SpriteBank, citizen_sheet, night_name
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -55,6 +56,7 @@ GLYPHS: dict[int, str] = {
 RING = "ring.png"
 SE, SW, NE, NW = (FACINGS.index(f) for f in ("SE", "SW", "NE", "NW"))
 IDLE_POSES, WALK_POSE0, WALK_POSES = 2, 2, 4
+POSES = WALK_POSE0 + WALK_POSES  # columns of a citizen sheet
 IDLE_FPS = 1.6  # idle breathing, in real time so a paused town still breathes
 FRAME_W, FRAME_H = 12, 20
 FEET_X, FEET_Y = 6, 19  # the feet anchor inside a citizen frame
@@ -166,6 +168,8 @@ class World:
         self.flux = flux
         self.assets = assets
         self.bank = bank
+        assert all(len(assets.entry(citizen_sheet(a)).cols or ()) == POSES
+                   for a in ARCHETYPE_ORDER), "a citizen sheet's columns are its POSES"
         n = len(flux.citizens)
         self.archetype = np.array([ARCHETYPE_ORDER.index(c.archetype) for c in flux.citizens],
                                   dtype=np.int64)
@@ -535,11 +539,10 @@ class World:
         scene = self._scene(camera)
         who = np.flatnonzero(layout.visible)
         z = layout.zoom
-        frames = self.bank.citizen_frames()
-        sprites = [(frames[a][f][p], (x, y)) for a, f, p, x, y in zip(
-            self.archetype[who].tolist(), layout.facing[who].tolist(),
-            layout.pose[who].tolist(), (layout.feet_x[who] - FEET_X * z).tolist(),
-            (layout.feet_y[who] - FEET_Y * z).tolist(), strict=True)]
+        sheet = (self.archetype[who] * len(FACINGS) + layout.facing[who]) * POSES \
+            + layout.pose[who]  # each one's frame in `citizen_frames_flat`
+        sprites = _blits(list(map(self.bank.citizen_frames_flat().__getitem__, sheet.tolist())),
+                         layout.feet_x[who] - FEET_X * z, layout.feet_y[who] - FEET_Y * z)
         depth = np.concatenate((scene.depth, layout.depth[who]))
         if selected is not None and layout.visible[selected]:
             rx, ry = self.bank.anchor(RING)  # under the citizen, over the ground
@@ -629,11 +632,10 @@ class World:
         blits: list[Blit] = []
         for name, marked in self._stance_of(layout).standing.glyphs:
             who = marked[visible[marked]]
-            glyph = self.bank.scaled(name)
             ax, ay = self.bank.anchor(name)
             top = (FRAME_H + 1) * layout.zoom
-            blits += [(glyph, (x - ax, y - top - ay)) for x, y in
-                      zip(layout.feet_x[who].tolist(), layout.feet_y[who].tolist(), strict=True)]
+            blits += _blits(itertools.repeat(self.bank.scaled(name), who.size),
+                            layout.feet_x[who] - ax, layout.feet_y[who] - (top + ay))
         surface.fblits(blits)
 
     def _draw_signs(self, surface: pygame.Surface, camera: Camera, top: int) -> None:
@@ -677,6 +679,12 @@ class World:
         if not idx.size:
             return None
         return int(idx[np.argmax(layout.depth[idx])])
+
+
+def _blits(surfaces: Iterable[pygame.Surface], x: IntArray, y: IntArray) -> list[Blit]:
+    """Each surface placed at its (x, y), for `fblits`: zipped in C (a city puts some two
+    thousand sprites on screen, and a comprehension building their pairs costs more)."""
+    return list(zip(surfaces, zip(x.tolist(), y.tolist(), strict=True), strict=True))
 
 
 def _below(y: int, label: pygame.Surface, top: int) -> int:
