@@ -6,12 +6,14 @@ off the region signs and each other.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pygame
 import pytest
 
 from game.sim.laws import eligible
 from game.sim.townmap import REGION_NAMES
+from game.trace.timeline import Timeline
 from game.view import hidden
 from game.view.app import App
 from game.view.assets import Assets
@@ -87,6 +89,32 @@ def test_a_citizen_in_front_of_a_building_gets_no_silhouette(app: App) -> None:
     _, plain = drawn(app, igor, front, see_through=False)
     _, marked = drawn(app, igor, front, see_through=True)
     assert plain == marked
+
+
+def test_silhouettes_kept_from_the_last_frame_are_those_made_afresh(
+        assets: Assets, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 16× a city's silhouettes are made again only for those who moved or changed frame
+    since the last frame: every frame, what is drawn equals all of them made afresh."""
+    monkeypatch.setenv("AGENT_TOWN_HOME", str(tmp_path))
+    timeline = Timeline("city:400", 3)
+    timeline.advance(300)
+    app = make_app(assets, timeline, speed=16)
+    made: list[list[tuple[pygame.Surface, tuple[int, int]]]] = []
+    keep = World._silhouettes
+
+    def both(world: World, *args: Any) -> list[tuple[pygame.Surface, tuple[int, int]]]:
+        kept = keep(world, *args)
+        last, world._hidden = world._hidden, None
+        made.append(keep(world, *args))
+        world._hidden = last
+        assert kept == made[-1]
+        return kept
+
+    monkeypatch.setattr(World, "_silhouettes", both)
+    for _ in range(90):
+        app.frame(1 / 60)
+    assert len(made) == 90 and sum(len(m) for m in made) > 90  # some covered every frame
+    assert app.timeline.cursor > 700
 
 
 def test_a_target_tag_keeps_off_a_region_sign_and_another_tag_near_its_head(app: App) -> None:

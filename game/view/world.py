@@ -148,6 +148,21 @@ class _Stance:
 
 
 @dataclass(frozen=True)
+class _Hidden:
+    """The silhouettes drawn last frame (`World._silhouettes`): each citizen's box and frame
+    then, and the silhouette of each one a static covered, placed; drawn again as they are
+    for a citizen whose box, frame and depth stand, while `key` (the scene, the zoom and
+    light, the selection) does."""
+
+    key: object
+    left: IntArray
+    top: IntArray
+    sheet: IntArray  # the frame each showed (`citizen_frames_flat`), −1 off screen
+    depth: FloatArray
+    shapes: dict[int, Blit]
+
+
+@dataclass(frozen=True)
 class _Scene:
     """The statics as one camera sees them: where each is (all of them) and the blits of
     those on screen, back to front, with their depths. The statics' places and the camera
@@ -179,9 +194,7 @@ class World:
         self._paths: dict[tuple[int, ...], FloatArray] = {}  # a walk's key → its path's tiles
         self._standing: _Standing | None = None
         self._stance: _Stance | None = None
-        # Who of those standing is hidden in part by which statics, as the stance and the
-        # statics stand for the camera (the scene's key): (citizen, static) pairs.
-        self._covered: tuple[_Stance, object, tuple[IntArray, IntArray]] | None = None
+        self._hidden: _Hidden | None = None  # the silhouettes drawn last frame
         self._terrain_native = self._render_terrain()
         self._terrain: tuple[int, pygame.Surface] | None = None
         self._water = [iso.to_screen(gx, gy) for gx, gy in
@@ -539,10 +552,11 @@ class World:
         scene = self._scene(camera)
         who = np.flatnonzero(layout.visible)
         z = layout.zoom
-        sheet = (self.archetype[who] * len(FACINGS) + layout.facing[who]) * POSES \
-            + layout.pose[who]  # each one's frame in `citizen_frames_flat`
-        sprites = _blits(list(map(self.bank.citizen_frames_flat().__getitem__, sheet.tolist())),
-                         layout.feet_x[who] - FEET_X * z, layout.feet_y[who] - FEET_Y * z)
+        left, top = layout.feet_x - FEET_X * z, layout.feet_y - FEET_Y * z
+        # Each one's frame in `citizen_frames_flat`.
+        sheet = (self.archetype * len(FACINGS) + layout.facing) * POSES + layout.pose
+        sprites = _blits(list(map(self.bank.citizen_frames_flat().__getitem__,
+                                  sheet.take(who).tolist())), left.take(who), top.take(who))
         depth = np.concatenate((scene.depth, layout.depth[who]))
         if selected is not None and layout.visible[selected]:
             rx, ry = self.bank.anchor(RING)  # under the citizen, over the ground
@@ -551,32 +565,37 @@ class World:
             depth = np.append(depth, layout.depth[selected] - 1e-3)
         blits = scene.blits + sprites
         surface.fblits([blits[k] for k in np.argsort(depth, kind="stable").tolist()])
-        surface.fblits(self._silhouettes(camera, scene, layout, selected))
+        surface.fblits(self._silhouettes(camera, scene, layout,
+                                         (left, top, np.where(layout.visible, sheet, -1)),
+                                         selected))
 
     def _silhouettes(self, camera: Camera, scene: _Scene, layout: CitizenLayout,
-                     selected: int | None) -> list[Blit]:
+                     boxes: tuple[IntArray, IntArray, IntArray], selected: int | None
+                     ) -> list[Blit]:
         """The part of each citizen on screen that a prop or building in front hides, as a
-        flat silhouette to draw over it. Who is hidden by what: for those standing, found once
-        they and the statics are placed; for the walkers, now."""
-        stance = self._stance_of(layout)
-        standing = stance.standing
-        kept = self._covered
-        if kept is None or kept[0] is not stance or kept[1] != scene.key:
-            still = np.flatnonzero(stance.visible & ~standing.walking)
-            kept = self._covered = (stance, scene.key, self._covering(
-                still, camera, scene, (stance.feet_x, stance.feet_y, stance.depth)))
-        citizens, covering = kept[2]
-        walkers = standing.walkers[layout.visible[standing.walkers]]
-        if walkers.size:
-            more, by = self._covering(walkers, camera, scene,
-                                      (layout.feet_x, layout.feet_y, layout.depth))
-            if more.size:  # in citizen order, as one pass over everyone on screen gives
-                order = np.argsort(np.concatenate((citizens, more)), kind="stable")
-                citizens = np.concatenate((citizens, more))[order]
-                covering = np.concatenate((covering, by))[order]
-        z = layout.zoom
-        boxes = (layout.feet_x - FEET_X * z, layout.feet_y - FEET_Y * z, z)
-        return self._silhouettes_of(citizens, covering, boxes, scene.at, selected)
+        flat silhouette to draw over it; `boxes`: everyone's box's left and top edges and
+        frame (−1 off screen). Found again only for those whose box, frame or depth changed
+        since the last frame (at 16× a few hundred of a city's two thousand on screen) while
+        the scene, the zoom and light and the selection stand; drawn in citizen order."""
+        left, top, sheet = boxes
+        key = (scene.key, layout.zoom, self.bank.light.lit, selected)
+        last = self._hidden
+        if last is None or last.key != key:
+            moved = np.flatnonzero(sheet >= 0)
+            shapes: dict[int, Blit] = {}
+        else:
+            moved = np.flatnonzero((sheet != last.sheet) | (left != last.left)
+                                   | (top != last.top) | (layout.depth != last.depth))
+            shapes = last.shapes
+            for i in moved.tolist():
+                shapes.pop(i, None)
+        who = moved.take(np.flatnonzero(sheet.take(moved) >= 0))
+        citizens, covering = self._covering(who, camera, scene,
+                                            (layout.feet_x, layout.feet_y, layout.depth))
+        shapes.update(self._silhouettes_of(citizens, covering, (*boxes, layout.zoom),
+                                           scene.at, selected))
+        self._hidden = _Hidden(key, left, top, sheet, layout.depth, shapes)
+        return [shapes[i] for i in sorted(shapes)]
 
     def _covering(self, who: IntArray, camera: Camera, scene: _Scene,
                   feet: tuple[IntArray, IntArray, FloatArray]) -> tuple[IntArray, IntArray]:
@@ -596,36 +615,33 @@ class World:
             (*scene.at, statics.w, statics.h), depth[who])
 
     def _silhouettes_of(self, citizens: IntArray, covering: IntArray,
-                        boxes: tuple[IntArray, IntArray, int],
-                        at: tuple[IntArray, IntArray], selected: int | None) -> list[Blit]:
-        """The silhouettes of citizens covered by statics, from their (citizen, static)
-        pairs grouped by citizen; `boxes` are every citizen's box's left and top and the
-        zoom, `at` every static's place on screen."""
-        layout = self.layout
-        assert layout is not None
-        left, top, z = boxes
-        frames, images = self.bank.citizen_frames(), self._statics_now().surfaces
+                        boxes: tuple[IntArray, IntArray, IntArray, int],
+                        at: tuple[IntArray, IntArray], selected: int | None
+                        ) -> dict[int, Blit]:
+        """The silhouettes of citizens covered by statics, placed, by citizen, from their
+        (citizen, static) pairs grouped by citizen; `boxes` are every citizen's box's left and
+        top, its frame and the zoom, `at` every static's place on screen."""
+        left, top, sheet, z = boxes
+        frames, images = self.bank.citizen_frames_flat(), self._statics_now().surfaces
         key = (z, int(self.bank.light.lit))
         who = citizens.tolist()
         xs, ys = left[citizens].tolist(), top[citizens].tolist()
-        sheets = zip(self.archetype[citizens].tolist(), layout.facing[citizens].tolist(),
-                     layout.pose[citizens].tolist(), strict=True)
         dxs = (at[0][covering] - left[citizens]).tolist()
         dys = (at[1][covering] - top[citizens]).tolist()
         statics = covering.tolist()
-        blits: list[Blit] = []
+        shapes: dict[int, Blit] = {}
         covers: list[tuple[int, int, int]] = []
-        for j, (a, f, p) in enumerate(sheets):
+        for j, k in enumerate(sheet[citizens].tolist()):
             covers.append((statics[j], dxs[j], dys[j]))
             i = who[j]
             if j + 1 < len(who) and who[j + 1] == i:
                 continue  # more statics cover this citizen
-            shape = self._occluders.silhouette(((a, f, p, z), frames[a][f][p]), tuple(covers),
-                                               images, key, i == selected)
+            shape = self._occluders.silhouette(((k, z), frames[k]), tuple(covers), images, key,
+                                               i == selected)
             covers = []
             if shape is not None:
-                blits.append((shape, (xs[j] - EDGE, ys[j] - EDGE)))
-        return blits
+                shapes[i] = (shape, (xs[j] - EDGE, ys[j] - EDGE))
+        return shapes
 
     def _draw_glyphs(self, surface: pygame.Surface, layout: CitizenLayout) -> None:
         visible = layout.visible
