@@ -18,9 +18,10 @@ from game.view.app import App
 from game.view.assets import Assets
 from game.view.intents import Select, SetSpeed, Toggle
 from game.view.keys import PAN_KEYS
+from game.view.sprites import FACINGS
 from game.view.uistate import WINDOWS
 from game.view.window import run_frames
-from game.view.world import FEET_X, FEET_Y
+from game.view.world import FEET_X, FEET_Y, POSES
 from tests.helpers import freeze_everyone
 from tests.window import post
 
@@ -68,8 +69,9 @@ def sprite_shown(app: App, i: int, feet: tuple[int, int]) -> float:
     """Fraction of citizen i's current frame's opaque pixels found on screen at its feet."""
     layout = app.world.layout
     assert layout is not None
-    frame = app.world.bank.citizen_frames()[int(app.world.archetype[i])][
-        int(layout.facing[i])][int(layout.pose[i])]
+    sheet = (int(app.world.archetype[i]) * len(FACINGS) + int(layout.facing[i])) * POSES \
+        + int(layout.pose[i])
+    frame = app.world.bank.citizen_frames()[sheet]
     z = app.camera.zoom
     left, top = feet[0] - FEET_X * z, feet[1] - FEET_Y * z
     w, h = frame.get_size()

@@ -342,7 +342,7 @@ def _joined_by(found: list[frozenset[int]], items: list[int], n: int
 
     def find(x: int) -> int:
         while (up := parent.setdefault(x, x)) != x:
-            parent[x] = parent.setdefault(up, up)
+            parent[x] = parent[up]
             x = up
         return x
 

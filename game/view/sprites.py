@@ -42,8 +42,7 @@ class SpriteBank:
                         if name.endswith(NIGHT_SUFFIX)}
         self._scaled: dict[str, pygame.Surface] = {}
         self._tinted: dict[str, pygame.Surface] = {}
-        self._frames: list[list[list[pygame.Surface]]] | None = None
-        self._flat: list[pygame.Surface] | None = None
+        self._frames: list[pygame.Surface] | None = None
 
     def configure(self, zoom: int, light: Light) -> None:
         """Switch zoom and daylight; drops the caches that no longer match."""
@@ -51,7 +50,7 @@ class SpriteBank:
             self._scaled.clear()
         if zoom != self.zoom or light != self.light:
             self._tinted.clear()
-            self._frames = self._flat = None
+            self._frames = None
             self.zoom, self.light = zoom, light
             self.version += 1
 
@@ -82,8 +81,10 @@ class SpriteBank:
         ax, ay = self.assets.entry(name).anchor
         return ax * self.zoom, ay * self.zoom
 
-    def citizen_frames(self) -> list[list[list[pygame.Surface]]]:
-        """[archetype][facing][pose] frames, tinted, in ARCHETYPE_ORDER and manifest order."""
+    def citizen_frames(self) -> list[pygame.Surface]:
+        """Every citizen frame, tinted, in one list: archetype a's (ARCHETYPE_ORDER) frame at
+        facing f (a sheet's row, manifest order) and pose p (its column) at (a·rows + f)·cols
+        + p."""
         if self._frames is None:
             self._frames = []
             for archetype in ARCHETYPE_ORDER:
@@ -92,18 +93,9 @@ class SpriteBank:
                 assert entry.frame is not None and entry.rows and entry.cols
                 sheet = self.tinted(name)
                 fw, fh = entry.frame[0] * self.zoom, entry.frame[1] * self.zoom
-                self._frames.append([
-                    [sheet.subsurface((c * fw, r * fh, fw, fh)) for c in range(len(entry.cols))]
-                    for r in range(len(entry.rows))
-                ])
+                self._frames += [sheet.subsurface((c * fw, r * fh, fw, fh))
+                                 for r in range(len(entry.rows)) for c in range(len(entry.cols))]
         return self._frames
-
-    def citizen_frames_flat(self) -> list[pygame.Surface]:
-        """`citizen_frames` in one list: the frame [a][f][p] at (a·facings + f)·poses + p."""
-        if self._flat is None:
-            self._flat = [frame for rows in self.citizen_frames() for row in rows
-                          for frame in row]
-        return self._flat
 
 
 def _light_pixels(assets: Assets, name: str) -> pygame.Surface:

@@ -157,7 +157,7 @@ class _Hidden:
     key: object
     left: IntArray
     top: IntArray
-    sheet: IntArray  # the frame each showed (`citizen_frames_flat`), −1 off screen
+    sheet: IntArray  # the frame each showed (`citizen_frames`), −1 off screen
     depth: FloatArray
     shapes: dict[int, Blit]
 
@@ -553,9 +553,9 @@ class World:
         who = np.flatnonzero(layout.visible)
         z = layout.zoom
         left, top = layout.feet_x - FEET_X * z, layout.feet_y - FEET_Y * z
-        # Each one's frame in `citizen_frames_flat`.
+        # Each one's frame in `citizen_frames`.
         sheet = (self.archetype * len(FACINGS) + layout.facing) * POSES + layout.pose
-        sprites = _blits(list(map(self.bank.citizen_frames_flat().__getitem__,
+        sprites = _blits(list(map(self.bank.citizen_frames().__getitem__,
                                   sheet.take(who).tolist())), left.take(who), top.take(who))
         depth = np.concatenate((scene.depth, layout.depth[who]))
         if selected is not None and layout.visible[selected]:
@@ -622,7 +622,7 @@ class World:
         (citizen, static) pairs grouped by citizen; `boxes` are every citizen's box's left and
         top, its frame and the zoom, `at` every static's place on screen."""
         left, top, sheet, z = boxes
-        frames, images = self.bank.citizen_frames_flat(), self._statics_now().surfaces
+        frames, images = self.bank.citizen_frames(), self._statics_now().surfaces
         key = (z, int(self.bank.light.lit))
         who = citizens.tolist()
         xs, ys = left[citizens].tolist(), top[citizens].tolist()
