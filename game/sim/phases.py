@@ -41,12 +41,12 @@ class Eve:
     phase end finds them (nothing moves them in between, and only a phase end changes the
     coalitions): the bonds relaxed and the edges mended again, the communities of three before
     grown by the triangles of the edges added since (`social.grown_communities`; found afresh
-    if an edge went), and matched again if they changed. What it makes is
-    what the whole of it made at once gives, bit for bit (a test compares them). A city's phase
-    end was its longest tick by far; this shares it with the five before it (and the window
-    draws the six in different frames). A flux restored between them lets its eve go, and
-    makes it afresh: whole at the phase end (`whole`), or from the part the tick it stands at
-    makes. A small town makes it whole at every phase end (`EVE_FROM`)."""
+    if an edge went), and matched again if they changed. What it makes is what the whole of it
+    made at once gives, bit for bit (a test compares them). A city's phase end was its longest
+    tick by far; this shares it with the five before it (and the window draws the six in
+    different frames). A flux restored between them lets its eve go, and makes it afresh:
+    whole at the phase end (`whole`), or from the part the tick it stands at makes. A small
+    town makes it whole at every phase end (`EVE_FROM`)."""
 
     tick: int  # the phase end it serves
     edges: IntArray  # the affinity edges found then, as codes a·n + b (a < b), ascending
@@ -54,7 +54,7 @@ class Eve:
     bonds: PairValues | None = None  # the relaxed bonds, from the eve on
     matched: list[tuple[str | None, frozenset[int]]] | None = None  # each community, the
     dissolved: list[str] | None = None  # coalition it continues; the coalitions none continues
-    found_among: IntArray | None = None  # the edges three before
+    found_among: IntArray | None = None  # the edges three before; from the eve on, `edges`
     labels: IntArray | None = None  # and each one's community (`social.labelled_communities`)
 
 
@@ -117,6 +117,7 @@ def _finish(flux: TownFlux, eve: Eve, draft: bool) -> None:
     found = eve.found
     if not draft:
         found = social.grown_communities(eve.found_among, found, eve.labels, eve.edges, s.n)
+        eve.found_among, eve.labels = eve.edges, None
     if eve.matched is None or found != eve.found:
         eve.found = found
         eve.matched, eve.dissolved = social.match_coalitions(
