@@ -75,7 +75,7 @@ def sprite_shown(app: App, i: int, feet: tuple[int, int]) -> float:
     z = app.camera.zoom
     left, top = feet[0] - FEET_X * z, feet[1] - FEET_Y * z
     w, h = frame.get_size()
-    opaque = pygame.surfarray.array_alpha(frame) > 0
+    opaque = pygame.surfarray.array_colorkey(frame) > 0  # frames are colour-keyed
     expected = pygame.surfarray.array3d(frame)
     shown = pixels(app)[left:left + w, top:top + h]
     same = (shown == expected).all(axis=-1) & opaque

@@ -13,7 +13,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from game.sim.model import ARCHETYPE_ORDER
 from game.view.assets import AssetError, Assets, Font, resource_path
+from game.view.daylight import Light
+from game.view.palette import WHITE
+from game.view.sprites import FACINGS, FRAME_KEY, SpriteBank, citizen_sheet, keyable
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -103,3 +107,41 @@ def test_wrapping_adds_the_words_widths_as_measuring_each_line_whole(
 def _font() -> Font:
     """The font, loaded once for the property's examples."""
     return Assets.load().font
+
+
+def test_citizen_frames_are_colour_keyed_and_draw_the_pixels_their_alpha_does() -> None:
+    """Keyed frames (a city's thousands blit three times faster) show exactly what blitting the
+    tinted sheet's frames with their alpha shows, by day and by night, at every zoom."""
+    assets = Assets.load()
+    bank = SpriteBank(assets)
+    for zoom, light in ((1, Light(WHITE, False)), (2, Light((90, 80, 150), True)),
+                        (3, Light((255, 200, 150), False))):
+        bank.configure(zoom, light)
+        frames = bank.citizen_frames()
+        assert len(frames) == len(ARCHETYPE_ORDER) * len(FACINGS) * 6
+        assert all(f.get_colorkey() == (*FRAME_KEY, 255) for f in frames)
+        sheets = [bank.tinted(citizen_sheet(a)) for a in ARCHETYPE_ORDER]
+        w, h = frames[0].get_size()
+        keyed = pygame.Surface((w * len(frames), h))
+        alpha = pygame.Surface((w * len(frames), h))
+        for s in (keyed, alpha):
+            s.fill((30, 200, 70))
+        keyed.fblits([(f, (k * w, 0)) for k, f in enumerate(frames)])
+        alpha.blits([(sheet, (k * w, 0), pygame.Rect(c * w, r * h, w, h))
+                     for k, (sheet, r, c) in enumerate(
+                         (sheet, r, c) for sheet in sheets for r in range(len(FACINGS))
+                         for c in range(6))])
+        assert pygame.image.tobytes(keyed, "RGB") == pygame.image.tobytes(alpha, "RGB")
+
+
+def test_art_with_soft_edges_or_the_key_colour_is_drawn_with_its_alpha() -> None:
+    """A frame keyed would lose what its alpha says: such a sheet's frames keep their alpha."""
+    soft = pygame.Surface((2, 1), pygame.SRCALPHA)
+    soft.fill((10, 20, 30, 255))
+    assert keyable(soft)
+    soft.set_at((1, 0), (10, 20, 30, 128))  # half see-through: a key cannot say that
+    assert not keyable(soft)
+    soft.set_at((1, 0), (*FRAME_KEY, 255))  # the key's own colour, opaque
+    assert not keyable(soft)
+    soft.set_at((1, 0), (*FRAME_KEY, 0))  # clear: never drawn
+    assert keyable(soft)
