@@ -338,38 +338,23 @@ def _joined_by(found: list[frozenset[int]], items: list[int], n: int
                ) -> list[frozenset[int]]:
     """`found` with the items of each triangle (three in a row: −1 − k for community k, else
     an edge's code a·n + b) joined into one community."""
-    parent: dict[int, int] = {}
-
-    def find(x: int) -> int:
-        while (up := parent.setdefault(x, x)) != x:
-            parent[x] = parent[up]
-            x = up
-        return x
-
-    for k in range(0, len(items), 3):
-        roots = [find(item) for item in items[k:k + 3]]
-        low = min(roots)
-        for root in roots:
-            parent[root] = low
-    joined: dict[int, set[int]] = {}
-    for item in parent:
-        members = joined.setdefault(find(item), set())
-        if item < 0:
-            members |= found[-1 - item]
-        else:
-            members.update(divmod(item, n))
-    gone = {-1 - item for item in parent if item < 0}
-    return in_order([c for k, c in enumerate(found) if k not in gone]
-                    + [frozenset(c) for c in joined.values()])
+    joined: list[frozenset[int]] = []
+    gone: set[int] = set()
+    for group in _glued(items):
+        members: set[int] = set()
+        for item in group:
+            if item < 0:
+                members |= found[-1 - item]
+                gone.add(-1 - item)
+            else:
+                members.update(divmod(item, n))
+        joined.append(frozenset(members))
+    return in_order([c for k, c in enumerate(found) if k not in gone] + joined)
 
 
-def glued_triangles(graph: Graph) -> list[frozenset[int]]:
-    """`clique_percolation` of a sparse graph: each triangle listed once (its two ends' shared
-    neighbours), its three edges joined in a union-find; each set of edges so joined gives a
-    community, their citizens. A dense graph holds far more triangles than edges: walked as
-    sets (`clique_percolation`) instead."""
-    stride = max(graph) + 1
-    parent: dict[int, int] = {}  # edge i·stride + j (i < j) → another of its set
+def _glued(items: list[int]) -> list[list[int]]:
+    """The items of each triangle (three in a row) joined in a union-find: the sets so made."""
+    parent: dict[int, int] = {}  # item → another of its set
 
     def find(x: int) -> int:
         while (up := parent[x]) != x:
@@ -377,22 +362,35 @@ def glued_triangles(graph: Graph) -> list[frozenset[int]]:
             x = up
         return x
 
+    for k in range(0, len(items), 3):
+        sides = items[k:k + 3]
+        for side in sides:
+            parent.setdefault(side, side)
+        roots = [find(side) for side in sides]
+        low = min(roots)
+        for root in roots:
+            parent[root] = low
+    groups: dict[int, list[int]] = {}
+    for item in parent:
+        groups.setdefault(find(item), []).append(item)
+    return list(groups.values())
+
+
+def glued_triangles(graph: Graph) -> list[frozenset[int]]:
+    """`clique_percolation` of a sparse graph: each triangle listed once (its two ends' shared
+    neighbours), its three edges joined (`_glued`); each set of edges so joined gives a
+    community, their citizens. A dense graph holds far more triangles than edges: walked as
+    sets (`clique_percolation`) instead."""
+    stride = max(graph) + 1
+    sides: list[int] = []  # each triangle's edges i·stride + j (i < j)
     for i, near in graph.items():
         for j in near:
             if j > i:
                 for m in near & graph[j]:
                     if m > j:
-                        sides = (i * stride + j, i * stride + m, j * stride + m)
-                        for side in sides:
-                            parent.setdefault(side, side)
-                        roots = [find(side) for side in sides]
-                        low = min(roots)
-                        for root in roots:
-                            parent[root] = low
-    found: dict[int, set[int]] = {}
-    for side in parent:
-        found.setdefault(find(side), set()).update(divmod(side, stride))
-    return in_order(frozenset(c) for c in found.values())
+                        sides += [i * stride + j, i * stride + m, j * stride + m]
+    return in_order(frozenset(c for side in group for c in divmod(side, stride))
+                    for group in _glued(sides))
 
 
 def in_arrays(a: IntArray, b: IntArray) -> tuple[list[frozenset[int]], IntArray | None]:
