@@ -15,7 +15,8 @@ coalition lines on, and the knob dragged across the whole bar — one posted mou
 one seek per frame, to a tick that moves every frame. Goal: p95 under 16.7 ms (60 fps).
 
 Then 1,200 frames at 16× (about 5 ticks a frame), which cross sixteen phase ends, the
-metrics samples and keyframes: median, p99 and the worst frame, for `town` and `city:2500`.
+metrics samples and keyframes, in three rounds from the same start: the median frame, each
+round's p99 and their median, and the worst frame, for `town` and `city:2500`.
 A phase end inside a frame is a hitch a person sees (the window runs a phase end's eve and the
 phase end in different frames, and a big town's scatter five times a second, as it does
 on screen). Goals: p99 ≤ 16.7 ms town, ≤ 33 ms
@@ -63,6 +64,7 @@ START_TICK = 200  # past the first decisions, with citizens walking
 SCRUB_DAYS = 10
 SCRUB_FRAMES = 600
 FAST_FRAMES = 1200
+FAST_ROUNDS = 3  # the machines are shared: a round's p99 wanders with their load
 
 
 def frame_times(scenario: str, zoom: int, assets: Assets, speed: int = 1,
@@ -204,10 +206,13 @@ def report(name: str, times: list[float]) -> None:
     print(f"{name} p95: {p95:.2f} ms")
 
 
-def report_hitches(name: str, times: list[float]) -> None:
-    p99 = statistics.quantiles(times, n=100)[-1]
+def report_hitches(name: str, rounds: list[list[float]]) -> None:
+    """The median and worst frame over all rounds, each round's p99 and their median."""
+    times = [t for frames in rounds for t in frames]
+    p99s = [statistics.quantiles(frames, n=100)[-1] for frames in rounds]
     print(f"{name} median: {statistics.median(times):.2f} ms")
-    print(f"{name} p99: {p99:.2f} ms")
+    print(f"{name} p99: {statistics.median(p99s):.2f} ms (median of "
+          f"{', '.join(f'{p:.2f}' for p in p99s)})")
     print(f"{name} worst: {max(times):.2f} ms")
 
 
@@ -229,8 +234,9 @@ def main() -> None:
     report("hud draw with help", draw_times(assets, help_open=True))
     report("hud scrub frame", scrub_times(assets))
     for scenario in ("town", "city:2500"):
-        report_hitches(f"{scenario} 16x", frame_times(scenario, 2, assets, speed=16,
-                                                     frames=FAST_FRAMES))
+        report_hitches(f"{scenario} 16x", [frame_times(scenario, 2, assets, speed=16,
+                                                      frames=FAST_FRAMES)
+                                          for _ in range(FAST_ROUNDS)])
     pygame.quit()
     print(f"demo offline render: {demo_fps():.1f} frames/s")
 
