@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
@@ -26,16 +26,21 @@ if TYPE_CHECKING:
 Lean = Callable[[list[float]], float]  # personality (as floats) → a factor of the weight
 
 
+# A lean reads the personality list at an int: indexed by an IntEnum member, a list asks it
+# for its index each time.
 def _half_plus(dim: Dim) -> Lean:
-    return lambda p: 0.5 + p[dim]
+    k = int(dim)
+    return lambda p: 0.5 + p[k]
 
 
 def _twice(dim: Dim) -> Lean:
-    return lambda p: 2.0 * p[dim]
+    k = int(dim)
+    return lambda p: 2.0 * p[k]
 
 
 def _twice_lacking(dim: Dim) -> Lean:
-    return lambda p: 2.0 * (1.0 - p[dim])
+    k = int(dim)
+    return lambda p: 2.0 * (1.0 - p[k])
 
 
 def _steady(p: list[float]) -> float:
@@ -62,6 +67,9 @@ class Choice:
 # A choice's weight in one phase and place, ready to use: (base, lean, bonus, itched).
 Factors = tuple[float, Lean, float, bool]
 
+
+_CURIOSITY: Final = int(Dim.CURIOSITY)
+_AMBITION: Final = int(Dim.AMBITION)
 
 # With someone free in the region.
 WITH_PARTNERS: tuple[Choice, ...] = (
@@ -120,7 +128,7 @@ def _rows(phase: Phase, region: int, partners: int) -> tuple[tuple[str, ...], tu
     return rows
 
 
-_ROWS: dict[int, tuple[tuple[str, ...], tuple[Factors, ...]]] = {}
+_ROWS: Final[dict[int, tuple[tuple[str, ...], tuple[Factors, ...]]]] = {}
 
 
 def total(weights: list[float]) -> float:
@@ -167,7 +175,7 @@ def _wander_weight(flux: TownFlux, i: int, p: list[float], phase: Phase) -> floa
     """Curious and ambitious citizens wander; in the evening and at night, homesick ones more."""
     far = flux.roster.region[i] != flux.citizens[i].home
     homesick = config.HOMESICK_PULL if far and phase >= Phase.EVENING else 1.0
-    return config.WALK_WEIGHT * (p[Dim.CURIOSITY] + p[Dim.AMBITION]) * homesick
+    return config.WALK_WEIGHT * (p[_CURIOSITY] + p[_AMBITION]) * homesick
 
 
 def pick_partner(flux: TownFlux, free: list[int]) -> int:

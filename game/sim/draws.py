@@ -15,15 +15,15 @@ for bit (the tests draw long mixed sequences both ways). Pure: never imports pyg
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
-BLOCK = 128  # raw outputs taken at once
-_UNIT = 1.0 / 9007199254740992.0  # 2⁻⁵³: numpy's double from the top 53 bits
-_LOW32 = 0xFFFFFFFF
-_TURN = 1 << 128  # PCG64's period: advancing by it less k steps back k outputs
+BLOCK: Final = 128  # raw outputs taken at once
+_UNIT: Final = 1.0 / 9007199254740992.0  # 2⁻⁵³: numpy's double from the top 53 bits
+_LOW32: Final = 0xFFFFFFFF
+_TURN: Final = 1 << 128  # PCG64's period: advancing by it less k steps back k outputs
 
 T = TypeVar("T")
 

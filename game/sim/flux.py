@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 
@@ -281,8 +281,9 @@ class TownFlux:
         if len(participants) > 8:  # a festival, a storm, a feast: the whole town at once
             s.last_event_tick[list(participants)] = t
         else:
+            last_event = self.roster.last_event
             for i in participants:
-                s.last_event_tick[i] = t
+                last_event[i] = t
 
     def fail(self, op: str, participants: Sequence[int], t: int, reason: str,
              card: str | None, subject: int = -1) -> bool:
@@ -303,7 +304,7 @@ class TownFlux:
 
     def _done(self, i: int, t: int) -> None:
         """Citizen i's activity ends: at night it may go to rest, else it idles."""
-        self.state.partner[i] = -1
+        self.roster.partner[i] = -1
         if self.phase_of(t) == Phase.NIGHT and self.draws.random() < config.REST_P_NIGHT:
             perform.rest(self, [i], t, "night")
         else:
@@ -316,28 +317,27 @@ class TownFlux:
     def idle_until(self, i: int, tick: int) -> None:
         """Free from now, due to decide again at `tick`."""
         self.roster.set_activity(i, _IDLE)
-        self.state.partner[i] = -1
+        self.roster.partner[i] = -1
         self.roster.set_until(i, tick)
 
     def busy(self, members: Sequence[int], activity: int, until: int) -> None:
         """Members take up `activity` until a tick; a pair become each other's partner."""
-        s = self.state
         roster = self.roster
         for i in members:
             self.free_partner(i)
             roster.set_activity(i, activity)
             roster.set_until(i, until)
         if len(members) == 2:
-            s.partner[members[0]], s.partner[members[1]] = members[1], members[0]
+            roster.partner[members[0]], roster.partner[members[1]] = members[1], members[0]
 
     def free_partner(self, i: int) -> None:
         """Cut an op short: the other side is free from now (a card or festival preempts)."""
-        s = self.state
-        p = int(s.partner[i])
-        if p >= 0 and s.partner[p] == i:
-            s.partner[p] = -1
-            self.roster.set_until(p, min(self.roster.until[p], s.tick))
-        s.partner[i] = -1
+        partner = self.roster.partner
+        p: int = partner[i]
+        if p >= 0 and partner[p] == i:
+            partner[p] = -1
+            self.roster.set_until(p, min(self.roster.until[p], self.state.tick))
+        partner[i] = -1
 
     def walk(self, i: int, dest: int, t: int, card: str | None,
              pending: Pending | None = None) -> bool:
@@ -349,7 +349,7 @@ class TownFlux:
         self.free_partner(i)
         to_spot = self.random_spot(dest)
         ticks = self.map.walk_ticks(origin, _tile(s.spot[i]), dest, to_spot)
-        s.walk_origin[i] = origin
+        self.roster.walk_origin[i] = origin
         s.walk_from_spot[i] = s.spot[i]
         s.spot[i] = to_spot
         self.roster.set_activity(i, _WALKING)
@@ -389,9 +389,11 @@ class TownFlux:
                             pending.card)
 
 
-_PHASES = tuple(Phase)  # indexing a tuple is 15× cheaper than Phase(k) on the per-tick path
+_PHASES: Final = tuple(Phase)  # indexing a tuple is 15× cheaper than Phase(k) on the per-tick path
 # Activities as plain ints: a numpy integer compared with an IntEnum member takes microseconds.
-_IDLE, _WALKING, _SOCIALIZING = int(Activity.IDLE), int(Activity.WALKING), int(Activity.SOCIALIZING)
+_IDLE: Final = int(Activity.IDLE)  # (Final: a compiled constant, not a lookup a call)
+_WALKING: Final = int(Activity.WALKING)
+_SOCIALIZING: Final = int(Activity.SOCIALIZING)
 
 
 def _tile(a: Any) -> Tile:

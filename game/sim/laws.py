@@ -60,7 +60,7 @@ def rest(flux: TownFlux, who: Sequence[int]) -> str | None:
 
 def locality(flux: TownFlux, a: int, b: int) -> str | None:
     """A binary op needs both citizens standing in one region."""
-    region, road = flux.roster.region, flux.state.walk_origin
+    region, road = flux.roster.region, flux.roster.walk_origin
     if region[a] == region[b] and road[a] < 0 and road[b] < 0:
         return None
     return f"locality: {flux.name(a)} and {flux.name(b)} are not in the same region"

@@ -10,7 +10,7 @@ import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from enum import IntEnum
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -23,7 +23,7 @@ from game.sim.digest import Digest
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
-NEVER = np.iinfo(np.int64).max
+NEVER: Final = int(np.iinfo(np.int64).max)
 
 
 class Phase(IntEnum):
@@ -294,7 +294,8 @@ def decay(ticks: int) -> float:
     return out
 
 
-_DECAYS = tuple(decay(k) for k in range(256))  # drama is mostly read a few ticks after it moved
+# Drama is mostly read a few ticks after it moved.
+_DECAYS: Final = tuple(decay(k) for k in range(256))
 
 
 def decayed(ticks: int) -> float:

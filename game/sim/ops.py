@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Final
 
 import numpy as np
 
@@ -115,44 +116,42 @@ class OpSpec:
     evolve: tuple[int, float]  # dimension an evolving citizen drifts along, toward this value
     trust: float  # what the interaction adds to each side's local trust of the other
     message: str  # {a} does it with {b} about {s}
-
-    @property
-    def duration(self) -> int:
-        return config.DURATION.get(self.name, 0)
-
-    @property
-    def tokens(self) -> int:
-        return config.TOKENS[self.name]
-
-    @property
-    def drama(self) -> float:
-        return config.DRAMA[self.name]
+    # From config's tables, read once here rather than at each op.
+    duration: int = 0
+    tokens: int = 0
+    drama: float = 0.0
 
 
-OPS: dict[str, OpSpec] = {
+def _spec(name: str, activity: Activity, effect: Effect | None, evolve: tuple[int, float],
+          trust: float, message: str) -> OpSpec:
+    return OpSpec(name, activity, effect, evolve, trust, message, config.DURATION.get(name, 0),
+                  config.TOKENS[name], config.DRAMA[name])
+
+
+OPS: Final[dict[str, OpSpec]] = {
     o.name: o
     for o in (
-        OpSpec("greet", Activity.SOCIALIZING, _greet, (Dim.WARMTH, 1.0), 1.0,
-               "{a} greeted {b}"),
-        OpSpec("gossip", Activity.SOCIALIZING, _gossip, (Dim.CURIOSITY, 1.0), 0.5,
-               "{a} told {b} about {s}"),
-        OpSpec("trade", Activity.SOCIALIZING, _trade, (Dim.AMBITION, 1.0), 1.5,
-               "{a} traded with {b}"),
-        OpSpec("solo", Activity.WORKING, _solo, (Dim.CREATIVITY, 1.0), 0.0,
-               "{a} {s}"),
-        OpSpec("walk", Activity.WALKING, None, (Dim.CURIOSITY, 1.0), 0.0,
-               "{a} set off for the {s}"),
-        OpSpec("dispute", Activity.SOCIALIZING, _dispute, (Dim.PATIENCE, 0.0), -1.0,
-               "{a} quarrelled with {b}"),
-        OpSpec("celebrate", Activity.SOCIALIZING, None, (Dim.WARMTH, 1.0), 0.5,
-               "{a} celebrated together"),
-        OpSpec("teach", Activity.SOCIALIZING, _teach, (Dim.CURIOSITY, 1.0), 1.0,
-               "{a} taught {b}"),
+        _spec("greet", Activity.SOCIALIZING, _greet, (Dim.WARMTH, 1.0), 1.0,
+              "{a} greeted {b}"),
+        _spec("gossip", Activity.SOCIALIZING, _gossip, (Dim.CURIOSITY, 1.0), 0.5,
+              "{a} told {b} about {s}"),
+        _spec("trade", Activity.SOCIALIZING, _trade, (Dim.AMBITION, 1.0), 1.5,
+              "{a} traded with {b}"),
+        _spec("solo", Activity.WORKING, _solo, (Dim.CREATIVITY, 1.0), 0.0,
+              "{a} {s}"),
+        _spec("walk", Activity.WALKING, None, (Dim.CURIOSITY, 1.0), 0.0,
+              "{a} set off for the {s}"),
+        _spec("dispute", Activity.SOCIALIZING, _dispute, (Dim.PATIENCE, 0.0), -1.0,
+              "{a} quarrelled with {b}"),
+        _spec("celebrate", Activity.SOCIALIZING, None, (Dim.WARMTH, 1.0), 0.5,
+              "{a} celebrated together"),
+        _spec("teach", Activity.SOCIALIZING, _teach, (Dim.CURIOSITY, 1.0), 1.0,
+              "{a} taught {b}"),
     )
 }
 
 # Solo work by region: what a citizen does alone there, and the activity it shows.
-SOLO_KIND: dict[str, tuple[str, Activity]] = {
+SOLO_KIND: Final[dict[str, tuple[str, Activity]]] = {
     "workshop": ("worked at the bench", Activity.WORKING),
     "market": ("minded a stall", Activity.WORKING),
     "garden": ("tended the garden", Activity.WORKING),

@@ -11,13 +11,14 @@ Pure: never imports pygame, the view or the trace.
 
 from __future__ import annotations
 
-import heapq
 from bisect import bisect_left, insort
 from collections.abc import Sequence
+from heapq import heappop, heappush
+from typing import Final
 
 from game.sim.model import NEVER, Activity, TownState
 
-IDLE = int(Activity.IDLE)
+IDLE: Final = int(Activity.IDLE)
 
 
 class Roster:
@@ -38,6 +39,14 @@ class Roster:
         self.activity: list[int] = state.activity.tolist()
         self.region: list[int] = state.region.tolist()
         self.until: list[int] = state.busy_until.tolist()
+        # The state's arrays written a citizen at a time through memoryviews on them: numpy's
+        # own item assignment costs five times as much, for the same bits (an int into int64).
+        self._activity_out = state.activity.data
+        self._region_out = state.region.data
+        self._until_out = state.busy_until.data
+        self.partner = state.partner.data  # read and written by the flux as well
+        self.last_event = state.last_event_tick.data
+        self.walk_origin = state.walk_origin.data
         self.free: list[list[int]] = [[] for _ in range(regions)]
         self.counts = [0] * regions
         for i, r in enumerate(self.region):
@@ -63,12 +72,12 @@ class Roster:
             elif activity == IDLE:
                 insort(self.free[self.region[i]], i)
             self.activity[i] = activity
-            self.state.activity[i] = activity
+            self._activity_out[i] = activity
 
     def set_until(self, i: int, tick: int) -> None:
         """Citizen i's activity ends at `tick` (NEVER: a rest that only a wake ends)."""
         self.until[i] = tick
-        self.state.busy_until[i] = tick
+        self._until_out[i] = tick
         self.file(i, tick)
 
     def idle_all(self, members: Sequence[int], ticks: Sequence[int]) -> None:
@@ -103,7 +112,7 @@ class Roster:
             del free[bisect_left(free, i)]
             insort(self.free[dest], i)
         self.region[i] = dest
-        self.state.region[i] = dest
+        self._region_out[i] = dest
 
     # --- questions -----------------------------------------------------------------------------
 
@@ -138,7 +147,7 @@ class Roster:
         bucket = self.buckets.get(tick)
         if bucket is None:
             bucket = self.buckets[tick] = []
-            heapq.heappush(self.ticks, tick)
+            heappush(self.ticks, tick)
         return bucket
 
     def take_due(self, t: int) -> list[int]:
@@ -148,7 +157,7 @@ class Roster:
         self.taken = t
         due: list[int] = []
         while ticks and ticks[0] <= t:  # mostly one bucket: tick t's
-            due += [i for i in buckets.pop(heapq.heappop(ticks)) if until[i] <= t]
+            due += [i for i in buckets.pop(heappop(ticks)) if until[i] <= t]
         return sorted(set(due)) if len(due) > 1 else due
 
     def next_due(self) -> int:
@@ -161,7 +170,7 @@ class Roster:
             for i in buckets[key]:
                 if until[i] <= key:
                     return key
-            del buckets[heapq.heappop(ticks)]
+            del buckets[heappop(ticks)]
         return NEVER
 
     def filed(self) -> dict[int, int]:
