@@ -25,6 +25,8 @@ from game.sim.bonds import (
     MERGE_SHARE,
     PairValues,
     initial_relationships,
+    initial_row,
+    initial_rows,
     moved_pairs,
     unit_personalities,
 )
@@ -105,6 +107,25 @@ def test_a_pair_the_dense_initial_matrix_holds_has_the_same_bits_alone() -> None
                                                                              range(0, 300, 11)))
     assert np.array_equal(flux.state.bonds_of(17), dense[17])
     assert np.array_equal(flux.state.bonds_to(17), dense[:, 17])
+
+
+@SETTINGS
+@given(st.integers(0, 1000), st.integers(2, 400), st.integers(0, 3))
+def test_one_row_of_initial_bonds_has_the_bits_of_the_rows_made_dimension_by_dimension(
+        seed: int, n: int, zeros: int) -> None:
+    """The gossip's row (one reduce over the dimensions) against the block of rows (a product
+    added dimension by dimension): the same bits, the sign of a zero sum too, where a
+    citizen's personality has zeros (0·x is −0.0 for a negative x)."""
+    rng = np.random.default_rng(seed)
+    columns = rng.standard_normal((len(config.DIMENSIONS), n))
+    columns /= np.sqrt(np.square(columns).sum(axis=0))
+    columns[:, rng.integers(0, n, zeros)] = 0.0
+    columns[rng.integers(0, len(config.DIMENSIONS)), rng.integers(0, n, zeros * 9)] = -0.0
+    mine = int(rng.integers(0, n))
+    if zeros:  # every product with a zero citizen −0.0, and their sum too
+        columns[:, mine] = -np.abs(columns[:, mine])
+    for i in {0, n - 1, mine}:
+        assert initial_row(columns, i).tobytes() == initial_rows(columns, i, i + 1)[0].tobytes()
 
 
 @SETTINGS

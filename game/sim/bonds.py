@@ -68,6 +68,16 @@ def initial_rows(columns: FloatArray, start: int, stop: int) -> FloatArray:
     return np.clip(rel, -1.0, 1.0, out=rel)
 
 
+def initial_row(columns: FloatArray, i: int) -> FloatArray:
+    """`initial_rows(columns, i, i + 1)[0]` in a third of the calls: every product at once,
+    added dimension after dimension by one reduce along them (from −0.0, which adding leaves
+    every value as it is, where numpy's own start, 0.0, would turn a sum of −0.0s into 0.0)."""
+    rel: FloatArray = config.INITIAL_REL_SCALE * np.add.reduce(
+        columns * columns[:, i:i + 1], axis=0, initial=-0.0)
+    rel[i] = 0.0
+    return np.clip(rel, -1.0, 1.0, out=rel)
+
+
 def initial_relationships(personality: FloatArray) -> FloatArray:
     """The whole N × N initial bond matrix: a dense reference for small towns."""
     columns = np.ascontiguousarray(unit_personalities(personality).T)
@@ -363,7 +373,7 @@ class PairValues:
             return initial_rows(self.columns, start, stop)
         row = self.row_cache.get(start)
         if row is None:
-            row = self.row_cache[start] = initial_rows(self.columns, start, stop)
+            row = self.row_cache[start] = initial_row(self.columns, start)[None, :]
             if len(self.row_cache) * self.n > ROW_CACHE_CELLS:
                 del self.row_cache[next(iter(self.row_cache))]  # the oldest
         return row.copy()

@@ -24,7 +24,7 @@ from game.sim.digest import Digest
 from game.sim.draws import Draws
 from game.sim.events import Event, Record
 from game.sim.model import Activity, Citizen, Pending, Phase, TownState, decayed, personality_for
-from game.sim.roster import Roster
+from game.sim.roster import IDLE, SOCIALIZING, WALKING, Roster
 from game.sim.scenarios import Scenario, scenario
 from game.sim.townmap import REGION_NAMES, REGIONS, Tile, TownMap, build_map
 
@@ -150,9 +150,9 @@ class TownFlux:
             for i in roster.take_due(t):
                 if until[i] <= t:  # a partner taken earlier this tick is busy again
                     act = activity[i]
-                    if act == _IDLE:
+                    if act == IDLE:
                         decide.decide(self, i, t)
-                    elif act == _WALKING:
+                    elif act == WALKING:
                         self._arrive(i, t)
                     else:
                         self._done(i, t)
@@ -316,7 +316,7 @@ class TownFlux:
 
     def idle_until(self, i: int, tick: int) -> None:
         """Free from now, due to decide again at `tick`."""
-        self.roster.set_activity(i, _IDLE)
+        self.roster.set_activity(i, IDLE)
         self.roster.partner[i] = -1
         self.roster.set_until(i, tick)
 
@@ -352,7 +352,7 @@ class TownFlux:
         self.roster.walk_origin[i] = origin
         s.walk_from_spot[i] = s.spot[i]
         s.spot[i] = to_spot
-        self.roster.set_activity(i, _WALKING)
+        self.roster.set_activity(i, WALKING)
         self.roster.move(i, dest)
         s.walk_from[i] = t
         self.roster.set_until(i, t + max(ticks, 1))
@@ -370,7 +370,7 @@ class TownFlux:
         s = self.state
         region = self.roster.region[i]
         s.walk_origin[i] = -1
-        self.roster.set_activity(i, _IDLE)
+        self.roster.set_activity(i, IDLE)
         pending = s.pending.pop(i, None)
         self.emit("arrive", [i], t, region=region,
                   message=f"{self.name(i)} arrived at the {REGION_NAMES[region]}",
@@ -380,7 +380,7 @@ class TownFlux:
         elif pending.op == "festival":
             fest = s.festival
             if fest is not None and i in fest.guests:
-                self.roster.set_activity(i, _SOCIALIZING)
+                self.roster.set_activity(i, SOCIALIZING)
                 self.roster.set_until(i, max(fest.tick, t + 1))
             else:
                 self.idle(i, t)
@@ -390,10 +390,6 @@ class TownFlux:
 
 
 _PHASES: Final = tuple(Phase)  # indexing a tuple is 15× cheaper than Phase(k) on the per-tick path
-# Activities as plain ints: a numpy integer compared with an IntEnum member takes microseconds.
-_IDLE: Final = int(Activity.IDLE)  # (Final: a compiled constant, not a lookup a call)
-_WALKING: Final = int(Activity.WALKING)
-_SOCIALIZING: Final = int(Activity.SOCIALIZING)
 
 
 def _tile(a: Any) -> Tile:

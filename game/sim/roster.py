@@ -18,7 +18,11 @@ from typing import Final
 
 from game.sim.model import NEVER, Activity, TownState
 
+# Activities as plain ints, compiled constants (Final): a numpy integer compared with an
+# IntEnum member takes microseconds, and a module's plain name is looked up at each use.
 IDLE: Final = int(Activity.IDLE)
+WALKING: Final = int(Activity.WALKING)
+SOCIALIZING: Final = int(Activity.SOCIALIZING)
 
 
 class Roster:
