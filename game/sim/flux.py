@@ -369,7 +369,7 @@ class TownFlux:
     def _arrive(self, i: int, t: int) -> None:
         s = self.state
         region = self.roster.region[i]
-        s.walk_origin[i] = -1
+        self.roster.walk_origin[i] = -1
         self.roster.set_activity(i, IDLE)
         pending = s.pending.pop(i, None)
         self.emit("arrive", [i], t, region=region,

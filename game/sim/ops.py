@@ -116,10 +116,9 @@ class OpSpec:
     evolve: tuple[int, float]  # dimension an evolving citizen drifts along, toward this value
     trust: float  # what the interaction adds to each side's local trust of the other
     message: str  # {a} does it with {b} about {s}
-    # From config's tables, read once here rather than at each op.
-    duration: int = 0
-    tokens: int = 0
-    drama: float = 0.0
+    duration: int  # these three from config's tables (`_spec`), read once, not at each op
+    tokens: int
+    drama: float
 
 
 def _spec(name: str, activity: Activity, effect: Effect | None, evolve: tuple[int, float],
