@@ -44,7 +44,7 @@ class Roster:
         self.region: list[int] = state.region.tolist()
         self.until: list[int] = state.busy_until.tolist()
         # The state's arrays written a citizen at a time through memoryviews on them: numpy's
-        # own item assignment costs five times as much, for the same bits (an int into int64).
+        # own item assignment costs twice as much, for the same bits (an int into int64).
         self._activity_out = state.activity.data
         self._region_out = state.region.data
         self._until_out = state.busy_until.data
