@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from game import config
 from game.sim import social
@@ -102,6 +104,34 @@ def test_reputation_over_the_edges_equals_the_dense_eigentrust() -> None:
     got = social.eigentrust(40, src, dst, counts[src, dst])
     np.testing.assert_allclose(got, dense_eigentrust(counts), rtol=0, atol=1e-12)
     assert abs(got.sum() - 1.0) < 1e-12
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(0, 600), seed=st.integers(0, 2**32 - 1))
+def test_a_plain_pairwise_sum_has_the_bits_of_numpys_sum(n: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    values = rng.standard_normal(n) * 10.0 ** rng.integers(-8, 8, n).astype(float)
+    for some in (values, -np.zeros(n), np.abs(values)):
+        assert (np.float64(social.pairwise_sum(some.tolist())).tobytes()
+                == np.add.reduce(some).tobytes())
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(social.FEW_CITIZENS, social.FEW_CITIZENS + 60),
+       edges=st.integers(0, 2000), seed=st.integers(0, 2**32 - 1),
+       alpha=st.floats(0.01, 0.9), max_iter=st.integers(1, 60),
+       tol=st.sampled_from([1e-2, 1e-4, 1e-8, 1e-13]))
+def test_a_small_towns_reputation_in_plain_floats_has_the_bits_of_the_arrays(
+        n: int, edges: int, seed: int, alpha: float, max_iter: int, tol: float) -> None:
+    # Above FEW_CITIZENS `eigentrust` runs in arrays: the plain one must give the same bits.
+    rng = np.random.default_rng(seed)
+    codes = np.unique(rng.integers(0, n * n, edges))
+    src, dst = np.divmod(codes, n)
+    counts = rng.integers(-3, 6, codes.size).astype(float) * rng.random(codes.size)
+    weight, deferring = social.local_trust(n, src, counts)
+    plain = social.eigentrust_few(n, src, dst, weight, deferring, alpha, max_iter, tol)
+    arrays = social.eigentrust(n, src, dst, counts, alpha, max_iter, tol)
+    assert plain.tobytes() == arrays.tobytes()
 
 
 @pytest.mark.parametrize("ticks", [0, 1, 2, 7, 200, 1600, 123_457])

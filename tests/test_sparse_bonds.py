@@ -20,10 +20,12 @@ from hypothesis import strategies as st
 from game import config
 from game.sim import phases, social
 from game.sim.bonds import (
+    FEW_BASES,
     MERGE_AT,
     MERGE_MOST,
     MERGE_SHARE,
     PairValues,
+    initial_bonds,
     initial_relationships,
     initial_row,
     initial_rows,
@@ -107,6 +109,18 @@ def test_a_pair_the_dense_initial_matrix_holds_has_the_same_bits_alone() -> None
                                                                              range(0, 300, 11)))
     assert np.array_equal(flux.state.bonds_of(17), dense[17])
     assert np.array_equal(flux.state.bonds_to(17), dense[:, 17])
+
+
+@pytest.mark.parametrize("count", [1, 5, FEW_BASES, FEW_BASES + 1, 3000])
+def test_a_few_pairs_base_values_pair_by_pair_have_the_bits_of_the_arrays(count: int) -> None:
+    flux = TownFlux("city:300", 9)
+    bonds = flux.state.bonds
+    rng = np.random.default_rng(count)
+    i, j = rng.integers(0, 300, count), rng.integers(0, 300, count)
+    i[0] = j[0]  # nobody's bond to themselves
+    assert bonds.columns is not None
+    expected = initial_bonds(bonds.columns, i, j)
+    assert bonds.bases_of(i, j).tobytes() == expected.tobytes()
 
 
 @SETTINGS

@@ -34,6 +34,7 @@ MERGE_SHARE = 32
 MERGE_MOST = 4096
 ROW_CACHE_CELLS = 1 << 21  # base values kept in remembered rows (16 MB)
 MATRIX_CACHE_CELLS = 1 << 16  # the whole matrix of base values is kept up to this size
+FEW_BASES = 256  # up to this many pairs' base values are found pair by pair, not in arrays
 
 
 def unit_personalities(personality: FloatArray) -> FloatArray:
@@ -237,7 +238,11 @@ class PairValues:
     def bases_of(self, i: IntArray, j: IntArray) -> FloatArray:
         if self.columns is None:
             return np.zeros(i.size)
-        return initial_bonds(self.columns, i, j)
+        if i.size > FEW_BASES:
+            return initial_bonds(self.columns, i, j)
+        rows, columns = i.tolist(), j.tolist()  # a few: pair by pair, the same bits
+        return np.fromiter([self.base(rows[k], columns[k]) for k in range(len(rows))],
+                           np.float64, len(rows))
 
     def strong_bases(self, floor: float) -> tuple[IntArray, IntArray]:
         """The pairs (i < j) whose base value is at least `floor` (> 0), in row-major order;

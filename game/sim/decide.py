@@ -142,9 +142,10 @@ def total(weights: list[float]) -> float:
 
 def _draw(flux: TownFlux, ops: tuple[str, ...], weights: list[float]) -> str:
     x = flux.draws.random() * total(weights)
-    for op, w in zip(ops, weights, strict=True):
+    for k in range(len(weights)):  # (zip with strict= is no compiled loop: a call a decision)
+        w = weights[k]
         if x < w:
-            return op
+            return ops[k]
         x -= w
     return ops[-1]
 
@@ -235,9 +236,10 @@ def _wander(flux: TownFlux, i: int, t: int) -> bool:
                for b in options]
     x = flux.draws.random() * total(weights)
     dest = options[-1]
-    for b, w in zip(options, weights, strict=True):
+    for k in range(len(weights)):
+        w = weights[k]
         if x < w:
-            dest = b
+            dest = options[k]
             break
         x -= w
     flux.walk(i, dest, t, None)

@@ -320,7 +320,7 @@ class TownFlux:
         self.roster.partner[i] = -1
         self.roster.set_until(i, tick)
 
-    def busy(self, members: Sequence[int], activity: int, until: int) -> None:
+    def busy(self, members: list[int], activity: int, until: int) -> None:
         """Members take up `activity` until a tick; a pair become each other's partner."""
         roster = self.roster
         for i in members:

@@ -77,7 +77,7 @@ def solo(flux: TownFlux, i: int, t: int, card: str | None) -> None:
               drama=spec.drama, card=card, metadata={"kind": kind, "until": t + duration})
 
 
-def celebrate(flux: TownFlux, present: Sequence[int], region: int, t: int, card: str | None,
+def celebrate(flux: TownFlux, present: list[int], region: int, t: int, card: str | None,
               extra: dict[str, Any]) -> None:
     """Everyone present celebrates together (a festival, or an evening gathering)."""
     s = flux.state
