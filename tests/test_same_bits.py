@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from game import config
-from game.sim import social
+from game.sim import decide, social
 from game.sim.bonds import initial_relationships
 from game.sim.flux import TownFlux
 from game.sim.model import decay
@@ -132,6 +132,28 @@ def test_a_small_towns_reputation_in_plain_floats_has_the_bits_of_the_arrays(
     plain = social.eigentrust_few(n, src, dst, weight, deferring, alpha, max_iter, tol)
     arrays = social.eigentrust(n, src, dst, counts, alpha, max_iter, tol)
     assert plain.tobytes() == arrays.tobytes()
+
+
+@pytest.mark.parametrize("seed", [2, 5])
+def test_a_small_towns_gossip_subject_in_plain_floats_lands_where_the_arrays_do(
+        seed: int) -> None:
+    plain, arrays = TownFlux("town", seed), TownFlux("town", seed)  # the same draws in each
+    for _ in range(2400):
+        plain.step()
+        arrays.step()
+    s = arrays.state
+    for speaker in range(s.n):
+        row = s.bonds_of(speaker)
+        assert np.array(plain.state.bonds.row(speaker)).tobytes() == row.tobytes()
+        for listener in (0, 7, speaker):
+            got = decide._subject_of_few(plain, speaker, listener)
+            strength = row * row
+            strength[[speaker, listener]] = 0.0
+            total = float(np.add.reduce(strength))
+            x = arrays.draws.random() * total if total > 0.0 else 0.0
+            expected = (min(int(np.cumsum(strength).searchsorted(x, side="right")), s.n - 1)
+                        if total > 0.0 else -1)
+            assert got == expected
 
 
 @pytest.mark.parametrize("ticks", [0, 1, 2, 7, 200, 1600, 123_457])

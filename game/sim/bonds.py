@@ -176,6 +176,10 @@ class PairValues:
         pos = self._position(code)
         return float(self.values[pos]) if pos >= 0 else self.base(i, j)
 
+    def row(self, i: int) -> list[float]:
+        """Citizen i's values to everyone, one by one: `rows(i, i + 1)[0]` as floats."""
+        return [self.get(i, j) for j in range(self.n)]
+
     def watch(self) -> None:
         """Note the code of every pair set from now on (`touched`)."""
         self.touched = []

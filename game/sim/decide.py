@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 
 from game import config
-from game.sim import perform
+from game.sim import perform, social
 from game.sim.model import Dim, Phase
 from game.sim.townmap import REGION_NAMES
 
@@ -205,6 +205,8 @@ def pick_subject(flux: TownFlux, speaker: int, listener: int) -> int:
         return heard[0]
     # A draw over everyone by bond strength: O(N), and its bits are those of numpy's pairwise
     # sum (the total) and sequential running sum (where the draw lands) over the whole row.
+    if s.n < social.FEW_CITIZENS:
+        return _subject_of_few(flux, speaker, listener)
     row = s.bonds_of(speaker)
     strength = row * row
     strength[speaker] = 0.0
@@ -217,6 +219,25 @@ def pick_subject(flux: TownFlux, speaker: int, listener: int) -> int:
     x = flux.draws.random() * total
     k = int(np.add.accumulate(strength, out=strength).searchsorted(x, side="right"))
     return min(k, s.n - 1)
+
+
+def _subject_of_few(flux: TownFlux, speaker: int, listener: int) -> int:
+    """`pick_subject`'s draw by bond strength in a small town, in plain floats: the bits of the
+    arrays' pairwise sum and running sum, without six numpy calls on a few values."""
+    s = flux.state
+    strength = [b * b for b in s.bonds.row(speaker)]
+    strength[speaker] = 0.0
+    strength[listener] = 0.0
+    total = social.pairwise_sum(strength)
+    if total <= 0.0:
+        return -1
+    x = flux.draws.random() * total
+    running = 0.0
+    for k in range(s.n):
+        running += strength[k]
+        if running > x:  # where `searchsorted(x, side="right")` lands
+            return k
+    return s.n - 1
 
 
 def _wander(flux: TownFlux, i: int, t: int) -> bool:
