@@ -34,7 +34,7 @@ MERGE_SHARE = 32
 MERGE_MOST = 4096
 ROW_CACHE_CELLS = 1 << 21  # base values kept in remembered rows (16 MB)
 MATRIX_CACHE_CELLS = 1 << 16  # the whole matrix of base values is kept up to this size
-FEW_BASES = 256  # up to this many pairs' base values are found pair by pair, not in arrays
+FEW_BASES = 64  # up to this many pairs' base values are found pair by pair, not in arrays
 
 
 def unit_personalities(personality: FloatArray) -> FloatArray:

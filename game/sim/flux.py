@@ -10,7 +10,6 @@ operations in `perform`. Pure: never imports pygame, the view or the trace.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -255,7 +254,7 @@ class TownFlux:
 
     # --- events --------------------------------------------------------------------------------
 
-    def emit(self, op: str, participants: Sequence[int], t: int, *, subject: int = -1,
+    def emit(self, op: str, participants: list[int], t: int, *, subject: int = -1,
              region: int = -1, success: bool = True, reason: str | None = None,
              message: str = "", line: str | None = None, tokens: int = 0, drama: float = 0.0,
              card: str | None = None, metadata: dict[str, Any] | None = None) -> None:
@@ -285,7 +284,7 @@ class TownFlux:
             for i in participants:
                 last_event[i] = t
 
-    def fail(self, op: str, participants: Sequence[int], t: int, reason: str,
+    def fail(self, op: str, participants: list[int], t: int, reason: str,
              card: str | None, subject: int = -1) -> bool:
         """Record a refusal (a reason from `laws`): the event carries no tokens and no drama."""
         region = int(self.state.region[participants[0]]) if participants else -1

@@ -42,11 +42,10 @@ def binary(flux: TownFlux, op: str, a: int, b: int, subject: int, t: int,
         if s.bond(a, subject) < 0:
             drama = config.GOSSIP_NEGATIVE_DRAMA
         _spread_rumor(s, a, b, subject, meta)
-    names = {"a": flux.name(a), "b": flux.name(b),
-             "s": flux.name(subject) if subject >= 0 else ""}
-    message = spec.message.format(**names)
-    line = dialogue.line(flux.draws, flux.citizens[a].archetype, op,
-                         listener=names["b"], subject=names["s"])
+    listener, about = flux.name(b), flux.name(subject) if subject >= 0 else ""
+    message = spec.message.format(a=flux.name(a), b=listener, s=about)
+    line = dialogue.line(flux.draws, flux.citizens[a].archetype, op, listener=listener,
+                         subject=about)
     for i in who:
         flux.remember(i, t, op, message)
         _evolve(flux, i, op)
