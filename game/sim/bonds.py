@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -29,12 +29,12 @@ IntArray = npt.NDArray[np.int64]
 # MERGE_SHARE of those stored: a merge moves every stored pair, so big stores merge seldom. At
 # most MERGE_MOST wait: a merge also turns every waiting pair into arrays and frees the dict,
 # and a city's ten-day store (300,000 pairs) let 9,000 wait and merged them in a 16 ms tick.
-MERGE_AT = 256
-MERGE_SHARE = 32
-MERGE_MOST = 4096
-ROW_CACHE_CELLS = 1 << 21  # base values kept in remembered rows (16 MB)
-MATRIX_CACHE_CELLS = 1 << 16  # the whole matrix of base values is kept up to this size
-FEW_BASES = 64  # up to this many pairs' base values are found pair by pair, not in arrays
+MERGE_AT: Final = 256
+MERGE_SHARE: Final = 32
+MERGE_MOST: Final = 4096
+ROW_CACHE_CELLS: Final = 1 << 21  # base values kept in remembered rows (16 MB)
+MATRIX_CACHE_CELLS: Final = 1 << 16  # the whole matrix of base values is kept up to this size
+FEW_BASES: Final = 64  # up to this many pairs' base values are found pair by pair, not in arrays
 
 
 def unit_personalities(personality: FloatArray) -> FloatArray:
@@ -360,8 +360,11 @@ class PairValues:
             out[j[mine] - start, i[mine]] = values[mine]
             return out
         lo, hi = self.codes.searchsorted(start * self.n), self.codes.searchsorted(stop * self.n)
-        i, j = np.divmod(self.codes[lo:hi], self.n)
-        out[i - start, j] = self.values[lo:hi]
+        if stop - start == 1:  # one row (a gossip's): its codes less where it starts
+            out[0, self.codes[lo:hi] - start * self.n] = self.values[lo:hi]
+        else:
+            i, j = np.divmod(self.codes[lo:hi], self.n)
+            out[i - start, j] = self.values[lo:hi]
         few = stop - start < len(self.recent_rows)  # look the rows up, or go through the dict
         for row in range(start, stop) if few else list(self.recent_rows):
             if start <= row < stop:

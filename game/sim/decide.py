@@ -72,7 +72,7 @@ _CURIOSITY: Final = int(Dim.CURIOSITY)
 _AMBITION: Final = int(Dim.AMBITION)
 
 # With someone free in the region.
-WITH_PARTNERS: tuple[Choice, ...] = (
+WITH_PARTNERS: Final[tuple[Choice, ...]] = (
     Choice("greet", 0, _half_plus(Dim.WARMTH), bonus=True),
     Choice("gossip", 1, _half_plus(Dim.CURIOSITY), bonus=True, itch=True),
     Choice("trade", 2, _half_plus(Dim.AMBITION), bonus=True),
@@ -80,14 +80,14 @@ WITH_PARTNERS: tuple[Choice, ...] = (
     Choice("teach", config.TEACH_WEIGHT, _twice(Dim.CURIOSITY), bonus=True),
 )
 # Two or more free in an evening gathering place: everyone free there may celebrate.
-GATHERING = Choice("celebrate", config.GATHERING_WEIGHT, _half_plus(Dim.WARMTH))
+GATHERING: Final = Choice("celebrate", config.GATHERING_WEIGHT, _half_plus(Dim.WARMTH))
 # Nobody free here: wait a little for someone, or go elsewhere.
-ALONE: tuple[Choice, ...] = (
+ALONE: Final[tuple[Choice, ...]] = (
     Choice("linger", config.LINGER_WEIGHT, _half_plus(Dim.PATIENCE)),
     Choice("walk", config.LONELY_WALK_WEIGHT, _steady, itch=True),
 )
 # Always possible (wandering is weighted further by homesickness, see `_wander_weight`).
-SOLO = Choice("solo", 3, _half_plus(Dim.PATIENCE), bonus=True)
+SOLO: Final = Choice("solo", 3, _half_plus(Dim.PATIENCE), bonus=True)
 
 
 def decide(flux: TownFlux, i: int, t: int) -> None:

@@ -6,11 +6,13 @@ exactly. Pure: never imports pygame or the view.
 
 from __future__ import annotations
 
+from typing import Final
+
 from game.sim.draws import Draws
 
 # (archetype, op) → lines. {listener} and {subject} are citizens' first names. No line names a
 # time of day: any may be said at any hour.
-LINES: dict[tuple[str, str], tuple[str, ...]] = {
+LINES: Final[dict[tuple[str, str], tuple[str, ...]]] = {
     ("Builder", "greet"): ("Hey, {listener}! Walls are up, spirits too.",
                            "{listener}, good to see you on solid ground."),
     ("Builder", "gossip"): ("Between us, {listener}: {subject} builds on sand.",

@@ -11,7 +11,7 @@ Pure: never imports pygame, the view or the trace.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
@@ -23,17 +23,17 @@ if TYPE_CHECKING:
     from game.sim.flux import TownFlux
 
 # Refusals that name no citizen.
-EVERYONE_RESTING = "rest: everyone is resting"
-NO_PARTNER = "no partner: nobody else is awake"
-NO_SUBJECT = "gossip needs a subject other than the two talking"
-NOBODY_RESTING = "nobody is resting"
-NO_SPEAKER = "nobody is awake to start the rumor"
-NO_SHELTER = "capacity: no shelter has room"
-FEW_GUESTS = "not enough guests reached the square"
-STORM = "storm: outdoor ops pause"
+EVERYONE_RESTING: Final = "rest: everyone is resting"
+NO_PARTNER: Final = "no partner: nobody else is awake"
+NO_SUBJECT: Final = "gossip needs a subject other than the two talking"
+NOBODY_RESTING: Final = "nobody is resting"
+NO_SPEAKER: Final = "nobody is awake to start the rumor"
+NO_SHELTER: Final = "capacity: no shelter has room"
+FEW_GUESTS: Final = "not enough guests reached the square"
+STORM: Final = "storm: outdoor ops pause"
 
 # A plain int: a numpy integer compared with an IntEnum member takes microseconds.
-_RESTING = int(Activity.RESTING)
+_RESTING: Final = int(Activity.RESTING)
 
 
 # --- predicates ----------------------------------------------------------------------------------

@@ -67,7 +67,7 @@ class Archetype:
     biases: dict[str, float]
 
 
-ARCHETYPES: dict[str, Archetype] = {
+ARCHETYPES: Final[dict[str, Archetype]] = {
     a.name: a
     for a in (
         Archetype("Builder", "Architecture", "Life is architecture",
@@ -87,7 +87,7 @@ ARCHETYPES: dict[str, Archetype] = {
                   {"patience": 0.25, "trust": 0.20, "resilience": 0.20, "warmth": 0.10}),
     )
 }
-ARCHETYPE_ORDER: tuple[str, ...] = tuple(ARCHETYPES)
+ARCHETYPE_ORDER: Final[tuple[str, ...]] = tuple(ARCHETYPES)
 
 
 def mood(activity: int, personality: FloatArray) -> str:

@@ -8,7 +8,7 @@ Run by the flux at every phase boundary (`phase_end`) and after a tick that chan
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
@@ -21,10 +21,10 @@ if TYPE_CHECKING:
     from game.sim.flux import TownFlux
 
 
-EVE_TICKS = 5  # the ticks before a phase end that make what it reads, a part each
+EVE_TICKS: Final = 5  # the ticks before a phase end that make what it reads, a part each
 # A town of fewer citizens makes what its phase end reads at the phase end, whole: it costs
 # a millisecond, and its bonds are read as a whole matrix (`social.dense_affinity_edges`).
-EVE_FROM = 100
+EVE_FROM: Final = 100
 SHARE_MARGIN = 1e-9  # of the share's threshold, kept from the room a gain may fill unseen
 
 

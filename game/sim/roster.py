@@ -11,12 +11,19 @@ Pure: never imports pygame, the view or the trace.
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
+import bisect
+import heapq
 from collections.abc import Sequence
-from heapq import heappop, heappush
 from typing import Final
 
 from game.sim.model import NEVER, Activity, TownState
+
+# The heap's and bisect's functions as constants: a compiled module looks a name it imported up
+# in its globals at every call, and holds a Final one.
+_BISECT_LEFT: Final = bisect.bisect_left
+_INSORT: Final = bisect.insort
+_HEAPPOP: Final = heapq.heappop
+_HEAPPUSH: Final = heapq.heappush
 
 # Activities as plain ints, compiled constants (Final): a numpy integer compared with an
 # IntEnum member takes microseconds, and a module's plain name is looked up at each use.
@@ -72,9 +79,9 @@ class Roster:
         if was != activity:
             if was == IDLE:
                 free = self.free[self.region[i]]
-                del free[bisect_left(free, i)]
+                del free[_BISECT_LEFT(free, i)]
             elif activity == IDLE:
-                insort(self.free[self.region[i]], i)
+                _INSORT(self.free[self.region[i]], i)
             self.activity[i] = activity
             self._activity_out[i] = activity
 
@@ -113,8 +120,8 @@ class Roster:
         self.counts[dest] += 1
         if self.activity[i] == IDLE:
             free = self.free[was]
-            del free[bisect_left(free, i)]
-            insort(self.free[dest], i)
+            del free[_BISECT_LEFT(free, i)]
+            _INSORT(self.free[dest], i)
         self.region[i] = dest
         self._region_out[i] = dest
 
@@ -124,7 +131,7 @@ class Roster:
         """The free citizens in `region` other than `besides`, in ascending order."""
         out = self.free[region][:]
         for j in besides:
-            at = bisect_left(out, j)
+            at = _BISECT_LEFT(out, j)
             if at < len(out) and out[at] == j:
                 del out[at]
         return out
@@ -151,7 +158,7 @@ class Roster:
         bucket = self.buckets.get(tick)
         if bucket is None:
             bucket = self.buckets[tick] = []
-            heappush(self.ticks, tick)
+            _HEAPPUSH(self.ticks, tick)
         return bucket
 
     def take_due(self, t: int) -> list[int]:
@@ -161,7 +168,7 @@ class Roster:
         self.taken = t
         due: list[int] = []
         while ticks and ticks[0] <= t:  # mostly one bucket: tick t's
-            due += [i for i in buckets.pop(heappop(ticks)) if until[i] <= t]
+            due += [i for i in buckets.pop(_HEAPPOP(ticks)) if until[i] <= t]
         return sorted(set(due)) if len(due) > 1 else due
 
     def next_due(self) -> int:
@@ -174,7 +181,7 @@ class Roster:
             for i in buckets[key]:
                 if until[i] <= key:
                     return key
-            del buckets[heappop(ticks)]
+            del buckets[_HEAPPOP(ticks)]
         return NEVER
 
     def filed(self) -> dict[int, int]:

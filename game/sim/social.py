@@ -10,6 +10,7 @@ import functools
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Final
 
 import numpy as np
 import numpy.typing as npt
@@ -23,16 +24,16 @@ FloatArray = npt.NDArray[np.float64]
 Graph = dict[int, set[int]]  # citizen → the citizens it shares an edge with
 IntArray = npt.NDArray[np.int64]
 # No initial bond is stronger than this: 0.3 × a cosine, which rounding keeps within 1 + 1e−15.
-INITIAL_CEILING = config.INITIAL_REL_SCALE * (1.0 + 1e-9)
+INITIAL_CEILING: Final = config.INITIAL_REL_SCALE * (1.0 + 1e-9)
 # A mean of two bonds at least x has one of them at least x − this (rounding included).
-CANDIDATE_MARGIN = 1e-9
+CANDIDATE_MARGIN: Final = 1e-9
 # Past this many neighbour pairs an edge, coalitions are found walking sets, not listing pairs.
-DENSE_PAIRS_PER_EDGE = 16
-FEW_EDGES = 256  # and up to this many edges, as sets: the arrays cost more than they save
-BLOCK_CELLS = 1 << 20  # bonds in a block of rows when a whole matrix is read (8 MB of floats)
-CACHED_CELLS = 1 << 16  # bonds in a block summed pass after pass while it stays in the cache
-# Below this many citizens, reputation's steps over the citizens are plain floats, not numpy.
-FEW_CITIZENS = 128
+DENSE_PAIRS_PER_EDGE: Final = 16
+FEW_EDGES: Final = 256  # and up to this many edges, as sets: the arrays cost more than they save
+BLOCK_CELLS: Final = 1 << 20  # bonds in a block of rows when a whole matrix is read (8 MB)
+CACHED_CELLS: Final = 1 << 16  # bonds in a block summed pass after pass while it stays in the cache
+# Below this many citizens, reputation and a gossip subject go over them in plain floats.
+FEW_CITIZENS: Final = 128
 
 
 def affinity_edges(bonds: PairValues, keep: Iterable[frozenset[int]] = (),

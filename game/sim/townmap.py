@@ -13,6 +13,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from enum import IntEnum
 from functools import cache
+from typing import Final
 
 import numpy as np
 import numpy.typing as npt
@@ -43,7 +44,7 @@ class RegionSpec:
     footprint: tuple[int, int] | None  # building size in tiles (gx, gy)
 
 
-REGIONS: tuple[RegionSpec, ...] = (
+REGIONS: Final[tuple[RegionSpec, ...]] = (
     RegionSpec("inn", "building", 10, (0, 2), Terrain.YARD, (4, 4)),
     RegionSpec("square", "open", 20, (1, 2), Terrain.PLAZA, None),
     RegionSpec("garden", "open", 8, (0, 1), Terrain.GRASS, None),
@@ -53,23 +54,23 @@ REGIONS: tuple[RegionSpec, ...] = (
     RegionSpec("workshop", "building", 10, (1, 3), Terrain.DIRT, (4, 4)),
     RegionSpec("archive", "building", 8, (1, 0), Terrain.YARD, (3, 3)),
 )
-REGION_NAMES: tuple[str, ...] = tuple(r.name for r in REGIONS)
-REGION_INDEX: dict[str, int] = {name: i for i, name in enumerate(REGION_NAMES)}
+REGION_NAMES: Final[tuple[str, ...]] = tuple(r.name for r in REGIONS)
+REGION_INDEX: Final[dict[str, int]] = {name: i for i, name in enumerate(REGION_NAMES)}
 
-ADJACENCY: tuple[tuple[str, str], ...] = (
+ADJACENCY: Final[tuple[tuple[str, str], ...]] = (
     ("inn", "square"), ("inn", "garden"), ("square", "market"), ("square", "library"),
     ("square", "workshop"), ("garden", "library"), ("garden", "observatory"),
     ("market", "workshop"), ("library", "observatory"), ("library", "archive"),
     ("observatory", "archive"),
 )
 
-SIZE = 48
+SIZE: Final = 48
 CELL_W, CELL_H = 16, 12
 # Region rectangle inside its cell, and where its gate (road anchor) sits, relative to the cell.
 RECT_X0, RECT_Y0, RECT_W, RECT_H = 2, 2, 12, 8
-GATE = (8, 8)
-LANE_X = 12  # north–south roads run on this column of each cell, clear of the buildings
-BUILDING_AT = (5, 2)  # footprint origin relative to the cell
+GATE: Final = (8, 8)
+LANE_X: Final = 12  # north–south roads run on this column of each cell, clear of the buildings
+BUILDING_AT: Final = (5, 2)  # footprint origin relative to the cell
 
 
 @dataclass(frozen=True)
