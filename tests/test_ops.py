@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 
 from game import config
+from game.sim.dialogue import LINES, Template
 from game.sim.events import Event
 from game.sim.flux import TownFlux
 from game.sim.model import Activity
-from game.sim.ops import saturate
+from game.sim.ops import OPS, saturate
 from tests.helpers import all_bonds, freeze_everyone, place, play
 
 
@@ -186,3 +187,18 @@ def test_the_accursed_share_looks_when_it_must_as_if_it_looked_after_every_gain(
             feasts[k] += [e.tick for e in flux.tick() if e.op == "share"]
     assert feasts[0] == feasts[1] and len(feasts[0]) >= 2
     assert room.state_hash() == always.state_hash()
+
+
+@pytest.mark.parametrize("names", [("Wren", "Ed", "Pavel"), ("", "{b}", "a {s} b"),
+                                   ("Ünïcödé", "O'Brien", "x}{y")])
+def test_every_template_read_once_fills_as_format_does(names: tuple[str, str, str]) -> None:
+    a, b, s = names
+    for op in OPS.values():
+        assert op.words.fill((a, b, s)) == op.message.format(a=a, b=b, s=s)
+    for texts in LINES.values():
+        for text in texts:
+            said = Template(text, ("listener", "subject")).fill((b, s))
+            assert said == text.format(listener=b, subject=s)
+    assert Template("{{x}} {a}!", ("a",)).fill(("y",)) == "{x} y!"
+    with pytest.raises(ValueError, match="names its fields"):
+        Template("{a:>5}", ("a",))

@@ -13,6 +13,7 @@ from typing import Final
 import numpy as np
 
 from game import config
+from game.sim.dialogue import Template
 from game.sim.model import Activity, Dim, FloatArray, TownState
 
 
@@ -119,12 +120,13 @@ class OpSpec:
     duration: int  # these three from config's tables (`_spec`), read once, not at each op
     tokens: int
     drama: float
+    words: Template  # the message, read once: filled with (a, b, s)
 
 
 def _spec(name: str, activity: Activity, effect: Effect | None, evolve: tuple[int, float],
           trust: float, message: str) -> OpSpec:
     return OpSpec(name, activity, effect, evolve, trust, message, config.DURATION.get(name, 0),
-                  config.TOKENS[name], config.DRAMA[name])
+                  config.TOKENS[name], config.DRAMA[name], Template(message, ("a", "b", "s")))
 
 
 OPS: Final[dict[str, OpSpec]] = {

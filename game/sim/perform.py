@@ -43,7 +43,7 @@ def binary(flux: TownFlux, op: str, a: int, b: int, subject: int, t: int,
             drama = config.GOSSIP_NEGATIVE_DRAMA
         _spread_rumor(s, a, b, subject, meta)
     listener, about = flux.name(b), flux.name(subject) if subject >= 0 else ""
-    message = spec.message.format(a=flux.name(a), b=listener, s=about)
+    message = spec.words.fill((flux.name(a), listener, about))
     line = dialogue.line(flux.draws, flux.citizens[a].archetype, op, listener=listener,
                          subject=about)
     for i in who:
