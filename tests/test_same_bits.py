@@ -129,7 +129,8 @@ def test_a_small_towns_reputation_in_plain_floats_has_the_bits_of_the_arrays(
     src, dst = np.divmod(codes, n)
     counts = rng.integers(-3, 6, codes.size).astype(float) * rng.random(codes.size)
     weight, deferring = social.local_trust(n, src, counts)
-    plain = social.eigentrust_few(n, src, dst, weight, deferring, alpha, max_iter, tol)
+    plain = social.eigentrust_few(n, src, dst, weight, deferring.tolist(), alpha, max_iter,
+                                  tol)
     arrays = social.eigentrust(n, src, dst, counts, alpha, max_iter, tol)
     assert plain.tobytes() == arrays.tobytes()
 

@@ -562,7 +562,7 @@ def eigentrust(n: int, src: IntArray, dst: IntArray, counts: FloatArray,
     """
     weight, deferring = local_trust(n, src, counts)
     if n < FEW_CITIZENS:
-        return eigentrust_few(n, src, dst, weight, deferring, alpha, max_iter, tol)
+        return eigentrust_few(n, src, dst, weight, deferring.tolist(), alpha, max_iter, tol)
     pre = np.full(n, 1.0 / n)
     kept, pretrust = 1.0 - alpha, alpha * pre
     t = pre.copy()
@@ -571,7 +571,7 @@ def eigentrust(n: int, src: IntArray, dst: IntArray, counts: FloatArray,
         spread = _spread(n, src, dst, weight, t, flow)
         # (np.add.reduce and np.maximum.reduce: what `sum` and `max` call, without their
         # Python wrappers, twice an iteration.)
-        if deferring:
+        if deferring.size:
             spread += float(np.add.reduce(t.take(deferring))) / n
         nxt = np.multiply(spread, kept, out=spread)
         nxt += pretrust
@@ -583,7 +583,7 @@ def eigentrust(n: int, src: IntArray, dst: IntArray, counts: FloatArray,
     return t
 
 
-def local_trust(n: int, src: IntArray, counts: FloatArray) -> tuple[FloatArray, list[int]]:
+def local_trust(n: int, src: IntArray, counts: FloatArray) -> tuple[FloatArray, IntArray]:
     """Each edge's share of its source's positive outcomes (C on the edges), and the citizens
     who trust nobody yet."""
     # Outcomes that are not positive weigh 0 where they stand (a sum plus 0.0 keeps its bits:
@@ -592,8 +592,7 @@ def local_trust(n: int, src: IntArray, counts: FloatArray) -> tuple[FloatArray, 
     local = np.where(positive, counts, 0.0)
     sums = np.bincount(src, weights=local, minlength=n)
     weight = np.divide(local, sums[src], out=np.zeros_like(local), where=positive)
-    deferring: list[int] = np.flatnonzero(sums == 0).tolist()
-    return weight, deferring
+    return weight, np.flatnonzero(sums == 0)
 
 
 def _spread(n: int, src: IntArray, dst: IntArray, weight: FloatArray, t: FloatArray,
