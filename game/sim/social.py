@@ -608,7 +608,7 @@ def eigentrust_few(n: int, src: IntArray, dst: IntArray, weight: FloatArray,
                    deferring: list[int], alpha: float, max_iter: int, tol: float) -> FloatArray:
     """`eigentrust` from `local_trust`, with its bits: the same operations in the same order,
     over the edges in numpy and over the citizens in plain floats (a numpy call costs what
-    some fifty plain steps do: a small town's reputation in two thirds of the time)."""
+    some fifty plain steps do: a small town's reputation in 70 % of the instructions)."""
     kept, pretrust = 1.0 - alpha, alpha * (1.0 / n)
     t = [1.0 / n] * n
     flow = np.empty(src.size)
