@@ -109,7 +109,7 @@ def decide(flux: TownFlux, i: int, t: int) -> None:
         weights = [w * config.RUMOR_GOSSIP_BOOST if itched else w
                    for w, (_, _, _, itched) in zip(weights, rows, strict=True)]
     weights.append(_wander_weight(flux, i, p, phase))
-    _do(flux, _draw(flux, ops, weights), i, partners, t)
+    _do(flux, ops[_drawn(flux, weights)], i, partners, t)
 
 
 def _rows(phase: Phase, region: int, partners: int) -> tuple[tuple[str, ...], tuple[Factors, ...]]:
@@ -140,14 +140,16 @@ def total(weights: list[float]) -> float:
     return out
 
 
-def _draw(flux: TownFlux, ops: tuple[str, ...], weights: list[float]) -> str:
+def _drawn(flux: TownFlux, weights: list[float]) -> int:
+    """The index a draw lands on, each weight's chance its share of the total (the last one if
+    rounding carries the draw past them all)."""
     x = flux.draws.random() * total(weights)
     for k in range(len(weights)):  # (zip with strict= is no compiled loop: a call a decision)
         w = weights[k]
         if x < w:
-            return ops[k]
+            return k
         x -= w
-    return ops[-1]
+    return len(weights) - 1
 
 
 def _do(flux: TownFlux, choice: str, i: int, partners: list[int], t: int) -> None:
@@ -255,13 +257,5 @@ def _wander(flux: TownFlux, i: int, t: int) -> bool:
     weights = [config.HOMEWARD_PREFERENCE
                if homeward and flux.map.hops[b][home] < flux.map.hops[r][home] else 1.0
                for b in options]
-    x = flux.draws.random() * total(weights)
-    dest = options[-1]
-    for k in range(len(weights)):
-        w = weights[k]
-        if x < w:
-            dest = options[k]
-            break
-        x -= w
-    flux.walk(i, dest, t, None)
+    flux.walk(i, options[_drawn(flux, weights)], t, None)
     return True

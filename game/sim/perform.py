@@ -88,7 +88,7 @@ def celebrate(flux: TownFlux, present: list[int], region: int, t: int, card: str
     for i in present:
         flux.remember(i, t, "celebrate", message)
         _evolve(flux, i, "celebrate")
-    flux.emit("celebrate", list(present), t, region=region, message=message, line=line,
+    flux.emit("celebrate", present, t, region=region, message=message, line=line,
               tokens=spec.tokens * len(present), drama=spec.drama, card=card, metadata=meta)
 
 
