@@ -21,7 +21,7 @@ from game.userfiles.settings import AUTO, UI_SCALES, Settings
 from game.view import rendered
 from game.view.app import App
 from game.view.assets import Assets, Font
-from game.view.hud import Painted, Widget
+from game.view.hud import UI_SCALE, Painted, Widget
 from game.view.intents import AskWhy, ChangeDetail, Select
 from game.view.palette import Colour
 from game.view.scale import ui_percent
@@ -159,7 +159,7 @@ def test_every_text_fits_its_widget_at_every_size(assets: Assets, tmp_path: Path
             checked += 1
             assert inside.contains(at), f"{name} at {size}: {text!r} at {at} outside {inside}"
             more = name == "top bar" and text == "…"  # its sign of more, told on hover
-            assert not text.endswith("…") or name == "feed" or more, (
+            assert not text.endswith("…") or more, (
                 f"{name} at {size}: {text!r} cut")
     w.settings_screen._turn("keys")  # the settings' other page, as tall as the window lets it
     for text, at in lines_drawn(w.settings_screen, view, size, texts):
@@ -171,3 +171,63 @@ def test_every_text_fits_its_widget_at_every_size(assets: Assets, tmp_path: Path
     shown = [(texts[id(s)], at) for s, at in surface.placed if id(s) in texts]
     assert shown and all(screen.contains(at) for _, at in shown)
     assert checked > 40
+
+
+@pytest.mark.parametrize(("window", "scale"), [CASES[0], CASES[-1]])
+def test_a_floating_label_keeps_its_text_off_its_frame(assets: Assets, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch,
+                                                       texts: dict[int, str],
+                                                       window: tuple[int, int],
+                                                       scale: int) -> None:
+    """The timeline's hover label at either end of the bar and a card's tooltip: each line
+    lies inside the panel drawn under it, off its frame (the frame once covered the first and
+    last letters of "tick 5288 · day 4 13:19")."""
+    monkeypatch.setenv("AGENT_TOWN_HOME", str(tmp_path))
+    app = town(assets, window, scale)
+    w = app.widgets
+    view = app.view_state()
+    frame = 2 * UI_SCALE
+    bar = w.timebar.track_rect
+    w.hand.hover = len(w.hand.names) - 1
+    drawn = [(w.timebar, x) for x in (bar.left, bar.right - 1)] + [(w.hand, 0)]
+    for widget, x in drawn:
+        w.timebar.hover_x = x
+        surface = Recording(w.screen.size)
+        widget.draw(surface, view)
+        panels = [at for s, at in surface.placed if id(s) not in texts]
+        labels = [(texts[id(s)], at) for s, at in surface.placed if id(s) in texts
+                  and (widget is w.hand or texts[id(s)].startswith("tick "))]
+        assert labels
+        for text, at in labels:
+            assert any(p.left + frame <= at.left and at.right <= p.right - frame
+                       and p.top <= at.top and at.bottom <= p.bottom for p in panels), (
+                f"{text!r} at {at} touches its frame")
+
+
+@pytest.mark.parametrize("window", SIZES)
+def test_the_feed_shows_whole_rows_only(assets: Assets, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch,
+                                        texts: dict[int, str], window: tuple[int, int]) -> None:
+    """A feed full of long wrapped rows: the row at the bottom that the column cannot hold
+    whole waits for a scroll instead of ending in "…"."""
+    monkeypatch.setenv("AGENT_TOWN_HOME", str(tmp_path))
+    app = town(assets, window)
+    app.apply(Select(None))  # the whole column to the feed
+    w = app.widgets
+    said_of = "trade failed for Pavel & Clara at the market: storm: outdoor ops pause"
+    rows = tuple(replace(LONG_FAILURE, event_id=f"e9.{k}", text=said_of + " " * k)
+                 for k in range(40))
+    view = replace(app.view_state(), feed=rows)
+    w._layout_inspector(view)
+    drawn = lines_drawn(w.feed, view, w.screen.size, texts)
+    said = [text for text, _ in drawn if "Pavel" in text or "market" in text]
+    assert said, "no row drawn"
+    cut = [text for text, _ in drawn if text.endswith("…")]
+    if not cut:
+        return
+    # A column shorter than one row (the smallest window): that row alone, told whole on hover.
+    assert w.feed.cut is rows[0] and len(w.feed.rows) == 1
+    w.feed.handle(pygame.event.Event(pygame.MOUSEMOTION, pos=w.feed.rows[0][0].center))
+    drawn = lines_drawn(w.feed, view, w.screen.size, texts)
+    tip = " ".join(text for text, at in drawn if not w.feed.rect.contains(at))
+    assert tip.split() == said_of.split()

@@ -21,7 +21,7 @@ from game.projections.feedfilter import KINDS
 from game.projections.history import FeedRow
 from game.view.assets import Assets
 from game.view.feedwords import told
-from game.view.hud import LINE_H, PAD, UI_SCALE, Faces, Painted, Texts
+from game.view.hud import LINE_H, PAD, UI_SCALE, Faces, Painted, Texts, tooltip
 from game.view.input import Intent, JumpToEvent
 from game.view.intents import FilterFeed, Open, ScrollFeed, SearchFeed
 from game.view.palette import BRIGHT, CHOSEN_ROW, DIM, INK, OP_COLOURS, SUNKEN, TEXT, WARN
@@ -59,6 +59,7 @@ class EventFeed:
         self.list_rect = pygame.Rect(0, 0, 0, 0)  # where the rows go
         self.newest = pygame.Rect(0, 0, 0, 0)  # "newest": shown while scrolled back
         self.rows: list[tuple[pygame.Rect, FeedRow]] = []
+        self.cut: FeedRow | None = None  # a row taller than the whole column, shown in part
         self.hover: str | None = None
         self.query = ""  # the search field's text, as last drawn (and as typed since)
         self.top = 0  # the row at the top of the list: 0 is live (the newest)
@@ -162,6 +163,10 @@ class EventFeed:
                self.rect)
         self.painted.draw(surface, self.rect, key, lambda cache, local: self._paint_in(
             cache, local, view))
+        cut = self.cut
+        if cut is not None and cut.event_id == self.hover:  # the whole of it, on hover
+            row = next(row for row, item in self.rows if item is cut)
+            tooltip(surface, self.texts, self.faces, [(cut.text, TEXT)], row)
 
     def _paint_in(self, cache: pygame.Surface, local: pygame.Rect, view: ViewState) -> None:
         """Paint into the cache, laid out at its origin; the rows' rectangles, which the mouse
@@ -180,7 +185,7 @@ class EventFeed:
         self.faces.panel(surface, r)
         surface.blit(self.texts.get(self.TITLE, BRIGHT), (r.x + PAD, r.y + PAD // 2 + UI_SCALE))
         self._draw_filter(surface, view)
-        self.rows = []
+        self.rows, self.cut = [], None
         y = self.list_rect.y + (LINE_H + UI_SCALE if self.top else 0)  # under "newest"
         width = r.right - PAD - self._text_x
         bottom = self.list_rect.bottom
@@ -190,8 +195,13 @@ class EventFeed:
             room = (bottom - y) // LINE_H
             if room < 1:
                 break
-            if len(lines) > room:  # the last row the column holds: as much as fits
+            if len(lines) > room:
+                if self.rows:  # a row the column cannot hold whole waits for a scroll
+                    break
+                # A row taller than the whole column (a tiny window): as much as fits, and
+                # the whole of it on hover.
                 lines = (*lines[:room - 1], self.texts.fit(" ".join(lines[room - 1:]), width))
+                self.cut = item
             h = LINE_H * len(lines)
             self._draw_row(surface, pygame.Rect(r.x + UI_SCALE * 3, y, r.w - UI_SCALE * 6, h),
                            item, lines, view.focus)
