@@ -112,7 +112,8 @@ class Network:
     nats: str | None = None  # serving: publish to NATS JetStream too ("auto" or a URL)
 
 
-def run_app(scenario: str = "town", seed: int = 7, frames: int | None = None,
+def run_app(scenario: str = config.DEFAULT_SCENARIO, seed: int = config.DEFAULT_SEED,
+            frames: int | None = None,
             screenshot: str | None = None, speed: int | None = None, start_tick: int = 0,
             load: str | None = None, network: Network = Network(), asked: bool = False) -> int:
     """Open the window on a town and run it until it is closed (or for `frames` frames).
