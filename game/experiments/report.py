@@ -148,7 +148,7 @@ def _over_time(ax: Axes, series: list[Series], spec: SweepSpec) -> None:
     until = until_tick(spec)
     if until < spec.length:  # where the right-hand panel and the page's table look
         ax.axvline(until / config.DAY_TICKS, color="#3a4466", linewidth=1.2, alpha=0.6)
-    ax.set_xlabel("day")
+    ax.set_xlabel("days since the start (day 1 begins at 0)")
     ax.set_xlim(0, spec.length / config.DAY_TICKS)
     ax.grid(alpha=0.25)
     ax.spines[["top", "right"]].set_visible(False)
@@ -174,7 +174,7 @@ def _at_until(ax: Axes, series: list[Series], spec: SweepSpec) -> None:
     ax.grid(axis="x", alpha=0.25)
     ax.spines[["top", "right"]].set_visible(False)
     when = "the end" if until == spec.length else f"tick {until:,}"
-    ax.set_title(f"at {when} (day {until / config.DAY_TICKS:g}), one dot a seed",
+    ax.set_title(f"at {when} (after {until / config.DAY_TICKS:g} days), one dot a seed",
                  fontsize=9, loc="left", color="#3a4466")
 
 
