@@ -218,3 +218,34 @@ def test_an_unreachable_scheduler_is_one_line(
     lines = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and len(lines) == 1
     assert "cannot reach the scheduler at tcp://127.0.0.1:9" in lines[0]
+
+
+def test_a_sweep_on_a_terminal_shows_its_progress(reference: Path, tmp_path: Path) -> None:
+    """On a terminal (a real pseudo-terminal as stderr) the sweep draws a bar that ends at
+    100 %, and wipes it before its summary."""
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(SPEC))
+    leader, follower = os.openpty()
+    sweeping = subprocess.Popen([sys.executable, "-m", "game", "sweep", str(path), "--out",
+                                 str(tmp_path / "o"), "--workers", "1"],
+                                stdout=subprocess.PIPE, stderr=follower)
+    os.close(follower)
+    shown = b""
+    try:
+        while True:  # what the terminal was shown, until the sweep lets go of it
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the other end closed
+                break
+            if not chunk:
+                break
+            shown += chunk
+        out, _ = sweeping.communicate(timeout=120)
+    finally:
+        os.close(leader)
+        if sweeping.poll() is None:
+            sweeping.kill()
+    assert sweeping.returncode == 0
+    assert b"12 runs (0 already written, 12 run now)" in out
+    bars = [part for part in shown.split(b"\r") if part.startswith(b"[")]
+    assert bars and bars[-1].endswith(b"100%"), shown[-300:]
