@@ -202,25 +202,31 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"{SEED_HELP} (default: {config.DEFAULT_SEED})")
     parser.add_argument("--speed", type=_speed, default=None,
                         help="0 (pause), 1, 2, 4, 8, 16 or -1 (max); default: the last speed")
-    parser.add_argument("--load", type=_path, metavar="FILE.town", help="open a saved history")
+    parser.add_argument("--load", type=_path, metavar="FILE.town",
+                        help="open a saved history (default: a new town, or the offer to "
+                             "continue the last)")
     parser.add_argument("--continue", dest="resume", action="store_true",
                         help="continue the last session (open its autosave)")
     parser.add_argument("--start-tick", type=_tick, default=0,
                         help="run the town headless this far before the window opens "
                         "(with --load: open the history at this tick)")
-    parser.add_argument("--frames", type=_frames, help="run exactly N frames (1/60 s each), exit")
+    parser.add_argument("--frames", type=_frames,
+                        help="run exactly N frames (1/60 s each), exit (default: until the "
+                             "window is closed)")
     parser.add_argument("--screenshot", type=_path, metavar="OUT.png",
-                        help="save the last frame as a PNG")
+                        help="save the last frame as a PNG (default: none)")
     net = parser.add_argument_group("the window on the network")
     net.add_argument("--serve", action="store_true",
                      help="share the window's town over HTTP (see `serve` for the endpoints)")
-    net.add_argument("--join", metavar="URL", help="open the town served at URL, in lockstep")
+    net.add_argument("--join", metavar="URL",
+                     help="open the town served at URL, in lockstep (default: a town of your own)")
     net.add_argument("--host", default="127.0.0.1", help="with --serve: address to listen on")
     net.add_argument("--port", type=_port, default=8000, help="with --serve: port (0: any free)")
     net.add_argument("--token", help="with --serve: a token every request must carry; with "
-                     "--join: the served town's token")
+                     "--join: the served town's token (default: none)")
     net.add_argument("--nats", metavar="auto|URL",
-                     help="with --serve: publish to NATS JetStream too (auto: our own server)")
+                     help="with --serve: publish to NATS JetStream too (auto: our own server; "
+                          "default: no NATS)")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     _add_run(sub)
     _add_history_commands(sub)
@@ -243,16 +249,17 @@ def _add_run(sub: Subparsers[_Parser]) -> None:
     run.add_argument("--seed", type=_seed, default=config.DEFAULT_SEED,
                      help=SEED_HELP)
     length = run.add_mutually_exclusive_group()
-    length.add_argument("--days", type=_days, help="days to run (default 1)")
-    length.add_argument("--ticks", type=_tick, help="ticks to run instead of days")
+    length.add_argument("--days", type=_days, help="days to run (default: 1)")
+    length.add_argument("--ticks", type=_tick, help="ticks to run instead of days (default: days)")
     run.add_argument("--events", type=_path, metavar="OUT.jsonl",
-                     help="write every event as a JSON line")
+                     help="write every event as a JSON line to this file (default: none)")
     run.add_argument("--perturb", type=_path, metavar="CARDS.json",
-                     help='a JSON list of {"tick": T, "card": "festival", "targets": [...]}')
+                     help='a JSON list of {"tick": T, "card": "festival", "targets": [...]} '
+                          "(default: no cards)")
     run.add_argument("--hash-at", type=_ticks_list, default=[], metavar="T1,T2,...",
-                     help="print the state hash after these ticks")
+                     help="print the state hash after these ticks (default: only the last)")
     run.add_argument("--out", type=_path, metavar="FILE.town",
-                     help="save the history to a .town file")
+                     help="save the history to a .town file (default: not saved)")
 
 
 def _add_history_commands(sub: Subparsers[_Parser]) -> None:
@@ -297,12 +304,12 @@ def _add_show_commands(sub: Subparsers[_Parser]) -> None:
     render.add_argument("--out", type=_path, required=True, metavar="OUT.mp4",
                         help="the video to write: .mp4, or .gif")
     render.add_argument("--from", dest="start", type=_tick, metavar="T0",
-                        help="first tick of the history to show (default 0)")
+                        help="first tick of the history to show (default: 0)")
     render.add_argument("--to", dest="end", type=_tick, metavar="T1",
                         help="last tick (default: the branch's head)")
     render.add_argument("--speed", type=_render_speed, default=1, help="1, 2, 4, 8 or 16")
     render.add_argument("--size", type=_video_size, metavar="WxH",
-                        help="the video's size (default 1280x720 for .mp4, 640x360 for .gif)")
+                        help="the video's size (default: 1280x720 for .mp4, 480x270 for .gif)")
     render.add_argument("--branch", type=_name, help=BRANCH_HELP)
     render.add_argument("--hud", action="store_true",
                         help="draw the full HUD instead of presentation mode")
@@ -315,35 +322,40 @@ def _add_wire_commands(sub: Subparsers[_Parser]) -> None:
                        help="mpp, village, town or city:N")
     serve.add_argument("--seed", type=_seed, default=config.DEFAULT_SEED,
                        help=SEED_HELP)
-    serve.add_argument("--load", type=_path, metavar="FILE.town", help="serve a saved history")
+    serve.add_argument("--load", type=_path, metavar="FILE.town",
+                       help="serve a saved history (default: a new town)")
     serve.add_argument("--speed", type=_speed, default=1, help="0, 1, 2, 4, 8, 16 or -1 (max)")
     serve.add_argument("--host", default="127.0.0.1",
-                       help="address to listen on (default 127.0.0.1; another needs --token)")
+                       help="address to listen on (default: 127.0.0.1; another needs --token)")
     serve.add_argument("--port", type=_port, default=8000, help="0 picks a free port")
-    serve.add_argument("--token", help="a bearer token every request and socket must carry")
+    serve.add_argument("--token", help="a bearer token every request and socket must carry "
+                                       "(default: none, loopback only)")
     serve.add_argument("--cors", action="append", default=[], metavar="ORIGIN",
                        help="let pages from ORIGIN (e.g. http://localhost:3000) call the town; "
                        "repeat for more (default: none)")
     serve.add_argument("--out", type=_path, metavar="FILE.town",
-                       help="save the history here when serving stops")
+                       help="save the history here when serving stops (default: not saved)")
     serve.add_argument("--nats", metavar="auto|URL",
                        help="publish to NATS JetStream too: 'auto' starts a nats-server of its "
-                            "own, or a server's URL (nats://host:4222)")
+                            "own, or a server's URL (nats://host:4222) (default: no NATS, "
+                            "viewers served from memory)")
 
     gateway = sub.add_parser("gateway", help="serve a town's live stream from NATS (its owner "
                              "runs serve --nats), so viewers scale out")
     gateway.add_argument("--nats", required=True, metavar="URL", help="the NATS server's URL")
-    gateway.add_argument("--town", default="town", type=_name, help="the town's id (default town)")
+    gateway.add_argument("--town", default="town", type=_name, help="the town's id (default: town)")
     gateway.add_argument("--host", default="127.0.0.1",
-                         help="address to listen on (default 127.0.0.1; another needs --token)")
+                         help="address to listen on (default: 127.0.0.1; another needs --token)")
     gateway.add_argument("--port", type=_port, default=8000, help="0 picks a free port")
-    gateway.add_argument("--token", help="a bearer token every request must carry")
+    gateway.add_argument("--token", help="a bearer token every request must carry (default: "
+                                         "none, loopback only)")
 
     follow = sub.add_parser("follow", help="print a served town's live events")
     follow.add_argument("url", help="the town's address, e.g. http://127.0.0.1:8000")
-    follow.add_argument("--ops", default="", help="only these kinds, e.g. greet,gossip")
+    follow.add_argument("--ops", default="",
+                        help="only these kinds, e.g. greet,gossip (default: every kind)")
     follow.add_argument("--json", action="store_true", help="JSON lines (the envelopes)")
-    follow.add_argument("--token", help="the town's token, if it has one")
+    follow.add_argument("--token", help="the town's token, if it has one (default: none)")
 
 
 def _add_projection_commands(sub: Subparsers[_Parser]) -> None:
@@ -354,7 +366,7 @@ def _add_projection_commands(sub: Subparsers[_Parser]) -> None:
     state.add_argument("--tick", type=_tick, required=True, help="the tick to stand at")
     state.add_argument("--branch", type=_name, help=BRANCH_HELP)
     state.add_argument("--lod", type=_lod, default=0,
-                       help=f"the citizens' cards' level of detail, 0 to {MAX_LOD} (default 0)")
+                       help=f"the citizens' cards' level of detail, 0 to {MAX_LOD} (default: 0)")
 
     tui = sub.add_parser("tui", help="the town in the terminal: clock, metrics, citizens, feed; "
                          "a saved history to scrub, a served town to follow and play cards "
@@ -396,7 +408,8 @@ def _add_sweep_commands(sub: Subparsers[_Parser]) -> None:
                        help="a sweep spec (or the word 'report', then the sweep's folder)")
     sweep.add_argument("folder", nargs="?", type=_path, metavar="DIR",
                        help="with 'report': the folder a sweep wrote")
-    sweep.add_argument("--out", type=_path, metavar="DIR", help="the folder to write")
+    sweep.add_argument("--out", type=_path, metavar="DIR",
+                       help="the folder to write (required to run a spec)")
     sweep.add_argument("--scheduler", metavar="tcp://HOST:8786",
                        help="run on this Dask cluster (default: a local one on this machine)")
     sweep.add_argument("--workers", type=_workers,

@@ -66,6 +66,14 @@ def test_render_writes_a_gif_at_the_size_asked_and_a_small_one_by_default(
         assert gif.size == (320, 180) and small.size == video.GIF_SIZE == (480, 270)
 
 
+def test_renders_help_tells_the_sizes_it_makes(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["render", "--help"], out=io.StringIO())
+    said = " ".join(capsys.readouterr().out.split())
+    assert "(default: 1280x720 for .mp4, 480x270 for .gif)" in said
+    assert video.GIF_SIZE == (480, 270)
+
+
 @pytest.mark.parametrize(("size", "said"), [
     ("640", "a size is WIDTHxHEIGHT, e.g. 640x360, got '640'"),
     ("641x360", "a video's width and height are even numbers, got '641x360'"),
