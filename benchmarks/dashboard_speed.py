@@ -1,6 +1,6 @@
-"""How fast the marimo dashboard shows a town, in a real headless Chromium, old and new side by
-side (old: the code of `--old`, a worktree of main; its dashboard run with that tree first on
-PYTHONPATH), runs alternated.
+"""How fast the marimo dashboard shows a town, in a real headless Chromium: this checkout's, or
+old and new side by side (old: the code of `--old`, a worktree of main; its dashboard run with
+that tree first on PYTHONPATH), runs alternated.
 
 - start: seconds from `agent-town dashboard town.town --no-browser` to a page showing the
   scatter's 25 points (medians of --starts runs a side);
@@ -9,7 +9,7 @@ PYTHONPATH), runs alternated.
   to the page showing the card's row in its feed (p50 and p95 of --cards cards a side; goal
   ≤ 100 ms p95). The page's clock and the owner's are the same wall clock.
 
-Usage: OPENBLAS_NUM_THREADS=1 python benchmarks/dashboard_speed.py --old /tmp/old-dash
+Usage: OPENBLAS_NUM_THREADS=1 python benchmarks/dashboard_speed.py [--old /tmp/old-dash]
        [--starts 3 (0: latency only)] [--cards 20]
 Prints `name: value unit` lines.
 """
@@ -101,11 +101,13 @@ def update_latencies(cards: int, root: Path | None) -> list[float]:
 
 def main_() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--old", type=Path, required=True, help="a worktree of main")
+    parser.add_argument("--old", type=Path, help="a worktree of main, measured beside this one")
     parser.add_argument("--starts", type=int, default=3)
     parser.add_argument("--cards", type=int, default=20)
     args = parser.parse_args()
-    sides = {"old": args.old.resolve(), "new": None}
+    sides: dict[str, Path | None] = {"new": None}
+    if args.old is not None:
+        sides = {"old": args.old.resolve(), **sides}
     if args.starts:
         start_times(args.starts, sides)
     latencies(args.cards, sides)
