@@ -221,11 +221,13 @@ def test_every_setting_gives_the_golden_hashes(
                        + "\n  ".join(wrong) + f"\n{REGENERATE}")
 
 
-def test_a_save_written_under_one_setting_verifies_under_every_other(tmp_path: Path) -> None:
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_a_save_written_under_one_setting_verifies_under_every_other(tmp_path: Path,
+                                                                     scenario: str) -> None:
     cards = tmp_path / "cards.json"
-    cards.write_text(cards_json("town"))
+    cards.write_text(cards_json(scenario))
     save = tmp_path / "s.town"
-    written = python(WRITER, "-m", "game", "run", "--scenario", "town", "--seed", str(SEED),
+    written = python(WRITER, "-m", "game", "run", "--scenario", scenario, "--seed", str(SEED),
                      "--days", "2", "--perturb", str(cards), "--out", str(save), cwd=tmp_path)
     assert written.returncode == 0, written.stderr
 
@@ -240,5 +242,5 @@ def test_a_save_written_under_one_setting_verifies_under_every_other(tmp_path: P
         failed)
     # The save and the goldens are one town: `agent-town run` hashes what the tool hashes.
     stored = json.loads(save.read_text())["branches"][0]["hashes"]
-    golden = {t: h for t, h in GOLDEN["town"].items() if t != "0"}
+    golden = {t: h for t, h in GOLDEN[scenario].items() if t != "0"}
     assert stored == golden, f"{WRITER.name} saved {stored}, the goldens say {golden}. {REGENERATE}"
