@@ -103,6 +103,24 @@ def test_stale_temp_files_are_ours_only_and_only_in_the_folders_given(tmp_path: 
     assert clean_stale([tmp_path / "missing"]) == []
 
 
+def test_the_next_write_to_a_target_removes_what_its_killed_writes_left(tmp_path: Path) -> None:
+    """Anywhere (an `--out` outside our folders): a temp file of this target whose writer is
+    gone goes; one a live writer holds, or another target's, stays."""
+    target = tmp_path / "story.town"
+    left = [tmp_path / ".story.town.abcd1234.tmp", tmp_path / ".story.town.zz_99yyy.tmp"]
+    other = tmp_path / ".other.town.abcd1234.tmp"
+    for path in [*left, other]:
+        path.write_text("partial")
+    with atomic_writer(target) as fh:
+        fh.write("one")
+        [busy] = [p for p in tmp_path.iterdir() if TEMP_NAME.match(p.name)
+                  and p.name.startswith(".story.town.") and p not in left]
+        atomic_write_text(target, "two")  # a second writer meanwhile: the first's temp stays
+        assert busy.exists()
+    assert target.read_text() == "one"
+    assert not any(p.exists() for p in left) and other.exists()
+
+
 def test_a_temp_file_a_live_writer_holds_is_left_alone(tmp_path: Path) -> None:
     with atomic_writer(tmp_path / "a.town") as fh:
         fh.write("under way")

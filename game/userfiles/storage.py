@@ -3,9 +3,10 @@
 A crash or a closed window mid-write leaves the old file whole. An overwrite keeps the target's
 permissions, and a target that is a symbolic link has the file it points at replaced (the link
 stays). A write killed outright (kill -9, power loss) can leave its temp file behind:
-`clean_stale` removes ours (`.NAME.XXXXXXXX.tmp`) from our own folders at the next start. On
-POSIX a writer holds an advisory lock on its temp file, so a cleaner never removes the temp file
-of a write still under way (another window, say). No pygame here.
+`clean_stale` removes ours (`.NAME.XXXXXXXX.tmp`) from our own folders at the next start, and
+the next write to a target anywhere (`--out`, say) removes those its killed writes left beside
+it. On POSIX a writer holds an advisory lock on its temp file, so a cleaner never removes the
+temp file of a write still under way (another window, say). No pygame here.
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ def _replacing(path: str | os.PathLike[str], opener: Callable[[int], Opened]
     target = real_target(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     mode = _mode_for(target)
+    _clean_beside(target)
     fd, tmp = _locked_temp(target.parent, target.name)
     try:
         fh = opener(fd)
@@ -142,6 +144,17 @@ def clean_stale(folders: Iterable[Path]) -> list[Path]:
     for path in removed:
         log.info("removed %s, left by a write that was killed", path)
     return removed
+
+
+def _clean_beside(target: Path) -> None:
+    """Remove the temp files that killed writes to `target` left beside it."""
+    mine = f".{target.name}."
+    with contextlib.suppress(OSError), os.scandir(target.parent) as entries:
+        for entry in entries:
+            if entry.name.startswith(mine) and TEMP_NAME.match(entry.name) \
+                    and entry.is_file(follow_symlinks=False) \
+                    and _remove_if_abandoned(Path(entry.path)):
+                log.info("removed %s, left by a write that was killed", entry.path)
 
 
 def _remove_if_abandoned(path: Path) -> bool:
