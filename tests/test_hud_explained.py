@@ -20,7 +20,7 @@ from game.view.app import App
 from game.view.assets import Assets
 from game.view.hand import MEANINGS
 from game.view.hud import TOP_TIPS, Layer, Painted
-from game.view.intents import ArmCard, ChangeDetail, Select, Toggle
+from game.view.intents import ArmCard, AskWhy, ChangeDetail, Select, Toggle
 from game.view.marks import draw_marks
 from game.view.overlays import coalition_near
 from tests.window import make_app, post
@@ -123,6 +123,23 @@ def test_the_card_says_what_the_column_hid_for_it(app: App,
     w = app.widgets
     assert w.scatter.rect.h == 0 and "scatter" in w.card.hides
     assert any("hidden" in text and "scatter" in text for text in seen)
+
+
+def test_the_card_says_so_when_the_column_hid_the_feed_too(
+        assets: Assets, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AGENT_TOWN_HOME", str(tmp_path))
+    pygame.display.set_mode((800, 600))
+    try:
+        app = make_app(assets)
+        for intent in (Select(3), ChangeDetail(5), AskWhy()):
+            app.apply(intent)
+        seen = words_drawn(monkeypatch)
+        app.frame(0.0)
+        w = app.widgets
+        assert w.feed.rect.h == 0 and w.card.hides == ("scatter", "feed")
+        assert any("scatter" in text and "feed hidden" in text for text in seen), seen
+    finally:
+        pygame.display.set_mode((1280, 720))
 
 
 def test_a_cards_tooltip_says_what_tokens_and_drama_are(app: App) -> None:

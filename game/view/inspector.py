@@ -183,24 +183,34 @@ class CitizenCard:
         y = self._rows_top() + r.y - self.rect.y
         rows = self.rows(view)
         room = max(0, (r.bottom - PAD // 2 - y) // LINE_H)
-        self._shown = len(rows) if len(rows) <= room else room - 1
-        if self._shown < len(rows):  # whole lines only: the last one says what is left out
-            left_out = f"+{len(rows) - self._shown} lines"
-            rows = [*rows[:room - 1], (self._left_out(left_out, r.w - 2 * PAD), DIM, None)
-                    ] if room > 0 else []
-        elif self.hides and len(rows) < room:  # and what the column left out, given a line
-            rows = [*rows, (self._left_out("", r.w - 2 * PAD), DIM, None)]
+        tail = self._tail(len(rows), room, r.w - 2 * PAD)
+        self._shown = min(len(rows), room - len(tail))
+        rows = [*rows[:self._shown], *((text, DIM, None) for text in tail)]
         for text, colour, value in rows:
             self._paint_row(surface, r, y, text, colour, value)
             y += LINE_H
         surface.set_clip(clip)
 
-    def _left_out(self, lines: str, width: int) -> str:
+    def _tail(self, total: int, room: int, width: int) -> list[str]:
+        """The lines under the card's whole rows that say what is left out: the rows past
+        `room` ("+3 lines"), and what the column hid for room (the scatter, the feed), on one
+        line when it holds both, else on two."""
+        if total <= room:  # the card whole: what the column hid, given a line
+            return [self._left_out("", width)] if self.hides and total < room else []
+        if room < 1:
+            return []
+        said = self._left_out(f"+{total - room + 1} lines", width)
+        if not self.hides or "hidden" in said or room < 2:
+            return [said]
+        return [self._left_out(f"+{total - room + 2} lines", width, hides=False),
+                self._left_out("", width)]
+
+    def _left_out(self, lines: str, width: int, hides: bool = True) -> str:
         """One line saying what the card's `lines` ("+3 lines", or "") and the column (the
         scatter, the feed) left out for room, as fully as `width` allows."""
         both, listed = " and ".join(self.hides), ", ".join(self.hides)
         tries = ((f"{lines}, {listed} hidden: [ shows less", f"{lines}, {listed} hidden",
-                  f"{lines}: [ shows less", lines) if lines and self.hides
+                  f"{lines}: [ shows less", lines) if lines and hides and self.hides
                  else (f"{lines}: [ shows less", lines) if lines
                  else (f"{both} hidden for room: [ shows less", f"{both} hidden for room",
                        f"{listed} hidden"))
