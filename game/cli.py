@@ -855,14 +855,12 @@ def cmd_window(args: argparse.Namespace) -> int:
         check_output(args.screenshot)
     if args.resume:
         args.load = _last_session(args.load)
-    if args.load is not None and args.frames is not None:
-        # A counted (headless) run has nobody to read a problem in the window: a file that
-        # cannot be opened fails the run instead of showing the default town.
-        _load(args.load)
-    elif args.load is not None:
+    if args.load is not None:
         # A file missing or broken is told here in one line, not by a window opening on
-        # another town (which would become the autosave offered next time); re-simulating
-        # and checking its hashes is the window's, with its progress bar.
+        # another town (which would become the autosave offered next time). Re-simulating it
+        # and checking its hashes is the window's opening (`run_app`): behind a progress bar
+        # in the window, or before the first frame of a counted run, whose wrong hash fails
+        # the run (nobody reads its window) with the terminal's bar meanwhile.
         try:
             store.read(args.load)
         except store.SaveError as err:
@@ -879,12 +877,13 @@ def cmd_window(args: argparse.Namespace) -> int:
         except ValueError as err:
             raise CliError(str(err)) from None
     logs.setup()
+    progress = LoadProgress(sys.stderr)
     try:
         asked = args.scenario is not None or args.seed is not None
         return run_app(args.scenario or config.DEFAULT_SCENARIO,
                        config.DEFAULT_SEED if args.seed is None else args.seed, args.frames,
                        args.screenshot, args.speed, args.start_tick, load=args.load,
-                       network=network, asked=asked)
+                       network=network, asked=asked, progress=progress)
     except (ValueError, AssetError, store.SaveError) as err:
         raise CliError(limits.one_line(str(err))) from None
     except OSError as err:  # the screenshot could not be written (a full disk), a port taken
@@ -897,6 +896,8 @@ def cmd_window(args: argparse.Namespace) -> int:
         _complain(f"{PROG}: stopped on an unexpected error ({err}){saved}; "
                   f"details in {logs.log_file()}")
         return 1
+    finally:
+        progress.close()
 
 
 def _last_session(load: str | None) -> str:

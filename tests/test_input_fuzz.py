@@ -1,10 +1,10 @@
 """The audit's fuzzers as tests (issue 17): seeded mutations of a `.town` file, a card file and a
 demo script, each fed to the program in-process under a time limit.
 
-Every `agent-town verify` and `agent-town run --perturb` ends with status 0, or status 2 and
-exactly one clean line on stderr; every demo script either parses or raises one `DemoError` line.
-Never "unexpected error", never a traceback, never a hang. The counts are printed
-(`pytest -s tests/test_input_fuzz.py`).
+Every `agent-town verify`, `agent-town run --perturb`, `agent-town --load FILE --frames 1` and
+`agent-town demo` ends with status 0, or status 2 and exactly one clean line on stderr; every
+demo script either parses or raises one `DemoError` line. Never "unexpected error", never a
+traceback, never a hang. The counts are printed (`pytest -s tests/test_input_fuzz.py`).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import io
 import json
 import random
 import signal
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -180,6 +181,48 @@ BASE_DEMO = {"title": "fuzz", "scenario": "village", "seed": 3, "fps": 30, "step
 ]}
 
 
+# Short enough to play in about a second at its own pace (`demo` shows a window at the script's
+# fps), with a step of each kind.
+BASE_PLAYED = {"title": "fuzz", "scenario": "village", "seed": 3, "fps": 20, "steps": [
+    {"at": 0, "do": "speed", "speed": 16},
+    {"at": 0.05, "do": "card", "card": "greet", "targets": ["ada", "bruno"]},
+    {"at": 0.1, "do": "select", "citizen": "ada", "lod": 2},
+    {"at": 0.15, "do": "scrub", "tick": 40},
+    {"at": 0.2, "do": "caption", "text": "hello", "seconds": 2},
+    {"at": 0.25, "do": "overlay", "name": "coalitions", "on": True},
+    {"at": 0.3, "do": "view", "zoom": 3},
+    {"at": 0.35, "do": "card", "card": "festival"},
+    {"at": 0.4, "do": "branch", "name": "main"},
+    {"at": 0.45, "do": "wait"},
+]}
+PLAY_LIMIT = 15.0  # seconds for one demo played: the longest a mutation makes lasts ~3 s
+PLAY_BUDGET = 50.0  # seconds for all of them, after which no more are started
+
+
+def mutated(base: Any, count: int, rng: random.Random) -> list[str]:
+    """The whole-file hostiles, then `count` texts of `base` with one to three mutations."""
+    texts = list(WHOLE_FILES)
+    for _ in range(count):
+        value = copy.deepcopy(base)
+        for _ in range(rng.randint(1, 3)):
+            value = mutate(value, rng) if not isinstance(value, Pairs | Raw) else value
+        texts.append(dump(value))
+    return texts
+
+
+def fed(path: Path, text: str, feed: Callable[[str], str], seconds: float) -> str:
+    """`text` written to `path` and fed: 'ok', 'clean', 'hang' or 'unexpected' (printed)."""
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    try:
+        with time_limit(seconds):
+            outcome = feed(str(path))
+    except Hang:
+        outcome = "hang"
+    if outcome.startswith("unexpected") or outcome == "hang":
+        print(f"{outcome}: {text[:200]!r}")
+    return outcome if outcome in ("ok", "clean", "hang") else "unexpected"
+
+
 def fuzz(tmp_path: Path, count: int, seed: int, window: bool = False) -> Counter[str]:
     """`count` mutated inputs of each kind (and the whole-file hostiles): outcome → how many.
     With `window`, the .town files go to `--load FILE --frames 1` (a headless window) too."""
@@ -194,24 +237,9 @@ def fuzz(tmp_path: Path, count: int, seed: int, window: bool = False) -> Counter
     if window:
         kinds.append((town, lambda p: through_cli(["--load", p, "--frames", "1"])))
     outcomes: Counter[str] = Counter()
-    path = tmp_path / "input.json"
     for base, feed in kinds:
-        texts = list(WHOLE_FILES)
-        for _ in range(count):
-            value = copy.deepcopy(base)
-            for _ in range(rng.randint(1, 3)):
-                value = mutate(value, rng) if not isinstance(value, Pairs | Raw) else value
-            texts.append(dump(value))
-        for text in texts:
-            path.write_text(text, encoding="utf-8", errors="surrogatepass")
-            try:
-                with time_limit(TIME_LIMIT):
-                    outcome = feed(str(path))
-            except Hang:
-                outcome = "hang"
-            outcomes[outcome if outcome in ("ok", "clean", "hang") else "unexpected"] += 1
-            if outcome.startswith("unexpected") or outcome == "hang":
-                print(f"{outcome}: {text[:200]!r}")
+        for text in mutated(base, count, rng):
+            outcomes[fed(tmp_path / "input.json", text, feed, TIME_LIMIT)] += 1
     return outcomes
 
 
@@ -242,3 +270,20 @@ def test_thousands_of_mutated_inputs_end_cleanly_and_in_time(tmp_path: Path) -> 
 @pytest.mark.slow
 def test_mutated_town_files_opened_headless_in_the_window_end_cleanly(tmp_path: Path) -> None:
     check(fuzz(tmp_path, 40, seed=9, window=True), 4 * (40 + len(WHOLE_FILES)))
+
+
+@pytest.mark.slow
+def test_mutated_demo_scripts_played_by_the_demo_command_end_cleanly(tmp_path: Path) -> None:
+    """`agent-town demo FILE` for each (the window at the script's pace, headless): a script
+    refused says so in one line; one accepted plays to its end and exits 0, each in its time
+    limit; together within a minute."""
+    outcomes: Counter[str] = Counter()
+    texts = mutated(BASE_PLAYED, 150, random.Random(23))
+    started = time.perf_counter()
+    for text in texts:
+        if time.perf_counter() - started > PLAY_BUDGET:
+            break
+        outcomes[fed(tmp_path / "script.json", text,
+                     lambda p: through_cli(["demo", p]), PLAY_LIMIT)] += 1
+    check(outcomes, sum(outcomes.values()))
+    assert sum(outcomes.values()) >= 100 and outcomes["ok"] >= 10  # a few dozen played

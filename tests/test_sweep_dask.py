@@ -20,7 +20,9 @@ from distributed import Client
 
 from game.cli import main
 from game.experiments import spec, sweep, table
-from game.view import files
+from game.trace.timeline import Timeline
+from game.view.assets import Assets
+from game.view.opening import first_opening
 
 pytestmark = pytest.mark.slow
 
@@ -126,12 +128,16 @@ def test_an_interrupted_sweep_resumes_without_redoing_or_losing_a_run(
     assert (out / table.TABLE).read_bytes() == (reference / table.TABLE).read_bytes()
 
 
-def test_a_row_opens_as_its_runs_town_at_its_tick(reference: Path) -> None:
+def test_a_row_opens_as_its_runs_town_at_its_tick(reference: Path, assets: Assets) -> None:
     rows, _ = table.read(reference)
     k = 40
     run, tick, state_hash = (rows.column(c)[k].as_py() for c in ("run", "tick", "state_hash"))
-    timeline, problem = files.first_town("town", 0, tick,
-                                         str(reference / table.RUNS / f"{run}.town"))
+    opening = first_opening("town", 0, tick, str(reference / table.RUNS / f"{run}.town"),
+                            assets)  # what `agent-town --load RUN.town --start-tick T` opens
+    assert opening is not None
+    shown: list[Timeline] = []
+    problem = opening.finish(lambda timeline, _: shown.append(timeline), lambda _: None)
+    [timeline] = shown
     assert problem is None and timeline.cursor == tick
     assert timeline.flux.state_hash() == state_hash
 

@@ -16,7 +16,8 @@ from game.view import app as app_module
 from game.view import effects as fx
 from game.view.app import App
 from game.view.assets import Assets
-from game.view.palette import GOOD
+from game.view.palette import GOOD, TEXT
+from game.view.window import _first_town
 
 
 @pytest.fixture(autouse=True)
@@ -126,3 +127,89 @@ def test_counted_frames_show_the_town_in_the_frame_it_is_opened(assets: Assets, 
     open_file(app, history)
     app.frame(0.0)
     assert app.timeline.cursor == config.DAY_TICKS + 700 and app.loading is not None
+
+
+# --- the town a window starts on (--load, --continue, --start-tick) ------------------------
+
+def bar_outlined(app: App) -> bool:
+    """The progress bar's frame drawn in the middle of the window (nothing shown yet)."""
+    loading = app.loading
+    assert loading is not None
+    rect = loading.bar.rect
+    return (rect.top == app.screen.get_rect().centery
+            and app.screen.get_at((rect.left, rect.centery))[:3] == TEXT[:3])
+
+
+def start_window(assets: Assets, scenario: str, seed: int, start_tick: int,
+                 load: Path | None) -> App:
+    """A person's window as `run_app` starts it (1×, real frame budgets), its first frame not
+    yet drawn."""
+    pygame.event.clear()
+    timeline, first = _first_town(scenario, seed, start_tick,
+                                  None if load is None else str(load), assets, None)
+    app = App(timeline, speed=1, assets=assets)
+    app.loading = first
+    assert first is not None and not first.shown  # nothing simulated before the window
+    return app
+
+
+def frames_before_the_town(app: App) -> int:
+    """Frames of 1/60 s until the town asked for is shown; on each, the bar in the middle and
+    the town standing in still and not autosaved."""
+    stand_in, frames = app.timeline, 0
+    while app.timeline is stand_in and frames < 1000:
+        app.frame(1 / 60)
+        frames += 1
+        assert app.timeline is not stand_in or (
+            bar_outlined(app) and stand_in.cursor == 0 and not app.keeps_autosaves)
+    return frames
+
+
+def test_a_window_started_on_a_long_history_shows_the_bar_then_the_town(
+        assets: Assets, history: Path) -> None:
+    """`agent-town --load days.town`: the window is there from its first frame, with the
+    progress bar over the town standing in, until the saved cursor's town is reached; then
+    that town, its state the history's own, plays while the rest is checked."""
+    app = start_window(assets, "town", 7, 0, history)
+    assert frames_before_the_town(app) > 3
+    expected = Timeline("town", 3)
+    expected.advance(config.DAY_TICKS + 700)  # main: the festival is on the branch
+    assert app.timeline.cursor == config.DAY_TICKS + 700 and app.timeline.current == "main"
+    assert app.timeline.flux.state_hash() == expected.flux.state_hash()
+    assert app.keeps_autosaves
+    while app.loading is not None:
+        app.frame(1 / 60)
+    assert "days.town: every branch checked" in app.widgets.toasts.texts_shown()
+    assert app.timeline.cursor > config.DAY_TICKS + 700  # it played meanwhile
+
+
+def test_a_window_started_at_a_tick_shows_the_bar_then_the_town_there(
+        assets: Assets) -> None:
+    """`agent-town --start-tick 3000`: the same bar while the town runs there, nothing said
+    about checking (no hashes were kept to check)."""
+    app = start_window(assets, "town", 7, 3000, None)
+    assert frames_before_the_town(app) > 3
+    expected = Timeline("town", 7)
+    expected.advance(3000)
+    assert app.timeline.cursor == 3000
+    assert app.timeline.flux.state_hash() == expected.flux.state_hash()
+    app.frame(1 / 60)
+    assert app.loading is None
+    assert not any("checked" in t for t in app.widgets.toasts.texts_shown())
+
+
+def test_a_window_whose_history_fails_keeps_the_town_standing_in_and_plays_it(
+        assets: Assets, history: Path) -> None:
+    raw = json.loads(history.read_text())
+    raw["branches"][0]["hashes"][str(config.DAY_TICKS)] = "0" * 16
+    wrong = history.with_name("early-start.town")
+    wrong.write_text(json.dumps(raw))
+    app = start_window(assets, "town", 7, 0, wrong)
+    stand_in = app.timeline
+    while app.loading is not None:
+        app.frame(1 / 60)
+    assert app.timeline is stand_in and app.keeps_autosaves
+    assert f"tick {config.DAY_TICKS}" in " ".join(app.widgets.toasts.texts_shown())
+    for _ in range(10):
+        app.frame(1 / 60)
+    assert stand_in.cursor > 0

@@ -162,6 +162,13 @@ def cards_only(timeline: Timeline, title: str) -> SaveFile:
                               for b in timeline.branches.values()])
 
 
+def fresh(scenario: str, seed: int) -> SaveFile:
+    """The history of a town at its start: its main branch, nothing simulated, no cards (what a
+    window asked to start at a tick opens, `Opening` with `at`)."""
+    return SaveFile(format=FORMAT, version=VERSION, app_version=__version__, scenario=scenario,
+                    seed=seed, branches=[SavedBranch(name=MAIN, fork_tick=0, head=0)])
+
+
 def write(record: SaveFile, path: str | Path) -> None:
     """Write a save file atomically: a crash mid-write leaves the old file whole."""
     atomic_write_text(path, record.model_dump_json(indent=1) + "\n")
@@ -341,18 +348,20 @@ class Opening:
     stands there to be shown and played. Then every branch is checked to its head on a timeline
     of its own that keeps no events (so the shown one may move meanwhile); `finals` then holds
     the heads' hashes. `done` of `total` ticks have run so far, for a progress bar.
+
+    `at` stands the town at that tick of the current branch instead of the saved cursor (a
+    sweep's row, or `fresh` run to a tick): past the branch's head, the town runs on.
     """
 
-    def __init__(self, record: SaveFile, where: str | Path = "save", step: int = WALK_STEP
-                 ) -> None:
+    def __init__(self, record: SaveFile, where: str | Path = "save", step: int = WALK_STEP,
+                 at: int | None = None) -> None:
         self.record = record
         self.where = where
         self.step = step
         self.timeline = build(record, where)
-        self._checker = build(record, where, keep_events=False)
         current = record.current
-        self.cursor = min(record.cursor, next(b.head for b in record.branches
-                                              if b.name == current))
+        self.cursor = at if at is not None else min(
+            record.cursor, next(b.head for b in record.branches if b.name == current))
         self.total = self.cursor + sum(b.head - b.fork_tick for b in record.branches)
         self.done = 0
         self.ready = False
@@ -374,12 +383,13 @@ class Opening:
             self.ready = at == self.cursor  # the way there checked: the town may be shown
             yield at
         before = self.cursor
+        checker = build(self.record, self.where, keep_events=False)  # built once it is needed
         for b in self.record.branches:
             stops = [*((t, b) for t in sorted(b.hashes)), (b.head, None)]
-            for at in _walking(self._checker, b.name, stops, self.where, self.step):
+            for at in _walking(checker, b.name, stops, self.where, self.step):
                 self.done = before + max(0, at - b.fork_tick)
                 yield self.done
-            self.finals[b.name] = self._checker.hash_at(b.head)
+            self.finals[b.name] = checker.hash_at(b.head)
             before += b.head - b.fork_tick
         self.done = self.total
 

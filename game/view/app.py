@@ -47,7 +47,7 @@ from game.view.intents import (
 from game.view.link import Link
 from game.view.marks import draw_marks
 from game.view.minimap import Minimap
-from game.view.opening import FRAME_SECONDS, Loading
+from game.view.opening import FRAME_SECONDS, Loading, standing_in
 from game.view.pace import Pace
 from game.view.preferences import Preferences
 from game.view.reduce import reduce
@@ -226,7 +226,7 @@ class App:
             case fx.SaveTown():
                 self.say(files.save(self.timeline))
             case fx.OpenFile(path=path):
-                self.loading = Loading(path, self.assets)
+                self.loading = Loading.file(path, self.assets)
             case fx.ReopenCrash(way=way):
                 return self._reopen(way)
             case fx.ListSaves():
@@ -261,9 +261,10 @@ class App:
 
     @property
     def keeps_autosaves(self) -> bool:
-        """Not while the offer to continue the last session waits for an answer: the fresh town
-        behind it is not the person's yet, and saving it would push the offered file down."""
-        return "continue" not in self.ui.modals
+        """Not while the offer to continue the last session waits for an answer, nor while the
+        town shown is `standing_in`: that town is not the person's yet, and saving it would
+        push the offered file (or the one opening) down the ring."""
+        return "continue" not in self.ui.modals and not standing_in(self.loading)
 
     def say(self, said: fx.Say) -> None:
         self.widgets.toasts.say(said.text, self.now, error=said.error)
@@ -328,6 +329,7 @@ class App:
         self.say(said)
         if timeline is None:  # the toast says why
             return None
+        self.loading = None  # else an opening under way would replace it
         self._open(timeline)
         return TownOpened()
 
@@ -353,7 +355,7 @@ class App:
     def advance(self, dt: float) -> list[Record]:
         """Run the ticks due for `dt` at the current speed, within the frame's time budget;
         their records."""
-        if self.ui.scrubbing:
+        if self.ui.scrubbing or standing_in(self.loading):
             return []
         limit = self.link.horizon(self.timeline) if self.link is not None else None
         records, full = self.pace.run(self.timeline, dt, self.ui.speed, limit)

@@ -1,8 +1,8 @@
 """The window's file work: saving the history (Ctrl+S, autosave), screenshots (F12 and
---screenshot, written whole or not at all), opening a
-.town file (Ctrl+O, --load, the reopen prompt after a crash) and the town a window starts on;
-what a save holds at a glance (`SaveSummary`: read from the file, nothing re-simulated) for
-the open dialog and the offer to continue the last session.
+--screenshot, written whole or not at all), opening a .town file at once (the reopen prompt
+after a crash; Ctrl+O and --load open in slices: `game.view.opening`); what a save holds at a
+glance (`SaveSummary`: read from the file, nothing re-simulated) for the open dialog and the
+offer to continue the last session.
 
 Autosaves rotate (`autosave-1.town` newest … `autosave-5.town`), so no autosave ever replaces
 the only copy of a history; one that cannot be read is renamed aside at start, not overwritten.
@@ -242,18 +242,3 @@ def last_session() -> SaveSummary | None:
         log.warning("%s", err)
         return None
 
-
-def first_town(scenario: str, seed: int, start_tick: int, load: str | None
-               ) -> tuple[Timeline, Say | None]:
-    """The town a window opens on, and what to say if a file to load could not be used."""
-    problem = None
-    if load is not None:
-        timeline, said = open_town(load)
-        if timeline is not None:
-            if start_tick:  # a row of a sweep's table: the history at that row's tick
-                timeline.seek(start_tick)
-            return timeline, None
-        problem = said
-    timeline = Timeline(scenario, seed)
-    timeline.advance_records(start_tick)
-    return timeline, problem

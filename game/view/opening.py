@@ -28,6 +28,8 @@ from game.view.when import when
 
 log = logging.getLogger(__name__)
 
+Reporter = Callable[[int, int], None]  # hears (ticks done, ticks in all)
+
 SLICE_TICKS = 25  # ticks between two looks at the clock (a city's tick costs ~1.5 ms)
 FRAME_SECONDS = 0.010  # of each frame's time spent opening, the rest drawing and playing
 
@@ -62,19 +64,38 @@ class ProgressBar:
 
 
 class Loading:
-    """One history being opened; `run` once a frame until it answers True (finished)."""
+    """One history being opened (`Loading.file`, `Loading.town`); `run` once a frame until it
+    answers True (finished). `failed` says why, once it could not be opened or checked."""
 
-    def __init__(self, path: str, assets: Assets) -> None:
-        self.name = Path(path).name
+    def __init__(self, name: str, work: Callable[[], store.Opening], assets: Assets,
+                 first: bool = False) -> None:
+        self.name = name
+        self.first = first  # opened at the window's start: see `standing_in`
         self.bar = ProgressBar(assets)
         self.shown = False
         self.work: store.Opening | None = None
         self.failed: str | None = None
         try:
-            self.work = store.Opening(store.read(path), path, step=SLICE_TICKS)
+            self.work = work()
         except store.SaveError as err:
             log.warning("%s", err)
             self.failed = str(err)
+
+    @classmethod
+    def file(cls, path: str, assets: Assets, at: int | None = None, first: bool = False
+             ) -> Loading:
+        """A .town file, shown at its saved cursor (or at tick `at` of its current branch)."""
+        return cls(Path(path).name,
+                   lambda: store.Opening(store.read(path), path, step=SLICE_TICKS, at=at),
+                   assets, first)
+
+    @classmethod
+    def town(cls, scenario: str, seed: int, tick: int, assets: Assets) -> Loading:
+        """A town run from its start to `tick`, at the window's start (nothing to check: no
+        hashes were kept)."""
+        name = f"{scenario} seed {seed}"
+        return cls(name, lambda: store.Opening(store.fresh(scenario, seed), name,
+                                               step=SLICE_TICKS, at=tick), assets, first=True)
 
     def run(self, show: Callable[[Timeline, Say], object], say: Callable[[Say], object],
             seconds: float | None) -> bool:
@@ -93,14 +114,25 @@ class Loading:
                     show(work.timeline, Say(f"opened {self.name} · {work.timeline.current} "
                                             f"at {when(work.timeline.cursor)}"))
                 if finished:
-                    say(Say(f"{self.name}: every branch checked"))
+                    if work.total > work.cursor:  # a rest was there to check
+                        say(Say(f"{self.name}: every branch checked"))
                     return True
                 if (self.shown or seconds is not None) and time.perf_counter() >= until:
                     return False
         except store.SaveError as err:
             log.warning("%s", err)
-            say(Say(str(err), error=True))
+            self.failed = str(err)
+            say(Say(self.failed, error=True))
             return True
+
+    def finish(self, show: Callable[[Timeline, Say], object], say: Callable[[Say], object],
+               progress: Reporter | None = None) -> str | None:
+        """Run to the end at once (a counted run, before its frames), telling `progress` after
+        each slice; why it failed, if it did."""
+        while not self.run(show, say, None):
+            if progress is not None and self.work is not None:
+                progress(self.work.done, self.work.total)
+        return self.failed
 
     def draw(self, surface: pygame.Surface) -> None:
         work = self.work
@@ -110,3 +142,20 @@ class Loading:
         what = "checking the rest of" if self.shown else "opening"
         done = work.done / work.total if work.total else 1.0
         self.bar.draw(surface, done, f"{what} {self.name} · {done:.0%}")
+
+
+def standing_in(loading: Loading | None) -> bool:
+    """Whether the town shown only stands in for the one `loading` opens at the window's start
+    (--load, --continue, --start-tick): until that one is shown, the town standing in stays
+    still and is never autosaved (it is not the person's); if the opening fails, it plays."""
+    return loading is not None and loading.first and not loading.shown
+
+
+def first_opening(scenario: str, seed: int, start_tick: int, load: str | None,
+                  assets: Assets) -> Loading | None:
+    """What a window opens behind the town it shows at once (`App.open_behind`): the file asked
+    for, at its saved cursor or at `start_tick` of its current branch (a sweep's row); else the
+    town run to `start_tick`. None for a town at its start: there is nothing to wait for."""
+    if load is not None:
+        return Loading.file(load, assets, at=start_tick or None, first=True)
+    return Loading.town(scenario, seed, start_tick, assets) if start_tick else None

@@ -21,16 +21,19 @@ import pygame
 from game import config, limits
 from game import speed as speeds
 from game.clock import MAX_SPEED, Collector
+from game.trace import store
+from game.trace.timeline import Timeline
 from game.userfiles import paths
 from game.userfiles import settings as user_settings
 from game.userfiles.settings import Settings
 from game.userfiles.storage import clean_stale
 from game.view import crash, files
 from game.view.app import App
-from game.view.assets import resource_path
+from game.view.assets import Assets, resource_path
 from game.view.effects import Say
 from game.view.intents import Open
 from game.view.link import Joined, Link, Sharing
+from game.view.opening import Loading, Reporter, first_opening
 from game.view.preferences import set_fullscreen
 from game.view.sound import Sound
 
@@ -115,55 +118,51 @@ class Network:
 def run_app(scenario: str = config.DEFAULT_SCENARIO, seed: int = config.DEFAULT_SEED,
             frames: int | None = None,
             screenshot: str | None = None, speed: int | None = None, start_tick: int = 0,
-            load: str | None = None, network: Network = Network(), asked: bool = False) -> int:
+            load: str | None = None, network: Network = Network(), asked: bool = False,
+            progress: Reporter | None = None) -> int:
     """Open the window on a town and run it until it is closed (or for `frames` frames).
 
-    `start_tick` runs the town headless that far first (e.g. 1300 shows the first night);
-    `load` opens a .town file instead (a file that fails to load is reported in the window and
-    the default town opens); `asked` (the scenario or seed named) opens that town with no offer
-    to continue the last session. `speed` None means the last speed used (1× on a first run).
-    With `frames` (a counted run), each frame advances a fixed 1/60 s and the person's files
+    `start_tick` opens the town at that tick (e.g. 1300 shows the first night); `load` opens a
+    .town file instead (at `start_tick` of its current branch, if not 0). Either opens the way
+    Ctrl+O does: the window shows at once, with a progress bar over the town standing in (the
+    scenario's, at its start) until the town asked for is reached, then checks the rest
+    behind it; a file that fails is reported in the window and the town standing in plays on.
+    `asked` (the scenario or seed named) opens that town with no offer to continue the last
+    session. `speed` None means the last speed used (1× on a first run).
+    With `frames` (a counted run), the opening runs to its end before the first frame (telling
+    `progress(done, total)`), each frame advances a fixed 1/60 s and the person's files
     (settings, autosaves, the crash note) are neither read nor written, so the same arguments
     give the same picture; `screenshot` then saves the last frame as a PNG. Otherwise the
     history is autosaved every few minutes and on quit, and the settings are saved on quit.
     Returns the exit status (0).
     Raises ValueError for an unknown scenario or speed, AssetError for a missing asset,
-    OSError (naming the file) for a screenshot that could not be written, AppCrashed after an
-    unexpected error (the history kept, the error screen shown).
+    store.SaveError for a counted run's file that cannot be opened or checked, OSError (naming
+    the file) for a screenshot that could not be written, AppCrashed after an unexpected error
+    (the history kept, the error screen shown).
     """
     counted = frames is not None
     prefs, settings_problem = (Settings(), None) if counted else user_settings.load()
     speed = config.SPEEDS[prefs.speed_index] if speed is None else speeds.check(speed)
     joined = Joined.connect(network.join, network.token) if network.join else None
-    timeline, problem = ((joined.timeline, None) if joined is not None
-                         else files.first_town(scenario, seed, start_tick, load))
     link: Link | None = joined
     pygame.display.init()
     try:
         refused = _open(prefs)
+        assets = Assets.load()
+        timeline, first = ((joined.timeline, None) if joined is not None else _first_town(
+            scenario, seed, start_tick, load, assets, progress if counted else None))
         app = App(timeline, speed=MAX_SPEED if joined else speed, reproducible=counted,
-                  settings=prefs, autosave_seconds=None if counted else files.AUTOSAVE_SECONDS,
+                  assets=assets, settings=prefs,
+                  autosave_seconds=None if counted else files.AUTOSAVE_SECONDS,
                   sound=None if counted else Sound.start(prefs))
-        if problem is not None:
-            app.say(problem)
+        app.loading = first
         if refused is not None:
             app.say(Say(refused, error=True))
         link = app.link = joined or _share(app, network)
         if not counted:
             _greet(app, settings_problem,
                    offer_continue=load is None and joined is None and not asked)
-        try:
-            run_frames(app, frames, fixed_dt=FIXED_DT if counted else None)
-        except Exception as error:
-            # Anything unexpected: keep the person's history, say what happened, exit cleanly.
-            kept = crash.keep(error, app.timeline, own_files=not counted,
-                              reopening=app.trial.note)
-            crash.show(app.screen, app.assets, crash.screen_lines(error, kept),
-                       frames=CRASH_SCREEN_FRAMES if counted else None)
-            if screenshot is not None:
-                with contextlib.suppress(OSError):  # the crash is what the person is told
-                    files.write_png(app.screen, screenshot)
-            raise AppCrashed(crash.summary(error), kept.history) from error
+        _run(app, frames, screenshot)
         if not counted:
             _closed(app)
         if screenshot is not None:  # an OSError (a full disk) is the caller's to report
@@ -173,6 +172,42 @@ def run_app(scenario: str = config.DEFAULT_SCENARIO, seed: int = config.DEFAULT_
             link.close()
         pygame.quit()
     return 0
+
+
+def _first_town(scenario: str, seed: int, start_tick: int, load: str | None, assets: Assets,
+                counted: Reporter | None) -> tuple[Timeline, Loading | None]:
+    """The town a window shows at once, and the opening to run behind it (`first_opening`: the
+    file or tick asked for, as Ctrl+O opens one); the scenario's town at its start stands in.
+    A counted run (`counted` hears its progress) opens it here instead, to its end, so that
+    each of its frames shows the town asked for; nobody reads its window, so a file that fails
+    raises SaveError. Raises ValueError for an unknown scenario."""
+    stand_in = Timeline(scenario, seed)
+    first = first_opening(scenario, seed, start_tick, load, assets)
+    if first is None or counted is None:
+        return stand_in, first
+    opened = [stand_in]
+    failed = first.finish(lambda timeline, _: opened.append(timeline), lambda _: None, counted)
+    if failed is not None:
+        raise store.SaveError(failed)
+    return opened[-1], None
+
+
+def _run(app: App, frames: int | None, screenshot: str | None) -> None:
+    """The frames; after anything unexpected, the person's history kept, the error screen
+    shown (and shot), and AppCrashed raised."""
+    counted = frames is not None
+    try:
+        run_frames(app, frames, fixed_dt=FIXED_DT if counted else None)
+    except Exception as error:
+        # Anything unexpected: keep the person's history, say what happened, exit cleanly.
+        kept = crash.keep(error, app.timeline, own_files=not counted,
+                          reopening=app.trial.note)
+        crash.show(app.screen, app.assets, crash.screen_lines(error, kept),
+                   frames=CRASH_SCREEN_FRAMES if counted else None)
+        if screenshot is not None:
+            with contextlib.suppress(OSError):  # the crash is what the person is told
+                files.write_png(app.screen, screenshot)
+        raise AppCrashed(crash.summary(error), kept.history) from error
 
 
 def _open(prefs: Settings) -> str | None:
