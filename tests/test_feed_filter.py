@@ -53,8 +53,18 @@ def test_the_search_finds_part_of_a_name_in_any_case_and_combines_with_the_kind(
     assert ids(FeedFilter(query="greet")) == []  # names, not what happened
 
 
+def test_words_must_all_be_in_the_text_the_operation_or_the_names_in_any_case() -> None:
+    assert ids(FeedFilter(words="ed")) == ["e2", "e4", "e5", "e6"]  # Ed's rows
+    assert ids(FeedFilter(words="  CLARA  storm ")) == ["e2"]  # both words, anywhere
+    assert ids(FeedFilter(words="coalition")) == ["e4", "e5"]  # the operation
+    assert ids(FeedFilter("cards", words="gossip")) == ["e6"]  # with a kind
+    assert ids(FeedFilter(words="greet nobody")) == []
+    assert ids(FeedFilter(words="   ")) == ids(FeedFilter())
+
+
 def test_a_filter_is_active_only_when_it_leaves_something_out() -> None:
     assert not FeedFilter().active and not FeedFilter(query="  ").active
+    assert not FeedFilter(words=" ").active and FeedFilter(words="ada").active
     assert FeedFilter("cards").active and FeedFilter(query="a").active
     with pytest.raises(ValueError, match="one of all, cards"):
         FeedFilter("everything")
@@ -84,6 +94,8 @@ def test_a_narrower_filter_is_read_from_a_wider_ones_matches() -> None:
     assert not FeedFilter(query="a").narrows(FeedFilter(query="ad"))  # Backspace widens
     assert not FeedFilter("cards").narrows(FeedFilter("failures"))
     assert not FeedFilter("citizen", citizen="Ada").narrows(FeedFilter("citizen"))
+    assert FeedFilter(words="storm cla").narrows(FeedFilter(words="cl"))  # each word held
+    assert not FeedFilter(words="storm").narrows(FeedFilter(words="storm clara"))
     timeline = Timeline("village", 3)
     timeline.advance(900)
     names = {c.id: c.name for c in timeline.flux.citizens}

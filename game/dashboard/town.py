@@ -56,7 +56,7 @@ def _(mo, widgets):
     # from its thread.
     feed_widget, clock_widget = widgets.HtmlWidget(), widgets.HtmlWidget()
     feed_view, clock_view = mo.ui.anywidget(feed_widget), mo.ui.anywidget(clock_widget)
-    feed_filter = {"words": "", "cards_only": False}
+    feed_filter = {"wanted": widgets.feed_wanted()}
     return clock_view, clock_widget, feed_filter, feed_view, feed_widget
 
 
@@ -69,7 +69,7 @@ def _(clock_widget, feed_filter, feed_widget, mo, set_live_doc, town, widgets):
     _hashed = {"hash": ""}
 
     def _show_feed(rows):
-        feed_widget.html = widgets.shown_feed(rows, **feed_filter)
+        feed_widget.html = widgets.shown_feed(rows, feed_filter["wanted"])
 
     def _show_tick(beat):
         _hashed["hash"] = beat.get("hash") or _hashed["hash"]
@@ -251,9 +251,9 @@ def _(get_answer, mo, pads, picked, scatter):
 
 @app.cell
 def _(cards_only, doc, feed_filter, feed_widget, feed_words, town, widgets):
-    feed_filter.update(words=feed_words.value, cards_only=cards_only.value)
+    feed_filter["wanted"] = widgets.feed_wanted(feed_words.value, cards_only.value)
     feed_widget.html = widgets.shown_feed(town.feed if town.live else doc["feed"],
-                                          **feed_filter)
+                                          feed_filter["wanted"])
     return
 
 

@@ -24,6 +24,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Sparkline, 
 from game import config
 from game.projections.card import MAX_LOD, Card, CardAsk
 from game.projections.document import TownDocument
+from game.projections.feedfilter import EVERY_EVENT, FeedFilter
 from game.projections.projected import Moment, Projected, follow
 from game.sim.cards import CARDS
 from game.tui import rows
@@ -84,7 +85,7 @@ class TownApp(App[None]):
         self.card: Projected[CardAsk, Card] | None = None
         self.citizen = 0  # the citizens table's highlighted row
         self.lod = CARD_LOD
-        self.query_text = ""
+        self.wanted = EVERY_EVENT  # the feed's filter: the words typed after `/`
         self.marked: list[int] = []  # the citizens a card will be aimed at
         # The panes, held from the start: a refresh that runs while the app closes updates
         # widgets already gone rather than failing to find them.
@@ -173,7 +174,7 @@ class TownApp(App[None]):
         self.card_pane.update("\n".join(rows.card_lines(self.card.view)))
 
     def _show_feed(self) -> None:
-        fill(self.feed_table, rows.feed_rows(self.document, self.query_text))
+        fill(self.feed_table, rows.feed_rows(self.document, self.wanted))
 
     # --- what a person asks --------------------------------------------------------------------
 
@@ -238,7 +239,7 @@ class TownApp(App[None]):
         self.feed_table.focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        self.query_text = event.value
+        self.wanted = FeedFilter(words=event.value)
         self._show_feed()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
