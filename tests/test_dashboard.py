@@ -241,12 +241,26 @@ def test_the_feed_widget_shows_the_filtered_rows() -> None:
     assert feed.get_state()["html"] == only  # what the page is sent
 
 
-def test_metrics_chart_draws_each_series() -> None:
+def test_metrics_charts_end_at_the_value_the_header_shows() -> None:
     series = [{"tick": t, "tension": t / 10, "cooperation": 0.2, "surplus": 5.0 + t,
                "drama": 1.0} for t in range(0, 400, 100)]
-    svg = widgets.metrics_svg(series)
-    assert svg.count("<polyline") == 4 and "tension</b> 30.000" in svg
-    assert widgets.metrics_svg([]).count("<polyline") == 0
+    now = {"tension": 0.0254, "cooperation": 0.2196, "surplus": 863.74, "drama": 9.43,
+           "events_today": 3}
+    svg = widgets.metrics_svg(series, now, 350)
+    assert svg.count("<polyline") == 4
+    assert widgets.metrics_words(now) == ("tension 0.025 · cooperation 0.220 · "
+                                          "surplus 863.7 · drama 9.4")
+    for name in widgets.METRICS:  # each chart's label is the header's words for it
+        label = f"<b>{name}</b> {widgets.metric_text(name, now[name])}<"
+        assert label in svg and f"{name} {widgets.metric_text(name, now[name])}" in \
+            widgets.metrics_words(now)
+    assert "surplus</b> 305.0" not in svg  # not the last sample's
+
+    def points(chart: str) -> int:  # the first chart's points
+        return len(chart.split('<polyline points="')[1].split('"')[0].split())
+    assert points(svg) == 5  # four samples, then now
+    assert points(widgets.metrics_svg(series, now, 300)) == 4  # now stands for tick 300's
+    assert widgets.metrics_svg([], now, 0).count("<polyline") == 0
 
 
 def test_the_command_runs_marimo_on_the_shipped_notebook(tmp_path: Path) -> None:

@@ -186,14 +186,12 @@ def _(CARDS, mo, scatter, scatter_view, set_answer, town):
 
 
 @app.cell
-def _(branch, clock_view, doc, mo, tick, town):
-    _c, _m = doc["clock"], doc["metrics"]
+def _(branch, clock_view, doc, mo, tick, town, widgets):
+    _c = doc["clock"]
     header = mo.vstack([
         mo.md(f"## Agent Town · {town.name}" + (" · following live" if town.live else "")),
         mo.md(f"branch **{_c['branch']}** · tick **{_c['tick']}** · day {_c['day']} · "
-              f"{_c['phase']} · {_c['time']} · tension {_m['tension']:.3f} · "
-              f"cooperation {_m['cooperation']:.3f} · surplus {_m['surplus']:.1f} · "
-              f"drama {_m['drama']:.1f}"),
+              f"{_c['phase']} · {_c['time']} · {widgets.metrics_words(doc['metrics'])}"),
         mo.Html(f'<span class="town-hash">state hash {doc["hash"]}</span>'),
         clock_view if town.live else mo.md(""),
         mo.hstack([branch, tick], widths=[1, 4]) if branch is not None else mo.md(""),
@@ -233,7 +231,8 @@ def _(
             mo.vstack([mo.md("#### Personality (hover names, click picks)"), scatter_view]),
             mo.vstack([mo.md("#### Citizen"), card_panel]),
             mo.vstack([mo.md("#### Metrics over time"),
-                       mo.Html(widgets.metrics_svg(doc["series"])), coalition_panel]),
+                       mo.Html(widgets.metrics_svg(doc["series"], doc["metrics"],
+                                                  doc["clock"]["tick"])), coalition_panel]),
         ], widths=[1.1, 1, 1.1], align="start"),
     ])
     return

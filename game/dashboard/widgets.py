@@ -31,6 +31,7 @@ BRIDGE = "#ffd84a"
 # The card's fields by the level of detail that brings them (game.projections.card).
 LOD_FIELDS = {1: "temper", 2: "voice", 3: "ties", 4: "measures", 5: "opacity"}
 METRICS = ("tension", "cooperation", "surplus", "drama")
+METRIC_FORMATS = {"tension": ".3f", "cooperation": ".3f", "surplus": ".1f", "drama": ".1f"}
 FEED_SHOWN = 60  # the feed's rows on the page (the filter looks through all that are kept)
 MOST_PICKED = 3  # a card takes three targets at most (gossip)
 
@@ -178,14 +179,27 @@ def card_markdown(card: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def metrics_svg(series: Sequence[Mapping[str, Any]], width: int = 300,
-                height: int = 64) -> str:
-    """The metrics over time, one small chart each (its own scale), as inline SVG."""
+def metric_text(name: str, value: float) -> str:
+    """A metric's value as the page writes it, in the header and over its chart alike."""
+    return f"{value:{METRIC_FORMATS[name]}}"
+
+
+def metrics_words(now: Mapping[str, Any]) -> str:
+    """The metrics now (a document's `metrics`): "tension 0.025 · cooperation 0.220 · …"."""
+    return " · ".join(f"{name} {metric_text(name, float(now[name]))}" for name in METRICS)
+
+
+def metrics_svg(series: Sequence[Mapping[str, Any]], now: Mapping[str, Any], tick: int,
+                width: int = 300, height: int = 64) -> str:
+    """The metrics over time, one small chart each (its own scale), as inline SVG: the samples
+    before `tick`, then the value `now` (a document's `metrics`), which each chart is labelled
+    with, as the header says it."""
+    before = [s for s in series if s["tick"] < tick]
     panels = []
     for k, name in enumerate(METRICS):
-        values = [float(s[name]) for s in series]
-        last = f"{values[-1]:.3f}" if values else "—"
-        panels.append(f'<div class="town-metric"><div><b>{name}</b> {last}</div>'
+        values = [float(s[name]) for s in before] + [float(now[name])]
+        panels.append(f'<div class="town-metric"><div><b>{name}</b> '
+                      f'{metric_text(name, values[-1])}</div>'
                       f'{_sparkline(values, width, height, PALETTE[k])}</div>')
     return '<div class="town-metrics">' + "".join(panels) + "</div>"
 
