@@ -37,6 +37,9 @@ KEY_ACTIONS = frozenset({"scrub", "start", "head", "branch", "play", "detail", "
 TIME_ACTIONS = frozenset({"scrub", "start", "head", "branch"})  # a saved history's only
 CARD_ACTIONS = frozenset({"card", "mark"})  # a served town's only
 CARD_KEYS = "1234567890"  # the cards in the table's order
+# The header's icon: a house, in every terminal font (Textual's own, ⭘, is missing from many
+# and shows as a box).
+ICON = "⌂"
 
 
 class TownApp(App[None]):
@@ -108,7 +111,7 @@ class TownApp(App[None]):
         return self.shown.view
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield Header(icon=ICON)
         yield self.clock_pane
         yield self.metrics_pane
         with Horizontal(id="sparks"):
