@@ -54,12 +54,19 @@ def test_the_search_finds_part_of_a_name_in_any_case_and_combines_with_the_kind(
 
 
 def test_words_must_all_be_in_the_text_the_operation_or_the_names_in_any_case() -> None:
-    assert ids(FeedFilter(words="ed")) == ["e2", "e4", "e5", "e6"]  # Ed's rows
-    assert ids(FeedFilter(words="  CLARA  storm ")) == ["e2"]  # both words, anywhere
-    assert ids(FeedFilter(words="coalition")) == ["e4", "e5"]  # the operation
-    assert ids(FeedFilter("cards", words="gossip")) == ["e6"]  # with a kind
-    assert ids(FeedFilter(words="greet nobody")) == []
-    assert ids(FeedFilter(words="   ")) == ids(FeedFilter())
+    rows = (FeedRow("w1", 1, "trade", "a deal was struck", ("Ada", "Bruno"), False, True),
+            FeedRow("w2", 2, "storm", "rain on the square", (), True, True),
+            FeedRow("w3", 3, "gossip", "a rumor about the deal", ("Clara",), True, False))
+
+    def kept(wanted: FeedFilter) -> list[str]:
+        return [r.event_id for r in filtered(rows, wanted)]
+    assert kept(FeedFilter(words="DEAL")) == ["w1", "w3"]  # the text
+    assert kept(FeedFilter(words="storm")) == ["w2"]  # the operation
+    assert kept(FeedFilter(words="bru")) == ["w1"]  # a name
+    assert kept(FeedFilter(words="  deal  clara ")) == ["w3"]  # every word, anywhere
+    assert kept(FeedFilter("cards", words="deal")) == ["w3"]  # with a kind
+    assert kept(FeedFilter(words="deal nobody")) == []
+    assert kept(FeedFilter(words="   ")) == ["w1", "w2", "w3"]
 
 
 def test_a_filter_is_active_only_when_it_leaves_something_out() -> None:
