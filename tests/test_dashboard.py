@@ -18,8 +18,10 @@ import pytest
 from game.cli import main
 from game.dashboard import launch, serve, sources, widgets
 from game.projections.card import LINES_WINDOW, card
+from game.projections.coalitions import bond_edges
 from game.projections.document import document, to_data
 from game.projections.projected import recent
+from game.sim.cards import Perturbation
 from game.switches import Switches
 from game.trace import store
 from game.trace.timeline import Timeline
@@ -132,15 +134,19 @@ def test_the_scatter_points_are_the_scatter_projection() -> None:
     assert all(p["colour"] == widgets.NO_COALITION for p in points if p["coalition"] < 0)
 
 
-def test_a_coalition_graph_joins_the_members_who_bond() -> None:
-    view = {"id": "c1", "number": 1, "members": [0, 2, 5], "names": ["A", "C", "F"],
-            "bridges": [2]}
-    cards = [{"ties": {"bonds": [{"index": j, "weight": 0.5} for j in bonds]}}
-             for bonds in ([2, 1], [0], [0, 5], [], [], [2, 9])]
-    assert widgets.bond_edges(view, cards) == [(0, 2, 0.5), (2, 5, 0.5)]
-    svg = widgets.coalition_svg(view, cards)
-    assert svg.count("<line") == 2 and svg.count("<circle") == 3
-    assert svg.count(widgets.BRIDGE) == 1
+def test_a_coalition_graph_draws_the_projections_bond_edges() -> None:
+    timeline = Timeline("town", 7)
+    timeline.add_perturbation(Perturbation(tick=300, card="festival"))
+    timeline.advance(1500)
+    doc = document(timeline, lod=3)
+    data = to_data(doc)
+    assert doc.coalitions
+    for view, shown in zip(doc.coalitions, data["coalitions"], strict=True):
+        edges = bond_edges(view, doc.citizens)
+        svg = widgets.coalition_svg(shown, data["citizens"])
+        assert svg.count("<line") == len(edges) and svg.count("<circle") == len(view.members)
+        assert svg.count(widgets.BRIDGE) == len(view.bridges)
+    assert any(bond_edges(view, doc.citizens) for view in doc.coalitions)
 
 
 def test_the_feed_filters_by_words_and_cards() -> None:
@@ -150,9 +156,13 @@ def test_the_feed_filters_by_words_and_cards() -> None:
                 ("greet", "Ada greeted Bruno", ["Ada", "Bruno"], False),
                 ("festival", "a festival", [], True),
                 ("trade", "Bruno traded with Otto", ["Bruno", "Otto"], False)])]
-    assert [r["tick"] for r in widgets.feed_rows(rows, "bruno")] == [0, 2]
-    assert [r["tick"] for r in widgets.feed_rows(rows, "BRUNO otto")] == [2]
-    assert [r["tick"] for r in widgets.feed_rows(rows, cards_only=True)] == [1]
+
+    def ticks(words: str = "", cards_only: bool = False) -> list[int]:
+        return [r["tick"] for r in widgets.feed_rows(rows, widgets.feed_wanted(words,
+                                                                               cards_only))]
+    assert ticks("bruno") == [0, 2] and ticks("BRUNO otto") == [2] and ticks("trade") == [2]
+    assert ticks(cards_only=True) == [1] and ticks("fest", cards_only=True) == [1]
+    assert ticks() == [0, 1, 2] and ticks("ada", cards_only=True) == []
     assert widgets.feed_html(rows[1:2]).count('class="card"') == 1
 
 
@@ -224,19 +234,33 @@ def test_the_feed_widget_shows_the_filtered_rows() -> None:
     rows = [{"event_id": f"e{i}", "tick": i, "op": "greet", "text": f"row {i}", "who": [],
              "perturbation": i == 7, "success": True} for i in range(100, 0, -1)]
     assert widgets.shown_feed(rows).count("<tr class") == widgets.FEED_SHOWN
-    only = widgets.shown_feed(rows, cards_only=True)
+    only = widgets.shown_feed(rows, widgets.feed_wanted(cards_only=True))
     assert only.count("<tr class") == 1 and "row 7" in only
     feed = widgets.HtmlWidget()
     feed.html = only
     assert feed.get_state()["html"] == only  # what the page is sent
 
 
-def test_metrics_chart_draws_each_series() -> None:
+def test_metrics_charts_end_at_the_value_the_header_shows() -> None:
     series = [{"tick": t, "tension": t / 10, "cooperation": 0.2, "surplus": 5.0 + t,
                "drama": 1.0} for t in range(0, 400, 100)]
-    svg = widgets.metrics_svg(series)
-    assert svg.count("<polyline") == 4 and "tension</b> 30.000" in svg
-    assert widgets.metrics_svg([]).count("<polyline") == 0
+    now = {"tension": 0.0254, "cooperation": 0.2196, "surplus": 863.74, "drama": 9.43,
+           "events_today": 3}
+    svg = widgets.metrics_svg(series, now, 350)
+    assert svg.count("<polyline") == 4
+    assert widgets.metrics_words(now) == ("tension 0.025 · cooperation 0.220 · "
+                                          "surplus 863.7 · drama 9.4")
+    for name in widgets.METRICS:  # each chart's label is the header's words for it
+        label = f"<b>{name}</b> {widgets.metric_text(name, now[name])}<"
+        assert label in svg and f"{name} {widgets.metric_text(name, now[name])}" in \
+            widgets.metrics_words(now)
+    assert "surplus</b> 305.0" not in svg  # not the last sample's
+
+    def points(chart: str) -> int:  # the first chart's points
+        return len(chart.split('<polyline points="')[1].split('"')[0].split())
+    assert points(svg) == 5  # four samples, then now
+    assert points(widgets.metrics_svg(series, now, 300)) == 4  # now stands for tick 300's
+    assert widgets.metrics_svg([], now, 0).count("<polyline") == 0
 
 
 def test_the_command_runs_marimo_on_the_shipped_notebook(tmp_path: Path) -> None:

@@ -53,8 +53,25 @@ def test_the_search_finds_part_of_a_name_in_any_case_and_combines_with_the_kind(
     assert ids(FeedFilter(query="greet")) == []  # names, not what happened
 
 
+def test_words_must_all_be_in_the_text_the_operation_or_the_names_in_any_case() -> None:
+    rows = (FeedRow("w1", 1, "trade", "a deal was struck", ("Ada", "Bruno"), False, True),
+            FeedRow("w2", 2, "storm", "rain on the square", (), True, True),
+            FeedRow("w3", 3, "gossip", "a rumor about the deal", ("Clara",), True, False))
+
+    def kept(wanted: FeedFilter) -> list[str]:
+        return [r.event_id for r in filtered(rows, wanted)]
+    assert kept(FeedFilter(words="DEAL")) == ["w1", "w3"]  # the text
+    assert kept(FeedFilter(words="storm")) == ["w2"]  # the operation
+    assert kept(FeedFilter(words="bru")) == ["w1"]  # a name
+    assert kept(FeedFilter(words="  deal  clara ")) == ["w3"]  # every word, anywhere
+    assert kept(FeedFilter("cards", words="deal")) == ["w3"]  # with a kind
+    assert kept(FeedFilter(words="deal nobody")) == []
+    assert kept(FeedFilter(words="   ")) == ["w1", "w2", "w3"]
+
+
 def test_a_filter_is_active_only_when_it_leaves_something_out() -> None:
     assert not FeedFilter().active and not FeedFilter(query="  ").active
+    assert not FeedFilter(words=" ").active and FeedFilter(words="ada").active
     assert FeedFilter("cards").active and FeedFilter(query="a").active
     with pytest.raises(ValueError, match="one of all, cards"):
         FeedFilter("everything")
@@ -84,6 +101,8 @@ def test_a_narrower_filter_is_read_from_a_wider_ones_matches() -> None:
     assert not FeedFilter(query="a").narrows(FeedFilter(query="ad"))  # Backspace widens
     assert not FeedFilter("cards").narrows(FeedFilter("failures"))
     assert not FeedFilter("citizen", citizen="Ada").narrows(FeedFilter("citizen"))
+    assert FeedFilter(words="storm cla").narrows(FeedFilter(words="cl"))  # each word held
+    assert not FeedFilter(words="storm").narrows(FeedFilter(words="storm clara"))
     timeline = Timeline("village", 3)
     timeline.advance(900)
     names = {c.id: c.name for c in timeline.flux.citizens}

@@ -1,5 +1,5 @@
-"""One state, every face: the window (dummy SDL), `agent-town state` and its JSON document show
-the same projections."""
+"""One state, every face: the window (dummy SDL), `agent-town state` and its JSON document,
+`GET /state`, the dashboard and the terminal UI show the same projections."""
 
 from __future__ import annotations
 
@@ -10,20 +10,33 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pygame
 import pytest
+from pydantic_core import to_jsonable_python
 
 from game.cli import main
+from game.dashboard import widgets
+from game.dashboard.sources import HistoryTown, LiveTown
+from game.projections.card import CardAsk
 from game.projections.document import document, to_data
+from game.projections.history import FEED_SIZE
+from game.projections.projected import Moment
 from game.sim.cards import Perturbation
 from game.trace.timeline import Timeline
+from game.tui.source import HistorySource, LiveSource, Source
 from game.view.app import App
 from game.view.assets import Assets
 from game.view.feedwords import told
 from game.view.intents import ChangeDetail, Select
+from game.wire.client import endpoint
 from tests.helpers import village_save
 from tests.test_headless import PROBE, ROOT
 from tests.window import key
+from tests.wire import serving
+
+CHOSEN = 6  # the citizen whose card every face shows
+Face = dict[str, Any]
 
 
 @pytest.fixture
@@ -71,6 +84,83 @@ def test_the_window_and_the_json_document_show_the_same_projections(
     app.frame(0.0)
     view = app.view_state()
     assert view.detail == 5 and view.citizen == document(app.timeline, lod=5).citizens[6]
+
+
+def festival_town() -> Timeline:
+    """`town` seed 7 at tick 1,500, a festival played at 300."""
+    timeline = Timeline("town", 7)
+    timeline.add_perturbation(Perturbation(tick=300, card="festival"))
+    timeline.advance(1500)
+    return timeline
+
+
+def face(hashed: str, scatter: Any, coalitions: Any, feed: Any, card: Any) -> Face:
+    """What a face shows of the town, as JSON data: the scatter as the dashboard's points,
+    the coalitions, the feed's latest rows and the chosen citizen's card."""
+    return {"hash": hashed, "points": widgets.points({"scatter": to_jsonable_python(scatter)}),
+            "coalitions": to_jsonable_python(coalitions),
+            "feed": to_jsonable_python(feed)[:FEED_SIZE], "card": to_jsonable_python(card)}
+
+
+def document_face(data: dict[str, Any]) -> Face:
+    """A JSON document's (`agent-town state`, `GET /state`) at its own level of detail."""
+    return face(data["hash"], data["scatter"], data["coalitions"], data["feed"],
+                data["citizens"][CHOSEN])
+
+
+def window_face(app: App) -> Face:
+    """The window's inspector: its scatter, coalition lines, feed and card."""
+    view = app.view_state()
+    return face(view.hash, view.scatter, app.readout.coalitions(), view.feed, view.citizen)
+
+
+def dashboard_face(data: dict[str, Any], lod: int) -> Face:
+    """The dashboard's: its document's data as its cells draw it (the scatter's points, the
+    feed unfiltered, the card cut to the slider's level)."""
+    return face(data["hash"], data["scatter"], data["coalitions"],
+                widgets.feed_rows(data["feed"]), widgets.at_lod(data["citizens"][CHOSEN], lod))
+
+
+def tui_face(source: Source, lod: int) -> Face:
+    """The terminal UI's: the document its tables show, the card its card pane shows."""
+    moment = source.moment()
+    doc = source.project(moment)
+    return face(doc.hash, doc.scatter, doc.coalitions, doc.feed,
+                source.project_card(CardAsk(moment, CHOSEN, lod)))
+
+
+def test_one_state_shows_the_same_projections_on_every_face(
+        assets: Assets, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window, `GET /state` of the same town served (paused), the dashboard and the
+    terminal UI following it, and both on the window's own history."""
+    monkeypatch.setenv("AGENT_TOWN_HOME", str(tmp_path))
+    timeline = festival_town()
+    pygame.event.clear()
+    app = App(timeline, speed=0, reproducible=True, assets=assets)
+    app.apply(Select(CHOSEN))
+    app.apply(ChangeDetail(1))
+    app.frame(0.0)
+    lod = app.view_state().detail
+    want = document_face(to_data(document(timeline, lod)))
+    assert lod == 3 and want["coalitions"] and want["card"]["ties"]["bonds"]
+    faces = {"window": window_face(app)}
+    with serving(speed=0, timeline=festival_town()) as served:
+        got = httpx.get(endpoint(served.url, "state"), params={"lod": lod}, timeout=10)
+        faces["GET /state"] = document_face(got.json())
+        faces["dashboard following"] = dashboard_face(LiveTown(served.url).document(), lod)
+        live = LiveSource.open(served.url)
+        try:
+            faces["terminal following"] = tui_face(live, lod)
+        finally:
+            live.close()
+    here = Moment.of(timeline)
+    faces["dashboard on a history"] = dashboard_face(
+        HistoryTown(timeline, "festival", {here.branch: here.tick}).document(
+            here.branch, here.tick), lod)
+    faces["terminal on a history"] = tui_face(HistorySource(timeline, "festival"), lod)
+    for name, shown in faces.items():
+        assert shown == want, name
+    assert Moment.of(timeline) == here and len(want["feed"]) == FEED_SIZE
 
 
 def test_state_prints_the_document_of_the_tick_with_seeks_hash(saved: Path) -> None:

@@ -9,8 +9,18 @@ import numpy as np
 import pytest
 
 from game import config
-from game.projections.card import LINES_WINDOW, MAX_LOD, card, cards, check_lod, spoken
-from game.projections.coalitions import coalitions, membership
+from game.projections.card import (
+    LINES_WINDOW,
+    MAX_LOD,
+    Bond,
+    Card,
+    Ties,
+    card,
+    cards,
+    check_lod,
+    spoken,
+)
+from game.projections.coalitions import BondEdge, CoalitionView, bond_edges, coalitions, membership
 from game.projections.document import STATE_FORMAT, document, to_data, to_json
 from game.projections.history import FEED_SIZE, FEED_WINDOW, feed, stories
 from game.projections.projected import names_of, recent
@@ -68,6 +78,35 @@ def test_coalitions_list_members_by_name_with_their_bridges(town: Timeline) -> N
     assert views[0].bridges == views[1].bridges == (2,)
     held = membership(views, s.n)
     assert held[2] == ("c3", "c5") and held[0] == ("c3",) and held[9] == ()
+
+
+def test_a_coalitions_graph_joins_the_members_among_each_others_strongest_bonds(
+        town: Timeline) -> None:
+    s, citizens = town.flux.state, town.flux.citizens
+    every = cards(s, citizens, 3, [])
+    views = coalitions(s, citizens)
+    assert views
+
+    def strongest(i: int) -> list[int]:  # by the whole row: the strongest first, then by index
+        return sorted((j for j in range(s.n) if j != i), key=lambda j: (-s.bond(i, j), j))[:3]
+    for view in views:
+        want = [BondEdge(a, b, s.bond(a, b) if b in strongest(a) else s.bond(b, a))
+                for a in view.members for b in view.members
+                if a < b and (b in strongest(a) or a in strongest(b))]
+        assert list(bond_edges(view, every)) == want
+    assert any(bond_edges(view, every) for view in views)
+    assert bond_edges(views[0], cards(s, citizens, 2, [])) == ()  # cards without ties
+
+
+def test_a_coalitions_graph_keeps_to_its_members_and_takes_a_pairs_weight_once() -> None:
+    view = CoalitionView("c1", 1, (0, 2, 5), ("A", "C", "F"), (2,))
+
+    def held(i: int, *bonds: tuple[int, float]) -> Card:
+        return Card(3, i, f"x{i}", f"X{i}", "square", "idle", "idle at the square",
+                    ties=Ties((), tuple(Bond(j, f"X{j}", w) for j, w in bonds)))
+    got = bond_edges(view, [held(0, (2, 0.5), (1, 0.9)), held(1, (0, 0.9)),
+                            held(2, (0, 0.4), (5, 0.3)), held(5, (2, 0.2), (9, 0.8))])
+    assert got == (BondEdge(0, 2, 0.5), BondEdge(2, 5, 0.3))
 
 
 def test_each_level_of_detail_adds_its_section_to_the_card(town: Timeline) -> None:

@@ -56,7 +56,7 @@ def _(mo, widgets):
     # from its thread.
     feed_widget, clock_widget = widgets.HtmlWidget(), widgets.HtmlWidget()
     feed_view, clock_view = mo.ui.anywidget(feed_widget), mo.ui.anywidget(clock_widget)
-    feed_filter = {"words": "", "cards_only": False}
+    feed_filter = {"wanted": widgets.feed_wanted()}
     return clock_view, clock_widget, feed_filter, feed_view, feed_widget
 
 
@@ -69,7 +69,7 @@ def _(clock_widget, feed_filter, feed_widget, mo, set_live_doc, town, widgets):
     _hashed = {"hash": ""}
 
     def _show_feed(rows):
-        feed_widget.html = widgets.shown_feed(rows, **feed_filter)
+        feed_widget.html = widgets.shown_feed(rows, feed_filter["wanted"])
 
     def _show_tick(beat):
         _hashed["hash"] = beat.get("hash") or _hashed["hash"]
@@ -186,14 +186,12 @@ def _(CARDS, mo, scatter, scatter_view, set_answer, town):
 
 
 @app.cell
-def _(branch, clock_view, doc, mo, tick, town):
-    _c, _m = doc["clock"], doc["metrics"]
+def _(branch, clock_view, doc, mo, tick, town, widgets):
+    _c = doc["clock"]
     header = mo.vstack([
         mo.md(f"## Agent Town · {town.name}" + (" · following live" if town.live else "")),
         mo.md(f"branch **{_c['branch']}** · tick **{_c['tick']}** · day {_c['day']} · "
-              f"{_c['phase']} · {_c['time']} · tension {_m['tension']:.3f} · "
-              f"cooperation {_m['cooperation']:.3f} · surplus {_m['surplus']:.1f} · "
-              f"drama {_m['drama']:.1f}"),
+              f"{_c['phase']} · {_c['time']} · {widgets.metrics_words(doc['metrics'])}"),
         mo.Html(f'<span class="town-hash">state hash {doc["hash"]}</span>'),
         clock_view if town.live else mo.md(""),
         mo.hstack([branch, tick], widths=[1, 4]) if branch is not None else mo.md(""),
@@ -233,7 +231,8 @@ def _(
             mo.vstack([mo.md("#### Personality (hover names, click picks)"), scatter_view]),
             mo.vstack([mo.md("#### Citizen"), card_panel]),
             mo.vstack([mo.md("#### Metrics over time"),
-                       mo.Html(widgets.metrics_svg(doc["series"])), coalition_panel]),
+                       mo.Html(widgets.metrics_svg(doc["series"], doc["metrics"],
+                                                  doc["clock"]["tick"])), coalition_panel]),
         ], widths=[1.1, 1, 1.1], align="start"),
     ])
     return
@@ -251,9 +250,9 @@ def _(get_answer, mo, pads, picked, scatter):
 
 @app.cell
 def _(cards_only, doc, feed_filter, feed_widget, feed_words, town, widgets):
-    feed_filter.update(words=feed_words.value, cards_only=cards_only.value)
+    feed_filter["wanted"] = widgets.feed_wanted(feed_words.value, cards_only.value)
     feed_widget.html = widgets.shown_feed(town.feed if town.live else doc["feed"],
-                                          **feed_filter)
+                                          feed_filter["wanted"])
     return
 
 

@@ -10,12 +10,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from functools import cache
 from html import escape
 from typing import Any
 
 import anywidget
 import traitlets
+from pydantic import TypeAdapter
 
+from game.projections.card import Card
+from game.projections.coalitions import CoalitionView, bond_edges
+from game.projections.feedfilter import EVERY_EVENT, FeedFilter
+from game.projections.history import FeedRow
 from game.projections.town import clock_text
 
 PALETTE = ("#e8684a", "#5b8ff9", "#5ad8a6", "#f6bd16", "#9270ca", "#ff9d4d", "#269a99",
@@ -25,6 +31,7 @@ BRIDGE = "#ffd84a"
 # The card's fields by the level of detail that brings them (game.projections.card).
 LOD_FIELDS = {1: "temper", 2: "voice", 3: "ties", 4: "measures", 5: "opacity"}
 METRICS = ("tension", "cooperation", "surplus", "drama")
+METRIC_FORMATS = {"tension": ".3f", "cooperation": ".3f", "surplus": ".1f", "drama": ".1f"}
 FEED_SHOWN = 60  # the feed's rows on the page (the filter looks through all that are kept)
 MOST_PICKED = 3  # a card takes three targets at most (gossip)
 
@@ -108,6 +115,16 @@ CSS = """
 """
 
 
+@cache
+def _views() -> TypeAdapter[CoalitionView]:
+    return TypeAdapter(CoalitionView)
+
+
+@cache
+def _cards() -> TypeAdapter[Card]:
+    return TypeAdapter(Card)
+
+
 class ScatterWidget(anywidget.AnyWidget):
     """The personality scatter: hover names a citizen, a click picks one (shift adds one)."""
 
@@ -162,14 +179,27 @@ def card_markdown(card: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def metrics_svg(series: Sequence[Mapping[str, Any]], width: int = 300,
-                height: int = 64) -> str:
-    """The metrics over time, one small chart each (its own scale), as inline SVG."""
+def metric_text(name: str, value: float) -> str:
+    """A metric's value as the page writes it, in the header and over its chart alike."""
+    return f"{value:{METRIC_FORMATS[name]}}"
+
+
+def metrics_words(now: Mapping[str, Any]) -> str:
+    """The metrics now (a document's `metrics`): "tension 0.025 · cooperation 0.220 · …"."""
+    return " · ".join(f"{name} {metric_text(name, float(now[name]))}" for name in METRICS)
+
+
+def metrics_svg(series: Sequence[Mapping[str, Any]], now: Mapping[str, Any], tick: int,
+                width: int = 300, height: int = 64) -> str:
+    """The metrics over time, one small chart each (its own scale), as inline SVG: the samples
+    before `tick`, then the value `now` (a document's `metrics`), which each chart is labelled
+    with, as the header says it."""
+    before = [s for s in series if s["tick"] < tick]
     panels = []
     for k, name in enumerate(METRICS):
-        values = [float(s[name]) for s in series]
-        last = f"{values[-1]:.3f}" if values else "—"
-        panels.append(f'<div class="town-metric"><div><b>{name}</b> {last}</div>'
+        values = [float(s[name]) for s in before] + [float(now[name])]
+        panels.append(f'<div class="town-metric"><div><b>{name}</b> '
+                      f'{metric_text(name, values[-1])}</div>'
                       f'{_sparkline(values, width, height, PALETTE[k])}</div>')
     return '<div class="town-metrics">' + "".join(panels) + "</div>"
 
@@ -197,24 +227,10 @@ def coalitions_markdown(views: Sequence[Mapping[str, Any]]) -> str:
     return ("\n".join(lines) or "none yet") + "\n\n*bridges in bold*"
 
 
-def bond_edges(view: Mapping[str, Any], cards: Sequence[Mapping[str, Any]]
-               ) -> list[tuple[int, int, float]]:
-    """Who bonds with whom inside a coalition: (i, j, weight) with i < j, from the members'
-    cards (their strongest bonds, level of detail 3 and up)."""
-    members = set(view["members"])
-    edges: dict[tuple[int, int], float] = {}
-    for i in view["members"]:
-        ties = cards[i].get("ties") or {"bonds": []}
-        for b in ties["bonds"]:
-            if b["index"] in members and b["index"] != i:
-                edges.setdefault((min(i, b["index"]), max(i, b["index"])), float(b["weight"]))
-    return [(i, j, w) for (i, j), w in sorted(edges.items())]
-
-
 def coalition_svg(view: Mapping[str, Any], cards: Sequence[Mapping[str, Any]],
                   size: int = 300) -> str:
-    """A coalition's members on a circle, a line for each bond between them (thicker when
-    stronger), bridges ringed."""
+    """A coalition's members on a circle, a line for each bond between them (the projection's
+    `bond_edges`, from the members' cards: thicker when stronger), bridges ringed."""
     members, mid, radius = view["members"], size / 2, size / 2 - 40
     at = {i: (mid + radius * math.cos(2 * math.pi * k / len(members) - math.pi / 2),
               mid + radius * math.sin(2 * math.pi * k / len(members) - math.pi / 2))
@@ -223,11 +239,12 @@ def coalition_svg(view: Mapping[str, Any], cards: Sequence[Mapping[str, Any]],
     parts = [f'<svg class="town-bonds" width="{size}" height="{size}" '
              f'viewBox="0 0 {size} {size}"><rect width="{size}" height="{size}" rx="10" '
              f'fill="#1d1f2b"/>']
-    for i, j, w in bond_edges(view, cards):
-        (x1, y1), (x2, y2) = at[i], at[j]
+    for edge in bond_edges(_views().validate_python(view),
+                           [_cards().validate_python(cards[i]) for i in members]):
+        (x1, y1), (x2, y2) = at[edge.a], at[edge.b]
         parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
                      f'stroke="{hue}" stroke-opacity="0.7" '
-                     f'stroke-width="{1 + 4 * min(abs(w), 1.0):.1f}"/>')
+                     f'stroke-width="{1 + 4 * min(abs(edge.weight), 1.0):.1f}"/>')
     for i, name in zip(members, view["names"], strict=True):
         x, y = at[i]
         ring = BRIDGE if i in view["bridges"] else "#0f1018"
@@ -237,13 +254,21 @@ def coalition_svg(view: Mapping[str, Any], cards: Sequence[Mapping[str, Any]],
     return "".join(parts) + "</svg>"
 
 
-def feed_rows(feed: Sequence[Mapping[str, Any]], words: str = "", cards_only: bool = False
+def feed_wanted(words: str = "", cards_only: bool = False) -> FeedFilter:
+    """The feed filter the page's box and checkbox ask for: rows holding every one of `words`
+    (in their text, operation or names), the cards' only when `cards_only`."""
+    return FeedFilter("cards" if cards_only else "all", words=words)
+
+
+def feed_rows(feed: Sequence[Mapping[str, Any]], wanted: FeedFilter = EVERY_EVENT
               ) -> list[Mapping[str, Any]]:
-    """The feed's rows holding every one of `words` (in its text, operation or names)."""
-    wanted = words.lower().split()
-    return [r for r in feed
-            if (r["perturbation"] or not cards_only)
-            and all(w in " ".join([r["text"], r["op"], *r["who"]]).lower() for w in wanted)]
+    """The feed's rows (the feed projection's, as data) that `wanted` keeps."""
+    return [r for r in feed if wanted.matches(_feed_row(r))]
+
+
+def _feed_row(data: Mapping[str, Any]) -> FeedRow:
+    return FeedRow(data["event_id"], data["tick"], data["op"], data["text"],
+                   tuple(data["who"]), data["perturbation"], data["success"])
 
 
 def feed_html(rows: Sequence[Mapping[str, Any]]) -> str:
@@ -255,10 +280,9 @@ def feed_html(rows: Sequence[Mapping[str, Any]]) -> str:
             f'<th>who</th></tr></thead><tbody>{body}</tbody></table>')
 
 
-def shown_feed(rows: Sequence[Mapping[str, Any]], words: str = "", cards_only: bool = False
-               ) -> str:
+def shown_feed(rows: Sequence[Mapping[str, Any]], wanted: FeedFilter = EVERY_EVENT) -> str:
     """The feed as the page shows it: its first FEED_SHOWN rows under the filter, as HTML."""
-    return feed_html(feed_rows(rows, words, cards_only)[:FEED_SHOWN])
+    return feed_html(feed_rows(rows, wanted)[:FEED_SHOWN])
 
 
 def tick_html(beat: Mapping[str, Any], hashed: str) -> str:

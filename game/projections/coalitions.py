@@ -1,11 +1,12 @@
 """The coalitions: each one's id, number (its colour slot for life), members and bridges — the
-members it shares with another coalition."""
+members it shares with another coalition — and who bonds with whom inside one (its graph)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from game.projections.card import Card
 from game.sim.model import Citizen, TownState
 from game.sim.social import bridges
 
@@ -38,3 +39,27 @@ def membership(views: Sequence[CoalitionView], n: int) -> tuple[tuple[str, ...],
         for i in view.members:
             held[i].append(view.id)
     return tuple(tuple(ids) for ids in held)
+
+
+@dataclass(frozen=True)
+class BondEdge:
+    """Two members of a coalition joined in its graph: citizen indexes, `a` < `b`."""
+
+    a: int
+    b: int
+    weight: float
+
+
+def bond_edges(view: CoalitionView, cards: Iterable[Card]) -> tuple[BondEdge, ...]:
+    """Who bonds with whom inside a coalition: an edge for each pair of members one of whom
+    holds the other among its strongest bonds (its card's ties, level of detail 3 and up), in
+    order of (a, b). The weight is the bond of the pair's lower index when it holds the
+    other, else the higher's. `cards` are a document's (those of non-members are passed over)."""
+    members = set(view.members)
+    ties = {c.index: c.ties.bonds for c in cards if c.index in members and c.ties is not None}
+    edges: dict[tuple[int, int], float] = {}
+    for i in view.members:
+        for bond in ties.get(i, ()):
+            if bond.index in members and bond.index != i:
+                edges.setdefault((min(i, bond.index), max(i, bond.index)), bond.weight)
+    return tuple(BondEdge(a, b, w) for (a, b), w in sorted(edges.items()))

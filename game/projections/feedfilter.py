@@ -1,5 +1,6 @@
 """Which events a person asked to see in the feed: a kind (every event, the cards' doing, the
-failures, coalitions formed and dissolved, one citizen's) and a name searched for.
+failures, coalitions formed and dissolved, one citizen's), a name searched for, and words the
+row must hold. The window, the dashboard and the terminal UI all filter their feeds with it.
 
 `FeedFilter.matches` decides for one feed row; `Found` gathers the matching rows of one branch's
 history as it grows, so the feed can show the matches before any moment and the timeline can
@@ -23,11 +24,13 @@ COALITION_OPS = frozenset({"coalition_formed", "coalition_dissolved"})
 @dataclass(frozen=True)
 class FeedFilter:
     """`kind` is one of KINDS; `citizen` names the one citizen of kind "citizen" (None: nobody
-    chosen, so nothing matches); `query` is part of a name, in any case."""
+    chosen, so nothing matches); `query` is part of a name, in any case; `words` are what the
+    row's text, operation or names must hold, every one of them, in any case."""
 
     kind: str = "all"
     citizen: str | None = None
     query: str = ""
+    words: str = ""
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -36,20 +39,25 @@ class FeedFilter:
     @property
     def active(self) -> bool:
         """Whether it leaves any row out."""
-        return self.kind != "all" or bool(self.query.strip())
+        return self.kind != "all" or bool(self.query.strip()) or bool(self._words)
 
     def narrows(self, wider: FeedFilter) -> bool:
         """Whether every row this filter keeps, `wider` keeps too (a kind chosen after all, a
-        longer query): its matches are among `wider`'s."""
+        longer query, words that hold each of `wider`'s): its matches are among `wider`'s."""
         kind = wider.kind == "all" or (wider.kind, wider.citizen) == (self.kind, self.citizen)
-        return kind and self._query.startswith(wider._query)
+        words = all(any(word in mine for mine in self._words) for word in wider._words)
+        return kind and self._query.startswith(wider._query) and words
 
     @property
     def _query(self) -> str:
         return self.query.strip().casefold()
 
+    @property
+    def _words(self) -> list[str]:
+        return self.words.casefold().split()
+
     def matches(self, row: FeedRow) -> bool:
-        return self._of_kind(row) and self._named(row)
+        return self._of_kind(row) and self._named(row) and self._worded(row)
 
     def _of_kind(self, row: FeedRow) -> bool:
         match self.kind:
@@ -66,6 +74,13 @@ class FeedFilter:
     def _named(self, row: FeedRow) -> bool:
         query = self._query
         return not query or any(query in name.casefold() for name in row.who)
+
+    def _worded(self, row: FeedRow) -> bool:
+        words = self._words
+        if not words:
+            return True
+        said = " ".join((row.text, row.op, *row.who)).casefold()
+        return all(word in said for word in words)
 
 
 EVERY_EVENT = FeedFilter()  # no filter

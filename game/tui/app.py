@@ -24,6 +24,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Sparkline, 
 from game import config
 from game.projections.card import MAX_LOD, Card, CardAsk
 from game.projections.document import TownDocument
+from game.projections.feedfilter import EVERY_EVENT, FeedFilter
 from game.projections.projected import Moment, Projected, follow
 from game.sim.cards import CARDS
 from game.tui import rows
@@ -36,6 +37,9 @@ KEY_ACTIONS = frozenset({"scrub", "start", "head", "branch", "play", "detail", "
 TIME_ACTIONS = frozenset({"scrub", "start", "head", "branch"})  # a saved history's only
 CARD_ACTIONS = frozenset({"card", "mark"})  # a served town's only
 CARD_KEYS = "1234567890"  # the cards in the table's order
+# The header's icon: a house, in every terminal font (Textual's own, ⭘, is missing from many
+# and shows as a box).
+ICON = "⌂"
 
 
 class TownApp(App[None]):
@@ -84,7 +88,7 @@ class TownApp(App[None]):
         self.card: Projected[CardAsk, Card] | None = None
         self.citizen = 0  # the citizens table's highlighted row
         self.lod = CARD_LOD
-        self.query_text = ""
+        self.wanted = EVERY_EVENT  # the feed's filter: the words typed after `/`
         self.marked: list[int] = []  # the citizens a card will be aimed at
         # The panes, held from the start: a refresh that runs while the app closes updates
         # widgets already gone rather than failing to find them.
@@ -107,7 +111,7 @@ class TownApp(App[None]):
         return self.shown.view
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield Header(icon=ICON)
         yield self.clock_pane
         yield self.metrics_pane
         with Horizontal(id="sparks"):
@@ -173,7 +177,7 @@ class TownApp(App[None]):
         self.card_pane.update("\n".join(rows.card_lines(self.card.view)))
 
     def _show_feed(self) -> None:
-        fill(self.feed_table, rows.feed_rows(self.document, self.query_text))
+        fill(self.feed_table, rows.feed_rows(self.document, self.wanted))
 
     # --- what a person asks --------------------------------------------------------------------
 
@@ -238,7 +242,7 @@ class TownApp(App[None]):
         self.feed_table.focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        self.query_text = event.value
+        self.wanted = FeedFilter(words=event.value)
         self._show_feed()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from game.projections.card import MAX_LOD, Card
 from game.projections.coalitions import membership
 from game.projections.document import TownDocument
+from game.projections.feedfilter import EVERY_EVENT, FeedFilter, filtered
 from game.projections.town import clock_text
 
 CITIZEN_COLUMNS = ("citizen", "region", "activity", "mood", "coalition")
@@ -40,11 +41,12 @@ def citizen_rows(doc: TownDocument) -> list[tuple[str, str, str, str, str]]:
              " ".join(held[c.index]) or "—") for c in doc.citizens]
 
 
-def feed_rows(doc: TownDocument, query: str = "") -> list[tuple[str, str, str, str]]:
-    """The feed, newest first: the rows whose op, text or names hold `query` (any case)."""
-    wanted = query.strip().lower()
-    return [(str(row.tick), clock_text(row.tick), row.op, row.text) for row in doc.feed
-            if not wanted or wanted in " ".join((row.op, row.text, *row.who)).lower()]
+def feed_rows(doc: TownDocument, wanted: FeedFilter = EVERY_EVENT
+              ) -> list[tuple[str, str, str, str]]:
+    """The feed, newest first: the rows `wanted` keeps (the feed filter's words: what is typed
+    after `/`)."""
+    return [(str(row.tick), clock_text(row.tick), row.op, row.text)
+            for row in filtered(doc.feed, wanted)]
 
 
 def card_lines(c: Card) -> list[str]:
