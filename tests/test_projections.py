@@ -24,6 +24,7 @@ from game.projections.coalitions import BondEdge, CoalitionView, bond_edges, coa
 from game.projections.document import STATE_FORMAT, document, to_data, to_json
 from game.projections.history import FEED_SIZE, FEED_WINDOW, feed, stories
 from game.projections.projected import names_of, recent
+from game.projections.rumors import carried_by, told_rumors
 from game.projections.scatter import scatter
 from game.projections.town import clock, clock_text, metric_series, metrics
 from game.sim.cards import Perturbation
@@ -226,3 +227,25 @@ def test_a_cards_strongest_bonds_are_a_stable_sort_of_the_whole_row() -> None:
         assert c.ties is not None and [b.index for b in c.ties.bonds] == expected
     c = card(s, tl.flux.citizens, 2, 3, [])
     assert c.ties is not None and [b.index for b in c.ties.bonds] == [5, 0, 1]
+
+
+def test_a_rumor_is_told_by_all_who_heard_it_but_its_subject_until_its_day_is_over() -> None:
+    tl = Timeline("town", 7)
+    tl.add_perturbations([Perturbation(tick=300, card="rumor", targets=("wren", "ivo")),
+                          Perturbation(tick=400, card="rumor", targets=("bruno",))])
+    tl.advance(400 + config.RUMOR_TICKS // 2)
+    s = tl.flux.state
+    wren, bruno = s.rumors
+    told = told_rumors(s, tl.flux.citizens)
+    assert [(r.id, r.subject, r.about, r.until) for r in told] == [  # the freshest first
+        (bruno.id, 0, "Bruno", 400 + config.RUMOR_TICKS),
+        (wren.id, 9, "Wren", 300 + config.RUMOR_TICKS)]
+    assert told[1].carriers == tuple(sorted(wren.reached)) and len(wren.reached) > 2
+    assert 9 not in told[1].carriers and carried_by(told, 9) is None
+    assert carried_by(told, 10) == told[0] and 10 in told[1].carriers  # the fresher of two
+    assert carried_by(told, 11) == told[1]
+    tl.advance(301 + config.RUMOR_TICKS - s.tick)
+    assert [r.id for r in told_rumors(tl.flux.state, tl.flux.citizens)] == [bruno.id]
+    tl.advance(100)
+    assert told_rumors(tl.flux.state, tl.flux.citizens) == ()
+    assert len(tl.flux.state.rumors) == 2  # kept in the state, told no longer

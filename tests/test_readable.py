@@ -13,9 +13,11 @@ import numpy as np
 import pygame
 import pytest
 
+from game import config
 from game.cli import build_parser
 from game.projections.history import FeedRow, feed
 from game.projections.projected import names_of
+from game.projections.rumors import told_rumors
 from game.sim.cards import Perturbation
 from game.sim.events import Record
 from game.trace.timeline import Timeline
@@ -29,10 +31,10 @@ from game.view.feedwords import told
 from game.view.hud import LINE_H
 from game.view.intents import ArmCard, AskWhy, Choose, Confirm, Select, SetSpeed
 from game.view.overlays import draw_labels
-from game.view.palette import BUNTING
+from game.view.palette import BUNTING, NAME
 from game.view.speech import MAX_SHOWN, SECONDS, place
 from game.view.viewstate import WHY_RUNNING_TICKS
-from game.view.world import text_scale
+from game.view.world import FRAME_H, GLYPHS, RUMOR_MARKS, RUMOR_SIDE, text_scale
 from tests.window import make_app
 
 
@@ -269,6 +271,102 @@ def test_a_festival_dresses_the_square_while_its_guests_gather(app: App) -> None
     app.timeline.advance(1)
     assert app.flux.state.festival is not None
     assert pennant_pixels() > plain + 200
+
+
+WHISPER, TALKED_ABOUT = RUMOR_MARKS  # over a rumor's carriers, over whom it is about
+
+
+def _mark_box(app: App, i: int) -> pygame.Rect:
+    """Where a rumor's mark over citizen i goes: beside its activity glyph, as big, or in its
+    place when it shows none."""
+    layout = app.world.layout
+    assert layout is not None
+    z = layout.zoom
+    side = RUMOR_SIDE if app.flux.state.activity[i] in GLYPHS else 0
+    return pygame.Rect(int(layout.feet_x[i]) + (side - 4) * z,
+                       int(layout.feet_y[i]) - (FRAME_H + 9) * z, 9 * z, 9 * z)
+
+
+def _shows(app: App, i: int, mark: str) -> bool:
+    """Whether the screen shows rumor mark `mark` (its art, pixel for pixel) over citizen i."""
+    art = app.world.bank.scaled(mark)
+    box = _mark_box(app, i)
+    assert art.get_size() == box.size and app.screen.get_rect().contains(box)
+    shot = pygame.surfarray.array3d(app.screen)[box.left:box.right, box.top:box.bottom]
+    opaque = pygame.surfarray.array_alpha(art) > 0
+    return bool(np.array_equal(shot[opaque], pygame.surfarray.array3d(art)[opaque]))
+
+
+def test_a_rumor_marks_who_carries_it_and_whom_it_is_about_while_it_is_told(app: App) -> None:
+    # Ivo hears it about Wren first, among company: he tells it on at once.
+    app.timeline.play(Perturbation(tick=301, card="rumor", targets=("wren", "ivo")))
+    app.timeline.advance(1)
+    rumor = app.flux.state.rumors[0]
+    while len(rumor.reached) < 2:
+        app.timeline.advance(1)
+        rumor = app.flux.state.rumors[0]
+    app.frame(0.0)
+    layout = app.world.layout
+    assert layout is not None
+    shown = [i for i in np.flatnonzero(layout.visible).tolist()
+             if app.screen.get_rect().contains(_mark_box(app, i))]
+    carriers = sorted(rumor.reached)
+    others = [i for i in shown if i not in rumor.reached and i != rumor.subject]
+    assert rumor.subject == 9 and {*carriers, 9} <= set(shown) and others
+    assert all(_shows(app, i, WHISPER) for i in carriers)
+    assert _shows(app, rumor.subject, TALKED_ABOUT)
+    assert not any(_shows(app, i, WHISPER) or _shows(app, i, TALKED_ABOUT) for i in others)
+    while app.flux.state.activity[9] in GLYPHS:  # until Wren shows no activity glyph
+        app.timeline.advance(1)
+    app.frame(0.0)
+    assert _shows(app, 9, TALKED_ABOUT)  # in the glyph's place
+    app.timeline.advance(rumor.tick + config.RUMOR_TICKS + 1 - app.flux.state.tick)
+    app.frame(0.0)  # the day it is told eagerly is over: no marks
+    layout = app.world.layout
+    assert layout is not None
+    assert not any(_shows(app, i, WHISPER) or _shows(app, i, TALKED_ABOUT)
+                   for i in np.flatnonzero(layout.visible).tolist()
+                   if app.screen.get_rect().contains(_mark_box(app, i)))
+
+
+def test_a_rumor_mark_keeps_off_the_name_label_which_says_what_it_means(app: App) -> None:
+    app.timeline.play(Perturbation(tick=301, card="rumor", targets=("wren", "ivo")))
+    app.timeline.advance(1)
+    app.frame(0.0)
+    layout = app.world.layout
+    assert layout is not None
+    rumors = told_rumors(app.flux.state, app.flux.citizens)
+    marks = pygame.Surface(app.screen.get_size(), pygame.SRCALPHA)
+    app.world._draw_rumors(marks, layout, rumors)
+    inked_marks = pygame.mask.from_surface(marks)
+    for i in (9, 10, 11):  # whom it is about, its carriers
+        names = pygame.Surface(app.screen.get_size(), pygame.SRCALPHA)
+        app.world._draw_name(names, layout, i, 0, rumors)
+        inked_names = pygame.mask.from_surface(names)
+        assert inked_marks.count() and inked_names.count()
+        assert inked_marks.overlap(inked_names, (0, 0)) is None
+        bubble = place([((40, 30), layout.head(i))], app.screen.get_rect())[0]
+        assert bubble is not None
+        assert not any(bubble.colliderect(r) for r in inked_marks.get_bounding_rects())
+    assert [app.world._named(i, rumors) for i in (9, 10, 11, 0)] == [
+        "Wren · a rumor is told about them", "Ivo · spreads a rumor about Wren",
+        "Nadia · spreads a rumor about Wren", "Bruno"]
+
+
+def test_a_name_label_at_the_windows_edge_is_drawn_whole(app: App) -> None:
+    app.timeline.play(Perturbation(tick=301, card="rumor", targets=("wren", "ivo")))
+    app.timeline.advance(1)
+    app.frame(0.0)
+    layout = app.world.layout
+    assert layout is not None
+    rumors = told_rumors(app.flux.state, app.flux.citizens)
+    whole = pygame.mask.from_surface(app.world._label(
+        app.world._named(10, rumors), NAME, layout.text)).count()
+    for x in (2, app.screen.get_width() - 2):  # Ivo at the left edge, at the right
+        names = pygame.Surface(app.screen.get_size(), pygame.SRCALPHA)
+        at_edge = replace(layout, feet_x=np.full_like(layout.feet_x, x))
+        app.world._draw_name(names, at_edge, 10, 0, rumors)
+        assert pygame.mask.from_surface(names).count() == whole
 
 
 def test_a_running_why_chain_is_asked_again_once_a_second_not_every_tick(

@@ -1242,7 +1242,7 @@ def citizen_sheet(arch: Archetype) -> Canvas:
 
 
 # --------------------------------------------------------------------------------------------
-# Activity glyphs (9×9, drawn above a head) and HUD pieces.
+# Activity and rumor glyphs (9×9, drawn above a head) and HUD pieces.
 # --------------------------------------------------------------------------------------------
 
 GLYPHS: dict[str, tuple[str, ...]] = {
@@ -1251,6 +1251,11 @@ GLYPHS: dict[str, tuple[str, ...]] = {
     "work": (".vvvvv.", "vwgggSS", ".vvSSS.", "...b...", "...b...", "...t...", "...t..."),
     "think": (".ww.ww.", "wwwwwww", "wwwwwww", ".wwwww.", ".......", "..ww...", "w......"),
     "walk": ("....ww.", "...www.", "....ww.", "....w..", "ww.....", "www....", ".w....."),
+    # A fresh rumor's marks: a rose whisper (its tail the other way from talk's) beside each
+    # carrier's glyph, a rose badge with a "!" beside that of the citizen it is about.
+    "rumor": (".mmmmm.", "mmmmmmm", "mwmwmwm", "mmmmmmm", ".mmmmm.", "....mm.", ".....m."),
+    "rumor_subject": (".mmmmm.", "mmmwmmm", "mmmwmmm", "mmmwmmm", "mmmmmmm", "mmmwmmm",
+                      ".mmmmm."),
 }
 
 

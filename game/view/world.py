@@ -1,6 +1,6 @@
 """The world on screen: terrain pre-rendered per zoom, props, buildings and citizens depth-sorted
 and drawn with `fblits`, citizens behind a building or a tree shown through it as silhouettes,
-activity glyphs, region signs, and picking a citizen under the mouse.
+activity glyphs, a fresh rumor's marks, region signs, and picking a citizen under the mouse.
 
 Reads the flux (state, map, positions) and never changes it. What the view alone remembers —
 which way each citizen last faced — lives here. Never imports the app, input or HUD modules.
@@ -18,6 +18,7 @@ import numpy.typing as npt
 import pygame
 
 from game import config
+from game.projections.rumors import RumorView, carried_by, told_rumors
 from game.sim.flux import TownFlux
 from game.sim.model import ARCHETYPE_ORDER, Activity
 from game.sim.townmap import REGION_NAMES, REGIONS, SIZE, Terrain
@@ -54,6 +55,10 @@ GLYPHS: dict[int, str] = {
     Activity.REFLECTING: "glyph_think.png",
 }
 RING = "ring.png"
+# A fresh rumor's marks, in the activity glyph's band over the head (under where the name and
+# bubbles start): beside the glyph (its width along, so the two just touch), or in its place.
+RUMOR_MARKS = ("glyph_rumor.png", "glyph_rumor_subject.png")  # a carrier's, the subject's
+RUMOR_SIDE = 8  # native px
 SE, SW, NE, NW = (FACINGS.index(f) for f in ("SE", "SW", "NE", "NW"))
 IDLE_POSES, WALK_POSE0, WALK_POSES = 2, 2, 4
 POSES = WALK_POSE0 + WALK_POSES  # columns of a citizen sheet
@@ -466,10 +471,12 @@ class World:
         if stormy:
             draw_rain(surface, now)
         self._draw_glyphs(surface, layout)
+        rumors = told_rumors(self.flux.state, self.flux.citizens)
+        self._draw_rumors(surface, layout, rumors)
         self._draw_signs(surface, camera, top)
         for i in dict.fromkeys((selected, hover)):
             if i is not None and layout.visible[i]:
-                self._draw_name(surface, layout, i, top)
+                self._draw_name(surface, layout, i, top, rumors)
 
     def _draw_ground(self, surface: pygame.Surface, camera: Camera, now: float) -> None:
         """The backdrop and the terrain over it (the backdrop only where the terrain's box
@@ -654,6 +661,28 @@ class World:
                             layout.feet_x[who] - ax, layout.feet_y[who] - (top + ay))
         surface.fblits(blits)
 
+    def _draw_rumors(self, surface: pygame.Surface, layout: CitizenLayout,
+                     rumors: Sequence[RumorView]) -> None:
+        """While `rumors` are told eagerly: a whisper over each carrier and a "!" over each
+        subject (drawn last: being talked about outweighs telling), beside the activity glyph
+        of one who shows one, in its place over one who does not (a walker)."""
+        if not rumors:
+            return
+        carriers = np.fromiter(itertools.chain.from_iterable(r.carriers for r in rumors),
+                               dtype=np.int64)
+        subjects = np.array([r.subject for r in rumors], dtype=np.int64)
+        blits: list[Blit] = []
+        for name, marked in zip(RUMOR_MARKS, (carriers, subjects), strict=True):
+            who = np.unique(marked)
+            who = who[layout.visible[who]]
+            ax, ay = self.bank.anchor(name)
+            side = np.where(np.isin(self.flux.state.activity[who], list(GLYPHS)),
+                            RUMOR_SIDE * layout.zoom, 0)
+            top = (FRAME_H + 1) * layout.zoom + ay
+            blits += _blits(itertools.repeat(self.bank.scaled(name), who.size),
+                            layout.feet_x[who] + side - ax, layout.feet_y[who] - top)
+        surface.fblits(blits)
+
     def _draw_signs(self, surface: pygame.Surface, camera: Camera, top: int) -> None:
         scale = text_scale(camera.zoom, self.least_text)
         key = (camera.origin, camera.zoom, scale, top)
@@ -669,11 +698,20 @@ class World:
         surface.fblits(self._placed_signs[1])
 
     def _draw_name(self, surface: pygame.Surface, layout: CitizenLayout, i: int,
-                   top: int) -> None:
-        label = self._label(self.flux.name(i), NAME, layout.text)
+                   top: int, rumors: Sequence[RumorView] = ()) -> None:
+        label = self._label(self._named(i, rumors), NAME, layout.text)
         x, y = layout.head(i)
-        surface.blit(label, (x - label.get_width() // 2,
-                             _below(y - label.get_height(), label, top)))
+        # Kept inside the window's sides: a rumor's note makes a name long enough to be cut.
+        left = min(max(x - label.get_width() // 2, 0), surface.get_width() - label.get_width())
+        surface.blit(label, (left, _below(y - label.get_height(), label, top)))
+
+    def _named(self, i: int, rumors: Sequence[RumorView]) -> str:
+        """Citizen i's name, and what its rumor mark means while one shows."""
+        name = self.flux.name(i)
+        if any(r.subject == i for r in rumors):
+            return f"{name} · a rumor is told about them"
+        carried = carried_by(rumors, i)
+        return name if carried is None else f"{name} · spreads a rumor about {carried.about}"
 
     def _label(self, text: str, colour: Colour, scale: int) -> pygame.Surface:
         return rendered.outlined(self.assets.font, text, colour, OUTLINE, scale)
