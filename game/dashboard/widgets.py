@@ -18,7 +18,7 @@ import anywidget
 import traitlets
 from pydantic import TypeAdapter
 
-from game.projections.card import Card
+from game.projections.card import Card, hidden_at
 from game.projections.coalitions import CoalitionView, bond_edges
 from game.projections.feedfilter import EVERY_EVENT, FeedFilter
 from game.projections.history import FeedRow
@@ -29,7 +29,6 @@ PALETTE = ("#e8684a", "#5b8ff9", "#5ad8a6", "#f6bd16", "#9270ca", "#ff9d4d", "#2
 NO_COALITION = "#8a8a99"
 BRIDGE = "#ffd84a"
 # The card's fields by the level of detail that brings them (game.projections.card).
-LOD_FIELDS = {1: "temper", 2: "voice", 3: "ties", 4: "measures", 5: "opacity"}
 METRICS = ("tension", "cooperation", "surplus", "drama")
 METRIC_FORMATS = {"tension": ".3f", "cooperation": ".3f", "surplus": ".1f", "drama": ".1f"}
 FEED_SHOWN = 60  # the feed's rows on the page (the filter looks through all that are kept)
@@ -149,11 +148,7 @@ def points(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 def at_lod(card: Mapping[str, Any], lod: int) -> dict[str, Any]:
     """A card of the highest level of detail cut down to `lod`: the card projection at `lod`."""
-    out = dict(card, lod=lod)
-    for level, name in LOD_FIELDS.items():
-        if level > lod:
-            out[name] = None
-    return out
+    return dict(card, lod=lod, **dict.fromkeys(hidden_at(lod)))
 
 
 def card_markdown(card: Mapping[str, Any]) -> str:

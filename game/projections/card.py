@@ -6,7 +6,8 @@ card's level is None."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any, Final
 
 import numpy as np
 
@@ -95,6 +96,21 @@ def card_at(timeline: Timeline, ask: CardAsk) -> Card:
                 recent(here, LINES_WINDOW))
 
 
+# What each level of detail adds to a card: level k shows the parts up to the k-th.
+LOD_PARTS: Final = ("temper", "voice", "ties", "measures", "opacity")
+
+
+def hidden_at(lod: int) -> tuple[str, ...]:
+    """The parts of a card its level of detail `lod` leaves out."""
+    return LOD_PARTS[lod:]
+
+
+def at_lod(card: Card, lod: int) -> Card:
+    """A card of a higher level of detail cut down to `lod`: the card projection at `lod`."""
+    left_out: dict[str, Any] = dict.fromkeys(hidden_at(lod))
+    return replace(card, lod=lod, **left_out)
+
+
 def check_lod(lod: int) -> int:
     if not 0 <= lod <= MAX_LOD:
         raise ValueError(f"a level of detail is 0 to {MAX_LOD}, got {lod}")
@@ -134,17 +150,19 @@ def _card(state: TownState, citizens: Sequence[Citizen], i: int, lod: int,
     doing = (f"walking to the {region}" if s.walk_origin[i] >= 0
              else f"{activity} at the {region}")  # spots lie round a building, outdoors
     archetype = ARCHETYPES[c.archetype]
+    shown = LOD_PARTS[:lod]
     return Card(
         lod, i, c.id, c.name, region, activity, doing,
         temper=Temper(c.archetype, mood(int(s.activity[i]), s.personality[i]))
-        if lod >= 1 else None,
+        if "temper" in shown else None,
         voice=Voice(archetype.worldview, archetype.metaphor,
-                    tuple(lines.get(c.id, [])[-LINES_SHOWN:][::-1])) if lod >= 2 else None,
-        ties=_ties(s, citizens, i) if lod >= 3 else None,
+                    tuple(lines.get(c.id, [])[-LINES_SHOWN:][::-1])) if "voice" in shown
+        else None,
+        ties=_ties(s, citizens, i) if "ties" in shown else None,
         measures=Measures(tuple(Trait(d, v) for d, v in zip(
             config.DIMENSIONS, s.personality[i].tolist(), strict=True)), float(s.surplus[i]),
-            float(s.reputation[i])) if lod >= 4 else None,
-        opacity=archetype.opacity if lod >= 5 else None)
+            float(s.reputation[i])) if "measures" in shown else None,
+        opacity=archetype.opacity if "opacity" in shown else None)
 
 
 def _ties(s: TownState, citizens: Sequence[Citizen], i: int) -> Ties:

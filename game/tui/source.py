@@ -17,7 +17,7 @@ import httpx
 from pydantic import TypeAdapter
 
 from game import config, limits
-from game.projections.card import MAX_LOD, Card, CardAsk, card_at
+from game.projections.card import MAX_LOD, Card, CardAsk, at_lod, card_at
 from game.projections.document import TownDocument, document
 from game.projections.history import FeedRow, feed
 from game.projections.projected import Moment, standing_at
@@ -103,15 +103,6 @@ class HistorySource:
 @cache
 def _documents() -> TypeAdapter[TownDocument]:
     return TypeAdapter(TownDocument)
-
-
-def at_lod(card: Card, lod: int) -> Card:
-    """A card of a higher level of detail cut down to `lod`: the card projection at `lod`
-    (each level brings one part: temper, voice, ties, measures, opacity)."""
-    return replace(card, lod=lod, temper=card.temper if lod >= 1 else None,
-                   voice=card.voice if lod >= 2 else None, ties=card.ties if lod >= 3 else None,
-                   measures=card.measures if lod >= 4 else None,
-                   opacity=card.opacity if lod >= 5 else None)
 
 
 class LiveSource:
