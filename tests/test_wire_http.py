@@ -13,12 +13,16 @@ import httpx
 import pytest
 from httpx_ws import connect_ws
 
+from game.sim import laws
 from game.sim.events import Event
 from game.switches import Switches
 from game.trace import store
 from game.trace.timeline import MAIN, Timeline
+from game.view import effects as fx
+from game.view.intents import ArmCard, Choose
 from game.wire.owner import Owner
-from tests.wire import FLUX, Seen, post_card, read_sse, serving
+from tests.reducing import fresh, run
+from tests.wire import FLUX, Seen, aimed, paused, post_card, read_sse, serving
 from tests.wire import PERTURB as PERTURB_PATH
 
 
@@ -111,8 +115,9 @@ def test_perturb_answers_every_status_in_words() -> None:
         ok = post_card(base, {"card": "festival"}, client="a")
         assert ok.status_code == 202, ok.text
         assert set(ok.json()) == {"tick", "branch", "index"} and ok.json()["branch"] == MAIN
-        seeds = post_card(base, {"operation": "greet", "participants": ["rosa", "felix"]},
-                          client="b")
+        with paused(served.owner):  # a pair the laws take: awake, and not both walking
+            seeds = post_card(base, {"operation": "greet",
+                                     "participants": aimed(served.owner, "greet", 2)}, client="b")
         assert seeds.status_code == 202, seeds.text
         again = post_card(base, {"card": "storm"}, client="a")
         assert again.status_code == 429 and 0 < again.json()["remaining_ms"] <= 1000
@@ -136,6 +141,33 @@ def test_perturb_answers_every_status_in_words() -> None:
         served.owner.call(lambda tl: tl.seek(tl.cursor - 10)).result(timeout=10)
         past = post_card(base, {"card": "festival"}, client="d")
         assert past.status_code == 409 and "in the past" in past.json()["error"]
+
+
+def test_a_card_aimed_at_a_resting_citizen_is_refused_in_the_windows_words_and_not_recorded(
+) -> None:
+    night = Timeline("town", 7)
+    night.advance(1400)  # the middle of the night: most of the town rests
+    flux = night.flux
+    sleeper = next(i for i in range(flux.state.n) if laws.resting(flux.state, i))
+    awake = laws.eligible("greet", flux.state)[0]
+    ids = {i: flux.citizens[i].id for i in (sleeper, awake)}
+    # What the window's toast says when the sleeper is clicked as the greet's second target.
+    _, toast = run(fresh(0), ArmCard("greet"), Choose(awake),
+                   Choose(sleeper, refusal=laws.target_refusal(flux, "greet", [awake], sleeper)))
+    with serving(speed=0, timeline=night) as served:
+        url = served.url
+        refused = post_card(url, {"card": "greet", "targets": [ids[awake], ids[sleeper]]}, "a")
+        first = post_card(url, {"operation": "teach", "participants": [ids[sleeper]]}, "a")
+        picked = post_card(url, {"card": "greet"}, "a")  # no targets: the flux picks
+        woken = post_card(url, {"card": "wake", "targets": [ids[sleeper]]}, "b")
+        recorded = served.owner.call(
+            lambda tl: [(p.card, p.targets) for p in tl.perturbations()]).result(timeout=10)
+    name = flux.name(sleeper)
+    assert toast == [fx.Say(f"Greet: rest: {name} is resting", error=True)]
+    assert (refused.status_code, refused.json()) == (422, {"error": toast[0].text})
+    assert (first.status_code, first.json()) == (422, {"error": f"Teach: rest: {name} is resting"})
+    assert picked.status_code == 202 and woken.status_code == 202, (picked.text, woken.text)
+    assert recorded == [("greet", ()), ("wake", (ids[sleeper],))]
 
 
 def test_a_token_guards_every_route_and_switches_turn_things_off() -> None:
@@ -196,12 +228,14 @@ def test_cards_from_three_clients_replay_to_the_owners_hash_and_every_client_saw
             while served.owner.hub.count() < 3:  # every watcher subscribed before any card
                 assert time.monotonic() < deadline, "the watchers never subscribed"
                 time.sleep(0.02)
-            cards = [("a", {"card": "festival"}), ("b", {"card": "rumor", "targets": ["igor"]}),
-                     ("c", {"card": "greet", "targets": ["rosa", "felix"]}),
-                     ("a", {"card": "storm"}), ("b", {"card": "solo", "targets": ["vera"]})]
-            answers = []
-            for client, body in cards:
-                answers.append(post_card(served.url, body, client=client))
+            aims = [("a", "festival", 0), ("b", "rumor", 1), ("c", "greet", 2), ("a", "storm", 0),
+                    ("b", "solo", 1)]
+            cards, answers = [], []
+            for client, card, count in aims:
+                with paused(served.owner):  # targets the laws take when the card arrives
+                    body = {"card": card, "targets": aimed(served.owner, card, count)}
+                    answers.append(post_card(served.url, body, client=client))
+                cards.append((client, body))
                 time.sleep(0.6)
             time.sleep(1.0)
             stop.set()

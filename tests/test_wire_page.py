@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from tests.browser import browser
-from tests.wire import serving
+from tests.wire import aimed, paused, serving
 
 ROWS = "document.querySelectorAll('#feed li').length"
 
@@ -20,16 +20,19 @@ def test_the_page_shows_the_live_feed_and_plays_a_card(tmp_path: Path) -> None:
         assert page.evaluate("document.getElementById('town').textContent") == \
             "town · seed 7 · main"
         page.evaluate("document.getElementById('card').value = 'greet'")
-        page.type_into("#targets", "rosa felix")
-        page.click("#send")
-        answer = page.wait_for("(t => t.includes('plays') && t)"
-                               "(document.getElementById('answer').textContent)")
+        with paused(served.owner):  # a pair the laws take when the card arrives
+            pair = " ".join(aimed(served.owner, "greet", 2))
+            page.type_into("#targets", pair)
+            page.click("#send")
+            answer = page.wait_for("(t => t.includes('plays') && t)"
+                                   "(document.getElementById('answer').textContent)")
         assert answer.startswith("greet plays at tick ")
         row = page.wait_for("(r => r && r.textContent)(document.querySelector('#feed li.card'))",
                             seconds=2)
-        assert "card greet rosa felix" in row
+        assert f"card greet {pair}" in row
         page.wait_for("document.getElementById('hash').textContent.startsWith('hash ')")
         page.screenshot(shot)
         cards = served.owner.call(lambda tl: [p.card for p in tl.perturbations()]).result(10)
     assert cards == ["greet"]
     assert shot.stat().st_size > 10_000
+
