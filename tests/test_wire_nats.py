@@ -148,6 +148,44 @@ def test_republishing_is_deduplicated(server: NatsServer) -> None:
     assert all(duplicates) and count == len(got)
 
 
+def test_the_stream_is_limited_by_age_and_bytes_as_a_whole_and_our_server_by_memory_and_disk(
+        server: NatsServer) -> None:
+    """Read back from the real server: the stream's limits are its age and its bytes, never a
+    count per subject (a town's subjects are few and hot); and the server `--nats auto` starts
+    (the fixture's) refuses to reserve more memory or disk than its config allows."""
+    owner = Owner(Timeline("town", 7), switches=Switches())
+    attached(owner, server.url)
+    owner.timeline.advance(40)
+    owner.close()
+    reserved = nats_bus.STREAM_MAX_BYTES  # the town's stream holds this much of the disk
+
+    async def read() -> tuple[api.StreamConfig, list[str]]:
+        nc = await nats.connect(server.url)
+        js = nc.jetstream()
+        config = (await js.stream_info("TOWN_town")).config
+        answers = []
+        for storage, size in ((api.StorageType.FILE, nats_bus.SERVER_MAX_FILE - reserved),
+                              (api.StorageType.FILE, nats_bus.SERVER_MAX_FILE - reserved + 1),
+                              (api.StorageType.MEMORY, nats_bus.SERVER_MAX_MEMORY),
+                              (api.StorageType.MEMORY, nats_bus.SERVER_MAX_MEMORY + 1)):
+            try:
+                await js.add_stream(name="PROBE", subjects=["probe"], storage=storage,
+                                    max_bytes=size)
+                await js.delete_stream("PROBE")
+                answers.append("room")
+            except nats.js.errors.ServerError as err:
+                answers.append(str(err.description))
+        await nc.close()
+        return config, answers
+
+    config, answers = asyncio.run(read())
+    assert (config.max_age, config.max_bytes) == (nats_bus.STREAM_MAX_AGE, reserved)
+    assert config.max_msgs_per_subject == -1 and config.max_msgs == -1
+    assert config.discard == api.DiscardPolicy.OLD  # full: the oldest go, the town goes on
+    assert answers == ["room", "insufficient storage resources available",
+                       "room", "insufficient memory resources available"]
+
+
 class Stepper:
     """An owner's loop on a thread, as fast as 1000 ticks a second, timing each iteration."""
 
