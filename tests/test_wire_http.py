@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from httpx_ws import connect_ws
+from httpx_ws import WebSocketUpgradeError, connect_ws
 
 from game.sim import laws
 from game.sim.events import Event
@@ -24,6 +24,8 @@ from game.wire.owner import Owner
 from tests.reducing import fresh, run
 from tests.wire import FLUX, Seen, aimed, paused, post_card, read_sse, serving
 from tests.wire import PERTURB as PERTURB_PATH
+
+BASE = "/api/v1/world/town"
 
 
 def replay_of(base: str) -> tuple[Timeline, str]:
@@ -185,6 +187,34 @@ def test_a_token_guards_every_route_and_switches_turn_things_off() -> None:
         status = read_sse(served.url + FLUX, events=1).items[0][2]
         assert status["features"] == {"isometric": True, "trace_replay": False,
                                       "perturbation": False}
+
+
+def test_with_a_token_the_socket_the_record_the_state_the_status_and_the_alias_need_it() -> None:
+    bearer = {"Authorization": "Bearer s3cret"}
+    routes = [f"{BASE}/trace", f"{BASE}/state", f"{BASE}/status", "/v1/town/town/events"]
+    with serving(token="s3cret") as served:
+        url = served.url
+        refused = [httpx.get(url + r, timeout=10) for r in routes]
+        socket = url.replace("http", "ws", 1) + f"{BASE}/ws"
+        with pytest.raises(WebSocketUpgradeError) as unknown, connect_ws(socket):
+            pass
+        with pytest.raises(WebSocketUpgradeError) as wrong, connect_ws(socket + "?token=s3c"):
+            pass
+        answered = [httpx.get(url + r, headers=bearer, timeout=30) for r in routes[:3]]
+        alias = read_sse(url + routes[3], events=1, headers=bearer)
+        with connect_ws(socket, headers=bearer) as ws:
+            by_header = json.loads(ws.receive_text(timeout=10))["event"]
+        with connect_ws(socket + "?token=s3cret") as ws:
+            by_query = json.loads(ws.receive_text(timeout=10))["event"]
+    needs = {"error": "this town needs its token"}
+    assert [(r.status_code, r.json()) for r in refused] == [(401, needs)] * 4
+    # The socket is refused at the handshake with the same 401.
+    assert [e.value.response.status_code for e in (unknown, wrong)] == [401, 401]
+    assert [r.status_code for r in answered] == [200] * 3
+    assert store.SaveFile.model_validate_json(answered[0].text).scenario == "town"
+    assert "scatter" in answered[1].json() and answered[2].json()["town_id"] == "town"
+    assert alias.items[0][0] == "town.status" and len(alias.events()) == 1
+    assert by_header == by_query == "town.status"
 
 
 def test_the_websocket_streams_the_same_events_and_takes_cards() -> None:
