@@ -58,12 +58,14 @@ def test_the_dashboard_follows_a_served_town_and_plays_its_cards(tmp_path: Path)
         page.wait_for(deep("e.tagName === 'H3'", f"found.some(h => h.textContent === {name!r})"))
         page.wait_for(deep("e.tagName === 'H4'",
                            f"found.some(h => h.textContent.includes('targets: {name}'))"))
-        click(page, "e.tagName === 'BUTTON' && e.textContent.trim() === 'Solo'")
+        # A rumor's subject may be anyone, resting or walking: the owner judges targets by the
+        # laws, and a solo would be refused had this citizen been asleep.
+        click(page, "e.tagName === 'BUTTON' && e.textContent.trim() === 'Rumor'")
         clicked = time.monotonic()
         within(page, deep("e.tagName === 'TR' && e.classList.contains('card')",
                           f"found.some(r => r.textContent.includes({name!r}))"), seconds=1.0)
         assert time.monotonic() - clicked <= 1.0
-        page.wait_for(deep("true", "found.some(e => e.textContent.startsWith('solo played "
+        page.wait_for(deep("true", "found.some(e => e.textContent.startsWith('rumor played "
                                    "at tick'))"))
 
         click(page, FILTER)  # the feed filtered to the target's rows: the card's stays in view

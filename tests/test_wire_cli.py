@@ -4,6 +4,7 @@ viewer who falls behind is dropped, never the town."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import signal
@@ -55,6 +56,26 @@ def test_serve_follow_and_stop_leave_a_history_that_verifies(tmp_path: Path) -> 
     assert record.branches[0].head > 0
     timeline = store.build(record)
     store.verify(record, timeline)
+
+
+def test_follow_json_prints_one_json_message_a_line_and_a_closed_pipe_ends_it_quietly(
+        tmp_path: Path) -> None:
+    env = {**os.environ, "AGENT_TOWN_HOME": str(tmp_path)}
+    with serving(speed=16) as served:
+        follow = subprocess.run(
+            f"{sys.executable} -m game follow {served.url} --ops arrive,greet --json | head -30",
+            shell=True, capture_output=True, text=True, timeout=SERVE_SECONDS, env=env)
+    assert follow.stderr == ""  # the closed pipe ends it quietly
+    lines = follow.stdout.splitlines()
+    assert len(lines) == 30, follow.stdout
+    told = [json.loads(line) for line in lines]  # each line is one whole JSON message
+    assert (told[0]["scenario"], told[0]["seed"], told[0]["branch"]) == ("town", 7, "main")
+    events = [t["event"] for t in told[1:] if "event" in t]
+    beats = [t for t in told[1:] if "event" not in t]
+    assert events and {e["op"] for e in events} <= {"arrive", "greet"}
+    assert all(set(t) == {"v", "town_id", "branch", "phase", "sent", "event"}
+               for t in told[1:] if "event" in t)
+    assert all(set(b) >= {"tick", "hash", "branch"} for b in beats)  # heartbeats pass the filter
 
 
 def test_serving_beyond_loopback_without_a_token_is_refused_in_one_line(tmp_path: Path) -> None:

@@ -113,7 +113,7 @@ def test_a_gateways_socket_and_trace_need_the_token_and_say_when_no_owner_answer
             assert httpx.get(gateway.url + TRACE, timeout=SECONDS).status_code == 401
             with pytest.raises(WebSocketUpgradeError) as refused, connect_ws(socket):
                 pass
-            assert refused.value.response.status_code == 403  # closed before the handshake
+            assert refused.value.response.status_code == 401  # refused at the handshake
             with connect_ws(socket + "?token=s3cret") as ws:
                 assert json.loads(ws.receive_text(timeout=SECONDS))["event"] == "town.status"
             bearer = {"Authorization": "Bearer s3cret"}

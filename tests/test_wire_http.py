@@ -11,15 +11,21 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from httpx_ws import connect_ws
+from httpx_ws import WebSocketUpgradeError, connect_ws
 
+from game.sim import laws
 from game.sim.events import Event
 from game.switches import Switches
 from game.trace import store
 from game.trace.timeline import MAIN, Timeline
+from game.view import effects as fx
+from game.view.intents import ArmCard, Choose
 from game.wire.owner import Owner
-from tests.wire import FLUX, Seen, post_card, read_sse, serving
+from tests.reducing import fresh, run
+from tests.wire import FLUX, Seen, aimed, paused, post_card, read_sse, serving
 from tests.wire import PERTURB as PERTURB_PATH
+
+BASE = "/api/v1/world/town"
 
 
 def replay_of(base: str) -> tuple[Timeline, str]:
@@ -111,8 +117,9 @@ def test_perturb_answers_every_status_in_words() -> None:
         ok = post_card(base, {"card": "festival"}, client="a")
         assert ok.status_code == 202, ok.text
         assert set(ok.json()) == {"tick", "branch", "index"} and ok.json()["branch"] == MAIN
-        seeds = post_card(base, {"operation": "greet", "participants": ["rosa", "felix"]},
-                          client="b")
+        with paused(served.owner):  # a pair the laws take: awake, and not both walking
+            seeds = post_card(base, {"operation": "greet",
+                                     "participants": aimed(served.owner, "greet", 2)}, client="b")
         assert seeds.status_code == 202, seeds.text
         again = post_card(base, {"card": "storm"}, client="a")
         assert again.status_code == 429 and 0 < again.json()["remaining_ms"] <= 1000
@@ -138,6 +145,33 @@ def test_perturb_answers_every_status_in_words() -> None:
         assert past.status_code == 409 and "in the past" in past.json()["error"]
 
 
+def test_a_card_aimed_at_a_resting_citizen_is_refused_in_the_windows_words_and_not_recorded(
+) -> None:
+    night = Timeline("town", 7)
+    night.advance(1400)  # the middle of the night: most of the town rests
+    flux = night.flux
+    sleeper = next(i for i in range(flux.state.n) if laws.resting(flux.state, i))
+    awake = laws.eligible("greet", flux.state)[0]
+    ids = {i: flux.citizens[i].id for i in (sleeper, awake)}
+    # What the window's toast says when the sleeper is clicked as the greet's second target.
+    _, toast = run(fresh(0), ArmCard("greet"), Choose(awake),
+                   Choose(sleeper, refusal=laws.target_refusal(flux, "greet", [awake], sleeper)))
+    with serving(speed=0, timeline=night) as served:
+        url = served.url
+        refused = post_card(url, {"card": "greet", "targets": [ids[awake], ids[sleeper]]}, "a")
+        first = post_card(url, {"operation": "teach", "participants": [ids[sleeper]]}, "a")
+        picked = post_card(url, {"card": "greet"}, "a")  # no targets: the flux picks
+        woken = post_card(url, {"card": "wake", "targets": [ids[sleeper]]}, "b")
+        recorded = served.owner.call(
+            lambda tl: [(p.card, p.targets) for p in tl.perturbations()]).result(timeout=10)
+    name = flux.name(sleeper)
+    assert toast == [fx.Say(f"Greet: rest: {name} is resting", error=True)]
+    assert (refused.status_code, refused.json()) == (422, {"error": toast[0].text})
+    assert (first.status_code, first.json()) == (422, {"error": f"Teach: rest: {name} is resting"})
+    assert picked.status_code == 202 and woken.status_code == 202, (picked.text, woken.text)
+    assert recorded == [("greet", ()), ("wake", (ids[sleeper],))]
+
+
 def test_a_token_guards_every_route_and_switches_turn_things_off() -> None:
     with serving(token="s3cret") as served:
         assert post_card(served.url, {"card": "festival"}).status_code == 401
@@ -153,6 +187,34 @@ def test_a_token_guards_every_route_and_switches_turn_things_off() -> None:
         status = read_sse(served.url + FLUX, events=1).items[0][2]
         assert status["features"] == {"isometric": True, "trace_replay": False,
                                       "perturbation": False}
+
+
+def test_with_a_token_the_socket_the_record_the_state_the_status_and_the_alias_need_it() -> None:
+    bearer = {"Authorization": "Bearer s3cret"}
+    routes = [f"{BASE}/trace", f"{BASE}/state", f"{BASE}/status", "/v1/town/town/events"]
+    with serving(token="s3cret") as served:
+        url = served.url
+        refused = [httpx.get(url + r, timeout=10) for r in routes]
+        socket = url.replace("http", "ws", 1) + f"{BASE}/ws"
+        with pytest.raises(WebSocketUpgradeError) as unknown, connect_ws(socket):
+            pass
+        with pytest.raises(WebSocketUpgradeError) as wrong, connect_ws(socket + "?token=s3c"):
+            pass
+        answered = [httpx.get(url + r, headers=bearer, timeout=30) for r in routes[:3]]
+        alias = read_sse(url + routes[3], events=1, headers=bearer)
+        with connect_ws(socket, headers=bearer) as ws:
+            by_header = json.loads(ws.receive_text(timeout=10))["event"]
+        with connect_ws(socket + "?token=s3cret") as ws:
+            by_query = json.loads(ws.receive_text(timeout=10))["event"]
+    needs = {"error": "this town needs its token"}
+    assert [(r.status_code, r.json()) for r in refused] == [(401, needs)] * 4
+    # The socket is refused at the handshake with the same 401.
+    assert [e.value.response.status_code for e in (unknown, wrong)] == [401, 401]
+    assert [r.status_code for r in answered] == [200] * 3
+    assert store.SaveFile.model_validate_json(answered[0].text).scenario == "town"
+    assert "scatter" in answered[1].json() and answered[2].json()["town_id"] == "town"
+    assert alias.items[0][0] == "town.status" and len(alias.events()) == 1
+    assert by_header == by_query == "town.status"
 
 
 def test_the_websocket_streams_the_same_events_and_takes_cards() -> None:
@@ -196,12 +258,14 @@ def test_cards_from_three_clients_replay_to_the_owners_hash_and_every_client_saw
             while served.owner.hub.count() < 3:  # every watcher subscribed before any card
                 assert time.monotonic() < deadline, "the watchers never subscribed"
                 time.sleep(0.02)
-            cards = [("a", {"card": "festival"}), ("b", {"card": "rumor", "targets": ["igor"]}),
-                     ("c", {"card": "greet", "targets": ["rosa", "felix"]}),
-                     ("a", {"card": "storm"}), ("b", {"card": "solo", "targets": ["vera"]})]
-            answers = []
-            for client, body in cards:
-                answers.append(post_card(served.url, body, client=client))
+            aims = [("a", "festival", 0), ("b", "rumor", 1), ("c", "greet", 2), ("a", "storm", 0),
+                    ("b", "solo", 1)]
+            cards, answers = [], []
+            for client, card, count in aims:
+                with paused(served.owner):  # targets the laws take when the card arrives
+                    body = {"card": card, "targets": aimed(served.owner, card, count)}
+                    answers.append(post_card(served.url, body, client=client))
+                cards.append((client, body))
                 time.sleep(0.6)
             time.sleep(1.0)
             stop.set()

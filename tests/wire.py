@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 from httpx_sse import connect_sse
 
+from game.sim import laws
 from game.switches import Switches
 from game.trace.timeline import Timeline
 from game.wire.owner import Owner
@@ -38,6 +39,29 @@ def serving(scenario: str = "town", seed: int = 7, speed: int = 16, *,
         served.stop()
         thread.join(timeout=10)
         assert not thread.is_alive(), "the owner's loop did not stop"
+
+
+@contextmanager
+def paused(owner: Owner) -> Iterator[None]:
+    """The owner's town stands still inside (its inbox still answered): targets chosen here are
+    the ones the laws judge when a card posted here arrives."""
+    speed = owner.call(lambda _tl: owner.speed).result(timeout=10)
+    owner.call(lambda _tl: setattr(owner, "speed", 0)).result(timeout=10)
+    try:
+        yield
+    finally:
+        owner.call(lambda _tl: setattr(owner, "speed", speed)).result(timeout=10)
+
+
+def aimed(owner: Owner, card: str, count: int) -> list[str]:
+    """`count` targets for `card` that the laws take on the owner's state now, each the first the
+    core's `laws.eligible` names after the ones before (the ids a window's clicks would pick)."""
+    def pick(tl: Timeline) -> list[str]:
+        chosen: list[int] = []
+        for _ in range(count):
+            chosen.append(laws.eligible(card, tl.flux.state, chosen)[0])
+        return [tl.flux.citizens[i].id for i in chosen]
+    return owner.call(pick).result(timeout=10)
 
 
 @dataclass

@@ -4,7 +4,10 @@ Rest (a resting citizen accepts only wake), locality (a binary op needs both in 
 standing), storm (outdoor ops pause) and capacity (no region overfills). Each law is a predicate
 over the state, and a refusal function that words it as an event's `reason` ("law: why").
 `eligible(card, state)` builds on the same predicates: the citizens a card may target next,
-for the window's rings, the API and tests; `target_refusal` words why another may not be.
+for the window's rings, the API and tests; `target_refusal` words why another may not be,
+`aim_refusal` why a card's whole list of targets may not be (a card posted over the wire), and
+`said` puts a refusal under the card's title, as a person reads it (the window's toast, the
+wire's 422).
 Pure: never imports pygame, the view or the trace.
 """
 
@@ -145,6 +148,21 @@ def target_refusal(flux: TownFlux, card: str, chosen: Sequence[int], i: int) -> 
         return alone(flux, i)
     walker = _walker(card, flux.state, chosen)
     return rest(flux, (i,)) or (both_on_road(flux, walker, i) if walker >= 0 else None)
+
+
+def aim_refusal(flux: TownFlux, card: str, targets: Sequence[int]) -> str | None:
+    """Why `card` may not be aimed at `targets`, as a person reads it: the first target, in the
+    order named, that `target_refusal` refuses after the ones before it (as if clicked one by
+    one). None when the laws take every one, and for a card with no targets (the flux picks)."""
+    for k, i in enumerate(targets):
+        if (refusal := target_refusal(flux, card, targets[:k], i)) is not None:
+            return said(card, refusal)
+    return None
+
+
+def said(card: str, refusal: str) -> str:
+    """A target's refusal under the card's title: "Greet: rest: Ada is resting"."""
+    return f"{CARDS[card].title}: {refusal}"
 
 
 def _walker(card: str, state: TownState, chosen: Sequence[int]) -> int:

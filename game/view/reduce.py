@@ -15,6 +15,7 @@ from dataclasses import replace
 from types import MappingProxyType
 
 from game import config
+from game.sim import laws
 from game.sim.cards import CARDS
 from game.view import effects as fx
 from game.view.intents import (
@@ -238,7 +239,7 @@ def _cards(state: UiState, intent: ArmCard | Choose | TapGround | Confirm | Card
         case ArmCard(card=card):
             return _arm(state, card, now)
         case Choose(refusal=str() as refusal) if state.armed is not None:
-            return state, (fx.Say(f"{CARDS[state.armed].title}: {refusal}", error=True),)
+            return state, (fx.Say(laws.said(state.armed, refusal), error=True),)
         case Choose(citizen=citizen):
             return _choose(state, citizen, now)
         case TapGround():

@@ -2,8 +2,9 @@
 
 Other threads (the HTTP server, a NATS responder) never touch the timeline: they hand the owner
 a job (`call`) and wait for its future. The owner runs the jobs at a tick boundary (`pump`), so a
-remote card is played exactly like a click — `Timeline.play` at the cursor, running in the next
-tick — and lands in the history that `.town` files save. Each newly recorded tick (the
+remote card is played exactly like a click — its targets judged by the laws on the state it is
+played into (`laws.aim_refusal`, the window's words), then `Timeline.play` at the cursor, running
+in the next tick — and lands in the history that `.town` files save. Each newly recorded tick (the
 timeline's recorder hook) becomes one batch of messages for every publisher: its events, its
 cards (the input log), and every `HEARTBEAT_TICKS` a heartbeat with the state hash.
 """
@@ -24,6 +25,7 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from game import limits
+from game.sim import laws
 from game.sim.cards import Perturbation
 from game.sim.events import Event
 from game.switches import Switches
@@ -184,6 +186,11 @@ class Owner:
             raise Refused(422, first_problem(err)[1]) from None
         except ValueError as err:
             raise Refused(422, limits.one_line(str(err))) from None
+        # Judged on the state the card is played into, as the window judges a click: a target
+        # the laws refuse is told so in the toast's words, and nothing is recorded.
+        aimed = [tl.flux.index[t] for t in card.targets]
+        if (refusal := laws.aim_refusal(tl.flux, card.card, aimed)) is not None:
+            raise Refused(422, refusal)
         now = self._clock()
         left = self._last_card.get(client, -CARD_COOLDOWN_SECONDS) + CARD_COOLDOWN_SECONDS - now
         if left > 0:

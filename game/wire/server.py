@@ -137,9 +137,10 @@ async def sse_of(batches: AsyncGenerator[list[msg.Message], None]) -> AsyncItera
 
 
 async def accepted(socket: WebSocket, token: str | None) -> bool:
-    """Accept a viewer's socket when it carries the token; else close it, saying why."""
+    """Accept a viewer's socket when it carries the token; else refuse the handshake with the
+    401 and the words any other route gives without it."""
     if not authorized(socket, token):
-        await socket.close(code=1008, reason="this town needs its token")
+        await socket.send_denial_response(problem(401, "this town needs its token"))
         return False
     await socket.accept()
     return True
