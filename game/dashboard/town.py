@@ -191,7 +191,7 @@ def _(branch, clock_view, doc, mo, tick, town, widgets):
     header = mo.vstack([
         mo.md(f"## Agent Town · {town.name}" + (" · following live" if town.live else "")),
         mo.md(f"branch **{_c['branch']}** · tick **{_c['tick']}** · day {_c['day']} · "
-              f"{_c['phase']} · {_c['time']} · {widgets.metrics_words(doc['metrics'])}"),
+              f"{_c['phase'].lower()} · {_c['time']} · {widgets.metrics_words(doc['metrics'])}"),
         mo.Html(f'<span class="town-hash">state hash {doc["hash"]}</span>'),
         clock_view if town.live else mo.md(""),
         mo.hstack([branch, tick], widths=[1, 4]) if branch is not None else mo.md(""),
