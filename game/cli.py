@@ -37,7 +37,7 @@ from game.trace.monoid import TraceIndex
 from game.trace.timeline import Timeline
 from game.userfiles import logs, paths
 from game.userfiles.jsonfile import JsonFileError, first_problem, read_json
-from game.userfiles.storage import atomic_writer
+from game.userfiles.storage import atomic_writer, clean_beside
 from game.wire import commands as wire
 from game.words import counted
 
@@ -453,6 +453,7 @@ def check_output(path: str) -> None:
             raise CliError(f"cannot write {path}: permission denied")
     except OSError as err:
         raise CliError(f"cannot write {path}: {err.strerror or err}") from None
+    clean_beside(target)  # what a killed run of this command left beside it
 
 
 class Progress:

@@ -6,6 +6,7 @@ loop at random moments: every target stays whole, and the next start leaves no l
 from __future__ import annotations
 
 import fcntl
+import io
 import json
 import os
 import random
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from game.cli import main
 from game.userfiles import paths
 from game.userfiles.storage import (
     TEMP_NAME,
@@ -103,9 +105,10 @@ def test_stale_temp_files_are_ours_only_and_only_in_the_folders_given(tmp_path: 
     assert clean_stale([tmp_path / "missing"]) == []
 
 
-def test_the_next_write_to_a_target_removes_what_its_killed_writes_left(tmp_path: Path) -> None:
+def test_a_command_removes_what_its_killed_runs_left_beside_its_output(tmp_path: Path) -> None:
     """Anywhere (an `--out` outside our folders): a temp file of this target whose writer is
-    gone goes; one a live writer holds, or another target's, stays."""
+    gone goes when a command checks the output; one a live writer holds, or another
+    target's, stays."""
     target = tmp_path / "story.town"
     left = [tmp_path / ".story.town.abcd1234.tmp", tmp_path / ".story.town.zz_99yyy.tmp"]
     other = tmp_path / ".other.town.abcd1234.tmp"
@@ -115,8 +118,8 @@ def test_the_next_write_to_a_target_removes_what_its_killed_writes_left(tmp_path
         fh.write("one")
         [busy] = [p for p in tmp_path.iterdir() if TEMP_NAME.match(p.name)
                   and p.name.startswith(".story.town.") and p not in left]
-        atomic_write_text(target, "two")  # a second writer meanwhile: the first's temp stays
-        assert busy.exists()
+        assert main(["run", "--ticks", "10", "--out", str(target)], out=io.StringIO()) == 0
+        assert busy.exists()  # a writer still at it
     assert target.read_text() == "one"
     assert not any(p.exists() for p in left) and other.exists()
 

@@ -4,8 +4,8 @@ A crash or a closed window mid-write leaves the old file whole. An overwrite kee
 permissions, and a target that is a symbolic link has the file it points at replaced (the link
 stays). A write killed outright (kill -9, power loss) can leave its temp file behind:
 `clean_stale` removes ours (`.NAME.XXXXXXXX.tmp`) from our own folders at the next start, and
-the next write to a target anywhere (`--out`, say) removes those its killed writes left beside
-it. On POSIX a writer holds an advisory lock on its temp file, so a cleaner never removes the
+`clean_beside` those left beside one target anywhere (a command's `--out`, checked before its
+work). On POSIX a writer holds an advisory lock on its temp file, so a cleaner never removes the
 temp file of a write still under way (another window, say). No pygame here.
 """
 
@@ -81,7 +81,6 @@ def _replacing(path: str | os.PathLike[str], opener: Callable[[int], Opened]
     target = real_target(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     mode = _mode_for(target)
-    _clean_beside(target)
     fd, tmp = _locked_temp(target.parent, target.name)
     try:
         fh = opener(fd)
@@ -146,8 +145,10 @@ def clean_stale(folders: Iterable[Path]) -> list[Path]:
     return removed
 
 
-def _clean_beside(target: Path) -> None:
-    """Remove the temp files that killed writes to `target` left beside it."""
+def clean_beside(path: str | os.PathLike[str]) -> None:
+    """Remove the temp files that killed writes to `path` (or the file it links to) left
+    beside it; a live writer's stay. Once per command, not per write: it reads the folder."""
+    target = real_target(path)
     mine = f".{target.name}."
     with contextlib.suppress(OSError), os.scandir(target.parent) as entries:
         for entry in entries:
