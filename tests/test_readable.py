@@ -17,7 +17,7 @@ from game import config
 from game.cli import build_parser
 from game.projections.history import FeedRow, feed
 from game.projections.projected import names_of
-from game.projections.rumors import told_rumors
+from game.projections.rumors import RumorView, told_rumors
 from game.sim.cards import Perturbation
 from game.sim.events import Record
 from game.trace.timeline import Timeline
@@ -34,7 +34,7 @@ from game.view.overlays import draw_labels
 from game.view.palette import BUNTING, NAME
 from game.view.speech import MAX_SHOWN, SECONDS, place
 from game.view.viewstate import WHY_RUNNING_TICKS
-from game.view.world import FRAME_H, GLYPHS, RUMOR_MARKS, RUMOR_SIDE, text_scale
+from game.view.world import FRAME_H, GLYPHS, RUMOR_MARKS, RUMOR_SIDE, CitizenLayout, text_scale
 from tests.window import make_app
 
 
@@ -329,13 +329,19 @@ def test_a_rumor_marks_who_carries_it_and_whom_it_is_about_while_it_is_told(app:
                    if app.screen.get_rect().contains(_mark_box(app, i)))
 
 
-def test_a_rumor_mark_keeps_off_the_name_label_which_says_what_it_means(app: App) -> None:
+def rumor_about_wren(app: App) -> tuple[CitizenLayout, tuple[RumorView, ...]]:
+    """A rumor about Wren planted with Ivo, a tick run and a frame drawn: the frame's layout
+    and the rumors told."""
     app.timeline.play(Perturbation(tick=301, card="rumor", targets=("wren", "ivo")))
     app.timeline.advance(1)
     app.frame(0.0)
     layout = app.world.layout
     assert layout is not None
-    rumors = told_rumors(app.flux.state, app.flux.citizens)
+    return layout, told_rumors(app.flux.state, app.flux.citizens)
+
+
+def test_a_rumor_mark_keeps_off_the_name_label_which_says_what_it_means(app: App) -> None:
+    layout, rumors = rumor_about_wren(app)
     marks = pygame.Surface(app.screen.get_size(), pygame.SRCALPHA)
     app.world._draw_rumors(marks, layout, rumors)
     inked_marks = pygame.mask.from_surface(marks)
@@ -354,12 +360,7 @@ def test_a_rumor_mark_keeps_off_the_name_label_which_says_what_it_means(app: App
 
 
 def test_a_name_label_at_the_windows_edge_is_drawn_whole(app: App) -> None:
-    app.timeline.play(Perturbation(tick=301, card="rumor", targets=("wren", "ivo")))
-    app.timeline.advance(1)
-    app.frame(0.0)
-    layout = app.world.layout
-    assert layout is not None
-    rumors = told_rumors(app.flux.state, app.flux.citizens)
+    layout, rumors = rumor_about_wren(app)
     whole = pygame.mask.from_surface(app.world._label(
         app.world._named(10, rumors), NAME, layout.text)).count()
     for x in (2, app.screen.get_width() - 2):  # Ivo at the left edge, at the right
