@@ -153,7 +153,7 @@ def standing_in(loading: Loading | None) -> bool:
 
 def first_opening(scenario: str, seed: int, start_tick: int, load: str | None,
                   assets: Assets) -> Loading | None:
-    """What a window opens behind the town it shows at once (`App.open_behind`): the file asked
+    """What a window opens behind the town it shows at once (`App.loading`): the file asked
     for, at its saved cursor or at `start_tick` of its current branch (a sweep's row); else the
     town run to `start_tick`. None for a town at its start: there is nothing to wait for."""
     if load is not None:

@@ -116,10 +116,9 @@ class Network:
 
 
 def run_app(scenario: str = config.DEFAULT_SCENARIO, seed: int = config.DEFAULT_SEED,
-            frames: int | None = None,
-            screenshot: str | None = None, speed: int | None = None, start_tick: int = 0,
-            load: str | None = None, network: Network = Network(), asked: bool = False,
-            progress: Reporter | None = None) -> int:
+            frames: int | None = None, screenshot: str | None = None, speed: int | None = None,
+            start_tick: int = 0, load: str | None = None, network: Network = Network(),
+            asked: bool = False, progress: Reporter | None = None) -> int:
     """Open the window on a town and run it until it is closed (or for `frames` frames).
 
     `start_tick` opens the town at that tick (e.g. 1300 shows the first night); `load` opens a
