@@ -173,6 +173,7 @@ def test_a_window_started_on_a_long_history_shows_the_bar_then_the_town(
     progress bar over the town standing in, until the saved cursor's town is reached; then
     that town, its state the history's own, plays while the rest is checked."""
     app = start_window(assets, "town", 7, 0, history, monkeypatch)
+    assert (app.timeline.scenario, app.timeline.seed) == ("town", 3)  # the file's, at its start
     assert frames_before_the_town(app) > 3
     expected = Timeline("town", 3)
     expected.advance(config.DAY_TICKS + 700)  # main: the festival is on the branch

@@ -176,12 +176,15 @@ def run_app(scenario: str = config.DEFAULT_SCENARIO, seed: int = config.DEFAULT_
 def _first_town(scenario: str, seed: int, start_tick: int, load: str | None, assets: Assets,
                 counted: Reporter | None) -> tuple[Timeline, Loading | None]:
     """The town a window shows at once, and the opening to run behind it (`first_opening`: the
-    file or tick asked for, as Ctrl+O opens one); the scenario's town at its start stands in.
-    A counted run (`counted` hears its progress) opens it here instead, to its end, so that
-    each of its frames shows the town asked for; nobody reads its window, so a file that fails
-    raises SaveError. Raises ValueError for an unknown scenario."""
-    stand_in = Timeline(scenario, seed)
+    file or tick asked for, as Ctrl+O opens one); its town at its start stands in (the file's
+    scenario and seed, or the ones asked for). A counted run (`counted` hears its progress)
+    opens it here instead, to its end, so that each of its frames shows the town asked for;
+    nobody reads its window, so a file that fails raises SaveError. Raises ValueError for an
+    unknown scenario."""
     first = first_opening(scenario, seed, start_tick, load, assets)
+    if first is not None and first.work is not None:  # behind the bar, the file's own town
+        scenario, seed = first.work.record.scenario, first.work.record.seed
+    stand_in = Timeline(scenario, seed)
     if first is None or counted is None:
         return stand_in, first
     opened = [stand_in]
