@@ -3,10 +3,11 @@
 A crash or a closed window mid-write leaves the old file whole. An overwrite keeps the target's
 permissions, and a target that is a symbolic link has the file it points at replaced (the link
 stays). A write killed outright (kill -9, power loss) can leave its temp file behind:
-`clean_stale` removes ours (`.NAME.XXXXXXXX.tmp`) from our own folders at the next start, and
-`clean_beside` those left beside one target anywhere (a command's `--out`, checked before its
-work). On POSIX a writer holds an advisory lock on its temp file, so a cleaner never removes the
-temp file of a write still under way (another window, say). No pygame here.
+`clean_stale` removes ours (`.NAME.` + 8 random characters + `.tmp`) from our own folders at
+the next start, and `clean_beside` those left beside one target anywhere (a command's `--out`,
+checked before its work). On POSIX a writer holds an advisory lock on its temp file, so a
+cleaner never removes the temp file of a write still under way (another window, say). No pygame
+here.
 """
 
 from __future__ import annotations
